@@ -1,0 +1,42 @@
+# Two entry points for a fresh machine:
+#   make run   - virtualenv, install, demo database if missing, serve on http://127.0.0.1:5000
+#   make test  - virtualenv, install with test tools, PostgreSQL+PostGIS, the whole suite
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+DIMING   := $(VENV)/bin/diming
+HOST     ?= 127.0.0.1
+PORT     ?= 5000
+WORKERS  ?= 2
+PYTEST_ARGS ?=
+
+.PHONY: run test venv install install-test demo clean
+
+$(VENV)/.created:
+	"$$(tests/support/find_python.sh)" -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.created
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(DIMING) db upgrade
+	$(DIMING) demo --if-empty
+
+run: demo
+	$(DIMING) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
+
+test: install-test
+	DIMING_TEST_PG_URL="$$(tests/support/ensure_postgis.sh)" $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,1 @@
+"""Administrative units, boundary lines and markers, inspections and redistricting."""

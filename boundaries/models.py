@@ -1,0 +1,48 @@
+"""Stored records of the boundary side: administrative units and building blocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gis.storage import Base, Geometry, Registered
+
+UNIT_LEVELS = ("district", "subdistrict", "community", "group", "building")
+
+
+class AdminUnit(Registered, Base):
+    """One version of an administrative unit; a reorganisation adds a new version.
+
+    ``valid_to`` is empty for the version in force, so the map of any past date is
+    the set of versions whose validity covers that date.
+    """
+
+    __tablename__ = "admin_units"
+    __table_args__ = (UniqueConstraint("code", "valid_from"),)
+
+    code: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    level: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    parent_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    valid_from: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    households: Mapped[int | None] = mapped_column(Integer)
+    population: Mapped[int | None] = mapped_column(Integer)
+    name_source: Mapped[str | None] = mapped_column(String(64))
+    geom = mapped_column(Geometry("MULTIPOLYGON"))
+
+
+class Block(Registered, Base):
+    """A building block bounded by roads and rivers: the redistricting atom."""
+
+    __tablename__ = "blocks"
+
+    code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    subdistrict_code: Mapped[str] = mapped_column(String(20), nullable=False, index=True)
+    community_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    households: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    dense: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    area_m2: Mapped[float | None] = mapped_column(Float)
+    geom = mapped_column(Geometry("POLYGON"), nullable=False)

@@ -1,0 +1,62 @@
+"""Entry point and the options every command shares.
+
+Errors of the product (``DimingError``) are printed in Chinese and English and end
+the command with a non-zero exit code; nothing else is caught.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from gis.errors import DimingError
+from gis.settings import Settings
+
+
+class Context:
+    """What a command needs: settings, and a Store opened on first use."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._store = None
+
+    @property
+    def store(self):
+        if self._store is None:
+            from gis.storage import Store
+
+            self._store = Store(self.settings.database_url, pool_size=self.settings.pool_size)
+        return self._store
+
+
+class DimingGroup(click.Group):
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except DimingError as exc:
+            click.echo(f"错误 Error [{exc.code}]: {exc.zh} / {exc.en}", err=True)
+            if exc.details is not None:
+                click.echo(json.dumps(exc.details, ensure_ascii=False, indent=2, default=str), err=True)
+            sys.exit(2 if exc.http_status < 500 else 1)
+
+
+@click.group(cls=DimingGroup)
+@click.option("--db", "database_url", envvar="DIMING_DATABASE_URL", help="Database URL or .gpkg path (default: var/diming.gpkg).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """diming 地名 — place names, door numbers and community boundaries."""
+    ctx.obj = Context(Settings.from_env(database_url=database_url))
+
+
+def register_commands() -> None:
+    from cli import data_commands, db_commands, serve_command
+
+    main.add_command(db_commands.db)
+    for command in data_commands.COMMANDS:
+        main.add_command(command)
+    main.add_command(serve_command.serve)
+
+
+register_commands()

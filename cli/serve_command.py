@@ -1,0 +1,40 @@
+"""``diming serve``: the web service under gunicorn (a production WSGI server)."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes.")
+@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.pass_obj
+def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the API and web pages."""
+    from gunicorn.app.base import BaseApplication
+
+    from server import create_app
+
+    import dataclasses
+    import os
+
+    settings = obj.settings
+    if not os.environ.get("DIMING_PUBLIC_URL"):
+        settings = dataclasses.replace(settings, public_url=f"http://{host}:{port}")
+
+    class Application(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("threads", threads)
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("timeout", 120)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return create_app(settings)
+
+    click.echo(f"diming serving {settings.database_url} on http://{host}:{port}/")
+    Application().run()

@@ -1,0 +1,53 @@
+"""How a stored table is exchanged with files: the description of one layer.
+
+A ``Layer`` names a table (its ORM model), the columns a file brings, the checks a
+file must pass (``LayerSpec``), values fixed for every row, the rows that belong to
+it on export, and how file values that refer to other records are resolved to
+ids. Domain packages declare their layers; ``gis.transfer`` moves data with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from gis.io.validate import LayerSpec
+
+
+@dataclass(frozen=True)
+class Layer:
+    name: str
+    model: type
+    spec: LayerSpec
+    columns: tuple[str, ...]
+    title_zh: str = ""
+    title_en: str = ""
+    fixed: Mapping[str, Any] = field(default_factory=dict)
+    where: Callable[[type], Any] | None = None
+    resolve: Callable[[Session, pd.DataFrame], pd.DataFrame] | None = None
+
+    def export_filter(self):
+        return None if self.where is None else self.where(self.model)
+
+
+class LayerRegistry:
+    """Layers by name, gathered from the domain packages by the CLI or app."""
+
+    def __init__(self, layers: list[Layer]):
+        self._layers = {layer.name: layer for layer in layers}
+
+    def names(self) -> list[str]:
+        return list(self._layers)
+
+    def get(self, name: str) -> Layer:
+        from gis.errors import NotFound
+
+        try:
+            return self._layers[name]
+        except KeyError:
+            known = ", ".join(self._layers)
+            raise NotFound(f"未知图层“{name}”，可用：{known}", f"Unknown layer '{name}'; known layers: {known}") from None

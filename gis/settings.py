@@ -1,0 +1,35 @@
+"""Settings, declared once as data and read only when asked (never at import time).
+
+``Settings.from_env()`` is called by the CLI and by ``create_app``; tests build
+``Settings(...)`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATABASE = PROJECT_ROOT / "var" / "diming.gpkg"
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = field(default=str(DEFAULT_DATABASE), metadata={"env": "DIMING_DATABASE_URL", "help": "SQLAlchemy URL or path of a .gpkg file"})
+    public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "DIMING_PUBLIC_URL", "help": "URL the service is reached at, without trailing slash"})
+    work_dir: str = field(default=str(PROJECT_ROOT / "var" / "run"), metadata={"env": "DIMING_WORK_DIR", "help": "where generated server files (pygeoapi config) go"})
+    max_items: int = field(default=1000, metadata={"env": "DIMING_MAX_ITEMS", "help": "largest page of features the API returns"})
+    pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:
+        environ = os.environ if environ is None else environ
+        values = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw not in (None, ""):
+                values[f.name] = int(raw) if f.type == "int" else raw
+        settings = cls(**values)
+        return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

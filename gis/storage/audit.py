@@ -1,0 +1,134 @@
+"""The append-only audit log: who changed which record, when, how and why.
+
+Every flush that touches a ``Registered`` record writes one ``AuditEntry`` per
+record with the values before and after. The session's ``info`` carries the actor
+and the reason (``Store.transaction`` sets them); a write without an actor is
+refused, so nothing reaches the register anonymously. The database itself refuses
+UPDATE and DELETE on the log (a trigger on both backends, see ``ddl.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import shapely
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, inspect
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from .coltypes import UTCDateTime
+from .geometry import Geometry, promote_to_multi
+from .model import Base, Registered, utcnow
+
+AUDIT_TABLE = "audit_log"
+
+
+class AuditEntry(Base):
+    __tablename__ = AUDIT_TABLE
+    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    table_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    record_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    version: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+
+
+def to_jsonable(value: Any) -> Any:
+    if isinstance(value, shapely.Geometry):
+        return shapely.to_wkt(value, rounding_precision=8)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return value.hex()
+    return value
+
+
+def _stored_form(column, value: Any) -> Any:
+    """The value as the database keeps it (a single line in a MULTI column is multi)."""
+    if isinstance(value, shapely.Geometry) and isinstance(column.type, Geometry):
+        return promote_to_multi(value, column.type.geometry_type)
+    return value
+
+
+def snapshot(record: Registered) -> dict[str, Any]:
+    """All column values of a record, JSON-ready (geometry as WKT)."""
+    state = inspect(record)
+    columns = state.mapper.columns
+    return {key: to_jsonable(_stored_form(columns[key], state.dict.get(key))) for key in columns.keys()}
+
+
+def _before_snapshot(record: Registered) -> dict[str, Any]:
+    state = inspect(record)
+    out = {}
+    for attr in state.attrs:
+        if attr.key not in state.mapper.columns:
+            continue
+        history = attr.history
+        if history.deleted:
+            value = history.deleted[0]
+        elif history.unchanged:
+            value = history.unchanged[0]
+        else:
+            value = state.dict.get(attr.key)
+        out[attr.key] = to_jsonable(_stored_form(state.mapper.columns[attr.key], value))
+    return out
+
+
+def _actor(session: Session) -> str:
+    actor = session.info.get("actor")
+    if not actor:
+        raise PermissionError("a write to registered data needs an actor (Store.transaction(actor=...))")
+    return actor
+
+
+def _before_flush(session: Session, _ctx, _instances) -> None:
+    pending = session.info.setdefault("_audit_pending", [])
+    for record in session.new:
+        if isinstance(record, Registered):
+            actor = _actor(session)
+            record.created_by = record.created_by if record.created_by not in (None, "system") else actor
+            record.updated_by = actor
+            pending.append(("insert", record, None))
+    for record in session.dirty:
+        if isinstance(record, Registered) and session.is_modified(record, include_collections=False):
+            record.updated_by = _actor(session)
+            pending.append(("update", record, _before_snapshot(record)))
+    for record in session.deleted:
+        if isinstance(record, Registered):
+            _actor(session)
+            pending.append(("delete", record, _before_snapshot(record)))
+
+
+def _after_flush(session: Session, _ctx) -> None:
+    pending = session.info.pop("_audit_pending", [])
+    if not pending:
+        return
+    rows = []
+    for action, record, before in pending:
+        after = None if action == "delete" else snapshot(record)
+        rows.append(
+            {
+                "occurred_at": utcnow(),
+                "actor": session.info["actor"],
+                "action": action,
+                "table_name": record.__tablename__,
+                "record_id": record.id,
+                "version": record.version,
+                "reason": session.info.get("reason"),
+                "before": before,
+                "after": after,
+            }
+        )
+    session.execute(AuditEntry.__table__.insert(), rows)
+
+
+def install(session_factory) -> None:
+    """Attach the audit hooks to a sessionmaker."""
+    event.listen(session_factory, "before_flush", _before_flush)
+    event.listen(session_factory, "after_flush", _after_flush)

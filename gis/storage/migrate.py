@@ -1,0 +1,50 @@
+"""Alembic, driven from code: upgrade, downgrade and current revision of a Store.
+
+The migration scripts live in ``migrations/`` at the top of the project; the
+connection is handed to Alembic directly, so no ini file or environment variable
+is read.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+
+from .store import Store
+
+MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+
+
+def _config(store: Store, connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("sqlalchemy.url", store.url.replace("%", "%%"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(store: Store, revision: str = "head") -> None:
+    with store.engine.begin() as connection:
+        command.upgrade(_config(store, connection), revision)
+    store.checkpoint()
+
+
+def downgrade(store: Store, revision: str) -> None:
+    with store.engine.begin() as connection:
+        command.downgrade(_config(store, connection), revision)
+
+
+def current(store: Store) -> str | None:
+    with store.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def history() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return [rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()]

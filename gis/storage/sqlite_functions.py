@@ -1,0 +1,68 @@
+"""SQL functions registered on every SQLite connection.
+
+The machine's Python cannot load SpatiaLite, so the few spatial functions the store
+needs are implemented here with shapely: the envelope functions that the GeoPackage
+R*Tree triggers call (the same names GDAL registers, so GDAL and QGIS can edit the
+file too) and the exact predicates used after the R*Tree has narrowed a query.
+"""
+
+from __future__ import annotations
+
+import shapely
+
+from . import gpkg
+
+
+def _envelope_part(index: int):
+    def part(blob):
+        env = gpkg.envelope(blob)
+        return None if env is None else env[index]
+
+    return part
+
+
+def _is_empty(blob):
+    if blob is None:
+        return None
+    return 1 if gpkg.envelope(blob) is None else 0
+
+
+def _predicate(name: str):
+    test = getattr(shapely, name)
+
+    def apply(a, b):
+        if a is None or b is None:
+            return None
+        return 1 if test(gpkg.decode(a), gpkg.decode(b)) else 0
+
+    return apply
+
+
+def _dwithin(a, b, distance):
+    if a is None or b is None:
+        return None
+    return 1 if gpkg.decode(a).distance(gpkg.decode(b)) <= distance else 0
+
+
+def _distance(a, b):
+    if a is None or b is None:
+        return None
+    return gpkg.decode(a).distance(gpkg.decode(b))
+
+
+PREDICATES = ("intersects", "contains", "within", "touches", "crosses", "overlaps", "disjoint", "equals", "covers", "covered_by")
+
+
+def register(dbapi_connection) -> None:
+    """Install the functions on one sqlite3 connection (called on connect)."""
+    add = dbapi_connection.create_function
+    add("ST_MinX", 1, _envelope_part(0), deterministic=True)
+    add("ST_MaxX", 1, _envelope_part(1), deterministic=True)
+    add("ST_MinY", 1, _envelope_part(2), deterministic=True)
+    add("ST_MaxY", 1, _envelope_part(3), deterministic=True)
+    add("ST_IsEmpty", 1, _is_empty, deterministic=True)
+    for name in PREDICATES:
+        sql_name = "ST_" + "".join(p.capitalize() for p in name.split("_"))
+        add(sql_name, 2, _predicate(name), deterministic=True)
+    add("ST_DWithin", 3, _dwithin, deterministic=True)
+    add("ST_Distance", 2, _distance, deterministic=True)

@@ -1,0 +1,142 @@
+"""The one storage layer: sessions, transactions, bulk loads and record history.
+
+Every module reads and writes through a ``Store``. A write happens inside
+``store.transaction(actor=..., reason=...)``: it commits as a whole or not at all,
+and its changes to registered records are audited. Database failures are turned
+into the product's bilingual errors (duplicate -> 409, stale version -> 409,
+database down -> 503).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Engine, insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from gis.errors import Conflict, DuplicateName, Unavailable, VersionConflict
+
+from . import audit
+from .engine import make_engine, normalise_url
+from .model import Registered, utcnow
+
+
+class Store:
+    def __init__(self, url: str, *, pool_size: int = 5):
+        self.url = normalise_url(url)
+        self.engine: Engine = make_engine(self.url, pool_size=pool_size)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        audit.install(self._sessions)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def checkpoint(self) -> None:
+        """On SQLite, fold the write-ahead log into the file, so tools that read the
+        file directly (GDAL, QGIS, a copy) see every committed change."""
+        if self.dialect == "sqlite":
+            with self.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed.
+
+        Closing the session (not rolling it back) keeps the loaded objects usable
+        after the block, detached.
+        """
+        with translate_errors(), self._sessions() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def transaction(self, *, actor: str, reason: str | None = None) -> Iterator[Session]:
+        """One all-or-nothing unit of work, audited under ``actor`` and ``reason``."""
+        with translate_errors(), self._sessions() as session:
+            session.info["actor"] = actor
+            session.info["reason"] = reason
+            with session.begin():
+                yield session
+
+    def bulk_insert(self, session: Session, model: type[Registered], rows: Sequence[dict[str, Any]], *, batch: int = 2000) -> int:
+        """Insert many records of one model fast, each still with its own audit row.
+
+        Used by imports and the demo builder, where ORM objects one by one would be
+        too slow. Must run inside ``transaction`` (the caller's session).
+        """
+        actor = session.info["actor"]
+        reason = session.info.get("reason")
+        table = model.__table__
+        now = utcnow()
+        total = 0
+        for start in range(0, len(rows), batch):
+            chunk = [
+                {"version": 1, "created_at": now, "created_by": actor, "updated_at": now, "updated_by": actor, **row}
+                for row in rows[start : start + batch]
+            ]
+            ids = session.execute(insert(table).returning(table.c.id), chunk).scalars().all()
+            session.execute(
+                audit.AuditEntry.__table__.insert(),
+                [
+                    {
+                        "occurred_at": now,
+                        "actor": actor,
+                        "action": "insert",
+                        "table_name": table.name,
+                        "record_id": record_id,
+                        "version": 1,
+                        "reason": reason,
+                        "before": None,
+                        "after": {key: audit.to_jsonable(value) for key, value in {**row, "id": record_id}.items()},
+                    }
+                    for record_id, row in zip(ids, chunk, strict=True)
+                ],
+            )
+            total += len(chunk)
+        return total
+
+    def history(self, table_name: str, record_id: int) -> list[audit.AuditEntry]:
+        """Every audited change of one record, oldest first."""
+        with self.read() as session:
+            query = (
+                select(audit.AuditEntry)
+                .where(audit.AuditEntry.table_name == table_name, audit.AuditEntry.record_id == record_id)
+                .order_by(audit.AuditEntry.id)
+            )
+            return list(session.scalars(query))
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Turn driver errors into the product's errors, once, for every caller."""
+    try:
+        yield
+    except StaleDataError as exc:
+        raise VersionConflict(details=str(exc)) from exc
+    except IntegrityError as exc:
+        text = str(exc.orig).lower()
+        if "unique" in text or "duplicate" in text:
+            raise DuplicateName(details=str(exc.orig).splitlines()[0]) from exc
+        raise Conflict(details=str(exc.orig).splitlines()[0]) from exc
+    except OperationalError as exc:
+        if _is_connection_problem(exc):
+            raise Unavailable(details="database unreachable") from exc
+        raise
+    except DBAPIError as exc:
+        if exc.connection_invalidated:
+            raise Unavailable(details="database connection lost") from exc
+        raise
+
+
+def _is_connection_problem(exc: OperationalError) -> bool:
+    text = str(exc.orig).lower()
+    markers = ("could not connect", "connection refused", "server closed", "terminating connection", "the database system is", "connection timed out")
+    return exc.connection_invalidated or any(m in text for m in markers)
+

@@ -1,0 +1,1 @@
+"""Place names, streets, door numbers, signs and address search."""

@@ -1,0 +1,67 @@
+"""Alembic migrations from empty, up and down, on both backends; the schema matches the models."""
+
+from __future__ import annotations
+
+import sqlite3
+import warnings
+
+import pyogrio
+import pytest
+import shapely
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+import boundaries.models  # noqa: F401  (registers the tables on the metadata)
+import placenames.models  # noqa: F401
+from gis.storage import Base, migrate
+from placenames.models import Road
+
+DOMAIN_TABLES = {"audit_log", "admin_units", "blocks", "place_names", "roads", "waterways", "buildings", "door_plates"}
+
+
+def tables(store) -> set[str]:
+    return set(sa.inspect(store.engine).get_table_names())
+
+
+def test_upgrade_from_empty_then_down_to_base_and_up_again(empty_store):
+    assert migrate.current(empty_store) is None
+    migrate.upgrade(empty_store)
+    assert migrate.current(empty_store) == migrate.history()[0]
+    assert DOMAIN_TABLES <= tables(empty_store)
+    migrate.downgrade(empty_store, "base")
+    assert migrate.current(empty_store) is None
+    assert not (DOMAIN_TABLES & tables(empty_store))
+    if empty_store.dialect == "sqlite":
+        assert not any(name.startswith(("gpkg_", "rtree_")) for name in tables(empty_store))
+    migrate.upgrade(empty_store)
+    assert DOMAIN_TABLES <= tables(empty_store)
+
+
+def test_models_match_the_migrated_schema(store):
+    with store.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        differences = compare_metadata(context, Base.metadata)
+    ignorable = {"spatial_ref_sys", "alembic_version"}
+    real = [d for d in differences if not (d[0] == "remove_table" and (d[1].name in ignorable or d[1].name.startswith(("gpkg_", "rtree_"))))]
+    real = [d for d in real if not (d[0] == "remove_index" and d[1].name.endswith("_gist"))]
+    assert real == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_sqlite_store_is_a_geopackage_gdal_reads_without_complaint(store):
+    with store.transaction(actor="t") as session:
+        session.add(Road(name="春城路", road_class="arterial", geom=shapely.LineString([(102.70, 25.0), (102.72, 25.01)])))
+    store.checkpoint()
+    path = store.engine.url.database
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
+        assert raw.execute("SELECT count(*) FROM rtree_roads_geom").fetchone()[0] == 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        layers = dict(pyogrio.list_layers(path))
+        frame = pyogrio.read_dataframe(path, layer="roads")
+    assert layers["roads"] == "MultiLineString" and layers["door_plates"] == "Point"
+    assert frame.crs.to_epsg() == 4490
+    assert frame.iloc[0]["name"] == "春城路"
+    assert frame.geometry.iloc[0].geoms[0].coords[0] == (102.70, 25.0)
