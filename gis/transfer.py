@@ -110,7 +110,8 @@ def _plain(value: Any) -> Any:
 def read_frame(store: Store, layer: Layer) -> gpd.GeoDataFrame:
     """All records of a layer as a GeoDataFrame in EPSG:4490."""
     table = layer.model.__table__
-    columns = [table.c.id, *(table.c[name] for name in layer.columns if name in table.c), table.c.source, table.c.version]
+    names = ["id", *(name for name in layer.columns if name in table.c and name not in ("id", "source", "version")), "source", "version"]
+    columns = [table.c[name] for name in names]
     query = select(*columns, table.c.geom).order_by(table.c.id)
     condition = layer.export_filter()
     if condition is not None:
