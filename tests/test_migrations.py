@@ -57,6 +57,8 @@ def test_sqlite_store_is_a_geopackage_gdal_reads_without_complaint(store):
     with sqlite3.connect(path) as raw:
         assert raw.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47
         assert raw.execute("SELECT count(*) FROM rtree_roads_geom").fetchone()[0] == 1
+        extent = raw.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents WHERE table_name = 'roads'").fetchone()
+    assert extent == pytest.approx((102.70, 25.0, 102.72, 25.01), abs=1e-5)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         layers = dict(pyogrio.list_layers(path))

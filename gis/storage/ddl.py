@@ -96,6 +96,23 @@ def unregister_spatial_table(conn: Connection, table: str, column: str) -> None:
     conn.exec_driver_sql("DELETE FROM gpkg_contents WHERE table_name = ?", (table,))
 
 
+def refresh_extents(conn: Connection) -> None:
+    """Record each GeoPackage layer's extent (read from its R*Tree) in gpkg_contents,
+    so desktop GIS zooms to the data."""
+    if conn.dialect.name != "sqlite":
+        return
+    rows = conn.exec_driver_sql("SELECT table_name, column_name FROM gpkg_geometry_columns").all()
+    for table, column in rows:
+        rtree = rtree_name(table, column)
+        conn.exec_driver_sql(
+            f"UPDATE gpkg_contents SET min_x = (SELECT min(minx) FROM \"{rtree}\"), "
+            f"min_y = (SELECT min(miny) FROM \"{rtree}\"), max_x = (SELECT max(maxx) FROM \"{rtree}\"), "
+            f"max_y = (SELECT max(maxy) FROM \"{rtree}\"), "
+            "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
+            (table,),
+        )
+
+
 def _rtree_triggers(table: str, column: str, rtree: str) -> list[str]:
     """Triggers keeping the R*Tree equal to the envelopes of the non-empty geometries."""
     envelope = f'ST_MinX(NEW."{column}"), ST_MaxX(NEW."{column}"), ST_MinY(NEW."{column}"), ST_MaxY(NEW."{column}")'

@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from gis.errors import Conflict, DuplicateName, Unavailable, VersionConflict
 
-from . import audit
+from . import audit, ddl
 from .engine import make_engine, normalise_url
 from .model import Registered, utcnow
 
@@ -40,6 +40,8 @@ class Store:
         """On SQLite, fold the write-ahead log into the file, so tools that read the
         file directly (GDAL, QGIS, a copy) see every committed change."""
         if self.dialect == "sqlite":
+            with self.engine.begin() as connection:
+                ddl.refresh_extents(connection)
             with self.engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
