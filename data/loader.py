@@ -62,10 +62,15 @@ def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4490")
 
 
-def load_demo(store: Store, registry: LayerRegistry, *, seed: int = 530111, scale: float = 1.0) -> dict[str, int]:
-    from data.demo import build_demo
+def load_demo(
+    store: Store, registry: LayerRegistry, *, seed: int = 530111, scale: float = 1.0, frames: dict[str, gpd.GeoDataFrame] | None = None
+) -> dict[str, int]:
+    """Build (or take the already built ``frames``) and store the demo dataset."""
+    if frames is None:
+        from data.demo import build_demo
 
-    frames = build_demo(seed=seed, scale=scale)
+        frames = build_demo(seed=seed, scale=scale)
+    frames = dict(frames)
     for name in ("district", "subdistricts", "communities"):
         frames[name] = frames[name].assign(valid_from=DEMO_VALID_FROM)
     frames["place_names"] = place_names(frames)

@@ -104,3 +104,10 @@ class Unavailable(DimingError):
     code = "unavailable"
     default_zh = "服务暂时不可用，请稍后重试"
     default_en = "Service temporarily unavailable; try again later"
+
+
+class MethodNotAllowed(DimingError):
+    http_status = 405
+    code = "method-not-allowed"
+    default_zh = "不允许的请求方法"
+    default_en = "Method not allowed"

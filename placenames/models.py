@@ -15,7 +15,7 @@ class PlaceName(Registered, Base):
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     romanization: Mapped[str | None] = mapped_column(String(200))
-    category_code: Mapped[str] = mapped_column(String(16), nullable=False)
+    category_code: Mapped[str] = mapped_column(String(32), nullable=False)
     category_label: Mapped[str] = mapped_column(String(50), nullable=False)
     admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="current")

@@ -26,6 +26,7 @@ PREDICATES = {
     "equals": "ST_Equals",
     "covers": "ST_Covers",
     "covered_by": "ST_CoveredBy",
+    "disjoint": "ST_Disjoint",
 }
 
 
@@ -42,6 +43,8 @@ class spatial_match(ColumnElement):
     def __init__(self, column, geom: shapely.Geometry, predicate: str = "intersects", distance: float | None = None):
         if predicate not in PREDICATES and predicate != "dwithin":
             raise ValueError(f"unknown spatial predicate {predicate!r}")
+        if geom is None or geom.is_empty:
+            raise ValueError("spatial predicates need a non-empty geometry")
         self.column = column
         self.geom = geom
         self.predicate = predicate
@@ -68,6 +71,8 @@ def _compile_pg(element, compiler, **kw):
 
 @compiles(spatial_match)
 def _compile_sqlite(element, compiler, **kw):
+    if element.predicate == "disjoint":  # the R*Tree can only narrow positive predicates
+        return f"({_exact(element, compiler, **kw)} = 1)"
     table = element.column.table
     pk = list(table.primary_key.columns)[0]
     minx, miny, maxx, maxy = element.geom.bounds

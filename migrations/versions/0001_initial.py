@@ -103,7 +103,7 @@ def upgrade() -> None:
         *registered(
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("romanization", sa.String(200)),
-            sa.Column("category_code", sa.String(16), nullable=False),
+            sa.Column("category_code", sa.String(32), nullable=False),
             sa.Column("category_label", sa.String(50), nullable=False),
             sa.Column("admin_code", sa.String(20)),
             sa.Column("status", sa.String(16), nullable=False),

@@ -1,0 +1,54 @@
+"""What a published collection shows, as plain data.
+
+Domain packages describe their public layers with ``Collection`` values; the OGC
+layer turns them into pygeoapi configuration. Nothing here knows SQL or Flask, so a
+description can be checked in a unit test or printed in the docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One OGC API collection backed by one stored table.
+
+    ``properties`` are the public property names, in output order. A property is
+    read from the column of the same name unless ``sources`` maps it elsewhere:
+    ``"number_text"`` (another column of ``table``) or ``"roads.name"`` (a column of
+    a table named in ``joins``). ``joins`` maps a looked-up table to the column of
+    ``table`` that refers to its primary key (a left join: a missing reference gives
+    null, never a lost feature). ``where`` holds fixed equality conditions every
+    query obeys (``None`` means IS NULL), e.g. one level of a shared table.
+    ``models`` names the modules declaring the tables, so a provider loaded in any
+    process finds them.
+    """
+
+    id: str
+    title_zh: str
+    title_en: str
+    description: str
+    table: str
+    properties: list[str]
+    title_field: str
+    keywords: list[str] = field(default_factory=list)
+    sources: dict[str, str] = field(default_factory=dict)
+    joins: dict[str, str] = field(default_factory=dict)
+    where: dict[str, Any] = field(default_factory=dict)
+    models: list[str] = field(default_factory=list)
+    bbox: tuple[float, float, float, float] | None = None
+    id_field: str = "id"
+    geom_field: str = "geom"
+
+    def provider_options(self) -> dict[str, Any]:
+        """The ``options`` block of this collection's provider definition."""
+        return {
+            "table": self.table,
+            "properties": list(self.properties),
+            "sources": dict(self.sources),
+            "joins": dict(self.joins),
+            "where": dict(self.where),
+            "models": list(self.models),
+        }

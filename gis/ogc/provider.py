@@ -1,0 +1,160 @@
+"""``StoreProvider``: one read-only pygeoapi feature provider for both storage backends.
+
+Referenced as ``gis.ogc.provider.StoreProvider`` in the generated pygeoapi config.
+Its definition carries ``data`` (the database URL), ``id_field``, ``title_field``
+(the property ``q`` searches), ``geom_field`` and ``options`` describing the source
+(see ``collections.Collection.provider_options``), plus optional ``count_cap``
+(largest count run to report numberMatched, default 10000) and ``pool_size``.
+
+CRS choice: the configuration declares ``storage_crs`` CRS84 although rows hold
+CGCS2000 (EPSG:4490) longitude/latitude. The two frames agree to centimetres, and
+declaring CRS84 makes pygeoapi hand over ``bbox`` and filter geometries as lon/lat
+(with EPSG:4490 it would pass them lat-first, see the pygeoapi notes), which is what
+``gis.storage.spatial`` expects. Output in another CRS is computed from the true
+EPSG:4490 source by ``geojson.output_transform``.
+
+numberMatched is reported only when it is certain: from the page itself when the
+page is the last one, else from a count bounded by ``count_cap`` (omitted when the
+bound is reached), never estimated; ``count: false`` disables the extra count.
+pygeoapi builds a provider per request, so construction only reads declared
+metadata; the connection pool is the process's shared ``Store``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pygeoapi.provider.base import BaseProvider, ProviderInvalidQueryError, ProviderItemNotFoundError
+from sqlalchemy import ColumnElement, func, or_, select
+
+from gis.storage import bbox_match
+
+from . import cql, geojson, stores, values
+from .source import Source, SourceConfigError
+
+DEFAULT_COUNT_CAP = 10_000
+
+
+class StoreProvider(BaseProvider):
+    """Features of one stored table (with optional joins and a fixed filter), read-only."""
+
+    def __init__(self, provider_def: dict[str, Any]):
+        super().__init__(provider_def)
+        options = self.options or {}
+        self.editable = False
+        self.id_field = self.id_field or "id"
+        self.geom_field = provider_def.get("geom_field", "geom")
+        self.source = Source.from_options(options, id_field=self.id_field, geom_field=self.geom_field)
+        self.properties = list(self.source.columns)
+        self._fields = self.get_fields()
+        if self.title_field is not None and self.title_field not in self.source.columns:
+            raise SourceConfigError(f"title_field {self.title_field!r} is not a public property")
+        self.count_cap = int(provider_def.get("count_cap", DEFAULT_COUNT_CAP))
+        self.store = stores.store_for(self.data, pool_size=int(provider_def.get("pool_size", 5)))
+
+    def get_fields(self) -> dict[str, dict[str, str]]:
+        return self.source.fields()
+
+    def query(
+        self,
+        offset: int = 0,
+        limit: int = 10,
+        resulttype: str = "results",
+        bbox: list | None = None,
+        datetime_: str | None = None,  # no collection has a time field; ignored like pygeoapi's own providers
+        properties: list | None = None,
+        sortby: list | None = None,
+        select_properties: list | None = None,
+        skip_geometry: bool = False,
+        q: str | None = None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ) -> dict[str, Any]:
+        conditions = self._conditions(bbox or [], properties or [], q, filterq)
+        if resulttype == "hits":
+            with self.store.read() as session:
+                total = session.scalar(self._count(conditions))
+            return {"type": "FeatureCollection", "features": [], "numberMatched": total, "numberReturned": 0}
+
+        names = [name for name in self.properties if not select_properties or name in select_properties]
+        statement = (
+            self.source.select(names, with_geometry=not skip_geometry)
+            .where(*conditions)
+            .order_by(*self._order(sortby or []))
+            .offset(offset)
+            .limit(limit + 1)
+        )
+        with self.store.read() as session:
+            rows = session.execute(statement).mappings().all()
+            more = len(rows) > limit
+            rows = rows[:limit]
+            matched = self._number_matched(session, conditions, offset, len(rows), more)
+        transform = geojson.output_transform(crs_transform_spec)
+        result: dict[str, Any] = {
+            "type": "FeatureCollection",
+            "features": [geojson.feature(row, names, transform) for row in rows],
+            "numberReturned": len(rows),
+        }
+        if matched is not None:
+            result["numberMatched"] = matched
+        return result
+
+    def get(self, identifier, crs_transform_spec=None, **kwargs) -> dict[str, Any]:
+        try:
+            key = values.coerce(identifier, self.source.id_column.type, self.id_field)
+        except ProviderInvalidQueryError:
+            raise ProviderItemNotFoundError(user_msg=f"未找到要素 {identifier} / feature {identifier} not found") from None
+        statement = self.source.select(self.properties, with_geometry=True).where(self.source.id_column == key)
+        with self.store.read() as session:
+            row = session.execute(statement).mappings().first()
+        if row is None:
+            raise ProviderItemNotFoundError(user_msg=f"未找到要素 {identifier} / feature {identifier} not found")
+        return geojson.feature(row, self.properties, geojson.output_transform(crs_transform_spec))
+
+    def _conditions(self, bbox: list, properties: list, q: str | None, filterq) -> list[ColumnElement]:
+        conditions: list[ColumnElement] = []
+        if bbox:
+            minx, miny, maxx, maxy = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 else bbox
+            conditions.append(bbox_match(self.source.geom_column, minx, miny, maxx, maxy))
+        for name, value in properties:
+            column = self.source.column(name)
+            conditions.append(column == values.coerce(value, column.type, name))
+        if q and q.strip(", "):
+            conditions.append(self._text_search(q))
+        if filterq is not None:
+            conditions.append(cql.to_sql(filterq, self.source, {self.geom_field, "geometry"}))
+        return conditions
+
+    def _text_search(self, q: str) -> ColumnElement:
+        """Any of the comma-separated terms occurs in the title field (case-insensitive)."""
+        if self.title_field is None:
+            raise ProviderInvalidQueryError(user_msg="该集合不支持 q 检索 / this collection has no text search")
+        column = self.source.column(self.title_field)
+        terms = [term.strip() for term in q.split(",") if term.strip()]
+        return or_(*(column.icontains(term, autoescape=True) for term in terms))
+
+    def _order(self, sortby: list[dict]) -> list[ColumnElement]:
+        order = []
+        for item in sortby:
+            column = self.source.column(item["property"])
+            order.append(column.desc() if item.get("order") == "-" else column.asc())
+        order.append(self.source.id_column.asc())  # deterministic pages
+        return order
+
+    def _count(self, conditions: list[ColumnElement], cap: int | None = None):
+        matching = select(self.source.id_column).select_from(self.source.from_clause).where(*self.source.fixed, *conditions)
+        if cap is not None:
+            matching = matching.limit(cap + 1)
+        return select(func.count()).select_from(matching.subquery())
+
+    def _number_matched(self, session, conditions, offset: int, returned: int, more: bool) -> int | None:
+        if not more and (returned or offset == 0):
+            return offset + returned
+        if not self.count:
+            return None
+        total = session.scalar(self._count(conditions, self.count_cap))
+        return total if total <= self.count_cap else None
+
+    def __repr__(self) -> str:
+        return f"<StoreProvider> {self.source.table.name}"

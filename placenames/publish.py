@@ -1,0 +1,73 @@
+"""The place-name layers the public may read through the OGC API, and what they show.
+
+Only public properties are listed: audit columns (who changed what) and internal
+keys stay private. Addresses show the road's name rather than its internal id.
+"""
+
+from __future__ import annotations
+
+from gis.ogc.collections import Collection
+
+MODELS = ["placenames.models"]
+
+
+def collections() -> list[Collection]:
+    return [
+        Collection(
+            id="placenames",
+            title_zh="标准地名",
+            title_en="Standard place names",
+            description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / Approved standard place names with romanization, category and administrative unit",
+            table="place_names",
+            properties=["name", "romanization", "category_code", "category_label", "admin_code", "status"],
+            title_field="name",
+            keywords=["地名", "place names", "GB/T 18521"],
+            models=MODELS,
+        ),
+        Collection(
+            id="roads",
+            title_zh="道路（街路巷）",
+            title_en="Roads and streets",
+            description="已命名的街、路、巷中心线 / Centrelines of named roads, streets and lanes",
+            table="roads",
+            properties=["name", "road_class", "admin_code"],
+            title_field="name",
+            keywords=["街路巷", "道路", "roads", "streets"],
+            models=MODELS,
+        ),
+        Collection(
+            id="addresses",
+            title_zh="门牌地址",
+            title_en="Addresses (door plates)",
+            description="门牌号及其标准地址 / Door numbers and their standard addresses",
+            table="door_plates",
+            properties=["road", "number", "address"],
+            sources={"road": "roads.name", "number": "number_text"},
+            joins={"roads": "road_id"},
+            title_field="address",
+            keywords=["门牌", "地址", "addresses", "door plates"],
+            models=MODELS,
+        ),
+        Collection(
+            id="buildings",
+            title_zh="建筑物",
+            title_en="Buildings",
+            description="建筑物轮廓、户数与层数 / Building footprints with households and floors",
+            table="buildings",
+            properties=["code", "households", "floors", "community_code"],
+            title_field="code",
+            keywords=["建筑物", "楼栋", "buildings"],
+            models=MODELS,
+        ),
+        Collection(
+            id="waterways",
+            title_zh="河流水系",
+            title_en="Rivers and waterways",
+            description="河流、沟渠中心线 / Centrelines of rivers and canals",
+            table="waterways",
+            properties=["name", "waterway_class"],
+            title_field="name",
+            keywords=["河流", "水系", "waterways", "rivers"],
+            models=MODELS,
+        ),
+    ]

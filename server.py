@@ -1,0 +1,62 @@
+"""The web application: OGC API - Features under /ogc, health at /healthz.
+
+``create_app(settings)`` does all the work at call time; importing this module reads
+no configuration. pygeoapi is the one exception we cannot avoid: its Flask module
+reads its configuration from files named by environment variables when first
+imported, so those files are written (and the variables set) before the import,
+inside ``gis.ogc.mount``.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_cors import CORS
+
+from boundaries import publish as boundaries_publish
+from gis.ogc import config as ogc_config
+from gis.ogc import mount, stores
+from gis.ogc.collections import Collection
+from gis.settings import Settings
+from gis.storage import Store
+from gis.web import caching, errors, health
+from placenames import publish as placenames_publish
+
+# 官渡区 with a margin, CGCS2000 lon/lat: the extent advertised for every collection.
+DISTRICT_BBOX = (102.60, 24.85, 103.10, 25.20)
+
+SERVICE_METADATA = {
+    **ogc_config.DEFAULT_METADATA,
+    "identification": {
+        **ogc_config.DEFAULT_METADATA["identification"],
+        "title": {"zh": "官渡区地名与社区界线服务", "en": "Guandu District place names and community boundaries"},
+    },
+    "provider": {"name": {"zh": "官渡区民政局", "en": "Guandu District Civil Affairs Bureau"}, "url": ""},
+}
+
+# Headers a browser script may read on a cross-origin response.
+EXPOSED_HEADERS = ["Content-Crs", "Content-Language", "ETag", "Link"]
+
+
+def public_collections() -> list[Collection]:
+    """Every collection the OGC API serves, from each domain package."""
+    return placenames_publish.collections() + boundaries_publish.collections()
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    store = stores.adopt(Store(settings.database_url, pool_size=settings.pool_size))
+
+    app = Flask(__name__)
+    app.json.ensure_ascii = False
+    app.extensions[health.STORE_KEY] = store
+    app.extensions["diming.settings"] = settings
+
+    config = ogc_config.build_config(public_collections(), settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA)
+    config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
+    mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
+
+    CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
+    caching.install(app, ogc_config.MOUNT_PATH)
+    app.register_blueprint(health.blueprint)
+    errors.install(app)
+    return app

@@ -1,0 +1,82 @@
+"""The demo dataset stored on both backends: complete, consistent, audited, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from boundaries.models import AdminUnit, Block
+from cli import main
+from cli.data_commands import registry
+from data.loader import load_demo
+from gis.storage import spatial_match
+from gis.storage.audit import AuditEntry
+from placenames.models import Building, DoorPlate, PlaceName, Road
+
+SEED, SCALE = 7, 0.02
+
+
+@pytest.fixture(scope="module")
+def frames():
+    from data.demo import build_demo
+
+    return build_demo(seed=SEED, scale=SCALE)
+
+
+def count(session, model, *where):
+    return session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def test_demo_is_stored_completely_and_audited(store, frames):
+    counts = load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames)
+    with store.read() as session:
+        assert count(session, AdminUnit, AdminUnit.level == "subdistrict") == 13
+        assert count(session, AdminUnit, AdminUnit.level == "community") == 133
+        assert count(session, Road) == len(frames["roads"])
+        assert count(session, Block) == len(frames["blocks"])
+        assert count(session, Building) == len(frames["buildings"])
+        assert count(session, DoorPlate) == len(frames["door_plates"])
+        assert count(session, PlaceName, PlaceName.category_code == "admin-community") == 133
+        assert count(session, AuditEntry) == sum(counts.values())
+        assert {a.actor for a in session.scalars(sa.select(AuditEntry).limit(50))} == {"demo-builder"}
+        assert session.scalar(sa.select(sa.func.sum(Building.households))) == int(frames["buildings"]["households"].sum())
+        assert set(session.scalars(sa.select(Road.source))) == {"synthetic-demo"}
+        plated_roads = set(session.scalars(sa.select(Road.name).join(DoorPlate, DoorPlate.road_id == Road.id)))
+    assert {"环城东路", "子君路", "锦西路"} <= set(frames["roads"]["name"])
+    assert plated_roads == set(frames["door_plates"]["road_name"])
+
+
+def test_stored_communities_lie_in_their_subdistricts(store, frames):
+    load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames)
+    with store.read() as session:
+        subdistricts = {u.code: u for u in session.scalars(sa.select(AdminUnit).where(AdminUnit.level == "subdistrict"))}
+        guanshang = next(u for u in subdistricts.values() if u.name == "关上街道")
+        inside = session.scalars(
+            sa.select(AdminUnit.parent_code).where(
+                AdminUnit.level == "community", spatial_match(AdminUnit.geom, guanshang.geom.buffer(1e-6), "within")
+            )
+        ).all()
+    assert inside and set(inside) == {guanshang.code}
+
+
+def test_failed_demo_build_leaves_nothing(store, frames):
+    broken = dict(frames)
+    broken["door_plates"] = frames["door_plates"].assign(road_name="不存在的路")
+    with pytest.raises(Exception):
+        load_demo(store, registry(), frames=broken)
+    with store.read() as session:
+        assert count(session, AdminUnit) == 0 and count(session, AuditEntry) == 0
+
+
+def test_cli_demo_if_empty_builds_once(store, monkeypatch, frames):
+    import data.demo
+
+    monkeypatch.setattr(data.demo, "build_demo", lambda seed, scale: frames)
+    first = CliRunner().invoke(main, ["--db", store.url, "demo", "--scale", str(SCALE), "--if-empty"])
+    assert first.exit_code == 0, first.output
+    assert "demo built" in first.output
+    second = CliRunner().invoke(main, ["--db", store.url, "demo", "--if-empty"])
+    assert "already holds data" in second.output
+    with store.read() as session:
+        assert count(session, AdminUnit, AdminUnit.level == "community") == 133
