@@ -14,6 +14,7 @@ import json
 import shutil
 from pathlib import Path
 
+import numpy as np
 import shapely
 
 from gis.chinacoords import gcj02_to_wgs84, transform_geometry
@@ -26,7 +27,7 @@ OUTLINES_SOURCE = "kunming_districts_gcj02.geojson"
 OUTLINES_NAME = "kunming_districts_cgcs2000.geojson"
 KEPT_PROPERTIES = ("adcode", "name")
 # 1e-7 degree is about 1 cm: far below the metre-level accuracy of web-map outlines.
-COORD_GRID_DEG = 1e-7
+COORD_DECIMALS = 7
 
 
 def copy_divisions(shared: Path, out_dir: Path) -> Path:
@@ -39,7 +40,8 @@ def copy_divisions(shared: Path, out_dir: Path) -> Path:
 def convert_outline_geometry(geometry: dict) -> dict:
     """One GeoJSON geometry from GCJ-02 to CGCS2000 (= WGS84 at this precision)."""
     geom = transform_geometry(shapely.geometry.shape(geometry), gcj02_to_wgs84)
-    geom = shapely.set_precision(geom, COORD_GRID_DEG)
+    # Plain rounding keeps every vertex in its place and order (set_precision may not).
+    geom = shapely.transform(geom, lambda xy: np.round(xy, COORD_DECIMALS))
     if geom.geom_type == "Polygon":
         geom = shapely.MultiPolygon([geom])
     if not geom.is_valid:

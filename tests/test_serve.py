@@ -1,0 +1,68 @@
+"""`diming serve` runs the app under gunicorn (a production WSGI server) with several workers."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from ogc_seed import seed
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def get(url: str):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, dict(response.headers), response.read()
+
+
+@pytest.fixture
+def served(store, tmp_path):
+    seed(store)
+    port = free_port()
+    env_work = tmp_path / "run"
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from cli import main; main()", "--db", store.url, "serve", "--port", str(port), "--workers", "2"],
+        env={**os.environ, "DIMING_WORK_DIR": str(env_work)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            get(base + "/healthz")
+            break
+        except OSError:
+            if process.poll() is not None:
+                pytest.fail(process.stdout.read().decode(errors="replace"))
+            time.sleep(0.3)
+    else:
+        process.kill()
+        pytest.fail("server did not start in 60 s: " + process.stdout.read().decode(errors="replace"))
+    yield base
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_serve_answers_health_and_ogc_items_under_gunicorn(served, store):
+    status, headers, body = get(served + "/healthz")
+    health = json.loads(body)
+    assert status == 200 and headers["Server"].startswith("gunicorn")
+    assert health["status"] == "ok" and health["database"]["backend"] == store.dialect
+    status, _, body = get(served + "/ogc/collections/roads/items?f=json")
+    names = {f["properties"]["name"] for f in json.loads(body)["features"]}
+    assert status == 200 and names == {"春城路", "北京路"}
+    # links point at the address the server was started on
+    status, _, body = get(served + "/ogc/collections?f=json")
+    assert any(link["href"].startswith(served + "/ogc") for link in json.loads(body)["links"])
