@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_cors import CORS
 
+import api
 from boundaries import publish as boundaries_publish
 from gis.ogc import config as ogc_config
 from gis.ogc import mount, stores
@@ -58,5 +59,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
     caching.install(app, ogc_config.MOUNT_PATH)
     app.register_blueprint(health.blueprint)
+    api.register(app)
     errors.install(app)
     return app

@@ -13,10 +13,10 @@ def db() -> None:
 
 
 @db.command()
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 @click.pass_obj
 def upgrade(obj, revision: str) -> None:
-    """Migrate the database up to REVISION (default: head)."""
+    """Migrate the database up to REVISION (default: every head)."""
     migrate.upgrade(obj.store, revision)
     click.echo(f"database at revision {migrate.current(obj.store)}")
 

@@ -111,3 +111,17 @@ class MethodNotAllowed(DimingError):
     code = "method-not-allowed"
     default_zh = "不允许的请求方法"
     default_en = "Method not allowed"
+
+
+class Unauthorized(DimingError):
+    http_status = 401
+    code = "unauthorized"
+    default_zh = "需要登录或有效的访问令牌"
+    default_en = "Sign-in or a valid API token is required"
+
+
+class Forbidden(DimingError):
+    http_status = 403
+    code = "forbidden"
+    default_zh = "当前用户无权执行此操作"
+    default_en = "You are not allowed to do this"

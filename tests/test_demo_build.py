@@ -16,7 +16,9 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from data.demo import build_demo
+from data.demo.layers import build_layers
 from data.demo.reference import REFERENCE_DIR, load_divisions, load_outline
+from data.demo.world import generate
 from data.refresh_reference import refresh
 from gis.chinacoords import wgs84_to_gcj02
 
@@ -220,6 +222,20 @@ def test_communities_tile_their_subdistrict(metric):
         assert gap < AREA_TOLERANCE_M2 and spill < AREA_TOLERANCE_M2 and overlap < AREA_TOLERANCE_M2, sub.name
     assert _pairs_overlapping(comms.geometry.values) == []
     assert all(len(g.geoms) == 1 for g in comms.geometry)
+
+
+def test_a_unit_without_communities_simply_has_none(divisions):
+    zone = "530111402000"  # 昆明经济技术开发区, given no communities here
+    trimmed = divisions[divisions["parent_code"] != zone]
+    layers = build_layers(generate(SEED, SMALL, trimmed, load_outline()), trimmed)
+    assert len(layers["subdistricts"]) == 13 and zone in set(layers["subdistricts"]["code"])
+    assert len(layers["communities"]) == 133 - (divisions["parent_code"] == zone).sum()
+    assert zone not in set(layers["communities"]["parent_code"])
+    blocks = layers["blocks"]
+    in_zone = blocks["subdistrict_code"] == zone
+    assert in_zone.any() and blocks.loc[in_zone, "community_code"].isna().all()
+    assert blocks.loc[~in_zone, "community_code"].notna().all()
+    assert layers["buildings"]["households"].sum() == round(600_000 * SMALL)
 
 
 def test_unit_sizes_are_plausible(metric):

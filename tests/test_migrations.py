@@ -12,12 +12,13 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-import boundaries.models  # noqa: F401  (registers the tables on the metadata)
+import accounts.models  # noqa: F401  (registers the tables on the metadata)
+import boundaries.models  # noqa: F401
 import placenames.models  # noqa: F401
 from gis.storage import Base, migrate
 from placenames.models import Road
 
-DOMAIN_TABLES = {"audit_log", "admin_units", "blocks", "place_names", "roads", "waterways", "buildings", "door_plates"}
+DOMAIN_TABLES = {"users", "api_tokens", "audit_log", "admin_units", "blocks", "place_names", "roads", "waterways", "buildings", "door_plates"}
 
 
 def tables(store) -> set[str]:
@@ -27,7 +28,7 @@ def tables(store) -> set[str]:
 def test_upgrade_from_empty_then_down_to_base_and_up_again(empty_store):
     assert migrate.current(empty_store) is None
     migrate.upgrade(empty_store)
-    assert migrate.current(empty_store) == migrate.history()[0]
+    assert migrate.current(empty_store) == ",".join(migrate.heads())
     assert DOMAIN_TABLES <= tables(empty_store)
     migrate.downgrade(empty_store, "base")
     assert migrate.current(empty_store) is None

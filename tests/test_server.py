@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pyproj
 import pytest
+
+from gis.storage import migrate
 from shapely.geometry import shape
 
 from gis.errors import VersionConflict
@@ -43,7 +45,7 @@ def test_healthz_reports_backend_and_revision(client, backend):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert body["database"] == {"backend": backend, "reachable": True, "revision": "0001"}
+    assert body["database"] == {"backend": backend, "reachable": True, "revision": ",".join(migrate.heads())}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):

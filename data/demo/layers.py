@@ -58,6 +58,7 @@ def build_layers(world: World, divisions: pd.DataFrame) -> dict[str, gpd.GeoData
     comm_codes = np.array(world.community_codes, dtype=object)
     comm_parent = sub_codes[world.community_parent]
     cut, housing, plates = world.cut, world.housing, world.plates
+    named = np.array([code is not None for code in comm_codes], dtype=bool)
 
     def units(codes, parents, geoms) -> gpd.GeoDataFrame:
         columns = {"code": codes, "name": [names[c] for c in codes], "parent_code": parents}
@@ -65,7 +66,9 @@ def build_layers(world: World, divisions: pd.DataFrame) -> dict[str, gpd.GeoData
         return frame(columns, as_multi(geoms), UNIT_COLUMNS).sort_values("code").reset_index(drop=True)
 
     block_comm = comm_codes[cut.community]
-    block_order = north_west_order(cut.blocks, block_comm)
+    # Group by community; blocks of a unit without communities group under the unit's code.
+    block_group = np.where(named[cut.community], block_comm, comm_parent[cut.community]).astype(str)
+    block_order = north_west_order(cut.blocks, block_group)
     block_codes = serial_codes(block_order, "B", 6)
     building_comm = block_comm[housing.block]
     building_order = north_west_order(housing.footprints, block_codes[housing.block])
@@ -88,7 +91,7 @@ def build_layers(world: World, divisions: pd.DataFrame) -> dict[str, gpd.GeoData
             ["code", "name", "geometry", "source"],
         ),
         "subdistricts": units(sub_codes, [DISTRICT_CODE] * len(sub_codes), cut.subdistricts),
-        "communities": units(comm_codes, comm_parent, cut.communities),
+        "communities": units(comm_codes[named], comm_parent[named], cut.communities[named]),
         "roads": frame(
             {"name": world.roads.names[road_order], "road_class": world.roads.classes[road_order], "source": SYNTHETIC},
             world.roads.lines[road_order],

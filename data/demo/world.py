@@ -39,7 +39,7 @@ class World:
 
     outline: object
     subdistrict_codes: list[str]
-    community_codes: list[str]
+    community_codes: list[str | None]  # None for the territory of a unit without communities
     community_parent: np.ndarray  # subdistrict index per community
     cut: BlockCut  # final subdistricts, communities and blocks
     block_dense: np.ndarray
@@ -108,6 +108,9 @@ def generate(seed: int, scale: float, divisions: pd.DataFrame, outline_geo) -> W
     outline = metric_outline(outline_geo)
     communities = divisions[divisions["level"] == "community"]
     members = [sorted(communities.loc[communities["parent_code"] == plan.code, "code"]) for plan in PLANS]
+    # A unit without communities is laid out as one unnamed territory (code None), which
+    # the layers leave out of the community layer: its blocks then have no community.
+    members = [group or [None] for group in members]
     land, density = lay_out_units(seed, outline, [len(m) for m in members])
 
     streets, street_classes = draw_streets(seed, scale, land)

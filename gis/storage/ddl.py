@@ -8,12 +8,31 @@ call these functions with their connection and stay backend-neutral.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+
+from .coltypes import UTCDateTime
 
 from . import gpkg
 from .spatial import rtree_name
 from .geometry import STORAGE_SRID
+
+
+def registered_columns(*columns, constraints=()) -> list:
+    """A migration's column list for a ``Registered`` table: id, the table's own
+    columns, then version/source/created/updated. Keep it stable: old migrations use it."""
+    return [
+        sa.Column("id", sa.Integer, primary_key=True),
+        *columns,
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("source", sa.String(64)),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("created_by", sa.String(64), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_by", sa.String(64), nullable=False),
+        *constraints,
+    ]
 
 
 def init_database(conn: Connection) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from .store import Store
 
@@ -26,7 +27,7 @@ def _config(store: Store, connection) -> Config:
     return config
 
 
-def upgrade(store: Store, revision: str = "head") -> None:
+def upgrade(store: Store, revision: str = "heads") -> None:
     with store.engine.begin() as connection:
         command.upgrade(_config(store, connection), revision)
     store.checkpoint()
@@ -38,13 +39,15 @@ def downgrade(store: Store, revision: str) -> None:
 
 
 def current(store: Store) -> str | None:
+    """The applied revision(s), comma-separated when independent branches are applied."""
     with store.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        heads = MigrationContext.configure(connection).get_current_heads()
+    return ",".join(sorted(heads)) or None
 
 
-def history() -> list[str]:
-    from alembic.script import ScriptDirectory
-
+def heads() -> list[str]:
+    """The newest revision of every branch (what ``upgrade`` goes to)."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return [rev.revision for rev in ScriptDirectory.from_config(config).walk_revisions()]
+    return sorted(ScriptDirectory.from_config(config).get_heads())
+

@@ -28,21 +28,6 @@ SPATIAL = [
 ]
 
 
-def registered(*columns, constraints=()):
-    """The columns every audited record carries, around the table's own ones."""
-    return [
-        sa.Column("id", sa.Integer, primary_key=True),
-        *columns,
-        sa.Column("version", sa.Integer, nullable=False),
-        sa.Column("source", sa.String(64)),
-        sa.Column("created_at", UTCDateTime(), nullable=False),
-        sa.Column("created_by", sa.String(64), nullable=False),
-        sa.Column("updated_at", UTCDateTime(), nullable=False),
-        sa.Column("updated_by", sa.String(64), nullable=False),
-        *constraints,
-    ]
-
-
 def upgrade() -> None:
     bind = op.get_bind()
     ddl.init_database(bind)
@@ -65,7 +50,7 @@ def upgrade() -> None:
 
     op.create_table(
         "admin_units",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("code", sa.String(20), nullable=False),
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("level", sa.String(16), nullable=False),
@@ -84,7 +69,7 @@ def upgrade() -> None:
 
     op.create_table(
         "blocks",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("code", sa.String(20), nullable=False),
             sa.Column("subdistrict_code", sa.String(20), nullable=False),
             sa.Column("community_code", sa.String(20)),
@@ -100,7 +85,7 @@ def upgrade() -> None:
 
     op.create_table(
         "place_names",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("romanization", sa.String(200)),
             sa.Column("category_code", sa.String(32), nullable=False),
@@ -116,7 +101,7 @@ def upgrade() -> None:
 
     op.create_table(
         "roads",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("road_class", sa.String(16), nullable=False),
             sa.Column("admin_code", sa.String(20)),
@@ -128,7 +113,7 @@ def upgrade() -> None:
 
     op.create_table(
         "waterways",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("waterway_class", sa.String(16), nullable=False),
             sa.Column("geom", Geometry("MULTILINESTRING"), nullable=False),
@@ -137,7 +122,7 @@ def upgrade() -> None:
 
     op.create_table(
         "buildings",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("code", sa.String(20), nullable=False),
             sa.Column("block_code", sa.String(20)),
             sa.Column("community_code", sa.String(20)),
@@ -152,7 +137,7 @@ def upgrade() -> None:
 
     op.create_table(
         "door_plates",
-        *registered(
+        *ddl.registered_columns(
             sa.Column("road_id", sa.Integer, sa.ForeignKey("roads.id", name="fk_door_plates_road_id_roads"), nullable=False),
             sa.Column("number", sa.Integer, nullable=False),
             sa.Column("suffix", sa.String(16), nullable=False),

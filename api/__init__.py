@@ -1,0 +1,22 @@
+"""The JSON API under /api/v1: thin Flask blueprints over the domain services.
+
+Each domain has its own blueprint module; ``register`` mounts them all and the
+authentication hook that tells every view who is asking.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from api import auth
+
+BLUEPRINT_MODULES: tuple[str, ...] = ()
+
+
+def register(app: Flask) -> None:
+    import importlib
+
+    auth.install(app)
+    for name in BLUEPRINT_MODULES:
+        module = importlib.import_module(name)
+        app.register_blueprint(module.blueprint, url_prefix="/api/v1")

@@ -1,0 +1,67 @@
+"""Who is asking, and may they: bearer tokens, roles, and the public's read-only access.
+
+``install`` resolves ``Authorization: Bearer <token>`` once per request into
+``g.principal`` (anonymous without a header). Write views declare the roles they
+accept with ``@requires(...)``; views use ``actor()`` as the audit actor.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from flask import Flask, current_app, g, request
+
+from accounts import roles as role_names
+from accounts.service import ANONYMOUS, Principal, authenticate_token
+from gis.errors import Forbidden, Unauthorized
+
+from gis.web.health import STORE_KEY
+
+
+def install(app: Flask) -> None:
+    app.before_request(_identify)
+
+
+def _identify() -> None:
+    header = request.headers.get("Authorization", "")
+    if not header:
+        g.principal = ANONYMOUS
+        return
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Authorization 头格式应为 “Bearer <令牌>”", "Authorization header must be 'Bearer <token>'")
+    principal = authenticate_token(current_app.extensions[STORE_KEY], token.strip())
+    if principal is None:
+        raise Unauthorized("访问令牌无效、已过期或已撤销", "The API token is invalid, expired or revoked")
+    g.principal = principal
+
+
+def principal() -> Principal:
+    return g.get("principal", ANONYMOUS)
+
+
+def actor() -> str:
+    return principal().actor
+
+
+def requires(*wanted: str):
+    """Allow the view only to principals holding one of ``wanted`` (or admin)."""
+    unknown = [r for r in wanted if r not in role_names.ROLES]
+    if unknown:
+        raise ValueError(f"unknown roles {unknown}")
+
+    def decorate(view):
+        @functools.wraps(view)
+        def guarded(*args, **kwargs):
+            who = principal()
+            if who is ANONYMOUS:
+                raise Unauthorized()
+            if not role_names.allows(who.roles, wanted):
+                needed = "、".join(role_names.ROLES[r][0] for r in wanted)
+                raise Forbidden(f"此操作需要以下角色之一：{needed}", f"This needs one of the roles: {', '.join(wanted)}")
+            return view(*args, **kwargs)
+
+        guarded.required_roles = wanted
+        return guarded
+
+    return decorate

@@ -1,0 +1,113 @@
+"""Accounts, tokens and role checks, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from click.testing import CliRunner
+from flask import Blueprint, jsonify
+
+from accounts import service
+from accounts.passwords import hash_password, verify_password
+from api import auth
+from cli import main
+from gis.errors import BadRequest
+from gis.settings import Settings
+from gis.storage import utcnow
+
+
+def test_password_hash_is_salted_and_verifies():
+    first, second = hash_password("春城路12号"), hash_password("春城路12号")
+    assert first != second and first.startswith("scrypt$")
+    assert verify_password("春城路12号", first) and not verify_password("春城路13号", first)
+
+
+def test_token_grants_the_users_roles_until_disabled(store):
+    service.add_user(store, "wang", ["placename_officer"], actor="admin")
+    token, expires = service.issue_token(store, "wang", days=1, actor="admin")
+    assert expires > utcnow()
+    who = service.authenticate_token(store, token)
+    assert who.actor == "wang" and who.roles == {"placename_officer"}
+    assert service.authenticate_token(store, token + "x") is None
+    service.disable_user(store, "wang", actor="admin")
+    assert service.authenticate_token(store, token) is None
+    history = store.history("users", 1)
+    assert [(h.action, h.actor) for h in history] == [("insert", "admin"), ("update", "admin")]
+    assert "password_hash" in history[0].after
+
+
+def test_expired_token_is_refused(store, monkeypatch):
+    service.add_user(store, "li", ["planner"], actor="admin")
+    token, _ = service.issue_token(store, "li", days=1, actor="admin")
+    later = utcnow() + dt.timedelta(days=2)
+    monkeypatch.setattr(service, "utcnow", lambda: later)
+    assert service.authenticate_token(store, token) is None
+
+
+def test_unknown_role_is_rejected(store):
+    with pytest.raises(BadRequest):
+        service.add_user(store, "zhao", ["mayor"], actor="admin")
+
+
+def test_password_sign_in(store):
+    service.add_user(store, "chen", ["boundary_officer"], password="界桩2026", actor="admin")
+    assert service.authenticate_password(store, "chen", "界桩2026").roles == {"boundary_officer"}
+    assert service.authenticate_password(store, "chen", "wrong") is None
+
+
+@pytest.fixture
+def guarded_client(store, tmp_path):
+    from server import create_app
+
+    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+    probe = Blueprint("probe", __name__)
+
+    @probe.post("/probe")
+    @auth.requires("placename_officer")
+    def write_probe():
+        return jsonify(actor=auth.actor())
+
+    app.register_blueprint(probe)
+    return app.test_client()
+
+
+@pytest.mark.parametrize(
+    ("roles", "header", "status"),
+    [
+        (None, None, 401),
+        (None, "Basic abc", 401),
+        (None, "Bearer nonsense", 401),
+        (["planner"], "token", 403),
+        (["placename_officer"], "token", 200),
+        (["admin"], "token", 200),
+    ],
+)
+def test_requires_checks_token_and_role(store, guarded_client, roles, header, status):
+    headers = {}
+    if roles:
+        service.add_user(store, "user1", roles, actor="admin")
+        token, _ = service.issue_token(store, "user1", actor="admin")
+        headers["Authorization"] = f"Bearer {token}"
+    elif header:
+        headers["Authorization"] = header
+    response = guarded_client.post("/probe", headers=headers)
+    assert response.status_code == status
+    if status == 200:
+        assert response.get_json() == {"actor": "user1"}
+    else:
+        body = response.get_json()
+        assert body["message"]["zh"] and body["message"]["en"]
+
+
+def test_cli_users_add_token_disable(store):
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", store.url, "users", "add", "sun", "--role", "planner", "--role", "boundary_officer"]).exit_code == 0
+    result = runner.invoke(main, ["--db", store.url, "users", "token", "sun", "--days", "7"])
+    token = result.output.strip().splitlines()[0]
+    assert token.startswith("dm_")
+    assert service.authenticate_token(store, token).roles == {"planner", "boundary_officer"}
+    assert runner.invoke(main, ["--db", store.url, "users", "disable", "sun"]).exit_code == 0
+    assert service.authenticate_token(store, token) is None
+    duplicate = runner.invoke(main, ["--db", store.url, "users", "add", "sun", "--role", "planner"])
+    assert duplicate.exit_code == 2 and "Duplicate" in duplicate.output
