@@ -143,3 +143,15 @@ def test_bulk_insert_writes_one_audit_row_per_record(store):
         found = session.scalars(sa.select(Road.name).where(bbox_match(Road.geom, 102.699, 25.0095, 102.711, 25.0105))).all()
     assert len(audits) == 25 and {a.actor for a in audits} == {"importer"}
     assert found == ["测试10路"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_sqlite_spatial_query_is_answered_from_the_rtree_not_a_scan(store):
+    query = sa.select(Road.name).where(bbox_match(Road.geom, 102.69, 24.99, 102.705, 25.005))
+    compiled = query.compile(store.engine)
+    params = tuple(b"" if isinstance(v, shapely.Geometry) else v for v in compiled.params.values())
+    with store.engine.connect() as connection:
+        plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
+    details = " | ".join(row[-1] for row in plan)
+    assert "USING INTEGER PRIMARY KEY" in details and "VIRTUAL TABLE" in details
+    assert "SCAN roads" not in details

@@ -12,7 +12,7 @@ import shapely
 from sqlalchemy import bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
-from sqlalchemy.types import Boolean
+from sqlalchemy.types import NullType
 
 from .geometry import Geometry
 
@@ -37,7 +37,10 @@ def rtree_name(table: str, column: str) -> str:
 class spatial_match(ColumnElement):
     """``column <predicate> geom`` as a boolean SQL expression."""
 
-    type = Boolean()
+    # Typed as a plain SQL expression, not Boolean: SQLite renders a Boolean in a
+    # WHERE clause as "(...) = 1", which hides the R*Tree lookup from the planner
+    # and turns every query into a full scan.
+    type = NullType()
     inherit_cache = False
 
     def __init__(self, column, geom: shapely.Geometry, predicate: str = "intersects", distance: float | None = None):
