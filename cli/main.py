@@ -51,12 +51,12 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 
 
 def register_commands() -> None:
-    from cli import audit_commands, data_commands, db_commands, serve_command, users_commands
+    from cli import audit_commands, backup_commands, data_commands, db_commands, serve_command, users_commands
 
     main.add_command(db_commands.db)
     main.add_command(users_commands.users)
     main.add_command(audit_commands.audit)
-    for command in data_commands.COMMANDS:
+    for command in data_commands.COMMANDS + backup_commands.COMMANDS:
         main.add_command(command)
     main.add_command(serve_command.serve)
 

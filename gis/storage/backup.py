@@ -1,0 +1,84 @@
+"""Backup and restore of a whole database, with the backend's own tools.
+
+PostgreSQL: ``pg_dump`` in custom format and ``pg_restore --clean`` (the dump is
+consistent even while the service writes). SQLite: SQLite's online backup API into
+a new GeoPackage file, and a restore that copies it back the same way, so readers
+never see a half-written file.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from gis.errors import BadRequest, DimingError
+
+from .store import Store
+
+
+def _pg_args(store: Store) -> tuple[list[str], dict[str, str]]:
+    url = make_url(store.url)
+    args = ["-h", url.host or "127.0.0.1", "-p", str(url.port or 5432), "-U", url.username or "postgres"]
+    env = {"PGPASSWORD": url.password} if url.password else {}
+    return args, env
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise DimingError(f"找不到 {name}，请安装 PostgreSQL 客户端", f"{name} not found; install the PostgreSQL client tools")
+    return path
+
+
+def _run(command: list[str], env: dict[str, str]) -> None:
+    import os
+
+    result = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise DimingError(f"{Path(command[0]).name} 失败：{result.stderr.strip()}", f"{Path(command[0]).name} failed: {result.stderr.strip()}")
+
+
+def backup(store: Store, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if store.dialect == "postgresql":
+        args, env = _pg_args(store)
+        _run([_tool("pg_dump"), *args, "-Fc", "-f", str(path), make_url(store.url).database], env)
+        return path
+    store.checkpoint()
+    source = sqlite3.connect(make_url(store.url).database)
+    target = sqlite3.connect(path)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    return path
+
+
+def restore(store: Store, path: str | Path) -> None:
+    """Replace the database's contents with the backup at ``path``."""
+    path = Path(path)
+    if not path.is_file():
+        raise BadRequest(f"备份文件不存在：{path}", f"Backup file not found: {path}")
+    store.dispose()
+    if store.dialect == "postgresql":
+        if path.read_bytes()[:5] != b"PGDMP":
+            raise BadRequest(f"{path} 不是 pg_dump 备份", f"{path} is not a pg_dump backup")
+        args, env = _pg_args(store)
+        database = make_url(store.url).database
+        _run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", database, str(path)], env)
+        return
+    source = sqlite3.connect(path)
+    target = sqlite3.connect(make_url(store.url).database)
+    try:
+        if source.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] == 0:
+            raise BadRequest(f"{path} 不是 diming 的备份", f"{path} is not a diming backup")
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
