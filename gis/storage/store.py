@@ -10,6 +10,7 @@ database down -> 503).
 from __future__ import annotations
 
 import contextlib
+import itertools
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -26,11 +27,16 @@ from .model import Registered, utcnow
 
 
 class Store:
-    def __init__(self, url: str, *, pool_size: int = 5):
+    """The database of one deployment: a primary for everything, and optionally
+    read replicas (PostgreSQL streaming replicas) that serve public reads."""
+
+    def __init__(self, url: str, *, pool_size: int = 5, read_urls: Sequence[str] = ()):
         self.url = normalise_url(url)
         self.engine: Engine = make_engine(self.url, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         audit.install(self._sessions)
+        self.replicas: list[Engine] = [make_engine(u, pool_size=pool_size) for u in read_urls]
+        self._next_replica = itertools.count()
 
     @property
     def dialect(self) -> str:
@@ -47,16 +53,40 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        for replica in self.replicas:
+            replica.dispose()
 
     @contextlib.contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, *, public: bool = False) -> Iterator[Session]:
         """A session for reading; nothing it does is committed.
 
-        Closing the session (not rolling it back) keeps the loaded objects usable
-        after the block, detached.
+        ``public=True`` marks reads that may be slightly stale (the public API):
+        they go to a read replica when there is one, round robin, skipping a
+        replica that cannot be reached, and fall back to the primary. Closing the
+        session (not rolling it back) keeps the loaded objects usable after the
+        block, detached.
         """
-        with translate_errors(), self._sessions() as session:
-            yield session
+        with translate_errors():
+            if public and self.replicas:
+                connection = self._replica_connection()
+                try:
+                    with Session(bind=connection, expire_on_commit=False) as session:
+                        yield session
+                finally:
+                    connection.close()
+                return
+            with self._sessions() as session:
+                yield session
+
+    def _replica_connection(self):
+        start = next(self._next_replica)
+        for offset in range(len(self.replicas)):
+            engine = self.replicas[(start + offset) % len(self.replicas)]
+            try:
+                return engine.connect()
+            except OperationalError:
+                continue
+        return self.engine.connect()
 
     @contextlib.contextmanager
     def transaction(self, *, actor: str, reason: str | None = None) -> Iterator[Session]:
