@@ -4,9 +4,9 @@
 #  - A server already answering on 127.0.0.1:5432 (as on the developers' machines) is
 #    used as it is; PostGIS is installed from Debian's packages if it is missing.
 #  - Otherwise PostgreSQL and PostGIS are installed from Debian's packages and a
-#    private cluster is started on 127.0.0.1:55432 under .pg/ in the checkout.
+#    private cluster is started on 127.0.0.1:55432 in $DIMING_PG_DIR (default
+#    /tmp/diming-pg: a place the postgres user can reach, unlike a root-only checkout).
 set -euo pipefail
-root=$(cd "$(dirname "$0")/../.." && pwd)
 log() { echo "[postgis] $*" >&2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo -n "$@"; fi; }
 apt_install() {
@@ -18,14 +18,15 @@ have_postgis() {  # $1 = major version
   [ -f "/usr/share/postgresql/$1/extension/postgis.control" ]
 }
 
-if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
-  major=$(psql -h 127.0.0.1 -U postgres -d postgres -Atc 'SHOW server_version_num' 2>/dev/null | cut -c1-2 || true)
+existing_port=${DIMING_EXISTING_PG_PORT:-5432}  # where a running server is looked for
+if pg_isready -q -h 127.0.0.1 -p "$existing_port" 2>/dev/null; then
+  major=$(psql -h 127.0.0.1 -p "$existing_port" -U postgres -d postgres -Atc 'SHOW server_version_num' 2>/dev/null | cut -c1-2 || true)
   if [ -n "$major" ]; then
     if ! have_postgis "$major"; then
       log "installing postgresql-$major-postgis-3"
       apt_install "postgresql-$major-postgis-3"
     fi
-    echo "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres"
+    echo "postgresql+psycopg2://postgres@127.0.0.1:$existing_port/postgres"
     exit 0
   fi
 fi
@@ -38,17 +39,18 @@ fi
 bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 major=$(basename "$(dirname "$bindir")")
 have_postgis "$major" || apt_install "postgresql-$major-postgis-3"
-data="$root/.pg/data"
+pgdir="${DIMING_PG_DIR:-/tmp/diming-pg}"
+data="$pgdir/data"
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 if [ ! -f "$data/PG_VERSION" ]; then
   log "creating a private cluster in $data"
   mkdir -p "$data"
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$root/.pg"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$pgdir"
   run_pg "$bindir/initdb" -D "$data" -U postgres --auth=trust -E UTF8 >&2
 fi
 if ! pg_isready -q -h 127.0.0.1 -p "$port" 2>/dev/null; then
-  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$root/.pg"
-  run_pg "$bindir/pg_ctl" -D "$data" -l "$root/.pg/server.log" -w \
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$pgdir"
+  run_pg "$bindir/pg_ctl" -D "$data" -l "$pgdir/server.log" -w \
     -o "-p $port -k /tmp -c listen_addresses=127.0.0.1" start >&2
 fi
 echo "postgresql+psycopg2://postgres@127.0.0.1:$port/postgres"
