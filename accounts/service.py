@@ -85,6 +85,15 @@ def authenticate_token(store: Store, token: str) -> Principal | None:
     return Principal(user.username, user.role_set)
 
 
+def principal_for_user(store: Store, username: str) -> Principal | None:
+    """The principal of an active user (None if unknown or disabled)."""
+    with store.read() as session:
+        user = session.scalar(select(User).where(User.username == username))
+    if user is None or user.disabled:
+        return None
+    return Principal(user.username, user.role_set)
+
+
 def authenticate_password(store: Store, username: str, password: str) -> Principal | None:
     with store.read() as session:
         user = session.scalar(select(User).where(User.username == username))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from api import auth
+from api import auth, session
 
 BLUEPRINT_MODULES: tuple[str, ...] = ()
 
@@ -16,7 +16,9 @@ BLUEPRINT_MODULES: tuple[str, ...] = ()
 def register(app: Flask) -> None:
     import importlib
 
+    session.configure(app, app.extensions["diming.settings"])
     auth.install(app)
+    app.register_blueprint(session.blueprint, url_prefix="/api/v1")
     for name in BLUEPRINT_MODULES:
         module = importlib.import_module(name)
         app.register_blueprint(module.blueprint, url_prefix="/api/v1")

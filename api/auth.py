@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import functools
 
-from flask import Flask, current_app, g, request
+import hmac
+
+from flask import Flask, current_app, g, request, session
 
 from accounts import roles as role_names
-from accounts.service import ANONYMOUS, Principal, authenticate_token
+from accounts.service import ANONYMOUS, Principal, authenticate_token, principal_for_user
 from gis.errors import Forbidden, Unauthorized
 
 from gis.web.health import STORE_KEY
+
+
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+CSRF_EXEMPT_ENDPOINTS = {"session.sign_in"}
 
 
 def install(app: Flask) -> None:
@@ -25,7 +31,7 @@ def install(app: Flask) -> None:
 def _identify() -> None:
     header = request.headers.get("Authorization", "")
     if not header:
-        g.principal = ANONYMOUS
+        g.principal = _from_session_cookie()
         return
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -34,6 +40,23 @@ def _identify() -> None:
     if principal is None:
         raise Unauthorized("访问令牌无效、已过期或已撤销", "The API token is invalid, expired or revoked")
     g.principal = principal
+
+
+def _from_session_cookie() -> Principal:
+    """The signed-in user of a web page, re-checked against the accounts on every
+    request (a disabled user is signed out at once); CSRF-checked for writes."""
+    username = session.get("user")
+    if not username:
+        return ANONYMOUS
+    who = principal_for_user(current_app.extensions[STORE_KEY], username)
+    if who is None:
+        session.clear()
+        return ANONYMOUS
+    if request.method in UNSAFE_METHODS and request.endpoint not in CSRF_EXEMPT_ENDPOINTS:
+        sent = request.headers.get("X-CSRF-Token") or request.form.get("csrf_token", "")
+        if not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            raise Forbidden("缺少或错误的 CSRF 令牌", "Missing or wrong CSRF token")
+    return who
 
 
 def principal() -> Principal:

@@ -21,6 +21,9 @@ class Settings:
     public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "DIMING_PUBLIC_URL", "help": "URL the service is reached at, without trailing slash"})
     work_dir: str = field(default=str(PROJECT_ROOT / "var" / "run"), metadata={"env": "DIMING_WORK_DIR", "help": "where generated server files (pygeoapi config) go"})
     max_items: int = field(default=1000, metadata={"env": "DIMING_MAX_ITEMS", "help": "largest page of features the API returns"})
+    max_bbox_km2: int = field(default=5000, metadata={"env": "DIMING_MAX_BBOX_KM2", "help": "largest bbox area (km²) an OGC API items request may ask for"})
+    max_filter_chars: int = field(default=8000, metadata={"env": "DIMING_MAX_FILTER_CHARS", "help": "longest CQL2 filter (characters) the OGC API accepts"})
+    secret_key: str = field(default="", metadata={"env": "DIMING_SECRET_KEY", "help": "key signing web sign-in cookies; empty: generated once into work_dir"})
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
 
     @classmethod

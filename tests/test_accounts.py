@@ -111,3 +111,31 @@ def test_cli_users_add_token_disable(store):
     assert service.authenticate_token(store, token) is None
     duplicate = runner.invoke(main, ["--db", store.url, "users", "add", "sun", "--role", "planner"])
     assert duplicate.exit_code == 2 and "Duplicate" in duplicate.output
+
+
+def test_web_sign_in_cookie_with_csrf(store, guarded_client):
+    service.add_user(store, "zhou", ["placename_officer"], password="门牌2026", actor="admin")
+    assert guarded_client.post("/api/v1/session", json={"username": "zhou", "password": "wrong"}).status_code == 401
+    signed_in = guarded_client.post("/api/v1/session", json={"username": "zhou", "password": "门牌2026"})
+    assert signed_in.status_code == 200
+    cookie = signed_in.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    csrf = signed_in.get_json()["csrf_token"]
+    assert guarded_client.get("/api/v1/session").get_json()["actor"] == "zhou"
+
+    without_csrf = guarded_client.post("/probe")
+    assert without_csrf.status_code == 403 and "CSRF" in without_csrf.get_json()["message"]["en"]
+    assert guarded_client.post("/probe", headers={"X-CSRF-Token": "forged"}).status_code == 403
+    ok = guarded_client.post("/probe", headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200 and ok.get_json() == {"actor": "zhou"}
+
+    service.disable_user(store, "zhou", actor="admin")
+    assert guarded_client.post("/probe", headers={"X-CSRF-Token": csrf}).status_code == 401
+    assert guarded_client.get("/api/v1/session").get_json()["signed_in"] is False
+
+
+def test_sign_out_ends_the_session(store, guarded_client):
+    service.add_user(store, "wu", ["placename_officer"], password="pw-123456", actor="admin")
+    csrf = guarded_client.post("/api/v1/session", json={"username": "wu", "password": "pw-123456"}).get_json()["csrf_token"]
+    assert guarded_client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 200
+    assert guarded_client.post("/probe", headers={"X-CSRF-Token": csrf}).status_code == 401

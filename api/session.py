@@ -1,0 +1,73 @@
+"""Sign-in for the web pages: a signed session cookie, with CSRF protection.
+
+The browser gets an HttpOnly, SameSite=Lax cookie (Secure when the service is
+served over https). Requests authenticated by that cookie that change something
+must also send the session's CSRF token (header ``X-CSRF-Token``), so another
+site cannot make a signed-in officer's browser write. API clients use bearer
+tokens instead and need no CSRF token.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, jsonify, request, session
+
+from accounts.service import authenticate_password
+from gis.errors import BadRequest, Unauthorized
+
+from . import auth
+
+blueprint = Blueprint("session", __name__)
+
+
+def configure(app: Flask, settings) -> None:
+    app.secret_key = settings.secret_key or _persistent_key(Path(settings.work_dir))
+    app.config.update(
+        SESSION_COOKIE_NAME="diming_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.public_url.startswith("https://"),
+    )
+
+
+def _persistent_key(work_dir: Path) -> str:
+    """One key shared by every worker of a deployment, created on first start."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    path = work_dir / "secret_key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as out:
+        out.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+@blueprint.post("/session")
+def sign_in():
+    body = request.get_json(silent=True) or {}
+    username, password = body.get("username"), body.get("password")
+    if not isinstance(username, str) or not isinstance(password, str):
+        raise BadRequest("请提供用户名和密码", "username and password are required")
+    who = authenticate_password(current_app.extensions[auth.STORE_KEY], username, password)
+    if who is None:
+        raise Unauthorized("用户名或密码错误，或账户已停用", "Wrong username or password, or the account is disabled")
+    session.clear()
+    session["user"] = who.actor
+    session["csrf"] = secrets.token_urlsafe(24)
+    return jsonify(actor=who.actor, roles=sorted(who.roles), csrf_token=session["csrf"])
+
+
+@blueprint.get("/session")
+def whoami():
+    who = auth.principal()
+    return jsonify(actor=who.actor, roles=sorted(who.roles), signed_in=who is not auth.ANONYMOUS, csrf_token=session.get("csrf"))
+
+
+@blueprint.delete("/session")
+def sign_out():
+    session.clear()
+    return jsonify(signed_out=True)
