@@ -9,7 +9,7 @@ PORT     ?= 5000
 WORKERS  ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test venv install install-test demo clean
+.PHONY: run test venv install install-test demo clean check-api
 
 $(VENV)/.created:
 	"$$(tests/support/find_python.sh)" -m venv $(VENV)
@@ -37,6 +37,11 @@ run: demo
 
 test: install-test
 	DIMING_TEST_PG_URL="$$(tests/support/ensure_postgis.sh)" $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# Fuzz the OpenAPI documents with schemathesis (kept in its own virtualenv).
+check-api: install
+	test -x .venv-check/bin/schemathesis || ("$$(tests/support/find_python.sh)" -m venv .venv-check && .venv-check/bin/pip install -q schemathesis)
+	$(PY) benchmarks/check_openapi.py --schemathesis .venv-check/bin/schemathesis
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
