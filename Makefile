@@ -36,6 +36,7 @@ run: demo
 	$(DIMING) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
 test: install-test
+	tests/support/ensure_browser.sh
 	DIMING_TEST_PG_URL="$$(tests/support/ensure_postgis.sh)" $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
 # Fuzz the OpenAPI documents with schemathesis (kept in its own virtualenv).

@@ -13,13 +13,14 @@ from flask import Flask
 from flask_cors import CORS
 
 import api
+import pages
 from boundaries import publish as boundaries_publish
 from gis.ogc import config as ogc_config
-from gis.ogc import mount, stores
+from gis.ogc import compat, limits, mount, stores
 from gis.ogc.collections import Collection
 from gis.settings import Settings
 from gis.storage import Store
-from gis.web import caching, errors, health
+from gis.web import assets, caching, errors, health
 from placenames import publish as placenames_publish
 
 # 官渡区 with a margin, CGCS2000 lon/lat: the extent advertised for every collection.
@@ -52,13 +53,23 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[health.STORE_KEY] = store
     app.extensions["diming.settings"] = settings
 
-    config = ogc_config.build_config(public_collections(), settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA)
+    collections = public_collections()
+    config = ogc_config.build_config(collections, settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA)
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
+    compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
+    limits.install(
+        app,
+        ogc_config.MOUNT_PATH,
+        {c.id: frozenset(c.properties) for c in collections},
+        limits.QueryLimits(settings.max_bbox_km2, settings.max_filter_chars),
+    )
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
     caching.install(app, ogc_config.MOUNT_PATH)
     app.register_blueprint(health.blueprint)
+    app.register_blueprint(assets.blueprint, url_prefix=ogc_config.MOUNT_PATH)
     api.register(app)
+    app.register_blueprint(pages.blueprint)
     errors.install(app)
     return app

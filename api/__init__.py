@@ -10,7 +10,7 @@ from flask import Flask
 
 from api import auth, session
 
-BLUEPRINT_MODULES: tuple[str, ...] = ()
+BLUEPRINT_MODULES: tuple[str, ...] = ("api.numbers", "api.signs", "api.names", "api.redistricting", "api.boundaries", "api.search")
 
 
 def register(app: Flask) -> None:

@@ -59,6 +59,20 @@ def register_commands() -> None:
     for command in data_commands.COMMANDS + backup_commands.COMMANDS:
         main.add_command(command)
     main.add_command(serve_command.serve)
+    from cli import numbers_commands
+
+    main.add_command(numbers_commands.numbers)
+    from cli import names_commands
+
+    main.add_command(names_commands.names)
+    main.add_command(numbers_commands.signs)
+    from cli import redistricting_commands
+
+    main.add_command(redistricting_commands.redistrict)
+    from cli import boundaries_commands
+
+    for command in boundaries_commands.COMMANDS:
+        main.add_command(command)
 
 
 register_commands()

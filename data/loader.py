@@ -2,7 +2,8 @@
 
 Everything goes in one transaction: a demo build that fails half way leaves the
 database as it was. The register of standard names is filled from the units,
-roads and rivers, so every public layer has content.
+roads and rivers, so every public layer has content; door numbers are then assigned
+by the numbering engine (the generator's own plates are not stored).
 """
 
 from __future__ import annotations
@@ -16,20 +17,18 @@ from sqlalchemy import func, select
 from gis.layers import LayerRegistry
 from gis.storage import Store
 from gis.transfer import insert_frame
+from placenames import categories
+from placenames.numbering.service import assign_all
+from placenames.signs.demo import stock_demo
 
 DEMO_ACTOR = "demo-builder"
 DEMO_VALID_FROM = dt.date(2023, 6, 30)  # cut-off date of the NBS 2023 division codes
-LAYER_ORDER = ("district", "subdistricts", "communities", "roads", "waterways", "blocks", "buildings", "door_plates")
+LAYER_ORDER = ("district", "subdistricts", "communities", "roads", "waterways", "blocks", "buildings")
 
-# Provisional category codes for the demo register; the naming issue brings the
-# full category table.
-NAME_CATEGORIES = {
-    "district": ("admin-district", "区"),
-    "subdistricts": ("admin-subdistrict", "街道"),
-    "communities": ("admin-community", "社区"),
-    "roads": ("road", "道路"),
-    "waterways": ("river", "河流"),
-}
+# Category of the demo's standard names, by layer (codes from placenames/data/categories.csv;
+# the table says how sure each code is). A development zone is not a 街道.
+NAME_CATEGORIES = {"district": "21400", "subdistricts": "21500", "communities": "21620", "roads": "23510", "waterways": "24100"}
+DEVELOPMENT_ZONE = "21730"
 
 
 def database_is_empty(store: Store) -> bool:
@@ -42,15 +41,16 @@ def database_is_empty(store: Store) -> bool:
 def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     """One standard name per unit, road and river of the demo."""
     parts = []
-    for layer, (code, label) in NAME_CATEGORIES.items():
+    for layer, code in NAME_CATEGORIES.items():
         frame = frames[layer]
         admin = frame["code"] if "code" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
+        codes = [DEVELOPMENT_ZONE if name.endswith("开发区") else code for name in frame["name"]]
         parts.append(
             gpd.GeoDataFrame(
                 {
                     "name": frame["name"].to_numpy(),
-                    "category_code": code,
-                    "category_label": label,
+                    "category_code": codes,
+                    "category_label": [categories.get(c).label_zh for c in codes],
                     "admin_code": admin.to_numpy(),
                     "status": "current",
                     "source": frame["source"].to_numpy(),
@@ -78,4 +78,10 @@ def load_demo(
     with store.transaction(actor=DEMO_ACTOR, reason=f"demo dataset, seed {seed}, scale {scale}") as session:
         for name in (*LAYER_ORDER, "place_names"):
             counts[name] = insert_frame(store, session, registry.get(name), frames[name], source="synthetic-demo")
+        # Door numbers come from the numbering engine, as an officer would assign
+        # them, not from the generator; then the sign and plate inventory with one
+        # completed inspection round.
+        counts["door_plates"] = assign_all(store, session)["numbers"]
+        stock = stock_demo(store, session)
+        counts.update(road_signs=stock["road_signs"], plate_items=stock["plates"], inspected_items=stock["inspected"])
     return counts

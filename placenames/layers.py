@@ -9,7 +9,9 @@ from gis.errors import InvalidInput
 from gis.io.validate import LayerSpec
 from gis.layers import Layer
 
+from .signs.layers import layers as signs_layers
 from .models import Building, DoorPlate, PlaceName, Road, Waterway
+from .register import fill_spelling
 
 LINES = ("LineString", "MultiLineString")
 
@@ -41,10 +43,11 @@ def layers() -> list[Layer]:
             name="place_names",
             model=PlaceName,
             spec=LayerSpec(name="place_names", required=("name", "category_code", "category_label")),
-            columns=("name", "romanization", "category_code", "category_label", "admin_code", "status", "description", "source"),
+            columns=("name", "romanization", "specific_part", "generic_part", "pinyin_key", "category_code", "category_label", "admin_code", "status", "description", "source"),
             title_zh="标准地名",
             title_en="Standard place names",
             fixed={},
+            resolve=fill_spelling,
         ),
         Layer(
             name="roads",
@@ -79,4 +82,5 @@ def layers() -> list[Layer]:
             title_en="Door plates",
             resolve=_resolve_door_plates,
         ),
+        *signs_layers(),
     ]

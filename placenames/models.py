@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+import datetime as dt
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
 
+NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected")
+
 
 class PlaceName(Registered, Base):
-    """A standard place name in the register (the naming procedure extends it)."""
+    """A standard place name in the register, with every field of the 2nd national
+    census registration form (see docs/placenames.md for the field map).
+
+    ``status`` follows the naming procedure: proposed -> in_procedure -> current ->
+    retired (or rejected). Only current names are public. Aliases, short and former
+    names live in ``place_name_aliases`` (registry_models).
+    """
 
     __tablename__ = "place_names"
 
@@ -21,6 +31,50 @@ class PlaceName(Registered, Base):
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="current")
     description: Mapped[str | None] = mapped_column(Text)
     geom = mapped_column(Geometry("GEOMETRY"))
+    # spelling (GB/T 16159): parts, generic spelling, officer's override, homophone key
+    specific_part: Mapped[str | None] = mapped_column(String(100))
+    generic_part: Mapped[str | None] = mapped_column(String(50))
+    generic_romanization: Mapped[str | None] = mapped_column(String(100))
+    romanization_override: Mapped[str | None] = mapped_column(String(200))
+    pinyin_key: Mapped[str | None] = mapped_column(String(200), index=True)
+    # codes: 20-digit census 地名代码; statistical code of the unit the name designates
+    name_code: Mapped[str | None] = mapped_column(String(20))
+    entity_code: Mapped[str | None] = mapped_column(String(20))
+    cross_admin_codes: Mapped[str | None] = mapped_column(String(200))
+    # census: map, sound, script, dates, counts
+    map_name: Mapped[str | None] = mapped_column(String(100))
+    map_sheet: Mapped[str | None] = mapped_column(String(50))
+    map_scale: Mapped[str | None] = mapped_column(String(20))
+    pronunciation_audio: Mapped[str | None] = mapped_column(String(300))
+    minority_script: Mapped[str | None] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(50))
+    named_on: Mapped[str | None] = mapped_column(String(32))
+    established_year: Mapped[int | None] = mapped_column(Integer)
+    abolished_year: Mapped[int | None] = mapped_column(Integer)
+    sign_count: Mapped[int | None] = mapped_column(Integer)
+    elevation_m: Mapped[float | None] = mapped_column(Float)
+    measurement_method: Mapped[str | None] = mapped_column(String(16))
+    # census: texts
+    meaning: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str | None] = mapped_column(Text)
+    history: Mapped[str | None] = mapped_column(Text)
+    entity_description: Mapped[str | None] = mapped_column(Text)
+    location_description: Mapped[str | None] = mapped_column(Text)
+    multimedia: Mapped[str | None] = mapped_column(Text)
+    data_source: Mapped[str | None] = mapped_column(Text)
+    remarks: Mapped[str | None] = mapped_column(Text)
+    # census: registration and classification (密级: classified records are never public)
+    registered_on: Mapped[dt.date | None] = mapped_column(Date)
+    registrar: Mapped[str | None] = mapped_column(String(64))
+    registering_unit: Mapped[str | None] = mapped_column(String(100))
+    classification: Mapped[str] = mapped_column(String(16), nullable=False, default="public", server_default="public")
+    # approval (条例 Art.12-14)
+    approving_body: Mapped[str | None] = mapped_column(String(100))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    approval_document: Mapped[str | None] = mapped_column(String(100))
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    announced_on: Mapped[dt.date | None] = mapped_column(Date)
+    retired_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class Road(Registered, Base):
@@ -68,3 +122,9 @@ class DoorPlate(Registered, Base):
     address: Mapped[str] = mapped_column(String(200), nullable=False)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="current")
     geom = mapped_column(Geometry("POINT"), nullable=False)
+    # Added by migration 0005_numbering: where the plate lies along its road, whether
+    # it is the building's main or a secondary (corner) address, and the community
+    # whose 省/市/区/街道/社区 prefix the standard address derives from.
+    chainage_m: Mapped[float | None] = mapped_column(Float)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False, default="main", server_default="main")
+    admin_code: Mapped[str | None] = mapped_column(String(20), index=True)

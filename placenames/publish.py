@@ -1,7 +1,8 @@
 """The place-name layers the public may read through the OGC API, and what they show.
 
 Only public properties are listed: audit columns (who changed what) and internal
-keys stay private. Addresses show the road's name rather than its internal id.
+keys stay private. Place names are public only while current and not classified
+(密级); names in procedure, retired names and applicant data never appear. Addresses show the road's name rather than its internal id.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ def collections() -> list[Collection]:
             title_en="Standard place names",
             description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / Approved standard place names with romanization, category and administrative unit",
             table="place_names",
-            properties=["name", "romanization", "category_code", "category_label", "admin_code", "status"],
+            properties=["name", "romanization", "specific_part", "generic_part", "category_code", "category_label", "admin_code", "status", "location_description", "approving_body"],
             title_field="name",
             keywords=["地名", "place names", "GB/T 18521"],
+            where={"status": "current", "classification": "public"},
             models=MODELS,
         ),
         Collection(
@@ -44,6 +46,7 @@ def collections() -> list[Collection]:
             properties=["road", "number", "address"],
             sources={"road": "roads.name", "number": "number_text"},
             joins={"roads": "road_id"},
+            where={"status": "current"},  # retired numbers leave the public map (they stay in the register)
             title_field="address",
             keywords=["门牌", "地址", "addresses", "door plates"],
             models=MODELS,

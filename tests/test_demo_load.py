@@ -10,6 +10,7 @@ from boundaries.models import AdminUnit, Block
 from cli import main
 from cli.data_commands import registry
 from data.loader import load_demo
+from gis.errors import DuplicateName
 from gis.storage import spatial_match
 from gis.storage.audit import AuditEntry
 from placenames.models import Building, DoorPlate, PlaceName, Road
@@ -36,15 +37,20 @@ def test_demo_is_stored_completely_and_audited(store, frames):
         assert count(session, Road) == len(frames["roads"])
         assert count(session, Block) == len(frames["blocks"])
         assert count(session, Building) == len(frames["buildings"])
-        assert count(session, DoorPlate) == len(frames["door_plates"])
-        assert count(session, PlaceName, PlaceName.category_code == "admin-community") == 133
-        assert count(session, AuditEntry) == sum(counts.values())
+        assert count(session, DoorPlate) == counts["door_plates"] > 0
+        assert count(session, PlaceName, PlaceName.category_code == "21620") == 133
+        assert count(session, PlaceName, PlaceName.category_code == "21730") == 1  # 昆明经济技术开发区
+        assert session.scalar(sa.select(PlaceName.romanization).where(PlaceName.name == "子君路")) == "Zijun Lu"
+        assert count(session, AuditEntry) >= sum(counts[name] for name in ("subdistricts", "communities", "roads", "buildings", "door_plates"))
         assert {a.actor for a in session.scalars(sa.select(AuditEntry).limit(50))} == {"demo-builder"}
         assert session.scalar(sa.select(sa.func.sum(Building.households))) == int(frames["buildings"]["households"].sum())
         assert set(session.scalars(sa.select(Road.source))) == {"synthetic-demo"}
         plated_roads = set(session.scalars(sa.select(Road.name).join(DoorPlate, DoorPlate.road_id == Road.id)))
+        numbered = session.scalar(sa.select(sa.func.count(sa.distinct(DoorPlate.building_id))))
     assert {"环城东路", "子君路", "锦西路"} <= set(frames["roads"]["name"])
-    assert plated_roads == set(frames["door_plates"]["road_name"])
+    # numbers come from the engine: plates on many roads, roughly one per fronting building
+    assert len(plated_roads) > 0.5 * len(set(frames["door_plates"]["road_name"]))
+    assert numbered >= 0.9 * len(frames["door_plates"])
 
 
 def test_stored_communities_lie_in_their_subdistricts(store, frames):
@@ -62,8 +68,9 @@ def test_stored_communities_lie_in_their_subdistricts(store, frames):
 
 def test_failed_demo_build_leaves_nothing(store, frames):
     broken = dict(frames)
-    broken["door_plates"] = frames["door_plates"].assign(road_name="不存在的路")
-    with pytest.raises(Exception):
+    buildings = frames["buildings"]
+    broken["buildings"] = buildings.iloc[list(range(len(buildings))) + [0]]  # one code twice: fails late
+    with pytest.raises(DuplicateName):
         load_demo(store, registry(), frames=broken)
     with store.read() as session:
         assert count(session, AdminUnit) == 0 and count(session, AuditEntry) == 0

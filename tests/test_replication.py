@@ -30,10 +30,15 @@ def primary_and_replica():
 
 
 def wait_for(predicate, timeout=20.0):
+    """True once ``predicate`` holds; errors count as not yet (the replica may not
+    have replayed the schema yet)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if predicate():
-            return True
+        try:
+            if predicate():
+                return True
+        except sa.exc.DBAPIError:
+            pass
         time.sleep(0.2)
     return False
 

@@ -31,6 +31,9 @@ WORLD = (-180.0, -90.0, 180.0, 90.0)
 CONFIG_FILE = "pygeoapi-config.yml"
 OPENAPI_FILE = "pygeoapi-openapi.yml"
 
+# diming's overrides of pygeoapi's page templates (local assets, Chinese by default).
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates" / "ogc"
+
 OUTPUT_CRS = [crs_uri(CRS84), crs_uri(STORAGE_CRS), crs_uri(MEASURE_CRS)]
 
 DEFAULT_METADATA: dict[str, Any] = {
@@ -74,8 +77,9 @@ def build_config(
             "languages": list(LANGUAGES),
             "pretty_print": False,
             "limits": {"default_items": DEFAULT_ITEMS, "max_items": settings.max_items, "on_exceed": "throttle"},
-            # No remote tile server: the HTML map pages show features without a basemap.
+            # No remote tile server: our own templates draw the district's layers as the base map.
             "map": {"url": "", "attribution": ""},
+            "templates": {"path": str(TEMPLATES_DIR)},
         },
         "logging": {"level": "WARNING"},
         "metadata": metadata,

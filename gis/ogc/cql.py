@@ -48,7 +48,8 @@ _SPATIAL = {
 # The predicate that holds when the two operands are written the other way round.
 _CONVERSE = {"contains": "within", "within": "contains"}
 
-_FUNCTIONS = {"lower": func.lower, "upper": func.upper}
+# CASEI is CQL2's case-insensitive comparison: both sides lowered.
+_FUNCTIONS = {"lower": func.lower, "upper": func.upper, "casei": func.lower}
 
 _LITERALS = (str, int, float, bool, dt.date, dt.datetime)
 
@@ -163,12 +164,28 @@ class _Translator:
         return isinstance(node, ast.Attribute) and node.name in self.geometry_names
 
     def _shape(self, node):
+        if isinstance(node, ast.Function) and node.name.lower() == "bbox":
+            return self._bbox_literal(node.arguments)
         if not isinstance(node, (fvalues.Geometry, fvalues.Envelope)):
             raise _unsupported("spatial predicate between two properties")
         try:
             return shapely.geometry.shape(node.geometry)
         except (ValueError, TypeError, AttributeError) as exc:
             raise ProviderInvalidQueryError(user_msg=f"几何图形无效 / invalid geometry: {exc}") from None
+
+
+    @staticmethod
+    def _bbox_literal(arguments):
+        """CQL2 text ``BBOX(minx, miny, maxx, maxy)`` as a geometry literal (pygeofilter reads it as a function).
+
+        pygeoapi does not reproject it from ``filter-crs``, so it is read as lon/lat.
+        """
+        numbers = [a for a in arguments if isinstance(a, (int, float)) and not isinstance(a, bool)]
+        if len(numbers) != len(arguments) or len(numbers) not in (4, 6):
+            raise _unsupported("BBOX() needs 4 or 6 numbers")
+        if len(numbers) == 6:
+            numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+        return shapely.geometry.box(*numbers)
 
 
 def to_sql(tree, source: Source, geometry_names: set[str]) -> ColumnElement:

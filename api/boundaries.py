@@ -1,0 +1,347 @@
+"""/api/v1/units, /boundary-lines, /boundary-markers, /boundary-inspections: administrative
+units through time, boundary lines, markers (界桩) and joint inspections (联检).
+
+Reading the map of units is public; everything about lines, markers and inspections
+beyond the public OGC collections is for boundary officers, who alone may write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import shapely
+from flask import Blueprint, current_app, jsonify, request
+
+from accounts.roles import BOUNDARY_OFFICER
+from api import auth
+from gis.errors import BadRequest
+from gis.web.health import STORE_KEY
+
+blueprint = Blueprint("boundaries", __name__)
+
+
+def _store():
+    return current_app.extensions[STORE_KEY]
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
+    return body
+
+
+def _date(value, name: str, *, required: bool = False) -> dt.date | None:
+    if value in (None, "") and not required:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"'{name}' must be a date YYYY-MM-DD") from None
+
+
+def _number(body: dict, name: str, default=None, *, positive: bool = False):
+    value = body.get(name, default)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (positive and value <= 0):
+        raise BadRequest(f"{name} 应为{'正' if positive else ''}数", f"'{name}' must be a {'positive ' if positive else ''}number")
+    return float(value)
+
+
+def _point(body: dict, required: bool = True):
+    lon, lat = body.get("lon"), body.get("lat")
+    if lon is None and lat is None and not required:
+        return None
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
+    if not numbers or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+        raise BadRequest("须给出经纬度 lon、lat（CGCS2000）", "Give the position as 'lon', 'lat' (CGCS2000)")
+    return shapely.Point(lon, lat)
+
+
+def _unit(unit) -> dict:
+    return {
+        "id": unit.id, "code": unit.code, "name": unit.name, "level": unit.level, "parent_code": unit.parent_code,
+        "valid_from": unit.valid_from.isoformat(), "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+        "version": unit.version,
+    }
+
+
+def _feature(unit) -> dict:
+    return {
+        "type": "Feature",
+        "id": unit.id,
+        "geometry": shapely.geometry.mapping(unit.geom) if unit.geom is not None else None,
+        "properties": _unit(unit),
+    }
+
+
+# --- units -------------------------------------------------------------------------
+
+
+@blueprint.get("/units")
+def units_map():
+    """The map of a date (today by default): GeoJSON of the unit versions in force."""
+    from boundaries.units import units_at
+
+    date = _date(request.args.get("date"), "date") or dt.date.today()
+    units = units_at(_store(), date, request.args.get("level") or None)
+    return jsonify({"type": "FeatureCollection", "date": date.isoformat(), "features": [_feature(u) for u in units]})
+
+
+@blueprint.get("/units/<code>/history")
+def unit_history(code: str):
+    from boundaries.units import history
+
+    record = history(_store(), code)
+    changes = [
+        {"id": c.id, "kind": c.kind, "effective": c.effective.isoformat(), "closed": c.closed_codes, "added": c.added_codes,
+         "document": c.document}
+        for c in record["changes"]
+    ]
+    return jsonify({"code": code, "versions": [_unit(v) for v in record["versions"]], "changes": changes})
+
+
+@blueprint.post("/units/reorganisations")
+@auth.requires(BOUNDARY_OFFICER)
+def reorganise_units():
+    from boundaries.units import NewUnit, reorganise
+
+    body = _body()
+    added = []
+    for item in body.get("add") or []:
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
+            raise BadRequest("add 的每项须有 code、name、level", "Each item of 'add' needs code, name and level")
+        try:
+            geom = shapely.geometry.shape(item["geometry"]) if item.get("geometry") else None
+        except (TypeError, ValueError, KeyError, AttributeError):
+            raise BadRequest("geometry 应为 GeoJSON 面", "'geometry' must be a GeoJSON polygon") from None
+        added.append(NewUnit(item["code"], item["name"], item["level"], item.get("parent_code"), geom))
+    close = body.get("close") or []
+    if not isinstance(close, list) or not all(isinstance(c, str) for c in close) or not isinstance(body.get("kind"), str):
+        raise BadRequest("须给出 kind 及 close（代码列表）", "Give 'kind' and 'close' (a list of codes)")
+    change = reorganise(
+        _store(), kind=body["kind"], effective=_date(body.get("effective"), "effective", required=True), close=close, add=added,
+        actor=auth.actor(), reason=body.get("reason") or "区划调整 reorganisation", document=body.get("document"),
+    )
+    return jsonify(
+        {
+            "id": change.id,
+            "kind": change.kind,
+            "effective": change.effective.isoformat(),
+            "closed": change.closed_codes,
+            "added": change.added_codes,
+        },
+    ), 201
+
+
+@blueprint.get("/units/check")
+@auth.requires(BOUNDARY_OFFICER)
+def check_units():
+    from boundaries.topology.stored import check_stored
+
+    report = check_stored(_store(), date=_date(request.args.get("date"), "date"))
+    return jsonify(report.to_dict())
+
+
+# --- lines -------------------------------------------------------------------------
+
+
+@blueprint.post("/boundary-lines/build")
+@auth.requires(BOUNDARY_OFFICER)
+def build_lines():
+    from boundaries.lines.builder import BuildOptions
+    from boundaries.lines.service import build_and_save
+
+    body = _body()
+    level = body.get("level", "subdistrict")
+    if not isinstance(level, str):
+        raise BadRequest("level 应为字符串", "'level' must be a string")
+    options = BuildOptions(tolerance_m=_number(body, "tolerance_m", 25.0, positive=True))
+    counts = build_and_save(_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options)
+    return jsonify(counts), 201
+
+
+@blueprint.get("/boundary-lines")
+def list_lines():
+    from sqlalchemy import select
+
+    from boundaries.line_models import BoundaryLine
+    from boundaries.lines.service import line_summary
+
+    query = select(BoundaryLine).order_by(BoundaryLine.level, BoundaryLine.code)
+    if request.args.get("level"):
+        query = query.where(BoundaryLine.level == request.args["level"])
+    with _store().read() as session:
+        lines = list(session.scalars(query))
+    return jsonify({"lines": [line_summary(line) for line in lines]})
+
+
+@blueprint.get("/boundary-lines/<int:line_id>")
+@auth.requires(BOUNDARY_OFFICER)
+def get_line(line_id: int):
+    from boundaries.lines.description import stretches
+    from boundaries.lines.service import get_line as load, line_summary
+
+    with _store().read() as session:
+        line = load(session, line_id)
+    body = line_summary(line, full=True)
+    body["course"] = stretches(line.geom)
+    return jsonify(body)
+
+
+@blueprint.put("/boundary-lines/<int:line_id>/description")
+@auth.requires(BOUNDARY_OFFICER)
+def put_description(line_id: int):
+    from boundaries.lines.service import edit_description, line_summary
+
+    body = _body()
+    text, version = body.get("text"), body.get("version")
+    if (text is not None and not isinstance(text, str)) or not isinstance(version, int) or isinstance(version, bool):
+        raise BadRequest("须给出 text（字符串，null 表示恢复自动生成）和 version", "Give 'text' (a string, or null for the generated one) and 'version'")
+    return jsonify(line_summary(edit_description(_store(), line_id, text, version=version, actor=auth.actor())))
+
+
+# --- markers -----------------------------------------------------------------------
+
+
+@blueprint.get("/boundary-lines/<int:line_id>/markers")
+@auth.requires(BOUNDARY_OFFICER)
+def line_markers(line_id: int):
+    from boundaries.markers import marker_dict, markers_of
+
+    return jsonify({"markers": [marker_dict(m) for m in markers_of(_store(), line_id)]})
+
+
+@blueprint.post("/boundary-lines/<int:line_id>/markers")
+@auth.requires(BOUNDARY_OFFICER)
+def add_marker(line_id: int):
+    from boundaries.markers import marker_dict, register_marker
+
+    body = _body()
+    serial = body.get("serial")
+    texts = all(isinstance(body.get(k), str) for k in ("marker_type", "letter"))
+    if not isinstance(serial, int) or isinstance(serial, bool) or not texts:
+        raise BadRequest("须给出 serial（整数）、marker_type、letter", "Give 'serial' (integer), 'marker_type' and 'letter'")
+    marker = register_marker(
+        _store(), line_id, serial=serial, marker_type=body["marker_type"], letter=body["letter"], geom=_point(body), actor=auth.actor(),
+        responsible_code=body.get("responsible_code"), material=body.get("material"),
+        erected_on=_date(body.get("erected_on"), "erected_on"),
+        reference_objects=body.get("reference_objects"), photos=list(body.get("photos") or []), remarks=body.get("remarks"),
+    )
+    return jsonify(marker_dict(marker)), 201
+
+
+@blueprint.post("/boundary-lines/<int:line_id>/markers/synthetic")
+@auth.requires(BOUNDARY_OFFICER)
+def synthetic_markers(line_id: int):
+    from boundaries.markers import add_synthetic_markers, marker_dict
+
+    body = request.get_json(silent=True) or {}
+    placed = add_synthetic_markers(
+        _store(),
+        line_id,
+        actor=auth.actor(),
+        spacing_km=_number(body, "spacing_km", 1.0, positive=True),
+        turn_deg=_number(body, "turn_deg", 30.0, positive=True),
+    )
+    return jsonify({"markers": [marker_dict(m) for m in placed]}), 201
+
+
+# --- joint inspections --------------------------------------------------------------
+
+
+@blueprint.post("/boundary-inspections")
+@auth.requires(BOUNDARY_OFFICER)
+def open_campaign():
+    from boundaries.inspections import DEFAULT_TOLERANCE_M, open_campaign as start
+
+    body = _body()
+    if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):
+        raise BadRequest("须给出 line_id、code、party_a、party_b", "Give 'line_id', 'code', 'party_a' and 'party_b'")
+    campaign = start(
+        _store(), body["line_id"], code=body["code"], party_a=body["party_a"], party_b=body["party_b"], actor=auth.actor(),
+        started_on=_date(body.get("started_on"), "started_on", required=True), participants=body.get("participants"),
+        tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True), remarks=body.get("remarks"),
+    )
+    return jsonify({"id": campaign.id, "code": campaign.code, "status": campaign.status, "tolerance_m": campaign.tolerance_m}), 201
+
+
+@blueprint.get("/boundary-inspections/<int:campaign_id>")
+@auth.requires(BOUNDARY_OFFICER)
+def campaign_report(campaign_id: int):
+    from boundaries.inspection_report import campaign_report as build
+
+    report = build(_store(), campaign_id)
+    report.pop("_geoms")
+    return jsonify(report)
+
+
+@blueprint.post("/boundary-inspections/<int:campaign_id>/markers")
+@auth.requires(BOUNDARY_OFFICER)
+def record_marker(campaign_id: int):
+    from boundaries.inspections import record_marker as record
+
+    body = _body()
+    if not isinstance(body.get("marker_id"), int) or not isinstance(body.get("status"), str):
+        raise BadRequest("须给出 marker_id 和 status", "Give 'marker_id' and 'status'")
+    corrects = body.get("corrects_id")
+    if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
+        raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
+    result = record(
+        _store(), campaign_id, body["marker_id"], status=body["status"], measured=_point(body, required=False), actor=auth.actor(),
+        reference_changes=body.get("reference_changes"), photos=body.get("photos"), remarks=body.get("remarks"), corrects_id=corrects,
+    )
+    return jsonify(
+        {
+            "id": result.id,
+            "status": result.status,
+            "displacement_m": result.displacement_m,
+            "flagged": result.flagged,
+            "corrects_id": result.corrects_id,
+        },
+    ), 201
+
+
+@blueprint.post("/boundary-inspections/<int:campaign_id>/findings")
+@auth.requires(BOUNDARY_OFFICER)
+def record_finding(campaign_id: int):
+    from boundaries.inspections import record_finding as record
+
+    body = _body()
+    if not isinstance(body.get("kind"), str) or not isinstance(body.get("description"), str):
+        raise BadRequest("须给出 kind、description、from_m、to_m", "Give 'kind', 'description', 'from_m' and 'to_m'")
+    from_m, to_m = _number(body, "from_m"), _number(body, "to_m")
+    if from_m is None or to_m is None:
+        raise BadRequest("须给出 from_m、to_m（米）", "Give 'from_m' and 'to_m' (metres)")
+    finding = record(
+        _store(),
+        campaign_id,
+        kind=body["kind"],
+        from_m=from_m,
+        to_m=to_m,
+        description=body["description"],
+        actor=auth.actor(),
+        corrects_id=body.get("corrects_id"),
+    )
+    return jsonify({"id": finding.id, "kind": finding.kind, "from_m": finding.from_m, "to_m": finding.to_m}), 201
+
+
+@blueprint.post("/boundary-inspections/<int:campaign_id>/sign")
+@auth.requires(BOUNDARY_OFFICER)
+def sign(campaign_id: int):
+    from boundaries.inspections import sign as do_sign
+
+    body = _body()
+    if body.get("party") not in ("a", "b"):
+        raise BadRequest("party 应为 a 或 b", "'party' must be 'a' or 'b'")
+    campaign = do_sign(_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=_date(body.get("ended_on"), "ended_on"))
+    return jsonify(
+        {
+            "id": campaign.id,
+            "status": campaign.status,
+            "signed_a_by": campaign.signed_a_by,
+            "signed_b_by": campaign.signed_b_by,
+            "ended_on": campaign.ended_on.isoformat() if campaign.ended_on else None,
+        },
+    )

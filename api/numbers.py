@@ -1,0 +1,115 @@
+"""/api/v1/numbers and /api/v1/roads/<name>/...: door numbering for officers.
+
+Thin: parse the request, call ``placenames.numbering``, return JSON. Writes need
+the place-name officer role; the change history of a road is public (it backs the
+public notice of renumberings).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from api import auth
+from accounts.roles import PLACENAME_OFFICER
+from gis.errors import BadRequest
+from gis.web.health import STORE_KEY
+
+blueprint = Blueprint("numbers", __name__)
+
+
+def _store():
+    return current_app.extensions[STORE_KEY]
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
+    return body
+
+
+def _roads(value, all_roads) -> list[str] | None:
+    if all_roads is True and not value:
+        return None
+    if isinstance(value, str):
+        value = [value]
+    if not value or not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise BadRequest("请给出道路名称列表 roads，或 all=true", "Give 'roads' (a list of road names) or 'all': true")
+    return [v.strip() for v in value]
+
+
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no", ""):
+        return value.lower() in ("1", "true", "yes")
+    raise BadRequest("布尔参数取值无效", "Boolean parameter must be true or false")
+
+
+def _plan_json(plan):
+    return {"items": plan.rows(), "summary": plan.summary()}
+
+
+@blueprint.get("/numbers/preview")
+@auth.requires(PLACENAME_OFFICER)
+def preview():
+    """Dry run: ?road=春城路&road=... or ?all=true; every number with its reason."""
+    from placenames.numbering import service
+
+    roads = _roads(request.args.getlist("road"), _flag(request.args.get("all", "false")))
+    plan = service.preview(_store(), roads, allow_retired=_flag(request.args.get("allow_retired", "false")))
+    return jsonify(_plan_json(plan))
+
+
+@blueprint.post("/numbers/assign")
+@auth.requires(PLACENAME_OFFICER)
+def assign():
+    from placenames.numbering import service
+
+    body = _body()
+    roads = _roads(body.get("roads"), body.get("all"))
+    allow_retired = _flag(body.get("allow_retired", False))
+    plan = service.commit(_store(), roads, actor=auth.actor(), reason=body.get("reason"), allow_retired=allow_retired)
+    return jsonify(_plan_json(plan)), 201
+
+
+@blueprint.post("/numbers/retire")
+@auth.requires(PLACENAME_OFFICER)
+def retire():
+    from placenames.numbering import lifecycle
+
+    body = _body()
+    plates = body.get("plates")
+    if plates is not None and not (isinstance(plates, list) and all(isinstance(p, int) for p in plates)):
+        raise BadRequest("plates 应为门牌 id 列表", "'plates' must be a list of door plate ids")
+    building = body.get("building")
+    if building is not None and not isinstance(building, int):
+        raise BadRequest("building 应为建筑 id", "'building' must be a building id")
+    retired = lifecycle.retire(_store(), plate_ids=plates, building_id=building, actor=auth.actor(), reason=body.get("reason") or "")
+    return jsonify({"items": retired})
+
+
+@blueprint.post("/roads/<name>/renumber")
+@auth.requires(PLACENAME_OFFICER)
+def renumber(name: str):
+    from placenames.numbering import lifecycle
+
+    changes = lifecycle.renumber(_store(), name, actor=auth.actor(), reason=_body().get("reason") or "")
+    return jsonify({"items": changes})
+
+
+@blueprint.put("/roads/<name>/numbering")
+@auth.requires(PLACENAME_OFFICER)
+def set_numbering(name: str):
+    from placenames.numbering import lifecycle
+
+    body = _body()
+    reason = body.pop("reason", None)
+    return jsonify(lifecycle.set_road_settings(_store(), name, actor=auth.actor(), reason=reason, **body))
+
+
+@blueprint.get("/roads/<name>/number-changes")
+def number_changes(name: str):
+    from placenames.numbering import lifecycle
+
+    return jsonify({"items": lifecycle.changes(_store(), name)})

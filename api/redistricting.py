@@ -1,0 +1,100 @@
+"""/api/v1/redistricting: planners submit redistricting jobs and read the stored proposals.
+
+Everything here needs the planner role: proposals are working documents, not public.
+Thin: parse, call ``boundaries.redistricting``, return JSON.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request, url_for
+
+from accounts.roles import PLANNER
+from api import auth
+from gis.errors import BadRequest
+from gis.web.health import STORE_KEY
+
+blueprint = Blueprint("redistricting", __name__)
+
+
+@blueprint.record_once
+def _recover(state) -> None:
+    """A job that was running when the server stopped is failed, not left 'running' for ever."""
+    from boundaries.redistricting import jobs
+
+    store = state.app.extensions.get(STORE_KEY)
+    if store is not None:
+        try:
+            jobs.recover_interrupted(store)
+        except Exception as exc:  # noqa: BLE001 — an unmigrated database must not stop the server; /healthz reports it
+            state.app.logger.warning("redistricting: could not check for interrupted jobs: %s", exc)
+
+
+def _store():
+    return current_app.extensions[STORE_KEY]
+
+
+def _job_links(job_id: int) -> list[dict]:
+    return [{"rel": "self", "href": url_for("redistricting.job", job_id=job_id)},
+            {"rel": "cancel", "href": url_for("redistricting.cancel_job", job_id=job_id)}]
+
+
+@blueprint.post("/redistricting/jobs")
+@auth.requires(PLANNER)
+def submit_job():
+    from boundaries.redistricting import jobs
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
+    job_id = jobs.submit(_store(), body, actor=auth.actor())
+    response = jsonify(id=job_id, status="queued", links=_job_links(job_id))
+    response.status_code = 202
+    response.headers["Location"] = url_for("redistricting.job", job_id=job_id)
+    return response
+
+
+@blueprint.get("/redistricting/jobs/<int:job_id>")
+@auth.requires(PLANNER)
+def job(job_id: int):
+    from boundaries.redistricting import jobs
+
+    return jsonify(**jobs.status(_store(), job_id), links=_job_links(job_id))
+
+
+@blueprint.post("/redistricting/jobs/<int:job_id>/cancel")
+@auth.requires(PLANNER)
+def cancel_job(job_id: int):
+    from boundaries.redistricting import jobs
+
+    jobs.cancel(_store(), job_id, actor=auth.actor())
+    response = jsonify(jobs.status(_store(), job_id))
+    response.status_code = 202
+    return response
+
+
+@blueprint.get("/redistricting/plans")
+@auth.requires(PLANNER)
+def plans():
+    from boundaries.redistricting import proposals
+
+    return jsonify(plans=proposals.list_plans(_store()))
+
+
+@blueprint.get("/redistricting/plans/<int:plan_id>")
+@auth.requires(PLANNER)
+def plan(plan_id: int):
+    from boundaries.redistricting import proposals
+
+    return jsonify(proposals.get_plan(_store(), plan_id))
+
+
+@blueprint.get("/redistricting/plans/<int:plan_id>/compare")
+@auth.requires(PLANNER)
+def compare(plan_id: int):
+    """``?with=<other plan id>``, or without it: the current communities against this plan."""
+    from boundaries.redistricting import proposals
+
+    other = request.args.get("with")
+    if other is not None and not other.isdigit():
+        raise BadRequest("参数 with 应为方案编号", "Parameter 'with' must be a plan id")
+    return jsonify(proposals.compare_stored(_store(), plan_id, int(other) if other else None))

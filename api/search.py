@@ -1,0 +1,129 @@
+"""Geocoding API: /search, /autocomplete, /reverse (GeocodeJSON). Public reads, no sign-in.
+
+Thin: parses and checks parameters, picks the app's gazetteer, calls
+``placenames.search`` and writes GeocodeJSON.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from gis.crs import CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
+from gis.errors import BadRequest
+from gis.web.health import STORE_KEY
+from placenames.search import engine, geocodejson
+from placenames.search.gazetteer import GazetteerCache
+from placenames.search.reverse import reverse
+
+blueprint = Blueprint("search", __name__)
+
+CACHE_KEY = "diming.gazetteer"
+ACCEPTED_CRS = {CRS84: CRS84, STORAGE_CRS: STORAGE_CRS, "EPSG:4326": CRS84, GCJ02: GCJ02}
+MAX_LIMIT = 50
+MAX_BATCH = 10_000
+MAX_RADIUS_M = 1000.0
+
+
+def _gazetteer():
+    cache = current_app.extensions.setdefault(CACHE_KEY, GazetteerCache())
+    return cache.get(current_app.extensions[STORE_KEY])
+
+
+def _crs(value: str | None) -> str:
+    crs = parse_crs(value or CRS84)
+    if crs not in ACCEPTED_CRS:
+        raise BadRequest(f"坐标系须为 CRS84、EPSG:4490 或 GCJ-02：{value}", f"crs must be CRS84, EPSG:4490 or GCJ-02: {value}")
+    return ACCEPTED_CRS[crs]
+
+
+def _numbers(name: str, count: int) -> list[float] | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    try:
+        values = [float(v) for v in raw.split(",")]
+    except ValueError:
+        values = []
+    if len(values) != count:
+        raise BadRequest(f"{name} 须为 {count} 个逗号分隔的数字", f"{name} must be {count} comma-separated numbers")
+    return values
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        value = None
+    if value is None or not low <= value <= high:
+        raise BadRequest(f"{name} 须为 {low} 到 {high} 的整数", f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _scope(crs: str) -> engine.Scope:
+    bbox, focus = _numbers("bbox", 4), _numbers("focus", 2)
+    if bbox is not None:
+        (x0, x1), (y0, y1) = transform_coords([bbox[0], bbox[2]], [bbox[1], bbox[3]], crs, STORAGE_CRS)
+        bbox = (float(x0), float(y0), float(x1), float(y1))
+    if focus is not None:
+        focus = transform_coords(focus[0], focus[1], crs, STORAGE_CRS)
+    return engine.Scope(bbox=bbox, focus=focus, admin_code=request.args.get("admin_code") or None)
+
+
+@blueprint.get("/search")
+def search():
+    crs = _crs(request.args.get("crs"))
+    limit = _int("limit", 10, 1, MAX_LIMIT)
+    scope = _scope(crs)
+    q = request.args.get("q")
+    parts = {k: request.args.get(k, "") for k in ("road", "number", "community", "subdistrict")}
+    if q:
+        matches = engine.search(_gazetteer(), q, limit=limit, scope=scope)
+    else:
+        matches = engine.structured(_gazetteer(), limit=limit, scope=scope, **parts)
+    query = {"text": q, **{k: v for k, v in parts.items() if v}, "limit": limit}
+    return jsonify(geocodejson.collection(matches, query, crs))
+
+
+@blueprint.get("/autocomplete")
+def autocomplete():
+    crs = _crs(request.args.get("crs"))
+    limit = _int("limit", 10, 1, MAX_LIMIT)
+    matches = engine.autocomplete(_gazetteer(), request.args.get("q", ""), limit=limit, scope=_scope(crs))
+    return jsonify(geocodejson.collection(matches, {"text": request.args.get("q"), "limit": limit}, crs))
+
+
+@blueprint.route("/reverse", methods=["GET", "POST"])
+def reverse_lookup():
+    """GET ?lon=&lat= for one point; POST {"points": [[lon, lat], ...]} for a batch."""
+    body = request.get_json(silent=True) if request.method == "POST" else None
+    if request.method == "POST":
+        if not isinstance(body, dict) or not isinstance(body.get("points"), list):
+            raise BadRequest('请求体须为 {"points": [[经度, 纬度], ...]}', 'body must be {"points": [[lon, lat], ...]}')
+        options = {**request.args, **{k: v for k, v in body.items() if k != "points"}}
+        points = body["points"]
+        if not 1 <= len(points) <= MAX_BATCH:
+            raise BadRequest(f"点数须为 1 到 {MAX_BATCH}", f"between 1 and {MAX_BATCH} points")
+        try:
+            lons, lats = zip(*((float(p[0]), float(p[1])) for p in points))
+        except (TypeError, ValueError, IndexError):
+            raise BadRequest("每个点须为 [经度, 纬度]", "each point must be [lon, lat]") from None
+    else:
+        options = request.args
+        lon, lat = request.args.get("lon"), request.args.get("lat")
+        try:
+            lons, lats = [float(lon)], [float(lat)]
+        except (TypeError, ValueError):
+            raise BadRequest("须给出 lon 和 lat 数值", "lon and lat must be numbers") from None
+    crs = _crs(options.get("crs"))
+    try:
+        radius = float(options.get("radius", 100))
+    except (TypeError, ValueError):
+        radius = -1.0
+    if not 0 < radius <= MAX_RADIUS_M:
+        raise BadRequest(f"radius 须在 0 到 {MAX_RADIUS_M:.0f} 米之间", f"radius must be between 0 and {MAX_RADIUS_M:.0f} m")
+    results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius)
+    features = [geocodejson.reverse_feature(r, crs) for r in results]
+    return jsonify({"type": "FeatureCollection", "geocoding": {"version": geocodejson.VERSION, "crs": crs,
+                                                               "query": {"radius_m": radius, "points": len(features)}},
+                    "features": features})

@@ -1,0 +1,148 @@
+"""界桩 (boundary markers): codes, registration, and synthetic demo sets.
+
+Code = line number + three-digit serial + type letter (GB/T 17796 practice):
+single markers end in Q, a pair set on both sides of a river or road shares the
+serial and ends in A/B (A on the side of the smaller unit code), a triple in
+C/D/E. Serials run along the line, which is drawn west→east or north→south.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import shapely
+from sqlalchemy import func, select
+
+from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.errors import Conflict, InvalidInput
+from gis.storage import Store
+
+from .line_models import BoundaryMarker
+from .lines.service import get_line
+
+MARKER_TYPES = {"single": ("Q",), "paired": ("A", "B"), "triple": ("C", "D", "E")}
+SYNTHETIC = "synthetic-demo"
+PUBLIC_FIELDS = ("code", "serial", "marker_type", "letter", "status")
+
+
+def marker_code(number: str, serial: int, letter: str) -> str:
+    if not 1 <= serial <= 999:
+        raise InvalidInput(f"界桩序号须在 1–999 之间：{serial}", f"Marker serial must be 1–999: {serial}")
+    return f"{number}{serial:03d}{letter}"
+
+
+def check_type(marker_type: str, letter: str) -> None:
+    if marker_type not in MARKER_TYPES:
+        raise InvalidInput(f"未知的界桩类型：{marker_type}", f"Unknown marker type: {marker_type} (use {', '.join(MARKER_TYPES)})")
+    if letter not in MARKER_TYPES[marker_type]:
+        raise InvalidInput(
+            f"{marker_type} 界桩的类型字母须为 {'/'.join(MARKER_TYPES[marker_type])}",
+            f"A {marker_type} marker's letter must be one of {'/'.join(MARKER_TYPES[marker_type])}",
+        )
+
+
+def check_reference_objects(objects) -> list[dict]:
+    """方位物: each with a name, a bearing in degrees from true north and a distance in metres."""
+    out = []
+    for obj in objects or []:
+        try:
+            name, bearing, distance = str(obj["name"]).strip(), float(obj["bearing_deg"]), float(obj["distance_m"])
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput("方位物须有 name、bearing_deg、distance_m", "A reference object needs name, bearing_deg and distance_m") from None
+        if not name or not 0 <= bearing < 360 or distance < 0:
+            raise InvalidInput("方位物的方位角须在 0–360 度、距离不得为负", "A reference object's bearing must be 0–360° and its distance not negative")
+        out.append({"name": name, "bearing_deg": bearing, "distance_m": distance})
+    return out
+
+
+def register_marker(
+    store: Store, line_id: int, *, serial: int, marker_type: str, letter: str, geom, actor: str, reason: str | None = None, **fields
+) -> BoundaryMarker:
+    """Register one marker on a line (``geom``: a lon/lat point)."""
+    check_type(marker_type, letter)
+    if geom is None or geom.geom_type != "Point":
+        raise InvalidInput("界桩位置须为点", "A marker's position must be a point")
+    fields["reference_objects"] = check_reference_objects(fields.get("reference_objects"))
+    with store.transaction(actor=actor, reason=reason or "登记界桩 register marker") as session:
+        line = get_line(session, line_id)
+        marker = BoundaryMarker(
+            line_id=line.id,
+            code=marker_code(line.number, serial, letter),
+            serial=serial,
+            marker_type=marker_type,
+            letter=letter,
+            geom=geom,
+            **fields,
+        )
+        session.add(marker)
+    return marker
+
+
+def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[tuple[float, float]]:
+    """Where a plausible marker set would stand: both ends, every turn sharper than
+    ``turn_deg`` (on the line generalised to 20 m), and enough in between that no two
+    neighbours are more than ``spacing_km`` apart. Returned in line order, lon/lat."""
+    if spacing_km <= 0:
+        raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
+    out = []
+    for part in shapely.get_parts(line_lonlat):
+        metric = reproject(part, STORAGE_CRS, MEASURE_CRS)
+        corners = np.asarray(shapely.simplify(metric, 20.0).coords)[:, :2]
+        chain = [0.0]
+        for k in range(1, len(corners) - 1):
+            before, after = corners[k] - corners[k - 1], corners[k + 1] - corners[k]
+            turn = abs(math.degrees(math.atan2(before[0] * after[1] - before[1] * after[0], before @ after)))
+            if turn >= turn_deg:
+                chain.append(float(metric.project(shapely.Point(corners[k]))))
+        chain.append(metric.length)
+        filled = []
+        for a, b in zip(chain[:-1], chain[1:], strict=True):
+            steps = max(1, math.ceil((b - a) / (spacing_km * 1000)))
+            filled.extend(a + (b - a) * s / steps for s in range(steps))
+        filled.append(chain[-1])
+        points = [metric.interpolate(d) for d in filled]
+        out.extend((p.x, p.y) for p in reproject(shapely.MultiPoint(points), MEASURE_CRS, STORAGE_CRS).geoms)
+    return out
+
+
+def add_synthetic_markers(store: Store, line_id: int, *, actor: str, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[
+    BoundaryMarker
+]:
+    """Give a line without markers a synthetic demo set, clearly labelled ``synthetic-demo``."""
+    with store.transaction(actor=actor, reason="生成演示界桩（合成数据）synthetic demo markers") as session:
+        line = get_line(session, line_id)
+        if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.line_id == line.id)):
+            raise Conflict(f"界线 {line.code} 已有界桩，不生成合成界桩", f"Line {line.code} already has markers; no synthetic set is added")
+        positions = synthetic_positions(line.geom, spacing_km, turn_deg)
+        if len(positions) > 999:
+            raise InvalidInput("界桩超过 999 个，请加大间距", "More than 999 markers; use a larger spacing")
+        markers = []
+        for serial, (x, y) in enumerate(positions, start=1):
+            marker = BoundaryMarker(
+                line_id=line.id, code=marker_code(line.number, serial, "Q"), serial=serial, marker_type="single", letter="Q",
+                responsible_code=line.left_code if serial % 2 else line.right_code, status="intact", material="混凝土",
+                erected_on=dt.date(2016, 1, 1), reference_objects=[], photos=[], source=SYNTHETIC,
+                remarks="合成演示数据，非实测 / synthetic demo data, not surveyed", geom=shapely.Point(x, y),
+            )
+            session.add(marker)
+            markers.append(marker)
+    return markers
+
+
+def markers_of(store: Store, line_id: int) -> list[BoundaryMarker]:
+    with store.read() as session:
+        query = select(BoundaryMarker).where(BoundaryMarker.line_id == line_id)
+        return list(session.scalars(query.order_by(BoundaryMarker.serial, BoundaryMarker.letter)))
+
+
+def marker_dict(marker: BoundaryMarker) -> dict:
+    return {
+        "id": marker.id, "code": marker.code, "line_id": marker.line_id, "serial": marker.serial, "marker_type": marker.marker_type,
+        "letter": marker.letter, "status": marker.status, "responsible_code": marker.responsible_code, "material": marker.material,
+        "erected_on": marker.erected_on.isoformat() if marker.erected_on else None, "reference_objects": marker.reference_objects or [],
+        "photos": marker.photos or [], "remarks": marker.remarks, "source": marker.source, "version": marker.version,
+        "lon": round(marker.geom.x, 7), "lat": round(marker.geom.y, 7),
+    }
+

@@ -1,0 +1,147 @@
+"""Propose a plan: divide each subdistrict into communities that satisfy the rules.
+
+Per subdistrict: keep locked communities as they are, split the rest into
+connected parts, choose a community count per part (``counts``), then per part
+try a few seeded region growths (``grow``) repaired by block moves, keep the
+best and improve it (``search``). Same graph, rules and seed → same plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from boundaries.redistricting import metrics
+from boundaries.redistricting.constraints import Violation, violations
+from boundaries.redistricting.counts import Part, choose_counts, feasible_range
+from boundaries.redistricting.exact import exact_divide
+from boundaries.redistricting.graph import BlockGraph
+from boundaries.redistricting.grow import choose_seeds, grow
+from boundaries.redistricting.plan import Plan
+from boundaries.redistricting.rules import Rules
+from boundaries.redistricting.search import anneal, improve, repair
+from boundaries.redistricting.workspace import Workspace, edge_costs
+
+#: Weight of compactness (sum of inverse Polsby–Popper) against boundary cost, in community perimeters.
+COMPACTNESS_WEIGHT = 0.5
+#: Region growths tried (each repaired and improved) per part; the best is kept.
+ATTEMPTS = 4
+#: Simulated-annealing moves per block of a part, and the start temperature in compactness-weight units.
+ANNEAL_STEPS_PER_BLOCK = 30
+ANNEAL_TEMPERATURE = 0.2
+
+Progress = Callable[[float, str], None]
+
+
+class Cancelled(Exception):
+    """The caller asked the generator to stop."""
+
+
+@dataclass
+class Proposal:
+    plan: Plan
+    rules: Rules
+    seed: int
+    violations: list[Violation]
+    findings: list[Violation] = field(default_factory=list)  # why the input cannot be fully satisfied
+
+    @property
+    def valid(self) -> bool:
+        return not self.violations
+
+    def metrics(self) -> dict:
+        return metrics.summary(self.plan)
+
+
+def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progress | None = None,
+            should_stop: Callable[[], bool] | None = None) -> Proposal:
+    """One plan for every block of ``graph`` (restrict the input to choose subdistricts)."""
+    rng = np.random.default_rng(seed)
+    costs = edge_costs(graph)
+    assignment = np.full(graph.size, -1, dtype=np.int64)
+    labels: list[str] = []
+    findings: list[Violation] = []
+    subdistricts = sorted(set(graph.subdistricts))
+    done = 0
+    for subdistrict in subdistricts:
+        if should_stop is not None and should_stop():
+            raise Cancelled()
+        blocks = graph.blocks_of(subdistrict)
+        for label, members in _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
+            assignment[members] = len(labels)
+            labels.append(label)
+        done += len(blocks)
+        if progress is not None:
+            progress(done / graph.size, subdistrict)
+    plan = Plan(graph, assignment, tuple(labels))
+    return Proposal(plan, rules, seed, violations(plan, rules), findings)
+
+
+def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
+    """(label, blocks) of each community of one subdistrict."""
+    _report_oversized_blocks(graph, rules, blocks, findings)
+    locked = {}
+    for b in blocks.tolist():
+        if graph.communities[b] in rules.locked_communities:
+            locked.setdefault(graph.communities[b], []).append(b)
+    free = [b for b in blocks.tolist() if graph.communities[b] not in locked]
+    pinned = {}
+    for b in free:
+        if graph.codes[b] in rules.locked_blocks and graph.communities[b]:
+            pinned.setdefault(graph.communities[b], []).append(b)
+    parts = []
+    for component in graph.components(free):
+        inside = set(component)
+        groups = {c: g for c, g in pinned.items() if inside & set(g)}
+        part = Part(component, int(graph.households[component].sum()), bool(graph.dense[component].all()), len(groups))
+        feasible_range(part, rules, subdistrict, findings)
+        parts.append((part, groups))
+    choose_counts([p for p, _ in parts], rules, subdistrict, len(locked), findings)
+    communities = [(label, np.array(sorted(members))) for label, members in sorted(locked.items())]
+    new = []
+    for part, groups in parts:
+        for label, members in _divide_part(graph, rules, part, groups, costs, rng, should_stop):
+            (communities if label else new).append((label, members))
+    new.sort(key=lambda item: (-round(graph.centroids[item[1], 1].mean(), -2), graph.centroids[item[1], 0].mean()))
+    communities += [(f"{subdistrict}-{i + 1:02d}", members) for i, (_, members) in enumerate(new)]
+    return communities
+
+
+def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
+    """The best of a few repaired and improved region growths of one connected part."""
+    area = float(graph.area[part.blocks].sum())
+    weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)
+    fixed_labels = sorted(groups)
+    best = None
+    for _ in range(ATTEMPTS):
+        ws = Workspace(graph, rules, part.blocks, part.k, costs, weight)
+        for label in fixed_labels:
+            ws.pinned[groups[label]] = True
+        grow(ws, choose_seeds(ws, rng, [groups[label] for label in fixed_labels]))
+        if repair(ws, rng) > 0:
+            exact_divide(ws)  # small parts: find a valid division if any exists
+        improve(ws, rng, should_stop=should_stop)
+        key = (ws.total_excess(), ws.objective())
+        if best is None or key < best[0]:
+            best = (key, ws)
+    ws = best[1]
+    if ANNEAL_STEPS_PER_BLOCK and ws.k > 1:
+        anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
+        improve(ws, rng, should_stop=should_stop)
+    for community in range(ws.k):
+        members = np.flatnonzero(ws.assignment == community)
+        if len(members):
+            yield (fixed_labels[community] if community < len(fixed_labels) else None), members
+
+
+def _report_oversized_blocks(graph, rules, blocks, findings):
+    for b in blocks.tolist():
+        ceiling = rules.ceiling(bool(graph.dense[b]))
+        if graph.households[b] > ceiling:
+            findings.append(Violation(
+                "block-over-max", graph.codes[b],
+                f"街区 {graph.codes[b]} 单独就有 {graph.households[b]} 户，超过上限 {ceiling}",
+                f"Block {graph.codes[b]} alone has {graph.households[b]} households, above the maximum {ceiling}"))

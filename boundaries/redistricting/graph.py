@@ -1,0 +1,159 @@
+"""The block adjacency graph: which blocks share an edge, how long, and what runs along it.
+
+Blocks touching only at a point are not neighbours (a community must be one
+territory, not two joined at a corner). Lengths are metres in EPSG:4543.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from boundaries.redistricting.inputs import LINE_CLASSES, RedistrictingInput
+from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+
+#: Blocks closer than this (metres) touch: files from other tools are rarely noded exactly.
+TOUCH_M = 0.2
+#: A shared boundary shorter than this (metres) is a touch at a point, not an edge.
+MIN_EDGE_M = 2.0
+#: A line within this distance (metres) of a block edge runs along it.
+LINE_SNAP_M = 3.0
+
+
+@dataclass
+class BlockGraph:
+    """Blocks as nodes ``0..n-1`` and shared edges as ``0..m-1``; arrays, not objects, for speed."""
+
+    codes: list[str]
+    subdistricts: np.ndarray  # str per block
+    communities: list[str | None]  # current community per block
+    households: np.ndarray
+    dense: np.ndarray
+    area: np.ndarray  # m²
+    perimeter: np.ndarray  # m
+    centroids: np.ndarray  # (n, 2) metres
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_length: np.ndarray  # m
+    edge_class_length: np.ndarray  # (m, len(LINE_CLASSES)) metres of each line class along the edge
+    edge_geoms: np.ndarray  # shapely lines in EPSG:4543
+    geoms: np.ndarray  # block polygons in EPSG:4490 (for export)
+    neighbours: list[list[tuple[int, int]]]  # per block: (other block, edge index)
+
+    @property
+    def size(self) -> int:
+        return len(self.codes)
+
+    def index_of(self) -> dict[str, int]:
+        return {code: i for i, code in enumerate(self.codes)}
+
+    def blocks_of(self, subdistrict: str) -> np.ndarray:
+        return np.flatnonzero(self.subdistricts == subdistrict)
+
+    def components(self, members) -> list[list[int]]:
+        """Connected parts of the subgraph induced by ``members``, each sorted, largest first."""
+        inside = set(int(b) for b in members)
+        seen: set[int] = set()
+        parts = []
+        for start in sorted(inside):
+            if start in seen:
+                continue
+            stack, part = [start], []
+            seen.add(start)
+            while stack:
+                node = stack.pop()
+                part.append(node)
+                for other, _ in self.neighbours[node]:
+                    if other in inside and other not in seen:
+                        seen.add(other)
+                        stack.append(other)
+            parts.append(sorted(part))
+        return sorted(parts, key=lambda p: (-len(p), p[0]))
+
+    def major_share(self, edges) -> np.ndarray:
+        """Per edge, the share of its length along a river or arterial."""
+        edges = np.asarray(edges, dtype=int)
+        major = self.edge_class_length[edges, : LINE_CLASSES.index("arterial") + 1].sum(axis=1)
+        return np.minimum(major / np.maximum(self.edge_length[edges], 1e-9), 1.0)
+
+
+def build_graph(data: RedistrictingInput) -> BlockGraph:
+    """Neighbours from exact shared boundaries (the blocks of a network polygonisation share edges)."""
+    blocks = data.blocks
+    polygons = reproject(np.asarray(blocks.geometry.array), STORAGE_CRS, MEASURE_CRS)
+    polygons = shapely.make_valid(polygons)
+    u, v, lengths, geoms = _shared_edges(polygons)
+    n = len(blocks)
+    neighbours: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    for e, (a, b) in enumerate(zip(u.tolist(), v.tolist())):
+        neighbours[a].append((b, e))
+        neighbours[b].append((a, e))
+    centroids = shapely.get_coordinates(shapely.point_on_surface(polygons))
+    return BlockGraph(
+        codes=blocks["code"].tolist(),
+        subdistricts=blocks["subdistrict"].to_numpy(dtype=object),
+        communities=list(blocks["community"]),
+        households=blocks["households"].to_numpy(dtype=np.int64),
+        dense=blocks["dense"].to_numpy(dtype=bool),
+        area=shapely.area(polygons),
+        perimeter=shapely.length(polygons),
+        centroids=centroids,
+        edge_u=u,
+        edge_v=v,
+        edge_length=lengths,
+        edge_class_length=_class_lengths(geoms, data.lines),
+        edge_geoms=geoms,
+        geoms=np.asarray(blocks.geometry.array),
+        neighbours=neighbours,
+    )
+
+
+def _shared_edges(polygons: np.ndarray):
+    """Shared sides: exact where the blocks are noded, else within ``TOUCH_M`` (sloppy files)."""
+    tree = shapely.STRtree(polygons)
+    left, right = tree.query(polygons, predicate="dwithin", distance=TOUCH_M)
+    keep = left < right
+    left, right = left[keep], right[keep]
+    rings = shapely.boundary(polygons)
+    shared = shapely.line_merge(_lines_only(shapely.intersection(rings[left], rings[right])))
+    lengths = shapely.length(shared)
+    loose = lengths < MIN_EDGE_M
+    if loose.any():
+        near = shapely.buffer(polygons[right[loose]], TOUCH_M)
+        approximate = shapely.line_merge(_lines_only(shapely.intersection(rings[left[loose]], near)))
+        shared[loose] = approximate
+        lengths[loose] = shapely.length(approximate)
+    edge = lengths >= MIN_EDGE_M
+    return left[edge].astype(np.int64), right[edge].astype(np.int64), lengths[edge], shared[edge]
+
+
+def _lines_only(geoms: np.ndarray) -> np.ndarray:
+    """Drop the points of a mixed intersection (a corner touch next to a shared edge)."""
+    out = geoms.copy()
+    mixed = shapely.get_type_id(geoms) == 7
+    for i in np.flatnonzero(mixed):
+        parts = [g for g in shapely.get_parts(geoms[i]) if shapely.get_type_id(g) in (1, 5)]
+        out[i] = shapely.multilinestrings(parts) if parts else shapely.from_wkt("LINESTRING EMPTY")
+    return out
+
+
+def _class_lengths(edges: np.ndarray, lines) -> np.ndarray:
+    """Metres of each line class within ``LINE_SNAP_M`` of each edge; without lines, all zero (minor)."""
+    table = np.zeros((len(edges), len(LINE_CLASSES)))
+    if lines is None or not len(lines) or not len(edges):
+        return table
+    geoms = reproject(np.asarray(lines.geometry.array), STORAGE_CRS, MEASURE_CRS)
+    classes = lines["line_class"].to_numpy()
+    tree = shapely.STRtree(edges)
+    line_index, edge_index = tree.query(geoms, predicate="dwithin", distance=LINE_SNAP_M)
+    if not len(line_index):
+        return table
+    buffers = shapely.buffer(geoms, LINE_SNAP_M, cap_style="flat")
+    covered = shapely.length(shapely.intersection(edges[edge_index], buffers[line_index]))
+    for k, name in enumerate(LINE_CLASSES):
+        rows = classes[line_index] == name
+        np.add.at(table[:, k], edge_index[rows], covered[rows])
+    lengths = shapely.length(edges)
+    return np.minimum(table, lengths[:, None])

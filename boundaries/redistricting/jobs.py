@@ -1,0 +1,195 @@
+"""Redistricting jobs: submitted, run in a background thread, their state kept in the database.
+
+The state lives in ``redistricting_jobs`` rather than in memory so any web worker
+can answer "how far is job 7?", a cancel request reaches the running thread
+through the database, and a restart turns a job that was running into a failed
+one (``recover_interrupted``) instead of losing it.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+
+from sqlalchemy import select
+
+from boundaries.redistricting.generate import Cancelled, propose
+from boundaries.redistricting.graph import build_graph
+from boundaries.redistricting.inputs import from_store, resolve_subdistrict, subdistrict_names
+from boundaries.redistricting.models import FINISHED_STATES, RedistrictingJob, RedistrictingPlan
+from boundaries.redistricting.proposals import save_proposal
+from boundaries.redistricting.rules import Rules
+from gis.errors import Conflict, DimingError, InvalidInput, NotFound
+from gis.storage import Store, utcnow
+
+#: Write progress to the database at most this often (seconds).
+PROGRESS_INTERVAL = 1.0
+MAX_ALTERNATIVES = 10
+
+
+def parse_parameters(body: dict) -> dict:
+    """Check a job request and return it normalised (so a bad request fails before a job exists)."""
+    if not isinstance(body, dict):
+        raise InvalidInput("请求体应为 JSON 对象", "The request body must be a JSON object")
+    known = {"subdistricts", "min", "max", "dense_max", "targets", "seed", "alternatives", "locked_blocks", "locked_communities", "name"}
+    unknown = sorted(set(body) - known)
+    if unknown:
+        raise InvalidInput(f"未知参数：{', '.join(unknown)}", f"Unknown parameters: {', '.join(unknown)}")
+    try:
+        params = {
+            "subdistricts": [str(s) for s in body.get("subdistricts") or []],
+            "min": int(body.get("min", 5000)),
+            "max": int(body.get("max", 10000)),
+            "dense_max": int(body.get("dense_max", 20000)),
+            "targets": {str(k): [int(v[0]), int(v[-1])] for k, v in (body.get("targets") or {}).items()},
+            "seed": int(body.get("seed", 0)),
+            "alternatives": int(body.get("alternatives", 1)),
+            "locked_blocks": [str(b) for b in body.get("locked_blocks") or []],
+            "locked_communities": [str(c) for c in body.get("locked_communities") or []],
+            "name": str(body.get("name") or "proposal"),
+        }
+    except (TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise InvalidInput(f"参数格式错误：{exc}", f"Malformed parameters: {exc}") from exc
+    if not 1 <= params["alternatives"] <= MAX_ALTERNATIVES:
+        raise InvalidInput(f"备选方案数须为 1-{MAX_ALTERNATIVES}", f"alternatives must be 1-{MAX_ALTERNATIVES}")
+    rules_of(params)  # validates the bounds and targets
+    return params
+
+
+def rules_of(params: dict) -> Rules:
+    return Rules(params["min"], params["max"], params["dense_max"], {k: tuple(v) for k, v in params["targets"].items()},
+                 frozenset(params["locked_blocks"]), frozenset(params["locked_communities"]))
+
+
+def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
+    """Record a queued job and (unless ``start`` is false) run it in a background thread."""
+    params = parse_parameters(body)
+    with store.transaction(actor=actor, reason="submit redistricting job") as session:
+        job = RedistrictingJob(status="queued", progress=0.0, parameters=params, cancel_requested=False,
+                               worker=this_worker(), created_by=actor, updated_by=actor)
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    if start:
+        threading.Thread(target=run, args=(store, job_id, actor), name=f"redistricting-job-{job_id}", daemon=True).start()
+    return job_id
+
+
+def status(store: Store, job_id: int) -> dict:
+    with store.read() as session:
+        job = session.get(RedistrictingJob, job_id)
+        if job is None:
+            raise NotFound(f"任务不存在：{job_id}", f"No such redistricting job: {job_id}")
+        plans = session.scalars(select(RedistrictingPlan.id).where(RedistrictingPlan.job_id == job_id).order_by(RedistrictingPlan.id)).all()
+        return {"id": job.id, "status": job.status, "progress": job.progress, "message": job.message,
+                "parameters": job.parameters, "error": job.error, "plans": list(plans), "created_by": job.created_by,
+                "created_at": job.created_at.isoformat(),
+                "started_at": job.started_at.isoformat() if job.started_at else None,
+                "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+
+
+def cancel(store: Store, job_id: int, *, actor: str) -> None:
+    """Ask a queued or running job to stop; a finished job cannot be cancelled (409)."""
+    with store.transaction(actor=actor, reason="cancel redistricting job") as session:
+        job = session.get(RedistrictingJob, job_id)
+        if job is None:
+            raise NotFound(f"任务不存在：{job_id}", f"No such redistricting job: {job_id}")
+        if job.status in FINISHED_STATES:
+            raise Conflict(f"任务 {job_id} 已结束（{job.status}），不能取消", f"Job {job_id} has already ended ({job.status})")
+        job.cancel_requested = True
+        if job.status == "queued":
+            job.status, job.finished_at, job.message = "cancelled", utcnow(), "cancelled before it started"
+
+
+def this_worker() -> str:
+    return f"{socket.gethostname()[:50]}:{os.getpid()}"
+
+
+def _worker_gone(worker: str | None) -> bool:
+    """Is the process that ran a job gone? Only knowable on this host; other hosts' jobs are left alone."""
+    if not worker:
+        return True
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname()[:50] or not pid.isdigit():
+        return False
+    if int(pid) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+def recover_interrupted(store: Store) -> int:
+    """Mark jobs whose process has stopped (a server restart) as failed; returns how many.
+
+    Called when the web application starts. Jobs of live processes (another
+    worker of the same server) are left running.
+    """
+    with store.transaction(actor="system", reason="server restart: interrupted redistricting jobs") as session:
+        jobs = session.scalars(select(RedistrictingJob).where(RedistrictingJob.status.in_(("queued", "running")))).all()
+        jobs = [job for job in jobs if _worker_gone(job.worker)]
+        for job in jobs:
+            job.status, job.finished_at = "failed", utcnow()
+            job.error = {"code": "interrupted", "message": {"zh": "服务重启，任务中断", "en": "The server restarted while the job was running"}}
+        return len(jobs)
+
+
+def _update(store: Store, job_id: int, actor: str, **values) -> bool:
+    """Write job fields; returns whether a cancel was requested."""
+    with store.transaction(actor=actor, reason="redistricting job progress") as session:
+        job = session.get(RedistrictingJob, job_id)
+        for key, value in values.items():
+            setattr(job, key, value)
+        return bool(job.cancel_requested)
+
+
+def run(store: Store, job_id: int, actor: str) -> None:
+    """Run a job to its end; every outcome (success, error, cancel) is written to the job row."""
+    with store.read() as session:
+        job = session.get(RedistrictingJob, job_id)
+        if job is None or job.status != "queued":
+            return
+        params = job.parameters
+    if _update(store, job_id, actor, status="running", started_at=utcnow(), message="loading blocks"):
+        _update(store, job_id, actor, status="cancelled", finished_at=utcnow())
+        return
+    state = {"written": 0.0, "cancel": False}
+    try:
+        everything = from_store(store)
+        names = subdistrict_names(store)
+        data = everything.only([resolve_subdistrict(everything, s, names) for s in params["subdistricts"]] or None)
+        params = {**params, "targets": {resolve_subdistrict(everything, k, names): v for k, v in params["targets"].items()}}
+        graph = build_graph(data)
+        rules = rules_of(params)
+        count = params["alternatives"]
+        proposals = []
+        for index in range(count):
+            def progress(fraction, what, index=index):
+                now = time.monotonic()
+                if now - state["written"] >= PROGRESS_INTERVAL:
+                    state["written"] = now
+                    state["cancel"] = _update(store, job_id, actor, progress=round((index + fraction) / count, 4),
+                                              message=f"plan {index + 1}/{count}: {what}")
+
+            proposals.append(propose(graph, rules, seed=params["seed"] + index, progress=progress,
+                                     should_stop=lambda: state["cancel"]))
+        with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:
+            for index, proposal in enumerate(proposals):
+                name = params["name"] if count == 1 else f"{params['name']} #{index + 1}"
+                save_proposal(store, proposal, name=name, actor=actor, job_id=job_id, session=session)
+            job = session.get(RedistrictingJob, job_id)
+            job.status, job.progress, job.finished_at = "succeeded", 1.0, utcnow()
+            job.message = f"{count} plan(s), {sum(p.valid for p in proposals)} valid"
+    except Cancelled:
+        _update(store, job_id, actor, status="cancelled", finished_at=utcnow(), message="cancelled")
+    except DimingError as exc:
+        _update(store, job_id, actor, status="failed", finished_at=utcnow(), error=exc.to_dict())
+    except Exception as exc:  # noqa: BLE001 — a job must end in a state, whatever went wrong
+        _update(store, job_id, actor, status="failed", finished_at=utcnow(),
+                error={"code": "internal-error", "message": {"zh": "任务内部错误", "en": f"{type(exc).__name__}: {exc}"}})

@@ -1,0 +1,152 @@
+"""Objectives of a plan, reported as numbers (and used to choose between valid plans).
+
+Boundary metrics look at the lines *between* communities, the only ones a plan
+draws: the district's outer edge is nobody's choice and is left out.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import shapely
+
+from boundaries.redistricting.inputs import LINE_CLASSES, MAJOR_CLASSES
+from boundaries.redistricting.plan import Plan
+
+#: A change of direction sharper than this (degrees) is a turn.
+TURN_DEGREES = 30.0
+#: Boundaries are simplified to this tolerance (metres) before counting turns.
+SIMPLIFY_M = 5.0
+#: Community premises: at least 400 m², and 20 m² per 100 households in new estates.
+PREMISES_MIN_M2 = 400.0
+PREMISES_PER_100_HOUSEHOLDS_M2 = 20.0
+
+
+def polsby_popper(plan: Plan) -> np.ndarray:
+    """4πA/P² per community: 1 for a circle, about 0.785 for a square."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = 4 * math.pi * plan.areas / plan.perimeters**2
+    return np.nan_to_num(values)
+
+
+def premises(households) -> tuple[np.ndarray, np.ndarray]:
+    """(the 400 m² floor, 20 m² per 100 households) for each community; the larger one applies."""
+    by_households = np.asarray(households, dtype=float) * PREMISES_PER_100_HOUSEHOLDS_M2 / 100
+    return np.full_like(by_households, PREMISES_MIN_M2), by_households
+
+
+def boundary_lines(plan: Plan) -> list:
+    """Each community-to-community boundary as one merged line geometry (EPSG:4543)."""
+    g = plan.graph
+    cut = plan.cut_edges
+    pairs: dict[tuple[int, int], list] = {}
+    for e in cut.tolist():
+        a, b = sorted((int(plan.assignment[g.edge_u[e]]), int(plan.assignment[g.edge_v[e]])))
+        pairs.setdefault((a, b), []).append(g.edge_geoms[e])
+    return [shapely.line_merge(shapely.union_all(parts)) for _, parts in sorted(pairs.items())]
+
+
+def straightness(lines: list) -> tuple[float, float]:
+    """(length-weighted chord/length of boundary lines, turns per km)."""
+    chord = length = 0.0
+    turns = 0
+    for merged in lines:
+        for line in shapely.get_parts(merged):
+            coords = shapely.get_coordinates(line)
+            if len(coords) < 2:
+                continue
+            length += line.length
+            chord += float(np.hypot(*(coords[-1] - coords[0])))
+            turns += _turns(shapely.get_coordinates(shapely.simplify(line, SIMPLIFY_M)))
+    if length == 0:
+        return 1.0, 0.0
+    return chord / length, turns / (length / 1000)
+
+
+def _turns(coords: np.ndarray) -> int:
+    if len(coords) < 3:
+        return 0
+    steps = np.diff(coords, axis=0)
+    angles = np.arctan2(steps[:, 1], steps[:, 0])
+    change = np.abs((np.diff(angles) + math.pi) % (2 * math.pi) - math.pi)
+    return int(np.sum(change > math.radians(TURN_DEGREES)))
+
+
+def boundary_by_class(plan: Plan) -> dict[str, float]:
+    """Share of community boundary length along each line class ('none' where no line runs)."""
+    g = plan.graph
+    cut = plan.cut_edges
+    total = float(g.edge_length[cut].sum())
+    if total == 0:
+        return {name: 0.0 for name in (*LINE_CLASSES, "none")}
+    shares = {}
+    remaining = g.edge_length[cut].copy()
+    for k, name in enumerate(LINE_CLASSES):  # strongest class claims an edge first
+        taken = np.minimum(g.edge_class_length[cut, k], remaining)
+        remaining -= taken
+        shares[name] = float(taken.sum() / total)
+    shares["none"] = float(remaining.sum() / total)
+    return shares
+
+
+def households_moved(plan: Plan, reference: list[str | None] | None = None) -> int:
+    """Households whose community changes: each new community inherits the old one it holds most of.
+
+    ``reference`` is the old community per block (default: the current communities).
+    """
+    g = plan.graph
+    before = g.communities if reference is None else reference
+    moved = 0
+    for members in plan.members:
+        current = [before[b] for b in members.tolist()]
+        if not current:
+            continue
+        weights: dict[str | None, int] = {}
+        for b, c in zip(members.tolist(), current):
+            weights[c] = weights.get(c, 0) + int(g.households[b])
+        keep = max((c for c in weights if c), key=lambda c: (weights[c], c), default=None)
+        moved += sum(w for c, w in weights.items() if c != keep)
+    return moved
+
+
+def community_major_share(plan: Plan) -> np.ndarray:
+    """Per community, the share of its boundary with other communities that runs on a river or arterial."""
+    g = plan.graph
+    cut = plan.cut_edges
+    share = g.major_share(cut) * g.edge_length[cut]
+    k = len(plan.labels)
+    major = np.zeros(k)
+    total = np.zeros(k)
+    for side in (g.edge_u[cut], g.edge_v[cut]):
+        owner = plan.assignment[side]
+        ok = owner >= 0
+        np.add.at(major, owner[ok], share[ok])
+        np.add.at(total, owner[ok], g.edge_length[cut][ok])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.nan_to_num(major / total)
+
+
+def summary(plan: Plan) -> dict:
+    """All plan-level metrics as plain numbers."""
+    occupied = np.array([len(m) > 0 for m in plan.members])
+    pp = polsby_popper(plan)[occupied]
+    households = plan.households[occupied]
+    by_class = boundary_by_class(plan)
+    chord_ratio, turns_per_km = straightness(boundary_lines(plan))
+    mean = float(households.mean()) if len(households) else 0.0
+    return {
+        "communities": int(occupied.sum()),
+        "households": int(households.sum()),
+        "polsby_popper_mean": float(pp.mean()) if len(pp) else 0.0,
+        "polsby_popper_worst": float(pp.min()) if len(pp) else 0.0,
+        "boundary_major_share": sum(by_class[c] for c in MAJOR_CLASSES),
+        "boundary_by_class": by_class,
+        "boundary_length_m": float(plan.graph.edge_length[plan.cut_edges].sum()),
+        "straightness": chord_ratio,
+        "turns_per_km": turns_per_km,
+        "household_balance": float(households.std() / mean) if mean else 0.0,
+        "households_min": int(households.min()) if len(households) else 0,
+        "households_max": int(households.max()) if len(households) else 0,
+        "households_moved": households_moved(plan),
+    }

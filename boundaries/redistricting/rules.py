@@ -1,0 +1,47 @@
+"""What a plan must satisfy: the planner's household bounds, counts and locks, as data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gis.errors import InvalidInput
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Hard limits of a plan. ``targets`` maps a subdistrict to its (min, max) community count."""
+
+    min_households: int = 5000
+    max_households: int = 10000
+    dense_max_households: int = 20000
+    targets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    locked_blocks: frozenset[str] = frozenset()
+    locked_communities: frozenset[str] = frozenset()
+
+    def __post_init__(self):
+        if not 0 <= self.min_households <= self.max_households <= self.dense_max_households:
+            raise InvalidInput(
+                "户数范围无效：须 0 ≤ 下限 ≤ 上限 ≤ 密集区上限",
+                "Household bounds must satisfy 0 <= min <= max <= dense max",
+            )
+        for subdistrict, (low, high) in self.targets.items():
+            if not 1 <= low <= high:
+                raise InvalidInput(f"街道 {subdistrict} 的社区数目标无效：{low}-{high}",
+                                   f"Invalid community-count target for {subdistrict}: {low}-{high}")
+
+    def ceiling(self, all_dense: bool) -> int:
+        """A community lies in a dense area only when every one of its blocks does."""
+        return self.dense_max_households if all_dense else self.max_households
+
+
+def parse_target(text: str) -> tuple[str, tuple[int, int]]:
+    """``关上街道=5-8`` or ``530111001000=6`` → (subdistrict, (5, 8))."""
+    name, sep, numbers = text.partition("=")
+    low, _, high = numbers.partition("-")
+    try:
+        bounds = (int(low), int(high or low))
+    except ValueError:
+        bounds = None
+    if not sep or not name.strip() or bounds is None:
+        raise InvalidInput(f"目标格式应为“街道=最少-最多”：{text}", f"A target reads SUBDISTRICT=MIN-MAX, got: {text}")
+    return name.strip(), bounds

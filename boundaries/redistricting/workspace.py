@@ -1,0 +1,162 @@
+"""Mutable working state of one part of a subdistrict while it is being divided.
+
+The generator moves single blocks between communities thousands of times, so
+the sums every check needs (households, area, perimeter, dense count) are kept
+up to date per move instead of recomputed from a ``Plan``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from boundaries.redistricting.graph import BlockGraph
+from boundaries.redistricting.inputs import LINE_CLASSES
+from boundaries.redistricting.rules import Rules
+
+#: Cost per metre of community boundary along each line class (then: along no line).
+#: Boundaries are cheap on rivers and arterials, dear across open block edges.
+CLASS_COST = {"river": 0.1, "arterial": 0.15, "secondary": 0.5, "local": 1.0, "lane": 1.0}
+NO_LINE_COST = 1.3
+
+
+def edge_costs(graph: BlockGraph) -> np.ndarray:
+    """Cost of cutting each edge: its length priced by the strongest lines along it."""
+    remaining = graph.edge_length.copy()
+    cost = np.zeros_like(remaining)
+    for k, name in enumerate(LINE_CLASSES):
+        taken = np.minimum(graph.edge_class_length[:, k], remaining)
+        cost += taken * CLASS_COST[name]
+        remaining -= taken
+    return cost + remaining * NO_LINE_COST
+
+
+class Workspace:
+    """Communities ``0..k-1`` over the blocks ``members``; other blocks are outside (-1)."""
+
+    def __init__(self, graph: BlockGraph, rules: Rules, members, k: int, costs: np.ndarray, compactness_weight: float):
+        self.graph = graph
+        self.rules = rules
+        self.members = np.asarray(sorted(int(b) for b in members))
+        self.inside = np.zeros(graph.size, bool)
+        self.inside[self.members] = True
+        self.k = k
+        self.costs = costs
+        self.compactness_weight = compactness_weight
+        self.assignment = np.full(graph.size, -1, dtype=np.int64)
+        self.pinned = np.zeros(graph.size, bool)
+        self.households = np.zeros(k, dtype=np.int64)
+        self.area = np.zeros(k)
+        self.perimeter = np.zeros(k)
+        self.dense_blocks = np.zeros(k, dtype=np.int64)
+        self.size = np.zeros(k, dtype=np.int64)
+
+    # ----- bookkeeping
+    def shared(self, block: int, community: int) -> tuple[float, float]:
+        """(length, cost) of ``block``'s edges to blocks of ``community``."""
+        length = cost = 0.0
+        for other, e in self.graph.neighbours[block]:
+            if self.assignment[other] == community:
+                length += self.graph.edge_length[e]
+                cost += self.costs[e]
+        return length, cost
+
+    def add(self, block: int, community: int) -> None:
+        g = self.graph
+        shared_length, _ = self.shared(block, community)
+        self.assignment[block] = community
+        self.households[community] += g.households[block]
+        self.area[community] += g.area[block]
+        self.perimeter[community] += g.perimeter[block] - 2 * shared_length
+        self.dense_blocks[community] += int(g.dense[block])
+        self.size[community] += 1
+
+    def remove(self, block: int) -> int:
+        g = self.graph
+        community = int(self.assignment[block])
+        self.assignment[block] = -1
+        shared_length, _ = self.shared(block, community)
+        self.households[community] -= g.households[block]
+        self.area[community] -= g.area[block]
+        self.perimeter[community] -= g.perimeter[block] - 2 * shared_length
+        self.dense_blocks[community] -= int(g.dense[block])
+        self.size[community] -= 1
+        return community
+
+    def move(self, block: int, community: int) -> None:
+        self.remove(block)
+        self.add(block, community)
+
+    # ----- rules
+    def ceiling(self, community: int, extra_dense: int = 0, extra_size: int = 0) -> int:
+        size = self.size[community] + extra_size
+        return self.rules.ceiling(size > 0 and self.dense_blocks[community] + extra_dense == size)
+
+    def excess(self, community: int) -> int:
+        """Households outside [min, ceiling] for one community (0 when within)."""
+        h = int(self.households[community])
+        return max(0, self.rules.min_households - h) + max(0, h - self.ceiling(community))
+
+    def total_excess(self) -> int:
+        return sum(self.excess(c) for c in range(self.k))
+
+    def stays_connected_without(self, block: int) -> bool:
+        """Would the block's community still be one territory without it?"""
+        community = self.assignment[block]
+        targets = [o for o, _ in self.graph.neighbours[block] if self.assignment[o] == community]
+        if len(targets) <= 1:
+            return self.size[community] > 1 or not targets
+        wanted = set(targets[1:])
+        seen = {block, targets[0]}
+        stack = [targets[0]]
+        while stack and wanted:
+            node = stack.pop()
+            for other, _ in self.graph.neighbours[node]:
+                if other not in seen and self.assignment[other] == community:
+                    seen.add(other)
+                    wanted.discard(other)
+                    stack.append(other)
+        return not wanted
+
+    # ----- objective
+    def _inverse_pp(self, perimeter: float, area: float) -> float:
+        return perimeter * perimeter / (4 * math.pi * area) if area > 0 else 0.0
+
+    def move_delta(self, block: int, target: int) -> float:
+        """Change of the objective if ``block`` moved to ``target``."""
+        g = self.graph
+        source = int(self.assignment[block])
+        length_s, cost_s = self.shared(block, source)
+        length_t, cost_t = self.shared(block, target)
+        cut_delta = cost_s - cost_t
+        p_s = self.perimeter[source] - g.perimeter[block] + 2 * length_s
+        p_t = self.perimeter[target] + g.perimeter[block] - 2 * length_t
+        a_s = self.area[source] - g.area[block]
+        a_t = self.area[target] + g.area[block]
+        before = self._inverse_pp(self.perimeter[source], self.area[source]) + self._inverse_pp(self.perimeter[target], self.area[target])
+        after = self._inverse_pp(p_s, a_s) + self._inverse_pp(p_t, a_t)
+        return cut_delta + self.compactness_weight * (after - before)
+
+    def objective(self) -> float:
+        g = self.graph
+        u, v = g.edge_u, g.edge_v
+        both = self.inside[u] & self.inside[v]
+        cut = both & (self.assignment[u] != self.assignment[v])
+        shape = sum(self._inverse_pp(self.perimeter[c], self.area[c]) for c in range(self.k))
+        return float(self.costs[cut].sum()) + self.compactness_weight * shape
+
+    def boundary_blocks(self) -> list[int]:
+        """Movable blocks with a neighbour in another community of this workspace."""
+        a = self.assignment
+        out = []
+        for b in self.members.tolist():
+            if self.pinned[b]:
+                continue
+            if any(a[o] >= 0 and a[o] != a[b] for o, _ in self.graph.neighbours[b]):
+                out.append(b)
+        return out
+
+    def neighbour_communities(self, block: int) -> list[int]:
+        a = self.assignment
+        return sorted({int(a[o]) for o, _ in self.graph.neighbours[block] if a[o] >= 0 and a[o] != a[block]})

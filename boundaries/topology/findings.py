@@ -1,0 +1,98 @@
+"""What a topology rule reports, and the report of a whole check.
+
+Each finding names its rule, the units involved, where it is (a point in lon/lat),
+its size (m² or m) and its geometry, so an officer can go to the spot. A report
+is both a GeoJSON FeatureCollection (for a map) and a summary table (for a memo).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import shapely
+
+from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+
+
+@dataclass(frozen=True)
+class CheckUnit:
+    """A unit as the rules see it: polygon in metres (EPSG:4543)."""
+
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    geom: object
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """Thresholds, in metres and square metres."""
+
+    min_area_m2: float = 1.0
+    gap_width_m: float = 25.0
+    sliver_width_m: float = 5.0
+
+
+@dataclass
+class Finding:
+    rule: str
+    units: list[str]
+    message_zh: str
+    message_en: str
+    geom: object  # metres; converted to lon/lat on output
+    area_m2: float | None = None
+    length_m: float | None = None
+
+    def location(self) -> list[float]:
+        point = reproject(self.geom.representative_point() if not self.geom.is_empty else shapely.Point(0, 0), MEASURE_CRS, STORAGE_CRS)
+        return [round(point.x, 7), round(point.y, 7)]
+
+    def feature(self) -> dict:
+        return {
+            "type": "Feature",
+            "geometry": shapely.geometry.mapping(reproject(self.geom, MEASURE_CRS, STORAGE_CRS)),
+            "properties": {
+                "rule": self.rule,
+                "units": ",".join(self.units),
+                "message_zh": self.message_zh,
+                "message_en": self.message_en,
+                "area_m2": self.area_m2,
+                "length_m": self.length_m,
+                "location": self.location(),
+            },
+        }
+
+
+@dataclass
+class TopologyReport:
+    rules: list[str]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def summary(self) -> list[dict]:
+        rows = []
+        for rule in self.rules:
+            mine = [f for f in self.findings if f.rule == rule]
+            rows.append(
+                {
+                    "rule": rule,
+                    "count": len(mine),
+                    "area_m2": round(sum(f.area_m2 or 0 for f in mine), 1),
+                    "largest_m2": round(max((f.area_m2 or 0 for f in mine), default=0), 1),
+                }
+            )
+        return rows
+
+    def geojson(self) -> dict:
+        return {"type": "FeatureCollection", "features": [f.feature() for f in self.findings]}
+
+    def to_dict(self) -> dict:
+        return {"ok": self.ok, "summary": self.summary(), "findings": self.geojson()}
+
+
+def parts_of(geom) -> list:
+    return [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]

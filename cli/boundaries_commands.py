@@ -1,0 +1,178 @@
+"""``diming boundaries build|check|markers`` and ``diming inspections report``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+import click
+
+from gis.errors import InvalidInput
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
+
+
+@click.group()
+def boundaries() -> None:
+    """Boundary lines (界线), markers (界桩) and topology checks."""
+
+
+@boundaries.command("build")
+@click.option(
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Polygon file whose features carry adcode and name (default: the database's units).",
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False), help="Write the lines to this file (.geojson, .gpkg, .shp ...); with --from, required."
+)
+@click.option("--level", default="subdistrict", show_default=True, help="Level of the stored units to build lines between.")
+@click.option("--crs", help="CRS of the --from file when it declares none or is GCJ-02/BD-09 web-map data (e.g. GCJ-02).")
+@click.option("--tolerance", "tolerance_m", default=25.0, show_default=True, type=float, help="Matching tolerance in metres.")
+@click.option("--save/--no-save", default=None, help="Store the lines in the register (default: yes when building from the database).")
+@click.option("--report", "report_path", type=click.Path(dir_okay=False), help="Write the disagreement report (JSON) here.")
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def build(obj, source, out, level, crs, tolerance_m, save, report_path, actor, reason) -> None:
+    """Build one clean line per pair of neighbouring units, with left/right unit and length."""
+    from boundaries.lines.builder import BuildOptions, build_lines
+    from boundaries.lines.service import lines_frame, save_lines, units_from_file, units_from_store
+    from gis.io.write import write_layer
+
+    options = BuildOptions(tolerance_m=tolerance_m)
+    if source:
+        if save:
+            raise InvalidInput("从文件生成的界线不入库；请先导入区划", "Lines built from a file are not stored; import the units first")
+        if not out:
+            raise InvalidInput("从文件生成界线时须给出 --out", "Give --out when building from a file")
+        units = units_from_file(source, crs=crs)
+    else:
+        units = units_from_store(obj.store, level)
+    if len(units) < 2:
+        raise InvalidInput("至少需要两个带面几何的单元", "At least two units with polygons are needed")
+    lines = build_lines(units, options)
+    for line in lines:
+        report = line.disagreement
+        click.echo(
+            f"{line.left_code} {line.left_name} | {line.right_code} {line.right_name}  {line.length_m / 1000:.2f} km  parts={line.parts}  "
+            f"max_diff={report.get('max_m')} m  overlap={report.get('overlap_m2')} m²  gap={report.get('gap_m2')} m²"
+        )
+    if out:
+        write_layer(lines_frame(lines), out)
+        click.echo(f"{len(lines)} lines written to {out}")
+    if report_path:
+        body = [
+            {"left_code": line.left_code, "right_code": line.right_code, "length_m": line.length_m, "parts": line.parts,
+             "disagreement": line.disagreement}
+            for line in lines
+        ]
+        Path(report_path).write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not source and save is not False:
+        counts = save_lines(obj.store, lines, level, actor=_actor(actor), reason=reason or "由区划面生成界线 build lines")
+        obj.store.checkpoint()
+        click.echo(f"register: {counts['added']} added, {counts['updated']} updated, {counts['retired']} retired")
+
+
+@boundaries.command("check")
+@click.option("--date", "on", help="Check the map of this date (YYYY-MM-DD; default today).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Write the findings as GeoJSON here.")
+@click.option(
+    "--gap-width", default=25.0, show_default=True, type=float, help="Gaps narrower than this (m) between neighbours are findings."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
+@click.pass_obj
+def check(obj, on, out, gap_width, as_json) -> None:
+    """Topology checks of the stored units; exit code 1 when anything is found."""
+    import datetime as dt
+    import sys
+
+    from boundaries.topology import CheckOptions
+    from boundaries.topology.stored import check_stored
+
+    try:
+        date = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise InvalidInput("日期应为 YYYY-MM-DD", "The date must be YYYY-MM-DD") from None
+    report = check_stored(obj.store, date=date, options=CheckOptions(gap_width_m=gap_width))
+    if out:
+        Path(out).write_text(json.dumps(report.geojson(), ensure_ascii=False), encoding="utf-8")
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for row in report.summary():
+            click.echo(f"{row['rule']:30} {row['count']:5}  {row['area_m2']:>12} m²  largest {row['largest_m2']} m²")
+        for finding in report.findings[:50]:
+            click.echo(f"  [{finding.rule}] {finding.message_zh} / {finding.message_en} @ {finding.location()}")
+    if not report.ok:
+        sys.exit(1)
+
+
+@boundaries.command("markers")
+@click.argument("line_code", required=False)
+@click.option("--synthetic", is_flag=True, required=True, help="Generate a synthetic demo marker set (labelled synthetic-demo).")
+@click.option("--level", help="Instead of one line: every current line of this level that has no markers yet.")
+@click.option("--spacing-km", default=1.0, show_default=True, type=float)
+@click.option("--actor")
+@click.pass_obj
+def markers(obj, line_code, synthetic, level, spacing_km, actor) -> None:
+    """Give LINE_CODE (e.g. 530103-530111), or every line of --level, a synthetic demo marker set."""
+    from sqlalchemy import func, select
+
+    from boundaries.line_models import BoundaryLine, BoundaryMarker
+    from boundaries.markers import add_synthetic_markers
+    from gis.errors import NotFound
+
+    if bool(line_code) == bool(level):
+        raise InvalidInput("请给出一条界线编号或 --level（二选一）", "Give either one line code or --level")
+    with obj.store.read() as session:
+        if line_code:
+            ids = list(session.scalars(select(BoundaryLine.id).where(BoundaryLine.code == line_code)))
+            if not ids:
+                raise NotFound(f"没有编号为 {line_code} 的界线", f"No boundary line {line_code}")
+        else:
+            marked = select(BoundaryMarker.line_id).group_by(BoundaryMarker.line_id).having(func.count() > 0)
+            query = (
+                select(BoundaryLine.id)
+                .where(BoundaryLine.level == level, BoundaryLine.status == "current", BoundaryLine.id.not_in(marked))
+                .order_by(BoundaryLine.code)
+            )
+            ids = list(session.scalars(query))
+    for line_id in ids:
+        placed = add_synthetic_markers(obj.store, line_id, actor=_actor(actor), spacing_km=spacing_km)
+        click.echo(f"{len(placed)} synthetic markers: {placed[0].code} … {placed[-1].code}")
+
+
+@click.group()
+def inspections() -> None:
+    """Joint inspections (界线联检) of boundary lines."""
+
+
+@inspections.command("report")
+@click.argument("campaign")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Folder for the report (default: ./inspection-<CAMPAIGN>).")
+@click.pass_obj
+def report(obj, campaign, out_dir) -> None:
+    """Write the report of CAMPAIGN (its code or id): JSON, CSV, PNG map and GeoPackage."""
+    from sqlalchemy import select
+
+    from boundaries.inspection_report import write_report
+    from boundaries.line_models import InspectionCampaign
+    from gis.errors import NotFound
+
+    with obj.store.read() as session:
+        campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.code == campaign))
+        if campaign_id is None and campaign.isdigit():
+            campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.id == int(campaign)))
+    if campaign_id is None:
+        raise NotFound(f"没有联检 {campaign}", f"No inspection campaign {campaign}")
+    paths = write_report(obj.store, campaign_id, out_dir or f"inspection-{campaign}")
+    for kind, path in paths.items():
+        click.echo(f"{kind:12} {path}")
+
+
+COMMANDS = [boundaries, inspections]

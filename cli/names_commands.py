@@ -1,0 +1,100 @@
+"""``diming names``: romanize, check, census import/export, the real divisions."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import click
+
+
+def _actor(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
+
+
+@click.group()
+def names() -> None:
+    """Standard place names: spelling, checks, census files."""
+
+
+@names.command("romanize")
+@click.argument("text")
+@click.option("--sign", is_flag=True, help="Upper-case sign form (GB 17733 practice).")
+@click.option("--tones", is_flag=True, help="With tone marks.")
+@click.option("--category", help="Category code or label (decides the 通名 and the ordinal rule).")
+def romanize(text, sign, tones, category) -> None:
+    """Print the romanization of TEXT (1984 rules / GB/T 16159)."""
+    from placenames.romanization import romanize as spell
+
+    click.echo(spell(text, category=category, sign=sign, tones=tones and not sign))
+
+
+@names.command("check")
+@click.argument("name")
+@click.option("--category", required=True, help="Category code (e.g. 23510) or label (e.g. 街、路、巷).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def check(obj, name, category, as_json) -> None:
+    """Print every finding on NAME; exit 1 when any finding is an error."""
+    from placenames import register
+
+    report = register.check_name(obj.store, name, category)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for finding in report.findings:
+            click.echo(f"{finding.severity:7} {finding.rule:15} {finding.zh} / {finding.en}")
+        if not report.findings:
+            click.echo("ok      no findings / 未发现问题")
+        click.echo("statistics: " + ", ".join(f"{k}={v}" for k, v in report.statistics.items()))
+    sys.exit(1 if report.has_errors else 0)
+
+
+@names.command("categories")
+def list_categories() -> None:
+    """List the category table (codes marked likely / inferred / unconfirmed)."""
+    from placenames.categories import categories
+
+    for c in categories().values():
+        click.echo(f"{c.code}  {c.code_status:11} {c.label_zh} / {c.label_en}")
+
+
+@names.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--encoding", help="Text encoding of a CSV (default: UTF-8, else GBK).")
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def import_census(obj, path, encoding, actor, reason) -> None:
+    """Import census registration records (CSV or GeoPackage with census headers), all or nothing."""
+    from placenames import census
+
+    count = census.import_census(obj.store, path, actor=_actor(actor), reason=reason, encoding=encoding)
+    obj.store.checkpoint()
+    click.echo(f"imported {count} place names")
+
+
+@names.command("export")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.option("--status", type=click.Choice(["proposed", "in_procedure", "current", "retired", "rejected"]))
+@click.pass_obj
+def export_census(obj, path, status) -> None:
+    """Export the register with census headers to PATH (.csv or .gpkg)."""
+    from placenames import census
+
+    count = census.export_census(obj.store, path, status=status)
+    click.echo(f"exported {count} place names to {path}")
+
+
+@names.command("import-divisions")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help="Division-code CSV (default: data/reference/guandu_divisions_2023.csv).")
+@click.option("--actor")
+@click.pass_obj
+def import_divisions(obj, path, actor) -> None:
+    """Register the real subdistricts and communities as current names (skips those present)."""
+    from placenames import divisions
+
+    counts = divisions.import_divisions(obj.store, path or divisions.DEFAULT_FILE, actor=_actor(actor))
+    obj.store.checkpoint()
+    click.echo(f"added {counts['added']}, already present {counts['skipped']}")

@@ -1,0 +1,115 @@
+"""``diming redistrict``: propose communities within household bounds, from a file or the database."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import click
+
+
+@click.command("redistrict")
+@click.option("--blocks", "blocks_path", type=click.Path(exists=True, dir_okay=False),
+              help="Blocks file (GeoPackage with layer 'blocks' and optional 'roads', Shapefile, GeoJSON); default: the database.")
+@click.option("--roads", "roads_path", type=click.Path(exists=True, dir_okay=False), help="Roads/rivers file with a 'class' column.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Output .gpkg, .geojson or .csv.")
+@click.option("--subdistrict", "subdistricts", multiple=True, help="Subdistrict code or name (repeatable); default: all.")
+@click.option("--min", "min_households", type=int, default=5000, show_default=True)
+@click.option("--max", "max_households", type=int, default=10000, show_default=True)
+@click.option("--dense-max", type=int, default=20000, show_default=True, help="Maximum in designated dense areas.")
+@click.option("--targets", "targets", multiple=True, help="Wanted community count, e.g. 关上街道=5-8 (repeatable).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--alternatives", type=click.IntRange(1, 10), default=1, show_default=True,
+              help="Several plans (seeds seed, seed+1, ...): out.gpkg, out-2.gpkg, ...")
+@click.option("--lock-block", "locked_blocks", multiple=True, help="Block that keeps its current community (repeatable).")
+@click.option("--lock-community", "locked_communities", multiple=True, help="Current community kept as it is (repeatable).")
+@click.option("--id-column", default="code", show_default=True, help="Column of the blocks file holding the block id.")
+@click.option("--households-column", default="households", show_default=True)
+@click.option("--subdistrict-column", default="subdistrict", show_default=True)
+@click.option("--dense-column", default="dense", show_default=True)
+@click.option("--community-column", default="community", show_default=True)
+@click.option("--class-column", default="class", show_default=True, help="Column of the roads layer holding the class.")
+@click.option("--save", is_flag=True, help="Also store the plan(s) in the database as proposals.")
+@click.option("--json", "as_json", is_flag=True, help="Print metrics, violations and findings as JSON.")
+@click.pass_obj
+def redistrict(obj, blocks_path, roads_path, out_path, subdistricts, min_households, max_households, dense_max, targets, seed,
+               alternatives, locked_blocks, locked_communities, id_column, households_column, subdistrict_column, dense_column,
+               community_column, class_column, save, as_json) -> None:
+    """Propose communities made of whole blocks; exits 3 when a plan breaks a rule (it is still written)."""
+    from boundaries import redistricting as rd
+    from boundaries.redistricting.export import alternative_path, write_plan
+    from boundaries.redistricting.inputs import resolve_subdistrict
+    from gis.io.progress import progress
+
+    if blocks_path:
+        columns = rd.ColumnMap(id_column, subdistrict_column, households_column, dense_column, community_column)
+        data = rd.from_file(blocks_path, columns=columns, roads_path=roads_path, class_column=class_column)
+    else:
+        data = rd.from_store(obj.store)
+    names = _names(obj, bool(subdistricts) or bool(targets), blocks_path)
+    chosen = [resolve_subdistrict(data, s, names) for s in subdistricts]
+    wanted = {}
+    for text in targets:
+        name, bounds = rd.parse_target(text)
+        wanted[resolve_subdistrict(data, name, names)] = bounds
+    rules = rd.Rules(min_households, max_households, dense_max, wanted, frozenset(locked_blocks), frozenset(locked_communities))
+    data = data.only(chosen or None)
+    graph = rd.build_graph(data)
+    all_valid = True
+    report = []
+    for index in range(alternatives):
+        with progress(1000, f"方案 plan {index + 1}/{alternatives}") as bar:
+            def advance(fraction, _what, bar=bar):
+                bar.update(int(fraction * 1000) - bar.done)
+
+            proposal = rd.propose(graph, rules, seed=seed + index, progress=advance)
+        path = write_plan(proposal, alternative_path(out_path, index, alternatives))
+        plan_id = None
+        if save:
+            from boundaries.redistricting.proposals import save_proposal
+
+            plan_id = save_proposal(obj.store, proposal, name=f"{path.stem} (seed {seed + index})", actor=f"cli:{getpass.getuser()}")
+        all_valid &= proposal.valid
+        report.append(_describe(proposal, path, plan_id))
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, default=str))
+    else:
+        for item in report:
+            _echo(item)
+    if not all_valid:
+        sys.exit(3)
+
+
+def _names(obj, needed: bool, from_file: bool) -> dict[str, str]:
+    if not needed:
+        return {}
+    try:
+        from boundaries.redistricting.inputs import subdistrict_names
+
+        return subdistrict_names(obj.store)
+    except Exception:  # noqa: BLE001 — a blocks file may be used without any database
+        if from_file:
+            return {}
+        raise
+
+
+def _describe(proposal, path, plan_id) -> dict:
+    return {"file": str(path), "plan_id": plan_id, "seed": proposal.seed, "valid": proposal.valid,
+            "metrics": proposal.metrics(), "violations": [v.to_dict() for v in proposal.violations],
+            "findings": [f.to_dict() for f in proposal.findings]}
+
+
+def _echo(item: dict) -> None:
+    m = item["metrics"]
+    state = "valid 有效" if item["valid"] else "INVALID 无效"
+    click.echo(f"{item['file']}: seed {item['seed']}, {state}, {m['communities']} communities, "
+               f"households {m['households_min']}-{m['households_max']}, Polsby-Popper mean {m['polsby_popper_mean']:.2f} "
+               f"worst {m['polsby_popper_worst']:.2f}, boundary on major roads/rivers {m['boundary_major_share']:.0%}, "
+               f"straightness {m['straightness']:.2f}, households moved {m['households_moved']}")
+    if item["plan_id"] is not None:
+        click.echo(f"  stored as proposal {item['plan_id']}")
+    for finding in item["findings"]:
+        click.echo(f"  why 原因: {finding['zh']} / {finding['en']}")
+    for violation in item["violations"]:
+        click.echo(f"  violation 违规: {violation['zh']} / {violation['en']}")

@@ -1,0 +1,64 @@
+/* Shared by every page: API calls that turn errors into words, and the base map
+   drawn from the district's own layers (no remote tiles). */
+(function () {
+  "use strict";
+  const D = window.DIMING;
+
+  function showMessage(text) {
+    const box = document.getElementById("message");
+    box.textContent = text;
+    box.hidden = !text;
+  }
+
+  async function getJSON(url) {
+    let response;
+    try {
+      response = await fetch(url, { headers: { Accept: "application/json" } });
+    } catch (err) {
+      showMessage(D.t.network_error);
+      throw err;
+    }
+    let body = null;
+    try { body = await response.json(); } catch (err) { body = null; }
+    if (!response.ok) {
+      const message = body && body.message ? (body.message[D.lang] || body.description) : response.statusText;
+      showMessage(D.t.error_prefix + message);
+      throw new Error(message);
+    }
+    showMessage("");
+    return body;
+  }
+
+  const GUANDU_CENTER = [25.02, 102.80];
+
+  function baseMap(elementId) {
+    const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView(GUANDU_CENTER, 11);
+    const units = L.layerGroup().addTo(map);
+    const roads = L.layerGroup().addTo(map);
+    getJSON("/ogc/collections/subdistricts/items?f=json&limit=100").then((fc) => {
+      L.geoJSON(fc, { style: { color: "#0b4f6c", weight: 2, fillColor: "#cfe3ea", fillOpacity: 0.35 } }).addTo(units);
+    }).catch(() => {});
+    getJSON("/ogc/collections/communities/items?f=json&limit=500").then((fc) => {
+      L.geoJSON(fc, { style: { color: "#5b8aa0", weight: 0.8, dashArray: "3 3", fill: false } }).addTo(units);
+    }).catch(() => {});
+    let pending = 0;
+    function loadRoads() {
+      roads.clearLayers();
+      if (map.getZoom() < 14) return;
+      const b = map.getBounds();
+      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
+      const ticket = ++pending;
+      getJSON(`/ogc/collections/roads/items?f=json&limit=1000&bbox=${bbox}`).then((fc) => {
+        if (ticket !== pending) return;
+        L.geoJSON(fc, {
+          style: (f) => ({ color: "#7a6a58", weight: f.properties.road_class === "arterial" ? 4 : 2 }),
+          onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+        }).addTo(roads);
+      }).catch(() => {});
+    }
+    map.on("moveend", loadRoads);
+    return map;
+  }
+
+  window.dimingCommon = { getJSON, showMessage, baseMap };
+})();

@@ -1,0 +1,163 @@
+"""Applications to name, rename or cancel: creating them and reading them.
+
+A new-name application creates its register entry at once (status ``proposed``), so
+the proposed geometry and texts live where they will stay; applicant data stays on
+the application. Moving an application along is ``transitions``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import shapely
+from sqlalchemy import select
+
+from gis.errors import Conflict, InvalidInput, NotFound
+
+from . import categories, procedure, register
+from .models import PlaceName
+from .registry_models import NamingApplication, NamingTransition, PublicComment
+
+NAME_TEXT_FIELDS = ("meaning", "origin", "history", "entity_description")
+REPORTS = ("assessment_report", "expert_report", "consultation_report")
+
+
+def _required(data: dict[str, Any], key: str, zh: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"缺少必填项：{zh}（{key}）", f"Missing required field: {key}", details={"field": key})
+    return value.strip()
+
+
+def _geometry(value: Any):
+    if value is None:
+        return None
+    try:
+        geom = shapely.geometry.shape(value)
+    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+        raise InvalidInput("位置范围不是有效的 GeoJSON 几何", "location must be a GeoJSON geometry", details=str(exc)) from exc
+    if geom.is_empty or not geom.is_valid:
+        raise InvalidInput("位置范围几何无效", "location geometry is empty or invalid")
+    return geom
+
+
+def create_application(store, data: dict[str, Any], *, actor: str) -> int:
+    """Record an application (申报); returns its id."""
+    kind = data.get("kind", "name")
+    if kind not in procedure.KINDS:
+        raise InvalidInput(f"申报类型应为 {'/'.join(procedure.KINDS)}", f"kind must be one of {', '.join(procedure.KINDS)}")
+    reasons = _required(data, "reasons", "申报理由")
+    applicant = _required(data, "applicant_name", "申报人")
+    notice_days = data.get("notice_days", procedure.DEFAULT_NOTICE_DAYS)
+    if not isinstance(notice_days, int) or isinstance(notice_days, bool) or not 1 <= notice_days <= 90:
+        raise InvalidInput("公示天数应为 1 到 90 的整数", "notice_days must be a whole number from 1 to 90")
+    geom = _geometry(data.get("geometry"))
+    with store.transaction(actor=actor, reason=f"naming application ({kind})") as session:
+        if kind == "name":
+            name = _required(data, "proposed_name", "拟用名称")
+            category = categories.get(_required(data, "category_code", "类别代码"))
+            entry = PlaceName(
+                **register.spelling(name, category.code, generic=data.get("generic")),
+                admin_code=data.get("admin_code"),
+                status="proposed",
+                geom=geom,
+                location_description=data.get("location_description"),
+                **{f: data.get(f) for f in NAME_TEXT_FIELDS},
+            )
+            session.add(entry)
+            session.flush()
+        else:
+            entry = register.get_name(session, _target_id(data))
+            if entry.status != "current":
+                raise Conflict(f"只能对现行地名申请{'更名' if kind == 'rename' else '销名'}", f"Only a current name can be {'renamed' if kind == 'rename' else 'cancelled'}")
+            name = _required(data, "proposed_name", "拟用名称") if kind == "rename" else entry.name
+            category = categories.get(entry.category_code)
+        open_one = session.scalar(
+            select(NamingApplication.id).where(NamingApplication.place_name_id == entry.id, NamingApplication.state.not_in(procedure.FINAL_STATES))
+        )
+        if open_one is not None:
+            raise Conflict(f"该地名已有办理中的申报（{open_one}）", f"This name already has an open application ({open_one})", details={"application_id": open_one})
+        application = NamingApplication(
+            kind=kind,
+            state="applied",
+            place_name_id=entry.id,
+            proposed_name=name,
+            category_code=category.code,
+            admin_code=data.get("admin_code", entry.admin_code),
+            location_description=data.get("location_description", entry.location_description),
+            geom=geom if geom is not None else entry.geom,
+            reasons=reasons,
+            applicant_name=applicant,
+            applicant_organisation=data.get("applicant_organisation"),
+            applicant_contact=data.get("applicant_contact"),
+            notice_days=notice_days,
+            **{r: data.get(r) for r in REPORTS},
+        )
+        session.add(application)
+        session.flush()
+        session.add(
+            NamingTransition(
+                application_id=application.id, action="apply", from_state=None, to_state="applied", actor=actor,
+                occurred_at=procedure.now(), reason=reasons,
+            )
+        )
+        return application.id
+
+
+def _target_id(data: dict[str, Any]) -> int:
+    value = data.get("place_name_id")
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InvalidInput("更名或销名须指明现行地名（place_name_id）", "A rename or cancellation needs place_name_id of a current name")
+    return value
+
+
+def load(session, application_id: int) -> NamingApplication:
+    application = session.get(NamingApplication, application_id)
+    if application is None:
+        raise NotFound(f"申报 {application_id} 不存在", f"Application {application_id} does not exist")
+    return application
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+SUMMARY = ("id", "kind", "state", "place_name_id", "proposed_name", "category_code", "admin_code", "notice_ends_at", "approved_on", "filing_due", "announcement_due")
+DETAIL = (
+    "location_description", "reasons", "applicant_name", "applicant_organisation", "applicant_contact", *REPORTS, "findings",
+    "justification", "officer_opinion", "notice_days", "notice_starts_at", "approving_body", "decision_reason", "approval_document",
+    "filed_on", "filed_with", "announced_on", "announcement", "version",
+)
+
+
+def summary(application: NamingApplication) -> dict[str, Any]:
+    return {f: _plain(getattr(application, f)) for f in SUMMARY}
+
+
+def officer_view(store, application_id: int) -> dict[str, Any]:
+    """Everything an officer sees: the application, its steps and the public's comments."""
+    with store.read() as session:
+        application = load(session, application_id)
+        body = {**summary(application), **{f: _plain(getattr(application, f)) for f in DETAIL}}
+        body["geometry"] = application.geom.__geo_interface__ if application.geom is not None else None
+        body["state_label"] = dict(zip(("zh", "en"), procedure.LABELS[application.state], strict=True))
+        steps = session.scalars(select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id))
+        body["transitions"] = [
+            {"action": t.action, "from": t.from_state, "to": t.to_state, "actor": t.actor, "at": _plain(t.occurred_at), "reason": t.reason} for t in steps
+        ]
+        comments = session.scalars(select(PublicComment).where(PublicComment.application_id == application_id).order_by(PublicComment.id))
+        body["comments"] = [
+            {"id": c.id, "body": c.body, "author_name": c.author_name, "author_contact": c.author_contact, "submitted_at": _plain(c.submitted_at)}
+            for c in comments
+        ]
+        return body
+
+
+def list_applications(store, state: str | None = None) -> list[dict[str, Any]]:
+    with store.read() as session:
+        query = select(NamingApplication).order_by(NamingApplication.id)
+        if state:
+            if state not in procedure.STATES:
+                raise InvalidInput(f"未知环节“{state}”", f"Unknown state '{state}'", details={"states": list(procedure.STATES)})
+            query = query.where(NamingApplication.state == state)
+        return [summary(a) for a in session.scalars(query)]

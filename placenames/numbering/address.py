@@ -1,0 +1,78 @@
+"""Standard addresses: the text on record and its structured parts.
+
+The stored ``address`` of a door plate is district + subdistrict + road + number
+(官渡区关上街道春城路12号); the structured parts (road, number, suffix, community code)
+are stored beside it, and the full administrative prefix 省 市 区 街道 社区 is
+derived from the community code through the register of units. Finer levels
+(幢/栋, 单元, 室) are appended to a plate's address by ``sub_address``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import select
+
+# The units above the district are not kept in admin_units; their names follow from
+# the first digits of the statistical division code (GB/T 2260).
+PROVINCE_CITY = {"53": "云南省", "5301": "昆明市"}
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    province: str | None
+    city: str | None
+    district: str | None
+    subdistrict: str | None
+    community: str | None
+    road: str
+    number: str
+    building: str | None = None
+    unit: str | None = None
+    room: str | None = None
+
+    def text(self, *, full: bool = False) -> str:
+        """Canonical text: district..number (+ 幢 单元 室); ``full`` adds 省 市 and 社区."""
+        prefix = [self.province, self.city] if full else []
+        prefix += [self.district, self.subdistrict] + ([self.community] if full else [])
+        head = "".join(p for p in prefix if p)
+        return head + sub_address(f"{self.road}{self.number}号", self.building, self.unit, self.room)
+
+    def as_dict(self) -> dict:
+        return asdict(self) | {"text": self.text(), "full_text": self.text(full=True)}
+
+
+def sub_address(plate: str, building: str | None = None, unit: str | None = None, room: str | None = None) -> str:
+    """春城路12号 + 3 幢 + 2 单元 + 501 室 -> 春城路12号3幢2单元501室."""
+    return plate + (f"{building}幢" if building else "") + (f"{unit}单元" if unit else "") + (f"{room}室" if room else "")
+
+
+class AdminNames:
+    """Names of the units in force, by code, and their chain up to the district."""
+
+    def __init__(self, session):
+        from boundaries.models import AdminUnit
+
+        columns = (AdminUnit.code, AdminUnit.name, AdminUnit.level, AdminUnit.parent_code)
+        rows = session.execute(select(*columns).where(AdminUnit.valid_to.is_(None)))
+        self.units = {code: (name, level, parent) for code, name, level, parent in rows}
+
+    def chain(self, code: str | None) -> dict[str, str]:
+        """level -> name for ``code`` and every unit above it (province and city by code)."""
+        names: dict[str, str] = {}
+        seen = set()
+        while code and code in self.units and code not in seen:
+            seen.add(code)
+            name, level, parent = self.units[code]
+            names[level] = name
+            code = parent
+        district_code = next((c for c in seen if self.units[c][1] == "district"), None)
+        if district_code:
+            names.setdefault("province", PROVINCE_CITY.get(district_code[:2]))
+            names.setdefault("city", PROVINCE_CITY.get(district_code[:4]))
+        return names
+
+    def parts(self, code: str | None, road: str, number_text: str, **finer) -> AddressParts:
+        chain = self.chain(code)
+        levels = ("province", "city", "district", "subdistrict", "community")
+        return AddressParts(*(chain.get(level) for level in levels), road, number_text, **finer)

@@ -1,0 +1,58 @@
+"""Stored numbering settings and the history of door-number changes.
+
+Conventions differ between cities (which end is number 1, which side is odd, how
+many metres per number, how infill numbers are written), so they are rows, not
+code: ``NumberingDefaults`` holds a district's defaults and ``RoadNumbering`` a
+road's own choices (an empty column inherits the default). ``NumberChange`` keeps
+old -> new for every renumbered, retired or reused address, for public notices.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gis.storage import Base, Registered
+
+
+class NumberingDefaults(Registered, Base):
+    """The numbering conventions a district (``admin_code``) applies unless a road says otherwise."""
+
+    __tablename__ = "numbering_defaults"
+
+    admin_code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    direction: Mapped[str] = mapped_column(String(32), nullable=False)
+    odd_side: Mapped[str] = mapped_column(String(1), nullable=False)
+    spacing_m: Mapped[float] = mapped_column(Float, nullable=False)
+    suffix_style: Mapped[str] = mapped_column(String(8), nullable=False)
+    reach_m: Mapped[float] = mapped_column(Float, nullable=False)
+
+
+class RoadNumbering(Registered, Base):
+    """One road's street-registry profile and its own numbering settings (NULL = district default)."""
+
+    __tablename__ = "road_numbering"
+
+    road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, unique=True)
+    direction: Mapped[str | None] = mapped_column(String(32))
+    odd_side: Mapped[str | None] = mapped_column(String(1))
+    spacing_m: Mapped[float | None] = mapped_column(Float)
+    suffix_style: Mapped[str | None] = mapped_column(String(8))
+    width_m: Mapped[float | None] = mapped_column(Float)
+    start_description: Mapped[str | None] = mapped_column(String(200))
+    end_description: Mapped[str | None] = mapped_column(String(200))
+
+
+class NumberChange(Registered, Base):
+    """One address changed by a renumbering, a retirement or the reuse of a retired number."""
+
+    __tablename__ = "door_number_changes"
+
+    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
+    change: Mapped[str] = mapped_column(String(16), nullable=False)
+    old_text: Mapped[str | None] = mapped_column(String(32))
+    new_text: Mapped[str | None] = mapped_column(String(32))
+    old_address: Mapped[str | None] = mapped_column(String(200))
+    new_address: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)

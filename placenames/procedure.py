@@ -1,0 +1,98 @@
+"""The naming procedure as a state machine (条例 Art.11-14), enforced by the server.
+
+    applied --accept--> accepted --review--> reviewed --start_notice--> in_notice
+      --approve--> approved --file--> filed --announce--> announced
+    applied / accepted / reviewed / in_notice --reject--> rejected
+
+Naming, renaming and cancelling use the same flow. An action not allowed from the
+current state is a ``Conflict`` (HTTP 409) naming both. Time-dependent guards
+(notice period over, deadlines) read ``now()``, one place tests can move.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from gis.errors import Conflict
+from gis.storage import utcnow
+
+KINDS = ("name", "rename", "cancel")
+STATES = ("applied", "accepted", "reviewed", "in_notice", "approved", "filed", "announced", "rejected")
+FINAL_STATES = ("announced", "rejected")
+OPEN_BEFORE_DECISION = ("applied", "accepted", "reviewed", "in_notice")
+
+ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "accept": (("applied",), "accepted"),
+    "review": (("accepted",), "reviewed"),
+    "start_notice": (("reviewed",), "in_notice"),
+    "approve": (("in_notice",), "approved"),
+    "reject": (OPEN_BEFORE_DECISION, "rejected"),
+    "file": (("approved",), "filed"),
+    "announce": (("filed",), "announced"),
+}
+
+LABELS = {
+    "applied": ("申报", "applied"),
+    "accepted": ("受理", "accepted"),
+    "reviewed": ("审核", "reviewed"),
+    "in_notice": ("公示中", "in public notice"),
+    "approved": ("已批准", "approved"),
+    "filed": ("已备案", "filed"),
+    "announced": ("已公告", "announced"),
+    "rejected": ("不予批准", "rejected"),
+}
+
+DEFAULT_NOTICE_DAYS = 7
+FILING_DAYS = 15  # Art.13: 备案 within 15 days of approval
+ANNOUNCEMENT_DAYS = 15  # Art.14: 公告 within 15 days
+LOCAL_TIME = ZoneInfo("Asia/Shanghai")
+
+
+def now() -> dt.datetime:
+    return utcnow()
+
+
+def today() -> dt.date:
+    """Legal dates are Beijing-time calendar days."""
+    return now().astimezone(LOCAL_TIME).date()
+
+
+def target_state(state: str, action: str) -> str:
+    """The state ``action`` leads to from ``state``, or a 409 explaining why not."""
+    if action not in ACTIONS:
+        known = ", ".join(ACTIONS)
+        raise Conflict(f"未知的办理环节“{action}”", f"Unknown procedure action '{action}' (known: {known})")
+    allowed, target = ACTIONS[action]
+    if state not in allowed:
+        zh_state, en_state = LABELS[state]
+        raise Conflict(
+            f"申报处于“{zh_state}”环节，不能执行“{action}”；此操作只能在{'、'.join(LABELS[s][0] for s in allowed)}环节进行",
+            f"The application is {en_state}; '{action}' is only allowed when it is {' or '.join(LABELS[s][1] for s in allowed)}",
+            details={"state": state, "action": action, "allowed_from": list(allowed)},
+        )
+    return target
+
+
+def ensure_notice_over(notice_ends_at: dt.datetime | None) -> None:
+    moment = now()
+    if notice_ends_at is None or moment < notice_ends_at:
+        raise Conflict(
+            f"公示期至 {notice_ends_at:%Y-%m-%d %H:%M} UTC 才结束，公示期满前不能批准" if notice_ends_at else "尚未公示，不能批准",
+            f"The public notice runs until {notice_ends_at:%Y-%m-%d %H:%M} UTC; approval must wait until it has ended" if notice_ends_at else "No public notice yet; cannot approve",
+            details={"notice_ends_at": notice_ends_at.isoformat() if notice_ends_at else None},
+        )
+
+
+def notice_period(days: int) -> tuple[dt.datetime, dt.datetime]:
+    start = now()
+    return start, start + dt.timedelta(days=days)
+
+
+def due_dates(approved_on: dt.date) -> tuple[dt.date, dt.date]:
+    """(filing due, announcement due) counted from the approval date."""
+    return approved_on + dt.timedelta(days=FILING_DAYS), approved_on + dt.timedelta(days=ANNOUNCEMENT_DAYS)
+
+
+def in_notice(state: str, notice_ends_at: dt.datetime | None) -> bool:
+    return state == "in_notice" and notice_ends_at is not None and now() < notice_ends_at

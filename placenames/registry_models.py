@@ -1,0 +1,99 @@
+"""Stored records of the naming procedure: applications, their transitions, public
+comments, and the aliases / short / former names of a place name.
+
+Applicant data (name, organisation, contact) lives only on ``NamingApplication``
+and ``PublicComment`` author fields, never on ``PlaceName``, so nothing public can
+leak it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gis.storage import Base, Geometry, Registered
+from gis.storage.coltypes import UTCDateTime
+
+ALIAS_KINDS = ("alias", "short", "former")
+
+
+class NameAlias(Registered, Base):
+    """别名 / 简称 / 曾用名 of a place name; a former name carries its dates."""
+
+    __tablename__ = "place_name_aliases"
+
+    place_name_id: Mapped[int] = mapped_column(ForeignKey("place_names.id"), nullable=False, index=True)
+    alias: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class NamingApplication(Registered, Base):
+    """One application to name, rename or cancel, and where it stands in the procedure."""
+
+    __tablename__ = "naming_applications"
+
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
+    place_name_id: Mapped[int] = mapped_column(ForeignKey("place_names.id"), nullable=False, index=True)
+    proposed_name: Mapped[str | None] = mapped_column(String(100))
+    proposed_specific: Mapped[str | None] = mapped_column(String(100))
+    proposed_generic: Mapped[str | None] = mapped_column(String(50))
+    category_code: Mapped[str] = mapped_column(String(32), nullable=False)
+    admin_code: Mapped[str | None] = mapped_column(String(20))
+    location_description: Mapped[str | None] = mapped_column(Text)
+    geom = mapped_column(Geometry("GEOMETRY"))
+    reasons: Mapped[str] = mapped_column(Text, nullable=False)
+    applicant_name: Mapped[str] = mapped_column(String(100), nullable=False)
+    applicant_organisation: Mapped[str | None] = mapped_column(String(200))
+    applicant_contact: Mapped[str | None] = mapped_column(String(200))
+    assessment_report: Mapped[str | None] = mapped_column(Text)
+    expert_report: Mapped[str | None] = mapped_column(Text)
+    consultation_report: Mapped[str | None] = mapped_column(Text)
+    findings: Mapped[Any] = mapped_column(JSON, nullable=True)
+    justification: Mapped[str | None] = mapped_column(Text)
+    officer_opinion: Mapped[str | None] = mapped_column(Text)
+    notice_days: Mapped[int] = mapped_column(Integer, nullable=False)
+    notice_starts_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    notice_ends_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    approving_body: Mapped[str | None] = mapped_column(String(100))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    approval_document: Mapped[str | None] = mapped_column(String(100))
+    filing_due: Mapped[dt.date | None] = mapped_column(Date)
+    filed_on: Mapped[dt.date | None] = mapped_column(Date)
+    filed_with: Mapped[str | None] = mapped_column(String(100))
+    announcement_due: Mapped[dt.date | None] = mapped_column(Date)
+    announced_on: Mapped[dt.date | None] = mapped_column(Date)
+    announcement: Mapped[Any] = mapped_column(JSON, nullable=True)
+
+
+class NamingTransition(Registered, Base):
+    """One step of an application: who moved it, when, from where to where, and why."""
+
+    __tablename__ = "naming_transitions"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("naming_applications.id"), nullable=False, index=True)
+    action: Mapped[str] = mapped_column(String(16), nullable=False)
+    from_state: Mapped[str | None] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16), nullable=False)
+    actor: Mapped[str] = mapped_column(String(64), nullable=False)
+    occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class PublicComment(Registered, Base):
+    """A comment from the public during a public notice; the author fields stay private."""
+
+    __tablename__ = "naming_comments"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("naming_applications.id"), nullable=False, index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    author_name: Mapped[str | None] = mapped_column(String(100))
+    author_contact: Mapped[str | None] = mapped_column(String(200))
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)

@@ -1,0 +1,47 @@
+"""Chinese numerals as numbers, for the rule that ordinals in street names are
+written in Arabic digits (经五路 → Jing 5 Lu)."""
+
+from __future__ import annotations
+
+DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+UNITS = {"十": 10, "百": 100, "千": 1000}
+NUMERAL_CHARS = set(DIGITS) | set(UNITS)
+
+
+def parse(text: str) -> int | None:
+    """The value of a well-formed numeral (五, 十二, 二十, 一百零八), else None.
+
+    Juxtaposed digits (三八, 五一) are dates or names, not ordinals, so they are None.
+    """
+    if not text or any(c not in NUMERAL_CHARS for c in text):
+        return None
+    if len(text) == 1 and text in DIGITS:
+        return DIGITS[text] or None
+    total, digit, last_unit = 0, None, 10_000
+    for char in text:
+        if char in "零〇" and total:
+            continue
+        if char in DIGITS:
+            if digit is not None:
+                return None
+            digit = DIGITS[char]
+        else:
+            unit = UNITS[char]
+            if unit >= last_unit:
+                return None
+            total += (1 if digit is None else digit) * unit
+            digit, last_unit = None, unit
+    if digit is not None:
+        total += digit
+    return total or None
+
+
+def trailing_numeral(text: str) -> tuple[str, int] | None:
+    """Split ``text`` into (head, ordinal) when it ends with the longest valid numeral."""
+    for start in range(len(text)):
+        value = parse(text[start:])
+        if value is not None:
+            if start and text[start - 1] in NUMERAL_CHARS:
+                return None  # 三八路: juxtaposed digits are a name, not an ordinal
+            return text[:start], value
+    return None

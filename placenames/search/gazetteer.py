@@ -1,0 +1,285 @@
+"""The register in memory, with the keys every kind of query is looked up by.
+
+Search must answer in milliseconds, so the public part of the register (current
+roads, door plates, public place names, communities, subdistricts) is read once
+into plain objects with lookup tables: exact names, one-edit variants (typos),
+pinyin and initials, sorted keys for prefixes, and spatial trees for reverse
+lookup (in EPSG:4543 metres). ``GazetteerCache`` rebuilds it in the background
+when it is older than ``max_age`` seconds, so edits show within about a minute,
+like the OGC API cache.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import numpy as np
+import shapely
+from sqlalchemy import select
+
+from boundaries.models import AdminUnit
+from gis.crs import MEASURE_CRS, STORAGE_CRS, transform_coords
+from placenames.models import DoorPlate, PlaceName, Road
+
+from . import pinyin
+from .normalize import normalize
+
+LOGGER = logging.getLogger(__name__)
+COMMUNITY_FORMAL_ENDINGS = ("居民委员会", "居委会", "村民委员会", "村委会")
+
+
+@dataclass(eq=False)
+class Entry:
+    """One thing a query can find."""
+
+    kind: str  # address | road | place | community | subdistrict
+    id: int
+    name: str
+    label: str
+    point: shapely.Point
+    geom: object = None
+    category: str | None = None
+    romanization: str | None = None
+    street: str | None = None
+    number: int | None = None
+    number_text: str | None = None
+    side: str | None = None
+    community: AdminUnit | None = None
+    subdistrict: AdminUnit | None = None
+    admin_code: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    entries: list[Entry] = field(default_factory=list)
+    names: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    roads: dict[str, Entry] = field(default_factory=dict)
+    plates: dict[str, dict[str, Entry]] = field(default_factory=lambda: defaultdict(dict))
+    one_edit: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    pinyin_full: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    pinyin_initials: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
+    prefix_keys: list[tuple[str, int]] = field(default_factory=list)
+    latin_keys: list[tuple[str, int]] = field(default_factory=list)
+    units: dict[str, AdminUnit] = field(default_factory=dict)
+    community_tree: shapely.STRtree | None = None
+    community_list: list[AdminUnit] = field(default_factory=list)
+    plate_list: list[Entry] = field(default_factory=list)
+    plate_tree: shapely.STRtree | None = None
+    road_list: list[Entry] = field(default_factory=list)
+    road_tree: shapely.STRtree | None = None
+    plate_road: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # index in road_list, or -1
+    plate_side: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # 1 left, -1 right, 0 unknown
+    built_at: float = 0.0
+
+    # --- lookups ---------------------------------------------------------------------
+
+    def similar_names(self, key: str) -> set[str]:
+        """Registered names one edit (insert, delete, substitute) away from ``key``."""
+        found = set(self.one_edit.get(key, ()))
+        for variant in _deletions(key):
+            found |= self.one_edit.get(variant, set())
+            if variant in self.names:
+                found.add(variant)
+        found.discard(key)
+        return {name for name in found if _one_edit_apart(name, key)}
+
+    def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
+        """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
+        keys = self.latin_keys if latin else self.prefix_keys
+        start = bisect.bisect_left(keys, (prefix, -1))
+        out, seen = [], set()
+        for position in range(start, len(keys)):
+            key, index = keys[position]
+            if not key.startswith(prefix) or len(out) >= cap:
+                break
+            if index not in seen:
+                seen.add(index)
+                out.append((key, self.entries[index]))
+        return out
+
+    def community_of(self, lon: float, lat: float) -> AdminUnit | None:
+        if self.community_tree is None:
+            return None
+        hits = self.community_tree.query(shapely.Point(lon, lat), predicate="within")
+        return self.community_list[int(hits[0])] if len(hits) else None
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1:] for i in range(len(key))} if len(key) > 1 else set()
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+def short_community_names(name: str) -> list[str]:
+    """关上社区居民委员会 -> [关上社区居民委员会, 关上社区, 关上社区居委会]."""
+    names = [name]
+    for ending in COMMUNITY_FORMAL_ENDINGS:
+        if name.endswith(ending) and len(name) > len(ending) + 1:
+            base = name[: -len(ending)]
+            names += [base, base + "居委会"] if ending.startswith("居") else [base]
+    return names
+
+
+def to_metres(lon, lat):
+    return transform_coords(lon, lat, STORAGE_CRS, MEASURE_CRS)
+
+
+def build(store) -> Gazetteer:
+    """Read the public register from ``store`` and index it."""
+    g = Gazetteer()
+    with store.read() as session:
+        units = session.scalars(select(AdminUnit).where(AdminUnit.valid_to.is_(None),
+                                                        AdminUnit.level.in_(("subdistrict", "community")))).all()
+        roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
+        plates = session.execute(
+            select(DoorPlate.id, DoorPlate.road_id, DoorPlate.number, DoorPlate.number_text, DoorPlate.address,
+                   DoorPlate.side, DoorPlate.geom).where(DoorPlate.status == "current")).all()
+        places = session.execute(
+            select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code,
+                   PlaceName.geom).where(PlaceName.status == "current", PlaceName.classification == "public")).all()
+        for unit in units:
+            session.expunge(unit)
+    g.units = {u.code: u for u in units}
+    g.community_list = [u for u in units if u.level == "community" and u.geom is not None]
+    g.community_tree = shapely.STRtree([u.geom for u in g.community_list]) if g.community_list else None
+
+    def admin_of(point: shapely.Point) -> tuple[AdminUnit | None, AdminUnit | None]:
+        community = g.community_of(point.x, point.y)
+        return community, g.units.get(community.parent_code) if community is not None else None
+
+    for unit in units:
+        if unit.geom is None:
+            continue
+        point = unit.geom.representative_point()
+        community = unit if unit.level == "community" else None
+        subdistrict = unit if unit.level == "subdistrict" else g.units.get(unit.parent_code)
+        entry = Entry(unit.level, unit.id, unit.name, f"官渡区{subdistrict.name if community and subdistrict else ''}{unit.name}",
+                      point, unit.geom, category={"community": "社区", "subdistrict": "街道"}[unit.level],
+                      community=community, subdistrict=subdistrict, admin_code=unit.code)
+        aliases = short_community_names(unit.name) if community else [unit.name, unit.name.removesuffix("办事处")]
+        _add(g, entry, aliases)
+    road_names = {}
+    for row in roads:
+        point = shapely.line_interpolate_point(row.geom, 0.5, normalized=True)
+        community, subdistrict = admin_of(point)
+        entry = Entry("road", row.id, row.name, f"官渡区{row.name}", point, row.geom, category="道路",
+                      community=community, subdistrict=subdistrict, admin_code=row.admin_code)
+        g.roads[normalize(row.name)] = entry
+        road_names[row.id] = row.name
+        g.road_list.append(entry)
+        _add(g, entry, [row.name])
+    for row in places:
+        if row.geom is None or normalize(row.name) in g.roads:
+            continue  # a road's register entry is found as the road
+        point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
+        community, subdistrict = admin_of(point)
+        entry = Entry("place", row.id, row.name, row.name, point, row.geom, category=row.category_label,
+                      romanization=row.romanization, community=community, subdistrict=subdistrict, admin_code=row.admin_code)
+        if any(e.kind in ("community", "subdistrict") for e in g.names.get(normalize(row.name), [])):
+            continue  # the unit itself is already indexed with its polygon
+        _add(g, entry, [row.name])
+    for row in plates:
+        street = road_names.get(row.road_id)
+        if street is None:
+            continue
+        community, subdistrict = admin_of(row.geom)
+        entry = Entry("address", row.id, f"{street}{row.number_text}号", row.address, row.geom, street=street,
+                      number=row.number, number_text=row.number_text, side=row.side, category="门牌",
+                      community=community, subdistrict=subdistrict)
+        g.plates[normalize(street)][row.number_text.removesuffix("号")] = entry
+        g.plate_list.append(entry)
+        g.entries.append(entry)
+        g.prefix_keys.append((normalize(entry.name), len(g.entries) - 1))
+    _spatial_indexes(g)
+    g.prefix_keys.sort()
+    g.latin_keys.sort()
+    g.built_at = time.monotonic()
+    return g
+
+
+def _add(g: Gazetteer, entry: Entry, names: list[str]) -> None:
+    g.entries.append(entry)
+    index = len(g.entries) - 1
+    for name in dict.fromkeys(names):
+        key = normalize(name)
+        g.names[key].append(entry)
+        g.prefix_keys.append((key, index))
+        for variant in _deletions(key):
+            g.one_edit[variant].add(key)
+        full, initials = pinyin.keys(key)
+        for k in full:
+            g.pinyin_full[k].append(entry)
+            g.latin_keys.append((k, index))
+        for k in initials:
+            g.pinyin_initials[k].append(entry)
+            g.latin_keys.append((k, index))
+
+
+def _spatial_indexes(g: Gazetteer) -> None:
+    if g.plate_list:
+        x, y = to_metres(np.array([e.point.x for e in g.plate_list]), np.array([e.point.y for e in g.plate_list]))
+        g.plate_tree = shapely.STRtree(shapely.points(x, y))
+    if g.road_list:
+        g.road_tree = shapely.STRtree([_metric(e.geom) for e in g.road_list])
+    road_index = {e.name: i for i, e in enumerate(g.road_list)}
+    g.plate_road = np.array([road_index.get(e.street, -1) for e in g.plate_list], dtype=int)
+    g.plate_side = np.array([{"left": 1, "right": -1}.get(e.side or "", 0) for e in g.plate_list], dtype=int)
+
+
+def _metric(geom):
+    return shapely.transform(geom, lambda xy: np.column_stack(to_metres(xy[:, 0], xy[:, 1])))
+
+
+class GazetteerCache:
+    """One gazetteer per store. The first request builds it; afterwards, when it is
+    older than ``max_age`` seconds, one background thread rebuilds it while requests
+    keep using the previous one (a full build of the demo district takes seconds)."""
+
+    def __init__(self, max_age: float = 60.0):
+        self.max_age = max_age
+        self._lock = threading.Lock()
+        self._by_url: dict[str, Gazetteer] = {}
+        self._rebuilding: set[str] = set()
+
+    def get(self, store) -> Gazetteer:
+        current = self._by_url.get(store.url)
+        if current is None:
+            with self._lock:
+                current = self._by_url.get(store.url)
+                if current is None:
+                    current = self._by_url[store.url] = build(store)
+            return current
+        if time.monotonic() - current.built_at >= self.max_age:
+            with self._lock:
+                start = store.url not in self._rebuilding
+                self._rebuilding.add(store.url)
+            if start:
+                threading.Thread(target=self._rebuild, args=(store,), daemon=True).start()
+        return current
+
+    def settle(self, timeout: float = 30.0) -> None:
+        """Wait until no rebuild is running (for shutdown and tests)."""
+        deadline = time.monotonic() + timeout
+        while self._rebuilding and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def _rebuild(self, store) -> None:
+        try:
+            self._by_url[store.url] = build(store)
+        except Exception:  # e.g. the database is away: keep answering from the previous copy
+            LOGGER.warning("gazetteer rebuild failed; serving the previous copy", exc_info=True)
+        finally:
+            with self._lock:
+                self._rebuilding.discard(store.url)

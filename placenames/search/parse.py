@@ -1,0 +1,92 @@
+"""An address as people write it, split into the parts the register knows.
+
+Works on ``normalize``d text. The grammar is this district's:
+``[中国][云南省][昆明市][官渡区][X街道][Y社区] road [number[附|之|-suffix]号] [N幢|栋|座][N单元][N层|楼][N室|号]``,
+or an intersection ``X路与Y路交叉口``. Only the full district name 官渡区 is
+an administrative prefix, so a landmark such as 官渡古镇 keeps its name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PREFIX = re.compile(r"^(?:中华人民共和国|中国)?(?:云南省|云南)?(?:昆明市|昆明)?(?P<district>官渡区)?")
+_SUBDISTRICT = re.compile(r"^(?P<name>[^\d]{1,8}?(?:街道办事处|街道|镇))(?=.)")
+# A bare 村 is not a community ending here: roads such as 丰村路 start with one.
+_COMMUNITY = re.compile(r"^(?P<name>[^\d]{1,10}?(?:社区居民委员会|社区居委会|社区|村民委员会|村委会))(?=.)")
+_INTERSECTION = re.compile(
+    r"^(?P<a>[^\d]+?(?:路|街|巷|道))(?:与|和|同|跟|&|/)(?P<b>[^\d]+?(?:路|街|巷|道))(?:的)?(?:交叉口|交叉路口|交汇处|交界处|路口|口)?$"
+)
+_SUBUNIT = re.compile(
+    r"(?:(?P<building>\d+)(?:幢|栋|座))?(?:(?P<unit>\d+)单元)?(?:(?P<floor>\d+)(?:层|楼))?(?:(?P<room>\d+)(?:室|号|户)?)?$"
+)
+_NUMBER = re.compile(r"^(?P<number>\d+)(?:号)?(?:(?:附|之|-)(?P<suffix>\d+)(?:号)?)?")
+
+
+@dataclass
+class ParsedAddress:
+    text: str
+    district: bool = False
+    subdistrict: str | None = None
+    community: str | None = None
+    road: str | None = None
+    number: int | None = None
+    suffix: str = ""
+    building: str | None = None
+    unit: str | None = None
+    floor: str | None = None
+    room: str | None = None
+    intersection: tuple[str, str] | None = None
+    rest: str = ""
+
+    @property
+    def number_text(self) -> str | None:
+        """The plate's number text as the register writes it: 12, 12-1."""
+        if self.number is None:
+            return None
+        return f"{self.number}-{self.suffix}" if self.suffix else str(self.number)
+
+
+def strip_prefix(text: str) -> tuple[str, bool]:
+    """Text without 中国/云南省/昆明市/官渡区 at its start; whether 官渡区 was named."""
+    match = _PREFIX.match(text)
+    return text[match.end():], bool(match.group("district"))
+
+
+def parse(text: str) -> ParsedAddress:
+    """Split normalized text; parts not found stay None."""
+    body, district = strip_prefix(text)
+    parsed = ParsedAddress(text=text, district=district)
+    crossing = _INTERSECTION.match(body)
+    if crossing:
+        parsed.intersection = (crossing["a"], crossing["b"])
+        return parsed
+    if match := _SUBDISTRICT.match(body):
+        parsed.subdistrict, body = match["name"], body[match.end():]
+    if match := _COMMUNITY.match(body):
+        parsed.community, body = match["name"], body[match.end():]
+    digit = re.search(r"\d", body)
+    if digit is None:
+        parsed.road = body or None
+        return parsed
+    parsed.road = body[: digit.start()] or None
+    tail = body[digit.start():]
+    if re.match(r"^\d+(?:幢|栋|座|单元|层|楼|室)", tail):  # 子君路25栋: a building, no door number
+        _subunits(parsed, tail)
+        return parsed
+    number = _NUMBER.match(tail)
+    parsed.number = int(number["number"])
+    parsed.suffix = number["suffix"] or ""
+    tail = tail[number.end():]
+    if tail:
+        _subunits(parsed, tail)
+    return parsed
+
+
+def _subunits(parsed: ParsedAddress, tail: str) -> None:
+    sub = _SUBUNIT.fullmatch(tail)
+    if sub and any(sub.groupdict().values()):
+        parsed.building, parsed.unit, parsed.floor, parsed.room = sub["building"], sub["unit"], sub["floor"], sub["room"]
+    else:
+        parsed.rest = tail

@@ -1,0 +1,98 @@
+"""Points to the nearest registered address and the community and subdistrict around them.
+
+Vectorised over a batch: points are projected to EPSG:4543 once, the nearest plate
+within the radius comes from one STRtree query, the containing community from
+another. Side of the road: door plates record their side (left/right of the
+road's numbering direction); when the point lies clearly on one side of its
+nearest road and the nearest plate is on the other side, the nearest plate of the
+same road on the point's side within the radius is preferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from gis.crs import STORAGE_CRS, transform_coords
+
+from .gazetteer import Entry, Gazetteer, to_metres
+
+SIDE_TOLERANCE_M = 1.0  # closer to the centreline than this, the side cannot be told
+
+
+@dataclass
+class ReverseResult:
+    lon: float
+    lat: float
+    address: Entry | None
+    distance_m: float | None
+    community: object
+    subdistrict: object
+
+
+def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0) -> list[ReverseResult]:
+    """One result per input point (coordinates x = lon, in ``crs``)."""
+    lon, lat = transform_coords(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), crs, STORAGE_CRS)
+    lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
+    x, y = to_metres(lon, lat)
+    metric = shapely.points(x, y)
+    nearest = np.full(len(lon), -1)
+    distance = np.full(len(lon), np.nan)
+    if g.plate_tree is not None:
+        (inputs, plates), dists = g.plate_tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=False)
+        nearest[inputs], distance[inputs] = plates, dists
+        _prefer_same_side(g, metric, nearest, distance, radius_m)
+    communities = [None] * len(lon)
+    if g.community_tree is not None:
+        inputs, units = g.community_tree.query(shapely.points(lon, lat), predicate="within")
+        for i, u in zip(inputs, units):
+            communities[i] = g.community_list[int(u)]
+    results = []
+    for i in range(len(lon)):
+        community = communities[i]
+        results.append(ReverseResult(
+            float(lon[i]), float(lat[i]),
+            g.plate_list[nearest[i]] if nearest[i] >= 0 else None,
+            None if np.isnan(distance[i]) else float(distance[i]),
+            community,
+            g.units.get(community.parent_code) if community is not None else None,
+        ))
+    return results
+
+
+def _prefer_same_side(g: Gazetteer, points, nearest, distance, radius_m: float) -> None:
+    if g.road_tree is None:
+        return
+    found = np.flatnonzero(nearest >= 0)
+    if not len(found):
+        return
+    (inputs, roads), _ = g.road_tree.query_nearest(points[found], return_distance=True, all_matches=False)
+    which = found[inputs]  # the points, in the order of their nearest road
+    road_geoms = g.road_tree.geometries[roads]
+    pts = points[which]
+    along = shapely.line_locate_point(road_geoms, pts)
+    here = shapely.line_interpolate_point(road_geoms, along)
+    ahead = shapely.line_interpolate_point(road_geoms, along + 1.0)
+    behind = shapely.line_interpolate_point(road_geoms, np.maximum(along - 1.0, 0))
+    dx = shapely.get_x(ahead) - shapely.get_x(behind)
+    dy = shapely.get_y(ahead) - shapely.get_y(behind)
+    cross = dx * (shapely.get_y(pts) - shapely.get_y(here)) - dy * (shapely.get_x(pts) - shapely.get_x(here))
+    point_side = np.where(cross > 0, 1, -1)
+    clear = shapely.distance(pts, here) >= SIDE_TOLERANCE_M
+    road_of = np.asarray(roads)
+    wrong = clear & (g.plate_road[nearest[which]] == road_of) & (g.plate_side[nearest[which]] == -point_side)
+    if not wrong.any():
+        return
+    targets, target_roads, target_sides = which[wrong], road_of[wrong], point_side[wrong]
+    pairs_in, pairs_plate = g.plate_tree.query(points[targets], predicate="dwithin", distance=radius_m)
+    keep = (g.plate_road[pairs_plate] == target_roads[pairs_in]) & (g.plate_side[pairs_plate] == target_sides[pairs_in])
+    pairs_in, pairs_plate = pairs_in[keep], pairs_plate[keep]
+    if not len(pairs_in):
+        return
+    dists = shapely.distance(points[targets][pairs_in], g.plate_tree.geometries[pairs_plate])
+    order = np.lexsort((dists, pairs_in))  # by point, nearest first
+    first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
+    nearest[targets[pairs_in[first]]] = pairs_plate[first]
+    distance[targets[pairs_in[first]]] = dists[first]

@@ -1,0 +1,6 @@
+"""Road-sign (路牌) and door-plate (门牌/楼牌/单元牌/户牌) inventory and its inspections (检查验收).
+
+``models`` (stored items, rounds, results), ``inventory`` (adding items, demo
+signs at intersections), ``inspections`` (rounds, results, re-inspection),
+``reports`` (pass rates by road and subdistrict, items due, text out of date).
+"""

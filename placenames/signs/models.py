@@ -1,0 +1,71 @@
+"""Stored sign and plate items and their inspection records.
+
+Items keep the text they physically carry (``text_zh``/``text_roman``), not a link
+that would silently follow a rename: comparing that text with the register is how
+out-of-date signs are found after a renaming.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gis.storage import Base, Geometry, Registered
+
+ROAD_SIGN, PLATE = "road_sign", "plate"
+PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
+DEFECTS = ("damaged", "faded", "wrong_text", "missing", "wrong_position")
+
+
+class RoadSign(Registered, Base):
+    __tablename__ = "road_signs"
+
+    road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
+    text_zh: Mapped[str] = mapped_column(String(100), nullable=False)
+    text_roman: Mapped[str] = mapped_column(String(200), nullable=False)
+    sign_type: Mapped[str] = mapped_column(String(32), nullable=False)
+    size: Mapped[str | None] = mapped_column(String(32))
+    installed_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="in_service")
+    geom = mapped_column(Geometry("POINT"), nullable=False)
+
+
+class PlateItem(Registered, Base):
+    """A physical plate of one address level (门牌, 楼牌, 单元牌, 户牌) on a door-plate address."""
+
+    __tablename__ = "plate_items"
+
+    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    level: Mapped[str] = mapped_column(String(8), nullable=False)
+    text: Mapped[str] = mapped_column(String(200), nullable=False)
+    plate_type: Mapped[str | None] = mapped_column(String(32))
+    installed_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="in_service")
+
+
+class InspectionRound(Registered, Base):
+    """One inspection and acceptance round; a re-inspection round points at the round it follows up."""
+
+    __tablename__ = "inspection_rounds"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    inspector: Mapped[str] = mapped_column(String(64), nullable=False)
+    held_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    follows_round_id: Mapped[int | None] = mapped_column(ForeignKey("inspection_rounds.id"))
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+
+
+class InspectionResult(Registered, Base):
+    __tablename__ = "inspection_results"
+    __table_args__ = (UniqueConstraint("round_id", "item_kind", "item_id"),)
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("inspection_rounds.id"), nullable=False, index=True)
+    item_kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    item_id: Mapped[int] = mapped_column(Integer, nullable=False)
+    result: Mapped[str] = mapped_column(String(8), nullable=False)
+    defects: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    photos: Mapped[str | None] = mapped_column(Text)
+    inspected_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)

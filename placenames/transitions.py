@@ -1,0 +1,162 @@
+"""Moving an application through the procedure, one audited step at a time.
+
+Each action checks the state machine (``procedure.target_state``, 409 when illegal),
+its own guard (notice over, data present), changes the application and, when the
+name is announced, the register; and writes one ``NamingTransition`` with who,
+when and why, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+
+from gis.errors import Conflict, InvalidInput, VersionConflict
+
+from . import procedure, register
+from .applications import load
+from .checks import Candidate, duplicate_name, run_checks
+from .models import PlaceName
+from .registry_models import NameAlias, NamingApplication, NamingTransition
+
+
+def _text(data: dict[str, Any], key: str, zh: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidInput(f"此环节须填写{zh}（{key}）", f"This step needs '{key}'", details={"field": key})
+    return value.strip()
+
+
+def _date(data: dict[str, Any], key: str) -> dt.date:
+    raw = data.get(key)
+    if raw in (None, ""):
+        return procedure.today()
+    try:
+        value = dt.date.fromisoformat(str(raw))
+    except ValueError:
+        raise InvalidInput(f"{key} 应为 YYYY-MM-DD 日期", f"{key} must be a YYYY-MM-DD date") from None
+    if value > procedure.today():
+        raise InvalidInput(f"{key} 不能是将来的日期", f"{key} cannot be in the future")
+    return value
+
+
+def _accept(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    if application.kind == "name":
+        entry.status = "in_procedure"
+
+
+def _review(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    application.officer_opinion = _text(data, "officer_opinion", "审核意见")
+    justification = (data.get("justification") or application.justification or "").strip() or None
+    if application.kind == "cancel":
+        application.findings = []
+        return
+    report = run_checks(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
+    application.findings = [f.to_dict() for f in report.findings]
+    if report.has_errors:
+        raise Conflict("名称审核未通过，存在错误项", "The name fails the checks (errors found)", details=report.to_dict())
+    if report.needs_justification and not justification:
+        raise Conflict("名称与现行地名同音，须填写使用理由（justification）", "The name is a homophone of a current name; give a justification", details=report.to_dict())
+    application.justification = justification
+
+
+def _start_notice(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    application.notice_starts_at, application.notice_ends_at = procedure.notice_period(application.notice_days)
+
+
+def _approve(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    procedure.ensure_notice_over(application.notice_ends_at)
+    approved_on = _date(data, "approved_on")
+    if approved_on < application.notice_ends_at.astimezone(procedure.LOCAL_TIME).date():
+        raise Conflict("批准日期早于公示期满日期", "The approval date is before the end of the public notice")
+    application.approving_body = _text(data, "approving_body", "批准机关")
+    application.approval_document = _text(data, "approval_document", "批准文号")
+    application.approved_on = approved_on
+    application.filing_due, application.announcement_due = procedure.due_dates(approved_on)
+
+
+def _reject(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    application.decision_reason = _text(data, "reason", "不予批准的理由")
+    if application.kind == "name":
+        entry.status = "rejected"
+
+
+def _file(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    application.filed_with = _text(data, "filed_with", "备案机关")
+    application.filed_on = _date(data, "filed_on")
+    if application.filed_on < application.approved_on:
+        raise InvalidInput("备案日期不能早于批准日期", "filed_on cannot be before the approval date")
+
+
+def _announce(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    announced_on = _date(data, "announced_on")
+    if announced_on < application.approved_on:
+        raise InvalidInput("公告日期不能早于批准日期", "announced_on cannot be before the approval date")
+    if application.kind != "cancel":  # another application may have made the same name current since review
+        clash = duplicate_name.check(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
+        if clash:
+            raise Conflict(clash[0].zh, clash[0].en, details=clash[0].to_dict())
+    if application.kind == "rename":
+        session.add(NameAlias(place_name_id=entry.id, alias=entry.name, kind="former", valid_from=entry.approved_on, valid_to=announced_on,
+                              note=f"renamed to {application.proposed_name}"))
+        for key, value in register.spelling(application.proposed_name, application.category_code).items():
+            setattr(entry, key, value)
+    if application.kind == "cancel":
+        entry.status = "retired"
+        entry.retired_on = announced_on
+        entry.abolished_year = announced_on.year
+    else:
+        entry.status = "current"
+        entry.approving_body, entry.approved_on = application.approving_body, application.approved_on
+        entry.approval_document, entry.filed_on = application.approval_document, application.filed_on
+        entry.location_description = application.location_description or entry.location_description
+        entry.admin_code = application.admin_code or entry.admin_code
+        if application.geom is not None:
+            entry.geom = application.geom
+    entry.announced_on = announced_on
+    application.announced_on = announced_on
+    application.announcement = announcement(session, application, entry)
+
+
+def announcement(session, application: NamingApplication, entry: PlaceName) -> dict[str, Any]:
+    """The 公告 content the MCA rules require (地名备案公告管理办法)."""
+    area = session.scalar(select(PlaceName.name).where(PlaceName.entity_code == entry.admin_code, PlaceName.status == "current")) if entry.admin_code else None
+    return {
+        "kind": application.kind,
+        "standard_name": entry.name,
+        "romanization": entry.romanization,
+        "administrative_area": {"code": entry.admin_code, "name": area},
+        "location_description": entry.location_description,
+        "approving_body": application.approving_body,
+        "approval_date": application.approved_on.isoformat(),
+        "approval_document": application.approval_document,
+        "announced_on": application.announced_on.isoformat(),
+    }
+
+
+HANDLERS = {
+    "accept": _accept,
+    "review": _review,
+    "start_notice": _start_notice,
+    "approve": _approve,
+    "reject": _reject,
+    "file": _file,
+    "announce": _announce,
+}
+
+
+def apply_action(store, application_id: int, action: str, data: dict[str, Any], *, actor: str, version: int | None = None) -> None:
+    """Carry out ``action`` on an application, all or nothing; 409 when illegal now."""
+    reason = _text(data, "reason", "办理理由")
+    with store.transaction(actor=actor, reason=f"{action}: {reason}") as session:
+        application = load(session, application_id)
+        if version is not None and version != application.version:
+            raise VersionConflict(details={"expected": version, "current": application.version})
+        before = application.state
+        target = procedure.target_state(before, action)
+        entry = register.get_name(session, application.place_name_id)
+        HANDLERS[action](session, application, entry, data)
+        application.state = target
+        session.add(NamingTransition(application_id=application.id, action=action, from_state=before, to_state=target, actor=actor, occurred_at=procedure.now(), reason=reason))

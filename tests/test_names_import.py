@@ -1,0 +1,105 @@
+"""Census-file import/export, the real divisions as current names, and the names CLI."""
+
+from __future__ import annotations
+
+import csv
+
+import pyogrio
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from cli import main
+from gis.errors import InvalidInput
+from placenames import census, divisions, register
+from placenames.models import PlaceName
+from placenames.registry_models import NameAlias
+
+ROWS = [
+    {"标准名称": "子君路", "类别名称": "街、路、巷", "曾用名": "子君村路", "东经": "102.750", "北纬": "25.010", "至东经": "102.760", "至北纬": "25.012",
+     "坐标系": "2000", "使用时间": "现行", "地名含义": "取子君村之名", "所在(跨)行政区": "530111008000", "标牌个数": "4", "密级": "公开", "登记时间": "2016-05-01"},
+    {"标准名称": "宝象桥", "类别代码": "23610", "罗马字母拼写": "Baoxiang Qiao", "东经": "102.77", "北纬": "25.02", "使用时间": "历史", "密级": "秘密"},
+]
+
+
+def write_csv(path, rows):
+    headers = sorted({k for row in rows for k in row})
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=headers)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_census_csv_import_then_export_round_trip(store, tmp_path):
+    source = tmp_path / "census.csv"
+    write_csv(source, ROWS)
+    assert census.import_census(store, source, actor="wang") == 2
+    with store.read() as session:
+        road = session.scalars(select(PlaceName).where(PlaceName.name == "子君路")).one()
+        bridge = session.scalars(select(PlaceName).where(PlaceName.name == "宝象桥")).one()
+        former = session.scalars(select(NameAlias.alias).where(NameAlias.kind == "former")).all()
+    assert (road.romanization, road.category_code, road.sign_count, road.meaning, road.status) == ("Zijun Lu", "23510", 4, "取子君村之名", "current")
+    assert road.geom.bounds == pytest.approx((102.75, 25.01, 102.76, 25.012))
+    assert (bridge.status, bridge.classification, bridge.romanization_override) == ("retired", "秘密", None)
+    assert former == ["子君村路"]
+    out_csv, out_gpkg = tmp_path / "out.csv", tmp_path / "out.gpkg"
+    assert census.export_census(store, out_csv) == 2
+    with out_csv.open(encoding="utf-8-sig") as handle:
+        exported = list(csv.DictReader(handle))
+    assert tuple(exported[0]) == census.HEADERS
+    assert (exported[0]["标准名称"], exported[0]["曾用名"], exported[0]["坐标系"], exported[1]["密级"]) == ("子君路", "子君村路", "2000", "秘密")
+    assert census.export_census(store, out_gpkg, status="current") == 1
+    frame = pyogrio.read_dataframe(out_gpkg)
+    assert list(frame["标准名称"]) == ["子君路"] and frame.crs.to_epsg() == 4490
+
+
+def test_a_bad_census_row_refuses_the_whole_file(store, tmp_path):
+    source = tmp_path / "bad.csv"
+    write_csv(source, [ROWS[0], {"标准名称": "", "类别代码": "23510"}, {"标准名称": "某路", "类别代码": "99999"}, {"标准名称": "某路", "类别代码": "23510", "坐标系": "1980西安"}])
+    with pytest.raises(InvalidInput) as refused:
+        census.import_census(store, source, actor="wang")
+    assert [p["row"] for p in refused.value.details] == [3, 4, 5]
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(PlaceName)) == 0
+
+
+def test_real_divisions_become_current_names_once(store):
+    assert divisions.import_divisions(store, actor="wang") == {"added": 146, "skipped": 0}
+    assert divisions.import_divisions(store, actor="wang") == {"added": 0, "skipped": 146}
+    with store.read() as session:
+        def count(code):
+            return session.scalar(select(func.count()).select_from(PlaceName).where(PlaceName.category_code == code, PlaceName.status == "current"))
+
+        assert (count("21500"), count("21730"), count("21620")) == (12, 1, 133)
+        liujia = session.scalars(select(PlaceName).where(PlaceName.name == "六甲街道")).one()
+        assert (liujia.romanization, liujia.admin_code, liujia.entity_code) == ("Lujia Jiedao", "530111000000", "530111008000")
+        hits = register.search(session, "关上")
+    assert "关上街道" in [h["name"] for h in hits]
+
+
+def test_cli_romanize_and_check_exit_codes(store):
+    runner = CliRunner()
+    assert runner.invoke(main, ["names", "romanize", "中山东路"]).output.strip() == "Zhongshan Donglu"
+    assert runner.invoke(main, ["names", "romanize", "中山东路", "--sign"]).output.strip() == "ZHONGSHAN DONGLU"
+    assert runner.invoke(main, ["names", "romanize", "经五路"]).output.strip() == "Jing 5 Lu"
+    ok = runner.invoke(main, ["--db", store.url, "names", "check", "子泰路", "--category", "23510"])
+    assert ok.exit_code == 0 and "same_name_in_district=0" in ok.output
+    blocked = runner.invoke(main, ["--db", store.url, "names", "check", "威尼斯路", "--category", "街、路、巷"])
+    assert blocked.exit_code == 1 and "blocked-word" in blocked.output
+    no_generic = runner.invoke(main, ["--db", store.url, "names", "check", "子泰", "--category", "23510"])
+    assert no_generic.exit_code == 1 and "generic-name" in no_generic.output
+    unknown = runner.invoke(main, ["--db", store.url, "names", "check", "子泰路", "--category", "nonsense"])
+    assert unknown.exit_code == 2
+
+
+def test_cli_import_export_and_divisions(store, tmp_path):
+    runner = CliRunner()
+    source = tmp_path / "census.csv"
+    write_csv(source, ROWS[:1])
+    result = runner.invoke(main, ["--db", store.url, "names", "import", str(source)])
+    assert result.exit_code == 0 and "imported 1" in result.output
+    result = runner.invoke(main, ["--db", store.url, "names", "import-divisions"])
+    assert result.exit_code == 0 and "added 146" in result.output
+    out = tmp_path / "all.csv"
+    result = runner.invoke(main, ["--db", store.url, "names", "export", str(out), "--status", "current"])
+    assert result.exit_code == 0 and "exported 147" in result.output

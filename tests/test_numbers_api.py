@@ -1,0 +1,116 @@
+"""The officers' numbering API end to end: roles, preview, commit, retire, renumber, history."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts import service as accounts
+from gis.settings import Settings
+
+import numbering_world as world
+
+
+@pytest.fixture
+def client(store, tmp_path):
+    from server import create_app
+
+    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+    return app.test_client()
+
+
+def bearer(store, username: str, role: str) -> dict:
+    accounts.add_user(store, username, [role], actor="admin")
+    token, _ = accounts.issue_token(store, username, actor="admin")
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_officer_previews_commits_retires_and_renumbers(store, client):
+    ids = world.seed(store)
+    officer = bearer(store, "wang", "placename_officer")
+    planner = bearer(store, "zhao", "planner")
+
+    assert client.get("/api/v1/numbers/preview?road=春城路").status_code == 401
+    assert client.get("/api/v1/numbers/preview?road=春城路", headers=planner).status_code == 403
+    preview = client.get("/api/v1/numbers/preview?road=春城路", headers=officer)
+    assert preview.status_code == 200 and preview.json["summary"]["numbers"] == 6
+    assert all(item["reason"]["zh"] for item in preview.json["items"])
+
+    committed = client.post("/api/v1/numbers/assign", json={"roads": ["春城路"], "reason": "2026 plan"}, headers=officer)
+    assert committed.status_code == 201 and committed.json["items"] == preview.json["items"]
+
+    from sqlalchemy import select
+
+    from placenames.models import DoorPlate
+
+    with store.read() as session:
+        plate = session.scalars(select(DoorPlate).where(DoorPlate.building_id == ids["S2"])).one()
+    retired = client.post("/api/v1/numbers/retire", json={"plates": [plate.id], "reason": "demolished"}, headers=officer)
+    assert retired.status_code == 200 and retired.json["items"][0]["status"] == "retired"
+    again = client.post("/api/v1/numbers/retire", json={"plates": [plate.id], "reason": "demolished"}, headers=officer)
+    assert again.status_code == 409 and again.json["message"]["en"]
+
+    settings = client.put("/api/v1/roads/春城路/numbering", json={"spacing_m": 8, "suffix_style": "附"}, headers=officer)
+    assert settings.status_code == 200 and settings.json["suffix_style"] == "附"
+    bad = client.put("/api/v1/roads/春城路/numbering", json={"odd_side": "north"}, headers=officer)
+    assert bad.status_code == 400 and bad.json["message"]["zh"]
+
+    renumbered = client.post("/api/v1/roads/春城路/renumber", json={"reason": "notice 2026-7"}, headers=officer)
+    assert renumbered.status_code == 200 and len(renumbered.json["items"]) == 5
+    history = client.get("/api/v1/roads/春城路/number-changes")  # public
+    assert [h["change"] for h in history.json["items"]] == ["retire"] + ["renumber"] * 5
+
+
+def test_bad_requests_are_bilingual_400_or_404_and_write_nothing(store, client):
+    world.seed(store)
+    officer = bearer(store, "wang", "placename_officer")
+    assert client.post("/api/v1/numbers/assign", data="[1]", content_type="application/json", headers=officer).status_code == 400
+    assert client.post("/api/v1/numbers/assign", json={"roads": "  "}, headers=officer).status_code == 400
+    missing = client.post("/api/v1/numbers/assign", json={"roads": ["不存在路"]}, headers=officer)
+    assert missing.status_code == 404 and missing.json["message"]["zh"]
+    assert client.post("/api/v1/roads/春城路/renumber", json={}, headers=officer).status_code == 400
+    assert client.get("/api/v1/roads/春城路/number-changes").json["items"] == []
+
+
+def test_published_addresses_show_engine_numbers(store, client):
+    world.seed(store)
+    officer = bearer(store, "wang", "placename_officer")
+    client.post("/api/v1/numbers/assign", json={"all": True}, headers=officer)
+    page = client.get("/ogc/collections/addresses/items?f=json&limit=50")
+    assert page.status_code == 200
+    features = page.json["features"]
+    assert len(features) == 7  # six on 春城路, one secondary address of the corner building on 关上路
+    assert {"road", "number", "address"} <= set(features[0]["properties"]) and "building_id" not in features[0]["properties"]
+    client.post("/api/v1/numbers/retire", json={"plates": [features[0]["id"]], "reason": "demolished"}, headers=officer)
+    assert len(client.get("/ogc/collections/addresses/items?f=json&limit=50").json["features"]) == 6
+
+
+def test_inventory_and_inspection_endpoints(store, client):
+    world.seed(store)
+    officer = bearer(store, "wang", "placename_officer")
+    client.post("/api/v1/numbers/assign", json={"roads": ["春城路"]}, headers=officer)
+    from sqlalchemy import select
+
+    from placenames.models import DoorPlate
+
+    with store.read() as session:
+        plate_id = session.scalars(select(DoorPlate.id).order_by(DoorPlate.id)).first()
+    sign = client.post("/api/v1/signs", json={"road": "春城路", "lon": 102.70, "lat": 25.0, "installed_on": "2021-05-01"}, headers=officer)
+    assert sign.status_code == 201
+    assert client.post("/api/v1/signs", json={"road": "春城路", "lon": "x"}, headers=officer).status_code == 400
+    unit = client.post("/api/v1/plates", json={"door_plate": plate_id, "level": "单元牌", "label": "2"}, headers=officer)
+    assert unit.status_code == 201
+    assert client.post("/api/v1/plates", json={"door_plate": plate_id, "level": "单元牌"}, headers=officer).status_code == 400
+
+    opened = client.post("/api/v1/inspections", json={"name": "2026", "inspector": "李", "held_on": "2026-04-01"}, headers=officer)
+    assert opened.status_code == 201
+    round_id = opened.json["id"]
+    results = [{"kind": "road_sign", "item": sign.json["id"], "result": "fail", "defects": ["missing"], "photos": "p1.jpg"},
+               {"kind": "plate", "item": unit.json["id"], "result": "pass"}]
+    assert client.post(f"/api/v1/inspections/{round_id}/results", json={"results": results}, headers=officer).status_code == 201
+    assert client.post(f"/api/v1/inspections/{round_id}/close", headers=officer, json={}).json["failed"] == 1
+    again = client.post(f"/api/v1/inspections/{round_id}/reinspect", json={"inspector": "李", "held_on": "2026-05-01"}, headers=officer)
+    assert again.status_code == 201 and again.json["items"] == [{"kind": "road_sign", "item": sign.json["id"]}]
+    figures = client.get("/api/v1/signs/report?today=2026-05-02", headers=officer)
+    assert figures.status_code == 200 and figures.json["by_road"]["春城路"]["pass_rate"] == 0.5
+    assert client.get("/api/v1/signs/report", headers=officer).status_code == 200
+    assert client.get("/api/v1/signs/report?due_days=0", headers=officer).status_code == 400

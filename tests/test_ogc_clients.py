@@ -1,0 +1,125 @@
+"""Real OGC API clients over real HTTP, on both backends: GDAL's OAPIF driver and OWSLib.
+
+The server runs in its own process (werkzeug) with a page size of 20 and more addresses than
+that, so both clients must follow ``next`` links to read them all: counts and coordinates prove the paging,
+the CRS negotiation and the axis order work for software we did not write.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pyogrio
+import pyproj
+import pytest
+from owslib.ogcapi.features import Features
+from shapely.geometry import shape
+
+from shapely import Point
+
+from gis.settings import Settings
+from placenames.models import DoorPlate
+from ogc_seed import GUANSHANG_POINT, seed
+from server import public_collections
+from test_serve import free_port
+
+EXTRA_PLATES = 30  # more than a page (max_items=20): the clients must follow next links
+# Collections whose content ogc_seed fixes; the others are compared between the two clients.
+EXPECTED_COUNTS = {"roads": 2, "addresses": 3 + EXTRA_PLATES, "buildings": 2, "waterways": 1,
+                   "subdistricts": 1, "communities": 2, "blocks": 2}
+
+
+SERVER = """
+import sys
+from werkzeug.serving import make_server
+from gis.settings import Settings
+from server import create_app
+url, port, work = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+app = create_app(Settings(database_url=url, public_url=f"http://127.0.0.1:{port}", work_dir=work, max_items=20))
+make_server("127.0.0.1", port, app, threaded=True).serve_forever()
+"""
+
+
+def add_plates(store, road_id: int, count: int) -> None:
+    with store.transaction(actor="test", reason="fixture") as session:
+        session.add_all(
+            DoorPlate(road_id=road_id, number=n, number_text=f"{n}号", address=f"官渡区北京路{n}号",
+                      geom=Point(102.7105, 25.05 + n * 1e-4))
+            for n in range(100, 100 + 2 * count, 2)
+        )
+
+
+@pytest.fixture
+def base_url(store, tmp_path):
+    """The app served over HTTP by another process: GDAL holds the GIL while it reads,
+    so a server thread in the test process would never answer."""
+    ids = seed(store)
+    add_plates(store, ids["road_beijing"], EXTRA_PLATES)
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=5).close()
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace"))
+            time.sleep(0.2)
+    yield base + "/ogc"
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def test_gdal_and_owslib_read_every_collection(base_url):
+    ows = Features(base_url)
+    listed = {c["id"] for c in ows.collections()["collections"]}
+    assert listed == {c.id for c in public_collections()}
+    for collection in sorted(listed):
+        frame = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer=collection)
+        hits = ows.collection_items(collection, resulttype="hits")["numberMatched"]
+        assert len(frame) == hits, collection
+        if collection in EXPECTED_COUNTS:
+            assert hits == EXPECTED_COUNTS[collection], collection
+        if frame.empty:
+            continue
+        assert frame["geometry"].notna().all()
+        bounds = frame.total_bounds
+        assert 102.6 < bounds[0] and bounds[2] < 103.1 and 24.85 < bounds[1] and bounds[3] < 25.2, collection
+    roads = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="roads")
+    assert sorted(roads["name"]) == ["北京路", "春城路"]
+
+
+def test_gdal_reads_projected_and_lat_first_crs_with_right_axes(base_url):
+    easting, northing = pyproj.Transformer.from_crs(4490, 4543, always_xy=True).transform(*GUANSHANG_POINT)
+    metres = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543",
+                                    where="name = '关上'")
+    assert metres.crs.to_epsg() == 4543
+    point = metres.geometry.iloc[0]
+    assert (point.x, point.y) == pytest.approx((easting, northing), abs=0.01)  # GDAL hands out x = easting
+    boxed = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543",
+                                   bbox=(easting - 50, northing - 50, easting + 50, northing + 50))
+    assert list(boxed["name"]) == ["关上"]
+    degrees = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4490", where="name = '关上'")
+    assert (degrees.geometry.iloc[0].x, degrees.geometry.iloc[0].y) == pytest.approx(GUANSHANG_POINT)
+
+
+def test_owslib_filters_and_single_items(base_url):
+    ows = Features(base_url)
+    found = ows.collection_items("addresses", q="春城路", limit=2)
+    assert found["numberMatched"] == 2
+    assert sorted(f["properties"]["number"] for f in found["features"]) == ["1号", "3号"]
+    boxed = ows.collection_items("placenames", bbox=[102.744, 25.009, 102.746, 25.011])
+    assert [f["properties"]["name"] for f in boxed["features"]] == ["关上"]
+    beijing = ows.collection_items("roads", name="北京路")["features"][0]
+    item = ows.collection_item("roads", str(beijing["id"]))
+    assert item["properties"]["name"] == "北京路"
+    assert shape(item["geometry"]).bounds[0] == pytest.approx(102.71)
+    queryables = ows.collection_queryables("addresses")
+    assert {"road", "number", "address"} <= set(queryables["properties"])

@@ -1,0 +1,122 @@
+"""The redistricting job API and its stored proposals, on both backends (real database, real thread)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import shapely
+from redistricting_grids import grid_blocks
+
+from accounts import service
+from boundaries.models import Block
+from boundaries.redistricting import jobs
+from boundaries.redistricting.models import RedistrictingJob
+from gis.settings import Settings
+from server import create_app
+
+
+def seed_blocks(store):
+    """Two subdistricts of 8 blocks with 50 households each; current communities by column."""
+    frame = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4, communities=[["W1", "W2", "E1", "E2"]] * 4)
+    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "community_code": r.community, "households": r.households,
+             "dense": False, "area_m2": 1.0, "geom": shapely.Polygon(r.geometry.exterior)} for r in frame.itertuples()]
+    with store.transaction(actor="test") as session:
+        store.bulk_insert(session, Block, rows)
+
+
+@pytest.fixture
+def client(store, tmp_path):
+    seed_blocks(store)
+    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+    return app.test_client()
+
+
+def token(store, name, roles):
+    service.add_user(store, name, roles, actor="admin")
+    value, _ = service.issue_token(store, name, actor="admin")
+    return {"Authorization": f"Bearer {value}"}
+
+
+def wait(client, headers, job_id, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        body = client.get(f"/api/v1/redistricting/jobs/{job_id}", headers=headers).get_json()
+        if body["status"] in ("succeeded", "failed", "cancelled"):
+            return body
+        time.sleep(0.05)
+    raise AssertionError(f"job {job_id} did not finish: {body}")
+
+
+def test_a_planner_submits_a_job_and_reads_the_stored_proposals(client, store):
+    planner = token(store, "li", ["planner"])
+    response = client.post("/api/v1/redistricting/jobs", headers=planner,
+                           json={"min": 100, "max": 200, "targets": {"W": [2, 2], "E": [2, 2]}, "alternatives": 2, "seed": 3})
+    assert response.status_code == 202
+    job = wait(client, planner, response.get_json()["id"])
+    assert job["status"] == "succeeded" and job["progress"] == 1.0, job
+    assert len(job["plans"]) == 2
+    plan = client.get(f"/api/v1/redistricting/plans/{job['plans'][0]}", headers=planner).get_json()
+    assert plan["valid"] and plan["violations"] == []
+    features = plan["communities"]["features"]
+    assert sorted(f["properties"]["households"] for f in features) == [200, 200, 200, 200]
+    assert all(f["properties"]["premises_required_m2"] == 400 for f in features)
+    assert len(plan["assignment"]) == 16
+    listed = client.get("/api/v1/redistricting/plans", headers=planner).get_json()["plans"]
+    assert [p["id"] for p in listed] == job["plans"]
+    against_current = client.get(f"/api/v1/redistricting/plans/{job['plans'][0]}/compare", headers=planner).get_json()
+    assert against_current["first"]["communities"] == 4 and against_current["second"]["communities"] == 4
+    between = client.get(f"/api/v1/redistricting/plans/{job['plans'][0]}/compare?with={job['plans'][1]}", headers=planner)
+    assert between.status_code == 200 and "households_changing_community" in between.get_json()
+
+
+def test_proposals_are_for_planners_only(client, store):
+    officer = token(store, "wang", ["placename_officer"])
+    assert client.get("/api/v1/redistricting/plans").status_code == 401
+    assert client.get("/api/v1/redistricting/plans", headers=officer).status_code == 403
+    assert client.post("/api/v1/redistricting/jobs", headers=officer, json={}).status_code == 403
+
+
+def test_bad_parameters_are_refused_and_no_job_is_created(client, store):
+    planner = token(store, "li", ["planner"])
+    for body in ({"min": 300, "max": 200}, {"alternatives": 0}, {"colour": "red"}, {"targets": {"W": "x"}}):
+        response = client.post("/api/v1/redistricting/jobs", headers=planner, json=body)
+        assert response.status_code == 400, body
+        assert set(response.get_json()["message"]) == {"zh", "en"}
+    with store.read() as session:
+        assert session.query(RedistrictingJob).count() == 0
+
+
+def test_an_unknown_subdistrict_fails_the_job_with_its_reason(client, store):
+    planner = token(store, "li", ["planner"])
+    job_id = client.post("/api/v1/redistricting/jobs", headers=planner, json={"subdistricts": ["Z"]}).get_json()["id"]
+    job = wait(client, planner, job_id)
+    assert job["status"] == "failed" and job["error"]["code"] == "invalid-input"
+    assert client.post(f"/api/v1/redistricting/jobs/{job_id}/cancel", headers=planner).status_code == 409
+
+
+def test_a_queued_job_can_be_cancelled_and_then_never_runs(client, store):
+    job_id = jobs.submit(store, {"min": 100, "max": 200}, actor="li", start=False)
+    jobs.cancel(store, job_id, actor="li")
+    jobs.run(store, job_id, "li")
+    state = jobs.status(store, job_id)
+    assert state["status"] == "cancelled" and state["plans"] == []
+
+
+def test_a_restart_fails_jobs_of_a_dead_process_but_not_of_a_live_one(client, store):
+    dead = jobs.submit(store, {}, actor="li", start=False)
+    live = jobs.submit(store, {}, actor="li", start=False)
+    with store.transaction(actor="test") as session:
+        job = session.get(RedistrictingJob, dead)
+        job.status, job.worker = "running", jobs.this_worker().rsplit(":", 1)[0] + ":999999999"
+        session.get(RedistrictingJob, live).status = "running"
+    assert jobs.recover_interrupted(store) == 1
+    assert jobs.status(store, dead)["status"] == "failed"
+    assert jobs.status(store, dead)["error"]["code"] == "interrupted"
+    assert jobs.status(store, live)["status"] == "running"
+
+
+def test_unknown_job_and_plan_are_404(client, store):
+    planner = token(store, "li", ["planner"])
+    assert client.get("/api/v1/redistricting/jobs/999", headers=planner).status_code == 404
+    assert client.get("/api/v1/redistricting/plans/999", headers=planner).status_code == 404

@@ -1,0 +1,201 @@
+"""/api/v1/search, /autocomplete and /reverse end to end, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from shapely import LineString, MultiLineString, MultiPolygon, Point, box
+
+from boundaries.models import AdminUnit
+from conftest import BACKENDS, make_store
+from gis.chinacoords import wgs84_to_gcj02
+from gis.settings import Settings
+from placenames.models import DoorPlate, PlaceName, Road
+from server import create_app
+
+PLATES = {  # number text -> (side of 子君路, which runs west to east, lon, lat)
+    "12": ("left", 102.7250, 25.0202),
+    "12-1": ("left", 102.7251, 25.0203),
+    "14": ("left", 102.7270, 25.0202),
+    "13": ("right", 102.7255, 25.0198),
+}
+
+
+def seed(store) -> None:
+    with store.transaction(actor="test", reason="search fixture") as s:
+        s.add_all([
+            AdminUnit(code="530111001", name="关上街道", level="subdistrict", parent_code="530111", valid_from=dt.date(2020, 1, 1),
+                      geom=MultiPolygon([box(102.70, 24.98, 102.78, 25.03)])),
+            AdminUnit(code="530111001002", name="双桥社区居民委员会", level="community", parent_code="530111001",
+                      valid_from=dt.date(2020, 1, 1), geom=MultiPolygon([box(102.72, 25.00, 102.75, 25.03)])),
+            AdminUnit(code="530111001003", name="六甲社区居民委员会", level="community", parent_code="530111001",
+                      valid_from=dt.date(2020, 1, 1), geom=MultiPolygon([box(102.70, 24.98, 102.72, 25.00)])),
+        ])
+        zijun = Road(name="子君路", road_class="secondary", admin_code="530111001",
+                     geom=MultiLineString([LineString([(102.72, 25.02), (102.74, 25.02)])]))
+        jinxi = Road(name="锦西路", road_class="secondary", admin_code="530111001",
+                     geom=MultiLineString([LineString([(102.73, 25.01), (102.73, 25.03)])]))
+        s.add_all([zijun, jinxi])
+        s.flush()
+        for text, (side, lon, lat) in PLATES.items():
+            number, _, suffix = text.partition("-")
+            s.add(DoorPlate(road_id=zijun.id, number=int(number), suffix=f"-{suffix}" if suffix else "", number_text=text,
+                            side=side, address=f"官渡区关上街道子君路{text}号", geom=Point(lon, lat)))
+        s.add(PlaceName(name="官渡古镇", romanization="Guandu Guzhen", category_code="250", category_label="旅游景区",
+                        admin_code="530111001", geom=Point(102.715, 24.99)))
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, tmp_path_factory):
+    """One seeded database and app per backend for the whole module: the tests only read."""
+    tmp_path = tmp_path_factory.mktemp("search")
+    store = make_store(request, request.param, tmp_path)
+    seed(store)
+    return create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run"))).test_client()
+
+
+def top(client, path="/api/v1/search", **params):
+    response = client.get(path, query_string=params)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    features = response.get_json()["features"]
+    assert features, params
+    return features[0]
+
+
+def geo(feature):
+    return feature["properties"]["geocoding"]
+
+
+@pytest.mark.parametrize("q,number,match_type", [
+    ("子君路12号", "12", "exact"),
+    ("官渡区子君路12号", "12", "exact"),
+    ("云南省昆明市官渡区关上街道双桥社区子君路12号附1号", "12-1", "exact"),
+    ("子君路12-1号", "12-1", "exact"),
+    ("子君路12之1", "12-1", "exact"),
+    ("子君路十二号", "12", "exact"),
+    ("子君路１２号", "12", "exact"),
+    ("子君路14号2单元502室", "14", "exact"),
+    ("子軍路12號", "12", "fuzzy"),   # traditional characters and a one-character typo
+    ("子均路13号", "13", "fuzzy"),
+    ("zijunlu 13", "13", "exact"),
+])
+def test_search_finds_the_plate(client, q, number, match_type):
+    g = geo(top(client, q=q))
+    assert (g["type"], g["housenumber"], g["street"], g["match_type"]) == ("house", number, "子君路", match_type)
+
+
+def test_geocodejson_shape_and_china_extensions(client):
+    response = client.get("/api/v1/search", query_string={"q": "子君路14号2单元502室"}).get_json()
+    assert response["geocoding"]["version"] == "0.1.0" and response["geocoding"]["query"]["text"] == "子君路14号2单元502室"
+    feature = response["features"][0]
+    g = geo(feature)
+    assert g["label"] == g["standard_address"] == "官渡区关上街道子君路14号"
+    assert g["community"] == {"code": "530111001002", "name": "双桥社区居民委员会"}
+    assert g["subdistrict"] == {"code": "530111001", "name": "关上街道"}
+    assert (g["unit"], g["room"], g["district"], g["confidence"]) == ("2", "502", "官渡区", 1.0)
+    assert feature["geometry"]["coordinates"] == pytest.approx([102.7270, 25.0202])
+
+
+@pytest.mark.parametrize("q,kind,name", [
+    ("子君路", "street", "子君路"),
+    ("zijun lu", "street", "子君路"),
+    ("zjl", "street", "子君路"),
+    ("官渡古镇", "poi", "官渡古镇"),          # a landmark containing 官渡, not the district
+    ("双桥社区", "locality", "双桥社区居民委员会"),
+    ("关上街道", "district", "关上街道"),
+    ("liujiashequ", "locality", "六甲社区居民委员会"),
+])
+def test_search_finds_names(client, q, kind, name):
+    g = geo(top(client, q=q))
+    assert (g["type"], g["name"]) == (kind, name)
+
+
+def test_intersection_is_where_the_roads_cross(client):
+    feature = top(client, q="子君路与锦西路交叉口")
+    assert geo(feature)["type"] == "intersection"
+    assert feature["geometry"]["coordinates"] == pytest.approx([102.73, 25.02])
+
+
+def test_unregistered_number_returns_registered_neighbours(client):
+    features = client.get("/api/v1/search", query_string={"q": "子君路16号"}).get_json()["features"]
+    plates = [f for f in features if geo(f)["type"] == "house"]
+    assert [geo(f)["housenumber"] for f in plates] == ["14", "12"]  # same parity, nearest number first
+    for f in plates:
+        assert geo(f)["match_type"] == "partial" and geo(f)["requested_number"] == "16" and geo(f)["registered"] is False
+        side, lon, lat = PLATES[geo(f)["housenumber"]]
+        assert f["geometry"]["coordinates"] == pytest.approx([lon, lat])  # a registered point, not an invented one
+
+
+def test_structured_search_scopes_and_crs(client):
+    assert geo(top(client, road="子君路", number="14"))["housenumber"] == "14"
+    assert geo(top(client, road="子君路", number="12-1号"))["housenumber"] == "12-1"
+    outside = client.get("/api/v1/search", query_string={"q": "子君路12号", "bbox": "102.6,24.9,102.65,24.95"}).get_json()
+    assert outside["features"] == []
+    assert client.get("/api/v1/search", query_string={"q": "子君路12号", "admin_code": "530111002"}).get_json()["features"] == []
+    assert geo(top(client, q="子君路12号", admin_code="530111001"))["housenumber"] == "12"
+    gcj = top(client, q="子君路12号", crs="GCJ-02")["geometry"]["coordinates"]
+    assert gcj == pytest.approx(list(wgs84_to_gcj02(102.7250, 25.0202)), abs=1e-7)
+    cgcs = top(client, q="子君路12号", crs="EPSG:4490")["geometry"]["coordinates"]
+    assert cgcs == pytest.approx([102.7250, 25.0202])
+
+
+@pytest.mark.parametrize("params", [{"q": ""}, {"q": " "}, {"q": "子君路", "limit": 0}, {"q": "子君路", "crs": "EPSG:3857"},
+                                    {"q": "子君路", "bbox": "1,2,3"}, {"q": "路" * 101}])
+def test_search_bad_input_is_bilingual_400(client, params):
+    response = client.get("/api/v1/search", query_string=params)
+    assert response.status_code == 400
+    assert set(response.get_json()["message"]) == {"zh", "en"}
+
+
+def test_autocomplete_ranks_names_then_addresses(client):
+    names = [geo(f)["name"] for f in client.get("/api/v1/autocomplete", query_string={"q": "子君"}).get_json()["features"]]
+    assert names[0] == "子君路" and {"子君路12号", "子君路12-1号", "子君路13号", "子君路14号"} <= set(names)
+    numbers = [geo(f)["housenumber"] for f in client.get("/api/v1/autocomplete", query_string={"q": "子君路1", "limit": 3}).get_json()["features"]]
+    assert numbers == ["12", "13", "14"]
+    assert geo(top(client, "/api/v1/autocomplete", q="zj"))["name"] == "子君路"
+    assert geo(top(client, "/api/v1/autocomplete", q="guandug"))["name"] == "官渡古镇"
+
+
+def test_reverse_prefers_the_same_side_of_the_road(client):
+    # 2-5 m north of 子君路: the nearest plate (13) is across the road; 12-1 is on this side
+    g = geo(top(client, "/api/v1/reverse", lon=102.7255, lat=25.02005))
+    assert (g["housenumber"], g["side"]) == ("12-1", "left")
+    assert g["community"]["name"] == "双桥社区居民委员会" and g["subdistrict"]["code"] == "530111001"
+    south = geo(top(client, "/api/v1/reverse", lon=102.7255, lat=25.0199))
+    assert south["housenumber"] == "13"
+
+
+def test_reverse_from_gcj02_and_in_batches(client):
+    lon, lat = wgs84_to_gcj02(102.72702, 25.02025)
+    assert geo(top(client, "/api/v1/reverse", lon=lon, lat=lat, crs="GCJ-02"))["housenumber"] == "14"
+    body = {"points": [[102.72702, 25.02025], [102.71, 24.99], [103.5, 26.0]], "radius": 50}
+    response = client.post("/api/v1/reverse", json=body)
+    assert response.status_code == 200
+    first, second, third = (geo(f) for f in response.get_json()["features"])
+    assert first["housenumber"] == "14" and first["distance_m"] < 10
+    assert second.get("housenumber") is None and second["community"]["name"] == "六甲社区居民委员会"
+    assert third["community"] is None and third["subdistrict"] is None
+    assert client.post("/api/v1/reverse", json={"points": []}).status_code == 400
+    assert client.get("/api/v1/reverse", query_string={"lon": "x", "lat": 1}).status_code == 400
+    assert client.get("/api/v1/reverse", query_string={"lon": 102.7, "lat": 25, "radius": 5000}).status_code == 400
+
+
+def test_gazetteer_cache_refreshes_in_the_background(store):
+    import time
+
+    from placenames.search.gazetteer import GazetteerCache
+
+    seed(store)
+    cache = GazetteerCache(max_age=0.0)
+    first = cache.get(store)
+    assert "子君路" in first.roads
+    with store.transaction(actor="test", reason="new road") as s:
+        s.add(Road(name="新建路", road_class="local", geom=MultiLineString([LineString([(102.72, 25.01), (102.73, 25.01)])])))
+    assert cache.get(store) is first  # served at once, stale, while a rebuild starts
+    deadline = time.monotonic() + 20
+    while "新建路" not in cache.get(store).roads:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+    cache.max_age = 3600.0
+    cache.settle()
