@@ -46,7 +46,7 @@ def public_collections() -> list[Collection]:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
-    store = stores.adopt(Store(settings.database_url, pool_size=settings.pool_size))
+    store = stores.adopt(Store(settings.database_url, pool_size=settings.pool_size, read_urls=settings.read_urls))
 
     app = Flask(__name__)
     app.json.ensure_ascii = False

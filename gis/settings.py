@@ -23,8 +23,13 @@ class Settings:
     max_items: int = field(default=1000, metadata={"env": "DIMING_MAX_ITEMS", "help": "largest page of features the API returns"})
     max_bbox_km2: int = field(default=5000, metadata={"env": "DIMING_MAX_BBOX_KM2", "help": "largest bbox area (km²) an OGC API items request may ask for"})
     max_filter_chars: int = field(default=8000, metadata={"env": "DIMING_MAX_FILTER_CHARS", "help": "longest CQL2 filter (characters) the OGC API accepts"})
+    read_database_urls: str = field(default="", metadata={"env": "DIMING_READ_DATABASE_URL", "help": "comma-separated URLs of PostgreSQL read replicas for public reads"})
     secret_key: str = field(default="", metadata={"env": "DIMING_SECRET_KEY", "help": "key signing web sign-in cookies; empty: generated once into work_dir"})
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
+
+    @property
+    def read_urls(self) -> list[str]:
+        return [url.strip() for url in self.read_database_urls.split(",") if url.strip()]
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **overrides) -> Settings:

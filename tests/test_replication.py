@@ -78,3 +78,25 @@ def test_unreachable_replica_falls_back_to_the_primary(primary_and_replica):
             assert session.scalar(sa.text("SELECT pg_is_in_recovery()")) is False
     finally:
         store.dispose()
+
+
+def test_public_api_keeps_answering_from_the_replica_when_the_primary_is_down(primary_and_replica, tmp_path):
+    from gis.settings import Settings
+    from server import create_app
+
+    primary, replica = primary_and_replica
+    store = Store(primary.url())
+    migrate.upgrade(store)
+    with store.transaction(actor="officer", reason="replication test") as session:
+        session.add(Road(name="子君路", road_class="local", geom=shapely.LineString([(102.7, 25.0), (102.71, 25.01)])))
+    store.dispose()
+    replica_store = Store(replica.url())
+    assert wait_for(lambda: road_names(replica_store) == {"子君路"})
+    replica_store.dispose()
+
+    app = create_app(Settings(database_url=primary.url(), read_database_urls=replica.url(), work_dir=str(tmp_path / "run")))
+    client = app.test_client()
+    primary.stop()
+    response = client.get("/ogc/collections/roads/items?f=json")
+    assert response.status_code == 200
+    assert [f["properties"]["name"] for f in response.get_json()["features"]] == ["子君路"]

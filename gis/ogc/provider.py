@@ -73,7 +73,7 @@ class StoreProvider(BaseProvider):
     ) -> dict[str, Any]:
         conditions = self._conditions(bbox or [], properties or [], q, filterq)
         if resulttype == "hits":
-            with self.store.read() as session:
+            with self.store.read(public=True) as session:
                 total = session.scalar(self._count(conditions))
             return {"type": "FeatureCollection", "features": [], "numberMatched": total, "numberReturned": 0}
 
@@ -85,7 +85,7 @@ class StoreProvider(BaseProvider):
             .offset(offset)
             .limit(limit + 1)
         )
-        with self.store.read() as session:
+        with self.store.read(public=True) as session:
             rows = session.execute(statement).mappings().all()
             more = len(rows) > limit
             rows = rows[:limit]
@@ -106,7 +106,7 @@ class StoreProvider(BaseProvider):
         except ProviderInvalidQueryError:
             raise ProviderItemNotFoundError(user_msg=f"未找到要素 {identifier} / feature {identifier} not found") from None
         statement = self.source.select(self.properties, with_geometry=True).where(self.source.id_column == key)
-        with self.store.read() as session:
+        with self.store.read(public=True) as session:
             row = session.execute(statement).mappings().first()
         if row is None:
             raise ProviderItemNotFoundError(user_msg=f"未找到要素 {identifier} / feature {identifier} not found")

@@ -139,7 +139,7 @@ def to_metres(lon, lat):
 def build(store) -> Gazetteer:
     """Read the public register from ``store`` and index it."""
     g = Gazetteer()
-    with store.read() as session:
+    with store.read(public=True) as session:
         units = session.scalars(select(AdminUnit).where(AdminUnit.valid_to.is_(None),
                                                         AdminUnit.level.in_(("subdistrict", "community")))).all()
         roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
