@@ -16,7 +16,7 @@ import api
 import pages
 from boundaries import publish as boundaries_publish
 from gis.ogc import config as ogc_config
-from gis.ogc import compat, limits, mount, stores
+from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc.collections import Collection
 from gis.settings import Settings
 from gis.storage import Store
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
+    language.install(app, ogc_config.MOUNT_PATH)
     limits.install(
         app,
         ogc_config.MOUNT_PATH,
