@@ -36,5 +36,9 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
         def load(self):
             return create_app(settings)
 
+    from gis.storage import migrate
+
+    migrate.require_current(obj.store)
+    obj.store.dispose()  # workers open their own connections after the fork
     click.echo(f"diming serving {settings.database_url} on http://{host}:{port}/")
     Application().run()

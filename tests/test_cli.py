@@ -43,3 +43,15 @@ def test_layers_lists_every_importable_layer():
     output = run("layers").output
     for name in ("subdistricts", "communities", "blocks", "roads", "buildings", "door_plates", "place_names"):
         assert name in output
+
+
+def test_serve_refuses_an_outdated_schema_and_health_says_why(empty_store, tmp_path):
+    from gis.settings import Settings
+    from server import create_app
+
+    migrate.upgrade(empty_store, "0001")
+    result = CliRunner().invoke(main, ["--db", empty_store.url, "serve", "--port", "1"])
+    assert result.exit_code == 1 and "db upgrade" in result.output and "数据库结构" in result.output
+    health = create_app(Settings(database_url=empty_store.url, work_dir=str(tmp_path / "run"))).test_client().get("/healthz")
+    assert health.status_code == 503
+    assert health.get_json()["status"] == "schema-outdated" and health.get_json()["database"]["schema_current"] is False

@@ -45,7 +45,7 @@ def test_healthz_reports_backend_and_revision(client, backend):
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "ok"
-    assert body["database"] == {"backend": backend, "reachable": True, "revision": ",".join(migrate.heads())}
+    assert body["database"] == {"backend": backend, "reachable": True, "revision": ",".join(migrate.heads()), "schema_current": True}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):

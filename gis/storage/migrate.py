@@ -51,3 +51,18 @@ def heads() -> list[str]:
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return sorted(ScriptDirectory.from_config(config).get_heads())
 
+
+
+def require_current(store: Store) -> None:
+    """Refuse to serve a database whose schema is behind the code (it would fail
+    request by request with missing columns instead)."""
+    from gis.errors import Unavailable
+
+    applied = set((current(store) or "").split(",")) - {""}
+    wanted = set(heads())
+    if applied != wanted:
+        raise Unavailable(
+            "数据库结构不是最新版本，请先运行 diming db upgrade",
+            "The database schema is not up to date; run 'diming db upgrade' first",
+            details={"applied": sorted(applied), "expected": sorted(wanted)},
+        )

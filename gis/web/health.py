@@ -30,4 +30,9 @@ def healthz():
         body["database"]["reachable"] = False
         body["database"]["error"] = type(exc).__name__
         return jsonify(body), 503
+    schema_current = set((body["database"]["revision"] or "").split(",")) == set(migrate.heads())
+    body["database"]["schema_current"] = schema_current
+    if not schema_current:
+        body["status"] = "schema-outdated"
+        return jsonify(body), 503
     return jsonify(body)
