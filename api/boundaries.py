@@ -10,34 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 import shapely
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
+from api.inputs import current_store, date_value, json_body
 from gis.errors import BadRequest
-from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("boundaries", __name__)
 
 
-def _store():
-    return current_app.extensions[STORE_KEY]
 
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
-    return body
-
-
-def _date(value, name: str, *, required: bool = False) -> dt.date | None:
-    if value in (None, "") and not required:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"'{name}' must be a date YYYY-MM-DD") from None
 
 
 def _number(body: dict, name: str, default=None, *, positive: bool = False):
@@ -84,8 +67,8 @@ def units_map():
     """The map of a date (today by default): GeoJSON of the unit versions in force."""
     from boundaries.units import units_at
 
-    date = _date(request.args.get("date"), "date") or dt.date.today()
-    units = units_at(_store(), date, request.args.get("level") or None)
+    date = date_value(request.args.get("date"), "date") or dt.date.today()
+    units = units_at(current_store(), date, request.args.get("level") or None)
     return jsonify({"type": "FeatureCollection", "date": date.isoformat(), "features": [_feature(u) for u in units]})
 
 
@@ -93,7 +76,7 @@ def units_map():
 def unit_history(code: str):
     from boundaries.units import history
 
-    record = history(_store(), code)
+    record = history(current_store(), code)
     changes = [
         {"id": c.id, "kind": c.kind, "effective": c.effective.isoformat(), "closed": c.closed_codes, "added": c.added_codes,
          "document": c.document}
@@ -107,7 +90,7 @@ def unit_history(code: str):
 def reorganise_units():
     from boundaries.units import NewUnit, reorganise
 
-    body = _body()
+    body = json_body()
     added = []
     for item in body.get("add") or []:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
@@ -121,7 +104,7 @@ def reorganise_units():
     if not isinstance(close, list) or not all(isinstance(c, str) for c in close) or not isinstance(body.get("kind"), str):
         raise BadRequest("须给出 kind 及 close（代码列表）", "Give 'kind' and 'close' (a list of codes)")
     change = reorganise(
-        _store(), kind=body["kind"], effective=_date(body.get("effective"), "effective", required=True), close=close, add=added,
+        current_store(), kind=body["kind"], effective=date_value(body.get("effective"), "effective", required=True), close=close, add=added,
         actor=auth.actor(), reason=body.get("reason") or "区划调整 reorganisation", document=body.get("document"),
     )
     return jsonify(
@@ -140,7 +123,7 @@ def reorganise_units():
 def check_units():
     from boundaries.topology.stored import check_stored
 
-    report = check_stored(_store(), date=_date(request.args.get("date"), "date"))
+    report = check_stored(current_store(), date=date_value(request.args.get("date"), "date"))
     return jsonify(report.to_dict())
 
 
@@ -153,12 +136,12 @@ def build_lines():
     from boundaries.lines.builder import BuildOptions
     from boundaries.lines.service import build_and_save
 
-    body = _body()
+    body = json_body()
     level = body.get("level", "subdistrict")
     if not isinstance(level, str):
         raise BadRequest("level 应为字符串", "'level' must be a string")
     options = BuildOptions(tolerance_m=_number(body, "tolerance_m", 25.0, positive=True))
-    counts = build_and_save(_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options)
+    counts = build_and_save(current_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options)
     return jsonify(counts), 201
 
 
@@ -172,7 +155,7 @@ def list_lines():
     query = select(BoundaryLine).order_by(BoundaryLine.level, BoundaryLine.code)
     if request.args.get("level"):
         query = query.where(BoundaryLine.level == request.args["level"])
-    with _store().read() as session:
+    with current_store().read() as session:
         lines = list(session.scalars(query))
     return jsonify({"lines": [line_summary(line) for line in lines]})
 
@@ -183,7 +166,7 @@ def get_line(line_id: int):
     from boundaries.lines.description import stretches
     from boundaries.lines.service import get_line as load, line_summary
 
-    with _store().read() as session:
+    with current_store().read() as session:
         line = load(session, line_id)
     body = line_summary(line, full=True)
     body["course"] = stretches(line.geom)
@@ -195,11 +178,11 @@ def get_line(line_id: int):
 def put_description(line_id: int):
     from boundaries.lines.service import edit_description, line_summary
 
-    body = _body()
+    body = json_body()
     text, version = body.get("text"), body.get("version")
     if (text is not None and not isinstance(text, str)) or not isinstance(version, int) or isinstance(version, bool):
         raise BadRequest("须给出 text（字符串，null 表示恢复自动生成）和 version", "Give 'text' (a string, or null for the generated one) and 'version'")
-    return jsonify(line_summary(edit_description(_store(), line_id, text, version=version, actor=auth.actor())))
+    return jsonify(line_summary(edit_description(current_store(), line_id, text, version=version, actor=auth.actor())))
 
 
 # --- markers -----------------------------------------------------------------------
@@ -210,7 +193,7 @@ def put_description(line_id: int):
 def line_markers(line_id: int):
     from boundaries.markers import marker_dict, markers_of
 
-    return jsonify({"markers": [marker_dict(m) for m in markers_of(_store(), line_id)]})
+    return jsonify({"markers": [marker_dict(m) for m in markers_of(current_store(), line_id)]})
 
 
 @blueprint.post("/boundary-lines/<int:line_id>/markers")
@@ -218,15 +201,15 @@ def line_markers(line_id: int):
 def add_marker(line_id: int):
     from boundaries.markers import marker_dict, register_marker
 
-    body = _body()
+    body = json_body()
     serial = body.get("serial")
     texts = all(isinstance(body.get(k), str) for k in ("marker_type", "letter"))
     if not isinstance(serial, int) or isinstance(serial, bool) or not texts:
         raise BadRequest("须给出 serial（整数）、marker_type、letter", "Give 'serial' (integer), 'marker_type' and 'letter'")
     marker = register_marker(
-        _store(), line_id, serial=serial, marker_type=body["marker_type"], letter=body["letter"], geom=_point(body), actor=auth.actor(),
+        current_store(), line_id, serial=serial, marker_type=body["marker_type"], letter=body["letter"], geom=_point(body), actor=auth.actor(),
         responsible_code=body.get("responsible_code"), material=body.get("material"),
-        erected_on=_date(body.get("erected_on"), "erected_on"),
+        erected_on=date_value(body.get("erected_on"), "erected_on"),
         reference_objects=body.get("reference_objects"), photos=list(body.get("photos") or []), remarks=body.get("remarks"),
     )
     return jsonify(marker_dict(marker)), 201
@@ -239,7 +222,7 @@ def synthetic_markers(line_id: int):
 
     body = request.get_json(silent=True) or {}
     placed = add_synthetic_markers(
-        _store(),
+        current_store(),
         line_id,
         actor=auth.actor(),
         spacing_km=_number(body, "spacing_km", 1.0, positive=True),
@@ -256,12 +239,12 @@ def synthetic_markers(line_id: int):
 def open_campaign():
     from boundaries.inspections import DEFAULT_TOLERANCE_M, open_campaign as start
 
-    body = _body()
+    body = json_body()
     if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):
         raise BadRequest("须给出 line_id、code、party_a、party_b", "Give 'line_id', 'code', 'party_a' and 'party_b'")
     campaign = start(
-        _store(), body["line_id"], code=body["code"], party_a=body["party_a"], party_b=body["party_b"], actor=auth.actor(),
-        started_on=_date(body.get("started_on"), "started_on", required=True), participants=body.get("participants"),
+        current_store(), body["line_id"], code=body["code"], party_a=body["party_a"], party_b=body["party_b"], actor=auth.actor(),
+        started_on=date_value(body.get("started_on"), "started_on", required=True), participants=body.get("participants"),
         tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True), remarks=body.get("remarks"),
     )
     return jsonify({"id": campaign.id, "code": campaign.code, "status": campaign.status, "tolerance_m": campaign.tolerance_m}), 201
@@ -272,7 +255,7 @@ def open_campaign():
 def campaign_report(campaign_id: int):
     from boundaries.inspection_report import campaign_report as build
 
-    report = build(_store(), campaign_id)
+    report = build(current_store(), campaign_id)
     report.pop("_geoms")
     return jsonify(report)
 
@@ -282,14 +265,14 @@ def campaign_report(campaign_id: int):
 def record_marker(campaign_id: int):
     from boundaries.inspections import record_marker as record
 
-    body = _body()
+    body = json_body()
     if not isinstance(body.get("marker_id"), int) or not isinstance(body.get("status"), str):
         raise BadRequest("须给出 marker_id 和 status", "Give 'marker_id' and 'status'")
     corrects = body.get("corrects_id")
     if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
         raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
     result = record(
-        _store(), campaign_id, body["marker_id"], status=body["status"], measured=_point(body, required=False), actor=auth.actor(),
+        current_store(), campaign_id, body["marker_id"], status=body["status"], measured=_point(body, required=False), actor=auth.actor(),
         reference_changes=body.get("reference_changes"), photos=body.get("photos"), remarks=body.get("remarks"), corrects_id=corrects,
     )
     return jsonify(
@@ -308,14 +291,14 @@ def record_marker(campaign_id: int):
 def record_finding(campaign_id: int):
     from boundaries.inspections import record_finding as record
 
-    body = _body()
+    body = json_body()
     if not isinstance(body.get("kind"), str) or not isinstance(body.get("description"), str):
         raise BadRequest("须给出 kind、description、from_m、to_m", "Give 'kind', 'description', 'from_m' and 'to_m'")
     from_m, to_m = _number(body, "from_m"), _number(body, "to_m")
     if from_m is None or to_m is None:
         raise BadRequest("须给出 from_m、to_m（米）", "Give 'from_m' and 'to_m' (metres)")
     finding = record(
-        _store(),
+        current_store(),
         campaign_id,
         kind=body["kind"],
         from_m=from_m,
@@ -332,10 +315,10 @@ def record_finding(campaign_id: int):
 def sign(campaign_id: int):
     from boundaries.inspections import sign as do_sign
 
-    body = _body()
+    body = json_body()
     if body.get("party") not in ("a", "b"):
         raise BadRequest("party 应为 a 或 b", "'party' must be 'a' or 'b'")
-    campaign = do_sign(_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=_date(body.get("ended_on"), "ended_on"))
+    campaign = do_sign(current_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=date_value(body.get("ended_on"), "ended_on"))
     return jsonify(
         {
             "id": campaign.id,

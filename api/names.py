@@ -7,25 +7,16 @@ and comment on them. Thin: parse, call ``placenames``, return JSON.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
+from api.inputs import current_store, json_body
 from gis.errors import BadRequest
-from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("names", __name__)
 
 
-def _store():
-    return current_app.extensions[STORE_KEY]
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
-    return body
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -64,7 +55,7 @@ def search():
     text = request.args.get("q", "").strip()
     if not text:
         raise BadRequest("请给出 q 参数", "Give the 'q' parameter")
-    with _store().read() as session:
+    with current_store().read() as session:
         return jsonify(results=register.search(session, text))
 
 
@@ -72,14 +63,14 @@ def search():
 def notices():
     from placenames import notices as service
 
-    return jsonify(notices=service.open_notices(_store()))
+    return jsonify(notices=service.open_notices(current_store()))
 
 
 @blueprint.get("/notices/<int:application_id>")
 def notice(application_id: int):
     from placenames import notices as service
 
-    return jsonify(service.notice(_store(), application_id))
+    return jsonify(service.notice(current_store(), application_id))
 
 
 @blueprint.post("/notices/<int:application_id>/comments")
@@ -87,8 +78,8 @@ def comment(application_id: int):
     """Anyone may comment while the notice runs; name and contact are optional and private."""
     from placenames import notices as service
 
-    body = _body()
-    comment_id = service.add_comment(_store(), application_id, body.get("body"), author_name=body.get("author_name"), author_contact=body.get("author_contact"))
+    body = json_body()
+    comment_id = service.add_comment(current_store(), application_id, body.get("body"), author_name=body.get("author_name"), author_contact=body.get("author_contact"))
     return jsonify(id=comment_id), 201
 
 
@@ -100,11 +91,11 @@ def comment(application_id: int):
 def check():
     from placenames import register
 
-    body = _body()
+    body = json_body()
     name, category = body.get("name"), body.get("category")
     if not isinstance(name, str) or not name.strip() or not isinstance(category, str):
         raise BadRequest("请给出 name 与 category", "Give 'name' and 'category'")
-    return jsonify(register.check_name(_store(), name, category).to_dict())
+    return jsonify(register.check_name(current_store(), name, category).to_dict())
 
 
 @blueprint.get("/names")
@@ -112,7 +103,7 @@ def check():
 def list_names():
     from placenames import register
 
-    with _store().read() as session:
+    with current_store().read() as session:
         rows = register.list_names(
             session, status=request.args.get("status"), category=request.args.get("category"),
             limit=min(_int_arg("limit", 200), 1000), offset=_int_arg("offset", 0),
@@ -126,12 +117,12 @@ def edit_name(name_id: int):
     """{"version": n, "reason": ..., "changes": {field: value}}: census fields and the romanization override."""
     from placenames import register
 
-    body = _body()
+    body = json_body()
     changes, reason = body.get("changes"), body.get("reason")
     if not isinstance(changes, dict) or not changes or not isinstance(reason, str) or not reason.strip():
         raise BadRequest("请给出 changes（字段与新值）和 reason", "Give 'changes' (fields and new values) and 'reason'")
-    register.update_name(_store(), name_id, changes, actor=auth.actor(), reason=reason.strip(), version=body.get("version"))
-    with _store().read() as session:
+    register.update_name(current_store(), name_id, changes, actor=auth.actor(), reason=reason.strip(), version=body.get("version"))
+    with current_store().read() as session:
         return jsonify(register.officer_dict(session, register.get_name(session, name_id)))
 
 
@@ -140,14 +131,14 @@ def edit_name(name_id: int):
 def name_record(name_id: int):
     from placenames import register
 
-    with _store().read() as session:
+    with current_store().read() as session:
         return jsonify(register.officer_dict(session, register.get_name(session, name_id)))
 
 
 @blueprint.get("/names/<int:name_id>/history")
 @auth.requires(PLACENAME_OFFICER)
 def name_history(name_id: int):
-    entries = _store().history("place_names", name_id)
+    entries = current_store().history("place_names", name_id)
     return jsonify(
         history=[{"at": e.occurred_at.isoformat(), "actor": e.actor, "action": e.action, "version": e.version, "reason": e.reason, "before": e.before, "after": e.after} for e in entries]
     )
@@ -158,7 +149,7 @@ def name_history(name_id: int):
 def list_applications():
     from placenames import applications
 
-    return jsonify(applications=applications.list_applications(_store(), request.args.get("state")))
+    return jsonify(applications=applications.list_applications(current_store(), request.args.get("state")))
 
 
 @blueprint.post("/applications")
@@ -166,8 +157,8 @@ def list_applications():
 def create_application():
     from placenames import applications
 
-    application_id = applications.create_application(_store(), _body(), actor=auth.actor())
-    return jsonify(applications.officer_view(_store(), application_id)), 201
+    application_id = applications.create_application(current_store(), json_body(), actor=auth.actor())
+    return jsonify(applications.officer_view(current_store(), application_id)), 201
 
 
 @blueprint.get("/applications/<int:application_id>")
@@ -175,7 +166,7 @@ def create_application():
 def application(application_id: int):
     from placenames import applications
 
-    return jsonify(applications.officer_view(_store(), application_id))
+    return jsonify(applications.officer_view(current_store(), application_id))
 
 
 @blueprint.post("/applications/<int:application_id>/transitions")
@@ -184,15 +175,15 @@ def transition(application_id: int):
     """{"action": "accept"|"review"|"start_notice"|"approve"|"reject"|"file"|"announce", "reason": ..., "version": n, ...}"""
     from placenames import applications, transitions
 
-    body = _body()
+    body = json_body()
     action = body.get("action")
     if not isinstance(action, str):
         raise BadRequest("请给出 action", "Give 'action'")
     version = body.get("version")
     if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
         raise BadRequest("version 应为整数", "'version' must be a whole number")
-    transitions.apply_action(_store(), application_id, action, body, actor=auth.actor(), version=version)
-    return jsonify(applications.officer_view(_store(), application_id))
+    transitions.apply_action(current_store(), application_id, action, body, actor=auth.actor(), version=version)
+    return jsonify(applications.officer_view(current_store(), application_id))
 
 
 @blueprint.get("/applications/<int:application_id>/comments")
@@ -200,7 +191,7 @@ def transition(application_id: int):
 def application_comments(application_id: int):
     from placenames import applications
 
-    return jsonify(comments=applications.officer_view(_store(), application_id)["comments"])
+    return jsonify(comments=applications.officer_view(current_store(), application_id)["comments"])
 
 
 @blueprint.get("/deadlines")
@@ -208,4 +199,4 @@ def application_comments(application_id: int):
 def deadlines():
     from placenames import notices as service
 
-    return jsonify(deadlines=service.deadlines(_store(), _int_arg("within", 7)))
+    return jsonify(deadlines=service.deadlines(current_store(), _int_arg("within", 7)))

@@ -7,25 +7,16 @@ public notice of renumberings).
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from api import auth
+from api.inputs import current_store, json_body
 from accounts.roles import PLACENAME_OFFICER
 from gis.errors import BadRequest
-from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("numbers", __name__)
 
 
-def _store():
-    return current_app.extensions[STORE_KEY]
-
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
-    return body
 
 
 def _roads(value, all_roads) -> list[str] | None:
@@ -57,7 +48,7 @@ def preview():
     from placenames.numbering import service
 
     roads = _roads(request.args.getlist("road"), _flag(request.args.get("all", "false")))
-    plan = service.preview(_store(), roads, allow_retired=_flag(request.args.get("allow_retired", "false")))
+    plan = service.preview(current_store(), roads, allow_retired=_flag(request.args.get("allow_retired", "false")))
     return jsonify(_plan_json(plan))
 
 
@@ -66,10 +57,10 @@ def preview():
 def assign():
     from placenames.numbering import service
 
-    body = _body()
+    body = json_body()
     roads = _roads(body.get("roads"), body.get("all"))
     allow_retired = _flag(body.get("allow_retired", False))
-    plan = service.commit(_store(), roads, actor=auth.actor(), reason=body.get("reason"), allow_retired=allow_retired)
+    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=body.get("reason"), allow_retired=allow_retired)
     return jsonify(_plan_json(plan)), 201
 
 
@@ -78,14 +69,14 @@ def assign():
 def retire():
     from placenames.numbering import lifecycle
 
-    body = _body()
+    body = json_body()
     plates = body.get("plates")
     if plates is not None and not (isinstance(plates, list) and all(isinstance(p, int) for p in plates)):
         raise BadRequest("plates 应为门牌 id 列表", "'plates' must be a list of door plate ids")
     building = body.get("building")
     if building is not None and not isinstance(building, int):
         raise BadRequest("building 应为建筑 id", "'building' must be a building id")
-    retired = lifecycle.retire(_store(), plate_ids=plates, building_id=building, actor=auth.actor(), reason=body.get("reason") or "")
+    retired = lifecycle.retire(current_store(), plate_ids=plates, building_id=building, actor=auth.actor(), reason=body.get("reason") or "")
     return jsonify({"items": retired})
 
 
@@ -94,7 +85,7 @@ def retire():
 def renumber(name: str):
     from placenames.numbering import lifecycle
 
-    changes = lifecycle.renumber(_store(), name, actor=auth.actor(), reason=_body().get("reason") or "")
+    changes = lifecycle.renumber(current_store(), name, actor=auth.actor(), reason=json_body().get("reason") or "")
     return jsonify({"items": changes})
 
 
@@ -103,13 +94,13 @@ def renumber(name: str):
 def set_numbering(name: str):
     from placenames.numbering import lifecycle
 
-    body = _body()
+    body = json_body()
     reason = body.pop("reason", None)
-    return jsonify(lifecycle.set_road_settings(_store(), name, actor=auth.actor(), reason=reason, **body))
+    return jsonify(lifecycle.set_road_settings(current_store(), name, actor=auth.actor(), reason=reason, **body))
 
 
 @blueprint.get("/roads/<name>/number-changes")
 def number_changes(name: str):
     from placenames.numbering import lifecycle
 
-    return jsonify({"items": lifecycle.changes(_store(), name)})
+    return jsonify({"items": lifecycle.changes(current_store(), name)})

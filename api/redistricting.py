@@ -6,10 +6,11 @@ Thin: parse, call ``boundaries.redistricting``, return JSON.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 
 from accounts.roles import PLANNER
 from api import auth
+from api.inputs import current_store
 from gis.errors import BadRequest
 from gis.web.health import STORE_KEY
 
@@ -29,9 +30,6 @@ def _recover(state) -> None:
             state.app.logger.warning("redistricting: could not check for interrupted jobs: %s", exc)
 
 
-def _store():
-    return current_app.extensions[STORE_KEY]
-
 
 def _job_links(job_id: int) -> list[dict]:
     return [{"rel": "self", "href": url_for("redistricting.job", job_id=job_id)},
@@ -46,7 +44,7 @@ def submit_job():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
-    job_id = jobs.submit(_store(), body, actor=auth.actor())
+    job_id = jobs.submit(current_store(), body, actor=auth.actor())
     response = jsonify(id=job_id, status="queued", links=_job_links(job_id))
     response.status_code = 202
     response.headers["Location"] = url_for("redistricting.job", job_id=job_id)
@@ -58,7 +56,7 @@ def submit_job():
 def job(job_id: int):
     from boundaries.redistricting import jobs
 
-    return jsonify(**jobs.status(_store(), job_id), links=_job_links(job_id))
+    return jsonify(**jobs.status(current_store(), job_id), links=_job_links(job_id))
 
 
 @blueprint.post("/redistricting/jobs/<int:job_id>/cancel")
@@ -66,8 +64,8 @@ def job(job_id: int):
 def cancel_job(job_id: int):
     from boundaries.redistricting import jobs
 
-    jobs.cancel(_store(), job_id, actor=auth.actor())
-    response = jsonify(jobs.status(_store(), job_id))
+    jobs.cancel(current_store(), job_id, actor=auth.actor())
+    response = jsonify(jobs.status(current_store(), job_id))
     response.status_code = 202
     return response
 
@@ -77,7 +75,7 @@ def cancel_job(job_id: int):
 def plans():
     from boundaries.redistricting import proposals
 
-    return jsonify(plans=proposals.list_plans(_store()))
+    return jsonify(plans=proposals.list_plans(current_store()))
 
 
 @blueprint.get("/redistricting/plans/<int:plan_id>")
@@ -85,7 +83,7 @@ def plans():
 def plan(plan_id: int):
     from boundaries.redistricting import proposals
 
-    return jsonify(proposals.get_plan(_store(), plan_id))
+    return jsonify(proposals.get_plan(current_store(), plan_id))
 
 
 @blueprint.get("/redistricting/plans/<int:plan_id>/compare")
@@ -97,4 +95,4 @@ def compare(plan_id: int):
     other = request.args.get("with")
     if other is not None and not other.isdigit():
         raise BadRequest("参数 with 应为方案编号", "Parameter 'with' must be a plan id")
-    return jsonify(proposals.compare_stored(_store(), plan_id, int(other) if other else None))
+    return jsonify(proposals.compare_stored(current_store(), plan_id, int(other) if other else None))

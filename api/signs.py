@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 
 import shapely
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
+from api.inputs import current_store, date_value, json_body
 from gis.errors import BadRequest
-from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("signs", __name__)
 
 
-def _store():
-    return current_app.extensions[STORE_KEY]
 
-
-def _body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise BadRequest("请求体应为 JSON 对象", "The request body must be a JSON object")
-    return body
-
-
-def _date(value, name: str, *, required: bool = False) -> dt.date | None:
-    if value in (None, "") and not required:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"'{name}' must be a date YYYY-MM-DD") from None
 
 
 @blueprint.get("/signs/report")
@@ -46,7 +28,7 @@ def report():
         raise BadRequest("due_days 应为整数", "'due_days' must be an integer") from None
     if not 1 <= days <= 3650:
         raise BadRequest("due_days 应在 1 到 3650 之间", "'due_days' must be between 1 and 3650")
-    return jsonify(reports.report(_store(), today=_date(request.args.get("today"), "today"), due_after_days=days))
+    return jsonify(reports.report(current_store(), today=date_value(request.args.get("today"), "today"), due_after_days=days))
 
 
 @blueprint.post("/signs")
@@ -54,13 +36,13 @@ def report():
 def add_sign():
     from placenames.signs import inventory
 
-    body = _body()
+    body = json_body()
     lon, lat = body.get("lon"), body.get("lat")
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)) or not isinstance(body.get("road"), str):
         raise BadRequest("须给出 road 及经纬度 lon、lat（CGCS2000）", "Give 'road' and the position as 'lon', 'lat' (CGCS2000)")
     sign_id = inventory.add_road_sign(
-        _store(), body["road"], shapely.Point(lon, lat), actor=auth.actor(), sign_type=body.get("sign_type") or inventory.INTERSECTION_SIGN,
-        size=body.get("size"), installed_on=_date(body.get("installed_on"), "installed_on"),
+        current_store(), body["road"], shapely.Point(lon, lat), actor=auth.actor(), sign_type=body.get("sign_type") or inventory.INTERSECTION_SIGN,
+        size=body.get("size"), installed_on=date_value(body.get("installed_on"), "installed_on"),
     )
     return jsonify({"id": sign_id}), 201
 
@@ -70,15 +52,15 @@ def add_sign():
 def add_plate():
     from placenames.signs import inventory
 
-    body = _body()
+    body = json_body()
     if not isinstance(body.get("door_plate"), int) or not isinstance(body.get("level"), str):
         raise BadRequest(
             "须给出 door_plate（门牌 id）和 level（门牌/楼牌/单元牌/户牌）",
             "Give 'door_plate' (id) and 'level' (门牌/楼牌/单元牌/户牌)",
         )
     item = inventory.add_plate(
-        _store(), body["door_plate"], body["level"], actor=auth.actor(), label=body.get("label"), plate_type=body.get("plate_type"),
-        installed_on=_date(body.get("installed_on"), "installed_on"),
+        current_store(), body["door_plate"], body["level"], actor=auth.actor(), label=body.get("label"), plate_type=body.get("plate_type"),
+        installed_on=date_value(body.get("installed_on"), "installed_on"),
     )
     return jsonify({"id": item}), 201
 
@@ -88,10 +70,10 @@ def add_plate():
 def open_round():
     from placenames.signs import inspections
 
-    body = _body()
+    body = json_body()
     round_id = inspections.open_round(
-        _store(), body.get("name") or "", inspector=body.get("inspector") or "",
-        held_on=_date(body.get("held_on"), "held_on", required=True),
+        current_store(), body.get("name") or "", inspector=body.get("inspector") or "",
+        held_on=date_value(body.get("held_on"), "held_on", required=True),
         actor=auth.actor(),
     )
     return jsonify({"id": round_id}), 201
@@ -102,12 +84,12 @@ def open_round():
 def record(round_id: int):
     from placenames.signs import inspections
 
-    results = _body().get("results")
+    results = json_body().get("results")
     if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
         raise BadRequest("results 应为结果对象列表", "'results' must be a list of result objects")
     for entry in results:
-        entry["on"] = _date(entry.get("on"), "on")
-    return jsonify({"recorded": inspections.record(_store(), round_id, results, actor=auth.actor())}), 201
+        entry["on"] = date_value(entry.get("on"), "on")
+    return jsonify({"recorded": inspections.record(current_store(), round_id, results, actor=auth.actor())}), 201
 
 
 @blueprint.post("/inspections/<int:round_id>/close")
@@ -115,7 +97,7 @@ def record(round_id: int):
 def close(round_id: int):
     from placenames.signs import inspections
 
-    return jsonify(inspections.close_round(_store(), round_id, actor=auth.actor()))
+    return jsonify(inspections.close_round(current_store(), round_id, actor=auth.actor()))
 
 
 @blueprint.post("/inspections/<int:round_id>/reinspect")
@@ -123,9 +105,9 @@ def close(round_id: int):
 def reinspect(round_id: int):
     from placenames.signs import inspections
 
-    body = _body()
+    body = json_body()
     new_round, due = inspections.reinspect(
-        _store(), round_id, inspector=body.get("inspector") or "", held_on=_date(body.get("held_on"), "held_on", required=True),
+        current_store(), round_id, inspector=body.get("inspector") or "", held_on=date_value(body.get("held_on"), "held_on", required=True),
         actor=auth.actor(),
     )
     return jsonify({"id": new_round, "items": [{"kind": kind, "item": item} for kind, item in due]}), 201

@@ -12,7 +12,7 @@ from gis.storage import Store
 from gis.web.health import STORE_KEY
 
 
-def store() -> Store:
+def current_store() -> Store:
     return current_app.extensions[STORE_KEY]
 
 
