@@ -309,7 +309,7 @@ def test_zip_without_shapefile(tmp_path):
 
 
 def test_zipped_gbk_shapefile_in_folder(tmp_path):
-    shp = write_shp(places(), tmp_path / "村.shp", "GBK", cpg=False)
+    write_shp(places(), tmp_path / "村.shp", "GBK", cpg=False)
     archive = tmp_path / "upload.zip"
     with zipfile.ZipFile(archive, "w") as z:
         for part in tmp_path.glob("村.*"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from placenames import register
-from placenames.checks import Candidate, blocked_words, duplicate_name, generic_name, homophone, rare_characters, run_checks
+from placenames.checks import Candidate, blocked_words, duplicate_name, generic_name, homophone, rare_characters
 from placenames.models import PlaceName
 
 

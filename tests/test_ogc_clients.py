@@ -20,7 +20,6 @@ from shapely.geometry import shape
 
 from shapely import Point
 
-from gis.settings import Settings
 from placenames.models import DoorPlate
 from ogc_seed import GUANSHANG_POINT, seed
 from server import public_collections

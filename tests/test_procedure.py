@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-import shapely
 from sqlalchemy import select
 
 from gis.errors import Conflict, InvalidInput

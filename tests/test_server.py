@@ -10,7 +10,7 @@ from shapely.geometry import shape
 
 from gis.errors import VersionConflict
 from gis.settings import Settings
-from gis.storage import Store, migrate
+from gis.storage import Store
 from ogc_seed import CHUNCHENG, GUANSHANG_POINT, seed
 from server import create_app, public_collections
 
