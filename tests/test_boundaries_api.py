@@ -6,12 +6,11 @@ import datetime as dt
 import json
 
 import pytest
+from apitools import bearer, make_client
 from click.testing import CliRunner
 from shapely.geometry import MultiPolygon, box, mapping
 
-from accounts import service as accounts
 from boundaries.models import AdminUnit
-from gis.settings import Settings
 
 DISTRICT = "530111000000"
 WEST, MIDDLE, EAST = box(102.70, 25.00, 102.74, 25.05), box(102.74, 25.00, 102.78, 25.05), box(102.78, 25.00, 102.82, 25.05)
@@ -19,16 +18,7 @@ WEST, MIDDLE, EAST = box(102.70, 25.00, 102.74, 25.05), box(102.74, 25.00, 102.7
 
 @pytest.fixture
 def client(store, tmp_path):
-    from server import create_app
-
-    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
-    return app.test_client()
-
-
-def bearer(store, username: str, role: str) -> dict:
-    accounts.add_user(store, username, [role], actor="admin")
-    token, _ = accounts.issue_token(store, username, actor="admin")
-    return {"Authorization": f"Bearer {token}"}
+    return make_client(store, tmp_path)
 
 
 def seed(store):
@@ -186,8 +176,8 @@ def test_cli_build_check_and_report(store, tmp_path):
 
 def test_cli_inspection_report_writes_the_archive(store, tmp_path):
     from boundaries import inspections, markers
-    from boundaries.lines.service import build_and_save
     from boundaries.line_models import BoundaryLine
+    from boundaries.lines.service import build_and_save
     from cli import main
 
     seed(store)
@@ -234,8 +224,8 @@ def test_cli_builds_from_a_gcj02_file_after_converting_it(tmp_path):
 
 
 def test_public_collections_show_lines_and_markers_without_internal_fields(store, client):
-    from boundaries.lines.service import build_and_save
     from boundaries.line_models import BoundaryLine
+    from boundaries.lines.service import build_and_save
     from boundaries.markers import add_synthetic_markers
 
     seed(store)

@@ -6,19 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from apitools import make_client
 
 from accounts import service
-from gis.settings import Settings
 from gis.storage import utcnow
 from placenames import procedure
 
 
 @pytest.fixture
 def client(store, tmp_path):
-    from server import create_app
-
-    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
-    return app.test_client()
+    return make_client(store, tmp_path)
 
 
 @pytest.fixture

@@ -2,26 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
-
-from accounts import service as accounts
-from gis.settings import Settings
-
 import numbering_world as world
+import pytest
+from apitools import bearer, make_client
 
 
 @pytest.fixture
 def client(store, tmp_path):
-    from server import create_app
-
-    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
-    return app.test_client()
-
-
-def bearer(store, username: str, role: str) -> dict:
-    accounts.add_user(store, username, [role], actor="admin")
-    token, _ = accounts.issue_token(store, username, actor="admin")
-    return {"Authorization": f"Bearer {token}"}
+    return make_client(store, tmp_path)
 
 
 def test_officer_previews_commits_retires_and_renumbers(store, client):
