@@ -16,7 +16,9 @@ BLUEPRINT_MODULES: tuple[str, ...] = ("api.numbers", "api.signs", "api.names", "
 def register(app: Flask) -> None:
     import importlib
 
-    session.configure(app, app.extensions["diming.settings"])
+    settings = app.extensions["diming.settings"]
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
+    session.configure(app, settings)
     auth.install(app)
     app.register_blueprint(session.blueprint, url_prefix="/api/v1")
     for name in BLUEPRINT_MODULES:

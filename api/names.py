@@ -11,6 +11,7 @@ from flask import Blueprint, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
+from api.ratelimit import limited
 from api.inputs import current_store, json_body
 from gis.errors import BadRequest
 
@@ -74,6 +75,7 @@ def notice(application_id: int):
 
 
 @blueprint.post("/notices/<int:application_id>/comments")
+@limited(10, 600)
 def comment(application_id: int):
     """Anyone may comment while the notice runs; name and contact are optional and private."""
     from placenames import notices as service

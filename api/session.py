@@ -19,6 +19,7 @@ from accounts.service import authenticate_password
 from gis.errors import BadRequest, Unauthorized
 
 from . import auth
+from .ratelimit import limited
 
 blueprint = Blueprint("session", __name__)
 
@@ -47,6 +48,7 @@ def _persistent_key(work_dir: Path) -> str:
 
 
 @blueprint.post("/session")
+@limited(10, 300)
 def sign_in():
     body = request.get_json(silent=True) or {}
     username, password = body.get("username"), body.get("password")

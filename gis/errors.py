@@ -125,3 +125,17 @@ class Forbidden(DimingError):
     code = "forbidden"
     default_zh = "当前用户无权执行此操作"
     default_en = "You are not allowed to do this"
+
+
+class TooManyRequests(DimingError):
+    http_status = 429
+    code = "too-many-requests"
+    default_zh = "请求过于频繁，请稍后再试"
+    default_en = "Too many requests; try again later"
+
+
+class PayloadTooLarge(BadRequest):
+    http_status = 413
+    code = "payload-too-large"
+    default_zh = "请求体过大"
+    default_en = "Request body too large"

@@ -25,6 +25,7 @@ class Settings:
     max_filter_chars: int = field(default=8000, metadata={"env": "DIMING_MAX_FILTER_CHARS", "help": "longest CQL2 filter (characters) the OGC API accepts"})
     read_database_urls: str = field(default="", metadata={"env": "DIMING_READ_DATABASE_URL", "help": "comma-separated URLs of PostgreSQL read replicas for public reads"})
     secret_key: str = field(default="", metadata={"env": "DIMING_SECRET_KEY", "help": "key signing web sign-in cookies; empty: generated once into work_dir"})
+    max_body_mb: int = field(default=50, metadata={"env": "DIMING_MAX_BODY_MB", "help": "largest request body (MB); uploads above it get 413"})
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
 
     @property

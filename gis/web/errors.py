@@ -11,7 +11,7 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
-from gis.errors import DimingError, MethodNotAllowed, NotFound
+from gis.errors import DimingError, MethodNotAllowed, NotFound, PayloadTooLarge
 
 LOGGER = logging.getLogger(__name__)
 
@@ -27,6 +27,8 @@ def _from_http(error: HTTPException) -> DimingError:
         return NotFound()
     if error.code == 405:
         return MethodNotAllowed()
+    if error.code == 413:
+        return PayloadTooLarge()
     generic = DimingError(en=error.name, zh=f"请求失败（HTTP {error.code}）")
     generic.http_status = error.code or 500
     generic.code = (error.name or "error").lower().replace(" ", "-")

@@ -1,0 +1,80 @@
+"""Every write endpoint of the JSON API checks its role (table-driven over the app's
+own URL map, so a new endpoint without a role check fails here), and the public
+write paths are rate-limited; oversized bodies are refused."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from accounts.roles import ROLES
+from apitools import bearer, make_client
+from api.ratelimit import SlidingWindow
+
+# Writes the public may make, each for a stated reason.
+PUBLIC_WRITES = {
+    ("POST", "/api/v1/session"),  # signing in
+    ("DELETE", "/api/v1/session"),  # signing out
+    ("POST", "/api/v1/reverse"),  # batch reverse geocoding is a read with a body
+    ("POST", "/api/v1/notices/<int:application_id>/comments"),  # comments during a public notice
+}
+
+
+def write_rules(app):
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/"):
+            continue
+        for method in sorted((rule.methods or set()) - {"GET", "HEAD", "OPTIONS"}):
+            yield method, rule
+
+
+def concrete(path: str) -> str:
+    return re.sub(r"<(?:int:)?[^>]+>", "1", path)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_every_write_endpoint_requires_a_role(store, tmp_path):
+    client = make_client(store, tmp_path)
+    app = client.application
+    rules = list(write_rules(app))
+    assert len(rules) > 20
+    for method, rule in rules:
+        if (method, rule.rule) in PUBLIC_WRITES:
+            continue
+        roles = getattr(app.view_functions[rule.endpoint], "required_roles", None)
+        assert roles, f"{method} {rule.rule} has no role check"
+        anonymous = client.open(concrete(rule.rule), method=method, json={})
+        assert anonymous.status_code == 401, (method, rule.rule, anonymous.status_code)
+        other = next(r for r in ROLES if r not in roles and r != "admin")
+        headers = bearer(store, f"u{abs(hash((method, rule.rule))) % 10**8}", other)
+        wrong_role = client.open(concrete(rule.rule), method=method, json={}, headers=headers)
+        assert wrong_role.status_code == 403, (method, rule.rule, wrong_role.status_code)
+        assert wrong_role.get_json()["message"]["zh"]
+
+
+def test_sliding_window():
+    window = SlidingWindow(2, 10)
+    assert window.allow("a", now=0) and window.allow("a", now=1)
+    assert not window.allow("a", now=2)
+    assert window.allow("b", now=2)
+    assert window.allow("a", now=10.5)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_password_guessing_is_rate_limited(store, tmp_path):
+    client = make_client(store, tmp_path)
+    statuses = [client.post("/api/v1/session", json={"username": "x", "password": f"guess{i}"}).status_code for i in range(12)]
+    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
+    assert "try again later" in client.post("/api/v1/session", json={}).get_json()["message"]["en"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_oversized_body_is_413_with_a_bilingual_message(store, tmp_path):
+    from gis.settings import Settings
+    from server import create_app
+
+    client = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run"), max_body_mb=1)).test_client()
+    response = client.post("/api/v1/reverse", data=b"{" + b" " * (2 * 1024 * 1024) + b"}", content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["message"]["zh"] == "请求体过大"
