@@ -50,7 +50,8 @@ def _persistent_key(work_dir: Path) -> str:
 @blueprint.post("/session")
 @limited(10, 300)
 def sign_in():
-    body = request.get_json(silent=True) or {}
+    body = request.get_json(silent=True)
+    body = body if isinstance(body, dict) else {}
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise BadRequest("请提供用户名和密码", "username and password are required")

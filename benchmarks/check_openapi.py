@@ -26,7 +26,7 @@ import urllib.request
 from pathlib import Path
 
 HOST = "127.0.0.1"
-DOCUMENTS = [("/ogc/openapi?f=json", "/ogc"), ("/api/v1/openapi.json", "")]
+DOCUMENTS = [("/ogc/openapi?f=json", "/ogc"), ("/api/v1/openapi.json", "/api/v1")]
 
 
 def free_port() -> int:

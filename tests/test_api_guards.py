@@ -78,3 +78,24 @@ def test_oversized_body_is_413_with_a_bilingual_message(store, tmp_path):
     response = client.post("/api/v1/reverse", data=b"{" + b" " * (2 * 1024 * 1024) + b"}", content_type="application/json")
     assert response.status_code == 413
     assert response.get_json()["message"]["zh"] == "请求体过大"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_fuzzing_findings_stay_fixed(store, tmp_path):
+    client = make_client(store, tmp_path)
+    assert client.get("/api/v1/notices/829386839089395007488").status_code == 404  # was a 500 (integer overflow)
+    assert client.post("/api/v1/session", json=[1]).status_code == 400  # was a 500 (list body)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_openapi_document_lists_every_api_route_with_its_security(store, tmp_path):
+    client = make_client(store, tmp_path)
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.0")
+    paths = document["paths"]
+    assert {"/search", "/autocomplete", "/reverse", "/applications", "/numbers/assign", "/redistricting/jobs"} <= set(paths)
+    for method, rule in write_rules(client.application):
+        if rule.rule.startswith("/api/v1/") and (method, rule.rule) not in PUBLIC_WRITES:
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
+            assert paths[path][method.lower()]["security"] == [{"bearer": []}], (method, path)
+    assert "security" not in paths["/search"]["get"]

@@ -1,0 +1,80 @@
+"""The OpenAPI 3.0 document of the JSON API, derived from the application itself.
+
+Paths, methods and path parameters come from Flask's URL map, summaries from the
+views' docstrings, and the security requirement from the roles each view declares
+(``api.auth.requires``), so the document cannot drift from the code. Query
+parameters and body fields are described in docs/api.md and docs/search.md.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, jsonify
+
+blueprint = Blueprint("openapi", __name__)
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["code", "status", "message"],
+    "properties": {
+        "code": {"type": "string"},
+        "status": {"type": "integer"},
+        "message": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
+        "description": {"type": "string"},
+    },
+}
+_PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _operation(view, method: str, rule) -> dict:
+    doc = (view.__doc__ or "").strip().splitlines()
+    roles = getattr(view, "required_roles", None)
+    operation = {
+        "operationId": f"{rule.endpoint}.{method.lower()}",
+        "summary": doc[0] if doc else rule.endpoint,
+        "parameters": [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "integer" if conv == "int" else "string"}}
+            for conv, name in _PARAM.findall(rule.rule)
+        ],
+        "responses": {
+            "200": {"description": "OK"},
+            "400": {"description": "Bad request", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+            "404": {"description": "Not found", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+        },
+    }
+    if method in ("POST", "PUT", "PATCH"):
+        operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": {"type": "object"}}}}
+    if roles:
+        operation["security"] = [{"bearer": []}]
+        operation["description"] = "Roles: " + ", ".join(roles)
+        operation["responses"]["401"] = {"description": "No or invalid credentials"}
+        operation["responses"]["403"] = {"description": "Role missing"}
+    return operation
+
+
+def document(app) -> dict:
+    paths: dict[str, dict] = {}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("openapi."):
+            continue
+        view = app.view_functions[rule.endpoint]
+        path = _PARAM.sub(r"{\2}", rule.rule[len("/api/v1"):])
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            paths.setdefault(path, {})[method.lower()] = _operation(view, method, rule)
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "diming JSON API", "version": "1", "description": "官渡区地名与社区界线服务 / Guandu place names and boundaries"},
+        "servers": [{"url": "/api/v1"}],
+        "paths": paths,
+        "components": {
+            "schemas": {"Error": ERROR_SCHEMA},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+@blueprint.get("/openapi.json")
+def openapi_json():
+    """This OpenAPI document."""
+    return jsonify(document(current_app))
