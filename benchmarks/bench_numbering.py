@@ -15,15 +15,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-import sqlalchemy as sa
 
 from cli.data_commands import registry
 from data.loader import load_demo
 from gis.storage import Store, migrate
 from placenames.numbering import service
+from scratch import scratch_database
 
 
 def number_district(store: Store, buildings: int, label: str) -> None:
@@ -57,21 +56,16 @@ def main() -> None:
     number_district(sqlite_store, buildings, "GeoPackage (SQLite):")
     sqlite_store.dispose()
 
-    admin = sa.create_engine(args.pg, isolation_level="AUTOCOMMIT")
-    dbname = f"diming_bench_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {dbname}")
-    pg_store = Store(sa.engine.make_url(args.pg).set(database=dbname).render_as_string(hide_password=False))
-    try:
-        migrate.upgrade(pg_store)
-        load_demo(pg_store, registry(), frames=frames)
-        with pg_store.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        number_district(pg_store, buildings, "PostGIS:")
-    finally:
-        pg_store.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+    with scratch_database(args.pg) as url:
+        pg_store = Store(url)
+        try:
+            migrate.upgrade(pg_store)
+            load_demo(pg_store, registry(), frames=frames)
+            with pg_store.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            number_district(pg_store, buildings, "PostGIS:")
+        finally:
+            pg_store.dispose()
 
 
 if __name__ == "__main__":

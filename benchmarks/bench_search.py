@@ -23,7 +23,6 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
@@ -40,6 +39,7 @@ from pypinyin import lazy_pinyin
 
 from placenames.search.normalize import _TRADITIONAL
 from placenames.search.reverse import reverse
+from scratch import scratch_database
 
 SIMPLE_TO_TRADITIONAL = {simple: trad for trad, simple in _TRADITIONAL.items() if trad != simple}
 CN_DIGITS = "零一二三四五六七八九"
@@ -171,19 +171,11 @@ def main() -> None:
         store.dispose()
     if args.skip_pg:
         return
-    admin = sa.create_engine(args.pg, isolation_level="AUTOCOMMIT")
-    name = f"diming_bench_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        store = Store(sa.engine.make_url(args.pg).set(database=name).render_as_string(hide_password=False))
+    with scratch_database(args.pg) as url:
+        store = Store(url)
         migrate.upgrade(store)
         run(store, "postgresql", args.scale, args.queries)
         store.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        admin.dispose()
 
 
 if __name__ == "__main__":

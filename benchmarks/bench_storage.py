@@ -17,7 +17,6 @@ import argparse
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +29,7 @@ from data.loader import load_demo
 from gis.crs import reproject
 from gis.storage import Store, bbox_match, migrate
 from placenames.models import Building
+from scratch import scratch_database
 
 
 def timed(fn, *args, **kwargs):
@@ -94,32 +94,27 @@ def main() -> None:
     _, t_sqlite = timed(load_demo, sqlite_store, registry(), frames=frames)
     sqlite_store.checkpoint()
 
-    admin = sa.create_engine(args.pg, isolation_level="AUTOCOMMIT")
-    dbname = f"diming_bench_{uuid.uuid4().hex[:6]}"
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {dbname}")
-    pg_store = Store(sa.engine.make_url(args.pg).set(database=dbname).render_as_string(hide_password=False))
-    try:
-        migrate.upgrade(pg_store)
-        _, t_pg = timed(load_demo, pg_store, registry(), frames=frames)
-        with pg_store.engine.begin() as conn:
-            conn.exec_driver_sql("ANALYZE")
-        print(f"store into GeoPackage (SQLite):      {t_sqlite:6.1f} s   total with generation {t_build + t_sqlite:6.1f} s")
-        print(f"store into PostGIS:                  {t_pg:6.1f} s   total with generation {t_build + t_pg:6.1f} s")
+    with scratch_database(args.pg) as url:
+        pg_store = Store(url)
+        try:
+            migrate.upgrade(pg_store)
+            _, t_pg = timed(load_demo, pg_store, registry(), frames=frames)
+            with pg_store.engine.begin() as conn:
+                conn.exec_driver_sql("ANALYZE")
+            print(f"store into GeoPackage (SQLite):      {t_sqlite:6.1f} s   total with generation {t_build + t_sqlite:6.1f} s")
+            print(f"store into PostGIS:                  {t_pg:6.1f} s   total with generation {t_build + t_pg:6.1f} s")
 
-        boxes = windows(args.queries)
-        ms_sqlite, c_sqlite = query_store(sqlite_store, boxes)
-        ms_pg, c_pg = query_store(pg_store, boxes)
-        ms_gdal, c_gdal = query_gdal(gpkg, boxes)
-        print(f"\n{args.queries} random 500 m windows on buildings (median per query, mean hits {statistics.mean(c_sqlite):.0f}):")
-        print(f"  diming store, GeoPackage R*Tree + shapely : {ms_sqlite:7.2f} ms")
-        print(f"  diming store, PostGIS GiST                : {ms_pg:7.2f} ms")
-        print(f"  peer: GDAL/pyogrio bbox read of the .gpkg  : {ms_gdal:7.2f} ms")
-        print(f"  same hits on all three: {c_sqlite == c_pg == c_gdal}")
-    finally:
-        pg_store.dispose()
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {dbname} WITH (FORCE)")
+            boxes = windows(args.queries)
+            ms_sqlite, c_sqlite = query_store(sqlite_store, boxes)
+            ms_pg, c_pg = query_store(pg_store, boxes)
+            ms_gdal, c_gdal = query_gdal(gpkg, boxes)
+            print(f"\n{args.queries} random 500 m windows on buildings (median per query, mean hits {statistics.mean(c_sqlite):.0f}):")
+            print(f"  diming store, GeoPackage R*Tree + shapely : {ms_sqlite:7.2f} ms")
+            print(f"  diming store, PostGIS GiST                : {ms_pg:7.2f} ms")
+            print(f"  peer: GDAL/pyogrio bbox read of the .gpkg  : {ms_gdal:7.2f} ms")
+            print(f"  same hits on all three: {c_sqlite == c_pg == c_gdal}")
+        finally:
+            pg_store.dispose()
 
 
 if __name__ == "__main__":
