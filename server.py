@@ -71,6 +71,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(health.blueprint)
     app.register_blueprint(assets.blueprint, url_prefix=ogc_config.MOUNT_PATH)
     api.register(app)
-    app.register_blueprint(pages.blueprint)
+    pages.register(app)
     errors.install(app)
     return app

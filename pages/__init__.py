@@ -1,31 +1,21 @@
 """The web pages: thin HTML shells whose scripts talk to the same JSON and OGC APIs
 that any other client uses. Chinese by default, English with ``?lang=en``.
 
+Each area (public look-up, officer workspace, ...) is its own module with its own
+blueprint and text table; ``register`` mounts the areas listed in ``AREAS``.
 No page loads anything from the internet: Leaflet comes from the vendored copy
 under /ogc/assets, and the map draws the district's own layers, not remote tiles.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+import importlib
 
-from pages.i18n import LANGUAGES, strings
+from flask import Flask
 
-blueprint = Blueprint("pages", __name__, template_folder="templates", static_folder="static", static_url_path="/static/pages")
-
-
-def _language() -> str:
-    lang = (request.args.get("lang") or request.cookies.get("lang") or "zh")[:2].lower()
-    return lang if lang in LANGUAGES else "zh"
+AREAS: tuple[str, ...] = ("pages.public",)
 
 
-def render(template: str, **context):
-    lang = _language()
-    response = render_template(template, lang=lang, t=strings(lang), other_lang="en" if lang == "zh" else "zh", **context)
-    return response
-
-
-@blueprint.get("/")
-def public_search():
-    """The public look-up page: search with autocomplete, results, map, reverse lookup."""
-    return render("pages/public.html")
+def register(app: Flask) -> None:
+    for name in AREAS:
+        app.register_blueprint(importlib.import_module(name).blueprint)
