@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
-from . import procedure, register
+from . import procedure, register, street_renames
 from .applications import load
 from .checks import Candidate, duplicate_name, run_checks
 from .models import PlaceName
@@ -99,6 +99,7 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
         if clash:
             raise Conflict(clash[0].zh, clash[0].en, details=clash[0].to_dict())
     if application.kind == "rename":
+        street_renames.follow_rename(session, entry.name, application.proposed_name, entry.category_code)
         session.add(NameAlias(place_name_id=entry.id, alias=entry.name, kind="former", valid_from=entry.approved_on, valid_to=announced_on,
                               note=f"renamed to {application.proposed_name}"))
         for key, value in register.spelling(application.proposed_name, application.category_code).items():

@@ -230,3 +230,31 @@ def test_announce_rechecks_that_the_name_is_still_free(store, clock):
         step(store, second, "announce")
     assert refused.value.details["rule"] == "duplicate-name"
     assert applications.officer_view(store, second)["state"] == "filed"
+
+
+def test_announced_road_rename_renames_the_road_and_its_addresses(store, clock):
+    import shapely
+
+    from placenames.models import DoorPlate, Road
+
+    name_id = current_road(store, "锦西路")
+    with store.transaction(actor="import") as session:
+        road = Road(name="锦西路", road_class="local", geom=shapely.LineString([(102.75, 25.01), (102.76, 25.012)]))
+        session.add(road)
+        session.flush()
+        for number in (1, 3):
+            session.add(DoorPlate(road_id=road.id, number=number, suffix="", number_text=str(number), side="L",
+                                  address=f"官渡区关上街道锦西路{number}号", geom=shapely.Point(102.751 + number * 1e-4, 25.0105)))
+    app_id = applications.create_application(
+        store, {"kind": "rename", "place_name_id": name_id, "proposed_name": "锦西南路", "reasons": "道路改造", "applicant_name": "关上街道"}, actor="wang"
+    )
+    through_notice(store, clock, app_id)
+    with store.read() as session:
+        assert session.scalar(select(Road.name).where(Road.id == road.id)) == "锦西路"  # nothing changes before the announcement
+    approve_file_announce(store, app_id)
+    with store.read() as session:
+        assert session.scalar(select(Road.name).where(Road.id == road.id)) == "锦西南路"
+        addresses = sorted(session.scalars(select(DoorPlate.address).where(DoorPlate.road_id == road.id)))
+    assert addresses == ["官渡区关上街道锦西南路1号", "官渡区关上街道锦西南路3号"]
+    road_history = store.history("roads", road.id)
+    assert road_history[-1].before["name"] == "锦西路" and road_history[-1].after["name"] == "锦西南路"
