@@ -81,3 +81,32 @@ def test_parallel_edits_of_one_name_lose_nothing(store, tmp_path):
             sa.select(AuditEntry).where(AuditEntry.table_name == "place_names", AuditEntry.record_id == target["id"], AuditEntry.action == "update")
         ).all()
     assert [u.reason for u in updates] == [f"edit {winners[0]}"]
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_parallel_reorganisations_of_one_unit_close_it_once(store, tmp_path):
+    import datetime as dt
+
+    from shapely import MultiPolygon, box
+    from shapely.geometry import mapping
+
+    from boundaries.models import AdminUnit
+
+    with store.transaction(actor="setup") as session:
+        session.add(AdminUnit(code="530111002000", name="乙街道", level="subdistrict", parent_code="530111000000",
+                              valid_from=dt.date(2000, 1, 1), geom=MultiPolygon([box(102.74, 25.0, 102.78, 25.05)])))
+    client = make_client(store, tmp_path)
+    officers = [bearer(store, f"boundary{i}", "boundary_officer") for i in range(PARALLEL)]
+
+    def split(i, headers):
+        body = {"kind": "boundary-change", "effective": "2024-01-01", "close": ["530111002000"], "reason": f"调整 {i}",
+                "add": [{"code": "530111002000", "name": f"乙街道{i}", "level": "subdistrict", "parent_code": "530111000000",
+                         "geometry": mapping(box(102.74, 25.0, 102.78 + i * 0.001, 25.05))}]}
+        return lambda: client.post("/api/v1/units/reorganisations", json=body, headers=headers)
+
+    responses = in_parallel([split(i, h) for i, h in enumerate(officers)])
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (PARALLEL - 1), statuses
+    with store.read() as session:
+        versions = session.scalars(sa.select(AdminUnit).where(AdminUnit.code == "530111002000").order_by(AdminUnit.valid_from)).all()
+    assert [(v.valid_from, v.valid_to) for v in versions] == [(dt.date(2000, 1, 1), dt.date(2024, 1, 1)), (dt.date(2024, 1, 1), None)]
