@@ -71,8 +71,15 @@ def load_demo(
 
         frames = build_demo(seed=seed, scale=scale)
     frames = dict(frames)
+    blocks = frames["blocks"]
+    households = {
+        "communities": blocks.groupby("community_code")["households"].sum(),
+        "subdistricts": blocks.groupby("subdistrict_code")["households"].sum(),
+    }
     for name in ("district", "subdistricts", "communities"):
         frames[name] = frames[name].assign(valid_from=DEMO_VALID_FROM)
+        if name in households:  # the synthetic household totals of each unit's blocks
+            frames[name] = frames[name].assign(households=frames[name]["code"].map(households[name]).fillna(0).astype(int))
     frames["place_names"] = place_names(frames)
     counts = {}
     with store.transaction(actor=DEMO_ACTOR, reason=f"demo dataset, seed {seed}, scale {scale}") as session:

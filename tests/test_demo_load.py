@@ -39,6 +39,8 @@ def test_demo_is_stored_completely_and_audited(store, frames):
         assert count(session, Building) == len(frames["buildings"])
         assert count(session, DoorPlate) == counts["door_plates"] > 0
         assert count(session, PlaceName, PlaceName.category_code == "21620") == 133
+        unit_households = session.scalar(sa.select(sa.func.sum(AdminUnit.households)).where(AdminUnit.level == "community"))
+        assert unit_households == int(frames["blocks"]["households"].sum())
         assert count(session, PlaceName, PlaceName.category_code == "21730") == 1  # 昆明经济技术开发区
         assert session.scalar(sa.select(PlaceName.romanization).where(PlaceName.name == "子君路")) == "Zijun Lu"
         assert count(session, AuditEntry) >= sum(counts[name] for name in ("subdistricts", "communities", "roads", "buildings", "door_plates"))
