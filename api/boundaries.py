@@ -250,6 +250,30 @@ def open_campaign():
     return jsonify({"id": campaign.id, "code": campaign.code, "status": campaign.status, "tolerance_m": campaign.tolerance_m}), 201
 
 
+@blueprint.get("/boundary-inspections")
+@auth.requires(BOUNDARY_OFFICER)
+def list_campaigns():
+    """Campaigns, newest first; ``?line_id=`` keeps one line's (the boundary workspace picks from these)."""
+    from sqlalchemy import select
+
+    from boundaries.line_models import InspectionCampaign
+
+    query = select(InspectionCampaign).order_by(InspectionCampaign.started_on.desc(), InspectionCampaign.id.desc())
+    line_id = request.args.get("line_id")
+    if line_id is not None:
+        if not line_id.isdigit():
+            raise BadRequest("line_id 应为界线编号", "'line_id' must be a line id")
+        query = query.where(InspectionCampaign.line_id == int(line_id))
+    with current_store().read() as session:
+        campaigns = [
+            {"id": c.id, "code": c.code, "line_id": c.line_id, "party_a": c.party_a, "party_b": c.party_b, "status": c.status,
+             "started_on": c.started_on.isoformat(), "ended_on": c.ended_on.isoformat() if c.ended_on else None,
+             "tolerance_m": c.tolerance_m}
+            for c in session.scalars(query)
+        ]
+    return jsonify({"campaigns": campaigns})
+
+
 @blueprint.get("/boundary-inspections/<int:campaign_id>")
 @auth.requires(BOUNDARY_OFFICER)
 def campaign_report(campaign_id: int):

@@ -13,7 +13,7 @@ import importlib
 
 from flask import Flask
 
-AREAS: tuple[str, ...] = ("pages.public",)
+AREAS: tuple[str, ...] = ("pages.public", "pages.planner", "pages.officer", "pages.boundary",)
 
 
 def register(app: Flask) -> None:

@@ -13,6 +13,13 @@ COMMON: dict[str, tuple[str, str]] = {
     "network_error": ("无法连接服务器，请稍后重试", "Cannot reach the server; try again later"),
     "switch_language": ("English", "中文"),
     "data_note": ("演示数据：建筑、门牌和户数为合成数据", "Demo data: buildings, door plates and households are synthetic"),
+    "signin_title": ("登录", "Sign in"),
+    "signin_user": ("用户名", "Username"),
+    "signin_password": ("密码", "Password"),
+    "signin_button": ("登录", "Sign in"),
+    "signout_button": ("退出", "Sign out"),
+    "signed_in_fmt": ("已登录：{actor}（{roles}）", "Signed in as {actor} ({roles})"),
+    "role_missing_fmt": ("此页面需要角色：{role}", "This page needs the role: {role}"),
 }
 
 

@@ -141,6 +141,7 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
         body = {**summary(application), **{f: _plain(getattr(application, f)) for f in DETAIL}}
         body["geometry"] = application.geom.__geo_interface__ if application.geom is not None else None
         body["state_label"] = dict(zip(("zh", "en"), procedure.LABELS[application.state], strict=True))
+        body["next_actions"] = procedure.allowed_actions(application.state)
         steps = session.scalars(select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id))
         body["transitions"] = [
             {"action": t.action, "from": t.from_state, "to": t.to_state, "actor": t.actor, "at": _plain(t.occurred_at), "reason": t.reason} for t in steps

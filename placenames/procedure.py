@@ -58,6 +58,11 @@ def today() -> dt.date:
     return now().astimezone(LOCAL_TIME).date()
 
 
+def allowed_actions(state: str) -> list[str]:
+    """The actions the procedure allows from ``state`` (what an officer may do next)."""
+    return [action for action, (allowed, _) in ACTIONS.items() if state in allowed]
+
+
 def target_state(state: str, action: str) -> str:
     """The state ``action`` leads to from ``state``, or a 409 explaining why not."""
     if action not in ACTIONS:

@@ -60,5 +60,54 @@
     return map;
   }
 
-  window.dimingCommon = { getJSON, showMessage, baseMap };
+  /* Writes from a signed-in page: JSON body, the session's CSRF token, errors in words. */
+  let csrfToken = null;
+
+  async function sendJSON(method, url, body) {
+    let response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrfToken || "" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      showMessage(D.t.network_error);
+      throw err;
+    }
+    let data = null;
+    try { data = await response.json(); } catch (err) { data = null; }
+    if (!response.ok) {
+      const message = data && data.message ? (data.message[D.lang] || data.description) : response.statusText;
+      showMessage(D.t.error_prefix + message);
+      throw new Error(message);
+    }
+    showMessage("");
+    return data;
+  }
+
+  /* The shared sign-in box (_signin.html): calls onChange(session) after sign-in, sign-out and on load. */
+  function signInBox(onChange) {
+    const form = document.getElementById("signin-form");
+    const signed = document.getElementById("signed-in");
+    function show(who) {
+      csrfToken = who.csrf_token || null;
+      form.hidden = !!who.signed_in;
+      signed.hidden = !who.signed_in;
+      document.getElementById("signed-in-as").textContent = who.signed_in
+        ? D.t.signed_in_fmt.replace("{actor}", who.actor).replace("{roles}", who.roles.join(", ")) : "";
+      onChange(who);
+    }
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      sendJSON("POST", "/api/v1/session", { username: form.username.value, password: form.password.value })
+        .then((who) => { form.password.value = ""; show({ ...who, signed_in: true }); }).catch(() => {});
+    });
+    document.getElementById("signout-button").addEventListener("click", () => {
+      sendJSON("DELETE", "/api/v1/session").then(() => show({ signed_in: false, roles: [] })).catch(() => {});
+    });
+    getJSON("/api/v1/session").then(show).catch(() => {});
+  }
+
+  window.dimingCommon = { getJSON, showMessage, baseMap, sendJSON, signInBox };
 })();

@@ -43,7 +43,7 @@ class Plan:
     names: AdminNames | None = None
 
     def rows(self) -> list[dict]:
-        """One dict per numbered building: the dry-run / --json view."""
+        """One dict per numbered building (with its entrance as lon/lat): the dry-run / --json view."""
         return [
             {
                 "building": a.building_id,
@@ -54,9 +54,11 @@ class Plan:
                 "kind": a.kind,
                 "reuses_retired": a.reuses_plate_id is not None,
                 "reason": {"zh": a.reason_zh, "en": a.reason_en},
+                "lon": round(door.x, 7),
+                "lat": round(door.y, 7),
             }
             for plan in self.roads
-            for a in plan.assignments
+            for a, door in zip(plan.assignments, plan.entrances, strict=True)
         ]
 
     def summary(self) -> dict:

@@ -1,0 +1,64 @@
+"""The boundary workspace: lines and markers by inspection status, recording a marker inspection.
+
+The page reads and writes only through /api/v1/boundary-lines and
+/api/v1/boundary-inspections (boundary_officer role); this module serves the shell and its texts.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from boundaries.inspections import MARKER_STATUSES
+from pages.rendering import TEMPLATES, render
+
+blueprint = Blueprint("boundary_pages", __name__, template_folder=TEMPLATES)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "boundary_title": ("界线界桩工作台", "Boundary workspace"),
+    "boundary_role": ("界线管理人员（boundary_officer）", "boundary_officer"),
+    "lines_title": ("行政区域界线", "Boundary lines"),
+    "line": ("界线", "Line"),
+    "sides": ("两侧", "Sides"),
+    "last_inspected": ("上次联检", "Last inspected"),
+    "next_due": ("下次联检", "Next due"),
+    "never": ("从未联检", "never"),
+    "line_ok": ("按期", "up to date"),
+    "line_due": ("已到期", "overdue"),
+    "line_never": ("未联检", "never inspected"),
+    "markers_title": ("界桩", "Markers"),
+    "marker": ("界桩", "Marker"),
+    "no_markers": ("此界线没有登记界桩", "No markers registered on this line"),
+    "campaign": ("联检", "Campaign"),
+    "no_campaign": ("（无联检）", "(no campaign)"),
+    "open_title": ("开始联检", "Open a campaign"),
+    "campaign_code": ("联检编号", "Campaign code"),
+    "party_a": ("甲方", "Party A"),
+    "party_b": ("乙方", "Party B"),
+    "started_on": ("开始日期", "Started on"),
+    "open_button": ("开始联检", "Open campaign"),
+    "record_title": ("记录界桩检查结果", "Record a marker inspection"),
+    "status": ("状况", "Status"),
+    "lon": ("实测经度", "Measured longitude"),
+    "lat": ("实测纬度", "Measured latitude"),
+    "pick_on_map": ("在地图上点选实测位置", "Pick the measured position on the map"),
+    "pick_hint": ("请点击地图上的实测位置", "Click the measured position on the map"),
+    "record_button": ("保存结果", "Save result"),
+    "result_fmt": ("已保存：位移 {d} 米", "Saved: displaced {d} m"),
+    "flagged": ("超出容差，已标记", "beyond tolerance: flagged"),
+    "not_flagged": ("在容差以内", "within tolerance"),
+    "campaign_closed": ("此联检已签署，不能再记录", "This campaign is signed; no more results can be recorded"),
+    "report_link": ("下载联检报告（JSON）", "Download the campaign report (JSON)"),
+    "legend": ("图例", "Legend"),
+    "map_label": ("地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
+                  "Map: lines coloured by inspection status, markers by condition; click a marker to select it"),
+    **{f"status_{s}": pair for s, pair in {
+        "intact": ("完好", "intact"), "damaged": ("损坏", "damaged"), "displaced": ("移位", "displaced"),
+        "missing": ("缺失", "missing"), "rebuilt": ("重建", "rebuilt"), "new": ("新设", "new"),
+        "not-inspected": ("未检查", "not inspected"),
+    }.items()},
+}
+
+
+@blueprint.get("/boundaries")
+def boundary_workspace():
+    return render("pages/boundary.html", TEXTS, statuses=MARKER_STATUSES)

@@ -1,0 +1,76 @@
+"""The planner workspace: run a redistricting job and look at its proposal on the map.
+
+Everything the page shows comes from /api/v1/redistricting (planner role) and the
+public OGC collections; this module only serves the shell and its texts.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from pages.rendering import TEMPLATES, render
+
+blueprint = Blueprint("planner_pages", __name__, template_folder=TEMPLATES)
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "planner_title": ("社区规划工作台", "Planner workspace"),
+    "planner_role": ("规划人员（planner）", "planner"),
+    "run_title": ("生成社区划分方案", "Propose communities"),
+    "subdistrict": ("街道", "Subdistrict"),
+    "households_min": ("每个社区最少户数", "Minimum households per community"),
+    "households_max": ("每个社区最多户数", "Maximum households per community"),
+    "households_dense_max": ("密集区最多户数", "Maximum households (dense area)"),
+    "target_count": ("目标社区数（可不填）", "Target number of communities (optional)"),
+    "seed": ("随机种子", "Seed"),
+    "run_button": ("运行", "Run"),
+    "cancel_button": ("取消任务", "Cancel job"),
+    "progress": ("进度", "Progress"),
+    "job_fmt": ("任务 {id}：{status}", "Job {id}: {status}"),
+    "status_queued": ("排队中", "queued"),
+    "status_running": ("运行中", "running"),
+    "status_succeeded": ("已完成", "done"),
+    "status_failed": ("失败", "failed"),
+    "status_cancelled": ("已取消", "cancelled"),
+    "plan_title": ("方案", "Proposal"),
+    "plan_valid": ("符合全部规则", "meets every rule"),
+    "plan_invalid": ("有违反规则之处", "breaks a rule"),
+    "metrics": ("指标", "Metrics"),
+    "violations": ("违规", "Violations"),
+    "no_violations": ("无违规", "No violations"),
+    "rule": ("规则", "Rule"),
+    "subject": ("对象", "Subject"),
+    "detail": ("说明", "Detail"),
+    "community": ("社区", "Community"),
+    "households": ("户数", "Households"),
+    "compare_title": ("比较", "Compare"),
+    "compare_with": ("比较对象", "Compare with"),
+    "compare_current": ("现行社区", "Current communities"),
+    "compare_button": ("比较", "Compare"),
+    "metric": ("指标", "Metric"),
+    "first": ("比较对象", "Reference"),
+    "second": ("本方案", "This proposal"),
+    "difference": ("差值", "Difference"),
+    "households_changing": ("改变社区的户数", "Households changing community"),
+    "blocks_changing": ("改变社区的街区数", "Blocks changing community"),
+    "export": ("导出社区（GeoJSON）", "Export communities (GeoJSON)"),
+    "export_note": ("GeoPackage 导出请使用命令行 diming redistrict", "For GeoPackage use the CLI: diming redistrict"),
+    "metric_communities": ("社区数", "Communities"),
+    "metric_households": ("总户数", "Households"),
+    "metric_polsby_popper_mean": ("紧凑度（平均，Polsby-Popper）", "Compactness, mean (Polsby-Popper)"),
+    "metric_polsby_popper_worst": ("紧凑度（最差）", "Compactness, worst"),
+    "metric_boundary_major_share": ("沿主要道路/河流的边界比例", "Share of boundary on major roads/rivers"),
+    "metric_boundary_length_m": ("边界总长（米）", "Boundary length (m)"),
+    "metric_straightness": ("边界平直度", "Boundary straightness"),
+    "metric_turns_per_km": ("每千米转折数", "Turns per km"),
+    "metric_household_balance": ("户数离散度（变异系数）", "Household balance (coefficient of variation)"),
+    "metric_households_min": ("最少户数", "Fewest households"),
+    "metric_households_max": ("最多户数", "Most households"),
+    "metric_households_moved": ("改变社区的户数", "Households moved"),
+    "map_label": ("地图：方案中的社区，按社区着色，标注户数；红色虚线为违规社区",
+                  "Map: the proposal's communities, coloured by community, labelled with households; red dashes mark violations"),
+}
+
+
+@blueprint.get("/planner")
+def planner_workspace():
+    return render("pages/planner.html", TEXTS)

@@ -1,0 +1,232 @@
+/* Boundary workspace: lines coloured by inspection status, a line's markers coloured by their
+   condition (in the chosen campaign, or as registered), recording a marker result with a
+   measured position typed or picked on the map, and the campaign report as a download. */
+(function () {
+  "use strict";
+  const D = window.DIMING;
+  const C = window.dimingCommon;
+  const $ = (id) => document.getElementById(id);
+  const LINE_COLOURS = { ok: "#1a9641", due: "#d7191c", never: "#7b3294" };
+  const FALLBACK = { intact: "#1a9641", damaged: "#fdae61", displaced: "#d7191c", missing: "#000000", rebuilt: "#2b83ba", new: "#abdda4", "not-inspected": "#a0a0a0" };
+
+  const map = C.baseMap("map");
+  const lineLayer = L.layerGroup().addTo(map);
+  const markerLayer = L.layerGroup().addTo(map);
+  let lines = [];
+  let line = null;
+  let markers = [];
+  let campaigns = [];
+  let report = null;
+  let selected = null;
+  let picking = false;
+  let loaded = false;
+
+  const today = new Date().toISOString().slice(0, 10);
+
+  function lineState(l) {
+    if (!l.last_inspected) return "never";
+    return l.next_inspection_due && l.next_inspection_due < today ? "due" : "ok";
+  }
+
+  function cell(row, text) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    row.appendChild(td);
+    return td;
+  }
+
+  function activate(row, action) {
+    row.tabIndex = 0;
+    row.addEventListener("click", action);
+    row.addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); action(); } });
+  }
+
+  function loadLines() {
+    Promise.all([C.getJSON("/api/v1/boundary-lines"), C.getJSON("/ogc/collections/boundary-lines/items?f=json&limit=1000")])
+      .then(([list, fc]) => {
+        lines = list.lines;
+        const byCode = Object.fromEntries(lines.map((l) => [l.code, l]));
+        const body = $("lines-table").tBodies[0];
+        body.replaceChildren();
+        lines.forEach((l) => {
+          const row = body.insertRow();
+          row.dataset.lineId = l.id;
+          row.dataset.state = lineState(l);
+          cell(row, l.number || l.code);
+          cell(row, `${l.left_name} | ${l.right_name}`);
+          cell(row, l.last_inspected || D.t.never);
+          cell(row, l.next_inspection_due || "—").title = D.t["line_" + lineState(l)];
+          activate(row, () => selectLine(l.id));
+        });
+        lineLayer.clearLayers();
+        L.geoJSON(fc, {
+          style: (f) => {
+            const state = byCode[f.properties.code] ? lineState(byCode[f.properties.code]) : "never";
+            return { color: LINE_COLOURS[state], weight: 4, opacity: 0.85, className: `boundary-line line-${state}` };
+          },
+          onEachFeature: (f, layer) => {
+            const l = byCode[f.properties.code];
+            if (!l) return;
+            layer.bindTooltip(`${l.number || l.code} · ${D.t["line_" + lineState(l)]}`);
+            layer.on("click", () => selectLine(l.id));
+          },
+        }).addTo(lineLayer);
+      }).catch(() => {});
+  }
+
+  function statusOf(marker) {
+    if (report) {
+      const row = report.markers.find((r) => r.marker_id === marker.id);
+      if (row) return row.status;
+    }
+    return marker.status || "not-inspected";
+  }
+
+  function colour(status) {
+    return (report && report.legend[status]) || FALLBACK[status] || "#a0a0a0";
+  }
+
+  function drawMarkers() {
+    markerLayer.clearLayers();
+    const body = $("markers-table").tBodies[0];
+    body.replaceChildren();
+    if (!markers.length) cell(body.insertRow(), D.t.no_markers).colSpan = 2;
+    markers.forEach((m) => {
+      const status = statusOf(m);
+      const circle = L.circleMarker([m.lat, m.lon], {
+        radius: selected && selected.id === m.id ? 10 : 7, color: selected && selected.id === m.id ? "#f0a500" : "#222",
+        weight: 2, fillColor: colour(status), fillOpacity: 0.95, className: `marker marker-${status}`,
+      }).addTo(markerLayer);
+      circle.bindTooltip(`${m.code} · ${D.t["status_" + status] || status}`);
+      circle.on("click", (e) => { L.DomEvent.stopPropagation(e); selectMarker(m); });
+      const row = body.insertRow();
+      row.dataset.markerId = m.id;
+      row.dataset.status = status;
+      if (selected && selected.id === m.id) row.className = "selected";
+      cell(row, m.code);
+      cell(row, D.t["status_" + status] || status);
+      activate(row, () => selectMarker(m));
+    });
+    const legend = $("legend");
+    legend.replaceChildren(document.createTextNode(D.t.legend + ":"));
+    ["intact", "damaged", "displaced", "missing", "rebuilt", "new", "not-inspected"].forEach((s) => {
+      const swatch = document.createElement("span");
+      swatch.style.background = colour(s);
+      legend.append(swatch, document.createTextNode(D.t["status_" + s]));
+    });
+  }
+
+  function currentCampaign() {
+    return campaigns.find((c) => String(c.id) === $("campaign").value) || null;
+  }
+
+  function loadReport() {
+    const campaign = currentCampaign();
+    const link = $("report-link");
+    link.hidden = !campaign;
+    if (!campaign) { report = null; drawMarkers(); updateRecordPanel(); return Promise.resolve(); }
+    link.href = `/api/v1/boundary-inspections/${campaign.id}`;
+    link.download = `${campaign.code}-report.json`;
+    return C.getJSON(`/api/v1/boundary-inspections/${campaign.id}`).then((r) => {
+      report = r;
+      drawMarkers();
+      updateRecordPanel();
+    }).catch(() => {});
+  }
+
+  function loadCampaigns(chosen) {
+    return C.getJSON(`/api/v1/boundary-inspections?line_id=${line.id}`).then((body) => {
+      campaigns = body.campaigns;
+      const select = $("campaign");
+      select.replaceChildren();
+      if (!campaigns.length) select.add(new Option(D.t.no_campaign, ""));
+      campaigns.forEach((c) => select.add(new Option(`${c.code} · ${c.started_on} · ${c.status}`, c.id)));
+      if (chosen) select.value = String(chosen);
+      return loadReport();
+    });
+  }
+
+  function selectLine(lineId) {
+    line = lines.find((l) => l.id === lineId);
+    selected = null;
+    report = null;
+    $("line-panel").hidden = false;
+    $("line-title").textContent = `${D.t.line} ${line.number || line.code}: ${line.left_name} | ${line.right_name}`;
+    document.querySelectorAll("#lines-table tbody tr").forEach((r) => r.classList.toggle("selected", r.dataset.lineId === String(lineId)));
+    Promise.all([C.getJSON(`/api/v1/boundary-lines/${lineId}/markers`), loadCampaigns()]).then(([body]) => {
+      markers = body.markers;
+      drawMarkers();
+      if (markers.length) map.fitBounds(L.latLngBounds(markers.map((m) => [m.lat, m.lon])), { padding: [30, 30], maxZoom: 16 });
+    }).catch(() => {});
+  }
+
+  function updateRecordPanel() {
+    const campaign = currentCampaign();
+    $("record-panel").hidden = !selected;
+    if (!selected) return;
+    const open = !!campaign && campaign.status === "open";
+    $("record-marker").textContent = `${D.t.marker} ${selected.code}` + (campaign ? ` · ${D.t.campaign} ${campaign.code}` : "") +
+      (campaign && !open ? ` · ${D.t.campaign_closed}` : "");
+    $("record-button").disabled = !open;
+  }
+
+  function selectMarker(marker) {
+    selected = marker;
+    $("measured-lon").value = marker.lon;
+    $("measured-lat").value = marker.lat;
+    $("record-result").textContent = "";
+    drawMarkers();
+    updateRecordPanel();
+    $("marker-status").focus();
+  }
+
+  $("campaign").addEventListener("change", loadReport);
+
+  $("pick-button").addEventListener("click", () => {
+    picking = !picking;
+    $("pick-button").setAttribute("aria-pressed", String(picking));
+    if (picking) $("record-result").textContent = D.t.pick_hint;
+  });
+
+  map.on("click", (e) => {
+    if (!picking || !selected) return;
+    $("measured-lon").value = e.latlng.lng.toFixed(7);
+    $("measured-lat").value = e.latlng.lat.toFixed(7);
+    picking = false;
+    $("pick-button").setAttribute("aria-pressed", "false");
+    $("record-result").textContent = "";
+  });
+
+  $("record-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const campaign = currentCampaign();
+    if (!campaign || !selected) return;
+    const body = { marker_id: selected.id, status: $("marker-status").value };
+    if ($("measured-lon").value !== "" || $("measured-lat").value !== "") {
+      const value = (id) => ($(id).value === "" ? null : Number($(id).value));  // a half-typed position is refused by the API
+      body.lon = value("measured-lon");
+      body.lat = value("measured-lat");
+    }
+    C.sendJSON("POST", `/api/v1/boundary-inspections/${campaign.id}/markers`, body).then((result) => {
+      const moved = result.displacement_m === null ? "—" : result.displacement_m.toFixed(2);
+      $("record-result").textContent = D.t.result_fmt.replace("{d}", moved) + " · " + (result.flagged ? D.t.flagged : D.t.not_flagged);
+      $("record-result").dataset.flagged = result.flagged;
+      return loadReport();
+    }).catch(() => {});
+  });
+
+  $("open-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const f = event.target;
+    C.sendJSON("POST", "/api/v1/boundary-inspections", {
+      line_id: line.id, code: f.code.value, party_a: f.party_a.value, party_b: f.party_b.value, started_on: f.started_on.value,
+    }).then((created) => { $("open-campaign").open = false; return loadCampaigns(created.id); }).catch(() => {});
+  });
+
+  C.signInBox((who) => {
+    const allowed = who.signed_in && (who.roles.includes("boundary_officer") || who.roles.includes("admin"));
+    $("workspace").hidden = !allowed;
+    if (who.signed_in && !allowed) C.showMessage(D.t.role_missing_fmt.replace("{role}", D.t.boundary_role));
+    if (allowed && !loaded) { loaded = true; loadLines(); }
+  });
+})();

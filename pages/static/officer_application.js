@@ -1,0 +1,126 @@
+/* One naming application: its data, check findings, public comments, history, and the
+   next steps the procedure allows now (the server says which; it refuses any other). */
+(function () {
+  "use strict";
+  const { getJSON, sendJSON, showMessage } = window.dimingCommon;
+  const { el, fmt, fillRows, stateLabel, day, start, t } = window.officer;
+  const id = document.getElementById("application").dataset.id;
+  const lang = window.DIMING.lang;
+  /* What each step asks for besides its reason (the server checks them). */
+  const STEP_FIELDS = {
+    review: [["officer_opinion", "text"], ["justification", "text"]],
+    approve: [["approving_body", "text"], ["approval_document", "text"], ["approved_on", "date"]],
+    file: [["filed_with", "text"], ["filed_on", "date"]],
+    announce: [["announced_on", "date"]],
+  };
+  let current = null;
+
+  function facts(a) {
+    const dl = document.getElementById("application-data");
+    dl.replaceChildren();
+    const rows = [
+      [t.col_kind, t[`kind_${a.kind}`] || a.kind], [t.col_category, a.category_code], [t.field_location, a.location_description],
+      [t.field_reasons, a.reasons], [t.field_applicant, a.applicant_name], [t.field_organisation, a.applicant_organisation],
+      [t.field_contact, a.applicant_contact], [t.field_opinion, a.officer_opinion], [t.field_justification, a.justification],
+      [t.field_notice, a.notice_starts_at ? `${day(a.notice_starts_at)} – ${day(a.notice_ends_at)}` : null],
+      [t.field_approval, a.approved_on ? [a.approving_body, a.approval_document, a.approved_on].join(" · ") : null],
+      [t.field_filing, a.filed_on ? `${a.filed_with} · ${a.filed_on}` : null], [t.field_announced, a.announced_on],
+    ];
+    rows.filter(([, value]) => value).forEach(([label, value]) => { dl.appendChild(el("dt", label)); dl.appendChild(el("dd", value)); });
+  }
+
+  function findingList(list, findings, emptyText) {
+    list.replaceChildren();
+    if (!findings || !findings.length) { list.appendChild(el("li", emptyText, "empty")); return; }
+    findings.forEach((f) => {
+      const item = el("li", null, `finding ${f.severity}`);
+      item.appendChild(el("strong", `${t[`severity_${f.severity}`] || f.severity}：`));
+      item.appendChild(document.createTextNode(f.message[lang] || f.message.zh));
+      list.appendChild(item);
+    });
+  }
+
+  function comments(list) {
+    const ol = document.getElementById("comments");
+    ol.replaceChildren();
+    if (!list.length) { ol.appendChild(el("li", t.no_comments, "empty")); return; }
+    list.forEach((c) => {
+      const item = el("li", c.body);
+      const who = [c.author_name || t.anonymous, c.author_contact, day(c.submitted_at)].filter(Boolean).join(" · ");
+      item.appendChild(el("span", who, "meta"));
+      ol.appendChild(item);
+    });
+  }
+
+  function input(name, type) {
+    const wrap = el("div", null, "field");
+    const label = el("label", t[`input_${name}`]);
+    label.htmlFor = `step-${name}`;
+    const box = el("input");
+    box.id = `step-${name}`;
+    box.name = name;
+    box.type = type;
+    wrap.append(label, box);
+    return wrap;
+  }
+
+  function steps(a) {
+    const fields = document.getElementById("step-fields");
+    const buttons = document.getElementById("next-steps");
+    fields.replaceChildren();
+    buttons.replaceChildren();
+    if (!a.next_actions.length) { buttons.appendChild(el("p", t.no_next)); document.getElementById("step-reason").disabled = true; return; }
+    document.getElementById("step-reason").disabled = false;
+    a.next_actions.forEach((action) => {
+      (STEP_FIELDS[action] || []).forEach(([name, type]) => fields.appendChild(input(name, type)));
+      const button = el("button", t[`action_${action}`] || action, action === "reject" ? "danger" : "");
+      button.type = "button";
+      button.dataset.action = action;
+      button.addEventListener("click", () => act(action));
+      buttons.appendChild(button);
+    });
+  }
+
+  function show(a) {
+    current = a;
+    document.getElementById("application-title").textContent = fmt(t.application_fmt, { id: a.id, name: a.proposed_name });
+    document.getElementById("state-label").textContent = a.state_label[lang] || stateLabel(a.state);
+    document.getElementById("state-label").dataset.state = a.state;
+    facts(a);
+    findingList(document.getElementById("stored-findings"), a.findings, a.findings ? t.no_findings : t.not_checked);
+    comments(a.comments);
+    fillRows(document.querySelector("#history tbody"), a.transitions,
+      (s) => [day(s.at), t[`action_${s.action}`] || s.action, `${s.from ? stateLabel(s.from) : "—"} → ${stateLabel(s.to)}`, s.actor, s.reason]);
+    steps(a);
+  }
+
+  function act(action) {
+    const reason = document.getElementById("step-reason");
+    const result = document.getElementById("step-result");
+    if (!reason.value.trim()) { reason.focus(); reason.reportValidity(); return; }
+    const body = { action, reason: reason.value.trim(), version: current.version };
+    (STEP_FIELDS[action] || []).forEach(([name]) => {
+      const value = document.getElementById(`step-${name}`).value.trim();
+      if (value) body[name] = value;
+    });
+    sendJSON("POST", `/api/v1/applications/${id}/transitions`, body).then((a) => {
+      reason.value = "";
+      show(a);
+      result.textContent = fmt(t.done_fmt, { action: t[`action_${action}`] || action, state: a.state_label[lang] });
+    }).catch((err) => {
+      const refused = fmt(t.refused_fmt, { message: err.message });
+      result.textContent = refused;
+      // Show what the application is now, and keep the refusal in words on the page.
+      getJSON(`/api/v1/applications/${id}`).then((a) => { show(a); showMessage(refused); }).catch(() => {});
+    });
+  }
+
+  document.getElementById("run-check").addEventListener("click", () => {
+    sendJSON("POST", "/api/v1/names/check", { name: current.proposed_name, category: current.category_code }).then((report) => {
+      document.getElementById("live-block").hidden = false;
+      findingList(document.getElementById("live-findings"), report.findings, t.no_findings);
+    }).catch(() => {});
+  });
+
+  start(() => getJSON(`/api/v1/applications/${id}`).then(show).catch(() => {}));
+})();

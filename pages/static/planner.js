@@ -1,0 +1,219 @@
+/* Planner workspace: submit a redistricting job, follow it with a progress bar,
+   then draw the proposal (colour per community, household labels, violations in red),
+   compare it and offer its communities as a GeoJSON download. */
+(function () {
+  "use strict";
+  const D = window.DIMING;
+  const C = window.dimingCommon;
+  const $ = (id) => document.getElementById(id);
+  const PALETTE = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4", "#b2df8a", "#fb9a99", "#cab2d6", "#fdbf6f"];
+  const FINISHED = ["succeeded", "failed", "cancelled"];
+  const POLL_MS = 400;
+
+  const map = C.baseMap("map");
+  const proposalLayer = L.layerGroup().addTo(map);
+  let currentJob = null;
+  let currentPlan = null;
+  let exportUrl = null;
+
+  function fmt(template, values) {
+    return Object.entries(values).reduce((text, [k, v]) => text.replace(`{${k}}`, v), template);
+  }
+
+  function metricName(key) {
+    return D.t["metric_" + key] || key;
+  }
+
+  function cell(row, text, numeric) {
+    const td = document.createElement("td");
+    td.textContent = text;
+    if (numeric) td.className = "num";
+    row.appendChild(td);
+    return td;
+  }
+
+  function number(value) {
+    return typeof value === "number" ? (Number.isInteger(value) ? String(value) : value.toFixed(3)) : String(value);
+  }
+
+  let subdistrictsLoaded = false;
+
+  function loadSubdistricts() {
+    if (subdistrictsLoaded) return;
+    subdistrictsLoaded = true;
+    C.getJSON("/ogc/collections/subdistricts/items?f=json&limit=100").then((fc) => {
+      const select = $("subdistrict");
+      select.replaceChildren();
+      fc.features.sort((a, b) => a.properties.code.localeCompare(b.properties.code)).forEach((f) => {
+        const option = document.createElement("option");
+        option.value = f.properties.code;
+        option.textContent = f.properties.name;
+        select.appendChild(option);
+      });
+    }).catch(() => { subdistrictsLoaded = false; });
+  }
+
+  function onSession(who) {
+    const allowed = who.signed_in && (who.roles.includes("planner") || who.roles.includes("admin"));
+    $("run-panel").hidden = !allowed;
+    if (who.signed_in && !allowed) C.showMessage(fmt(D.t.role_missing_fmt, { role: D.t.planner_role }));
+    if (allowed) loadSubdistricts();
+  }
+
+  function showJob(job) {
+    $("job-progress").value = job.progress || 0;
+    $("job-progress").setAttribute("aria-valuetext", `${Math.round((job.progress || 0) * 100)}%`);
+    let text = fmt(D.t.job_fmt, { id: job.id, status: D.t["status_" + job.status] || job.status });
+    if (job.message) text += ` — ${job.message}`;
+    if (job.error && job.error.message) text += ` — ${job.error.message[D.lang] || job.error.message.en}`;
+    $("job-status").textContent = text;
+    $("job-status").dataset.status = job.status;
+    $("cancel-button").hidden = FINISHED.includes(job.status);
+    $("run-button").disabled = !FINISHED.includes(job.status);
+  }
+
+  function poll(jobId) {
+    C.getJSON(`/api/v1/redistricting/jobs/${jobId}`).then((job) => {
+      if (jobId !== currentJob) return;
+      showJob(job);
+      if (!FINISHED.includes(job.status)) { setTimeout(() => poll(jobId), POLL_MS); return; }
+      if (job.status === "failed" && job.error) C.showMessage(D.t.error_prefix + (job.error.message[D.lang] || job.error.message.en));
+      if (job.plans.length) loadPlan(job.plans[job.plans.length - 1]);
+    }).catch(() => { $("run-button").disabled = false; });
+  }
+
+  $("run-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const subdistrict = form.subdistrict.value;
+    const body = {
+      subdistricts: [subdistrict],
+      min: Number(form.min.value), max: Number(form.max.value), dense_max: Number(form.dense_max.value),
+      seed: Number(form.seed.value || 0),
+      name: `${form.subdistrict.selectedOptions[0].textContent} ${form.min.value}-${form.max.value}`,
+    };
+    if (form.target.value) body.targets = { [subdistrict]: [Number(form.target.value), Number(form.target.value)] };
+    $("run-button").disabled = true;
+    C.sendJSON("POST", "/api/v1/redistricting/jobs", body).then((job) => {
+      currentJob = job.id;
+      showJob({ ...job, progress: 0 });
+      poll(job.id);
+    }).catch(() => { $("run-button").disabled = false; });
+  });
+
+  $("cancel-button").addEventListener("click", () => {
+    if (currentJob) C.sendJSON("POST", `/api/v1/redistricting/jobs/${currentJob}/cancel`).then(showJob).catch(() => {});
+  });
+
+  function drawPlan(plan) {
+    proposalLayer.clearLayers();
+    const colours = {};
+    plan.communities.features.forEach((f, i) => { colours[f.properties.community] = PALETTE[i % PALETTE.length]; });
+    const layer = L.geoJSON(plan.communities, {
+      style: (f) => {
+        const bad = !!f.properties.violations;
+        return { color: bad ? "#c0392b" : "#333", weight: bad ? 4 : 1.5, dashArray: bad ? "6 4" : null,
+                 fillColor: colours[f.properties.community], fillOpacity: 0.55, className: bad ? "community violation" : "community" };
+      },
+      onEachFeature: (f, polygon) => {
+        polygon.bindTooltip(`${f.properties.households}`, { permanent: true, direction: "center", className: "hh-label" });
+        polygon.bindPopup(`${f.properties.community}: ${f.properties.households} ${D.t.households}` +
+          (f.properties.violations ? `<br>${f.properties.violations}` : ""));
+      },
+    }).addTo(proposalLayer);
+    if (plan.communities.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+  }
+
+  function fillTables(plan) {
+    const metrics = $("metrics-table").tBodies[0];
+    metrics.replaceChildren();
+    Object.entries(plan.metrics).forEach(([key, value]) => {
+      if (typeof value === "object") return;
+      const row = metrics.insertRow();
+      const th = document.createElement("th");
+      th.scope = "row";
+      th.textContent = metricName(key);
+      row.appendChild(th);
+      cell(row, number(value), true);
+    });
+    const violations = $("violations-table").tBodies[0];
+    violations.replaceChildren();
+    plan.violations.forEach((v) => {
+      const row = violations.insertRow();
+      row.className = "bad";
+      cell(row, v.rule); cell(row, v.subject); cell(row, D.lang === "zh" ? v.zh : v.en);
+    });
+    if (!plan.violations.length) cell(violations.insertRow(), D.t.no_violations).colSpan = 3;
+    const communities = $("communities-table").tBodies[0];
+    communities.replaceChildren();
+    plan.communities.features.forEach((f) => {
+      const row = communities.insertRow();
+      if (f.properties.violations) row.className = "bad";
+      cell(row, f.properties.community); cell(row, f.properties.households, true);
+    });
+  }
+
+  function offerExport(plan) {
+    if (exportUrl) URL.revokeObjectURL(exportUrl);
+    exportUrl = URL.createObjectURL(new Blob([JSON.stringify(plan.communities)], { type: "application/geo+json" }));
+    $("export-link").href = exportUrl;
+    $("export-link").download = `plan-${plan.id}-communities.geojson`;
+  }
+
+  function loadOtherPlans(plan) {
+    C.getJSON("/api/v1/redistricting/plans").then((body) => {
+      const select = $("compare-with");
+      select.replaceChildren(select.options[0]);
+      body.plans.filter((p) => p.id !== plan.id).forEach((p) => {
+        const option = document.createElement("option");
+        option.value = p.id;
+        option.textContent = `#${p.id} ${p.name}`;
+        select.appendChild(option);
+      });
+    }).catch(() => {});
+  }
+
+  function loadPlan(planId) {
+    C.getJSON(`/api/v1/redistricting/plans/${planId}`).then((plan) => {
+      currentPlan = plan;
+      $("plan-panel").hidden = false;
+      $("plan-title").textContent = `${D.t.plan_title} #${plan.id} ${plan.name}`;
+      $("plan-summary").textContent = plan.valid ? D.t.plan_valid : D.t.plan_invalid;
+      $("plan-summary").dataset.valid = plan.valid;
+      $("compare-table").hidden = true;
+      $("compare-moved").textContent = "";
+      drawPlan(plan);
+      fillTables(plan);
+      offerExport(plan);
+      loadOtherPlans(plan);
+    }).catch(() => {});
+  }
+
+  $("compare-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!currentPlan) return;
+    const other = $("compare-with").value;
+    const url = `/api/v1/redistricting/plans/${currentPlan.id}/compare` + (other ? `?with=${other}` : "");
+    C.getJSON(url).then((result) => {
+      // Without "with" the API compares current (first) → this plan (second); with it, this plan (first) → other.
+      const reference = other ? result.second : result.first;
+      const proposal = other ? result.first : result.second;
+      const body = $("compare-table").tBodies[0];
+      body.replaceChildren();
+      Object.keys(proposal).forEach((key) => {
+        const row = body.insertRow();
+        const th = document.createElement("th");
+        th.scope = "row";
+        th.textContent = metricName(key);
+        row.appendChild(th);
+        cell(row, number(reference[key]), true); cell(row, number(proposal[key]), true);
+        cell(row, number(proposal[key] - reference[key]), true);
+      });
+      $("compare-table").hidden = false;
+      $("compare-moved").textContent = `${D.t.households_changing}: ${result.households_changing_community}; ` +
+        `${D.t.blocks_changing}: ${result.blocks_changing_community}`;
+    }).catch(() => {});
+  });
+
+  C.signInBox(onSession);
+})();

@@ -1,0 +1,162 @@
+"""The boundary workspace in a real headless Chromium: a marker inspection recorded through the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import sqlalchemy as sa
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from accounts import service
+from boundaries import inspections, markers
+from boundaries.line_models import BoundaryLine, MarkerInspection
+from boundaries.lines.service import build_and_save
+from browser import LiveServer, chromium, close
+from cli.data_commands import registry
+from data.loader import load_demo
+from gis.settings import Settings
+
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "var", "screenshots")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """Demo district with its subdistrict lines; one line has synthetic markers and an open campaign."""
+    from gis.storage import Store, migrate
+    from server import create_app
+
+    root = tmp_path_factory.mktemp("boundary")
+    store = Store(str(root / "demo.gpkg"))
+    migrate.upgrade(store)
+    load_demo(store, registry(), seed=530111, scale=0.02)
+    build_and_save(store, "subdistrict", actor="admin", reason="test lines")
+    with store.read() as session:
+        line_id = session.scalars(sa.select(BoundaryLine.id).order_by(BoundaryLine.length_m.desc())).first()
+    placed = markers.add_synthetic_markers(store, line_id, actor="admin")
+    campaign = inspections.open_campaign(store, line_id, code="LJ-2026", party_a="关上街道", party_b="太和街道",
+                                         started_on=dt.date(2026, 5, 1), actor="admin", tolerance_m=1.0)
+    service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
+    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
+    with LiveServer(app) as server:
+        yield server, store, app, {"line": line_id, "markers": placed, "campaign": campaign.id}
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    b = chromium()
+    yield b
+    close(b)
+
+
+def wait(browser, condition, timeout=20):
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def open_line(browser, server, world):
+    browser.get(server.url + "/boundaries")
+    browser.delete_all_cookies()
+    browser.get(server.url + "/boundaries")
+    wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+    browser.find_element(By.ID, "signin-user").send_keys("zhao")
+    browser.find_element(By.ID, "signin-password").send_keys("bound-2026-secret")
+    browser.find_element(By.ID, "signin-button").click()
+    row = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world['line']}']")))
+    assert row.get_attribute("data-state") == "never"
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map path.boundary-line"))
+    row.click()
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#markers-table tr[data-marker-id]")) == len(world["markers"]))
+    wait(browser, lambda b: b.find_element(By.ID, "report-link").is_displayed())
+
+
+def test_recording_a_marker_result_stores_it_and_recolours_the_marker(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world)
+    marker = world["markers"][0]
+    row = browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']")
+    assert row.get_attribute("data-status") == "not-inspected"
+    row.click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "record-panel")))
+    Select(browser.find_element(By.ID, "marker-status")).select_by_value("displaced")
+    lon = browser.find_element(By.ID, "measured-lon")
+    lon.clear()
+    lon.send_keys(f"{marker.geom.x + 0.0001:.7f}")  # about 10 m east: beyond the 1 m tolerance
+    browser.find_element(By.ID, "record-button").click()
+    result = wait(browser, lambda b: b.find_element(By.ID, "record-result").get_attribute("data-flagged"))
+    assert result == "true" and "已标记" in browser.find_element(By.ID, "record-result").text
+    with store.read() as session:
+        stored = session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).one()
+        assert stored.status == "displaced" and stored.flagged and 8 < stored.displacement_m < 12
+        assert stored.campaign_id == world["campaign"] and stored.created_by == "zhao"
+    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']")
+         .get_attribute("data-status") == "displaced")
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.marker-displaced")) == 1
+    report = browser.execute_script(
+        "return fetch(document.getElementById('report-link').href).then(r => r.json())")
+    assert report["summary"]["by_status"]["displaced"] == 1 and report["summary"]["flagged"] == 1
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    browser.save_screenshot(os.path.join(SCREENSHOTS, "boundary.png"))
+
+
+def test_the_measured_position_can_be_picked_on_the_map(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world)
+    marker = world["markers"][1]
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    browser.find_element(By.ID, "pick-button").click()
+    browser.execute_script("""
+        const map = document.getElementById('map');
+        const r = map.getBoundingClientRect();
+        map.dispatchEvent(new MouseEvent('click', {bubbles: true, clientX: r.left + 15, clientY: r.top + r.height - 15}));
+    """)
+    wait(browser, lambda b: b.find_element(By.ID, "pick-button").get_attribute("aria-pressed") == "false")
+    picked = float(browser.find_element(By.ID, "measured-lon").get_attribute("value"))
+    assert abs(picked - marker.geom.x) > 1e-5
+    Select(browser.find_element(By.ID, "marker-status")).select_by_value("intact")
+    browser.find_element(By.ID, "record-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "record-result").get_attribute("data-flagged") == "true")
+    with store.read() as session:
+        stored = session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).one()
+        assert abs(stored.geom.x - picked) < 1e-6
+
+
+def test_a_bad_position_is_refused_in_words(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world)
+    marker = world["markers"][2]
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    browser.find_element(By.ID, "measured-lat").clear()  # a longitude without a latitude
+    browser.find_element(By.ID, "record-button").click()
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert message.text.startswith("出错了") and "lat" in message.text
+    with store.read() as session:
+        assert session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).first() is None
+
+
+def test_campaign_list_endpoint(site):
+    _, store, app, world = site
+    service.add_user(store, "qian", ["boundary_officer"], actor="admin")
+    token, _ = service.issue_token(store, "qian", actor="admin")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/boundary-inspections").status_code == 401
+    listed = client.get(f"/api/v1/boundary-inspections?line_id={world['line']}", headers=headers).get_json()["campaigns"]
+    assert [c["code"] for c in listed] == ["LJ-2026"] and listed[0]["status"] == "open"
+    assert client.get(f"/api/v1/boundary-inspections?line_id={world['line'] + 999}", headers=headers).get_json() == {"campaigns": []}
+    assert client.get("/api/v1/boundary-inspections?line_id=x", headers=headers).status_code == 400
+
+
+def test_phone_width_has_no_horizontal_scroll(site):
+    server, _, _, world = site
+    phone = chromium(390, 844)
+    try:
+        open_line(phone, server, world)
+        assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        os.makedirs(SCREENSHOTS, exist_ok=True)
+        phone.save_screenshot(os.path.join(SCREENSHOTS, "boundary-phone.png"))
+    finally:
+        close(phone)

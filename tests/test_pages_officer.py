@@ -1,0 +1,257 @@
+"""The place-name officers' workspace in a real headless Chromium, on a small street world
+(tests/numbering_world.py) with naming applications at several steps of the procedure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import shapely
+import sqlalchemy as sa
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+import numbering_world as world
+from browser import LiveServer, chromium, close
+from gis.settings import Settings
+from placenames import applications, notices, procedure, transitions
+from placenames.models import DoorPlate
+from placenames.registry_models import NamingApplication, NamingTransition
+from placenames.signs.models import InspectionResult
+
+PASSWORD = "s3cret-officer"
+SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
+
+
+def _application(store, name: str) -> int:
+    data = {"kind": "name", "proposed_name": name, "category_code": "23510", "location_description": "东起宝象河，西至子君路",
+            "reasons": "新建道路需要命名", "applicant_name": "张三", "applicant_contact": "13800000000", "notice_days": 1}
+    return applications.create_application(store, data, actor="wang")
+
+
+def _step(store, app_id: int, action: str, **data) -> None:
+    transitions.apply_action(store, app_id, action, {"reason": f"{action} step", **data}, actor="wang")
+
+
+def _seed_procedure(store) -> dict[str, int]:
+    """One application just applied, one in notice with a public comment, one approved (deadlines)."""
+    ids = {"applied": _application(store, "子君东路"), "in_notice": _application(store, "金马东路"), "approved": _application(store, "宝象北路")}
+    for key in ("in_notice", "approved"):
+        _step(store, ids[key], "accept")
+        _step(store, ids[key], "review", officer_opinion="名称符合规定")
+        _step(store, ids[key], "start_notice")
+    notices.add_comment(store, ids["in_notice"], "建议保留原有小地名", author_name="李四")
+    later = procedure.now() + dt.timedelta(days=2)
+    with pytest.MonkeyPatch.context() as clock:  # the notice of "approved" has run its course
+        clock.setattr(procedure, "now", lambda: later)
+        _step(store, ids["approved"], "approve", approving_body="昆明市人民政府", approval_document="昆政复〔2026〕1号")
+    return ids
+
+
+def _seed_inspections(store) -> None:
+    from placenames.signs import inspections, inventory
+
+    west, east, _middle = (inventory.add_road_sign(store, "春城路", world.to_storage(shapely.Point(world.X0 + x, world.Y0 + 10)), actor="wang")
+                           for x in (0, 400, 200))  # the middle one is not inspected: due
+    round_id = inspections.open_round(store, "2026 春季", inspector="李", held_on=dt.date(2026, 4, 1), actor="wang")
+    inspections.record(store, round_id, [{"kind": "road_sign", "item": west, "result": "pass"},
+                                         {"kind": "road_sign", "item": east, "result": "fail", "defects": ["missing"]}], actor="wang")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from accounts import service
+    from gis.storage import Store, migrate
+    from server import create_app
+
+    root = tmp_path_factory.mktemp("officer")
+    store = Store(str(root / "officer.gpkg"))
+    migrate.upgrade(store)
+    world.seed(store)
+    ids = _seed_procedure(store)
+    _seed_inspections(store)
+    service.add_user(store, "wang", ["placename_officer"], password=PASSWORD, actor="admin")
+    service.add_user(store, "zhao", ["planner"], password=PASSWORD, actor="admin")
+    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
+    with LiveServer(app) as server:
+        yield server, store, ids
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser(site):
+    server, _, _ = site
+    b = chromium()
+    b.get(server.url + "/officer/")
+    sign_in(b, "wang")
+    yield b
+    close(b)
+
+
+def wait(browser, condition, timeout=15):
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def sign_in(browser, user: str) -> None:
+    form = wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+    form.find_element(By.ID, "signin-user").send_keys(user)
+    form.find_element(By.ID, "signin-password").send_keys(PASSWORD)
+    form.find_element(By.ID, "signin-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "signed-in")))
+
+
+def shot(browser, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SHOTS / f"officer_{name}.png"))
+
+
+def state_of(store, app_id: int) -> tuple[str, list[tuple[str, str, str]]]:
+    with store.read() as session:
+        state = session.get(NamingApplication, app_id).state
+        steps = session.execute(
+            sa.select(NamingTransition.action, NamingTransition.to_state, NamingTransition.actor)
+            .where(NamingTransition.application_id == app_id).order_by(NamingTransition.id)
+        ).all()
+    return state, [tuple(s) for s in steps]
+
+
+def test_list_filters_by_state_and_links_to_detail(site, browser):
+    server, _, ids = site
+    browser.get(server.url + "/officer/")
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#applications tbody a")) == 3)
+    browser.find_element(By.CSS_SELECTOR, "#state option[value=in_notice]").click()
+    browser.find_element(By.CSS_SELECTOR, "#filter-form button").click()
+    wait(browser, lambda b: b.execute_script("return [...document.querySelectorAll('#applications tbody a')].map(a => a.textContent)") == ["金马东路"])
+    shot(browser, "applications")
+    browser.find_element(By.LINK_TEXT, "金马东路").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "comments"), "建议保留原有小地名"))
+    assert browser.find_element(By.ID, "state-label").text == "公示中"
+    assert "李四" in browser.find_element(By.ID, "comments").text
+    assert browser.find_elements(By.CSS_SELECTOR, "#stored-findings li")  # stored at review: none found, said in words
+    buttons = [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")]
+    assert buttons == ["approve", "reject"]  # only what the procedure allows from in_notice
+
+
+def test_next_step_button_moves_the_application_and_records_it(site, browser):
+    server, store, ids = site
+    app_id = ids["applied"]
+    browser.get(f"{server.url}/officer/applications/{app_id}")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "申报"))
+    assert [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")] == ["accept", "reject"]
+    browser.find_element(By.ID, "step-reason").send_keys("材料齐全")
+    browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=accept]").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "受理"))
+    assert "材料齐全" in browser.find_element(By.ID, "history").text
+    state, steps = state_of(store, app_id)
+    assert state == "accepted" and steps[-1] == ("accept", "accepted", "wang")
+    # The live check runs the rules against the register now; review then stores the findings.
+    browser.find_element(By.ID, "run-check").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "live-findings")))
+    browser.find_element(By.ID, "step-officer_opinion").send_keys("名称符合规定")
+    browser.find_element(By.ID, "step-reason").send_keys("审核通过")
+    browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=review]").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "审核"))
+    shot(browser, "application")
+    assert state_of(store, app_id)[0] == "reviewed"
+
+
+def test_a_refused_step_is_shown_in_words(site, browser):
+    server, store, ids = site
+    app_id = _application(store, "关渡新路")
+    browser.get(f"{server.url}/officer/applications/{app_id}?lang=en")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "applied"))
+    _step(store, app_id, "reject", reason="withdrawn meanwhile")  # another officer acts first
+    browser.find_element(By.ID, "step-reason").send_keys("complete")
+    browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=accept]").click()
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "rejected"))
+    assert "refused" in browser.find_element(By.ID, "step-result").text.lower() and message.text
+    assert not browser.find_elements(By.CSS_SELECTOR, "#next-steps button")
+    assert state_of(store, app_id)[0] == "rejected"
+
+
+def test_deadline_view_shows_the_filing_due(site, browser):
+    server, _, ids = site
+    browser.get(server.url + "/officer/deadlines")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "deadlines"), "没有"))  # due in ~17 days: not within 7
+    within = browser.find_element(By.ID, "within")
+    within.clear()
+    within.send_keys("30")
+    browser.find_element(By.CSS_SELECTOR, "#deadline-form button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "deadlines"), "宝象北路"))
+    text = browser.find_element(By.ID, "deadlines").text
+    assert "备案" in text and "公告" in text
+    shot(browser, "deadlines")
+
+
+def test_door_numbering_preview_then_commit(site, browser):
+    server, store, _ = site
+    browser.get(server.url + "/officer/numbering")
+    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#road-names option').length") == 2)
+    browser.find_element(By.ID, "road").send_keys("春城路")
+    browser.find_element(By.ID, "preview-button").click()
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, ".number-label")) > 0)
+    labels = sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".number-label"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#numbers tbody tr")
+    assert len(labels) == len(rows) >= 5 and all(label for label in labels)
+    with store.read() as session:
+        assert session.scalar(sa.select(sa.func.count(DoorPlate.id))) == 0  # a preview writes nothing
+    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") >= 7)
+    shot(browser, "numbering_preview")
+    browser.find_element(By.ID, "commit-reason").send_keys("新建道路编号")
+    browser.find_element(By.ID, "commit-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "preview-summary"), f"已写入 {len(rows)}"))
+    with store.read() as session:
+        stored = sorted(session.scalars(sa.select(DoorPlate.number_text).where(DoorPlate.status == "current")))
+    assert stored == labels
+    browser.find_element(By.ID, "preview-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "preview-summary"), "没有待编号"))
+
+
+def test_inspection_pass_rates_and_recording_a_round(site, browser):
+    server, store, _ = site
+    browser.get(server.url + "/officer/signs?lang=en")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-road"), "春城路"))
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#by-road tbody tr") if r.text.startswith("春城路"))
+    assert row.text.split()[-1] == "50.0%"
+    [due] = browser.find_elements(By.CSS_SELECTOR, "#due tbody select")
+    browser.find_element(By.ID, "round-name").send_keys("2026 autumn")
+    browser.find_element(By.ID, "round-inspector").send_keys("Li")
+    browser.execute_script("document.getElementById('round-held-on').value = '2026-05-01'")
+    due.find_element(By.CSS_SELECTOR, "option[value=pass]").click()
+    browser.find_element(By.ID, "record-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "record-result"), "Recorded 1"))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-road"), "66.7%"))
+    with store.read() as session:
+        assert session.scalar(sa.select(sa.func.count(InspectionResult.id)).where(InspectionResult.result == "pass")) == 2
+    shot(browser, "signs")
+
+
+def test_signed_out_sees_only_the_sign_in_and_wrong_role_is_told(site):
+    server, _, _ = site
+    other = chromium(390, 844)
+    try:
+        other.get(server.url + "/officer/")
+        wait(other, EC.visibility_of_element_located((By.ID, "signin-form")))
+        assert not other.find_element(By.ID, "workspace").is_displayed()
+        sign_in(other, "zhao")
+        role = wait(other, EC.visibility_of_element_located((By.ID, "role-missing")))
+        assert "placename_officer" in role.text and not other.find_element(By.ID, "workspace").is_displayed()
+        assert other.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        close(other)
+
+
+def test_next_actions_and_previewed_entrances_come_from_the_server(site):
+    """What the buttons and markers are built from: the procedure's allowed actions, and
+    each previewed number's entrance beside its road."""
+    from placenames.numbering import service
+
+    _, store, ids = site
+    assert applications.officer_view(store, ids["approved"])["next_actions"] == ["file"]
+    assert procedure.allowed_actions("announced") == [] and procedure.allowed_actions("reviewed") == ["start_notice", "reject"]
+    rows = service.preview(store, ["关上路"]).rows()
+    road = world.line((400, -200), (400, 200))
+    assert rows and all(shapely.Point(r["lon"], r["lat"]).distance(road) < 0.0005 for r in rows)  # ~50 m

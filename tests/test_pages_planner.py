@@ -1,0 +1,150 @@
+"""The planner workspace in a real headless Chromium: a redistricting run shown on the map."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from accounts import service
+from boundaries.redistricting.models import RedistrictingJob, RedistrictingPlan
+from browser import LiveServer, chromium, close
+from cli.data_commands import registry
+from data.loader import load_demo
+from gis.settings import Settings
+
+SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "var", "screenshots")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from gis.storage import Store, migrate
+    from server import create_app
+
+    root = tmp_path_factory.mktemp("planner")
+    store = Store(str(root / "demo.gpkg"))
+    migrate.upgrade(store)
+    load_demo(store, registry(), seed=530111, scale=0.02)
+    service.add_user(store, "li", ["planner"], password="plan-2026-secret", actor="admin")
+    service.add_user(store, "wang", ["placename_officer"], password="officer-2026-secret", actor="admin")
+    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
+    with LiveServer(app) as server:
+        yield server, store
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    b = chromium()
+    yield b
+    close(b)
+
+
+def wait(browser, condition, timeout=20):
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def sign_in(browser, url, user, password):
+    browser.get(url)
+    browser.delete_all_cookies()
+    browser.get(url)
+    form = wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+    form.find_element(By.ID, "signin-user").send_keys(user)
+    form.find_element(By.ID, "signin-password").send_keys(password)
+    browser.find_element(By.ID, "signin-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "signed-in")))
+
+
+def test_a_planner_runs_a_job_and_sees_the_proposal(site, browser):
+    server, store = site
+    sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
+    Select(browser.find_element(By.ID, "subdistrict")).select_by_visible_text("关上街道")
+    for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400")):
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "run-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "job-status").get_attribute("data-status") == "succeeded", 40)
+    assert browser.execute_script("return document.getElementById('job-progress').value") == 1
+    wait(browser, EC.visibility_of_element_located((By.ID, "plan-panel")))
+    with store.read() as session:
+        job = session.scalars(sa.select(RedistrictingJob)).one()
+        plan = session.scalars(sa.select(RedistrictingPlan)).one()
+        assert job.created_by == "li" and job.parameters["subdistricts"] == ["530111001000"]
+        assert job.parameters["min"] == 100 and job.parameters["max"] == 300
+        communities = plan.metrics["communities"]
+    drawn = wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map path.community"))
+    assert len(drawn) == communities > 1
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".hh-label")]
+    assert len(labels) == communities and all(label.isdigit() for label in labels)
+    assert sum(map(int, labels)) == plan.metrics["households"]
+    metric_rows = browser.find_elements(By.CSS_SELECTOR, "#metrics-table tbody tr")
+    assert any(r.text.startswith("社区数") and r.text.endswith(str(communities)) for r in metric_rows)
+    violations = browser.find_element(By.CSS_SELECTOR, "#violations-table tbody").text
+    assert ("无违规" in violations) == plan.valid
+    assert browser.find_element(By.ID, "export-link").get_attribute("href").startswith("blob:")
+    browser.find_element(By.ID, "compare-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "compare-table")))
+    assert "改变社区的户数" in browser.find_element(By.ID, "compare-moved").text
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    browser.save_screenshot(os.path.join(SCREENSHOTS, "planner.png"))
+
+
+def test_a_rule_breaking_request_shows_violations_on_the_map(site, browser):
+    server, _ = site
+    sign_in(browser, server.url + "/planner?lang=en", "li", "plan-2026-secret")
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
+    Select(browser.find_element(By.ID, "subdistrict")).select_by_visible_text("关上街道")
+    for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400"), ("target", "20")):  # 20 is too many
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "run-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "job-status").get_attribute("data-status") == "succeeded", 40)
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map path.violation"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#violations-table tbody tr.bad")
+    assert browser.find_element(By.ID, "plan-summary").text == "breaks a rule"
+
+
+def test_bad_bounds_are_refused_in_words(site, browser):
+    server, store = site
+    sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
+    with store.read() as session:
+        before = session.scalar(sa.select(sa.func.count()).select_from(RedistrictingJob))
+    for field, value in (("min", "500"), ("max", "100")):
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    browser.find_element(By.ID, "run-button").click()
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert message.text.startswith("出错了")
+    with store.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(RedistrictingJob)) == before
+
+
+def test_other_roles_cannot_run_jobs(site, browser):
+    server, _ = site
+    sign_in(browser, server.url + "/planner", "wang", "officer-2026-secret")
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert "planner" in message.text
+    assert not browser.find_element(By.ID, "run-panel").is_displayed()
+    browser.find_element(By.ID, "signout-button").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+
+
+def test_phone_width_has_no_horizontal_scroll(site):
+    server, _ = site
+    phone = chromium(390, 844)
+    try:
+        sign_in(phone, server.url + "/planner", "li", "plan-2026-secret")
+        wait(phone, EC.visibility_of_element_located((By.ID, "run-panel")))
+        assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+        assert phone.find_element(By.ID, "run-button").is_displayed()
+    finally:
+        close(phone)
