@@ -255,3 +255,35 @@ def test_next_actions_and_previewed_entrances_come_from_the_server(site):
     rows = service.preview(store, ["关上路"]).rows()
     road = world.line((400, -200), (400, 200))
     assert rows and all(shapely.Point(r["lon"], r["lat"]).distance(road) < 0.0005 for r in rows)  # ~50 m
+
+
+def test_an_application_taken_through_approval_filing_and_announcement(site, browser):
+    """From a finished public notice to a current name, by the page's buttons only."""
+    from placenames.models import PlaceName
+
+    server, store, ids = site
+    app_id = _application(store, "福德东路")
+    for action, extra in (("accept", {}), ("review", {"officer_opinion": "名称符合规定"}), ("start_notice", {})):
+        _step(store, app_id, action, **extra)
+    with store.transaction(actor="test", reason="the notice period has run its course") as session:
+        application = session.get(NamingApplication, app_id)
+        application.notice_starts_at -= dt.timedelta(days=3)
+        application.notice_ends_at -= dt.timedelta(days=3)
+    browser.get(f"{server.url}/officer/applications/{app_id}")
+    for action, fields, label in (
+        ("approve", {"approving_body": "昆明市人民政府", "approval_document": "昆政复〔2026〕9号"}, "批准"),
+        ("file", {"filed_with": "云南省民政厅"}, "备案"),
+        ("announce", {}, "公告"),
+    ):
+        button = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, f"#next-steps button[data-action={action}]")))
+        for name, value in fields.items():
+            browser.find_element(By.ID, f"step-{name}").send_keys(value)
+        browser.find_element(By.ID, "step-reason").send_keys(f"{action} 依法办理")
+        button.click()
+        wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), label))
+    shot(browser, "announced")
+    state, steps = state_of(store, app_id)
+    assert state == "announced" and [s[0] for s in steps][-3:] == ["approve", "file", "announce"]
+    with store.read() as session:
+        name = session.scalars(sa.select(PlaceName).where(PlaceName.name == "福德东路")).one()
+    assert name.status == "current" and name.approval_document == "昆政复〔2026〕9号"
