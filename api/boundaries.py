@@ -16,6 +16,7 @@ from accounts.roles import BOUNDARY_OFFICER
 from api import auth
 from api.inputs import current_store, date_value, json_body
 from gis.errors import BadRequest
+from gis.geojson_input import parse_geometry
 
 blueprint = Blueprint("boundaries", __name__)
 
@@ -37,9 +38,9 @@ def _point(body: dict, required: bool = True):
     if lon is None and lat is None and not required:
         return None
     numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat))
-    if not numbers or not (-180 <= lon <= 180 and -90 <= lat <= 90):
+    if not numbers:
         raise BadRequest("须给出经纬度 lon、lat（CGCS2000）", "Give the position as 'lon', 'lat' (CGCS2000)")
-    return shapely.Point(lon, lat)
+    return parse_geometry({"type": "Point", "coordinates": [lon, lat]})
 
 
 def _unit(unit) -> dict:
@@ -95,10 +96,7 @@ def reorganise_units():
     for item in body.get("add") or []:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
             raise BadRequest("add 的每项须有 code、name、level", "Each item of 'add' needs code, name and level")
-        try:
-            geom = shapely.geometry.shape(item["geometry"]) if item.get("geometry") else None
-        except (TypeError, ValueError, KeyError, AttributeError):
-            raise BadRequest("geometry 应为 GeoJSON 面", "'geometry' must be a GeoJSON polygon") from None
+        geom = parse_geometry(item["geometry"]) if item.get("geometry") else None
         added.append(NewUnit(item["code"], item["name"], item["level"], item.get("parent_code"), geom))
     close = body.get("close") or []
     if not isinstance(close, list) or not all(isinstance(c, str) for c in close) or not isinstance(body.get("kind"), str):
@@ -164,7 +162,8 @@ def list_lines():
 @auth.requires(BOUNDARY_OFFICER)
 def get_line(line_id: int):
     from boundaries.lines.description import stretches
-    from boundaries.lines.service import get_line as load, line_summary
+    from boundaries.lines.service import get_line as load
+    from boundaries.lines.service import line_summary
 
     with current_store().read() as session:
         line = load(session, line_id)
@@ -237,7 +236,8 @@ def synthetic_markers(line_id: int):
 @blueprint.post("/boundary-inspections")
 @auth.requires(BOUNDARY_OFFICER)
 def open_campaign():
-    from boundaries.inspections import DEFAULT_TOLERANCE_M, open_campaign as start
+    from boundaries.inspections import DEFAULT_TOLERANCE_M
+    from boundaries.inspections import open_campaign as start
 
     body = json_body()
     if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):

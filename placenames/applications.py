@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import shapely
 from sqlalchemy import select
 
 from gis.errors import Conflict, InvalidInput, NotFound
+from gis.geojson_input import parse_geometry
 
 from . import categories, procedure, register
 from .models import PlaceName
@@ -30,15 +30,7 @@ def _required(data: dict[str, Any], key: str, zh: str) -> str:
 
 
 def _geometry(value: Any):
-    if value is None:
-        return None
-    try:
-        geom = shapely.geometry.shape(value)
-    except (AttributeError, KeyError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
-        raise InvalidInput("位置范围不是有效的 GeoJSON 几何", "location must be a GeoJSON geometry", details=str(exc)) from exc
-    if geom.is_empty or not geom.is_valid:
-        raise InvalidInput("位置范围几何无效", "location geometry is empty or invalid")
-    return geom
+    return None if value is None else parse_geometry(value)
 
 
 def create_application(store, data: dict[str, Any], *, actor: str) -> int:

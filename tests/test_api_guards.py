@@ -99,3 +99,28 @@ def test_openapi_document_lists_every_api_route_with_its_security(store, tmp_pat
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
             assert paths[path][method.lower()]["security"] == [{"bearer": []}], (method, path)
     assert "security" not in paths["/search"]["get"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+@pytest.mark.parametrize(
+    "geometry",
+    [
+        {"type": "Point", "coordinates": [999, 99]},  # not a position on Earth
+        {"type": "Point", "coordinates": [25.02, 102.74]},  # latitude and longitude swapped
+        {"type": "Polygon", "coordinates": [[[102.7, 25], [102.71, 25.01], [102.71, 25], [102.7, 25.01], [102.7, 25]]]},  # bow-tie
+        {"type": "Pointy", "coordinates": [102.7, 25.0]},
+    ],
+)
+def test_bad_geometry_in_an_application_is_a_400_and_nothing_is_stored(store, tmp_path, geometry):
+    import sqlalchemy as sa
+
+    from placenames.registry_models import NamingApplication
+
+    client = make_client(store, tmp_path)
+    headers = bearer(store, "wang", "placename_officer")
+    body = {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "location_description": "东起宝象河",
+            "reasons": "新建道路", "applicant_name": "张三", "geometry": geometry}
+    response = client.post("/api/v1/applications", json=body, headers=headers)
+    assert response.status_code == 400 and response.get_json()["message"]["zh"]
+    with store.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(NamingApplication)) == 0
