@@ -64,3 +64,37 @@ def chromium(width: int = 1280, height: int = 900):
 def close(browser) -> None:
     browser.quit()
     shutil.rmtree(browser.diming_profile, ignore_errors=True)
+
+
+SCREENSHOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "var", "screenshots")  # ignored by git
+
+
+def wait(browser, condition, timeout: float = 20):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(browser, timeout).until(condition)
+
+
+def screenshot(browser, name: str) -> None:
+    """Keep a picture of the page for a person to look at (var/ is ignored by git)."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
+
+
+def demo_store(root):
+    """A GeoPackage store in ``root`` with the demo district at scale 0.02."""
+    from cli.data_commands import registry
+    from data.loader import load_demo
+    from gis.storage import Store, migrate
+
+    store = Store(os.path.join(str(root), "demo.gpkg"))
+    migrate.upgrade(store)
+    load_demo(store, registry(), seed=530111, scale=0.02)
+    return store
+
+
+def live_app(store, root) -> LiveServer:
+    from gis.settings import Settings
+    from server import create_app
+
+    return LiveServer(create_app(Settings(database_url=store.url, work_dir=os.path.join(str(root), "run"))))

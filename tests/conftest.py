@@ -101,3 +101,13 @@ def store(request, backend, tmp_path) -> Store:
 def empty_store(request, backend, tmp_path) -> Store:
     """A store on each backend with no schema at all (for migration tests)."""
     return make_store(request, backend, tmp_path, migrated=False)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium per test module (see tests/browser.py)."""
+    from browser import chromium, close
+
+    b = chromium()
+    yield b
+    close(b)

@@ -3,36 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries import inspections, markers
 from boundaries.line_models import BoundaryLine, MarkerInspection
 from boundaries.lines.service import build_and_save
-from browser import LiveServer, chromium, close
-from cli.data_commands import registry
-from data.loader import load_demo
-from gis.settings import Settings
-
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "var", "screenshots")
-
+from browser import chromium, close, demo_store, live_app, screenshot, wait
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """Demo district with its subdistrict lines; one line has synthetic markers and an open campaign."""
-    from gis.storage import Store, migrate
-    from server import create_app
-
     root = tmp_path_factory.mktemp("boundary")
-    store = Store(str(root / "demo.gpkg"))
-    migrate.upgrade(store)
-    load_demo(store, registry(), seed=530111, scale=0.02)
+    store = demo_store(root)
     build_and_save(store, "subdistrict", actor="admin", reason="test lines")
     with store.read() as session:
         line_id = session.scalars(sa.select(BoundaryLine.id).order_by(BoundaryLine.length_m.desc())).first()
@@ -40,21 +28,9 @@ def site(tmp_path_factory):
     campaign = inspections.open_campaign(store, line_id, code="LJ-2026", party_a="关上街道", party_b="太和街道",
                                          started_on=dt.date(2026, 5, 1), actor="admin", tolerance_m=1.0)
     service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
-    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
-    with LiveServer(app) as server:
-        yield server, store, app, {"line": line_id, "markers": placed, "campaign": campaign.id}
+    with live_app(store, root) as server:
+        yield server, store, server.server.app, {"line": line_id, "markers": placed, "campaign": campaign.id}
     store.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    b = chromium()
-    yield b
-    close(b)
-
-
-def wait(browser, condition, timeout=20):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def open_line(browser, server, world):
@@ -98,8 +74,7 @@ def test_recording_a_marker_result_stores_it_and_recolours_the_marker(site, brow
     report = browser.execute_script(
         "return fetch(document.getElementById('report-link').href).then(r => r.json())")
     assert report["summary"]["by_status"]["displaced"] == 1 and report["summary"]["flagged"] == 1
-    os.makedirs(SCREENSHOTS, exist_ok=True)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, "boundary.png"))
+    screenshot(browser, "boundary")
 
 
 def test_the_measured_position_can_be_picked_on_the_map(site, browser):
@@ -156,7 +131,6 @@ def test_phone_width_has_no_horizontal_scroll(site):
     try:
         open_line(phone, server, world)
         assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-        os.makedirs(SCREENSHOTS, exist_ok=True)
-        phone.save_screenshot(os.path.join(SCREENSHOTS, "boundary-phone.png"))
+        screenshot(phone, "boundary-phone")
     finally:
         close(phone)

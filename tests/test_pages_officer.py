@@ -4,17 +4,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 import shapely
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
 import numbering_world as world
-from browser import LiveServer, chromium, close
+from browser import LiveServer, chromium, close, screenshot, wait
 from gis.settings import Settings
 from placenames import applications, notices, procedure, transitions
 from placenames.models import DoorPlate
@@ -22,7 +20,6 @@ from placenames.registry_models import NamingApplication, NamingTransition
 from placenames.signs.models import InspectionResult
 
 PASSWORD = "s3cret-officer"
-SHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 
 
 def _application(store, name: str) -> int:
@@ -90,10 +87,6 @@ def browser(site):
     close(b)
 
 
-def wait(browser, condition, timeout=15):
-    return WebDriverWait(browser, timeout).until(condition)
-
-
 def sign_in(browser, user: str) -> None:
     form = wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
     form.find_element(By.ID, "signin-user").send_keys(user)
@@ -103,8 +96,7 @@ def sign_in(browser, user: str) -> None:
 
 
 def shot(browser, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    browser.save_screenshot(str(SHOTS / f"officer_{name}.png"))
+    screenshot(browser, f"officer_{name}")
 
 
 def state_of(store, app_id: int) -> tuple[str, list[tuple[str, str, str]]]:

@@ -2,50 +2,26 @@
 
 from __future__ import annotations
 
-import os
 
 import pytest
 import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries.redistricting.models import RedistrictingJob, RedistrictingPlan
-from browser import LiveServer, chromium, close
-from cli.data_commands import registry
-from data.loader import load_demo
-from gis.settings import Settings
-
-SCREENSHOTS = os.path.join(os.path.dirname(__file__), "..", "var", "screenshots")
-
+from browser import chromium, close, demo_store, live_app, screenshot, wait
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from gis.storage import Store, migrate
-    from server import create_app
-
     root = tmp_path_factory.mktemp("planner")
-    store = Store(str(root / "demo.gpkg"))
-    migrate.upgrade(store)
-    load_demo(store, registry(), seed=530111, scale=0.02)
+    store = demo_store(root)
     service.add_user(store, "li", ["planner"], password="plan-2026-secret", actor="admin")
     service.add_user(store, "wang", ["placename_officer"], password="officer-2026-secret", actor="admin")
-    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
-    with LiveServer(app) as server:
+    with live_app(store, root) as server:
         yield server, store
     store.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    b = chromium()
-    yield b
-    close(b)
-
-
-def wait(browser, condition, timeout=20):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def sign_in(browser, url, user, password):
@@ -91,8 +67,7 @@ def test_a_planner_runs_a_job_and_sees_the_proposal(site, browser):
     browser.find_element(By.ID, "compare-button").click()
     wait(browser, EC.visibility_of_element_located((By.ID, "compare-table")))
     assert "改变社区的户数" in browser.find_element(By.ID, "compare-moved").text
-    os.makedirs(SCREENSHOTS, exist_ok=True)
-    browser.save_screenshot(os.path.join(SCREENSHOTS, "planner.png"))
+    screenshot(browser, "planner")
 
 
 def test_a_rule_breaking_request_shows_violations_on_the_map(site, browser):

@@ -7,39 +7,18 @@ import sqlalchemy as sa
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import WebDriverWait
 
-from browser import LiveServer, chromium, close
-from cli.data_commands import registry
-from data.loader import load_demo
-from gis.settings import Settings
+from browser import chromium, close, demo_store, live_app, wait
 from placenames.models import DoorPlate
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    from gis.storage import Store, migrate
-    from server import create_app
-
     root = tmp_path_factory.mktemp("pages")
-    store = Store(str(root / "demo.gpkg"))
-    migrate.upgrade(store)
-    load_demo(store, registry(), seed=530111, scale=0.02)
-    app = create_app(Settings(database_url=store.url, work_dir=str(root / "run")))
-    with LiveServer(app) as server:
+    store = demo_store(root)
+    with live_app(store, root) as server:
         yield server, store
     store.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    b = chromium()
-    yield b
-    close(b)
-
-
-def wait(browser, condition, timeout=15):
-    return WebDriverWait(browser, timeout).until(condition)
 
 
 def test_autocomplete_then_result_on_the_map(site, browser):

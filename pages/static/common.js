@@ -10,23 +10,29 @@
     box.hidden = !text;
   }
 
-  async function getJSON(url) {
+  /* One way to call the API: errors become words in #message. A background call
+     (base-map layers) neither clears nor replaces what the user is reading. */
+  async function call(url, init, options = {}) {
     let response;
     try {
-      response = await fetch(url, { headers: { Accept: "application/json" } });
+      response = await fetch(url, init);
     } catch (err) {
-      showMessage(D.t.network_error);
+      if (!options.background) showMessage(D.t.network_error);
       throw err;
     }
     let body = null;
     try { body = await response.json(); } catch (err) { body = null; }
     if (!response.ok) {
       const message = body && body.message ? (body.message[D.lang] || body.description) : response.statusText;
-      showMessage(D.t.error_prefix + message);
+      if (!options.background) showMessage(D.t.error_prefix + message);
       throw new Error(message);
     }
-    showMessage("");
+    if (!options.background) showMessage("");
     return body;
+  }
+
+  function getJSON(url, options = {}) {
+    return call(url, { headers: { Accept: "application/json" } }, options);
   }
 
   const GUANDU_CENTER = [25.02, 102.80];
@@ -35,10 +41,10 @@
     const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView(GUANDU_CENTER, 11);
     const units = L.layerGroup().addTo(map);
     const roads = L.layerGroup().addTo(map);
-    getJSON("/ogc/collections/subdistricts/items?f=json&limit=100").then((fc) => {
+    getJSON("/ogc/collections/subdistricts/items?f=json&limit=100", { background: true }).then((fc) => {
       L.geoJSON(fc, { style: { color: "#0b4f6c", weight: 2, fillColor: "#cfe3ea", fillOpacity: 0.35 } }).addTo(units);
     }).catch(() => {});
-    getJSON("/ogc/collections/communities/items?f=json&limit=500").then((fc) => {
+    getJSON("/ogc/collections/communities/items?f=json&limit=500", { background: true }).then((fc) => {
       L.geoJSON(fc, { style: { color: "#5b8aa0", weight: 0.8, dashArray: "3 3", fill: false } }).addTo(units);
     }).catch(() => {});
     let pending = 0;
@@ -48,7 +54,7 @@
       const b = map.getBounds();
       const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
       const ticket = ++pending;
-      getJSON(`/ogc/collections/roads/items?f=json&limit=1000&bbox=${bbox}`).then((fc) => {
+      getJSON(`/ogc/collections/roads/items?f=json&limit=1000&bbox=${bbox}`, { background: true }).then((fc) => {
         if (ticket !== pending) return;
         L.geoJSON(fc, {
           style: (f) => ({ color: "#7a6a58", weight: f.properties.road_class === "arterial" ? 4 : 2 }),
@@ -63,27 +69,12 @@
   /* Writes from a signed-in page: JSON body, the session's CSRF token, errors in words. */
   let csrfToken = null;
 
-  async function sendJSON(method, url, body) {
-    let response;
-    try {
-      response = await fetch(url, {
-        method,
-        headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrfToken || "" },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (err) {
-      showMessage(D.t.network_error);
-      throw err;
-    }
-    let data = null;
-    try { data = await response.json(); } catch (err) { data = null; }
-    if (!response.ok) {
-      const message = data && data.message ? (data.message[D.lang] || data.description) : response.statusText;
-      showMessage(D.t.error_prefix + message);
-      throw new Error(message);
-    }
-    showMessage("");
-    return data;
+  function sendJSON(method, url, body) {
+    return call(url, {
+      method,
+      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrfToken || "" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   }
 
   /* The shared sign-in box (_signin.html): calls onChange(session) after sign-in, sign-out and on load. */
