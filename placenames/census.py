@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from sqlalchemy import select
 
@@ -47,9 +48,15 @@ PUBLIC_MARKS = ("", "公开", "public")
 
 
 def _cell(row: dict, key: str) -> str:
+    """A cell as text. GeoPackages made with desktop GIS type their columns: an empty
+    date is NaT, codes and counts come as reals (530111008000.0), dates as timestamps."""
     value = row.get(key)
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
     return str(value).strip()
 
 

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from cli import main
+from conftest import make_store
 from gis.errors import InvalidInput
 from placenames import census, divisions, register
 from placenames.models import PlaceName
@@ -103,3 +104,63 @@ def test_cli_import_export_and_divisions(store, tmp_path):
     out = tmp_path / "all.csv"
     result = runner.invoke(main, ["--db", store.url, "names", "export", str(out), "--status", "current"])
     assert result.exit_code == 0 and "exported 147" in result.output
+
+
+FULL_ROW = {
+    "代码": "53011100823510000001", "标准名称": "子泰东路", "别名": "子泰新路；新路", "简称": "泰东路", "曾用名": "子泰村路", "图上名称": "子泰东路",
+    "图号": "G47G079083(2015)", "比例尺": "1:10000", "罗马字母拼写": "Zitai Donglu", "地名读音": "audio/zitai.mp3", "通名罗马字母拼写": "Donglu",
+    "民族文字": "", "语种": "汉语", "使用时间": "现行", "命名时间": "2016", "设立年份": "2016", "废止年份": "", "标牌个数": "6", "高程": "1892.5",
+    "东经": "102.75", "北纬": "25.01", "至东经": "102.76", "至北纬": "25.012", "坐标系": "2000", "测量方法": "实测", "类别代码": "23510",
+    "地名含义": "位于子泰路以东", "地名来历": "2016年新建", "历史沿革": "原为村道", "地理实体描述": "东西走向，长约1公里", "多媒体": "photo/zitai.jpg",
+    "资料来源": "官渡区民政局", "备注": "第二次全国地名普查", "登记时间": "2016-05-01", "登记人": "王五", "登记单位": "官渡区地名办",
+    "所在(跨)行政区": "530111008000,530111009000", "密级": "公开",
+}
+
+
+def exported_rows(store, path):
+    census.export_census(store, path)
+    with path.open(encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_census_geopackage_round_trip_keeps_every_field(store, backend, request, tmp_path):
+    """Export to a GeoPackage with the census field names, import it into an empty
+    register: every census field and the geometry come back unchanged."""
+    source = tmp_path / "census.csv"
+    write_csv(source, [FULL_ROW, *ROWS, {"标准名称": "无坐标路", "类别代码": "23510"}])
+    assert census.import_census(store, source, actor="wang") == 4
+    gpkg = tmp_path / "census.gpkg"
+    assert census.export_census(store, gpkg) == 4
+    assert census.HEADERS[0] in pyogrio.read_info(gpkg, layer="place_names_census")["fields"]
+
+    target = make_store(request, backend, tmp_path)
+    assert census.import_census(target, gpkg, actor="wang") == 4
+    before, after = exported_rows(store, tmp_path / "a.csv"), exported_rows(target, tmp_path / "b.csv")
+    assert after == before
+    assert before[0]["高程"] == "1892.5" and before[0]["别名"] == "子泰新路；新路" and before[0]["代码"] == FULL_ROW["代码"]
+    with store.read() as one, target.read() as two:
+        shapes = [[e.geom.wkt if e.geom is not None else None for e in s.scalars(select(PlaceName).order_by(PlaceName.id))] for s in (one, two)]
+    assert shapes[0] == shapes[1] and shapes[0][3] is None
+
+
+def test_census_geopackage_typed_by_desktop_gis(store, tmp_path):
+    """A GeoPackage saved by desktop GIS types its columns: codes as reals, counts with
+    gaps as reals, an empty date as NaT, lon/lat in EPSG:4326. Each row still reads right."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    frame = gpd.GeoDataFrame(
+        {"标准名称": ["子君路", "官城路"], "类别代码": [23510, 23510], "所在(跨)行政区": [530111008000.0, None], "标牌个数": [4, None],
+         "高程": [1890.5, None], "登记时间": pd.to_datetime(["2016-05-01", None]), "使用时间": ["现行", "现行"]},
+        geometry=[shapely.LineString([(102.75, 25.01), (102.76, 25.012)]), shapely.Point(102.7, 25.0)], crs="EPSG:4326",
+    )
+    path = tmp_path / "desktop.gpkg"
+    frame.to_file(path, driver="GPKG")
+    assert census.import_census(store, path, actor="wang") == 2
+    with store.read() as session:
+        rows = {e.name: e for e in session.scalars(select(PlaceName))}
+    road = rows["子君路"]
+    assert (road.category_code, road.admin_code, road.sign_count, road.elevation_m, road.registered_on.isoformat()) == ("23510", "530111008000", 4, 1890.5, "2016-05-01")
+    assert road.geom.geom_type == "LineString" and road.geom.bounds == pytest.approx((102.75, 25.01, 102.76, 25.012))
+    assert (rows["官城路"].admin_code, rows["官城路"].sign_count, rows["官城路"].registered_on) == (None, None, None)
