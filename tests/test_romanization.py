@@ -104,3 +104,38 @@ def test_category_table_marks_unconfirmed_codes():
     assert table["21400"].code_status == "likely"
     assert all(c.code_status in ("likely", "inferred", "unconfirmed") for c in table.values())
     assert categories.find("街、路、巷").code == "23510"
+
+
+@pytest.mark.parametrize(
+    "name,expected,tones",
+    [
+        ("大栅栏儿", "Dashilanr", "Dàshílànr"),  # GB/T 16159: a written 儿 is an r on the syllable before it
+        ("帽儿胡同", "Maor Hutong", "Màor Hútòng"),
+        ("鸦儿胡同", "Yar Hutong", "Yār Hútòng"),
+        ("儿童公园", "Ertong Gongyuan", "Értóng Gōngyuán"),  # 儿 meaning "child" stays a syllable
+        ("女儿国路", "Nü'erguo Lu", "Nǚ'érguó Lù"),
+    ],
+)
+def test_erhua_is_an_r_only_where_er_is_written(name, expected, tones):
+    assert romanize(name) == expected
+    assert romanize(name, tones=True) == tones
+
+
+def test_erhua_in_signs_and_homophone_keys():
+    assert romanize("帽儿胡同", sign=True) == "MAOR HUTONG"
+    assert pinyin_key("帽儿胡同") == "maorhutong"
+    assert romanize("大栅栏") == "Dashilan"  # no 儿 written, no r
+
+
+def test_ordinal_does_not_cut_a_place_word():
+    """东四十二条 Dōngsì 12 Tiáo (1984 rules): 东四 is a place word, 十二 the ordinal."""
+    assert romanize("东四十二条") == "Dongsi 12 Tiao"
+    assert romanize("东四十二条", sign=True) == "DONGSI 12 TIAO"
+    assert romanize("东十二条") == "Dong 12 Tiao"
+    assert trailing_numeral("东四十二", ("东四",)) == ("东四", 12)
+    assert trailing_numeral("东四十二") == ("东", 42)
+
+
+@pytest.mark.parametrize("name,category,expected", [("周口店", None, "Zhoukoudian"), ("渤海湾", None, "Bohai Wan"), ("王村", "22200", "Wangcun")])
+def test_one_word_villages_and_specialised_generics(name, category, expected):
+    assert romanize(name, category=category) == expected

@@ -36,12 +36,28 @@ def parse(text: str) -> int | None:
     return total or None
 
 
-def trailing_numeral(text: str) -> tuple[str, int] | None:
-    """Split ``text`` into (head, ordinal) when it ends with the longest valid numeral."""
+def trailing_numeral(text: str, words: tuple[str, ...] = ()) -> tuple[str, int] | None:
+    """Split ``text`` into (head, ordinal) when it ends with the longest valid numeral.
+
+    ``words`` are place words the cut must not split: with 东四 listed, 东四十二 is
+    东四 + 12 (东四十二条 → Dongsi 12 Tiao), not 东 + 42.
+    """
+    ends = {i + len(w) for w in words for i in _occurrences(text, w)}
+    inside = {p for w in words for i in _occurrences(text, w) for p in range(i + 1, i + len(w))}
     for start in range(len(text)):
+        if start in inside:
+            continue
         value = parse(text[start:])
         if value is not None:
-            if start and text[start - 1] in NUMERAL_CHARS:
+            if start and text[start - 1] in NUMERAL_CHARS and start not in ends:
                 return None  # 三八路: juxtaposed digits are a name, not an ordinal
             return text[:start], value
     return None
+
+
+def _occurrences(text: str, word: str) -> list[int]:
+    found, start = [], text.find(word)
+    while start != -1:
+        found.append(start)
+        start = text.find(word, start + 1)
+    return found

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from pypinyin import Style, pinyin
 
+from . import erhua
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "readings.csv"
 TONE_MARKS = {"\u0300", "\u0301", "\u0304", "\u030c"}
 
@@ -38,7 +40,8 @@ def is_hanzi(char: str) -> bool:
 
 
 def readings(text: str, extra: dict[str, tuple[str, ...]] | None = None) -> list[str]:
-    """One toned syllable per Chinese character of ``text``; other characters as they are."""
+    """One toned syllable per Chinese character of ``text``; other characters as they are.
+    An r-coloured 儿 gives its ``r`` to the syllable before it and reads as ""."""
     words = {**dictionary(), **(extra or {})}
     longest = max((len(w) for w in words), default=0)
     fixed: dict[int, str] = {}
@@ -54,7 +57,7 @@ def readings(text: str, extra: dict[str, tuple[str, ...]] | None = None) -> list
             position += 1
     library = [item[0] for item in pinyin(text, style=Style.TONE, errors=lambda chars: list(chars))]
     result = _align(text, library)
-    return [fixed.get(i, syllable) for i, syllable in enumerate(result)]
+    return erhua.apply(text, [fixed.get(i, syllable) for i, syllable in enumerate(result)], keep=set(fixed), is_hanzi=is_hanzi)
 
 
 def _align(text: str, library: list[str]) -> list[str]:

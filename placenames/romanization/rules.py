@@ -7,9 +7,11 @@ summarises them:
    stay apart.
 3. Villages written as one word when the 通名 is one syllable (王村 → Wangcun).
 4. Ordinals in street names are Arabic digits (经五路 → Jing 5 Lu); other numerals
-   are spelled (五一广场 → Wuyi Guangchang, 三八路 → Sanba Lu).
+   are spelled (五一广场 → Wuyi Guangchang, 三八路 → Sanba Lu). A word of the reading
+   dictionary is never cut by the ordinal (东四十二条 → Dongsi 12 Tiao).
 5. An apostrophe separates a syllable starting with a, o or e inside a word (西安 → Xi'an).
 6. Signs use capitals without tone marks (ZHONGSHAN DONGLU).
+7. A written 儿 after a syllable is an r on it (帽儿胡同 → Maor Hutong; see ``erhua``).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import numerals
-from .readings import is_hanzi, readings, toneless
+from .readings import dictionary, is_hanzi, readings, toneless
 
 DIRECTIONS = set("东西南北中上下前后内外")
 # Words a long 通名 is made of; a leftover single character joins its neighbour (rule 2).
@@ -49,7 +51,7 @@ def split(name: str, generics: tuple[str, ...], *, street: bool, joined: bool = 
         specific, generic = specific[:-1], specific[-1] + generic
     ordinal = None
     if street and generic:
-        found = numerals.trailing_numeral(specific)
+        found = numerals.trailing_numeral(specific, tuple(dictionary()))
         if found is not None:
             specific, ordinal = found
     return Parts(specific, ordinal, generic, joined=joined and len(generic) == 1 and ordinal is None)
