@@ -9,9 +9,7 @@ C/D/E. Serials run along the line, which is drawn west→east or north→south.
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-import numpy as np
 import shapely
 from sqlalchemy import func, select
 
@@ -21,6 +19,8 @@ from gis.storage import Store
 
 from .line_models import BoundaryMarker
 from .lines.service import get_line
+from .marker_layout import PlannedMarker, plan, stations
+from .marker_sites import PAIR_WIDTH_M, tripoints, wide_features
 
 MARKER_TYPES = {"single": ("Q",), "paired": ("A", "B"), "triple": ("C", "D", "E")}
 SYNTHETIC = "synthetic-demo"
@@ -81,50 +81,58 @@ def register_marker(
 
 
 def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[tuple[float, float]]:
-    """Where a plausible marker set would stand: both ends, every turn sharper than
-    ``turn_deg`` (on the line generalised to 20 m), and enough in between that no two
-    neighbours are more than ``spacing_km`` apart. Returned in line order, lon/lat."""
+    """Where a plain marker set would stand on a line with nothing wide along it: both
+    ends, every turn sharper than ``turn_deg`` (on the line generalised to 20 m), and
+    enough in between that no two neighbours are more than ``spacing_km`` apart.
+    Returned in line order, lon/lat."""
     if spacing_km <= 0:
         raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
     out = []
     for part in shapely.get_parts(line_lonlat):
         metric = reproject(part, STORAGE_CRS, MEASURE_CRS)
-        corners = np.asarray(shapely.simplify(metric, 20.0).coords)[:, :2]
-        chain = [0.0]
-        for k in range(1, len(corners) - 1):
-            before, after = corners[k] - corners[k - 1], corners[k + 1] - corners[k]
-            turn = abs(math.degrees(math.atan2(before[0] * after[1] - before[1] * after[0], before @ after)))
-            if turn >= turn_deg:
-                chain.append(float(metric.project(shapely.Point(corners[k]))))
-        chain.append(metric.length)
-        filled = []
-        for a, b in zip(chain[:-1], chain[1:], strict=True):
-            steps = max(1, math.ceil((b - a) / (spacing_km * 1000)))
-            filled.extend(a + (b - a) * s / steps for s in range(steps))
-        filled.append(chain[-1])
-        points = [metric.interpolate(d) for d in filled]
+        points = [metric.interpolate(c) for c, _ in stations(metric, spacing_km * 1000, turn_deg, [])]
         out.extend((p.x, p.y) for p in reproject(shapely.MultiPoint(points), MEASURE_CRS, STORAGE_CRS).geoms)
     return out
 
 
-def add_synthetic_markers(store: Store, line_id: int, *, actor: str, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[
-    BoundaryMarker
-]:
+def plan_synthetic(session, line, *, spacing_km: float = 1.0, turn_deg: float = 30.0, pair_width_m: float = PAIR_WIDTH_M) -> list[PlannedMarker]:
+    """The synthetic set of a stored line: single on the line, paired along or across wide
+    rivers and roads of the register, triple at tri-points of its level (points in lon/lat)."""
+    if spacing_km <= 0:
+        raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
+    parts = [reproject(part, STORAGE_CRS, MEASURE_CRS) for part in shapely.get_parts(line.geom)]
+    planned = plan(
+        parts, left_code=line.left_code, right_code=line.right_code, spacing_m=spacing_km * 1000, turn_deg=turn_deg,
+        features=wide_features(session, line, pair_width_m), tripoints=tripoints(session, line),
+    )
+    if planned:
+        lonlat = reproject(shapely.MultiPoint([p.point for p in planned]), MEASURE_CRS, STORAGE_CRS).geoms
+        for marker, point in zip(planned, lonlat, strict=True):
+            marker.point = point
+    return planned
+
+
+SYNTHETIC_REMARK = "合成演示数据，非实测 / synthetic demo data, not surveyed"
+
+
+def add_synthetic_markers(
+    store: Store, line_id: int, *, actor: str, spacing_km: float = 1.0, turn_deg: float = 30.0, pair_width_m: float = PAIR_WIDTH_M
+) -> list[BoundaryMarker]:
     """Give a line without markers a synthetic demo set, clearly labelled ``synthetic-demo``."""
     with store.transaction(actor=actor, reason="生成演示界桩（合成数据）synthetic demo markers") as session:
         line = get_line(session, line_id)
         if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.line_id == line.id)):
             raise Conflict(f"界线 {line.code} 已有界桩，不生成合成界桩", f"Line {line.code} already has markers; no synthetic set is added")
-        positions = synthetic_positions(line.geom, spacing_km, turn_deg)
-        if len(positions) > 999:
+        planned = plan_synthetic(session, line, spacing_km=spacing_km, turn_deg=turn_deg, pair_width_m=pair_width_m)
+        if planned and planned[-1].serial > 999:
             raise InvalidInput("界桩超过 999 个，请加大间距", "More than 999 markers; use a larger spacing")
         markers = []
-        for serial, (x, y) in enumerate(positions, start=1):
+        for p in planned:
             marker = BoundaryMarker(
-                line_id=line.id, code=marker_code(line.number, serial, "Q"), serial=serial, marker_type="single", letter="Q",
-                responsible_code=line.left_code if serial % 2 else line.right_code, status="intact", material="混凝土",
+                line_id=line.id, code=marker_code(line.number, p.serial, p.letter), serial=p.serial, marker_type=p.marker_type,
+                letter=p.letter, responsible_code=p.responsible_code, status="intact", material="混凝土",
                 erected_on=dt.date(2016, 1, 1), reference_objects=[], photos=[], source=SYNTHETIC,
-                remarks="合成演示数据，非实测 / synthetic demo data, not surveyed", geom=shapely.Point(x, y),
+                remarks=f"{SYNTHETIC_REMARK}{'；' + p.note if p.note else ''}", geom=p.point,
             )
             session.add(marker)
             markers.append(marker)
