@@ -174,7 +174,7 @@ def application(application_id: int):
 @blueprint.post("/applications/<int:application_id>/transitions")
 @auth.requires(PLACENAME_OFFICER)
 def transition(application_id: int):
-    """{"action": "accept"|"review"|"start_notice"|"approve"|"reject"|"file"|"announce", "reason": ..., "version": n, ...}"""
+    """{"action": "accept"|"review"|"start_notice"|"approve"|"reject"|"withdraw"|"file"|"announce", "reason": ..., "version": n, ...}"""
     from placenames import applications, transitions
 
     body = json_body()

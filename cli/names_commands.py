@@ -77,7 +77,7 @@ def import_census(obj, path, encoding, actor, reason) -> None:
 
 @names.command("export")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--status", type=click.Choice(["proposed", "in_procedure", "current", "retired", "rejected"]))
+@click.option("--status", type=click.Choice(["proposed", "in_procedure", "current", "retired", "rejected", "withdrawn"]))
 @click.pass_obj
 def export_census(obj, path, status) -> None:
     """Export the register with census headers to PATH (.csv or .gpkg)."""

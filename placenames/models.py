@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
 
-NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected")
+NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected", "withdrawn")
 
 
 class PlaceName(Registered, Base):
@@ -17,7 +17,7 @@ class PlaceName(Registered, Base):
     census registration form (see docs/placenames.md for the field map).
 
     ``status`` follows the naming procedure: proposed -> in_procedure -> current ->
-    retired (or rejected). Only current names are public. Aliases, short and former
+    retired (or rejected, or withdrawn by the applicant). Only current names are public. Aliases, short and former
     names live in ``place_name_aliases`` (registry_models).
     """
 

@@ -3,6 +3,8 @@
     applied --accept--> accepted --review--> reviewed --start_notice--> in_notice
       --approve--> approved --file--> filed --announce--> announced
     applied / accepted / reviewed / in_notice --reject--> rejected
+    applied / accepted / reviewed / in_notice --withdraw--> withdrawn (the applicant
+      takes it back before the decision; an officer records it with the reason)
 
 Naming, renaming and cancelling use the same flow. An action not allowed from the
 current state is a ``Conflict`` (HTTP 409) naming both. Time-dependent guards
@@ -18,8 +20,8 @@ from gis.errors import Conflict
 from gis.storage import utcnow
 
 KINDS = ("name", "rename", "cancel")
-STATES = ("applied", "accepted", "reviewed", "in_notice", "approved", "filed", "announced", "rejected")
-FINAL_STATES = ("announced", "rejected")
+STATES = ("applied", "accepted", "reviewed", "in_notice", "approved", "filed", "announced", "rejected", "withdrawn")
+FINAL_STATES = ("announced", "rejected", "withdrawn")
 OPEN_BEFORE_DECISION = ("applied", "accepted", "reviewed", "in_notice")
 
 ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -28,6 +30,7 @@ ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "start_notice": (("reviewed",), "in_notice"),
     "approve": (("in_notice",), "approved"),
     "reject": (OPEN_BEFORE_DECISION, "rejected"),
+    "withdraw": (OPEN_BEFORE_DECISION, "withdrawn"),
     "file": (("approved",), "filed"),
     "announce": (("filed",), "announced"),
 }
@@ -41,6 +44,7 @@ LABELS = {
     "filed": ("已备案", "filed"),
     "announced": ("已公告", "announced"),
     "rejected": ("不予批准", "rejected"),
+    "withdrawn": ("已撤回", "withdrawn"),
 }
 
 DEFAULT_NOTICE_DAYS = 7

@@ -83,6 +83,14 @@ def _reject(session, application: NamingApplication, entry: PlaceName, data: dic
         entry.status = "rejected"
 
 
+def _withdraw(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    """The applicant takes the application back before the decision; a proposed name
+    leaves the procedure as ``withdrawn`` (kept, never public), a current one is untouched."""
+    application.decision_reason = _text(data, "reason", "撤回理由")
+    if application.kind == "name":
+        entry.status = "withdrawn"
+
+
 def _file(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
     application.filed_with = _text(data, "filed_with", "备案机关")
     application.filed_on = _date(data, "filed_on")
@@ -143,6 +151,7 @@ HANDLERS = {
     "start_notice": _start_notice,
     "approve": _approve,
     "reject": _reject,
+    "withdraw": _withdraw,
     "file": _file,
     "announce": _announce,
 }

@@ -136,3 +136,15 @@ def test_officer_lists_and_corrects_a_name_with_override_and_version(client, off
     assert stale.status_code == 409
     renamed = client.patch(f"/api/v1/names/{target['id']}", json={**patch, "version": target["version"] + 1, "changes": {"name": "别的名字"}}, headers=officer)
     assert renamed.status_code == 400 and "name" in renamed.get_json()["details"]["fields"]
+
+
+def test_withdraw_over_http_before_the_decision_only(client, officer, clock):
+    app_id = client.post("/api/v1/applications", json=APPLICATION, headers=officer).get_json()["id"]
+    assert move(client, officer, app_id, "accept").get_json()["next_actions"] == ["review", "reject", "withdraw"]
+    assert client.post(f"/api/v1/applications/{app_id}/transitions", json={"action": "withdraw"}, headers=officer).status_code == 400
+    withdrawn = move(client, officer, app_id, "withdraw", reason="申请人撤回")
+    body = withdrawn.get_json()
+    assert withdrawn.status_code == 200 and (body["state"], body["state_label"]["zh"], body["decision_reason"]) == ("withdrawn", "已撤回", "申请人撤回")
+    again = move(client, officer, app_id, "withdraw")
+    assert again.status_code == 409 and again.get_json()["message"]["zh"] and again.get_json()["message"]["en"]
+    assert [a["state"] for a in client.get("/api/v1/applications?state=withdrawn", headers=officer).get_json()["applications"]] == ["withdrawn"]

@@ -258,3 +258,48 @@ def test_announced_road_rename_renames_the_road_and_its_addresses(store, clock):
     assert addresses == ["官渡区关上街道锦西南路1号", "官渡区关上街道锦西南路3号"]
     road_history = store.history("roads", road.id)
     assert road_history[-1].before["name"] == "锦西路" and road_history[-1].after["name"] == "锦西南路"
+
+
+@pytest.mark.parametrize("steps", [[], ["accept"], ["accept", "review"], ["accept", "review", "start_notice"]])
+def test_the_applicant_may_withdraw_before_the_decision(store, clock, steps):
+    app_id = new_road(store)
+    for name in steps:
+        step(store, app_id, name, officer_opinion="名称符合规定")
+    with pytest.raises(InvalidInput):
+        transitions.apply_action(store, app_id, "withdraw", {"reason": "  "}, actor="wang")
+    transitions.apply_action(store, app_id, "withdraw", {"reason": "申请人来函撤回：道路规划调整"}, actor="wang")
+    view = applications.officer_view(store, app_id)
+    assert (view["state"], view["decision_reason"], view["next_actions"]) == ("withdrawn", "申请人来函撤回：道路规划调整", [])
+    last = view["transitions"][-1]
+    assert (last["action"], last["to"], last["actor"], last["reason"]) == ("withdraw", "withdrawn", "wang", "申请人来函撤回：道路规划调整")
+    assert entry(store, view["place_name_id"]).status == "withdrawn"
+    audit = store.history("naming_applications", app_id)[-1]
+    assert (audit.actor, audit.after["state"], audit.reason) == ("wang", "withdrawn", "withdraw: 申请人来函撤回：道路规划调整")
+    with pytest.raises(Conflict):
+        step(store, app_id, "accept")
+    # a withdrawn application no longer blocks a new one for the same feature
+    assert new_road(store) > app_id
+
+
+def test_withdrawal_after_the_decision_is_409(store, clock):
+    app_id = new_road(store)
+    through_notice(store, clock, app_id)
+    step(store, app_id, "approve", approving_body="昆明市人民政府", approval_document="文号3")
+    with pytest.raises(Conflict) as refused:
+        step(store, app_id, "withdraw")
+    assert refused.value.http_status == 409 and refused.value.details["allowed_from"] == list(procedure.OPEN_BEFORE_DECISION)
+    assert "已批准" in refused.value.zh and "approved" in refused.value.en
+    rejected = new_road(store, name="子泰南路")
+    step(store, rejected, "reject")
+    with pytest.raises(Conflict):
+        step(store, rejected, "withdraw")
+
+
+def test_withdrawing_a_rename_leaves_the_current_name_alone(store, clock):
+    name_id = current_road(store, "福居路")
+    app_id = applications.create_application(
+        store, {"kind": "rename", "place_name_id": name_id, "proposed_name": "福居南路", "reasons": "r", "applicant_name": "a"}, actor="wang"
+    )
+    step(store, app_id, "accept")
+    step(store, app_id, "withdraw")
+    assert (entry(store, name_id).name, entry(store, name_id).status) == ("福居路", "current")

@@ -25,6 +25,7 @@
       [t.field_notice, a.notice_starts_at ? `${day(a.notice_starts_at)} – ${day(a.notice_ends_at)}` : null],
       [t.field_approval, a.approved_on ? [a.approving_body, a.approval_document, a.approved_on].join(" · ") : null],
       [t.field_filing, a.filed_on ? `${a.filed_with} · ${a.filed_on}` : null], [t.field_announced, a.announced_on],
+      [t.field_decision, a.decision_reason],
     ];
     rows.filter(([, value]) => value).forEach(([label, value]) => { dl.appendChild(el("dt", label)); dl.appendChild(el("dd", value)); });
   }
@@ -73,7 +74,7 @@
     document.getElementById("step-reason").disabled = false;
     a.next_actions.forEach((action) => {
       (STEP_FIELDS[action] || []).forEach(([name, type]) => fields.appendChild(input(name, type)));
-      const button = el("button", t[`action_${action}`] || action, action === "reject" ? "danger" : "");
+      const button = el("button", t[`action_${action}`] || action, action === "reject" || action === "withdraw" ? "danger" : "");
       button.type = "button";
       button.dataset.action = action;
       button.addEventListener("click", () => act(action));
