@@ -89,6 +89,32 @@ def renumber(obj, road, reason, actor, as_json) -> None:
         click.echo(f"{change['old_address']} -> {change['new_address']}")
 
 
+@numbers.command("entrance")
+@click.argument("building")
+@click.option("--lon", type=float, help="Longitude of the main entrance (CGCS2000).")
+@click.option("--lat", type=float, help="Latitude of the main entrance (CGCS2000).")
+@click.option("--description", help="e.g. 正门, 东侧入口.")
+@click.option("--clear", is_flag=True, help="Forget the recorded entrance.")
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def entrance(obj, building, lon, lat, description, clear, actor, reason) -> None:
+    """Record (or --clear) the main entrance of BUILDING (its code, or id); numbering then uses it."""
+    import shapely
+
+    from placenames.numbering import entrances
+
+    key = int(building) if building.isdigit() else building
+    if clear:
+        entrances.clear_entrance(obj.store, key, actor=_actor(actor), reason=reason)
+        click.echo(f"entrance of {building} removed")
+        return
+    if lon is None or lat is None:
+        raise InvalidInput("请给出 --lon 和 --lat，或使用 --clear", "Give --lon and --lat, or --clear")
+    row = entrances.set_entrance(obj.store, key, shapely.Point(lon, lat), actor=_actor(actor), reason=reason, description=description)
+    click.echo(f"entrance of {row['code']} at {row['lon']:.7f}, {row['lat']:.7f}")
+
+
 @click.group()
 def signs() -> None:
     """Road signs and door plates: inventory and inspections (检查验收)."""

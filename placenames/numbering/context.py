@@ -18,7 +18,7 @@ from gis.storage import bbox_match
 from placenames.models import Building, DoorPlate, PlaceName, Road
 
 from . import geometry
-from .models import NumberingDefaults, RoadNumbering
+from .models import BuildingEntrance, NumberingDefaults, RoadNumbering
 from .settings import NumberingSettings
 
 DEGREES_PER_METRE = 1 / 90_000  # generous at 25°N, only used to widen a search box
@@ -40,6 +40,7 @@ class Loaded:
     building_ids: np.ndarray
     building_admin: np.ndarray  # community (or subdistrict) code per building
     buildings: np.ndarray  # metric polygons
+    entrances: np.ndarray  # metric main-entrance point per building, None where none is recorded
     plates: list  # DoorPlate rows of the wanted roads
     main_numbered: set[int]  # buildings that already have a current main plate somewhere
     district: NumberingSettings
@@ -106,7 +107,27 @@ def load(session, road_ids: list[int] | None) -> Loaded:
         )
     )
     building_ids = np.array([b[0] for b in found], dtype=np.int64)
-    return Loaded(roads, wanted, unregistered, building_ids, admin, np.asarray(polygons, dtype=object), plates, main_numbered, district)
+    entrances = _entrances(session, building_ids)
+    return Loaded(
+        roads, wanted, unregistered, building_ids, admin, np.asarray(polygons, dtype=object), entrances, plates, main_numbered, district
+    )
+
+
+def _entrances(session, building_ids: np.ndarray) -> np.ndarray:
+    """Recorded main entrances (metric) parallel to ``building_ids``; None where a building has none."""
+    out = np.full(len(building_ids), None, dtype=object)
+    if not len(building_ids):
+        return out
+    rows = session.execute(select(BuildingEntrance.building_id, BuildingEntrance.geom)).all()
+    if not rows:
+        return out
+    position = {int(b): k for k, b in enumerate(building_ids)}
+    chosen = [(position[b], g) for b, g in rows if b in position]
+    if chosen:
+        metric = geometry.to_metric(np.array([g for _, g in chosen], dtype=object))
+        for (k, _), point in zip(chosen, metric, strict=True):
+            out[k] = point
+    return out
 
 
 def _admin_codes(session, found) -> np.ndarray:

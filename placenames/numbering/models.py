@@ -5,6 +5,8 @@ many metres per number, how infill numbers are written), so they are rows, not
 code: ``NumberingDefaults`` holds a district's defaults and ``RoadNumbering`` a
 road's own choices (an empty column inherits the default). ``NumberChange`` keeps
 old -> new for every renumbered, retired or reused address, for public notices.
+``BuildingEntrance`` is a building's surveyed main entrance, which numbering uses
+instead of guessing the door from the outline.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gis.storage import Base, Registered
+from gis.storage import Base, Geometry, Registered
 
 
 class NumberingDefaults(Registered, Base):
@@ -56,3 +58,13 @@ class NumberChange(Registered, Base):
     old_address: Mapped[str | None] = mapped_column(String(200))
     new_address: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class BuildingEntrance(Registered, Base):
+    """A building's main entrance (one per building): it decides the road, side and chainage."""
+
+    __tablename__ = "building_entrances"
+
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), nullable=False, unique=True)
+    description: Mapped[str | None] = mapped_column(String(100))
+    geom = mapped_column(Geometry("POINT"), nullable=False)

@@ -52,6 +52,7 @@ class Assignment:
     reason_zh: str
     reason_en: str
     reuses_plate_id: int | None = None
+    placed_by: str = ""  # "entrance" (recorded) or "outline" (nearest point), set by the service
 
 
 @dataclass

@@ -53,6 +53,7 @@ class Plan:
                 "chainage": round(a.chainage, 1),
                 "kind": a.kind,
                 "reuses_retired": a.reuses_plate_id is not None,
+                "placed_by": a.placed_by,
                 "reason": {"zh": a.reason_zh, "en": a.reason_en},
                 "lon": round(door.x, 7),
                 "lat": round(door.y, 7),
@@ -105,7 +106,8 @@ def _plan(session, roads: list[str] | None, *, allow_retired: bool, road_ids: li
         context.refuse_unregistered(loaded)
     skipped = set(loaded.unregistered)
     names = AdminNames(session)
-    front = fronting(loaded.buildings, np.array([r.line for r in loaded.roads], dtype=object), loaded.district.reach_m)
+    lines = np.array([r.line for r in loaded.roads], dtype=object)
+    front = fronting(loaded.buildings, lines, loaded.district.reach_m, entrances=loaded.entrances)
     wanted = {k for k in loaded.wanted if loaded.roads[k].name not in skipped}
     plates_by_road: dict[int, list[DoorPlate]] = {}
     for plate in loaded.plates:
@@ -130,10 +132,9 @@ def _plan(session, roads: list[str] | None, *, allow_retired: bool, road_ids: li
 def _plan_road(road, on_road, loaded, front, members, allow_retired: bool) -> RoadPlan:
     existing = [existing_plate(plate, road.line) for plate in on_road]
     b = front.building[members] if members else np.array([], dtype=np.int64)
-    polygons = loaded.buildings[b]
-    doors = geometry.entrances(polygons, road.line) if len(b) else np.array([], dtype=object)
+    doors, by_entrance, facing = _doors(loaded, b, front.kind[members] if members else np.array([], dtype=object), road.line)
     at = geometry.chainage(road.line, doors) if len(b) else np.array([])
-    side = geometry.sides(road.line, at, shapely.centroid(polygons)) if len(b) else np.array([])
+    side = geometry.sides(road.line, at, facing) if len(b) else np.array([])
     candidates = [
         Candidate(int(loaded.building_ids[bi]), float(c), str(s), float(d), str(kind))
         for bi, c, s, d, kind in zip(b, at, side, front.distance[members], front.kind[members], strict=True)
@@ -144,9 +145,37 @@ def _plan_road(road, on_road, loaded, front, members, allow_retired: bool) -> Ro
     plan = RoadPlan(road.id, road.name, road.settings, assignments)
     for a in assignments:
         pos = where[a.building_id]
+        a.placed_by = ENTRANCE if by_entrance[pos] else OUTLINE
+        zh, en = PLACED_BY_REASON[a.placed_by]
+        a.reason_zh, a.reason_en = f"{zh}；{a.reason_zh}", f"{en}; {a.reason_en}"
         plan.entrances.append(storage_doors[pos])
         plan.admin_codes.append(loaded.building_admin[b[pos]])
     return plan
+
+
+ENTRANCE, OUTLINE = "entrance", "outline"
+PLACED_BY_REASON = {
+    ENTRANCE: ("按登记的建筑入口定位", "placed by the recorded entrance"),
+    OUTLINE: ("无登记入口，按建筑轮廓离道路最近点定位", "no recorded entrance: placed by the outline point nearest the road"),
+}
+
+
+def _doors(loaded, b: np.ndarray, kinds: np.ndarray, line) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each building's plate goes on this road, whether that is its recorded entrance,
+    and the point that decides its side. A main address uses the recorded entrance; a
+    secondary address (and a building without one) the outline point nearest the road,
+    with the side of the building's centroid."""
+    if not len(b):
+        empty = np.array([], dtype=object)
+        return empty, np.array([], dtype=bool), empty
+    polygons = loaded.buildings[b]
+    doors = geometry.entrances(polygons, line)
+    facing = shapely.centroid(polygons)
+    recorded = loaded.entrances[b]
+    by_entrance = np.array([door is not None and kind == "main" for door, kind in zip(recorded, kinds, strict=True)], dtype=bool)
+    doors[by_entrance] = recorded[by_entrance]
+    facing[by_entrance] = recorded[by_entrance]
+    return doors, by_entrance, facing
 
 
 def existing_plate(plate: DoorPlate, line) -> Existing:

@@ -64,7 +64,9 @@ def add_plate(
             raise NotFound("门牌地址不存在", f"No door plate {door_plate_id}")
         road_name = session.scalar(select(Road.name).where(Road.id == plate.road_id))
         text = plate_text(plate, road_name, level, label)
-        item = PlateItem(door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on)
+        item = PlateItem(
+            door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on, geom=plate.geom
+        )
         session.add(item)
         session.flush()
         return item.id
@@ -108,9 +110,11 @@ def door_plate_items(store, session, *, installed_on: dt.date | None = None) -> 
     rows = [
         {
             "door_plate_id": p.id, "level": "门牌", "text": f"{names[p.road_id]}{p.number_text}号", "plate_type": "门牌",
-            "installed_on": installed_on, "status": "in_service",
+            "installed_on": installed_on, "status": "in_service", "geom": p.geom,
         }
-        for p in session.execute(select(DoorPlate.id, DoorPlate.road_id, DoorPlate.number_text).where(DoorPlate.status == "current")).all()
+        for p in session.execute(
+            select(DoorPlate.id, DoorPlate.road_id, DoorPlate.number_text, DoorPlate.geom).where(DoorPlate.status == "current")
+        ).all()
         if p.id not in have
     ]
     return store.bulk_insert(session, PlateItem, rows) if rows else 0

@@ -43,6 +43,7 @@ class PlateItem(Registered, Base):
     plate_type: Mapped[str | None] = mapped_column(String(32))
     installed_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="in_service")
+    geom = mapped_column(Geometry("POINT"))  # where the plate hangs (its address point unless surveyed)
 
 
 class InspectionRound(Registered, Base):
