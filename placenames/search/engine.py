@@ -3,8 +3,11 @@
 Order of evidence, strongest first: the whole query is a registered name; it parses
 as road + number and the plate exists; the road exists but the number does not
 (the nearest registered plates are returned, never an invented point); pinyin or
-initials; a name one edit away (typo). Scoping (bbox, admin code) filters, a
-focus point breaks ties by distance.
+initials; a name one edit away (typo). A former name (after a rename) or a
+cancelled name is answered too, below any current name that matches as well, and
+says so: ``match_type`` ``former_name`` / ``retired_name`` and the extras
+``former_name`` and ``name_status``. Scoping (bbox, admin code) filters, a focus
+point breaks ties by distance.
 """
 
 from __future__ import annotations
@@ -17,18 +20,22 @@ import shapely
 from gis.errors import BadRequest
 
 from . import pinyin
-from .gazetteer import Entry, Gazetteer
+from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
 
 KIND_ORDER = {"subdistrict": 0, "community": 1, "road": 2, "place": 3, "address": 4, "intersection": 5}
 MAX_QUERY_CHARS = 100
+# Confidence of a query that names a former / a cancelled name exactly: below every
+# exact current match, so a name in use today always comes first.
+FORMER_CONFIDENCE = 0.7
+RETIRED_CONFIDENCE = 0.6
 
 
 @dataclass
 class Match:
     entry: Entry
-    match_type: str  # exact | fuzzy | interpolated | partial
+    match_type: str  # exact | fuzzy | partial | former_name | retired_name
     confidence: float
     extra: dict = field(default_factory=dict)
 
@@ -42,7 +49,7 @@ class Scope:
     def admits(self, entry: Entry) -> bool:
         if self.bbox is not None:
             minx, miny, maxx, maxy = self.bbox
-            if not (minx <= entry.point.x <= maxx and miny <= entry.point.y <= maxy):
+            if entry.point is None or not (minx <= entry.point.x <= maxx and miny <= entry.point.y <= maxy):
                 return False
         if self.admin_code:
             codes = [entry.admin_code or "", getattr(entry.community, "code", "") or "", getattr(entry.subdistrict, "code", "") or ""]
@@ -73,8 +80,12 @@ def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = S
     text = _checked(prefix)
     latin = is_latin(prefix)
     body = text if latin else strip_prefix(text)[0] or text
-    candidates = g.prefixed(body, latin, cap=max(100, limit * 10))
-    matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in candidates]
+    cap = max(100, limit * 10)
+    matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in g.prefixed(body, latin, cap)]
+    for key, historic in g.prefixed_history(body, latin, cap):  # below every current name
+        match = historic_match(historic)
+        match.confidence *= 1.0 if key == body else 0.8
+        matches.append(match)
     matches.sort(key=lambda m: (-m.confidence, KIND_ORDER[m.entry.kind], len(m.entry.name), m.entry.number or 0, m.entry.name))
     return _rank(matches, scope, limit, keep_order=True)
 
@@ -95,19 +106,24 @@ def _pinyin(g: Gazetteer, text: str) -> list[Match]:
     digits = "".join(ch for ch in text if ch.isdigit())
     matches = [Match(e, "exact", 0.9) for e in g.pinyin_full.get(letters, [])]
     matches += [Match(e, "fuzzy", 0.75) for e in g.pinyin_initials.get(letters, [])]
+    matches += [historic_match(h) for h in g.history_pinyin.get(letters, [])]
     if digits:  # zijunlu 12: the plate on the road found by pinyin
-        plates = [Match(g.plates[normalize(m.entry.name)][digits], m.match_type, m.confidence)
+        plates = [Match(g.plates[normalize(m.entry.name)][digits], m.match_type, m.confidence, m.extra)
                   for m in matches if m.entry.kind == "road" and digits in g.plates.get(normalize(m.entry.name), {})]
         if plates:  # the number was found: the road alone is now a weaker answer
-            matches = plates + [Match(m.entry, "partial", m.confidence * 0.7) for m in matches]
+            matches = plates + [Match(m.entry, "partial", m.confidence * 0.7, m.extra) for m in matches]
     return matches
 
 
 def _chinese(g: Gazetteer, text: str) -> list[Match]:
     body, _ = strip_prefix(text)
-    for key in dict.fromkeys((text, body)):
-        if key in g.names:
-            return [Match(e, "exact", 1.0) for e in g.names[key]]
+    keys = list(dict.fromkeys((text, body)))
+    for key in keys:
+        if key in g.names:  # a current name (and, below it, anything that bore it before)
+            return [Match(e, "exact", 1.0) for e in g.names[key]] + [historic_match(h) for h in g.history.get(key, [])]
+    for key in keys:
+        if key in g.history:
+            return [historic_match(h) for h in g.history[key]]
     parsed = parse(text)
     if parsed.intersection:
         return _intersection(g, parsed)
@@ -122,46 +138,72 @@ def _chinese(g: Gazetteer, text: str) -> list[Match]:
     return matches
 
 
-def _resolve_road(g: Gazetteer, text: str, number_text: str | None = None) -> tuple[Entry | None, str]:
-    """The road a text names: exactly, as its end (leftover words before it), or one edit away.
+def _resolve_road(g: Gazetteer, text: str, number_text: str | None = None) -> tuple[Entry | None, str, HistoricName | None]:
+    """The road a text names: exactly, as its end (leftover words before it), by a
+    former name of the road, or one edit away; with the former name when that was it.
 
     Among roads one edit away, prefer one that has the door number asked for, then
     one that sounds the same (a typing slip of the pinyin input method: 子均路 for 子君路).
     """
-    if text in g.roads:
-        return g.roads[text], "exact"
-    for start in range(1, len(text) - 1):
+    for start in range(0, max(1, len(text) - 1)):  # the whole text first, then without leftover words before
         if text[start:] in g.roads:
-            return g.roads[text[start:]], "exact"
+            return g.roads[text[start:]], "exact", None
+        if text[start:] in g.history_roads:
+            historic = g.history_roads[text[start:]]
+            return historic.entry, "former", historic
     similar = [name for name in g.similar_names(text) if name in g.roads]
     if similar:
         sound = pinyin.keys(text)[0]
         similar.sort(key=lambda name: (number_text is not None and number_text not in g.plates.get(name, {}),
                                        not (pinyin.keys(name)[0] & sound), name))
-        return g.roads[similar[0]], "fuzzy"
-    return None, ""
+        return g.roads[similar[0]], "fuzzy", None
+    return None, "", None
 
 
 def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
-    road, how = _resolve_road(g, parsed.road, parsed.number_text)
+    road, how, historic = _resolve_road(g, parsed.road, parsed.number_text)
     if road is None:
         return []
-    confidence = 1.0 if how == "exact" else 0.85
+    confidence = {"exact": 1.0, "former": 0.9, "fuzzy": 0.85}[how]
+    match_type = "former_name" if historic is not None else how
     extra = {k: v for k, v in (("building", parsed.building), ("unit", parsed.unit), ("floor", parsed.floor),
                                ("room", parsed.room)) if v}
+    if historic is not None:
+        extra.update(historic_extra(historic))
+    elif road.status == "retired":  # the centreline is still there, its name was cancelled
+        match_type, confidence = "retired_name", confidence * RETIRED_CONFIDENCE
+        extra.update(historic_extra(HistoricName(road.name, "retired", road, road.retired_on)))
     if parsed.number is None:
-        return [Match(road, how, confidence * (0.9 if extra else 1.0), extra)]
+        return [Match(road, match_type, confidence * (0.9 if extra else 1.0), extra)]
     plates = g.plates.get(normalize(road.name), {})
     plate = plates.get(parsed.number_text)
     if plate is not None:
-        return [Match(plate, how, confidence, extra)]
+        return [Match(plate, match_type, confidence, extra)]
     neighbours = sorted(plates.values(), key=lambda e: (e.number % 2 != parsed.number % 2, abs(e.number - parsed.number), e.number_text))[:2]
     requested = {"requested_number": parsed.number_text, "registered": False}
-    return [Match(e, "partial", 0.5 * confidence, {**extra, **requested}) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
+    return [Match(e, "partial", 0.5 * confidence, {**extra, **requested}) for e in neighbours] + [Match(road, "partial", 0.4, {**extra, **requested})]
+
+
+def historic_match(historic: HistoricName) -> Match:
+    """The answer to a query naming a former or a cancelled name exactly."""
+    if historic.status == "former":
+        return Match(historic.entry, "former_name", FORMER_CONFIDENCE, historic_extra(historic))
+    return Match(historic.entry, "retired_name", RETIRED_CONFIDENCE, historic_extra(historic))
+
+
+def historic_extra(historic: HistoricName) -> dict:
+    """What a result found by a no-longer-current name says about that name."""
+    current = historic.entry.name if historic.entry.kind != "address" else historic.entry.street
+    if historic.status == "former":
+        return {"former_name": historic.name, "former_name_until": historic.until.isoformat() if historic.until else None,
+                "note": {"zh": f"“{historic.name}”为“{current}”的曾用名", "en": f"'{historic.name}' is a former name of '{current}'"}}
+    until = historic.until.isoformat() if historic.until else None
+    return {"note": {"zh": f"“{historic.name}”已撤销（{until or '日期不详'}），不再是标准地名",
+                     "en": f"'{historic.name}' was cancelled ({until or 'date unknown'}) and is no longer a standard name"}}
 
 
 def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
-    (a, how_a), (b, how_b) = (_resolve_road(g, name) for name in parsed.intersection)
+    (a, how_a, _), (b, how_b, _) = (_resolve_road(g, name) for name in parsed.intersection)
     if a is None or b is None or a is b:
         return []
     crossing = shapely.intersection(a.geom, b.geom)
@@ -185,5 +227,6 @@ def _rank(matches: list[Match], scope: Scope, limit: int, *, keep_order: bool = 
         kept.sort(key=lambda m: (-m.confidence, KIND_ORDER[m.entry.kind]))
     if scope.focus is not None:
         fx, fy = scope.focus
-        kept.sort(key=lambda m: (-round(m.confidence, 2), math.hypot((m.entry.point.x - fx) * math.cos(math.radians(fy)), m.entry.point.y - fy)))
+        kept.sort(key=lambda m: (-round(m.confidence, 2), math.inf if m.entry.point is None else
+                                 math.hypot((m.entry.point.x - fx) * math.cos(math.radians(fy)), m.entry.point.y - fy)))
     return kept[:limit]

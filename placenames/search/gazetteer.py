@@ -4,7 +4,10 @@ Search must answer in milliseconds, so the public part of the register (current
 roads, door plates, public place names, communities, subdistricts) is read once
 into plain objects with lookup tables: exact names, one-edit variants (typos),
 pinyin and initials, sorted keys for prefixes, and spatial trees for reverse
-lookup (in EPSG:4543 metres). ``GazetteerCache`` rebuilds it in the background
+lookup (in EPSG:4543 metres). Names that are no longer current stay findable,
+apart: a former name (曾用名, kept by a rename) leads to the road or place that now
+bears the current name, a cancelled (retired, 已撤销) name to the retired record
+itself; the engine ranks both below current names and labels them. ``GazetteerCache`` rebuilds it in the background
 when it is older than ``max_age`` seconds, so edits show within about a minute,
 like the OGC API cache.
 """
@@ -12,6 +15,7 @@ like the OGC API cache.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import logging
 import threading
 import time
@@ -25,6 +29,7 @@ from sqlalchemy import select
 from boundaries.models import AdminUnit
 from gis.crs import MEASURE_CRS, STORAGE_CRS, transform_coords
 from placenames.models import DoorPlate, PlaceName, Road
+from placenames.registry_models import NameAlias
 
 from . import pinyin
 from .normalize import normalize
@@ -41,7 +46,7 @@ class Entry:
     id: int
     name: str
     label: str
-    point: shapely.Point
+    point: shapely.Point | None  # None only for a retired name registered without a location
     geom: object = None
     category: str | None = None
     romanization: str | None = None
@@ -52,6 +57,23 @@ class Entry:
     community: AdminUnit | None = None
     subdistrict: AdminUnit | None = None
     admin_code: str | None = None
+    status: str = "current"  # current | retired (a cancelled name, or a plate on a road whose name was cancelled)
+    retired_on: dt.date | None = None
+
+
+@dataclass(eq=False)
+class HistoricName:
+    """A name that is no longer current, and what a query for it is answered with.
+
+    ``status`` former: ``entry`` is what bears the current name (the renamed road,
+    place or unit); retired: ``entry`` is the retired record itself. ``until`` is the
+    day the former name ended or the name was cancelled.
+    """
+
+    name: str
+    status: str  # former | retired
+    entry: Entry
+    until: dt.date | None = None
 
 
 @dataclass
@@ -74,6 +96,13 @@ class Gazetteer:
     road_tree: shapely.STRtree | None = None
     plate_road: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # index in road_list, or -1
     plate_side: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # 1 left, -1 right, 0 unknown
+    # former and retired names, kept apart from current names so they never outrank them
+    history: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
+    history_pinyin: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
+    history_roads: dict[str, HistoricName] = field(default_factory=dict)  # former road name -> current road
+    history_list: list[HistoricName] = field(default_factory=list)
+    history_prefix_keys: list[tuple[str, int]] = field(default_factory=list)
+    history_latin_keys: list[tuple[str, int]] = field(default_factory=list)
     built_at: float = 0.0
 
     # --- lookups ---------------------------------------------------------------------
@@ -90,23 +119,30 @@ class Gazetteer:
 
     def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
         """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
-        keys = self.latin_keys if latin else self.prefix_keys
-        start = bisect.bisect_left(keys, (prefix, -1))
-        out, seen = [], set()
-        for position in range(start, len(keys)):
-            key, index = keys[position]
-            if not key.startswith(prefix) or len(out) >= cap:
-                break
-            if index not in seen:
-                seen.add(index)
-                out.append((key, self.entries[index]))
-        return out
+        return _prefixed(self.latin_keys if latin else self.prefix_keys, self.entries, prefix, cap)
+
+    def prefixed_history(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, HistoricName]]:
+        """Like ``prefixed``, over former and retired names."""
+        return _prefixed(self.history_latin_keys if latin else self.history_prefix_keys, self.history_list, prefix, cap)
 
     def community_of(self, lon: float, lat: float) -> AdminUnit | None:
         if self.community_tree is None:
             return None
         hits = self.community_tree.query(shapely.Point(lon, lat), predicate="within")
         return self.community_list[int(hits[0])] if len(hits) else None
+
+
+def _prefixed(keys: list[tuple[str, int]], items: list, prefix: str, cap: int) -> list:
+    start = bisect.bisect_left(keys, (prefix, -1))
+    out, seen = [], set()
+    for position in range(start, len(keys)):
+        key, index = keys[position]
+        if not key.startswith(prefix) or len(out) >= cap:
+            break
+        if index not in seen:
+            seen.add(index)
+            out.append((key, items[index]))
+    return out
 
 
 def _deletions(key: str) -> set[str]:
@@ -149,6 +185,16 @@ def build(store) -> Gazetteer:
         places = session.execute(
             select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code,
                    PlaceName.geom).where(PlaceName.status == "current", PlaceName.classification == "public")).all()
+        retired = session.execute(
+            select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code,
+                   PlaceName.geom, PlaceName.retired_on)
+            .where(PlaceName.status == "retired", PlaceName.classification == "public")).all()
+        former = session.execute(
+            select(NameAlias.alias, NameAlias.valid_to, PlaceName.id, PlaceName.name, PlaceName.status)
+            .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
+            .where(NameAlias.kind == "former", PlaceName.status.in_(("current", "retired")),
+                   PlaceName.classification == "public")
+            .order_by(NameAlias.id)).all()
         for unit in units:
             session.expunge(unit)
     g.units = {u.code: u for u in units}
@@ -170,16 +216,26 @@ def build(store) -> Gazetteer:
                       community=community, subdistrict=subdistrict, admin_code=unit.code)
         aliases = short_community_names(unit.name) if community else [unit.name, unit.name.removesuffix("办事处")]
         _add(g, entry, aliases)
-    road_names = {}
+    current_names = {normalize(row.name) for row in places}
+    # a road whose name was cancelled (and is not current again) keeps its centreline but not a current name
+    retired_roads = {normalize(row.name) for row in retired} - current_names
+    retired_on = {normalize(row.name): row.retired_on for row in retired}
+    road_names, road_status = {}, {}
     for row in roads:
         point = shapely.line_interpolate_point(row.geom, 0.5, normalized=True)
         community, subdistrict = admin_of(point)
+        key = normalize(row.name)
         entry = Entry("road", row.id, row.name, f"官渡区{row.name}", point, row.geom, category="道路",
                       community=community, subdistrict=subdistrict, admin_code=row.admin_code)
-        g.roads[normalize(row.name)] = entry
+        g.roads[key] = entry
         road_names[row.id] = row.name
         g.road_list.append(entry)
-        _add(g, entry, [row.name])
+        if key in retired_roads:
+            entry.status, entry.retired_on = "retired", retired_on[key]
+            road_status[row.id] = entry
+        else:
+            _add(g, entry, [row.name])
+    place_by_id: dict[int, Entry] = {}
     for row in places:
         if row.geom is None or normalize(row.name) in g.roads:
             continue  # a road's register entry is found as the road
@@ -189,6 +245,7 @@ def build(store) -> Gazetteer:
                       romanization=row.romanization, community=community, subdistrict=subdistrict, admin_code=row.admin_code)
         if any(e.kind in ("community", "subdistrict") for e in g.names.get(normalize(row.name), [])):
             continue  # the unit itself is already indexed with its polygon
+        place_by_id[row.id] = entry
         _add(g, entry, [row.name])
     for row in plates:
         street = road_names.get(row.road_id)
@@ -198,13 +255,25 @@ def build(store) -> Gazetteer:
         entry = Entry("address", row.id, f"{street}{row.number_text}号", row.address, row.geom, street=street,
                       number=row.number, number_text=row.number_text, side=row.side, category="门牌",
                       community=community, subdistrict=subdistrict)
+        if row.road_id in road_status:  # the plate stands, but its road's name was cancelled
+            entry.status, entry.retired_on = "retired", road_status[row.road_id].retired_on
         g.plates[normalize(street)][row.number_text.removesuffix("号")] = entry
         g.plate_list.append(entry)
         g.entries.append(entry)
         g.prefix_keys.append((normalize(entry.name), len(g.entries) - 1))
+    retired_by_id = _index_retired(g, retired, admin_of)
+    for row in former:
+        target = retired_by_id.get(row.id) if row.status == "retired" else _current_entry(g, place_by_id, row.id, row.name)
+        if target is not None:
+            historic = HistoricName(row.alias, "former", target, row.valid_to)
+            _add_history(g, historic)
+            if target.kind == "road":
+                g.history_roads.setdefault(normalize(row.alias), historic)
     _spatial_indexes(g)
     g.prefix_keys.sort()
     g.latin_keys.sort()
+    g.history_prefix_keys.sort()
+    g.history_latin_keys.sort()
     g.built_at = time.monotonic()
     return g
 
@@ -225,6 +294,51 @@ def _add(g: Gazetteer, entry: Entry, names: list[str]) -> None:
         for k in initials:
             g.pinyin_initials[k].append(entry)
             g.latin_keys.append((k, index))
+
+
+def _current_entry(g: Gazetteer, place_by_id: dict[int, Entry], name_id: int, name: str) -> Entry | None:
+    """What a current register name is found as: its place, else the road or unit of that name."""
+    key = normalize(name)
+    if name_id in place_by_id:
+        return place_by_id[name_id]
+    if key in g.roads:
+        return g.roads[key]
+    units = [e for e in g.names.get(key, []) if e.kind in ("community", "subdistrict")]
+    return units[0] if units else None
+
+
+def _index_retired(g: Gazetteer, rows, admin_of) -> dict[int, Entry]:
+    """Index cancelled names: a road keeps its centreline, anything else its registered
+    location (or none). Returns the entry of each retired register id."""
+    by_id = {}
+    for row in rows:
+        key = normalize(row.name)
+        road = g.roads.get(key)
+        if road is not None and road.status == "retired":
+            entry = road
+        else:
+            point = None
+            community = subdistrict = None
+            if row.geom is not None:
+                point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
+                community, subdistrict = admin_of(point)
+            entry = Entry("place", row.id, row.name, row.name, point, row.geom, category=row.category_label,
+                          romanization=row.romanization, community=community, subdistrict=subdistrict,
+                          admin_code=row.admin_code, status="retired", retired_on=row.retired_on)
+        by_id[row.id] = entry
+        _add_history(g, HistoricName(row.name, "retired", entry, row.retired_on))
+    return by_id
+
+
+def _add_history(g: Gazetteer, historic: HistoricName) -> None:
+    g.history_list.append(historic)
+    index = len(g.history_list) - 1
+    key = normalize(historic.name)
+    g.history[key].append(historic)
+    g.history_prefix_keys.append((key, index))
+    for k in pinyin.keys(key)[0]:
+        g.history_pinyin[k].append(historic)
+        g.history_latin_keys.append((k, index))
 
 
 def _spatial_indexes(g: Gazetteer) -> None:

@@ -4,7 +4,9 @@ Standard names stay under ``properties.geocoding`` (type, label, name, housenumb
 street, district, city, state, country, admin); the extensions sit beside them:
 standard address, romanization, category, subdistrict/community with codes,
 confidence, match_type, sub-building parts and, for an unregistered number, the
-number asked for. Coordinates are CRS84 unless ``crs`` asks for CGCS2000 or GCJ-02
+number asked for. A result found by a former name carries ``former_name`` and a
+label ending in （原名：…）; a cancelled name has ``name_status: retired`` and a
+label ending in （已撤销）, so neither is mistaken for a current standard name. Coordinates are CRS84 unless ``crs`` asks for CGCS2000 or GCJ-02
 (always x = longitude, as GeoJSON writes them).
 """
 
@@ -29,24 +31,44 @@ def _unit(unit) -> dict[str, str] | None:
     return None if unit is None else {"code": unit.code, "name": unit.name}
 
 
+def label(match: Match) -> str:
+    """The entry's label, saying when it was found by a former name or is cancelled."""
+    text = match.entry.label
+    if match.extra.get("former_name"):
+        text += f"（原名：{match.extra['former_name']}）"
+    if match.entry.status == "retired":
+        text += "（已撤销）"
+    return text
+
+
+def name_status(match: Match) -> str:
+    """current, former (found by a former name) or retired (a cancelled name)."""
+    if match.entry.status == "retired":
+        return "retired"
+    return "former" if match.extra.get("former_name") else "current"
+
+
 def feature(match: Match, crs: str) -> dict[str, Any]:
     e = match.entry
     geocoding: dict[str, Any] = {
         "type": GEOCODING_TYPE[e.kind],
-        "label": e.label,
+        "label": label(match),
         "name": e.name,
         "country": "中国",
         "state": "云南省",
         "city": "昆明市",
         "district": "官渡区",
         "admin": {"level8": getattr(e.subdistrict, "name", None), "level10": getattr(e.community, "name", None)},
-        "standard_address": e.label,
+        "standard_address": None if e.status == "retired" else e.label,  # a cancelled name is no standard
         "category": e.category,
         "subdistrict": _unit(e.subdistrict),
         "community": _unit(e.community),
         "confidence": round(match.confidence, 3),
         "match_type": match.match_type,
+        "name_status": name_status(match),
     }
+    if e.status == "retired":
+        geocoding["retired_on"] = e.retired_on.isoformat() if e.retired_on else None
     if e.street:
         geocoding["street"] = e.street
     if e.number_text:
@@ -57,7 +79,7 @@ def feature(match: Match, crs: str) -> dict[str, Any]:
     return {
         "type": "Feature",
         "id": f"{e.kind}.{e.id}",
-        "geometry": mapping(reproject(e.point, STORAGE_CRS, crs)),
+        "geometry": None if e.point is None else mapping(reproject(e.point, STORAGE_CRS, crs)),
         "properties": {"geocoding": geocoding},
     }
 
