@@ -210,8 +210,38 @@ def add_marker(line_id: int):
         responsible_code=body.get("responsible_code"), material=body.get("material"),
         erected_on=date_value(body.get("erected_on"), "erected_on"),
         reference_objects=body.get("reference_objects"), photos=list(body.get("photos") or []), remarks=body.get("remarks"),
+        elevation_m=_number(body, "elevation_m"),
     )
     return jsonify(marker_dict(marker)), 201
+
+
+@blueprint.get("/boundary-lines/<int:line_id>/markers/table")
+@auth.requires(BOUNDARY_OFFICER)
+def marker_register(line_id: int):
+    """界桩成果表 of one line: ``?format=json`` (default), ``csv``, ``gpkg`` or ``html`` (printable)."""
+    import tempfile
+    from pathlib import Path
+
+    from flask import Response
+
+    from boundaries.marker_table import FORMATS, marker_table, to_csv, to_html, write_gpkg
+
+    kind = request.args.get("format", "json")
+    if kind not in (*FORMATS, "json"):
+        raise BadRequest("format 应为 json、csv、gpkg 或 html", "'format' must be json, csv, gpkg or html")
+    table = marker_table(current_store(), line_id)
+    if kind == "json":
+        table.pop("_points")
+        return jsonify(table)
+    name = f"markers-{table['header']['line_code']}.{kind}"
+    if kind == "csv":
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
+    elif kind == "html":
+        return Response(to_html(table), mimetype="text/html")
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            body, mimetype = write_gpkg(table, Path(folder) / name).read_bytes(), "application/geopackage+sqlite3"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
 @blueprint.post("/boundary-lines/<int:line_id>/markers/synthetic")
@@ -226,6 +256,7 @@ def synthetic_markers(line_id: int):
         actor=auth.actor(),
         spacing_km=_number(body, "spacing_km", 1.0, positive=True),
         turn_deg=_number(body, "turn_deg", 30.0, positive=True),
+        pair_width_m=_number(body, "pair_width_m", 20.0, positive=True),
     )
     return jsonify({"markers": [marker_dict(m) for m in placed]}), 201
 

@@ -56,6 +56,7 @@ class BoundaryMarker(Registered, Base):
     reference_objects: Mapped[list | None] = mapped_column(JSON)
     photos: Mapped[list | None] = mapped_column(JSON)
     remarks: Mapped[str | None] = mapped_column(Text)
+    elevation_m: Mapped[float | None] = mapped_column(Float)
     geom = mapped_column(Geometry("POINT"), nullable=False)
 
 

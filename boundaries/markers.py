@@ -65,6 +65,9 @@ def register_marker(
     if geom is None or geom.geom_type != "Point":
         raise InvalidInput("界桩位置须为点", "A marker's position must be a point")
     fields["reference_objects"] = check_reference_objects(fields.get("reference_objects"))
+    elevation = fields.get("elevation_m")
+    if elevation is not None and not -500 <= elevation <= 9000:
+        raise InvalidInput("高程须在 -500 至 9000 米之间", "The elevation must be between -500 and 9000 m")
     with store.transaction(actor=actor, reason=reason or "登记界桩 register marker") as session:
         line = get_line(session, line_id)
         marker = BoundaryMarker(
@@ -151,6 +154,6 @@ def marker_dict(marker: BoundaryMarker) -> dict:
         "letter": marker.letter, "status": marker.status, "responsible_code": marker.responsible_code, "material": marker.material,
         "erected_on": marker.erected_on.isoformat() if marker.erected_on else None, "reference_objects": marker.reference_objects or [],
         "photos": marker.photos or [], "remarks": marker.remarks, "source": marker.source, "version": marker.version,
-        "lon": round(marker.geom.x, 7), "lat": round(marker.geom.y, 7),
+        "elevation_m": marker.elevation_m, "lon": round(marker.geom.x, 7), "lat": round(marker.geom.y, 7),
     }
 

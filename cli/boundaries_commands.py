@@ -112,29 +112,56 @@ def check(obj, on, out, gap_width, as_json) -> None:
         sys.exit(1)
 
 
-@boundaries.command("markers")
+class _MarkersGroup(click.Group):
+    """``markers synthetic|export``; the older ``markers [LINE] --synthetic`` still means ``markers synthetic``."""
+
+    def parse_args(self, ctx, args):
+        if "--synthetic" in args:
+            args = ["synthetic", *[a for a in args if a != "--synthetic"]]
+        return super().parse_args(ctx, args)
+
+
+@boundaries.group("markers", cls=_MarkersGroup)
+def markers() -> None:
+    """Markers (界桩): synthetic demo sets and the marker register (界桩成果表)."""
+
+
+def _line_id(store, line_code: str) -> int:
+    from sqlalchemy import select
+
+    from boundaries.line_models import BoundaryLine
+    from gis.errors import NotFound
+
+    with store.read() as session:
+        line_id = session.scalar(select(BoundaryLine.id).where(BoundaryLine.code == line_code))
+    if line_id is None:
+        raise NotFound(f"没有编号为 {line_code} 的界线", f"No boundary line {line_code}")
+    return line_id
+
+
+@markers.command("synthetic")
 @click.argument("line_code", required=False)
-@click.option("--synthetic", is_flag=True, required=True, help="Generate a synthetic demo marker set (labelled synthetic-demo).")
 @click.option("--level", help="Instead of one line: every current line of this level that has no markers yet.")
 @click.option("--spacing-km", default=1.0, show_default=True, type=float)
+@click.option("--pair-width", "pair_width_m", default=20.0, show_default=True, type=float,
+              help="Rivers and roads at least this wide (m, nominal by class) get paired markers.")
 @click.option("--actor")
 @click.pass_obj
-def markers(obj, line_code, synthetic, level, spacing_km, actor) -> None:
-    """Give LINE_CODE (e.g. 530103-530111), or every line of --level, a synthetic demo marker set."""
+def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
+    """Give LINE_CODE (e.g. 530103-530111), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
+    from collections import Counter
+
     from sqlalchemy import func, select
 
     from boundaries.line_models import BoundaryLine, BoundaryMarker
     from boundaries.markers import add_synthetic_markers
-    from gis.errors import NotFound
 
     if bool(line_code) == bool(level):
         raise InvalidInput("请给出一条界线编号或 --level（二选一）", "Give either one line code or --level")
-    with obj.store.read() as session:
-        if line_code:
-            ids = list(session.scalars(select(BoundaryLine.id).where(BoundaryLine.code == line_code)))
-            if not ids:
-                raise NotFound(f"没有编号为 {line_code} 的界线", f"No boundary line {line_code}")
-        else:
+    if line_code:
+        ids = [_line_id(obj.store, line_code)]
+    else:
+        with obj.store.read() as session:
             marked = select(BoundaryMarker.line_id).group_by(BoundaryMarker.line_id).having(func.count() > 0)
             query = (
                 select(BoundaryLine.id)
@@ -143,8 +170,22 @@ def markers(obj, line_code, synthetic, level, spacing_km, actor) -> None:
             )
             ids = list(session.scalars(query))
     for line_id in ids:
-        placed = add_synthetic_markers(obj.store, line_id, actor=_actor(actor), spacing_km=spacing_km)
-        click.echo(f"{len(placed)} synthetic markers: {placed[0].code} … {placed[-1].code}")
+        placed = add_synthetic_markers(obj.store, line_id, actor=_actor(actor), spacing_km=spacing_km, pair_width_m=pair_width_m)
+        types = Counter(m.marker_type for m in placed)
+        click.echo(f"{len(placed)} synthetic markers ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))}): "
+                   f"{placed[0].code} … {placed[-1].code}")
+
+
+@markers.command("export")
+@click.argument("line_code")
+@click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write: .csv, .gpkg or .html (printable).")
+@click.pass_obj
+def export(obj, line_code, out) -> None:
+    """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and EPSG:4543 X/Y, reference objects..."""
+    from boundaries.marker_table import export as write
+
+    path = write(obj.store, _line_id(obj.store, line_code), out)
+    click.echo(f"marker register of {line_code} written to {path}")
 
 
 @click.group()
