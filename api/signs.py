@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
 
 import shapely
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
@@ -13,7 +15,8 @@ from gis.errors import BadRequest
 
 blueprint = Blueprint("signs", __name__)
 
-
+EXPORT_TYPES = {"csv": "text/csv", "gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json"}
+IMPORT_SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".zip")
 
 
 
@@ -111,3 +114,67 @@ def reinspect(round_id: int):
         actor=auth.actor(),
     )
     return jsonify({"id": new_round, "items": [{"kind": kind, "item": item} for kind, item in due]}), 201
+
+
+@blueprint.get("/signs/export")
+@auth.requires(PLACENAME_OFFICER)
+def export_signs():
+    """The road signs with their inspection state: ?format=csv|gpkg|geojson&crs=&encoding=."""
+    from placenames.signs import exchange
+
+    return _export(exchange.export_signs, "road_signs")
+
+
+@blueprint.get("/plates/export")
+@auth.requires(PLACENAME_OFFICER)
+def export_plates():
+    from placenames.signs import exchange
+
+    return _export(exchange.export_plates, "plates")
+
+
+@blueprint.post("/signs/import")
+@auth.requires(PLACENAME_OFFICER)
+def import_signs():
+    """Multipart form: ``file`` (+ ``crs``, ``encoding``, ``reason``); all or nothing, 400 lists every bad row."""
+    from placenames.signs import exchange
+
+    return _import(exchange.import_signs)
+
+
+@blueprint.post("/plates/import")
+@auth.requires(PLACENAME_OFFICER)
+def import_plates():
+    from placenames.signs import exchange
+
+    return _import(exchange.import_plates)
+
+
+def _export(export, stem: str) -> Response:
+    fmt = request.args.get("format", "csv")
+    if fmt not in EXPORT_TYPES:
+        raise BadRequest(f"format 应为 {'、'.join(EXPORT_TYPES)} 之一", f"'format' must be one of {', '.join(EXPORT_TYPES)}")
+    crs, encoding = request.args.get("crs") or "EPSG:4490", request.args.get("encoding") or "UTF-8"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"{stem}.{fmt}"
+        export(current_store(), path, crs=crs, encoding=encoding)
+        data = path.read_bytes()
+    return Response(data, mimetype=EXPORT_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
+
+
+def _import(load):
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest("请以 multipart 表单字段 file 上传文件", "Upload the file as the multipart form field 'file'")
+    suffix = Path(upload.filename).suffix.lower()
+    if suffix not in IMPORT_SUFFIXES:
+        raise BadRequest(f"文件类型应为 {'、'.join(IMPORT_SUFFIXES)}", f"The file must be one of {', '.join(IMPORT_SUFFIXES)}")
+    form = request.form
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        upload.save(path)
+        summary = load(
+            current_store(), path, actor=auth.actor(), reason=form.get("reason") or None,
+            encoding=form.get("encoding") or None, crs=form.get("crs") or None,
+        )
+    return jsonify(summary.to_dict())

@@ -146,3 +146,40 @@ def report(obj, as_json, due_days, today) -> None:
     click.echo(f"due for inspection: {len(result['due'])}; text no longer matching the register: {len(result['text_mismatch'])}")
     for item in result["text_mismatch"][:50]:
         click.echo(f"  {item['kind']} {item['id']} on {item['road']}: '{item['text']}' should read '{item['expected']}'")
+
+
+@signs.command("export")
+@click.option("--out", "path", required=True, type=click.Path(dir_okay=False), help="File to write: .csv, .gpkg, .geojson, .shp ...")
+@click.option("--plates", is_flag=True, help="The plates (门牌/楼牌/单元牌/户牌) instead of the road signs.")
+@click.option("--crs", default="EPSG:4490", show_default=True, help="Output CRS (also GCJ-02, BD-09).")
+@click.option("--encoding", default="UTF-8", show_default=True, help="Text encoding of CSV/shapefile output, e.g. GBK.")
+@click.pass_obj
+def export_inventory(obj, path, plates, crs, encoding) -> None:
+    """Write the road signs (or --plates) with their inspection state to a file."""
+    from placenames.signs import exchange
+
+    export = exchange.export_plates if plates else exchange.export_signs
+    count = export(obj.store, path, crs=crs, encoding=encoding)
+    click.echo(f"wrote {count} {'plates' if plates else 'road signs'} to {path}")
+
+
+@signs.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--plates", is_flag=True, help="The file holds plates instead of road signs.")
+@click.option("--crs", help="CRS of a file that declares none (CSV): EPSG:4490, EPSG:4326, GCJ-02 ...")
+@click.option("--encoding", help="Text encoding (default: UTF-8, else GBK).")
+@click.option("--layer", help="Layer of a GeoPackage holding several.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def import_inventory(obj, path, plates, crs, encoding, layer, as_json, actor, reason) -> None:
+    """Add or update road signs (or --plates) from a file, all or nothing; rows with an id update that item."""
+    from placenames.signs import exchange
+
+    load = exchange.import_plates if plates else exchange.import_signs
+    summary = load(obj.store, path, actor=_actor(actor), reason=reason, encoding=encoding, crs=crs, layer=layer).to_dict()
+    if as_json:
+        click.echo(json.dumps(summary, ensure_ascii=False))
+        return
+    click.echo(f"{summary['rows']} rows: {summary['inserted']} added, {summary['updated']} updated, {summary['unchanged']} unchanged")

@@ -16,6 +16,7 @@ from gis.storage import Base, Geometry, Registered
 
 ROAD_SIGN, PLATE = "road_sign", "plate"
 PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
+ITEM_STATUSES = ("planned", "in_service", "damaged", "removed")  # of a sign or plate on the ground
 DEFECTS = ("damaged", "faded", "wrong_text", "missing", "wrong_position")
 
 

@@ -1,0 +1,388 @@
+"""The sign and plate inventory as files (CSV, GeoPackage, ...): export with the
+inspection state, and all-or-nothing import that updates what it already knows.
+
+Why not the generic layer import: an inventory file goes out to a field team and
+comes back edited, so an import must UPDATE the items it names (by ``id``, or for
+new rows by what identifies an item on the ground) instead of adding duplicates;
+re-importing an unchanged export changes nothing. Every bad row is reported with
+its row number, field and reason, and nothing is written while any is left.
+
+The inspection columns (``last_inspected``, ``last_result``, ``last_defects``) are
+exported for reading only; results are recorded through inspection rounds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from sqlalchemy import select
+
+from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.io import read_layer, validate, write_layer
+from gis.io.validate import ROW_COLUMN, LayerSpec
+from placenames.models import DoorPlate, Road
+
+from . import rowcheck
+from .inventory import plate_text, sign_text
+from .models import ITEM_STATUSES, PLATE, PLATE_LEVELS, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
+
+SIGN_REACH_M = 60.0  # a road sign stands by its road; further away means wrong coordinates or CRS
+PLATE_REACH_M = 50.0  # a plate hangs near its address point
+SAME_PLACE_M = 2.0  # a new sign this close to one of the same road and type is that sign
+STATE_COLUMNS = ("last_inspected", "last_result", "last_defects")
+SIGN_COLUMNS = ("id", "road_name", "text_zh", "text_roman", "sign_type", "size", "installed_on", "status", *STATE_COLUMNS)
+PLATE_COLUMNS = (
+    "id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS
+)
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    rows: int
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    changed_ids: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "kind": self.kind, "rows": self.rows, "inserted": self.inserted, "updated": self.updated,
+            "unchanged": self.unchanged, "changed_ids": self.changed_ids,
+        }
+
+
+# --- export -----------------------------------------------------------------------
+
+
+def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
+    """Every road sign with its inspection state to ``path`` (format by extension)."""
+    with store.read() as session:
+        roads = dict(session.execute(select(Road.id, Road.name)).all())
+        state = _inspection_state(session, ROAD_SIGN)
+        signs = list(session.scalars(select(RoadSign).order_by(RoadSign.id)))
+        records = [
+            {
+                "id": s.id, "road_name": roads[s.road_id], "text_zh": s.text_zh, "text_roman": s.text_roman,
+                "sign_type": s.sign_type, "size": s.size, "installed_on": _iso(s.installed_on), "status": s.status,
+                **state.get(s.id, {}),
+            }
+            for s in signs
+        ]
+        geoms = [s.geom for s in signs]
+    return _write(records, geoms, SIGN_COLUMNS, path, crs=crs, encoding=encoding, layer="road_signs")
+
+
+def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
+    """Every plate (门牌/楼牌/单元牌/户牌) with its address and inspection state to ``path``."""
+    with store.read() as session:
+        roads = dict(session.execute(select(Road.id, Road.name)).all())
+        state = _inspection_state(session, PLATE)
+        rows = session.execute(select(PlateItem, DoorPlate).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id).order_by(PlateItem.id))
+        records, geoms = [], []
+        for item, plate in rows:
+            records.append({
+                "id": item.id, "road_name": roads[plate.road_id], "number": plate.number_text, "address": plate.address,
+                "level": item.level, "text": item.text, "plate_type": item.plate_type, "installed_on": _iso(item.installed_on),
+                "status": item.status, **state.get(item.id, {}),
+            })
+            geoms.append(item.geom if item.geom is not None else plate.geom)
+    return _write(records, geoms, PLATE_COLUMNS, path, crs=crs, encoding=encoding, layer="plates")
+
+
+def _write(records, geoms, columns, path, *, crs, encoding, layer) -> int:
+    frame = pd.DataFrame.from_records(records, columns=list(columns))
+    frame["id"] = frame["id"].astype("int64")
+    for name in columns[1:]:
+        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
+    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)
+    write_layer(gdf, path, crs=crs, layer=layer, encoding=encoding)
+    return len(gdf)
+
+
+def _inspection_state(session, kind: str) -> dict[int, dict]:
+    """Each item's latest result: date, pass/fail and defect codes."""
+    columns = (InspectionResult.item_id, InspectionResult.inspected_on, InspectionResult.result, InspectionResult.defects)
+    query = select(*columns).where(InspectionResult.item_kind == kind).order_by(InspectionResult.inspected_on, InspectionResult.id)
+    return {
+        item: {"last_inspected": on.isoformat(), "last_result": result, "last_defects": defects or None}
+        for item, on, result, defects in session.execute(query)
+    }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- import -----------------------------------------------------------------------
+
+
+def import_signs(store, path, *, actor: str, reason: str | None = None, encoding=None, crs=None, layer=None) -> ImportSummary:
+    """Add or update road signs from a file; all or nothing (see the module docstring)."""
+    path = Path(path)
+    frame, errors = _read(path, "road_signs", encoding, crs, layer)
+    with store.transaction(actor=actor, reason=reason or f"路牌导入 road signs import {path.name}") as session:
+        roads = {name: (road_id, line) for road_id, name, line in _metric_roads(session)}
+        existing = {s.id: s for s in session.scalars(select(RoadSign))}
+        planned = [_sign_row(record, errors, roads, existing) for record in _records(frame)]
+        stored_key, row_key = (lambda s: (s.road_id, s.sign_type)), (lambda v: (v["road_id"], v["sign_type"]))
+        _match(planned, existing.values(), stored_key, row_key, _same_place, errors)
+        _refuse_twice_named(planned, errors)
+        errors.refuse(path.name, len(frame))
+        return _apply(store, session, RoadSign, "road_signs", planned)
+
+
+def import_plates(store, path, *, actor: str, reason: str | None = None, encoding=None, crs=None, layer=None) -> ImportSummary:
+    """Add or update plates from a file; all or nothing (see the module docstring)."""
+    path = Path(path)
+    frame, errors = _read(path, "plates", encoding, crs, layer)
+    with store.transaction(actor=actor, reason=reason or f"门牌导入 plates import {path.name}") as session:
+        roads = dict(session.execute(select(Road.name, Road.id)).all())
+        door_plates = {(p.road_id, p.number_text): p for p in session.scalars(select(DoorPlate))}
+        points = _metric(np.array([p.geom for p in door_plates.values()], dtype=object)) if door_plates else []
+        metric = {plate.id: point for plate, point in zip(door_plates.values(), points, strict=True)}
+        existing = {p.id: p for p in session.scalars(select(PlateItem))}
+        planned = [_plate_row(record, errors, roads, door_plates, metric, existing) for record in _records(frame)]
+        key = lambda v: (v["door_plate_id"], v["level"], v["text"])  # noqa: E731
+        _match(planned, existing.values(), lambda i: (i.door_plate_id, i.level, i.text), key, lambda a, b: True, errors)
+        _refuse_twice_named(planned, errors)
+        errors.refuse(path.name, len(frame))
+        return _apply(store, session, PlateItem, "plates", planned)
+
+
+def _read(path: Path, name: str, encoding, crs, layer) -> tuple[gpd.GeoDataFrame, rowcheck.RowErrors]:
+    """The file in EPSG:4490 (file-level encoding and CRS problems raise here) and its geometry problems."""
+    frame = read_layer(path, layer=layer, encoding=encoding, crs=crs)
+    errors = rowcheck.RowErrors()
+    for problem in validate(frame, LayerSpec(name=name, geometry_types=("Point",))).problems:
+        errors.add(problem.row, None if problem.rule == "bad_row" else "geometry", problem.message_zh, problem.message_en)
+    frame.attrs["bad_geometry_rows"] = {e.row for e in errors.items if e.field == "geometry"}
+    return frame, errors
+
+
+@dataclass
+class _Record:
+    row: int
+    cells: dict
+    geom: object  # storage-CRS point, None when the row's geometry is unusable
+    metric: object  # the same point in metres
+
+
+def _records(frame: gpd.GeoDataFrame) -> list[_Record]:
+    bad = frame.attrs.get("bad_geometry_rows", set())
+    cells = frame.drop(columns=[frame.geometry.name]).to_dict("records")
+    geoms = [None if int(c[ROW_COLUMN]) in bad else g for c, g in zip(cells, frame.geometry.array, strict=True)]
+    usable = [k for k, g in enumerate(geoms) if g is not None]
+    metric = [None] * len(geoms)
+    if usable:
+        for k, point in zip(usable, _metric(np.array([geoms[k] for k in usable], dtype=object)), strict=True):
+            metric[k] = point
+    return [_Record(int(c[ROW_COLUMN]), c, g, m) for c, g, m in zip(cells, geoms, metric, strict=True)]
+
+
+@dataclass
+class _Planned:
+    row: int
+    target: object | None  # the stored item this row updates; None: a new item
+    values: dict | None  # None when the row has problems
+
+
+class _Cells:
+    """Typed reads of one row's cells that record a problem instead of raising."""
+
+    def __init__(self, record: _Record, errors: rowcheck.RowErrors):
+        self.record, self.errors, self.ok = record, errors, True
+
+    def problem(self, name: str, zh: str, en: str) -> None:
+        self.errors.add(self.record.row, name, zh, en)
+        self.ok = False
+
+    def text(self, name: str, limit: int, *, required: bool = False) -> str | None:
+        value = rowcheck.text(self.record.cells.get(name))
+        if value is None and required:
+            self.problem(name, "必填字段为空", "required value is empty")
+        elif value is not None and len(value) > limit:
+            self.problem(name, f"超过 {limit} 个字符", f"longer than {limit} characters")
+            return None
+        return value
+
+    def id(self, existing: dict, what_zh: str, what_en: str):
+        """The stored item the row names by ``id``; None for a new item (or a bad id, recorded)."""
+        try:
+            item_id = rowcheck.integer(self.record.cells.get("id"))
+        except ValueError:
+            self.problem("id", "应为正整数（导出文件中的编号），新项目留空", "must be a positive whole number (the exported id); blank for a new item")
+            return None
+        if item_id is not None and item_id not in existing:
+            self.problem("id", f"没有编号为 {item_id} 的{what_zh}", f"no {what_en} with id {item_id}")
+            return None
+        return existing.get(item_id)
+
+    def day(self, name: str) -> dt.date | None:
+        try:
+            value = rowcheck.date(self.record.cells.get(name))
+        except ValueError:
+            self.problem(name, "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+            return None
+        if value is not None and value > dt.date.today():
+            self.problem(name, "日期在未来", "date lies in the future")
+            return None
+        return value
+
+    def status(self) -> str:
+        value = self.text("status", 16) or "in_service"
+        if value not in ITEM_STATUSES:
+            self.problem("status", f"应为 {'、'.join(ITEM_STATUSES)} 之一", f"must be one of {', '.join(ITEM_STATUSES)}")
+        return value
+
+    def near(self, target_metric, reach_m: float, zh: str, en: str) -> None:
+        """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
+        if self.record.metric is None or target_metric is None:
+            return
+        offset = float(shapely.distance(self.record.metric, target_metric))
+        if offset > reach_m:
+            self.problem(
+                "geometry", f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
+                f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
+            )
+
+
+def _sign_row(record: _Record, errors, roads: dict, existing: dict) -> _Planned:
+    cells = _Cells(record, errors)
+    target = cells.id(existing, "路牌", "road sign")
+    road_name = cells.text("road_name", 100, required=True)
+    road = roads.get(road_name) if road_name else None
+    if road_name and road is None:
+        cells.problem("road_name", f"道路“{road_name}”不存在", f"unknown road {road_name!r}")
+    default_zh, default_roman = sign_text(road_name) if road else (None, None)
+    values = {
+        "road_id": road[0] if road else None,
+        "text_zh": cells.text("text_zh", 100) or default_zh,
+        "text_roman": cells.text("text_roman", 200) or default_roman,
+        "sign_type": cells.text("sign_type", 32, required=True),
+        "size": cells.text("size", 32),
+        "installed_on": cells.day("installed_on"),
+        "status": cells.status(),
+        "geom": record.geom,
+    }
+    if road:
+        cells.near(road[1], SIGN_REACH_M, f"道路“{road_name}”", f"road {road_name!r}")
+    return _Planned(record.row, target, values if cells.ok else None)
+
+
+def _plate_row(record: _Record, errors, roads: dict, door_plates: dict, metric: dict, existing: dict) -> _Planned:
+    cells = _Cells(record, errors)
+    target = cells.id(existing, "门楼牌", "plate")
+    road_name = cells.text("road_name", 100, required=True)
+    number = cells.text("number", 32, required=True)
+    level = cells.text("level", 8, required=True)
+    road_id = roads.get(road_name) if road_name else None
+    if road_name and road_id is None:
+        cells.problem("road_name", f"道路“{road_name}”不存在", f"unknown road {road_name!r}")
+    plate = door_plates.get((road_id, number)) if road_id and number else None
+    if road_id and number and plate is None:
+        cells.problem("number", f"{road_name}没有门牌号 {number}", f"{road_name} has no door number {number}")
+    if level and level not in PLATE_LEVELS:
+        cells.problem("level", f"应为 {'、'.join(PLATE_LEVELS)} 之一", f"must be one of {', '.join(PLATE_LEVELS)}")
+    label = cells.text("label", 20)
+    plate_text_value = cells.text("text", 200)
+    if plate_text_value is None and plate is not None and level in PLATE_LEVELS:
+        if level != "门牌" and not label:
+            cells.problem("text", f"{level}须给出 text 或 label（幢、单元、室号）", f"a {level} needs its text or a label")
+        else:
+            plate_text_value = plate_text(plate, road_name, level, label)
+    values = {
+        "door_plate_id": plate.id if plate else None,
+        "level": level,
+        "text": plate_text_value,
+        "plate_type": cells.text("plate_type", 32),
+        "installed_on": cells.day("installed_on"),
+        "status": cells.status(),
+        "geom": record.geom,
+    }
+    if plate is not None:
+        cells.near(metric[plate.id], PLATE_REACH_M, f"门牌地址 {plate.address}", f"the address point of {plate.address}")
+    return _Planned(record.row, target, values if cells.ok else None)
+
+
+def _same_place(a: dict, b: dict) -> bool:
+    return float(shapely.distance(_metric(a["geom"]), _metric(b["geom"]))) <= SAME_PLACE_M
+
+
+def _match(planned: list[_Planned], stored, stored_key, row_key, same, errors) -> None:
+    """A row without an id that describes a stored item on the ground updates that item
+    instead of adding a twin: same road, type and place for signs; same address, level and
+    text for plates. Two such rows describing one new item are refused."""
+    index: dict[tuple, list] = {}
+    for item in stored:
+        index.setdefault(stored_key(item), []).append(item)
+    new: dict[tuple, list[_Planned]] = {}
+    for p in planned:
+        if p.target is not None or p.values is None:
+            continue
+        key = row_key(p.values)
+        p.target = next((item for item in index.get(key, []) if same({"geom": item.geom}, p.values)), None)
+        if p.target is not None:
+            continue
+        twin = next((other for other in new.get(key, []) if same(other.values, p.values)), None)
+        if twin is not None:
+            errors.add(p.row, None, f"与第 {twin.row} 行描述同一新项目", f"describes the same new item as row {twin.row}")
+        new.setdefault(key, []).append(p)
+
+
+def _refuse_twice_named(planned: list[_Planned], errors) -> None:
+    """Two rows of one file may not name the same stored item."""
+    by_target: dict[int, int] = {}
+    for p in planned:
+        if p.values is None or p.target is None:
+            continue
+        first = by_target.setdefault(p.target.id, p.row)
+        if first != p.row:
+            errors.add(p.row, "id", f"与第 {first} 行是同一项目", f"names the same item as row {first}")
+
+
+def _apply(store, session, model, kind: str, planned: list[_Planned]) -> ImportSummary:
+    """Insert new items, update changed ones (audited), leave equal ones alone."""
+    summary = ImportSummary(kind, len(planned))
+    inserts = []
+    for p in planned:
+        if p.target is None:
+            inserts.append(p.values)
+            continue
+        changed = {k: v for k, v in p.values.items() if not _equal(getattr(p.target, k), v)}
+        if not changed:
+            summary.unchanged += 1
+            continue
+        for k, v in changed.items():
+            setattr(p.target, k, v)
+        summary.updated += 1
+        summary.changed_ids.append(p.target.id)
+    if inserts:
+        store.bulk_insert(session, model, inserts)
+    summary.inserted = len(inserts)
+    session.flush()
+    return summary
+
+
+def _equal(old, new) -> bool:
+    if isinstance(new, shapely.Geometry) or isinstance(old, shapely.Geometry):
+        return old is not None and new is not None and shapely.equals_exact(old, new, tolerance=1e-9)
+    return old == new
+
+
+def _metric_roads(session):
+    rows = session.execute(select(Road.id, Road.name, Road.geom)).all()
+    if not rows:
+        return []
+    lines = reproject(np.array([g for *_, g in rows], dtype=object), STORAGE_CRS, MEASURE_CRS)
+    return [(road_id, name, line) for (road_id, name, _), line in zip(rows, lines, strict=True)]
+
+
+def _metric(geom):
+    return reproject(geom, STORAGE_CRS, MEASURE_CRS)
