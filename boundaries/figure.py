@@ -1,19 +1,23 @@
-"""A PNG map figure of a line and its markers, without a plotting library.
+"""The PNG map of a joint inspection: the line, its markers coloured by status with a
+legend, marker codes, a scale bar, a north arrow and a title.
 
-matplotlib and Pillow are not part of the project's environment, so the figure is
-rasterised here with numpy (lines drawn point by point, markers as filled discs)
-and written as a standard PNG with zlib. No text is drawn: the legend (status →
-colour) goes into the report next to the figure.
+Drawn with matplotlib's Agg canvas (no display, no pyplot global state, so it is safe
+in a web worker), in EPSG:4543 metres with equal axes so the scale bar is true.
+Chinese needs a CJK font; when none is installed every text is romanized to ASCII
+(pinyin) instead, so the picture never shows empty boxes for missing glyphs.
 """
 
 from __future__ import annotations
 
-import struct
-import zlib
+import math
+from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import shapely
+from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 
@@ -26,56 +30,177 @@ STATUS_COLOURS = {
     "new": (171, 221, 164),
     "not-inspected": (160, 160, 160),
 }
+STATUS_NAMES = {
+    "intact": "完好", "damaged": "损坏", "displaced": "移位", "missing": "缺失", "rebuilt": "重建", "new": "新设", "not-inspected": "未检查",
+}
 LINE_COLOUR = (90, 90, 90)
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
+                "Noto Serif CJK SC", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "SimHei", "Microsoft YaHei")
+MAX_LABELS = 80  # beyond this many markers only every n-th code is written
 
 
-def render(line_lonlat, markers: list[tuple[float, float, str]], path, size: int = 800, margin: int = 30) -> Path:
-    """Draw ``line_lonlat`` and ``markers`` [(lon, lat, status)] to a ``size``² PNG at ``path``."""
-    canvas = np.full((size, size, 3), 255, dtype=np.uint8)
+def _hex(rgb) -> str:
+    return "#%02x%02x%02x" % tuple(rgb)
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Path of an installed font that has Chinese glyphs, or None."""
+    from matplotlib.ft2font import FT2Font
+
+    fonts = sorted(font_manager.fontManager.ttflist, key=lambda f: (f.name not in CJK_FAMILIES, f.name))
+    for entry in fonts:
+        if "last resort" in entry.name.lower():  # draws a placeholder box for every character
+            continue
+        try:
+            if all(FT2Font(entry.fname).get_char_index(ord(ch)) for ch in "界桩联检"):
+                return entry.fname
+        except (OSError, RuntimeError):
+            continue
+    return None
+
+
+def ascii_text(text: str) -> str:
+    """Romanize Chinese (pinyin, one word per run of characters) and keep ASCII only."""
+    from pypinyin import lazy_pinyin
+
+    out, run = [], []
+    for ch in text:
+        if "\u4e00" <= ch <= "\u9fff":
+            run.append(ch)
+            continue
+        if run:
+            out.append("".join(lazy_pinyin("".join(run))).capitalize())
+            run = []
+        out.append(ch)
+    if run:
+        out.append("".join(lazy_pinyin("".join(run))).capitalize())
+    joined = "".join(out).replace("–", "-").replace("—", "-").replace("·", "|")
+    return "".join(ch if 32 <= ord(ch) < 127 else "?" for ch in joined)
+
+
+GENERICS = ("街道", "社区", "区", "县", "市", "镇", "乡")
+
+
+def ascii_name(name: str) -> str:
+    """A unit name in pinyin with its generic apart: 小哨街道 → Xiaoshao Jiedao (ASCII only)."""
+    for generic in GENERICS:
+        if name.endswith(generic) and len(name) > len(generic):
+            return f"{ascii_text(name[: -len(generic)])} {ascii_text(generic)}"
+    return ascii_text(name)
+
+
+def nice_length(span_m: float) -> float:
+    """A round scale-bar length (1, 2 or 5 × 10^k metres) about a fifth of ``span_m``."""
+    target = max(span_m / 5, 1.0)
+    power = 10 ** math.floor(math.log10(target))
+    return max(step * power for step in (1, 2, 5) if step * power <= target)
+
+
+def render(
+    line_lonlat,
+    markers: list[tuple],
+    path,
+    size: int = 800,
+    margin: int = 30,
+    *,
+    title: str | tuple[str, str] | None = None,
+    subtitle: str | None = None,
+    cjk: bool | None = None,
+) -> Path:
+    """Draw ``line_lonlat`` and ``markers`` [(lon, lat, status[, code])] to a ``size``² PNG at ``path``.
+
+    ``title`` may be a pair (Chinese, ASCII): the ASCII form is used when no CJK font is
+    installed. ``cjk``: None chooses by the fonts installed; False forces ASCII text.
+    """
+    font = cjk_font() if cjk is not False else None
+    text = (lambda s: s) if font else ascii_text
+    props = font_manager.FontProperties(fname=font) if font else font_manager.FontProperties(family="DejaVu Sans")
+
+    figure = Figure(figsize=(size / 100, size / 100), dpi=100)
+    FigureCanvasAgg(figure)
+    inset = margin / size
+    axes = figure.add_axes((inset, inset, 1 - 2 * inset, 1 - 2 * inset - (0.07 if title else 0)))
+    axes.set_xticks([])
+    axes.set_yticks([])
+
     metric = reproject(line_lonlat, STORAGE_CRS, MEASURE_CRS)
-    minx, miny, maxx, maxy = metric.bounds
-    scale = (size - 2 * margin) / max(maxx - minx, maxy - miny, 1.0)
-
-    def pixel(x, y):
-        return margin + (np.asarray(x) - minx) * scale, size - margin - (np.asarray(y) - miny) * scale
-
     for part in shapely.get_parts(metric):
-        xy = np.asarray(part.coords)[:, :2]
-        for (x0, y0), (x1, y1) in zip(xy[:-1], xy[1:], strict=True):
-            (c0, r0), (c1, r1) = pixel(x0, y0), pixel(x1, y1)
-            steps = int(max(abs(c1 - c0), abs(r1 - r0))) + 1
-            cols, rows = np.linspace(c0, c1, steps + 1), np.linspace(r0, r1, steps + 1)
-            _stamp(canvas, cols, rows, 1, LINE_COLOUR)
+        xs, ys = part.xy
+        axes.plot(xs, ys, color=_hex(LINE_COLOUR), linewidth=2, zorder=1)
+    statuses = []
     if markers:
-        points = reproject(shapely.MultiPoint([(lon, lat) for lon, lat, _ in markers]), STORAGE_CRS, MEASURE_CRS)
-        for point, (_lon, _lat, status) in zip(points.geoms, markers, strict=True):
-            col, row = pixel(point.x, point.y)
-            _stamp(canvas, np.array([col]), np.array([row]), 6, (0, 0, 0))
-            _stamp(canvas, np.array([col]), np.array([row]), 4, STATUS_COLOURS.get(status, STATUS_COLOURS["not-inspected"]))
-    return write_png(canvas, path)
+        points = list(reproject(shapely.MultiPoint([(m[0], m[1]) for m in markers]), STORAGE_CRS, MEASURE_CRS).geoms)
+        for point, marker in zip(points, markers, strict=True):
+            status = marker[2] if marker[2] in STATUS_COLOURS else "not-inspected"
+            statuses.append(status)
+            axes.scatter([point.x], [point.y], s=70, color=_hex(STATUS_COLOURS[status]), edgecolors="black", linewidths=1, zorder=3)
+        labels = code_labels([m[3] if len(m) > 3 else None for m in markers])
+        every = max(1, math.ceil(len(labels) / MAX_LABELS))
+        for k, (index, label) in enumerate(labels):
+            if k % every == 0:
+                axes.annotate(text(label), (points[index].x, points[index].y), xytext=(5, 5), textcoords="offset points", fontsize=7,
+                              fontproperties=props, zorder=4)
+    _frame(axes, metric.bounds)
+    _scale_bar(axes, props)
+    _north_arrow(axes, props, "北 N" if font else "N")
 
-
-def _stamp(canvas, cols, rows, radius: int, colour) -> None:
-    """Paint a disc of ``radius`` pixels at every (col, row)."""
-    size = canvas.shape[0]
-    offsets = [(dc, dr) for dc in range(-radius, radius + 1) for dr in range(-radius, radius + 1) if dc * dc + dr * dr <= radius * radius]
-    base_c, base_r = np.rint(cols).astype(int), np.rint(rows).astype(int)
-    for dc, dr in offsets:
-        c, r = base_c + dc, base_r + dr
-        ok = (c >= 0) & (c < size) & (r >= 0) & (r < size)
-        canvas[r[ok], c[ok]] = colour
-
-
-def write_png(rgb: np.ndarray, path) -> Path:
-    """Write an RGB uint8 array as a PNG (8-bit truecolour, no interlace)."""
+    shown = [s for s in STATUS_COLOURS if s in statuses] or ["not-inspected"]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=_hex(STATUS_COLOURS[s]), markeredgecolor="black",
+                      label=text(f"{STATUS_NAMES[s]} {s}") if font else s) for s in shown]
+    legend_font = props.copy()
+    legend_font.set_size(8)
+    axes.legend(handles=handles, loc="best", prop=legend_font, title="图例 Legend" if font else "Legend",
+                title_fontproperties=props, framealpha=0.9)
+    if isinstance(title, tuple):
+        title = title[0] if font else title[1]
+    if title:
+        figure.text(0.5, 1 - inset / 2 - 0.02, text(title), ha="center", va="top", fontproperties=props, fontsize=14)
+    if subtitle:
+        figure.text(0.5, 1 - inset / 2 - 0.055, text(subtitle), ha="center", va="top", fontproperties=props, fontsize=9)
     path = Path(path)
-    height, width, _ = rgb.shape
-    raw = b"".join(b"\x00" + rgb[row].tobytes() for row in range(height))
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    figure.savefig(path, format="png", dpi=100)
     return path
+
+
+def code_labels(codes: list[str | None]) -> list[tuple[int, str]]:
+    """(index of the first marker, label) per serial: a pair or triple is written once, e.g. ``001002003A/B``."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for index, code in enumerate(codes):
+        if code:
+            groups.setdefault(code[:-1], []).append((index, code[-1]))
+    return [(members[0][0], stem + "/".join(letter for _, letter in members)) for stem, members in groups.items()]
+
+
+def _frame(axes, bounds) -> None:
+    """Limits around ``bounds`` with a margin, widened so one metre is as long across as up."""
+    minx, miny, maxx, maxy = bounds
+    pad = max(maxx - minx, maxy - miny, 100.0) * 0.08
+    minx, miny, maxx, maxy = minx - pad, miny - pad, maxx + pad, maxy + pad
+    box = axes.get_position()
+    width_px, height_px = box.width * axes.figure.bbox.width, box.height * axes.figure.bbox.height
+    per_px = max((maxx - minx) / width_px, (maxy - miny) / height_px)
+    cx, cy = (minx + maxx) / 2, (miny + maxy) / 2
+    axes.set_xlim(cx - per_px * width_px / 2, cx + per_px * width_px / 2)
+    axes.set_ylim(cy - per_px * height_px / 2, cy + per_px * height_px / 2)
+    axes.set_aspect("equal", adjustable="box")
+
+
+def _scale_bar(axes, props) -> None:
+    (x0, x1), (y0, y1) = axes.get_xlim(), axes.get_ylim()
+    length = nice_length(x1 - x0)
+    left, base = x0 + (x1 - x0) * 0.05, y0 + (y1 - y0) * 0.05
+    tick = (y1 - y0) * 0.01
+    axes.plot([left, left + length], [base, base], color="black", linewidth=3, zorder=5)
+    for x in (left, left + length):
+        axes.plot([x, x], [base - tick, base + tick], color="black", linewidth=1.5, zorder=5)
+    label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
+    axes.text(left + length / 2, base + 2 * tick, label, ha="center", va="bottom", fontsize=9, fontproperties=props, zorder=5)
+
+
+def _north_arrow(axes, props, label: str) -> None:
+    """Grid north of EPSG:4543 (within a degree of true north over the district)."""
+    axes.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
+                  arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 2, "mutation_scale": 20})
+    axes.text(0.95, 0.96, label, transform=axes.transAxes, ha="center", va="bottom", fontsize=11, fontproperties=props)

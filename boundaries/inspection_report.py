@@ -102,9 +102,24 @@ def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
     paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     _csv(paths["markers_csv"], report["markers"])
     _csv(paths["findings_csv"], report["findings"], ["id", "kind", "from_m", "to_m", "description", "corrects_id"])
-    figure.render(geoms["line"], [(r["registered_lon"], r["registered_lat"], r["status"]) for r in report["markers"]], paths["png"])
+    figure.render(
+        geoms["line"], [(r["registered_lon"], r["registered_lat"], r["status"], r["code"]) for r in report["markers"]], paths["png"],
+        title=_figure_title(report["summary"]), subtitle=_figure_dates(report["summary"]),
+    )
     _archive(paths["gpkg"], report, geoms)
     return paths
+
+
+def _figure_title(summary: dict) -> tuple[str, str]:
+    """(Chinese, ASCII) title: the two sides and the campaign code."""
+    left, right = summary["left"].rsplit(" ", 1)[0], summary["right"].rsplit(" ", 1)[0]
+    ascii_sides = f"{figure.ascii_name(left)} - {figure.ascii_name(right)}"
+    return (f"{left}与{right}界线联检 {summary['campaign']}", f"{ascii_sides}: joint inspection {summary['campaign']}")
+
+
+def _figure_dates(summary: dict) -> str:
+    dates = f"{summary['started_on']} - {summary['ended_on'] or '...'}"
+    return f"{summary['line']} | {dates} | {summary['status']}"
 
 
 def _safe(name: str) -> str:
