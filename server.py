@@ -1,4 +1,4 @@
-"""The web application: OGC API - Features under /ogc, health at /healthz.
+"""The web application: OGC API - Features and Processes under /ogc, health at /healthz.
 
 ``create_app(settings)`` does all the work at call time; importing this module reads
 no configuration. pygeoapi is the one exception we cannot avoid: its Flask module
@@ -14,6 +14,7 @@ from flask_cors import CORS
 
 import api
 import pages
+from api import ogc_processes
 from boundaries import publish as boundaries_publish
 from gis.ogc import config as ogc_config
 from gis.ogc import compat, language, limits, mount, stores
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["diming.settings"] = settings
 
     collections = public_collections()
-    config = ogc_config.build_config(collections, settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA)
+    config = ogc_config.build_config(collections, settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA,
+                                     processes=ogc_processes.processes(), manager=ogc_processes.MANAGER)
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
@@ -68,6 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
     caching.install(app, ogc_config.MOUNT_PATH)
+    ogc_processes.install(app, ogc_config.MOUNT_PATH)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(assets.blueprint, url_prefix=ogc_config.MOUNT_PATH)
     api.register(app)

@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
@@ -27,6 +27,7 @@ from gis.storage import Store, utcnow
 #: Write progress to the database at most this often (seconds).
 PROGRESS_INTERVAL = 1.0
 MAX_ALTERNATIVES = 10
+MAX_NAME = 90  # the stored name is at most 100, with ' #10' for alternatives
 
 
 def parse_parameters(body: dict) -> dict:
@@ -52,6 +53,8 @@ def parse_parameters(body: dict) -> dict:
         }
     except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidInput(f"参数格式错误：{exc}", f"Malformed parameters: {exc}") from exc
+    if len(params["name"]) > MAX_NAME:
+        raise InvalidInput(f"方案名称最长 {MAX_NAME} 字", f"The name is longer than {MAX_NAME} characters")
     if not 1 <= params["alternatives"] <= MAX_ALTERNATIVES:
         raise InvalidInput(f"备选方案数须为 1-{MAX_ALTERNATIVES}", f"alternatives must be 1-{MAX_ALTERNATIVES}")
     rules_of(params)  # validates the bounds and targets
@@ -83,11 +86,31 @@ def status(store: Store, job_id: int) -> dict:
         if job is None:
             raise NotFound(f"任务不存在：{job_id}", f"No such redistricting job: {job_id}")
         plans = session.scalars(select(RedistrictingPlan.id).where(RedistrictingPlan.job_id == job_id).order_by(RedistrictingPlan.id)).all()
-        return {"id": job.id, "status": job.status, "progress": job.progress, "message": job.message,
-                "parameters": job.parameters, "error": job.error, "plans": list(plans), "created_by": job.created_by,
-                "created_at": job.created_at.isoformat(),
-                "started_at": job.started_at.isoformat() if job.started_at else None,
-                "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+        return _state(job, list(plans))
+
+
+def list_jobs(store: Store, *, limit: int | None = None, offset: int = 0) -> tuple[int, list[dict]]:
+    """(how many jobs there are, the newest first from ``offset``, at most ``limit``)."""
+    with store.read() as session:
+        total = session.scalar(select(func.count()).select_from(RedistrictingJob))
+        query = select(RedistrictingJob).order_by(RedistrictingJob.id.desc()).offset(offset)
+        found = session.scalars(query.limit(limit) if limit is not None else query).all()
+        plans: dict[int, list[int]] = {job.id: [] for job in found}
+        if found:
+            rows = session.execute(select(RedistrictingPlan.job_id, RedistrictingPlan.id)
+                                   .where(RedistrictingPlan.job_id.in_(list(plans))).order_by(RedistrictingPlan.id))
+            for job_id, plan_id in rows:
+                plans[job_id].append(plan_id)
+        return total, [_state(job, plans[job.id]) for job in found]
+
+
+def _state(job: RedistrictingJob, plans: list[int]) -> dict:
+    return {"id": job.id, "status": job.status, "progress": job.progress, "message": job.message,
+            "parameters": job.parameters, "error": job.error, "plans": plans, "created_by": job.created_by,
+            "cancel_requested": bool(job.cancel_requested),
+            "created_at": job.created_at.isoformat(),
+            "started_at": job.started_at.isoformat() if job.started_at else None,
+            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
 
 
 def cancel(store: Store, job_id: int, *, actor: str) -> None:
@@ -140,6 +163,11 @@ def recover_interrupted(store: Store) -> int:
         return len(jobs)
 
 
+def _cancel_requested(store: Store, job_id: int) -> bool:
+    with store.read() as session:
+        return bool(session.scalar(select(RedistrictingJob.cancel_requested).where(RedistrictingJob.id == job_id)))
+
+
 def _update(store: Store, job_id: int, actor: str, **values) -> bool:
     """Write job fields; returns whether a cancel was requested."""
     with store.transaction(actor=actor, reason="redistricting job progress") as session:
@@ -159,12 +187,23 @@ def run(store: Store, job_id: int, actor: str) -> None:
     if _update(store, job_id, actor, status="running", started_at=utcnow(), message="loading blocks"):
         _update(store, job_id, actor, status="cancelled", finished_at=utcnow())
         return
-    state = {"written": 0.0, "cancel": False}
+    state = {"written": 0.0, "checked": time.monotonic(), "cancel": False}
+
+    def should_stop() -> bool:
+        """Has a cancel been asked for? Read from the database at most every PROGRESS_INTERVAL."""
+        now = time.monotonic()
+        if not state["cancel"] and now - state["checked"] >= PROGRESS_INTERVAL:
+            state["checked"] = now
+            state["cancel"] = _cancel_requested(store, job_id)
+        return state["cancel"]
+
     try:
         everything = from_store(store)
         names = subdistrict_names(store)
         data = everything.only([resolve_subdistrict(everything, s, names) for s in params["subdistricts"]] or None)
         params = {**params, "targets": {resolve_subdistrict(everything, k, names): v for k, v in params["targets"].items()}}
+        if _update(store, job_id, actor, message=f"building the block graph ({len(data.blocks)} blocks)"):
+            raise Cancelled()
         graph = build_graph(data)
         rules = rules_of(params)
         count = params["alternatives"]
@@ -173,17 +212,20 @@ def run(store: Store, job_id: int, actor: str) -> None:
             def progress(fraction, what, index=index):
                 now = time.monotonic()
                 if now - state["written"] >= PROGRESS_INTERVAL:
-                    state["written"] = now
+                    state["written"] = state["checked"] = now
                     state["cancel"] = _update(store, job_id, actor, progress=round((index + fraction) / count, 4),
                                               message=f"plan {index + 1}/{count}: {what}")
 
-            proposals.append(propose(graph, rules, seed=params["seed"] + index, progress=progress,
-                                     should_stop=lambda: state["cancel"]))
+            if should_stop():
+                raise Cancelled()
+            proposals.append(propose(graph, rules, seed=params["seed"] + index, progress=progress, should_stop=should_stop))
         with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:
+            job = session.get(RedistrictingJob, job_id)
+            if job.cancel_requested:  # asked while the last plan was being finished: store nothing
+                raise Cancelled()
             for index, proposal in enumerate(proposals):
                 name = params["name"] if count == 1 else f"{params['name']} #{index + 1}"
                 save_proposal(store, proposal, name=name, actor=actor, job_id=job_id, session=session)
-            job = session.get(RedistrictingJob, job_id)
             job.status, job.progress, job.finished_at = "succeeded", 1.0, utcnow()
             job.message = f"{count} plan(s), {sum(p.valid for p in proposals)} valid"
     except Cancelled:

@@ -52,12 +52,16 @@ def save_proposal(store: Store, proposal, *, name: str, actor: str, job_id: int 
 def plan_summary(plan: RedistrictingPlan) -> dict:
     return {"id": plan.id, "name": plan.name, "job_id": plan.job_id, "seed": plan.seed, "valid": plan.valid,
             "version": plan.version, "created_at": plan.created_at.isoformat(), "created_by": plan.created_by,
-            "metrics": plan.metrics}
+            "metrics": plan.metrics, "violations": plan.violations, "findings": plan.findings}
 
 
-def list_plans(store: Store) -> list[dict]:
+def list_plans(store: Store, *, job_id: int | None = None) -> list[dict]:
+    """Summaries of the stored proposals (of one job when ``job_id`` is given)."""
+    query = select(RedistrictingPlan).order_by(RedistrictingPlan.id)
+    if job_id is not None:
+        query = query.where(RedistrictingPlan.job_id == job_id)
     with store.read() as session:
-        return [plan_summary(p) for p in session.scalars(select(RedistrictingPlan).order_by(RedistrictingPlan.id))]
+        return [plan_summary(p) for p in session.scalars(query)]
 
 
 def get_plan(store: Store, plan_id: int) -> dict:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -57,14 +57,25 @@ def build_config(
     *,
     default_bbox: tuple[float, float, float, float] = WORLD,
     metadata: dict[str, Any] | None = None,
+    processes: Mapping[str, str] | None = None,
+    manager: str | None = None,
 ) -> dict[str, Any]:
-    """The pygeoapi configuration dict serving ``collections`` from ``settings.database_url``."""
+    """The pygeoapi configuration dict serving ``collections`` from ``settings.database_url``.
+
+    ``processes`` maps an OGC API – Processes id to the dotted path of its processor
+    class, and ``manager`` names the job manager class that runs them (pygeoapi loads
+    both by dotted path). The caller supplies them: this module knows no process.
+    """
     data_url = normalise_url(settings.database_url)
     resources = {}
     for collection in collections:
         if collection.id in resources:
             raise ValueError(f"two collections are called {collection.id!r}")
         resources[collection.id] = _resource(collection, data_url, settings, default_bbox)
+    for process_id, processor in (processes or {}).items():
+        if process_id in resources:
+            raise ValueError(f"a collection and a process are both called {process_id!r}")
+        resources[process_id] = {"type": "process", "processor": {"name": processor}}
     metadata = copy.deepcopy(metadata or DEFAULT_METADATA)  # pygeoapi may alter what it is given
     if not metadata["identification"].get("url"):
         metadata["identification"]["url"] = settings.public_url
@@ -80,6 +91,7 @@ def build_config(
             # No remote tile server: our own templates draw the district's layers as the base map.
             "map": {"url": "", "attribution": ""},
             "templates": {"path": str(TEMPLATES_DIR)},
+            **({"manager": {"name": manager, "output_dir": None}} if manager else {}),
         },
         "logging": {"level": "WARNING"},
         "metadata": metadata,
