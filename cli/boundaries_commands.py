@@ -80,35 +80,57 @@ def build(obj, source, out, level, crs, tolerance_m, save, report_path, actor, r
 
 @boundaries.command("check")
 @click.option("--date", "on", help="Check the map of this date (YYYY-MM-DD; default today).")
+@click.option(
+    "--from", "source", type=click.Path(exists=True, dir_okay=False),
+    help="Check this polygon file (GeoJSON, GeoPackage, shapefile; any CRS) instead of the database; nothing is stored.",
+)
+@click.option("--layer", help="Layer of a GeoPackage --from file.")
+@click.option("--crs", help="CRS of the --from file when it declares none, or GCJ-02/BD-09 web-map outlines.")
+@click.option("--code-column", help="Column with the unit codes (default: adcode, else code).")
+@click.option("--name-column", default="name", show_default=True)
+@click.option("--parent-column", help="Column with the parent's code: parents in the file (or --parents) are checked for coverage/crossing.")
+@click.option("--parents", "parents_path", type=click.Path(exists=True, dir_okay=False), help="Polygon file of the parent units.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the findings as GeoJSON here.")
 @click.option(
     "--gap-width", default=25.0, show_default=True, type=float, help="Gaps narrower than this (m) between neighbours are findings."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the whole report as JSON.")
 @click.pass_obj
-def check(obj, on, out, gap_width, as_json) -> None:
-    """Topology checks of the stored units; exit code 1 when anything is found."""
+def check(obj, on, source, layer, crs, code_column, name_column, parent_column, parents_path, out, gap_width, as_json) -> None:
+    """Topology checks of the stored units (or of a --from file); exit code 1 when an error is found (slivers are warnings)."""
     import datetime as dt
     import sys
 
     from boundaries.topology import CheckOptions
-    from boundaries.topology.stored import check_stored
 
-    try:
-        date = dt.date.fromisoformat(on) if on else None
-    except ValueError:
-        raise InvalidInput("日期应为 YYYY-MM-DD", "The date must be YYYY-MM-DD") from None
-    report = check_stored(obj.store, date=date, options=CheckOptions(gap_width_m=gap_width))
+    options = CheckOptions(gap_width_m=gap_width)
+    if source:
+        from boundaries.topology.files import check_file
+
+        if on:
+            raise InvalidInput("--date 只适用于数据库中的区划", "--date applies to the database's units only")
+        report = check_file(source, crs=crs, layer=layer, code_column=code_column, name_column=name_column,
+                            parent_column=parent_column, parents_path=parents_path, options=options)
+    else:
+        from boundaries.topology.stored import check_stored
+
+        if parent_column or parents_path or layer or crs or code_column:
+            raise InvalidInput("这些选项只适用于 --from 文件", "These options apply to a --from file only")
+        try:
+            date = dt.date.fromisoformat(on) if on else None
+        except ValueError:
+            raise InvalidInput("日期应为 YYYY-MM-DD", "The date must be YYYY-MM-DD") from None
+        report = check_stored(obj.store, date=date, options=options)
     if out:
         Path(out).write_text(json.dumps(report.geojson(), ensure_ascii=False), encoding="utf-8")
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         for row in report.summary():
-            click.echo(f"{row['rule']:30} {row['count']:5}  {row['area_m2']:>12} m²  largest {row['largest_m2']} m²")
+            click.echo(f"{row['rule']:30} {row['severity']:8} {row['count']:5}  {row['area_m2']:>12} m²  largest {row['largest_m2']} m²")
         for finding in report.findings[:50]:
             click.echo(f"  [{finding.rule}] {finding.message_zh} / {finding.message_en} @ {finding.location()}")
-    if not report.ok:
+    if report.errors:
         sys.exit(1)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import shapely
+
+from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+
 from ..metric import to_metric
 from . import coverage, gaps, overlaps, rings, slivers
 from .findings import CheckOptions, CheckUnit, Finding, TopologyReport
@@ -18,9 +22,17 @@ RULES = {
 __all__ = ["RULES", "CheckOptions", "CheckUnit", "Finding", "TopologyReport", "run_checks", "units_from_lonlat"]
 
 
+def _metric(geom):
+    """Valid outlines densified then projected; invalid ones projected as they are, because
+    GEOS's densify can quietly rebuild a self-intersecting ring and hide it from the ring rule."""
+    if geom is None:
+        return None
+    return to_metric(geom) if shapely.is_valid(geom) else reproject(geom, STORAGE_CRS, MEASURE_CRS)
+
+
 def units_from_lonlat(rows) -> list[CheckUnit]:
     """CheckUnits from (code, name, level, parent_code, polygon in lon/lat) rows."""
-    return [CheckUnit(code, name, level, parent, to_metric(geom) if geom is not None else None) for code, name, level, parent, geom in rows]
+    return [CheckUnit(code, name, level, parent, _metric(geom)) for code, name, level, parent, geom in rows]
 
 
 def run_checks(units: list[CheckUnit], options: CheckOptions | None = None, rules=None) -> TopologyReport:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shapely
 
-from .findings import CheckOptions, CheckUnit, Finding, parts_of
+from .findings import CheckOptions, CheckUnit, Finding, area_findings
 
 NOT_COVERED = "children-not-covering-parent"
 CROSSING = "child-crosses-parent"
@@ -28,18 +28,10 @@ def check_cover(units: list[CheckUnit], options: CheckOptions) -> list[Finding]:
     found = []
     for parent, kids in _families(units):
         rest = shapely.make_valid(parent.geom).difference(shapely.union_all([shapely.make_valid(k.geom) for k in kids]))
-        for piece in parts_of(rest):
-            if piece.area > options.min_area_m2:
-                found.append(
-                    Finding(
-                        NOT_COVERED,
-                        [parent.code],
-                        f"{parent.name}有 {piece.area:.1f} 平方米不属于任何下级单元",
-                        f"{piece.area:.1f} m² of {parent.code} belong to none of its children",
-                        piece,
-                        area_m2=round(piece.area, 1),
-                    )
-                )
+        found += area_findings(
+            NOT_COVERED, [parent.code], rest, options,
+            lambda area, p=parent: (f"{p.name}有 {area:.1f} 平方米不属于任何下级单元", f"{area:.1f} m² of {p.code} belong to none of its children"),
+        )
     return found
 
 
@@ -48,16 +40,10 @@ def check_crossing(units: list[CheckUnit], options: CheckOptions) -> list[Findin
     for parent, kids in _families(units):
         outline = shapely.make_valid(parent.geom)
         for kid in kids:
-            for piece in parts_of(shapely.make_valid(kid.geom).difference(outline)):
-                if piece.area > options.min_area_m2:
-                    found.append(
-                        Finding(
-                            CROSSING,
-                            [kid.code, parent.code],
-                            f"{kid.name}越出{parent.name}界线 {piece.area:.1f} 平方米",
-                            f"{kid.code} crosses the line of {parent.code} by {piece.area:.1f} m²",
-                            piece,
-                            area_m2=round(piece.area, 1),
-                        )
-                    )
+            outside = shapely.make_valid(kid.geom).difference(outline)
+            found += area_findings(
+                CROSSING, [kid.code, parent.code], outside, options,
+                lambda area, k=kid, p=parent: (f"{k.name}越出{p.name}界线 {area:.1f} 平方米",
+                                               f"{k.code} crosses the line of {p.code} by {area:.1f} m²"),
+            )
     return found

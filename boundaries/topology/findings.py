@@ -14,6 +14,15 @@ import shapely
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 
 
+# A sliver can be a real narrow strip of territory (along a river, a road): it is worth
+# a look but does not by itself make the map wrong. Everything else is an error.
+WARNINGS = frozenset({"sliver"})
+
+
+def severity(rule: str) -> str:
+    return "warning" if rule in WARNINGS else "error"
+
+
 @dataclass(frozen=True)
 class CheckUnit:
     """A unit as the rules see it: polygon in metres (EPSG:4543)."""
@@ -54,6 +63,7 @@ class Finding:
             "geometry": shapely.geometry.mapping(reproject(self.geom, MEASURE_CRS, STORAGE_CRS)),
             "properties": {
                 "rule": self.rule,
+                "severity": severity(self.rule),
                 "units": ",".join(self.units),
                 "message_zh": self.message_zh,
                 "message_en": self.message_en,
@@ -73,6 +83,11 @@ class TopologyReport:
     def ok(self) -> bool:
         return not self.findings
 
+    @property
+    def errors(self) -> int:
+        """How many findings are errors (not warnings): a check fails on these."""
+        return sum(1 for f in self.findings if severity(f.rule) == "error")
+
     def summary(self) -> list[dict]:
         rows = []
         for rule in self.rules:
@@ -80,6 +95,7 @@ class TopologyReport:
             rows.append(
                 {
                     "rule": rule,
+                    "severity": severity(rule),
                     "count": len(mine),
                     "area_m2": round(sum(f.area_m2 or 0 for f in mine), 1),
                     "largest_m2": round(max((f.area_m2 or 0 for f in mine), default=0), 1),
@@ -91,8 +107,19 @@ class TopologyReport:
         return {"type": "FeatureCollection", "features": [f.feature() for f in self.findings]}
 
     def to_dict(self) -> dict:
-        return {"ok": self.ok, "summary": self.summary(), "findings": self.geojson()}
+        return {"ok": self.ok, "errors": self.errors, "summary": self.summary(), "findings": self.geojson()}
 
 
 def parts_of(geom) -> list:
     return [p for p in shapely.get_parts(geom) if p.geom_type == "Polygon" and not p.is_empty]
+
+
+def area_findings(rule: str, units: list[str], geom, options: CheckOptions, message) -> list[Finding]:
+    """One finding per polygon piece of ``geom`` larger than ``min_area_m2``;
+    ``message(area)`` gives the (Chinese, English) text for a piece of that area."""
+    found = []
+    for piece in parts_of(geom):
+        if piece.area > options.min_area_m2:
+            zh, en = message(piece.area)
+            found.append(Finding(rule, list(units), zh, en, piece, area_m2=round(piece.area, 1)))
+    return found

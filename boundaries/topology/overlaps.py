@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shapely
 
-from .findings import CheckOptions, CheckUnit, Finding, parts_of
+from .findings import CheckOptions, CheckUnit, Finding, area_findings
 
 RULE = "overlap"
 
@@ -16,16 +16,9 @@ def check(units: list[CheckUnit], options: CheckOptions) -> list[Finding]:
         a, b = units[i], units[j]
         if i >= j or a.level != b.level:
             continue
-        for piece in parts_of(shapely.intersection(shapely.make_valid(a.geom), shapely.make_valid(b.geom))):
-            if piece.area > options.min_area_m2:
-                found.append(
-                    Finding(
-                        RULE,
-                        [a.code, b.code],
-                        f"{a.name}与{b.name}重叠 {piece.area:.1f} 平方米",
-                        f"{a.code} and {b.code} overlap by {piece.area:.1f} m²",
-                        piece,
-                        area_m2=round(piece.area, 1),
-                    )
-                )
+        shared = shapely.intersection(shapely.make_valid(a.geom), shapely.make_valid(b.geom))
+        found += area_findings(
+            RULE, [a.code, b.code], shared, options,
+            lambda area, a=a, b=b: (f"{a.name}与{b.name}重叠 {area:.1f} 平方米", f"{a.code} and {b.code} overlap by {area:.1f} m²"),
+        )
     return found
