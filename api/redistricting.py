@@ -6,12 +6,14 @@ Thin: parse, call ``boundaries.redistricting``, return JSON.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request, url_for
+import tempfile
+
+from flask import Blueprint, Response, jsonify, request, url_for
 
 from accounts.roles import PLANNER
 from api import auth
 from api.inputs import current_store
-from gis.errors import BadRequest
+from gis.errors import BadRequest, UnsupportedFormat
 from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("redistricting", __name__)
@@ -96,3 +98,24 @@ def compare(plan_id: int):
     if other is not None and not other.isdigit():
         raise BadRequest("参数 with 应为方案编号", "Parameter 'with' must be a plan id")
     return jsonify(proposals.compare_stored(current_store(), plan_id, int(other) if other else None))
+
+
+EXPORT_TYPES = {"gpkg": "application/geopackage+sqlite3", "geojson": "application/geo+json", "csv": "text/csv; charset=utf-8"}
+
+
+@blueprint.get("/redistricting/plans/<int:plan_id>/export")
+@auth.requires(PLANNER)
+def export(plan_id: int):
+    """A stored proposal as a file download: ``?format=gpkg|geojson|csv`` (default gpkg)."""
+    from boundaries.redistricting import proposals
+
+    fmt = request.args.get("format", "gpkg").lower()
+    if fmt not in EXPORT_TYPES:
+        raise UnsupportedFormat(f"导出格式应为 {'、'.join(EXPORT_TYPES)}：{fmt}", f"format must be one of {', '.join(EXPORT_TYPES)}, not {fmt!r}")
+    with tempfile.TemporaryDirectory(prefix="diming-plan-") as directory:
+        path = proposals.export_plan(current_store(), plan_id, directory, fmt)
+        data = path.read_bytes()
+    response = Response(data, mimetype=EXPORT_TYPES[fmt])
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -120,3 +120,46 @@ def test_unknown_job_and_plan_are_404(client, store):
     planner = token(store, "li", ["planner"])
     assert client.get("/api/v1/redistricting/jobs/999", headers=planner).status_code == 404
     assert client.get("/api/v1/redistricting/plans/999", headers=planner).status_code == 404
+
+
+def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, tmp_path):
+    import io
+
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
+    planner = token(store, "li", ["planner"])
+    job_id = client.post("/api/v1/redistricting/jobs", headers=planner,
+                         json={"min": 100, "max": 200, "targets": {"W": [1, 1], "E": [2, 2]}}).get_json()["id"]
+    job = wait(client, planner, job_id)
+    plan_id = job["plans"][0]
+    stored = client.get(f"/api/v1/redistricting/plans/{plan_id}", headers=planner).get_json()
+    assert not stored["valid"]  # W's 400 households cannot make 1 community of at most 200
+
+    response = client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=gpkg", headers=planner)
+    assert response.status_code == 200 and response.mimetype == "application/geopackage+sqlite3"
+    assert f'filename="plan-{plan_id}.gpkg"' in response.headers["Content-Disposition"]
+    path = tmp_path / "download.gpkg"
+    path.write_bytes(response.get_data())
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["communities", "blocks", "violations"]
+    communities = gpd.read_file(path, layer="communities")
+    assert sorted(communities["community"]) == sorted(f["id"] for f in stored["communities"]["features"])
+    assert communities["households"].sum() == 800 and (communities["premises_required_m2"] == 400).all()
+    assert list(communities.columns[:3]) == ["community", "subdistrict", "households"]
+    blocks = gpd.read_file(path, layer="blocks")
+    assert dict(zip(blocks["code"], blocks["community"])) == stored["assignment"]
+    assert set(blocks["previous"]) == {"W1", "W2", "E1", "E2"}
+    violations = gpd.read_file(path, layer="violations")
+    assert "target-count" in set(violations["rule"]) and set(violations["kind"]) >= {"violation", "finding"}
+
+    geojson = client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=geojson", headers=planner)
+    assert geojson.status_code == 200 and geojson.mimetype == "application/geo+json"
+    assert len(geojson.get_json()["features"]) == len(communities)
+    csv = client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=csv", headers=planner)
+    table = pd.read_csv(io.BytesIO(csv.get_data()))
+    assert list(table.columns) == ["block", "community"] and dict(zip(table["block"], table["community"])) == stored["assignment"]
+
+    assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=kml", headers=planner).status_code == 400
+    assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export").status_code == 401
+    assert client.get("/api/v1/redistricting/plans/999/export", headers=planner).status_code == 404

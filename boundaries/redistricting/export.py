@@ -15,6 +15,14 @@ import shapely
 from boundaries.redistricting import metrics
 from gis.errors import UnsupportedFormat
 
+#: File formats of a plan, by the name a client asks for.
+FORMATS = ("gpkg", "geojson", "csv")
+VIOLATION_COLUMNS = ["kind", "rule", "subject", "zh", "en"]
+#: Columns of the communities layer, in file order (besides ``geometry``).
+COMMUNITY_COLUMNS = ["community", "subdistrict", "households", "blocks", "dense", "area_m2", "polsby_popper",
+                     "boundary_major_share", "premises_floor_m2", "premises_by_households_m2", "premises_required_m2",
+                     "violations"]
+
 
 def communities_frame(proposal) -> gpd.GeoDataFrame:
     """One row per community: dissolved polygon (EPSG:4490), households, premises, metrics, violations."""
@@ -45,7 +53,7 @@ def communities_frame(proposal) -> gpd.GeoDataFrame:
             "violations": "; ".join(by_subject.get(label, [])),
             "geometry": shapely.union_all(g.geoms[members]),
         })
-    return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4490")
+    return gpd.GeoDataFrame(rows, columns=[*COMMUNITY_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4490")
 
 
 def blocks_frame(proposal) -> gpd.GeoDataFrame:
@@ -63,33 +71,41 @@ def blocks_frame(proposal) -> gpd.GeoDataFrame:
 
 
 def violations_frame(proposal) -> pd.DataFrame:
-    rows = [{"kind": "violation", **v.to_dict()} for v in proposal.violations]
-    rows += [{"kind": "finding", **f.to_dict()} for f in proposal.findings]
-    return pd.DataFrame(rows, columns=["kind", "rule", "subject", "zh", "en"])
+    return violations_table([v.to_dict() for v in proposal.violations], [f.to_dict() for f in proposal.findings])
 
 
 def write_plan(proposal, path: str | Path) -> Path:
     """Write ``proposal`` to ``path``; the format follows the extension (.gpkg, .geojson, .csv)."""
+    return write_frames(path, communities_frame(proposal), blocks_frame(proposal), violations_frame(proposal))
+
+
+def violations_table(violations: list[dict], findings: list[dict]) -> pd.DataFrame:
+    """Violations and findings as stored (dicts with rule, subject, zh, en) in one table."""
+    rows = [{"kind": "violation", **v} for v in violations] + [{"kind": "finding", **f} for f in findings]
+    return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
+
+
+def write_frames(path: str | Path, communities: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame,
+                 violations: pd.DataFrame) -> Path:
+    """Write a plan given as frames (a fresh proposal or a stored one); the extension picks the format."""
     from gis.io.write import write_layer
 
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        blocks = blocks_frame(proposal)
         path.parent.mkdir(parents=True, exist_ok=True)
         pd.DataFrame({"block": blocks["code"], "community": blocks["community"]}).to_csv(path, index=False, encoding="utf-8")
     elif suffix == ".geojson":
         path.unlink(missing_ok=True)
-        write_layer(communities_frame(proposal), path)
+        write_layer(communities, path)
     elif suffix == ".gpkg":
         import pyogrio
 
         path.unlink(missing_ok=True)
-        write_layer(communities_frame(proposal), path, layer="communities")
-        write_layer(blocks_frame(proposal), path, layer="blocks")
-        table = violations_frame(proposal)
-        if len(table):
-            pyogrio.write_dataframe(table, path, layer="violations")
+        write_layer(communities, path, layer="communities")
+        write_layer(blocks, path, layer="blocks")
+        if len(violations):
+            pyogrio.write_dataframe(violations, path, layer="violations")
     else:
         raise UnsupportedFormat(f"方案只能导出为 .gpkg、.geojson 或 .csv：{path.name}",
                                 f"A plan is written as .gpkg, .geojson or .csv, not {path.name}")
@@ -109,5 +125,6 @@ def plan_rows(proposal) -> list[dict]:
     return [{"block": code, "community": label} for code, label in proposal.plan.community_of().items()]
 
 
-__all__ = ["alternative_path", "blocks_frame", "communities_frame", "plan_rows", "violations_frame", "write_plan"]
+__all__ = ["FORMATS", "alternative_path", "blocks_frame", "communities_frame", "plan_rows", "violations_frame", "violations_table",
+           "write_frames", "write_plan"]
 

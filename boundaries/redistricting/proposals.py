@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
+import geopandas as gpd
 import shapely
 from sqlalchemy import select
 
-from boundaries.redistricting.export import communities_frame
+from boundaries.redistricting.export import COMMUNITY_COLUMNS, FORMATS, communities_frame, violations_table, write_frames
 from boundaries.redistricting.models import ProposedCommunity, RedistrictingPlan
-from gis.errors import NotFound
+from gis.errors import NotFound, UnsupportedFormat
 from gis.storage import Store
 
 FIGURES = ("blocks", "dense", "area_m2", "polsby_popper", "boundary_major_share", "premises_floor_m2",
@@ -106,3 +108,32 @@ def compare_stored(store: Store, first_id: int, second_id: int | None = None) ->
     if second is None:
         return {"first": "current", "second": first_id, **compare(current_plan(graph), proposed)}
     return {"first": first_id, "second": second_id, **compare(proposed, plan_from_mapping(graph, second["assignment"]))}
+
+
+def export_plan(store: Store, plan_id: int, directory: str | Path, fmt: str) -> Path:
+    """Write a stored plan as ``plan-<id>.<fmt>`` in ``directory`` (GeoPackage, GeoJSON or CSV).
+
+    The communities are the stored ones, exactly as proposed; the blocks layer takes
+    today's block geometry, with ``previous`` = today's community and ``community`` =
+    the proposed one (blocks deleted since the proposal are left out).
+    """
+    if fmt not in FORMATS:
+        raise UnsupportedFormat(f"方案只能导出为 {'、'.join(FORMATS)}：{fmt}", f"A plan is exported as {', '.join(FORMATS)}, not {fmt!r}")
+    plan = get_plan(store, plan_id)
+    communities = gpd.GeoDataFrame.from_features(plan["communities"]["features"], crs="EPSG:4490")
+    communities = communities.reindex(columns=[*COMMUNITY_COLUMNS, "geometry"])
+    return write_frames(Path(directory) / f"plan-{plan_id}.{fmt}", communities, _stored_blocks(store, plan["assignment"]),
+                        violations_table(plan["violations"], plan["findings"]))
+
+
+def _stored_blocks(store: Store, assignment: dict[str, str | None]) -> gpd.GeoDataFrame:
+    from boundaries.models import Block
+
+    with store.read() as session:
+        rows = [r for r in session.execute(select(Block.code, Block.subdistrict_code, Block.households, Block.dense,
+                                                  Block.community_code, Block.geom).order_by(Block.code))
+                if r[0] in assignment]
+    return gpd.GeoDataFrame({
+        "code": [r[0] for r in rows], "subdistrict": [r[1] for r in rows], "households": [r[2] for r in rows],
+        "dense": [bool(r[3]) for r in rows], "previous": [r[4] for r in rows], "community": [assignment[r[0]] for r in rows],
+    }, geometry=[r[5] for r in rows], crs="EPSG:4490")

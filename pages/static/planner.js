@@ -1,6 +1,6 @@
 /* Planner workspace: submit a redistricting job, follow it with a progress bar,
    then draw the proposal (colour per community, household labels, violations in red),
-   compare it and offer its communities as a GeoJSON download. */
+   compare it and offer it as GeoJSON, GeoPackage and CSV downloads. */
 (function () {
   "use strict";
   const D = window.DIMING;
@@ -158,6 +158,9 @@
     exportUrl = URL.createObjectURL(new Blob([JSON.stringify(plan.communities)], { type: "application/geo+json" }));
     $("export-link").href = exportUrl;
     $("export-link").download = `plan-${plan.id}-communities.geojson`;
+    // GeoPackage and CSV come from the server (the signed-in session authorises the download).
+    $("export-gpkg").href = `/api/v1/redistricting/plans/${plan.id}/export?format=gpkg`;
+    $("export-csv").href = `/api/v1/redistricting/plans/${plan.id}/export?format=csv`;
   }
 
   function loadOtherPlans(plan) {
