@@ -1,4 +1,5 @@
-"""The boundary workspace: lines and markers by inspection status, recording a marker inspection.
+"""The boundary workspace: lines and markers by inspection status, recording a marker inspection,
+signing a campaign for one party.
 
 The page reads and writes only through /api/v1/boundary-lines and
 /api/v1/boundary-inspections (boundary_officer role); this module serves the shell and its texts.
@@ -48,6 +49,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_flagged": ("在容差以内", "within tolerance"),
     "campaign_closed": ("此联检已签署，不能再记录", "This campaign is signed; no more results can be recorded"),
     "report_link": ("下载联检报告（JSON）", "Download the campaign report (JSON)"),
+    "register_link": ("界桩成果表（可打印）", "Marker register (printable)"),
+    "signoff_title": ("双方签认", "Sign-off by both parties"),
+    "sign_a": ("代表甲方签认", "Sign for party A"),
+    "sign_b": ("代表乙方签认", "Sign for party B"),
+    "signed_by_fmt": ("已由 {who} 签认", "signed by {who}"),
+    "not_signed": ("尚未签认", "not signed yet"),
+    "campaign_open": ("联检进行中：双方各由一人签认后关闭，此后记录不可更改",
+                      "Campaign open: it closes once each party has signed (two different people); records are final after that"),
+    "campaign_signed_fmt": ("双方已签认，联检于 {date} 结束；记录已定稿，只能另立更正记录",
+                            "Signed by both parties, ended {date}; records are final, corrections are new records"),
+    "ended_on": ("联检结束日期（第二方签认时记录）", "End date (recorded with the second signature)"),
     "legend": ("图例", "Legend"),
     "map_label": ("地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
                   "Map: lines coloured by inspection status, markers by condition; click a marker to select it"),

@@ -1,4 +1,5 @@
-"""The boundary workspace in a real headless Chromium: a marker inspection recorded through the page."""
+"""The boundary workspace in a real headless Chromium: a marker inspection recorded through the page,
+and a campaign signed by both parties from the page."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries import inspections, markers
-from boundaries.line_models import BoundaryLine, MarkerInspection
+from boundaries.line_models import BoundaryLine, InspectionCampaign, MarkerInspection
 from boundaries.lines.service import build_and_save
 from browser import chromium, close, demo_store, live_app, screenshot, wait
 
@@ -23,29 +24,34 @@ def site(tmp_path_factory):
     store = demo_store(root)
     build_and_save(store, "subdistrict", actor="admin", reason="test lines")
     with store.read() as session:
-        line_id = session.scalars(sa.select(BoundaryLine.id).order_by(BoundaryLine.length_m.desc())).first()
+        line_id, sign_line = session.scalars(sa.select(BoundaryLine.id).order_by(BoundaryLine.length_m.desc())).all()[:2]
     placed = markers.add_synthetic_markers(store, line_id, actor="admin")
     campaign = inspections.open_campaign(store, line_id, code="LJ-2026", party_a="关上街道", party_b="太和街道",
                                          started_on=dt.date(2026, 5, 1), actor="admin", tolerance_m=1.0)
+    to_sign = markers.add_synthetic_markers(store, sign_line, actor="admin")
+    signing = inspections.open_campaign(store, sign_line, code="QM-2026", party_a="官渡街道", party_b="矣六街道",
+                                        started_on=dt.date(2026, 4, 1), actor="admin")
     service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
+    service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", actor="admin")
     with live_app(store, root) as server:
-        yield server, store, server.server.app, {"line": line_id, "markers": placed, "campaign": campaign.id}
+        yield server, store, server.server.app, {"line": line_id, "markers": placed, "campaign": campaign.id,
+                                                 "sign_line": sign_line, "sign_markers": to_sign, "sign_campaign": signing.id}
     store.dispose()
 
 
-def open_line(browser, server, world):
+def open_line(browser, server, world, *, line="line", placed="markers", user=("zhao", "bound-2026-secret")):
     browser.get(server.url + "/boundaries")
     browser.delete_all_cookies()
     browser.get(server.url + "/boundaries")
     wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
-    browser.find_element(By.ID, "signin-user").send_keys("zhao")
-    browser.find_element(By.ID, "signin-password").send_keys("bound-2026-secret")
+    browser.find_element(By.ID, "signin-user").send_keys(user[0])
+    browser.find_element(By.ID, "signin-password").send_keys(user[1])
     browser.find_element(By.ID, "signin-button").click()
-    row = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world['line']}']")))
+    row = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world[line]}']")))
     assert row.get_attribute("data-state") == "never"
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map path.boundary-line"))
     row.click()
-    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#markers-table tr[data-marker-id]")) == len(world["markers"]))
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#markers-table tr[data-marker-id]")) == len(world[placed]))
     wait(browser, lambda b: b.find_element(By.ID, "report-link").is_displayed())
 
 
@@ -110,6 +116,53 @@ def test_a_bad_position_is_refused_in_words(site, browser):
     assert message.text.startswith("出错了") and "lat" in message.text
     with store.read() as session:
         assert session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).first() is None
+
+
+def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world, line="sign_line", placed="sign_markers")
+    wait(browser, EC.visibility_of_element_located((By.ID, "signoff")))
+    assert browser.find_element(By.ID, "signed-a").get_attribute("data-signed") == "false"
+    marker = world["sign_markers"][0]
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    assert browser.find_element(By.ID, "record-button").is_displayed()
+
+    browser.find_element(By.ID, "sign-a").click()  # zhao signs for party A
+    wait(browser, lambda b: b.find_element(By.ID, "signed-a").get_attribute("data-signed") == "true")
+    assert "zhao" in browser.find_element(By.ID, "signed-a").text
+    assert not browser.find_element(By.ID, "sign-a").is_displayed() and browser.find_element(By.ID, "sign-b").is_displayed()
+    browser.find_element(By.ID, "sign-b").click()  # the same person cannot sign for the other side
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert "不同人员" in message.text
+    assert browser.find_element(By.ID, "signoff").get_attribute("data-status") == "open"
+
+    open_line(browser, server, world, line="sign_line", placed="sign_markers", user=("sun", "other-side-2026"))
+    wait(browser, EC.visibility_of_element_located((By.ID, "sign-b")))
+    browser.execute_script("document.getElementById('ended-on').value = '2026-05-20'")
+    browser.find_element(By.ID, "sign-b").click()
+    wait(browser, lambda b: b.find_element(By.ID, "signoff").get_attribute("data-status") == "signed")
+    assert "2026-05-20" in browser.find_element(By.ID, "signoff-state").text
+    assert not browser.find_element(By.ID, "sign-a").is_displayed() and not browser.find_element(By.ID, "sign-b").is_displayed()
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "record-panel")))
+    assert not browser.find_element(By.ID, "record-button").is_displayed() and not browser.find_element(By.ID, "pick-button").is_displayed()
+    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world['sign_line']}']")
+         .get_attribute("data-state") == "ok")
+    with store.read() as session:
+        campaign = session.get(InspectionCampaign, world["sign_campaign"])
+        assert (campaign.status, campaign.signed_a_by, campaign.signed_b_by) == ("signed", "zhao", "sun")
+        assert campaign.ended_on == dt.date(2026, 5, 20)
+        assert session.get(BoundaryLine, world["sign_line"]).last_inspected == dt.date(2026, 5, 20)
+    screenshot(browser, "boundary-signed")
+
+
+def test_the_marker_register_is_linked_and_printable(site, browser):
+    server, _, _, world = site
+    open_line(browser, server, world)
+    link = browser.find_element(By.ID, "register-link")
+    assert link.is_displayed()
+    page = browser.execute_script("return fetch(arguments[0]).then(r => r.text())", link.get_attribute("href"))
+    assert "界桩成果表" in page and world["markers"][0].code in page
 
 
 def test_campaign_list_endpoint(site):

@@ -1,6 +1,7 @@
 /* Boundary workspace: lines coloured by inspection status, a line's markers coloured by their
    condition (in the chosen campaign, or as registered), recording a marker result with a
-   measured position typed or picked on the map, and the campaign report as a download. */
+   measured position typed or picked on the map, signing the campaign for one party, and the
+   campaign report and marker register as downloads. */
 (function () {
   "use strict";
   const D = window.DIMING;
@@ -52,6 +53,7 @@
           const row = body.insertRow();
           row.dataset.lineId = l.id;
           row.dataset.state = lineState(l);
+          if (line && line.id === l.id) row.classList.add("selected");
           cell(row, l.number || l.code);
           cell(row, `${l.left_name} | ${l.right_name}`);
           cell(row, l.last_inspected || D.t.never);
@@ -124,14 +126,43 @@
     const campaign = currentCampaign();
     const link = $("report-link");
     link.hidden = !campaign;
-    if (!campaign) { report = null; drawMarkers(); updateRecordPanel(); return Promise.resolve(); }
+    if (!campaign) { report = null; drawMarkers(); updateRecordPanel(); drawSignoff(); return Promise.resolve(); }
     link.href = `/api/v1/boundary-inspections/${campaign.id}`;
     link.download = `${campaign.code}-report.json`;
     return C.getJSON(`/api/v1/boundary-inspections/${campaign.id}`).then((r) => {
       report = r;
       drawMarkers();
       updateRecordPanel();
+      drawSignoff();
     }).catch(() => {});
+  }
+
+  /* Who has signed for each party; a party's button only while it has not and the campaign is open. */
+  function drawSignoff() {
+    const panel = $("signoff");
+    panel.hidden = !report || !currentCampaign();
+    if (panel.hidden) return;
+    const s = report.summary;
+    const open = s.status === "open";
+    panel.dataset.status = s.status;
+    [["a", s.party_a, s.signed_a_by], ["b", s.party_b, s.signed_b_by]].forEach(([party, name, by]) => {
+      const label = $(`signed-${party}`);
+      label.textContent = `${name}: ` + (by ? D.t.signed_by_fmt.replace("{who}", by) : D.t.not_signed);
+      label.dataset.signed = by ? "true" : "false";
+      $(`sign-${party}`).hidden = !!by || !open;
+    });
+    $("ended-on-field").hidden = !open;
+    $("signoff-state").textContent = open ? D.t.campaign_open : D.t.campaign_signed_fmt.replace("{date}", s.ended_on || "—");
+  }
+
+  function signFor(party) {
+    const campaign = currentCampaign();
+    if (!campaign) return;
+    const body = { party };
+    if ($("ended-on").value) body.ended_on = $("ended-on").value;
+    C.sendJSON("POST", `/api/v1/boundary-inspections/${campaign.id}/sign`, body)
+      .then(() => { loadLines(); return loadCampaigns(campaign.id); })
+      .catch(() => {});
   }
 
   function loadCampaigns(chosen) {
@@ -148,6 +179,8 @@
 
   function selectLine(lineId) {
     line = lines.find((l) => l.id === lineId);
+    $("register-link").href = `/api/v1/boundary-lines/${lineId}/markers/table?format=html`;
+    $("register-link").hidden = false;
     selected = null;
     report = null;
     $("line-panel").hidden = false;
@@ -168,6 +201,8 @@
     $("record-marker").textContent = `${D.t.marker} ${selected.code}` + (campaign ? ` · ${D.t.campaign} ${campaign.code}` : "") +
       (campaign && !open ? ` · ${D.t.campaign_closed}` : "");
     $("record-button").disabled = !open;
+    $("record-button").hidden = !open;  // a signed campaign takes no more results
+    $("pick-button").hidden = !open;
   }
 
   function selectMarker(marker) {
@@ -181,6 +216,8 @@
   }
 
   $("campaign").addEventListener("change", loadReport);
+  $("sign-a").addEventListener("click", () => signFor("a"));
+  $("sign-b").addEventListener("click", () => signFor("b"));
 
   $("pick-button").addEventListener("click", () => {
     picking = !picking;
