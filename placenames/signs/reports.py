@@ -89,13 +89,15 @@ def _items(session, roads: dict[int, str]) -> list[dict]:
 
 
 def _expected_plate_text(text: str, level: str, base: str, plate_status: str) -> str:
-    """What the plate should read now: its address's current text (finer levels keep their
-    own 幢/单元/室 label); a plate of a retired number should no longer be up."""
+    """What the plate should read now: its address's current text, followed for 楼牌/单元牌/户牌
+    by the plate's own 幢/单元/室 label (kept from its text, after the last 号: the street number's);
+    a plate of a retired number should no longer be up."""
     if plate_status != "current":
         return f"（已注销 retired）{base}"
     if level == "门牌":
         return base
-    return text if text.startswith(base) else base + "…"
+    _, mark, label = text.rpartition("号")
+    return base + label if mark else base + "…"
 
 
 def _latest_results(session) -> dict[tuple[str, int], tuple[dt.date, str]]:
