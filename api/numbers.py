@@ -104,3 +104,31 @@ def number_changes(name: str):
     from placenames.numbering import lifecycle
 
     return jsonify({"items": lifecycle.changes(current_store(), name)})
+
+
+@blueprint.put("/buildings/<int:building_id>/entrance")
+@auth.requires(PLACENAME_OFFICER)
+def set_entrance(building_id: int):
+    """Record or move a building's main entrance: {"lon", "lat", "description", "reason"} (CGCS2000)."""
+    import shapely
+
+    from placenames.numbering import entrances
+
+    body = json_body()
+    lon, lat = body.get("lon"), body.get("lat")
+    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
+        raise BadRequest("须给出入口经纬度 lon、lat（CGCS2000）", "Give the entrance as 'lon', 'lat' (CGCS2000)")
+    row = entrances.set_entrance(
+        current_store(), building_id, shapely.Point(lon, lat), actor=auth.actor(), reason=body.get("reason"),
+        description=body.get("description"),
+    )
+    return jsonify(row)
+
+
+@blueprint.delete("/buildings/<int:building_id>/entrance")
+@auth.requires(PLACENAME_OFFICER)
+def clear_entrance(building_id: int):
+    from placenames.numbering import entrances
+
+    entrances.clear_entrance(current_store(), building_id, actor=auth.actor(), reason=request.args.get("reason"))
+    return "", 204

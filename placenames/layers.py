@@ -11,6 +11,8 @@ from gis.layers import Layer
 
 from .signs.layers import layers as signs_layers
 from .models import Building, DoorPlate, PlaceName, Road, Waterway
+from .numbering.entrances import MAX_OFFSET_M, offsets_m
+from .numbering.models import BuildingEntrance
 from .register import fill_spelling
 
 LINES = ("LineString", "MultiLineString")
@@ -34,6 +36,37 @@ def _resolve_door_plates(session, frame: pd.DataFrame) -> pd.DataFrame:
     frame["suffix"] = frame["suffix"].fillna("")
     if "status" not in frame.columns:
         frame["status"] = "current"
+    return frame
+
+
+def _resolve_entrances(session, frame: pd.DataFrame) -> pd.DataFrame:
+    """building_code -> building_id; unknown buildings, buildings that already have an entrance
+    and points far from their building refuse the import, naming the rows."""
+    frame = frame.copy()
+    codes = [c for c in frame["building_code"].unique()]
+    found = session.execute(select(Building.code, Building.id, Building.geom).where(Building.code.in_(codes))).all()
+    ids = {code: building_id for code, building_id, _ in found}
+    rows = frame["_row"].tolist() if "_row" in frame.columns else list(range(1, len(frame) + 1))
+    unknown = [row for row, code in zip(rows, frame["building_code"], strict=True) if code not in ids]
+    if unknown:
+        raise InvalidInput(f"入口引用了不存在的建筑（第 {unknown[:10]} 行）", f"Entrances refer to unknown buildings (rows {unknown[:10]})",
+                           details={"rows": unknown})
+    frame["building_id"] = frame["building_code"].map(ids)
+    have = set(session.scalars(select(BuildingEntrance.building_id).where(BuildingEntrance.building_id.in_(list(ids.values())))))
+    again = [row for row, b in zip(rows, frame["building_id"], strict=True) if b in have]
+    if again:
+        raise InvalidInput(
+            f"这些建筑已有入口，请用 diming numbers entrance 修改（第 {again[:10]} 行）",
+            f"These buildings already have an entrance; move it with diming numbers entrance (rows {again[:10]})", details={"rows": again},
+        )
+    outlines = {building_id: geom for _, building_id, geom in found}
+    offsets = offsets_m([outlines[b] for b in frame["building_id"]], list(frame.geometry))
+    far = [row for row, offset in zip(rows, offsets, strict=True) if offset > MAX_OFFSET_M]
+    if far:
+        raise InvalidInput(
+            f"入口距建筑超过 {MAX_OFFSET_M:g} 米（第 {far[:10]} 行；坐标或坐标系有误？）",
+            f"Entrances more than {MAX_OFFSET_M:g} m from their building (rows {far[:10]}; wrong coordinates or CRS?)", details={"rows": far},
+        )
     return frame
 
 
@@ -81,6 +114,15 @@ def layers() -> list[Layer]:
             title_zh="门牌",
             title_en="Door plates",
             resolve=_resolve_door_plates,
+        ),
+        Layer(
+            name="building_entrances",
+            model=BuildingEntrance,
+            spec=LayerSpec(name="building_entrances", geometry_types=("Point",), required=("building_code",), id_column="building_code"),
+            columns=("building_id", "description", "source"),
+            title_zh="建筑入口",
+            title_en="Building entrances",
+            resolve=_resolve_entrances,
         ),
         *signs_layers(),
     ]

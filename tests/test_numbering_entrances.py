@@ -107,3 +107,39 @@ def test_cli_records_an_entrance_and_the_dry_run_shows_it(store):
     assert corner["placed_by"] == "entrance" and "recorded entrance" in corner["reason"]["en"]
     far = runner.invoke(main, ["--db", store.url, "numbers", "entrance", "C1", "--lon", "102.9", "--lat", "25.2"])
     assert far.exit_code == 2 and "m from building" in far.output
+
+
+def test_entrances_are_imported_from_a_survey_file_all_or_nothing(store, tmp_path):
+    world.seed(store)
+    runner = CliRunner()
+    good, far = point(390, 10), point(390, 400)
+    path = tmp_path / "entrances.csv"
+    path.write_text(f"building_code,description,lon,lat\nC1,东门,{good.x!r},{good.y!r}\nN1,,{far.x!r},{far.y!r}\n", encoding="utf-8")
+    refused = runner.invoke(main, ["--db", store.url, "import", "building_entrances", str(path), "--crs", "EPSG:4490"])
+    assert refused.exit_code == 2 and "rows [3]" in refused.output
+    path.write_text(f"building_code,description,lon,lat\nC1,东门,{good.x!r},{good.y!r}\n", encoding="utf-8")
+    done = runner.invoke(main, ["--db", store.url, "import", "building_entrances", str(path), "--crs", "EPSG:4490"])
+    assert done.exit_code == 0, done.output
+    rows = rows_by_building(service.preview(store, ["关上路"]))
+    assert [r["placed_by"] for r in rows.values() if r["kind"] == "main"] == ["entrance"]
+    again = runner.invoke(main, ["--db", store.url, "import", "building_entrances", str(path), "--crs", "EPSG:4490"])
+    assert again.exit_code == 2 and "already have an entrance" in again.output
+
+
+def test_officers_set_and_clear_an_entrance_through_the_api(store, tmp_path):
+    from apitools import bearer, make_client
+
+    ids = world.seed(store)
+    client = make_client(store, tmp_path)
+    officer = bearer(store, "wang", "placename_officer")
+    at = point(390, 10)
+    url = f"/api/v1/buildings/{ids['C1']}/entrance"
+    assert client.put(url, json={"lon": at.x, "lat": at.y}).status_code == 401
+    done = client.put(url, json={"lon": at.x, "lat": at.y, "description": "东门"}, headers=officer)
+    assert done.status_code == 200 and done.json["code"] == "C1"
+    preview = client.get("/api/v1/numbers/preview?road=关上路", headers=officer).json["items"]
+    assert [i["placed_by"] for i in preview if i["building"] == ids["C1"]] == ["entrance"]
+    assert client.put(url, json={"lon": "x"}, headers=officer).status_code == 400
+    assert client.put("/api/v1/buildings/999999/entrance", json={"lon": at.x, "lat": at.y}, headers=officer).status_code == 404
+    assert client.delete(url, headers=officer).status_code == 204
+    assert client.delete(url, headers=officer).status_code == 404

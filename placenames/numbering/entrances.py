@@ -9,6 +9,7 @@ entrance does not renumber existing plates (renumber the road for that).
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ def set_entrance(
         raise InvalidInput("入口应为一个点（经度、纬度）", "An entrance is one point (lon, lat)")
     with store.transaction(actor=actor, reason=reason or "登记建筑入口 building entrance") as session:
         row = _building(session, building)
-        offset = float(shapely.distance(geometry.to_metric(row.geom), geometry.to_metric(point)))
+        [offset] = offsets_m([row.geom], [point])
         if offset > MAX_OFFSET_M:
             raise InvalidInput(
                 f"入口距建筑 {row.code} 轮廓 {offset:.0f} 米，超过 {MAX_OFFSET_M:g} 米（坐标或坐标系有误？）",
@@ -54,6 +55,15 @@ def clear_entrance(store, building: int | str, *, actor: str, reason: str | None
         if entrance is None:
             raise NotFound(f"建筑 {row.code} 没有登记入口", f"Building {row.code} has no recorded entrance")
         session.delete(entrance)
+
+
+def offsets_m(outlines: list, points: list) -> list[float]:
+    """Metres from each stored outline to its entrance point (both CGCS2000)."""
+    if not outlines:
+        return []
+    metric_outlines = geometry.to_metric(np.array(outlines, dtype=object))
+    metric_points = geometry.to_metric(np.array(points, dtype=object))
+    return [float(d) for d in shapely.distance(metric_outlines, metric_points)]
 
 
 def _building(session, building: int | str) -> Building:
