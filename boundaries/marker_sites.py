@@ -1,5 +1,6 @@
 """What the register knows around a line that decides the type of its markers:
-the wide rivers and roads near it, and the tri-points at its ends.
+the wide rivers and roads near it, and the tri-points at its ends; and the
+buildings near each marker that serve as its reference objects (方位物).
 
 Widths are nominal by class (the register keeps centrelines, not widths): a road
 or river at least ``PAIR_WIDTH_M`` wide cannot take a marker on the line, so the
@@ -13,6 +14,7 @@ import datetime as dt
 from itertools import combinations
 
 import shapely
+import shapely.ops
 from sqlalchemy import select
 
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
@@ -27,6 +29,8 @@ from .units import in_force
 ROAD_WIDTHS_M = {"arterial": 40.0, "secondary": 24.0, "local": 14.0, "lane": 6.0}
 WATERWAY_WIDTHS_M = {"river": 30.0, "canal": 12.0, "stream": 5.0}
 PAIR_WIDTH_M = 20.0
+REFERENCE_REACH_M = 200.0  # buildings this close to a marker can be its reference objects
+REFERENCES_PER_MARKER = 2
 TRIPOINT_REACH_M = 25.0  # a third unit this close to a line's end makes the end a tri-point
 _SEARCH_DEG = 0.0006  # ~60 m: how far around the line features and units are looked up
 
@@ -76,3 +80,36 @@ def tripoints(session, line: BoundaryLine, on: dt.date | None = None) -> list[Tr
         present.add(line.code)
         found.append(TriPoint(end, tuple(units), carries_set=line.code == min(present)))
     return found
+
+
+def reference_objects(session, line: BoundaryLine, points_lonlat: list) -> list[list[dict]]:
+    """Per marker, the nearest buildings (up to two, within ``REFERENCE_REACH_M``) as 方位物:
+    name, bearing from true north (geodesic, degrees) and distance (metres) from the
+    marker to the nearest point of the building."""
+    import pyproj
+
+    from placenames.models import Building
+
+    if not points_lonlat:
+        return []
+    around = shapely.buffer(line.geom, _SEARCH_DEG * REFERENCE_REACH_M / 60)
+    rows = session.execute(select(Building.code, Building.geom).where(spatial_match(Building.geom, around))).all()
+    if not rows:
+        return [[] for _ in points_lonlat]
+    codes = [code for code, _ in rows]
+    outlines = [reproject(geom, STORAGE_CRS, MEASURE_CRS) for _, geom in rows]
+    tree = shapely.STRtree(outlines)
+    geod = pyproj.Geod(ellps="GRS80")  # CGCS2000's ellipsoid, to 0.1 mm
+    out = []
+    for point in points_lonlat:
+        here = reproject(point, STORAGE_CRS, MEASURE_CRS)
+        near = sorted(tree.query(here, predicate="dwithin", distance=REFERENCE_REACH_M), key=lambda k: outlines[k].distance(here))
+        found = []
+        for k in near[:REFERENCES_PER_MARKER]:
+            _, spot = shapely.ops.nearest_points(here, outlines[k])
+            target = reproject(spot, MEASURE_CRS, STORAGE_CRS)
+            azimuth, _, _ = geod.inv(point.x, point.y, target.x, target.y)
+            found.append({"name": f"建筑物 {codes[k]}", "bearing_deg": round(azimuth % 360, 1),
+                          "distance_m": round(outlines[k].distance(here), 1)})
+        out.append(found)
+    return out

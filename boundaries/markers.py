@@ -20,7 +20,7 @@ from gis.storage import Store
 from .line_models import BoundaryMarker
 from .lines.service import get_line
 from .marker_layout import PlannedMarker, plan, stations
-from .marker_sites import PAIR_WIDTH_M, tripoints, wide_features
+from .marker_sites import PAIR_WIDTH_M, reference_objects, tripoints, wide_features
 
 MARKER_TYPES = {"single": ("Q",), "paired": ("A", "B"), "triple": ("C", "D", "E")}
 SYNTHETIC = "synthetic-demo"
@@ -121,7 +121,8 @@ SYNTHETIC_REMARK = "合成演示数据，非实测 / synthetic demo data, not su
 def add_synthetic_markers(
     store: Store, line_id: int, *, actor: str, spacing_km: float = 1.0, turn_deg: float = 30.0, pair_width_m: float = PAIR_WIDTH_M
 ) -> list[BoundaryMarker]:
-    """Give a line without markers a synthetic demo set, clearly labelled ``synthetic-demo``."""
+    """Give a line without markers a synthetic demo set, clearly labelled ``synthetic-demo``;
+    the nearest buildings of the register serve as their reference objects."""
     with store.transaction(actor=actor, reason="生成演示界桩（合成数据）synthetic demo markers") as session:
         line = get_line(session, line_id)
         if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.line_id == line.id)):
@@ -129,12 +130,13 @@ def add_synthetic_markers(
         planned = plan_synthetic(session, line, spacing_km=spacing_km, turn_deg=turn_deg, pair_width_m=pair_width_m)
         if planned and planned[-1].serial > 999:
             raise InvalidInput("界桩超过 999 个，请加大间距", "More than 999 markers; use a larger spacing")
+        references = reference_objects(session, line, [p.point for p in planned])
         markers = []
-        for p in planned:
+        for p, refs in zip(planned, references, strict=True):
             marker = BoundaryMarker(
                 line_id=line.id, code=marker_code(line.number, p.serial, p.letter), serial=p.serial, marker_type=p.marker_type,
                 letter=p.letter, responsible_code=p.responsible_code, status="intact", material="混凝土",
-                erected_on=dt.date(2016, 1, 1), reference_objects=[], photos=[], source=SYNTHETIC,
+                erected_on=dt.date(2016, 1, 1), reference_objects=refs, photos=[], source=SYNTHETIC,
                 remarks=f"{SYNTHETIC_REMARK}{'；' + p.note if p.note else ''}", geom=p.point,
             )
             session.add(marker)

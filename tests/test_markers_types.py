@@ -16,7 +16,7 @@ from boundaries.marker_layout import WideFeature, plan
 from boundaries.lines.service import build_and_save
 from boundaries.models import AdminUnit
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
-from placenames.models import Road, Waterway
+from placenames.models import Building, Road, Waterway
 
 X0, Y0 = 530000.0, 2770000.0
 SW, SE, NORTH = "530111001000", "530111002000", "530111003000"
@@ -75,6 +75,7 @@ def world(store):
                                   geom=MultiPolygon([lonlat(Polygon(geom.exterior))])))
         session.add(Waterway(name="宝象河", waterway_class="river", geom=MultiLineString([lonlat(LineString([(3000, -900), (3000, 900)]))])))
         session.add(Road(name="小巷", road_class="lane", geom=MultiLineString([lonlat(LineString([(2000, -100), (2000, -1900)]))])))
+        session.add(Building(code="J0001", households=10, geom=lonlat(box(950, -150, 1050, -100))))
         session.add(Road(name="春城路", road_class="arterial", geom=MultiLineString([lonlat(LineString([(400, 0), (1600, 0)]))])))
     build_and_save(store, "subdistrict", actor="t", reason="lines")
     with store.read() as session:
@@ -105,6 +106,13 @@ def test_synthetic_sets_from_the_register(store, world):
         y = metres(m.geom).y
         assert (y < -15) if m.letter == "A" else (y > 15)
         assert m.responsible_code == (SW if m.letter == "A" else NORTH)
+
+    # the nearest building is each marker's reference object (方位物): bearing from true north, distance
+    a, b = (m for m in pairs if m.serial == 2)
+    assert [r["name"] for r in a.reference_objects] == ["建筑物 J0001"]
+    assert a.reference_objects[0]["bearing_deg"] == pytest.approx(180, abs=0.5) and a.reference_objects[0]["distance_m"] == pytest.approx(77, abs=0.5)
+    assert b.reference_objects[0]["distance_m"] == pytest.approx(123, abs=0.5)
+    assert all(m.reference_objects == [] for m in placed[f"{SE}-{NORTH}"])  # nothing within 200 m
 
     east = placed[f"{SE}-{NORTH}"]  # crossed by the river: a pair on its two banks
     banks = [m for m in east if m.marker_type == "paired"]
