@@ -7,7 +7,10 @@ and comment on them. Thin: parse, call ``placenames``, return JSON.
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+import base64
+import io
+
+from flask import Blueprint, current_app, jsonify, request, send_file
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
@@ -186,6 +189,44 @@ def transition(application_id: int):
         raise BadRequest("version 应为整数", "'version' must be a whole number")
     transitions.apply_action(current_store(), application_id, action, body, actor=auth.actor(), version=version)
     return jsonify(applications.officer_view(current_store(), application_id))
+
+
+@blueprint.post("/applications/<int:application_id>/attachments")
+@auth.requires(PLACENAME_OFFICER)
+def add_attachment(application_id: int):
+    """multipart/form-data: ``file``, ``kind`` (assessment|expert_opinion|public_consultation|other), ``note``?"""
+    from placenames import attachments
+
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("请以 multipart/form-data 的 file 字段上传文件", "Upload the file as the multipart/form-data field 'file'")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**31
+    body = attachments.add_attachment(
+        current_store(), application_id, kind=request.form.get("kind"), filename=upload.filename, content=upload.read(limit + 1),
+        media_type=upload.mimetype, note=request.form.get("note"), actor=auth.actor(), max_bytes=limit,
+    )
+    return jsonify(body), 201
+
+
+@blueprint.get("/applications/<int:application_id>/attachments")
+@auth.requires(PLACENAME_OFFICER)
+def list_attachments(application_id: int):
+    from placenames import attachments
+
+    return jsonify(attachments=attachments.list_attachments(current_store(), application_id))
+
+
+@blueprint.get("/applications/<int:application_id>/attachments/<int:attachment_id>")
+@auth.requires(PLACENAME_OFFICER)
+def download_attachment(application_id: int, attachment_id: int):
+    from placenames import attachments
+
+    found = attachments.download(current_store(), application_id, attachment_id)
+    response = send_file(io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True, download_name=found.filename, etag=found.sha256, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(found.sha256)).decode()}"
+    return response
 
 
 @blueprint.get("/applications/<int:application_id>/comments")

@@ -82,6 +82,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "input_filed_with": ("备案机关", "Filed with"),
     "input_filed_on": ("备案日期（空为今天）", "Filing date (empty = today)"),
     "input_announced_on": ("公告日期（空为今天）", "Announcement date (empty = today)"),
+    "section_attachments": ("申报材料（评估、论证、征求意见报告等）", "Attached reports and documents"),
+    "col_attachment_kind": ("材料类型", "Kind"),
+    "col_file": ("文件", "File"),
+    "col_size": ("大小", "Size"),
+    "no_attachments": ("尚无材料", "No documents yet"),
+    "attachment_kind": ("材料类型", "Kind of document"),
+    "attachment_file": ("文件", "File"),
+    "attachment_note": ("说明（可选）", "Note (optional)"),
+    "attachment_upload": ("上传材料", "Upload"),
+    "attachment_done_fmt": ("已上传：{name}", "Uploaded: {name}"),
+    "attachment_kind_assessment": ("综合评估报告", "Assessment report"),
+    "attachment_kind_expert_opinion": ("专家论证报告", "Expert opinion"),
+    "attachment_kind_public_consultation": ("征求意见报告", "Public consultation report"),
+    "attachment_kind_other": ("其他材料", "Other document"),
     "col_action": ("环节", "Step"),
     "col_from_to": ("环节变化", "State change"),
     "col_actor": ("办理人", "Officer"),
@@ -166,7 +180,9 @@ def applications():
 
 @blueprint.get("/applications/<int:application_id>")
 def application(application_id: int):
-    return _page("pages/officer_application.html", "officer.applications", application_id=application_id)
+    from placenames.registry_models import ATTACHMENT_KINDS
+
+    return _page("pages/officer_application.html", "officer.applications", application_id=application_id, attachment_kinds=ATTACHMENT_KINDS)
 
 
 @blueprint.get("/deadlines")

@@ -143,6 +143,9 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
             {"id": c.id, "body": c.body, "author_name": c.author_name, "author_contact": c.author_contact, "submitted_at": _plain(c.submitted_at)}
             for c in comments
         ]
+        from .attachments import listing  # attachments build on this module
+
+        body["attachments"] = listing(session, application_id)
         return body
 
 

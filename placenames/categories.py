@@ -2,9 +2,11 @@
 
 Codes follow GB/T 18521 and the 2nd national census; each row says how sure its
 code is (``likely``/``inferred``/``unconfirmed``) so nobody mistakes a placeholder
-for an official code. A category also knows its generic names (通名), whether its
-names must be unique in the district (条例 Art.9) and whether its names are written
-as one word (1984 rules, villages).
+for an official code. A category also knows its generic names (通名), its uniqueness
+class (条例 Art.9: 街路巷 names must not repeat among themselves — class ``street`` —
+nor important estate and building names among themselves — ``estate_building``;
+blank: no such rule) and whether its names are written as one word (1984 rules,
+villages). The database enforces the uniqueness classes too (``unique_class_sql``).
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ class Category:
     label_en: str
     census_class: str
     generics: tuple[str, ...]
-    unique_in_district: bool
+    unique_class: str | None
     joined: bool
     code_status: str
     note: str
+
+    @property
+    def unique_in_district(self) -> bool:
+        return self.unique_class is not None
 
     def to_dict(self) -> dict:
         return {
@@ -39,6 +45,7 @@ class Category:
             "census_class": self.census_class,
             "generics": list(self.generics),
             "unique_in_district": self.unique_in_district,
+            "unique_class": self.unique_class,
             "code_status": self.code_status,
             "note": self.note,
         }
@@ -55,7 +62,7 @@ def categories() -> dict[str, Category]:
             label_en=row["label_en"],
             census_class=row["census_class"],
             generics=tuple(g for g in row["generics"].split("|") if g),
-            unique_in_district=row["unique_in_district"] == "true",
+            unique_class=row["unique_class"] or None,
             joined=row["joined"] == "true",
             code_status=row["code_status"],
             note=row["note"],
@@ -85,6 +92,24 @@ def all_generics() -> tuple[str, ...]:
     """Every known generic, longest first, for splitting a name without a category."""
     words = {g for c in categories().values() for g in c.generics}
     return tuple(sorted(words, key=len, reverse=True))
+
+
+def unique_classes() -> dict[str, str]:
+    """Category code -> uniqueness class, for the categories whose names must not repeat."""
+    return {c.code: c.unique_class for c in categories().values() if c.unique_class}
+
+
+def unique_class_sql(classes: dict[str, str] | None = None) -> str:
+    """The SQL that computes ``place_names.unique_class`` from ``category_code``.
+    Migration 0007 wrote it with the classes of its day; a test keeps this table and
+    the database in step (a changed class needs a new migration)."""
+    classes = unique_classes() if classes is None else classes
+    whens = " ".join(f"WHEN '{code}' THEN '{classes[code]}'" for code in sorted(classes))
+    return f"CASE category_code {whens} END"
+
+
+# Which rows the database's unique index covers: current names with a uniqueness class.
+UNIQUE_INDEX_WHERE = "status = 'current' AND unique_class IS NOT NULL"
 
 
 ROAD = "23510"

@@ -130,18 +130,43 @@ def import_census(store, path: str | Path, *, actor: str, reason: str | None = N
     prepared, problems = [], []
     for number, (row, geom) in enumerate(read_rows(path, encoding=encoding), start=2):
         try:
-            prepared.append(record_from_row(row, geom))
+            prepared.append((number, *record_from_row(row, geom)))
         except (ValueError, InvalidInput) as exc:
             problems.append({"row": number, "problem": exc.en if isinstance(exc, InvalidInput) else str(exc)})
-    if problems:
-        raise InvalidInput(f"普查登记文件有 {len(problems)} 行无效，未导入任何记录", f"{len(problems)} rows of the census file are invalid; nothing was imported", details=problems)
+    _refuse(problems)
     with store.transaction(actor=actor, reason=reason or f"census import {Path(path).name}") as session:
-        for record, aliases in prepared:
+        _refuse(_repeated_names(session, prepared))
+        for _number, record, aliases in prepared:
             entry = PlaceName(**record, source=f"census:{Path(path).name}"[:64])
             session.add(entry)
             session.flush()
             session.add_all(NameAlias(place_name_id=entry.id, alias=alias, kind=kind) for alias, kind in aliases)
     return len(prepared)
+
+
+def _refuse(problems: list[dict[str, Any]]) -> None:
+    if problems:
+        raise InvalidInput(f"普查登记文件有 {len(problems)} 行无效，未导入任何记录", f"{len(problems)} rows of the census file are invalid; nothing was imported", details=problems)
+
+
+def _repeated_names(session, prepared) -> list[dict[str, Any]]:
+    """Current rows that would repeat a current name of their uniqueness class (条例
+    Art.9), in the file or in the register: said by row, before the database refuses."""
+    classes = categories.unique_classes()
+    rows = [(number, (classes[r["category_code"]], r["name"])) for number, r, _ in prepared if r["status"] == "current" and r["category_code"] in classes]
+    names = sorted({name for _, (_, name) in rows})
+    registered = set(session.execute(
+        select(PlaceName.unique_class, PlaceName.name).where(PlaceName.status == "current", PlaceName.unique_class.is_not(None), PlaceName.name.in_(names))
+    ).tuples()) if names else set()
+    problems, first_row = [], {}
+    for number, key in rows:
+        if key in registered:
+            problems.append({"row": number, "problem": f"'{key[1]}' is already a current standard name in the register (must not repeat)"})
+        elif key in first_row:
+            problems.append({"row": number, "problem": f"'{key[1]}' repeats row {first_row[key]} (current names of this category must not repeat)"})
+        else:
+            first_row[key] = number
+    return problems
 
 
 def row_from_entry(entry: PlaceName, aliases: list[NameAlias]) -> dict[str, Any]:

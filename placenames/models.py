@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Computed, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
+
+from . import categories
 
 NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected", "withdrawn")
 
@@ -22,6 +24,14 @@ class PlaceName(Registered, Base):
     """
 
     __tablename__ = "place_names"
+    # 条例 Art.9 in the database itself: among current names, a 街路巷 name occurs once,
+    # and an important estate/building name occurs once. The checks explain a clash
+    # before a write; this index makes sure that even two officers announcing the same
+    # name at the same moment cannot both succeed (migration 0007_names_unique).
+    __table_args__ = (
+        Index("uq_place_names_current_unique_name", "unique_class", "name", unique=True,
+              postgresql_where=text(categories.UNIQUE_INDEX_WHERE), sqlite_where=text(categories.UNIQUE_INDEX_WHERE)),
+    )
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     romanization: Mapped[str | None] = mapped_column(String(200))
@@ -75,6 +85,9 @@ class PlaceName(Registered, Base):
     filed_on: Mapped[dt.date | None] = mapped_column(Date)
     announced_on: Mapped[dt.date | None] = mapped_column(Date)
     retired_on: Mapped[dt.date | None] = mapped_column(Date)
+    # The category's uniqueness class (categories.csv), computed by the database from
+    # category_code so no writer — import, procedure or hand-made SQL — can leave it out.
+    unique_class: Mapped[str | None] = mapped_column(String(16), Computed(categories.unique_class_sql(), persisted=True))
 
 
 class Road(Registered, Base):

@@ -11,13 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, Date, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from gis.storage import Base, Geometry, Registered
 from gis.storage.coltypes import UTCDateTime
 
 ALIAS_KINDS = ("alias", "short", "former")
+# Reports an application carries (条例 Art.11, 实施办法 Art.5), plus anything else filed.
+ATTACHMENT_KINDS = ("assessment", "expert_opinion", "public_consultation", "other")
 
 
 class NameAlias(Registered, Base):
@@ -97,3 +99,26 @@ class PublicComment(Registered, Base):
     author_name: Mapped[str | None] = mapped_column(String(100))
     author_contact: Mapped[str | None] = mapped_column(String(200))
     submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+
+
+class NamingAttachment(Registered, Base):
+    """A file filed with an application: the 综合评估 (assessment), 专家论证 (expert
+    opinion) or 征求意见 (public consultation) report, or another document.
+
+    The content lives in the database, so a backup carries it and every replica
+    serves it; ``sha256`` identifies it (and is checked on download). Files are never
+    changed or public: a corrected report is a new attachment.
+    """
+
+    __tablename__ = "naming_attachments"
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("naming_applications.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    note: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    content: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))  # loaded only for a download

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
@@ -125,8 +126,28 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
         if application.geom is not None:
             entry.geom = application.geom
     entry.announced_on = announced_on
+    _flush_name(session, application)
     application.announced_on = announced_on
     application.announcement = announcement(session, application, entry)
+
+
+def _flush_name(session, application: NamingApplication) -> None:
+    """Write the register change now, so a clash with a name another officer made
+    current at the same moment (the database's unique index, models.PlaceName) is a
+    409 that says so, not a generic duplicate."""
+    name = application.proposed_name  # read before: a failed flush expires the objects
+    try:
+        with session.begin_nested():  # a savepoint: the refusal leaves the transaction usable to roll back cleanly
+            session.flush()
+    except IntegrityError as exc:
+        text = str(exc.orig)
+        if "uq_place_names_current_unique_name" not in text and "place_names.unique_class" not in text:
+            raise
+        raise Conflict(
+            f"“{name}”刚被另一申报公告为现行地名，街路巷及重要住宅区、楼宇名称不得重名",
+            f"'{name}' has just been made a current name by another announcement; roads, streets, lanes and important estates/buildings must not repeat",
+            details={"rule": duplicate_name.RULE, "name": name},
+        ) from exc
 
 
 def announcement(session, application: NamingApplication, entry: PlaceName) -> dict[str, Any]:

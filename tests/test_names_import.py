@@ -164,3 +164,25 @@ def test_census_geopackage_typed_by_desktop_gis(store, tmp_path):
     assert (road.category_code, road.admin_code, road.sign_count, road.elevation_m, road.registered_on.isoformat()) == ("23510", "530111008000", 4, 1890.5, "2016-05-01")
     assert road.geom.geom_type == "LineString" and road.geom.bounds == pytest.approx((102.75, 25.01, 102.76, 25.012))
     assert (rows["官城路"].admin_code, rows["官城路"].sign_count, rows["官城路"].registered_on) == (None, None, None)
+
+
+def test_census_import_refuses_repeated_current_names_by_row(store, tmp_path):
+    """条例 Art.9: a current road name may not repeat, in the file or against the register."""
+    first = tmp_path / "first.csv"
+    write_csv(first, [ROWS[0]])
+    census.import_census(store, first, actor="wang")
+    second = tmp_path / "second.csv"
+    write_csv(second, [
+        {"标准名称": "子君路", "类别代码": "23510"},  # already current in the register
+        {"标准名称": "官城路", "类别代码": "23510"},
+        {"标准名称": "官城路", "类别代码": "23510"},  # repeats row 3
+        {"标准名称": "官城路", "类别代码": "23510", "使用时间": "历史"},  # a historical name may repeat
+        {"标准名称": "关上社区居民委员会", "类别代码": "21620"},
+        {"标准名称": "关上社区居民委员会", "类别代码": "21620"},  # no district-wide rule for communities
+    ])
+    with pytest.raises(InvalidInput) as refused:
+        census.import_census(store, second, actor="wang")
+    assert [p["row"] for p in refused.value.details] == [2, 4]
+    assert "row 3" in refused.value.details[1]["problem"]
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(PlaceName)) == 1

@@ -82,6 +82,19 @@
     });
   }
 
+  function files(list) {
+    const tbody = document.querySelector("#attachments tbody");
+    fillRows(tbody, list, (f) => [t[`attachment_kind_${f.kind}`] || f.kind, f.filename, `${Math.ceil(f.size_bytes / 1024)} KB`, f.sha256.slice(0, 12), f.uploaded_by, day(f.uploaded_at)], t.no_attachments);
+    if (!list.length) return;
+    // The file name links to the download (same session cookie; never public).
+    [...tbody.querySelectorAll("tr")].forEach((row, i) => {
+      const link = el("a", list[i].filename);
+      link.href = `/api/v1/applications/${id}/attachments/${list[i].id}`;
+      link.title = list[i].sha256;
+      row.children[1].replaceChildren(link);
+    });
+  }
+
   function show(a) {
     current = a;
     document.getElementById("application-title").textContent = fmt(t.application_fmt, { id: a.id, name: a.proposed_name });
@@ -90,6 +103,7 @@
     facts(a);
     findingList(document.getElementById("stored-findings"), a.findings, a.findings ? t.no_findings : t.not_checked);
     comments(a.comments);
+    files(a.attachments || []);
     fillRows(document.querySelector("#history tbody"), a.transitions,
       (s) => [day(s.at), t[`action_${s.action}`] || s.action, `${s.from ? stateLabel(s.from) : "—"} → ${stateLabel(s.to)}`, s.actor, s.reason]);
     steps(a);
@@ -115,6 +129,27 @@
       getJSON(`/api/v1/applications/${id}`).then((a) => { show(a); showMessage(refused); }).catch(() => {});
     });
   }
+
+  /* A file goes up as multipart form data with the session's CSRF token as a form field. */
+  document.getElementById("attachment-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const form = event.target;
+    const result = document.getElementById("attachment-result");
+    getJSON("/api/v1/session").then((who) => {
+      const data = new FormData(form);
+      data.append("csrf_token", who.csrf_token || "");
+      return fetch(`/api/v1/applications/${id}/attachments`, { method: "POST", body: data, headers: { Accept: "application/json" } });
+    }).then((response) => response.json().then((body) => {
+      if (!response.ok) { throw new Error(body.message ? (body.message[lang] || body.message.zh) : response.statusText); }
+      result.textContent = fmt(t.attachment_done_fmt, { name: body.filename });
+      form.reset();
+      return getJSON(`/api/v1/applications/${id}`).then(show);
+    })).catch((err) => {
+      const refused = fmt(t.refused_fmt, { message: err.message });
+      result.textContent = refused;
+      showMessage(refused);
+    });
+  });
 
   document.getElementById("run-check").addEventListener("click", () => {
     sendJSON("POST", "/api/v1/names/check", { name: current.proposed_name, category: current.category_code }).then((report) => {

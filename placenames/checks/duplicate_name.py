@@ -1,7 +1,11 @@
-"""Same name already current in the district (条例 Art.9) -> error."""
+"""Same name already current in the district (条例 Art.9) -> error.
+
+Compared within the category's uniqueness class (街路巷 with 街路巷, estates and
+buildings with each other), as the database's unique index does."""
 
 from __future__ import annotations
 
+from placenames import categories
 from placenames.models import PlaceName
 
 from .findings import ERROR, Candidate, Finding
@@ -13,7 +17,9 @@ RULE = "duplicate-name"
 def check(session, candidate: Candidate) -> list[Finding]:
     if not applies(candidate):
         return []
-    query = current_names(session, candidate).where(PlaceName.name == candidate.name)
+    classes = categories.unique_classes()
+    same_class = [code for code, kind in classes.items() if kind == classes[candidate.category_code]]
+    query = current_names(session, candidate).where(PlaceName.name == candidate.name, PlaceName.category_code.in_(same_class))
     clashes = session.execute(query).all()
     if not clashes:
         return []
