@@ -22,16 +22,28 @@ from boundaries.redistricting.graph import BlockGraph
 from boundaries.redistricting.grow import choose_seeds, grow
 from boundaries.redistricting.plan import Plan
 from boundaries.redistricting.rules import Rules
-from boundaries.redistricting.search import anneal, improve, repair
-from boundaries.redistricting.workspace import Workspace, edge_costs
+from boundaries.redistricting.search import anneal, improve, recombine, repair
+from boundaries.redistricting.inputs import LINE_CLASSES
+from boundaries.redistricting.workspace import Workspace
 
+#: Cost per metre of community boundary by the strongest line along it (then: along no line). A
+#: metre on a river or arterial costs a few hundredths of one across open block edges, so the
+#: search carries boundaries several blocks to reach one (docs/benchmarks.md: road-following).
+BOUNDARY_PRICE = {"river": 0.02, "arterial": 0.03, "secondary": 0.5, "local": 1.0, "lane": 1.0}
+NO_LINE_PRICE = 1.3
 #: Weight of compactness (sum of inverse Polsby–Popper) against boundary cost, in community perimeters.
-COMPACTNESS_WEIGHT = 0.5
-#: Region growths tried (each repaired and improved) per part; the best is kept.
+COMPACTNESS_WEIGHT = 0.3
+#: Region growths tried (each repaired and improved) per part; the best is kept. While none is
+#: valid, up to MAX_ATTEMPTS are tried.
 ATTEMPTS = 4
+MAX_ATTEMPTS = 12
 #: Simulated-annealing moves per block of a part, and the start temperature in compactness-weight units.
 ANNEAL_STEPS_PER_BLOCK = 30
 ANNEAL_TEMPERATURE = 0.2
+
+#: Merge-and-resplit rounds over all neighbouring community pairs, and spanning trees tried per pair.
+RECOMBINE_ROUNDS = 3
+RECOMBINE_TREES = 6
 
 Progress = Callable[[float, str], None]
 
@@ -60,7 +72,7 @@ def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progres
             should_stop: Callable[[], bool] | None = None) -> Proposal:
     """One plan for every block of ``graph`` (restrict the input to choose subdistricts)."""
     rng = np.random.default_rng(seed)
-    costs = edge_costs(graph)
+    costs = boundary_costs(graph)
     assignment = np.full(graph.size, -1, dtype=np.int64)
     labels: list[str] = []
     findings: list[Violation] = []
@@ -78,6 +90,17 @@ def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progres
             progress(done / graph.size, subdistrict)
     plan = Plan(graph, assignment, tuple(labels))
     return Proposal(plan, rules, seed, violations(plan, rules), findings)
+
+
+def boundary_costs(graph: BlockGraph) -> np.ndarray:
+    """Cost of cutting each edge: its length priced by the strongest lines along it."""
+    remaining = graph.edge_length.copy()
+    cost = np.zeros_like(remaining)
+    for k, name in enumerate(LINE_CLASSES):
+        taken = np.minimum(graph.edge_class_length[:, k], remaining)
+        cost += taken * BOUNDARY_PRICE[name]
+        remaining -= taken
+    return cost + remaining * NO_LINE_PRICE
 
 
 def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
@@ -116,18 +139,25 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
     weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)
     fixed_labels = sorted(groups)
     best = None
-    for _ in range(ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
+        if attempt >= ATTEMPTS and (best[0][0] == 0 or not _may_be_feasible(part, rules)):
+            break  # more growths only while no valid division has been found
         ws = Workspace(graph, rules, part.blocks, part.k, costs, weight)
         for label in fixed_labels:
             ws.pinned[groups[label]] = True
         grow(ws, choose_seeds(ws, rng, [groups[label] for label in fixed_labels]))
-        if repair(ws, rng) > 0:
+        if repair(ws, rng) > 0 and ws.k > 1:
+            recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
+            repair(ws, rng)
+        if ws.total_excess() > 0:
             exact_divide(ws)  # small parts: find a valid division if any exists
         improve(ws, rng, should_stop=should_stop)
         key = (ws.total_excess(), ws.objective())
         if best is None or key < best[0]:
             best = (key, ws)
     ws = best[1]
+    if RECOMBINE_ROUNDS and ws.k > 1 and ws.total_excess() == 0:
+        recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
     if ANNEAL_STEPS_PER_BLOCK and ws.k > 1:
         anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
         improve(ws, rng, should_stop=should_stop)
@@ -135,6 +165,10 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
         members = np.flatnonzero(ws.assignment == community)
         if len(members):
             yield (fixed_labels[community] if community < len(fixed_labels) else None), members
+
+
+def _may_be_feasible(part, rules) -> bool:
+    return rules.min_households * part.k <= part.households <= rules.dense_max_households * part.k
 
 
 def _report_oversized_blocks(graph, rules, blocks, findings):

@@ -135,3 +135,112 @@ def restore(ws: Workspace, assignment: np.ndarray) -> None:
     for block in ws.members.tolist():
         if assignment[block] >= 0:
             ws.add(block, int(assignment[block]))
+
+
+def recombine(ws: Workspace, rng: np.random.Generator, rounds: int = 2, trees: int = 6,
+              should_stop: Callable[[], bool] | None = None) -> int:
+    """Merge two neighbouring communities and re-split them along the best balanced cut of a few spanning trees.
+
+    Single-block moves cannot carry a boundary across several blocks onto a road
+    (every step on the way is worse). Cutting one edge of a spanning tree of the
+    merged pair splits it into two connected parts; trees that avoid cheap edges
+    (rivers, arterials) put those edges on the cut. The pair takes the best split
+    within the household bounds if it lowers the objective, or any split within the
+    bounds if the pair is outside them (so it repairs too). Returns the pairs changed.
+    """
+    changed = 0
+    for _ in range(rounds):
+        pairs = _neighbouring_pairs(ws)
+        improved = 0
+        for index in rng.permutation(len(pairs)).tolist():
+            if should_stop is not None and should_stop():
+                return changed
+            a, b = pairs[index]
+            if _resplit(ws, a, b, rng, trees):
+                improved += 1
+        changed += improved
+        if not improved:
+            break
+    return changed
+
+
+def _neighbouring_pairs(ws: Workspace) -> list[tuple[int, int]]:
+    g = ws.graph
+    a, b = ws.assignment[g.edge_u], ws.assignment[g.edge_v]
+    cut = (a >= 0) & (b >= 0) & (a != b) & ws.inside[g.edge_u] & ws.inside[g.edge_v]
+    return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[cut].tolist(), b[cut].tolist())})
+
+
+def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int) -> bool:
+    """Try ``trees`` spanning trees of communities ``a`` + ``b``; apply the best improving split."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import depth_first_order, minimum_spanning_tree
+
+    g = ws.graph
+    nodes = np.flatnonzero((ws.assignment == a) | (ws.assignment == b))
+    if len(nodes) < 2 or ws.pinned[nodes].any():
+        return False
+    local = np.full(g.size, -1, dtype=np.int64)
+    local[nodes] = np.arange(len(nodes))
+    inner = (local[g.edge_u] >= 0) & (local[g.edge_v] >= 0)
+    eu, ev = local[g.edge_u[inner]], local[g.edge_v[inner]]
+    cost, length = ws.costs[inner], g.edge_length[inner]
+    households, dense = g.households[nodes], g.dense[nodes].astype(np.int64)
+    perimeter, area = g.perimeter[nodes], g.area[nodes]
+    total_h, total_dense, n = int(households.sum()), int(dense.sum()), len(nodes)
+    rules = ws.rules
+    current_side = ws.assignment[nodes] == a
+    best_value = _split_value(ws, current_side[None, :], eu, ev, cost, length, perimeter, area)[0]
+    if ws.excess(a) + ws.excess(b) > 0:
+        best_value = np.inf  # a pair outside the bounds takes any split within them
+    best_side = None
+    price = cost / np.maximum(length, 1e-9)
+    for _ in range(trees):
+        weight = rng.uniform(0.5, 1.5, len(eu)) / (price + 0.05)  # cheap edges weigh most: left out of the tree
+        tree = minimum_spanning_tree(coo_matrix((weight, (eu, ev)), shape=(n, n)))
+        order, parent = depth_first_order(tree, 0, directed=False)
+        if len(order) < n:
+            return False  # not connected (cannot happen for two contiguous communities)
+        sub_h = households.astype(np.int64).copy()
+        sub_d, sub_n = dense.copy(), np.ones(n, dtype=np.int64)
+        for v in order[:0:-1]:  # children before parents
+            p = parent[v]
+            sub_h[p] += sub_h[v]
+            sub_d[p] += sub_d[v]
+            sub_n[p] += sub_n[v]
+        rest_h = total_h - sub_h
+        ceiling_in = np.where(sub_d == sub_n, rules.dense_max_households, rules.max_households)
+        ceiling_out = np.where(total_dense - sub_d == n - sub_n, rules.dense_max_households, rules.max_households)
+        ok = ((sub_h >= rules.min_households) & (sub_h <= ceiling_in) & (rest_h >= rules.min_households)
+              & (rest_h <= ceiling_out))
+        ok[order[0]] = False
+        candidates = np.flatnonzero(ok)
+        if not len(candidates):
+            continue
+        position = np.empty(n, dtype=np.int64)
+        position[order] = np.arange(n)
+        start = position[candidates]
+        sides = (position[None, :] >= start[:, None]) & (position[None, :] < (start + sub_n[candidates])[:, None])
+        values = _split_value(ws, sides, eu, ev, cost, length, perimeter, area)
+        pick = int(np.argmin(values))
+        if values[pick] < best_value - EPSILON:
+            best_value, best_side = values[pick], sides[pick]
+    if best_side is None:
+        return False
+    for block, side in zip(nodes.tolist(), best_side.tolist()):
+        target = a if side else b
+        if ws.assignment[block] != target:
+            ws.move(block, target)
+    return True
+
+
+def _split_value(ws, sides, eu, ev, cost, length, perimeter, area) -> np.ndarray:
+    """Objective terms a split changes: cost of the cut between the two sides plus their compactness."""
+    cut = sides[:, eu] != sides[:, ev]
+    both_in = sides[:, eu] & sides[:, ev]
+    both_out = ~sides[:, eu] & ~sides[:, ev]
+    p_in = sides @ perimeter - 2 * (both_in @ length)
+    p_out = (~sides) @ perimeter - 2 * (both_out @ length)
+    a_in, a_out = sides @ area, (~sides) @ area
+    shape = p_in**2 / (4 * np.pi * np.maximum(a_in, 1e-9)) + p_out**2 / (4 * np.pi * np.maximum(a_out, 1e-9))
+    return cut @ cost + ws.compactness_weight * shape
