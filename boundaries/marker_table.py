@@ -32,6 +32,16 @@ TYPE_NAMES = {"single": "单立", "paired": "同号双立", "triple": "同号三
 MAX_REFERENCES = 3
 FORMATS = ("csv", "gpkg", "html")
 
+COLUMNS = (
+    "code", "line_code", "serial", "marker_type", "letter", "type_name", "status", "longitude", "latitude", "x_north_m", "y_east_m",
+    "elevation_m", "responsible_code", "responsible_name", "material", "erected_on", "last_inspected", "reference_objects",
+    *(f"ref{k}_{field}" for k in range(1, MAX_REFERENCES + 1) for field in ("name", "bearing_deg", "distance_m")),
+    "photos", "source", "remarks",
+)
+
+NUMBERS = {"longitude", "latitude", "x_north_m", "y_east_m", "elevation_m"} | {
+    c for c in COLUMNS if c.endswith(("_bearing_deg", "_distance_m"))}
+
 # column → heading on the printed table
 HEADINGS = {
     "code": "界桩号 Code", "marker_type": "类型 Type", "type_name": "类型名称", "status": "状况 Status",
@@ -101,8 +111,7 @@ def marker_table(store: Store, line_id: int) -> dict:
 def to_csv(table: dict) -> bytes:
     """UTF-8 with a byte-order mark, so spreadsheet programs read the Chinese right."""
     buffer = io.StringIO()
-    columns = list(table["rows"][0]) if table["rows"] else ["code"]
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     writer.writerows(table["rows"])
     return buffer.getvalue().encode("utf-8-sig")
@@ -113,8 +122,10 @@ def write_gpkg(table: dict, path) -> Path:
     path = Path(path)
     if path.exists():
         path.unlink()
-    frame = gpd.GeoDataFrame(table["rows"] or {"code": []}, geometry=table["_points"] or [], crs="EPSG:4490")
-    frame.to_file(path, layer="markers", driver="GPKG")
+    frame = gpd.GeoDataFrame(table["rows"], columns=list(COLUMNS), geometry=list(table["_points"]), crs="EPSG:4490")
+    if not table["rows"]:  # an empty layer still has its columns, typed as they would be
+        frame = frame.astype({c: "float64" for c in COLUMNS if c in NUMBERS} | {"serial": "int64"})
+    frame.to_file(path, layer="markers", driver="GPKG", geometry_type="Point")
     return path
 
 

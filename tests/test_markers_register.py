@@ -18,7 +18,7 @@ from boundaries import inspections, markers
 from boundaries.line_models import BoundaryLine
 from boundaries.lines.builder import build_lines
 from boundaries.lines.service import save_lines
-from boundaries.marker_table import export, marker_table
+from boundaries.marker_table import export, marker_table, to_csv, write_gpkg
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 
 X0, Y0 = 530000.0, 2770000.0
@@ -83,6 +83,10 @@ def test_files_csv_gpkg_html(store, line, tmp_path):
     assert frame.crs.to_epsg() == 4490 and len(frame) == len(rows)
     surveyed = frame[frame["code"] == "0311050Q"].iloc[0]
     assert surveyed.geometry.x == pytest.approx(102.71) and surveyed["elevation_m"] == 1893.25
+    empty = {"header": {}, "rows": [], "_points": []}  # a line without markers: the same columns, no rows
+    assert to_csv(empty).decode("utf-8-sig").splitlines() == [",".join(rows[0])]
+    info = pyogrio.read_info(write_gpkg(empty, tmp_path / "empty.gpkg"))
+    assert info["features"] == 0 and info["geometry_type"] == "Point" and list(info["fields"]) == list(frame.columns.drop("geometry"))
     page = export(store, line["id"], tmp_path / "t.html").read_text(encoding="utf-8")
     assert page.count("<tr>") == len(rows) + 1 and "0311050Q" in page and "X 北 (EPSG:4543)" in page and "synthetic" in page
 
