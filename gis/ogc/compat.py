@@ -12,6 +12,10 @@
 * A bbox in the storage CRS: pygeoapi still builds two pyproj CRSs and asks each for
   its EPSG code (``to_epsg`` ~18 ms, half of an items request); an identical CRS
   now passes the bbox through unchanged.
+* Tile matrix set pages: pygeoapi's tiles module passes the whole configuration where
+  the template settings belong, so those two pages ignored our templates and came out
+  in English with CDN links. Its template renderer is wrapped to take the configured
+  template path, so they use our local, Chinese-by-default pages like every other.
 """
 
 from __future__ import annotations
@@ -70,4 +74,15 @@ def apply() -> None:
         return transform_bbox(bbox, from_crs, to_crs)
 
     itemtypes.transform_bbox = transform_bbox_unless_same
+
+    from pygeoapi.api import tiles
+
+    render = tiles.render_j2_template
+
+    def render_with_our_templates(config, tpl_config, template, data, locale_=None):
+        if isinstance(tpl_config, dict) and "server" in tpl_config:  # handed the whole config
+            tpl_config = tpl_config["server"].get("templates")
+        return render(config, tpl_config, template, data, locale_)
+
+    tiles.render_j2_template = render_with_our_templates
     _applied = True
