@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from redistricting_grids import grid_blocks, grid_graph, rules
+from redistricting_grids import grid_blocks, grid_graph, rules, vertical_road
 
 from boundaries.redistricting import Cancelled, build_graph, from_frames, propose, violations
 
@@ -132,3 +132,37 @@ def test_every_output_satisfies_the_invariants_it_reports():
     proposal = propose(graph, rules(300, 700), seed=1)
     assert proposal.violations == violations(proposal.plan, proposal.rules)
     assert proposal.valid
+
+
+def _workspace(graph, rules_, columns_of_first):
+    from boundaries.redistricting.generate import boundary_costs
+    from boundaries.redistricting.workspace import Workspace
+
+    ws = Workspace(graph, rules_, range(graph.size), 2, boundary_costs(graph), 50.0)
+    for b, code in enumerate(graph.codes):
+        ws.add(b, 0 if int(code.split("c")[1]) in columns_of_first else 1)
+    return ws
+
+
+def test_merge_and_resplit_carries_a_boundary_several_blocks_onto_an_arterial():
+    from boundaries.redistricting.search import recombine
+
+    graph = grid_graph([[10] * 6] * 4, roads=vertical_road(3, 4))
+    ws = _workspace(graph, rules(80, 160), {0, 1})  # valid, but cut on minor edges two blocks from the road
+    before = ws.objective()
+    assert recombine(ws, np.random.default_rng(0)) >= 1
+    assert ws.objective() < before
+    first = {graph.codes[b] for b in np.flatnonzero(ws.assignment == ws.assignment[0])}
+    assert first == {f"r{r}c{c}" for r in range(4) for c in range(3)}  # the arterial is the boundary
+
+
+def test_merge_and_resplit_repairs_a_pair_outside_the_bounds():
+    from boundaries.redistricting.search import recombine
+
+    graph = grid_graph([[10] * 6] * 4)
+    ws = _workspace(graph, rules(100, 140), {0})  # 40 and 200 households: both outside
+    assert ws.total_excess() > 0
+    recombine(ws, np.random.default_rng(1))
+    assert ws.total_excess() == 0
+    for community in (0, 1):
+        assert len(graph.components(np.flatnonzero(ws.assignment == community))) == 1
