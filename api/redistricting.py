@@ -21,13 +21,16 @@ blueprint = Blueprint("redistricting", __name__)
 
 @blueprint.record_once
 def _recover(state) -> None:
-    """A job that was running when the server stopped is failed, not left 'running' for ever."""
+    """A job that was running when the server stopped is failed, not left 'running' for ever;
+    jobs still queued are taken up by this process's worker."""
     from boundaries.redistricting import jobs
 
     store = state.app.extensions.get(STORE_KEY)
     if store is not None:
         try:
             jobs.recover_interrupted(store)
+            if jobs.next_queued(store) is not None:
+                jobs.wake(store)
         except Exception as exc:  # noqa: BLE001 — an unmigrated database must not stop the server; /healthz reports it
             state.app.logger.warning("redistricting: could not check for interrupted jobs: %s", exc)
 

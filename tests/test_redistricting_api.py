@@ -109,7 +109,8 @@ def test_a_restart_fails_jobs_of_a_dead_process_but_not_of_a_live_one(client, st
     with store.transaction(actor="test") as session:
         job = session.get(RedistrictingJob, dead)
         job.status, job.worker = "running", jobs.this_worker().rsplit(":", 1)[0] + ":999999999"
-        session.get(RedistrictingJob, live).status = "running"
+        job = session.get(RedistrictingJob, live)
+        job.status, job.worker = "running", jobs.this_worker()
     assert jobs.recover_interrupted(store) == 1
     assert jobs.status(store, dead)["status"] == "failed"
     assert jobs.status(store, dead)["error"]["code"] == "interrupted"
@@ -163,3 +164,48 @@ def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, 
     assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=kml", headers=planner).status_code == 400
     assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export").status_code == 401
     assert client.get("/api/v1/redistricting/plans/999/export", headers=planner).status_code == 404
+
+
+def test_a_cancel_that_arrives_while_a_plan_is_made_stops_the_job_and_stores_nothing(client, store, monkeypatch):
+    """The cancel is sent from inside the run (after the first subdistrict), as a planner's request would arrive."""
+    real_propose = jobs.propose
+    monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.0)
+    job_id = jobs.submit(store, {"min": 100, "max": 200, "alternatives": 2}, actor="li", start=False)
+    subdistricts_done = []
+
+    def propose_and_cancel_midway(graph, rules, *, progress, should_stop, **kwargs):
+        def report(fraction, what):
+            progress(fraction, what)
+            subdistricts_done.append(what)
+            if len(subdistricts_done) == 1:
+                jobs.cancel(store, job_id, actor="li")
+        return real_propose(graph, rules, progress=report, should_stop=should_stop, **kwargs)
+
+    monkeypatch.setattr(jobs, "propose", propose_and_cancel_midway)
+    jobs.run(store, job_id, "li")
+    state = jobs.status(store, job_id)
+    assert state["status"] == "cancelled" and state["message"] == "cancelled", state
+    assert subdistricts_done == ["E"]  # the second subdistrict (W) and the second plan were never made
+    assert state["plans"] == [] and 0.1 <= state["progress"] < 0.95
+
+
+def test_jobs_wait_in_the_queue_and_each_process_runs_one_at_a_time(client, store):
+    import datetime as dt
+
+    planner = token(store, "li", ["planner"])
+    ids = [client.post("/api/v1/redistricting/jobs", headers=planner, json={"min": 100, "max": 200, "seed": seed}).get_json()["id"]
+           for seed in range(3)]
+    done = [wait(client, planner, job_id) for job_id in ids]
+    assert [job["status"] for job in done] == ["succeeded"] * 3
+    for earlier, later in zip(done, done[1:]):
+        assert dt.datetime.fromisoformat(later["started_at"]) >= dt.datetime.fromisoformat(earlier["finished_at"])
+    with store.read() as session:
+        assert {session.get(RedistrictingJob, i).worker for i in ids} == {jobs.this_worker()}
+
+
+def test_a_job_still_queued_when_the_server_stopped_runs_when_it_starts_again(store, tmp_path):
+    seed_blocks(store)
+    job_id = jobs.submit(store, {"min": 100, "max": 200}, actor="li", start=False)
+    restarted = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run"))).test_client()
+    job = wait(restarted, token(store, "li", ["planner"]), job_id)
+    assert job["status"] == "succeeded" and len(job["plans"]) == 1

@@ -155,7 +155,9 @@ def test_bad_inputs_are_refused_in_both_languages_and_a_job_that_fails_says_why(
     assert job_count(store) == 0
 
     # Inputs that are well formed but name no blocks fail the job, which says why.
-    response = client.post(EXECUTE, headers={**planner, **ASYNC}, json={"inputs": {"subdistricts": ["北京街道"]}})
+    # (Without "Prefer: respond-async" the process still runs asynchronously: it offers nothing else.)
+    response = client.post(EXECUTE, headers=planner, json={"inputs": {"subdistricts": ["北京街道"]}})
+    assert response.status_code == 201 and response.headers["Preference-Applied"] == "respond-async"
     status = poll(client, planner, job_path(response))
     assert status["status"] == "failed"
     assert "北京街道" in status["message"] and "No blocks in subdistrict" in status["message"]

@@ -1,9 +1,15 @@
-"""Redistricting jobs: submitted, run in a background thread, their state kept in the database.
+"""Redistricting jobs: queued in the database, run one at a time per process by a background worker.
 
 The state lives in ``redistricting_jobs`` rather than in memory so any web worker
 can answer "how far is job 7?", a cancel request reaches the running thread
 through the database, and a restart turns a job that was running into a failed
 one (``recover_interrupted``) instead of losing it.
+
+A job is not run by the request that submits it: it waits ``queued`` until a
+process's worker thread claims it (the row's version number makes the claim
+atomic, so two processes never run one job). Each process runs one job at a
+time, so a burst of submissions queues instead of starving the web workers of
+CPU, and a queued job outlives a restart: the next process to start takes it.
 """
 
 from __future__ import annotations
@@ -21,11 +27,13 @@ from boundaries.redistricting.inputs import from_store, resolve_subdistrict, sub
 from boundaries.redistricting.models import FINISHED_STATES, RedistrictingJob, RedistrictingPlan
 from boundaries.redistricting.proposals import save_proposal
 from boundaries.redistricting.rules import Rules
-from gis.errors import Conflict, DimingError, InvalidInput, NotFound
+from gis.errors import Conflict, DimingError, InvalidInput, NotFound, VersionConflict
 from gis.storage import Store, utcnow
 
-#: Write progress to the database at most this often (seconds).
+#: Write progress to the database, and look for a cancel request, at most this often (seconds).
 PROGRESS_INTERVAL = 1.0
+#: Progress (0-1) when the blocks are loaded and their graph built, and when every plan is made.
+GRAPH_BUILT, PLANS_MADE = 0.1, 0.95
 MAX_ALTERNATIVES = 10
 MAX_NAME = 90  # the stored name is at most 100, with ' #10' for alternatives
 
@@ -67,17 +75,69 @@ def rules_of(params: dict) -> Rules:
 
 
 def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
-    """Record a queued job and (unless ``start`` is false) run it in a background thread."""
+    """Record a queued job and (unless ``start`` is false) wake this process's worker to run it."""
     params = parse_parameters(body)
     with store.transaction(actor=actor, reason="submit redistricting job") as session:
         job = RedistrictingJob(status="queued", progress=0.0, parameters=params, cancel_requested=False,
-                               worker=this_worker(), created_by=actor, updated_by=actor)
+                               worker=None, created_by=actor, updated_by=actor)
         session.add(job)
         session.flush()
         job_id = job.id
     if start:
-        threading.Thread(target=run, args=(store, job_id, actor), name=f"redistricting-job-{job_id}", daemon=True).start()
+        wake(store)
     return job_id
+
+
+class _Worker:
+    """One background thread per process and database: claims queued jobs, oldest first, until none is left."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+        self.again = False
+
+    def wake(self) -> None:
+        with self.lock:
+            if self.thread is not None:
+                self.again = True  # the running thread looks once more before it stops
+                return
+            self.thread = threading.Thread(target=self._drain, name="redistricting-worker", daemon=True)
+            self.thread.start()
+
+    def _drain(self) -> None:
+        try:
+            while True:
+                job_id = next_queued(self.store)
+                if job_id is not None:
+                    run(self.store, job_id)
+                    continue
+                with self.lock:
+                    if not self.again:
+                        self.thread = None
+                        return
+                    self.again = False
+        finally:  # e.g. the database went away: the next wake starts a new thread
+            with self.lock:
+                if self.thread is threading.current_thread():
+                    self.thread = None
+
+
+_workers: dict[int, _Worker] = {}
+_workers_lock = threading.Lock()
+
+
+def wake(store: Store) -> None:
+    """Make sure this process's worker for ``store`` looks for queued jobs."""
+    with _workers_lock:
+        worker = _workers.setdefault(id(store), _Worker(store))
+    worker.wake()
+
+
+def next_queued(store: Store) -> int | None:
+    with store.read() as session:
+        return session.scalar(select(RedistrictingJob.id).where(RedistrictingJob.status == "queued")
+                              .order_by(RedistrictingJob.id).limit(1))
 
 
 def status(store: Store, job_id: int) -> dict:
@@ -115,15 +175,30 @@ def _state(job: RedistrictingJob, plans: list[int]) -> dict:
 
 def cancel(store: Store, job_id: int, *, actor: str) -> None:
     """Ask a queued or running job to stop; a finished job cannot be cancelled (409)."""
-    with store.transaction(actor=actor, reason="cancel redistricting job") as session:
-        job = session.get(RedistrictingJob, job_id)
-        if job is None:
-            raise NotFound(f"任务不存在：{job_id}", f"No such redistricting job: {job_id}")
-        if job.status in FINISHED_STATES:
-            raise Conflict(f"任务 {job_id} 已结束（{job.status}），不能取消", f"Job {job_id} has already ended ({job.status})")
-        job.cancel_requested = True
-        if job.status == "queued":
-            job.status, job.finished_at, job.message = "cancelled", utcnow(), "cancelled before it started"
+    def ask() -> None:
+        with store.transaction(actor=actor, reason="cancel redistricting job") as session:
+            job = session.get(RedistrictingJob, job_id)
+            if job is None:
+                raise NotFound(f"任务不存在：{job_id}", f"No such redistricting job: {job_id}")
+            if job.status in FINISHED_STATES:
+                raise Conflict(f"任务 {job_id} 已结束（{job.status}），不能取消", f"Job {job_id} has already ended ({job.status})")
+            job.cancel_requested = True
+            if job.status == "queued":
+                job.status, job.finished_at, job.message = "cancelled", utcnow(), "cancelled before it started"
+
+    _again_on_conflict(ask)
+
+
+def _again_on_conflict(write):
+    """Run ``write``, again if the job row changed under it (the worker's progress and a
+    cancel request may write the same row at the same moment: a version conflict)."""
+    for attempt in range(5):
+        try:
+            return write()
+        except VersionConflict:
+            if attempt == 4:
+                raise
+            time.sleep(0.05)
 
 
 def this_worker() -> str:
@@ -149,13 +224,14 @@ def _worker_gone(worker: str | None) -> bool:
 
 
 def recover_interrupted(store: Store) -> int:
-    """Mark jobs whose process has stopped (a server restart) as failed; returns how many.
+    """Mark running jobs whose process has stopped (a server restart) as failed; returns how many.
 
     Called when the web application starts. Jobs of live processes (another
-    worker of the same server) are left running.
+    worker of the same server) are left running; queued jobs stay queued for a
+    worker to take.
     """
     with store.transaction(actor="system", reason="server restart: interrupted redistricting jobs") as session:
-        jobs = session.scalars(select(RedistrictingJob).where(RedistrictingJob.status.in_(("queued", "running")))).all()
+        jobs = session.scalars(select(RedistrictingJob).where(RedistrictingJob.status == "running")).all()
         jobs = [job for job in jobs if _worker_gone(job.worker)]
         for job in jobs:
             job.status, job.finished_at = "failed", utcnow()
@@ -170,23 +246,39 @@ def _cancel_requested(store: Store, job_id: int) -> bool:
 
 def _update(store: Store, job_id: int, actor: str, **values) -> bool:
     """Write job fields; returns whether a cancel was requested."""
-    with store.transaction(actor=actor, reason="redistricting job progress") as session:
-        job = session.get(RedistrictingJob, job_id)
-        for key, value in values.items():
-            setattr(job, key, value)
-        return bool(job.cancel_requested)
+    def write() -> bool:
+        with store.transaction(actor=actor, reason="redistricting job progress") as session:
+            job = session.get(RedistrictingJob, job_id)
+            for key, value in values.items():
+                setattr(job, key, value)
+            return bool(job.cancel_requested)
+
+    return _again_on_conflict(write)
 
 
-def run(store: Store, job_id: int, actor: str) -> None:
-    """Run a job to its end; every outcome (success, error, cancel) is written to the job row."""
-    with store.read() as session:
-        job = session.get(RedistrictingJob, job_id)
-        if job is None or job.status != "queued":
-            return
-        params = job.parameters
-    if _update(store, job_id, actor, status="running", started_at=utcnow(), message="loading blocks"):
-        _update(store, job_id, actor, status="cancelled", finished_at=utcnow())
+def _claim(store: Store, job_id: int) -> tuple[dict, str] | None:
+    """Take a queued job for this process: (parameters, submitter), or None if it is not (or no longer) queued."""
+    try:
+        with store.transaction(actor="system", reason="redistricting job started") as session:
+            job = session.get(RedistrictingJob, job_id)
+            if job is None or job.status != "queued":
+                return None
+            job.status, job.started_at, job.worker, job.message = "running", utcnow(), this_worker(), "loading blocks"
+            return job.parameters, job.created_by
+    except VersionConflict:  # another process claimed it (or it was cancelled) at the same moment
+        return None
+
+
+def run(store: Store, job_id: int, actor: str | None = None) -> None:
+    """Run a queued job to its end; every outcome (success, error, cancel) is written to the job row.
+
+    ``actor`` (default: who submitted the job) is the audit actor of its writes.
+    """
+    claimed = _claim(store, job_id)
+    if claimed is None:
         return
+    params, submitter = claimed
+    actor = actor or submitter
     state = {"written": 0.0, "checked": time.monotonic(), "cancel": False}
 
     def should_stop() -> bool:
@@ -207,18 +299,23 @@ def run(store: Store, job_id: int, actor: str) -> None:
         graph = build_graph(data)
         rules = rules_of(params)
         count = params["alternatives"]
+        if _update(store, job_id, actor, progress=GRAPH_BUILT, message=f"plan 1/{count}"):
+            raise Cancelled()
         proposals = []
         for index in range(count):
             def progress(fraction, what, index=index):
                 now = time.monotonic()
                 if now - state["written"] >= PROGRESS_INTERVAL:
                     state["written"] = state["checked"] = now
-                    state["cancel"] = _update(store, job_id, actor, progress=round((index + fraction) / count, 4),
+                    done = GRAPH_BUILT + (PLANS_MADE - GRAPH_BUILT) * (index + fraction) / count
+                    state["cancel"] = _update(store, job_id, actor, progress=round(done, 4),
                                               message=f"plan {index + 1}/{count}: {what}")
 
             if should_stop():
                 raise Cancelled()
             proposals.append(propose(graph, rules, seed=params["seed"] + index, progress=progress, should_stop=should_stop))
+        if _update(store, job_id, actor, progress=PLANS_MADE, message=f"storing {count} plan(s)"):
+            raise Cancelled()
         with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:
             job = session.get(RedistrictingJob, job_id)
             if job.cancel_requested:  # asked while the last plan was being finished: store nothing
@@ -230,6 +327,11 @@ def run(store: Store, job_id: int, actor: str) -> None:
             job.message = f"{count} plan(s), {sum(p.valid for p in proposals)} valid"
     except Cancelled:
         _update(store, job_id, actor, status="cancelled", finished_at=utcnow(), message="cancelled")
+    except VersionConflict as exc:  # the row changed under the final write: a cancel, or a lost race
+        if _cancel_requested(store, job_id):
+            _update(store, job_id, actor, status="cancelled", finished_at=utcnow(), message="cancelled")
+        else:
+            _update(store, job_id, actor, status="failed", finished_at=utcnow(), error=exc.to_dict())
     except DimingError as exc:
         _update(store, job_id, actor, status="failed", finished_at=utcnow(), error=exc.to_dict())
     except Exception as exc:  # noqa: BLE001 — a job must end in a state, whatever went wrong
