@@ -73,27 +73,30 @@ def impossible_subjects(households, subdistricts, dense, rules: Rules) -> set[st
     return out
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(worlds(), st.integers(0, 2**16))
-def test_every_plan_keeps_the_invariants_and_names_what_cannot_be_met(world, seed):
-    households, subdistricts, dense, rules = world
-    graph = grid_graph(households, subdistricts=subdistricts, dense=dense)
-    proposal = propose(graph, rules, seed=seed)
+def communities_of(proposal, households, subdistricts) -> dict[str, set[tuple[int, int]]]:
+    """The plan's communities as sets of cells, after checking the invariants every plan keeps."""
     mapping = proposal.plan.community_of()
-
     # Every block in exactly one community.
     assert set(mapping) == {f"r{r}c{c}" for r in range(len(households)) for c in range(len(households[0]))}
     assert all(label is not None for label in mapping.values())
     members: dict[str, set[tuple[int, int]]] = {}
     for code, label in mapping.items():
         members.setdefault(label, set()).add(cell_of(code))
-
     for label, cells in members.items():
         assert contiguous(cells), (label, sorted(cells))
         assert len({subdistricts[r][c] for r, c in cells}) == 1, (label, sorted(cells))  # nested
-
     for v in proposal.violations + proposal.findings:
         assert v.rule in KNOWN_RULES and v.zh and v.en and v.subject
+    return members
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.integers(0, 2**16))
+def test_every_plan_keeps_the_invariants_and_names_what_cannot_be_met(world, seed):
+    households, subdistricts, dense, rules = world
+    graph = grid_graph(households, subdistricts=subdistricts, dense=dense)
+    proposal = propose(graph, rules, seed=seed)
+    members = communities_of(proposal, households, subdistricts)
 
     if not proposal.violations:
         for label, cells in members.items():
@@ -109,7 +112,21 @@ def test_every_plan_keeps_the_invariants_and_names_what_cannot_be_met(world, see
         assert impossible <= named, (impossible, named)
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.integers(0, 2**16), st.data())
+def test_a_locked_community_is_kept_exactly_and_the_rest_keeps_the_invariants(world, seed, data):
+    households, subdistricts, dense, rules = world
+    rows, cols = len(households), len(households[0])
+    # Current communities: column strips of width 2 inside each subdistrict (so each is contiguous).
+    current = [[f"{subdistricts[r][c]}{c // 2}" for c in range(cols)] for r in range(rows)]
+    locked = data.draw(st.sampled_from(sorted({label for line in current for label in line})))
+    rules = Rules(rules.min_households, rules.max_households, rules.dense_max_households, locked_communities=frozenset({locked}))
+    graph = grid_graph(households, subdistricts=subdistricts, dense=dense, communities=current)
+    members = communities_of(propose(graph, rules, seed=seed), households, subdistricts)
+    assert members[locked] == {(r, c) for r in range(rows) for c in range(cols) if current[r][c] == locked}
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds(), st.integers(0, 2**16))
 def test_the_same_seed_gives_the_same_plan(world, seed):
     households, subdistricts, dense, rules = world
