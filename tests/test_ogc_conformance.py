@@ -58,6 +58,31 @@ def test_landing_conformance_and_api_document(client):
     assert limit["schema"]["maximum"] == 50
 
 
+def test_api_document_resolves_offline(client):
+    """Every $ref of the served OpenAPI document points inside it (no schemas.opengis.net)."""
+    oas = client.get("/ogc/openapi", query_string={"f": "json"}).get_json()
+    refs = []
+
+    def collect(node):
+        if isinstance(node, dict):
+            refs.extend(v for k, v in node.items() if k == "$ref")
+            for value in node.values():
+                collect(value)
+        elif isinstance(node, list):
+            for value in node:
+                collect(value)
+
+    collect(oas)
+    assert refs and all(ref.startswith("#/") for ref in refs), sorted({r for r in refs if not r.startswith("#/")})
+    for ref in set(refs):
+        target = oas
+        for part in ref[2:].split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        assert isinstance(target, dict) and target, ref
+    items = oas["paths"]["/collections/roads/items"]["get"]["responses"]["200"]["$ref"]
+    assert oas["components"]["responses"][items.rsplit("/", 1)[-1]]["content"]["application/geo+json"]["schema"]["required"] == ["type", "features"]
+
+
 def test_collection_metadata_lists_crs_and_storage_crs(client):
     roads = client.get("/ogc/collections/roads", query_string={"f": "json"}).get_json()
     assert {"http://www.opengis.net/def/crs/OGC/1.3/CRS84", EPSG_4490, EPSG_4543} <= set(roads["crs"])

@@ -16,9 +16,17 @@
   the template settings belong, so those two pages ignored our templates and came out
   in English with CDN links. Its template renderer is wrapped to take the configured
   template path, so they use our local, Chinese-by-default pages like every other.
+* The OpenAPI document: pygeoapi refers to ~17 schema fragments on schemas.opengis.net
+  (and one on GitHub) by ``$ref``, so an offline validator or code generator cannot
+  resolve it. ``self_contained_openapi`` puts our own short definitions of those
+  fragments (``REMOTE_SCHEMAS``, written here from the standards' text) under the document's ``components`` and points
+  every reference there; the API objects built afterwards are handed that version.
 """
 
 from __future__ import annotations
+
+import copy
+from typing import Any
 
 FEATURES = "http://www.opengis.net/spec/ogcapi-features"
 CQL2 = "http://www.opengis.net/spec/cql2/1.0/conf"
@@ -85,4 +93,146 @@ def apply() -> None:
         return render(config, tpl_config, template, data, locale_)
 
     tiles.render_j2_template = render_with_our_templates
+
+    from pygeoapi.api import API
+
+    build_api = API.__init__
+
+    def build_api_with_local_schemas(self, config, openapi, *args, **kwargs):
+        build_api(self, config, self_contained_openapi(openapi) if isinstance(openapi, dict) else openapi, *args, **kwargs)
+
+    API.__init__ = build_api_with_local_schemas
     _applied = True
+
+
+def self_contained_openapi(document: dict[str, Any]) -> dict[str, Any]:
+    """``document`` with every remote ``$ref`` it knows replaced by a local component.
+
+    A remote reference not in ``REMOTE_SCHEMAS`` stays as it is (the test
+    suite fails on it, so a pygeoapi upgrade that adds one is noticed)."""
+    document = copy.deepcopy(document)
+    components = document.setdefault("components", {})
+    used: dict[str, str] = {}
+
+    def local(ref: str) -> str:
+        if ref not in used:
+            section, name, definition = REMOTE_SCHEMAS[ref]
+            components.setdefault(section, {})
+            while name in components[section] and components[section][name] != definition:
+                name = f"ogc_{name}"
+            components[section][name] = copy.deepcopy(definition)
+            used[ref] = f"#/components/{section}/{name}"
+        return used[ref]
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref in REMOTE_SCHEMAS:
+                node["$ref"] = local(ref)
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk({key: value for key, value in document.items() if key != "components"})
+    for section in list(components):
+        for name in list(components[section]):
+            walk(components[section][name])
+    return document
+
+
+# --- local definitions of the schema fragments pygeoapi refers to remotely -------------
+
+_OGC = "https://schemas.opengis.net/ogcapi"
+_FEATURES = f"{_OGC}/features/part1/1.0/openapi/ogcapi-features-1.yaml#/components"
+_PROCESSES = f"{_OGC}/processes/part1/1.0/openapi"
+_LINK = {
+    "type": "object", "required": ["href", "rel"],
+    "properties": {name: {"type": "string"} for name in ("href", "rel", "type", "hreflang", "title")},
+}
+_LINKS = {"type": "array", "items": _LINK}
+_EXCEPTION = {
+    "type": "object", "required": ["type"], "description": "RFC 7807 problem details, as OGC API - Processes defines them",
+    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
+                   "detail": {"type": "string"}, "instance": {"type": "string"}, "code": {"type": "string"},
+                   "description": {"type": "string"}},
+}
+_ERROR_JSON = {"application/json": {"schema": _EXCEPTION}, "text/html": {"schema": {"type": "string"}}}
+_GEOJSON_FEATURE = {
+    "type": "object", "required": ["type", "geometry", "properties"],
+    "properties": {"type": {"type": "string", "enum": ["Feature"]}, "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                   "geometry": {"type": "object", "nullable": True}, "properties": {"type": "object", "nullable": True},
+                   "links": _LINKS},
+}
+_FEATURE_COLLECTION = {
+    "type": "object", "required": ["type", "features"],
+    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array", "items": _GEOJSON_FEATURE},
+                   "links": _LINKS, "timeStamp": {"type": "string", "format": "date-time"},
+                   "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0}},
+}
+
+
+def _response(description: str, schema: dict, media: str = "application/json") -> dict:
+    return {"description": description, "content": {media: {"schema": schema}, "text/html": {"schema": {"type": "string"}}}}
+
+
+# remote $ref -> (components section, local name, definition)
+REMOTE_SCHEMAS: dict[str, tuple[str, str, dict]] = {
+    f"{_FEATURES}/parameters/featureId": ("parameters", "featureId", {
+        "name": "featureId", "in": "path", "required": True, "description": "local identifier of a feature",
+        "schema": {"type": "string"}}),
+    f"{_FEATURES}/responses/LandingPage": ("responses", "LandingPage", _response(
+        "The landing page: links to the API definition, the conformance classes and the collections",
+        {"type": "object", "required": ["links"], "properties": {"title": {"type": "string"}, "description": {"type": "string"},
+                                                                   "links": _LINKS}})),
+    f"{_FEATURES}/responses/Collection": ("responses", "Collection", _response(
+        "Information about one feature collection",
+        {"type": "object", "required": ["id", "links"],
+         "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+                        "links": _LINKS, "extent": {"type": "object"}, "itemType": {"type": "string"},
+                        "crs": {"type": "array", "items": {"type": "string"}}}})),
+    f"{_FEATURES}/responses/Features": ("responses", "Features", _response(
+        "The features selected by the query, one page of them", _FEATURE_COLLECTION, "application/geo+json")),
+    f"{_FEATURES}/responses/Feature": ("responses", "Feature", _response("One feature", _GEOJSON_FEATURE, "application/geo+json")),
+    f"{_FEATURES}/responses/InvalidParameter": ("responses", "InvalidParameter", {
+        "description": "A query parameter has an invalid value", "content": _ERROR_JSON}),
+    f"{_FEATURES}/responses/NotFound": ("responses", "NotFound", {
+        "description": "The requested resource does not exist", "content": _ERROR_JSON}),
+    f"{_FEATURES}/responses/ServerError": ("responses", "ServerError", {
+        "description": "A server error occurred", "content": _ERROR_JSON}),
+    f"{_OGC}/tiles/part1/1.0/openapi/ogcapi-tiles-1.yaml#/components/schemas/link": ("schemas", "link", _LINK),
+    "https://raw.githubusercontent.com/opengeospatial/ogcapi-records/master/core/openapi/parameters/sortby.yaml": (
+        "parameters", "sortby", {
+            "name": "sortby", "in": "query", "required": False, "style": "form", "explode": False,
+            "description": "comma-separated properties to sort by, each optionally prefixed + (ascending) or - (descending)",
+            "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_].*$"}}}),
+    "https://schemas.opengis.net/cql2/1.0/cql2.json": ("schemas", "cql2", {
+        "type": "object", "description": "a CQL2 JSON expression: an operator object {op, args} (OGC 21-065)",
+        "required": ["op", "args"], "properties": {"op": {"type": "string"}, "args": {"type": "array"}}}),
+    f"{_PROCESSES}/responses/ProcessList.yaml": ("responses", "ProcessList", _response(
+        "The processes this server offers",
+        {"type": "object", "required": ["processes", "links"],
+         "properties": {"processes": {"type": "array", "items": {"type": "object", "required": ["id", "version"],
+                                                                "properties": {"id": {"type": "string"}, "version": {"type": "string"},
+                                                                               "title": {"type": "string"}, "links": _LINKS}}},
+                        "links": _LINKS}})),
+    f"{_PROCESSES}/responses/ExecuteAsync.yaml": ("responses", "ExecuteAsync", {
+        "description": "The job was created; follow the Location header for its status",
+        "headers": {"Location": {"schema": {"type": "string"}, "description": "URL of the job status"}},
+        "content": {"application/json": {"schema": {
+            "type": "object", "required": ["jobID", "status"],
+            "properties": {"jobID": {"type": "string"}, "processID": {"type": "string"},
+                           "status": {"type": "string", "enum": ["accepted", "running", "successful", "failed", "dismissed"]},
+                           "message": {"type": "string"}, "progress": {"type": "integer"}, "links": _LINKS}}}}}),
+    f"{_PROCESSES}/responses/NotFound.yaml": ("responses", "ProcessesNotFound", {
+        "description": "The process or job does not exist", "content": _ERROR_JSON}),
+    f"{_PROCESSES}/responses/ServerError.yaml": ("responses", "ProcessesServerError", {
+        "description": "A server error occurred", "content": _ERROR_JSON}),
+    f"{_PROCESSES}/schemas/exception.yaml": ("schemas", "exception", _EXCEPTION),
+    f"{_PROCESSES}/schemas/execute.yaml": ("schemas", "execute", {
+        "type": "object", "description": "an execute request: the process inputs by identifier, the outputs wanted",
+        "properties": {"inputs": {"type": "object", "additionalProperties": True},
+                       "outputs": {"type": "object", "additionalProperties": True},
+                       "response": {"type": "string", "enum": ["raw", "document"]}}}),
+}
