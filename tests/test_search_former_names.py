@@ -20,6 +20,7 @@ from placenames import applications, procedure, register, transitions
 from placenames.models import DoorPlate, PlaceName, Road
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import build
+from placenames.search.reverse import reverse
 
 
 
@@ -57,12 +58,12 @@ def take_through(store, clock, data):
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def world(request, tmp_path_factory):
-    """锦西路 (plates 1, 3, 5) renamed 锦华路; 锦西大道 stays current; 安和路 cancelled.
+    """锦西路 (plates 1, 3, 5) renamed 锦华路; 锦西大道 stays current; 安和路 (plate 8) cancelled.
     One database per backend for the module: the tests only read."""
     store = make_store(request, request.param, tmp_path_factory.mktemp("former"))
     jinxi = registered_road(store, "锦西路", LineString([(102.73, 25.01), (102.73, 25.03)]), numbers=(1, 3, 5))
     registered_road(store, "锦西大道", LineString([(102.74, 25.01), (102.74, 25.03)]), numbers=(2,))
-    anhe = registered_road(store, "安和路", LineString([(102.75, 25.01), (102.76, 25.01)]))
+    anhe = registered_road(store, "安和路", LineString([(102.75, 25.01), (102.76, 25.01)]), numbers=(8,))
     clock = [utcnow()]  # the procedure's clock, moved past each public notice without sleeping
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(procedure, "now", lambda: clock[0])
@@ -116,6 +117,15 @@ def test_a_cancelled_name_is_found_but_labelled_retired(renamed, world):
     assert "已撤销" in feature["note"]["zh"]
 
 
+def test_a_plate_on_a_road_whose_name_was_cancelled_says_so(renamed):
+    top = engine.search(renamed, "安和路8号")[0]
+    assert (top.entry.name, top.entry.status, top.match_type) == ("安和路8号", "retired", "retired_name")
+    assert geocodejson.label(top).endswith("（已撤销）")
+    found = reverse(renamed, [top.entry.point.x], [top.entry.point.y], radius_m=50)[0]
+    geo = geocodejson.reverse_feature(found, "CRS84")["properties"]["geocoding"]
+    assert (geo["name"], geo["name_status"], geo["standard_address"]) == ("安和路8号", "retired", None)
+
+
 def test_autocomplete_offers_former_names_below_current_ones(renamed):
     results = engine.autocomplete(renamed, "锦西")
     names = [(m.entry.name, m.match_type) for m in results]
@@ -139,4 +149,5 @@ def test_search_api_answers_former_and_cancelled_names(world, tmp_path):
     assert (geo["name"], geo["match_type"], geo["former_name"]) == ("锦华路5号", "former_name", "锦西路")
     assert geo["label"] == "官渡区关上街道锦华路5号（原名：锦西路）"
     suggestions = client.get("/api/v1/autocomplete", query_string={"q": "安和"}).get_json()["features"]
-    assert [(f["properties"]["geocoding"]["name"], f["properties"]["geocoding"]["name_status"]) for f in suggestions] == [("安和路", "retired")]
+    assert {(f["properties"]["geocoding"]["name"], f["properties"]["geocoding"]["name_status"]) for f in suggestions} == {
+        ("安和路", "retired"), ("安和路8号", "retired")}

@@ -106,7 +106,10 @@ def reverse_feature(result: ReverseResult, crs: str) -> dict[str, Any]:
     }
     if e:
         geocoding.update({"name": e.name, "street": e.street, "housenumber": e.number_text, "standard_address": e.label,
-                          "side": e.side, "address_id": e.id})
+                          "side": e.side, "address_id": e.id, "name_status": e.status})
+        if e.status == "retired":  # the plate stands on a road whose name was cancelled
+            geocoding.update({"label": f"{e.label}（已撤销）", "standard_address": None,
+                              "retired_on": e.retired_on.isoformat() if e.retired_on else None})
     point = e.point if e else None
     return {
         "type": "Feature",
