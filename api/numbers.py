@@ -128,6 +128,7 @@ def set_entrance(building_id: int):
 @blueprint.delete("/buildings/<int:building_id>/entrance")
 @auth.requires(PLACENAME_OFFICER)
 def clear_entrance(building_id: int):
+    """Forget a building's recorded entrance (numbering falls back to its outline)."""
     from placenames.numbering import entrances
 
     entrances.clear_entrance(current_store(), building_id, actor=auth.actor(), reason=request.args.get("reason"))

@@ -128,6 +128,7 @@ def export_signs():
 @blueprint.get("/plates/export")
 @auth.requires(PLACENAME_OFFICER)
 def export_plates():
+    """The plates (门牌/楼牌/单元牌/户牌) with address and inspection state: ?format=csv|gpkg|geojson."""
     from placenames.signs import exchange
 
     return _export(exchange.export_plates, "plates")
@@ -145,6 +146,7 @@ def import_signs():
 @blueprint.post("/plates/import")
 @auth.requires(PLACENAME_OFFICER)
 def import_plates():
+    """Multipart form: ``file`` (+ ``crs``, ``encoding``, ``reason``); plates added or updated, all or nothing."""
     from placenames.signs import exchange
 
     return _import(exchange.import_plates)

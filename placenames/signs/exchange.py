@@ -2,7 +2,7 @@
 inspection state, and all-or-nothing import that updates what it already knows.
 
 Why not the generic layer import: an inventory file goes out to a field team and
-comes back edited, so an import must UPDATE the items it names (by ``id``, or for
+comes back edited, so an import must update the items it names (by ``id``, or for
 new rows by what identifies an item on the ground) instead of adding duplicates;
 re-importing an unchanged export changes nothing. Every bad row is reported with
 its row number, field and reason, and nothing is written while any is left.
@@ -131,8 +131,7 @@ def import_signs(store, path, *, actor: str, reason: str | None = None, encoding
         roads = {name: (road_id, line) for road_id, name, line in _metric_roads(session)}
         existing = {s.id: s for s in session.scalars(select(RoadSign))}
         planned = [_sign_row(record, errors, roads, existing) for record in _records(frame)]
-        stored_key, row_key = (lambda s: (s.road_id, s.sign_type)), (lambda v: (v["road_id"], v["sign_type"]))
-        _match(planned, existing.values(), stored_key, row_key, _same_place, errors)
+        _match(planned, existing.values(), _stored_sign_key, _sign_key, _same_place, errors)
         _refuse_twice_named(planned, errors)
         errors.refuse(path.name, len(frame))
         return _apply(store, session, RoadSign, "road_signs", planned)
@@ -149,8 +148,7 @@ def import_plates(store, path, *, actor: str, reason: str | None = None, encodin
         metric = {plate.id: point for plate, point in zip(door_plates.values(), points, strict=True)}
         existing = {p.id: p for p in session.scalars(select(PlateItem))}
         planned = [_plate_row(record, errors, roads, door_plates, metric, existing) for record in _records(frame)]
-        key = lambda v: (v["door_plate_id"], v["level"], v["text"])  # noqa: E731
-        _match(planned, existing.values(), lambda i: (i.door_plate_id, i.level, i.text), key, lambda a, b: True, errors)
+        _match(planned, existing.values(), _stored_plate_key, _plate_key, _anywhere, errors)
         _refuse_twice_named(planned, errors)
         errors.refuse(path.name, len(frame))
         return _apply(store, session, PlateItem, "plates", planned)
@@ -309,6 +307,27 @@ def _plate_row(record: _Record, errors, roads: dict, door_plates: dict, metric: 
     if plate is not None:
         cells.near(metric[plate.id], PLATE_REACH_M, f"门牌地址 {plate.address}", f"the address point of {plate.address}")
     return _Planned(record.row, target, values if cells.ok else None)
+
+
+def _stored_sign_key(sign: RoadSign) -> tuple:
+    return sign.road_id, sign.sign_type
+
+
+def _sign_key(values: dict) -> tuple:
+    return values["road_id"], values["sign_type"]
+
+
+def _stored_plate_key(item: PlateItem) -> tuple:
+    return item.door_plate_id, item.level, item.text
+
+
+def _plate_key(values: dict) -> tuple:
+    return values["door_plate_id"], values["level"], values["text"]
+
+
+def _anywhere(a: dict, b: dict) -> bool:
+    """A plate is identified by its address, level and text, wherever its point is."""
+    return True
 
 
 def _same_place(a: dict, b: dict) -> bool:
