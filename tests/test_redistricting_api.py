@@ -95,7 +95,7 @@ def test_an_unknown_subdistrict_fails_the_job_with_its_reason(client, store):
     assert client.post(f"/api/v1/redistricting/jobs/{job_id}/cancel", headers=planner).status_code == 409
 
 
-def test_a_queued_job_can_be_cancelled_and_then_never_runs(client, store):
+def test_a_queued_job_can_be_cancelled_and_then_never_runs(store):
     job_id = jobs.submit(store, {"min": 100, "max": 200}, actor="li", start=False)
     jobs.cancel(store, job_id, actor="li")
     jobs.run(store, job_id, "li")
@@ -103,7 +103,7 @@ def test_a_queued_job_can_be_cancelled_and_then_never_runs(client, store):
     assert state["status"] == "cancelled" and state["plans"] == []
 
 
-def test_a_restart_fails_jobs_of_a_dead_process_but_not_of_a_live_one(client, store):
+def test_a_restart_fails_jobs_of_a_dead_process_but_not_of_a_live_one(store):
     dead = jobs.submit(store, {}, actor="li", start=False)
     live = jobs.submit(store, {}, actor="li", start=False)
     with store.transaction(actor="test") as session:
@@ -166,8 +166,9 @@ def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, 
     assert client.get("/api/v1/redistricting/plans/999/export", headers=planner).status_code == 404
 
 
-def test_a_cancel_that_arrives_while_a_plan_is_made_stops_the_job_and_stores_nothing(client, store, monkeypatch):
+def test_a_cancel_that_arrives_while_a_plan_is_made_stops_the_job_and_stores_nothing(store, monkeypatch):
     """The cancel is sent from inside the run (after the first subdistrict), as a planner's request would arrive."""
+    seed_blocks(store)
     real_propose = jobs.propose
     monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.0)
     job_id = jobs.submit(store, {"min": 100, "max": 200, "alternatives": 2}, actor="li", start=False)
@@ -194,9 +195,9 @@ def test_jobs_wait_in_the_queue_and_each_process_runs_one_at_a_time(client, stor
 
     planner = token(store, "li", ["planner"])
     ids = [client.post("/api/v1/redistricting/jobs", headers=planner, json={"min": 100, "max": 200, "seed": seed}).get_json()["id"]
-           for seed in range(3)]
+           for seed in range(2)]
     done = [wait(client, planner, job_id) for job_id in ids]
-    assert [job["status"] for job in done] == ["succeeded"] * 3
+    assert [job["status"] for job in done] == ["succeeded"] * 2
     for earlier, later in zip(done, done[1:]):
         assert dt.datetime.fromisoformat(later["started_at"]) >= dt.datetime.fromisoformat(earlier["finished_at"])
     with store.read() as session:

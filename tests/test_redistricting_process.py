@@ -67,21 +67,6 @@ def job_count(store) -> int:
         return session.query(RedistrictingJob).count()
 
 
-def test_the_process_description_is_public_and_lists_the_job_parameters(client):
-    listed = client.get("/ogc/processes?f=json").get_json()["processes"]
-    assert [p["id"] for p in listed] == ["redistrict"]
-    response = client.get("/ogc/processes/redistrict?f=json", headers={"Accept-Language": "en"})
-    assert response.status_code == 200
-    described = response.get_json()
-    assert described["title"] == "Redistricting"
-    assert set(described["inputs"]) == {"subdistricts", "min", "max", "dense_max", "targets", "seed", "alternatives",
-                                        "locked_blocks", "locked_communities", "name"}
-    assert described["inputs"]["min"]["schema"]["default"] == 5000
-    assert set(described["outputs"]) == {"plans"}
-    assert described["jobControlOptions"] == ["async-execute"]
-    assert any(link["rel"].endswith("/execute") for link in described["links"])
-
-
 def test_a_planner_executes_asynchronously_polls_progress_and_reads_the_stored_proposals(client, store, monkeypatch):
     monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.0)  # write every progress step, so the history shows them
     planner = user(store, "li", ["planner"])
@@ -122,7 +107,20 @@ def test_a_planner_executes_asynchronously_polls_progress_and_reads_the_stored_p
     assert [j["jobID"] for j in listed] == [accepted["jobID"]]
 
 
-def test_execution_and_jobs_are_for_planners_only_and_unknown_jobs_are_404(client, store):
+def test_the_description_is_public_execution_and_jobs_are_for_planners_only(client, store):
+    listed = client.get("/ogc/processes?f=json").get_json()["processes"]
+    assert [p["id"] for p in listed] == ["redistrict"]
+    response = client.get("/ogc/processes/redistrict?f=json", headers={"Accept-Language": "en"})
+    assert response.status_code == 200
+    described = response.get_json()
+    assert described["title"] == "Redistricting"
+    assert set(described["inputs"]) == {"subdistricts", "min", "max", "dense_max", "targets", "seed", "alternatives",
+                                        "locked_blocks", "locked_communities", "name"}
+    assert described["inputs"]["min"]["schema"]["default"] == 5000
+    assert set(described["outputs"]) == {"plans"}
+    assert described["jobControlOptions"] == ["async-execute"]
+    assert any(link["rel"].endswith("/execute") for link in described["links"])
+
     officer = user(store, "wang", ["placename_officer"])
     job_id = jobs.submit(store, INPUTS, actor="li", start=False)
     for headers, expected in (({}, 401), (officer, 403)):
@@ -142,6 +140,15 @@ def test_execution_and_jobs_are_for_planners_only_and_unknown_jobs_are_404(clien
         assert response.status_code == 404, path
         assert set(response.get_json()["message"]) == {"zh", "en"}
     assert client.delete("/ogc/jobs/999", headers=planner).status_code == 404
+
+    # A signed-in planner's page may execute too, with its CSRF token.
+    service.add_user(store, "zhao", ["planner"], password="long enough secret", actor="admin")
+    signed_in = client.post("/api/v1/session", json={"username": "zhao", "password": "long enough secret"}).get_json()
+    assert client.post(EXECUTE, headers=ASYNC, json={"inputs": INPUTS}).status_code == 403  # no CSRF token
+    assert job_count(store) == 1
+    response = client.post(EXECUTE, headers={**ASYNC, "X-CSRF-Token": signed_in["csrf_token"]}, json={"inputs": INPUTS})
+    assert response.status_code == 201
+    assert poll(client, {}, job_path(response))["status"] == "successful"
 
 
 def test_bad_inputs_are_refused_in_both_languages_and_a_job_that_fails_says_why(client, store):
