@@ -90,7 +90,7 @@ def communities_of(proposal, households, subdistricts) -> dict[str, set[tuple[in
     return members
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(worlds(), st.integers(0, 2**16))
 def test_every_plan_keeps_the_invariants_and_names_what_cannot_be_met(world, seed):
     households, subdistricts, dense, rules = world
