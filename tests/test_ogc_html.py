@@ -102,10 +102,13 @@ def test_every_page_is_chinese_without_accept_language_and_english_with_lang_en(
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
-def test_error_pages_speak_both_languages(client):
-    response = client.get("/ogc/collections/nope", query_string={"f": "html"})
-    assert response.status_code == 404
-    assert "错误 / Error" in visible_text(response.get_data(as_text=True))
+def test_error_pages_follow_the_request_language(client):
+    zh = client.get("/ogc/collections/nope", query_string={"f": "html"})
+    en = client.get("/ogc/collections/nope", query_string={"f": "html", "lang": "en"})
+    assert zh.status_code == en.status_code == 404
+    zh_html, en_html = zh.get_data(as_text=True), en.get_data(as_text=True)
+    assert 'lang="zh-CN"' in zh_html and "错误" in visible_text(zh_html) and "Error" not in visible_text(zh_html)
+    assert 'lang="en"' in en_html and "Error" in visible_text(en_html)
 
 
 def test_every_template_compiles():

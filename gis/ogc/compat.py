@@ -16,6 +16,9 @@
   the template settings belong, so those two pages ignored our templates and came out
   in English with CDN links. Its template renderer is wrapped to take the configured
   template path, so they use our local, Chinese-by-default pages like every other.
+* Error pages: pygeoapi renders ``exception.html`` in its system locale (English),
+  whatever the request asked for. Inside a request the renderer now takes the
+  language ``language.install`` settled for it, so a 404 page is Chinese by default too.
 * The OpenAPI document: pygeoapi refers to ~17 schema fragments on schemas.opengis.net
   (and one on GitHub) by ``$ref``, so an offline validator or code generator cannot
   resolve it. ``self_contained_openapi`` puts our own short definitions of those
@@ -93,6 +96,20 @@ def apply() -> None:
         return render(config, tpl_config, template, data, locale_)
 
     tiles.render_j2_template = render_with_our_templates
+
+    import pygeoapi.api as api_module
+    from flask import has_request_context, request
+    from pygeoapi import l10n
+
+    render_page = api_module.render_j2_template
+
+    def render_in_request_language(config, tpl_config, template, data, locale_=None):
+        if template == "exception.html" and has_request_context() and request.headers.get("Accept-Language"):
+            # already one of our two tags (language.install); a bad one keeps the system locale
+            locale_ = l10n.str2locale(request.headers["Accept-Language"], silent=True) or locale_
+        return render_page(config, tpl_config, template, data, locale_)
+
+    api_module.render_j2_template = render_in_request_language
 
     from pygeoapi.api import API
 
