@@ -3,6 +3,8 @@
 Only public properties are listed: audit columns (who changed what) and internal
 keys stay private. Place names are public only while current and not classified
 (密级); names in procedure, retired names and applicant data never appear. Addresses show the road's name rather than its internal id.
+The sign and plate inventory shows what stands on the ground (text, type, status),
+never inspection notes, photos or who recorded them.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from gis.ogc.collections import Collection
 
 MODELS = ["placenames.models"]
+INVENTORY_MODELS = ["placenames.models", "placenames.signs.models"]
 
 
 def collections() -> list[Collection]:
@@ -50,6 +53,30 @@ def collections() -> list[Collection]:
             title_field="address",
             keywords=["门牌", "地址", "addresses", "door plates"],
             models=MODELS,
+        ),
+        Collection(
+            id="door-plates",
+            title_zh="门楼牌",
+            title_en="Door plates (physical)",
+            description="实地设置的门牌、楼牌、单元牌、户牌及其牌面文字和状态 / The plates on the ground (门牌, 楼牌, 单元牌, 户牌) with their text and status",
+            table="plate_items",
+            properties=["level", "text", "status", "installed_on"],
+            title_field="text",
+            keywords=["门牌", "楼牌", "单元牌", "户牌", "door plates"],
+            models=INVENTORY_MODELS,
+        ),
+        Collection(
+            id="road-signs",
+            title_zh="路牌",
+            title_en="Road signs",
+            description="路牌位置、所属道路、中文及罗马字母拼写牌面、类型和状态 / Road signs: position, road, Chinese and romanized text, type and status",
+            table="road_signs",
+            properties=["road", "text_zh", "text_roman", "sign_type", "status"],
+            sources={"road": "roads.name"},
+            joins={"roads": "road_id"},
+            title_field="text_zh",
+            keywords=["路牌", "地名标志", "road signs", "GB 17733"],
+            models=INVENTORY_MODELS,
         ),
         Collection(
             id="buildings",
