@@ -1,5 +1,5 @@
-"""The sign and plate inventory as files (CSV, GeoPackage, ...): export with the
-inspection state, and all-or-nothing import that updates what it already knows.
+"""The sign and plate inventory read back from files (CSV, GeoPackage, ...): an
+all-or-nothing import that updates what it already knows (``export`` writes them).
 
 Why not the generic layer import: an inventory file goes out to a field team and
 comes back edited, so an import must update the items it names (by ``id``, or for
@@ -13,33 +13,29 @@ exported for reading only; results are recorded through inspection rounds.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-import pandas as pd
 import shapely
 from sqlalchemy import select
 
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
-from gis.io import read_layer, validate, write_layer
+from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
 from placenames.models import DoorPlate, Road
 
 from . import rowcheck
+from .export import export_plates, export_signs
 from .inventory import plate_text, sign_text
-from .models import ITEM_STATUSES, PLATE, PLATE_LEVELS, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
+from .models import PLATE_LEVELS, PlateItem, RoadSign
+
+__all__ = ["ImportSummary", "export_plates", "export_signs", "import_plates", "import_signs"]
 
 SIGN_REACH_M = 60.0  # a road sign stands by its road; further away means wrong coordinates or CRS
 PLATE_REACH_M = 50.0  # a plate hangs near its address point
 SAME_PLACE_M = 2.0  # a new sign this close to one of the same road and type is that sign
-STATE_COLUMNS = ("last_inspected", "last_result", "last_defects")
-SIGN_COLUMNS = ("id", "road_name", "text_zh", "text_roman", "sign_type", "size", "installed_on", "status", *STATE_COLUMNS)
-PLATE_COLUMNS = (
-    "id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS
-)
 
 
 @dataclass
@@ -56,71 +52,6 @@ class ImportSummary:
             "kind": self.kind, "rows": self.rows, "inserted": self.inserted, "updated": self.updated,
             "unchanged": self.unchanged, "changed_ids": self.changed_ids,
         }
-
-
-# --- export -----------------------------------------------------------------------
-
-
-def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
-    """Every road sign with its inspection state to ``path`` (format by extension)."""
-    with store.read() as session:
-        roads = dict(session.execute(select(Road.id, Road.name)).all())
-        state = _inspection_state(session, ROAD_SIGN)
-        signs = list(session.scalars(select(RoadSign).order_by(RoadSign.id)))
-        records = [
-            {
-                "id": s.id, "road_name": roads[s.road_id], "text_zh": s.text_zh, "text_roman": s.text_roman,
-                "sign_type": s.sign_type, "size": s.size, "installed_on": _iso(s.installed_on), "status": s.status,
-                **state.get(s.id, {}),
-            }
-            for s in signs
-        ]
-        geoms = [s.geom for s in signs]
-    return _write(records, geoms, SIGN_COLUMNS, path, crs=crs, encoding=encoding, layer="road_signs")
-
-
-def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
-    """Every plate (门牌/楼牌/单元牌/户牌) with its address and inspection state to ``path``."""
-    with store.read() as session:
-        roads = dict(session.execute(select(Road.id, Road.name)).all())
-        state = _inspection_state(session, PLATE)
-        rows = session.execute(select(PlateItem, DoorPlate).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id).order_by(PlateItem.id))
-        records, geoms = [], []
-        for item, plate in rows:
-            records.append({
-                "id": item.id, "road_name": roads[plate.road_id], "number": plate.number_text, "address": plate.address,
-                "level": item.level, "text": item.text, "plate_type": item.plate_type, "installed_on": _iso(item.installed_on),
-                "status": item.status, **state.get(item.id, {}),
-            })
-            geoms.append(item.geom if item.geom is not None else plate.geom)
-    return _write(records, geoms, PLATE_COLUMNS, path, crs=crs, encoding=encoding, layer="plates")
-
-
-def _write(records, geoms, columns, path, *, crs, encoding, layer) -> int:
-    frame = pd.DataFrame.from_records(records, columns=list(columns))
-    frame["id"] = frame["id"].astype("int64")
-    for name in columns[1:]:
-        frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
-    gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)
-    write_layer(gdf, path, crs=crs, layer=layer, encoding=encoding)
-    return len(gdf)
-
-
-def _inspection_state(session, kind: str) -> dict[int, dict]:
-    """Each item's latest result: date, pass/fail and defect codes."""
-    columns = (InspectionResult.item_id, InspectionResult.inspected_on, InspectionResult.result, InspectionResult.defects)
-    query = select(*columns).where(InspectionResult.item_kind == kind).order_by(InspectionResult.inspected_on, InspectionResult.id)
-    return {
-        item: {"last_inspected": on.isoformat(), "last_result": result, "last_defects": defects or None}
-        for item, on, result, defects in session.execute(query)
-    }
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-# --- import -----------------------------------------------------------------------
 
 
 def import_signs(store, path, *, actor: str, reason: str | None = None, encoding=None, crs=None, layer=None) -> ImportSummary:
@@ -164,15 +95,7 @@ def _read(path: Path, name: str, encoding, crs, layer) -> tuple[gpd.GeoDataFrame
     return frame, errors
 
 
-@dataclass
-class _Record:
-    row: int
-    cells: dict
-    geom: object  # storage-CRS point, None when the row's geometry is unusable
-    metric: object  # the same point in metres
-
-
-def _records(frame: gpd.GeoDataFrame) -> list[_Record]:
+def _records(frame: gpd.GeoDataFrame) -> list[rowcheck.Record]:
     bad = frame.attrs.get("bad_geometry_rows", set())
     cells = frame.drop(columns=[frame.geometry.name]).to_dict("records")
     geoms = [None if int(c[ROW_COLUMN]) in bad else g for c, g in zip(cells, frame.geometry.array, strict=True)]
@@ -181,7 +104,7 @@ def _records(frame: gpd.GeoDataFrame) -> list[_Record]:
     if usable:
         for k, point in zip(usable, _metric(np.array([geoms[k] for k in usable], dtype=object)), strict=True):
             metric[k] = point
-    return [_Record(int(c[ROW_COLUMN]), c, g, m) for c, g, m in zip(cells, geoms, metric, strict=True)]
+    return [rowcheck.Record(int(c[ROW_COLUMN]), c, g, m) for c, g, m in zip(cells, geoms, metric, strict=True)]
 
 
 @dataclass
@@ -191,68 +114,8 @@ class _Planned:
     values: dict | None  # None when the row has problems
 
 
-class _Cells:
-    """Typed reads of one row's cells that record a problem instead of raising."""
-
-    def __init__(self, record: _Record, errors: rowcheck.RowErrors):
-        self.record, self.errors, self.ok = record, errors, True
-
-    def problem(self, name: str, zh: str, en: str) -> None:
-        self.errors.add(self.record.row, name, zh, en)
-        self.ok = False
-
-    def text(self, name: str, limit: int, *, required: bool = False) -> str | None:
-        value = rowcheck.text(self.record.cells.get(name))
-        if value is None and required:
-            self.problem(name, "必填字段为空", "required value is empty")
-        elif value is not None and len(value) > limit:
-            self.problem(name, f"超过 {limit} 个字符", f"longer than {limit} characters")
-            return None
-        return value
-
-    def id(self, existing: dict, what_zh: str, what_en: str):
-        """The stored item the row names by ``id``; None for a new item (or a bad id, recorded)."""
-        try:
-            item_id = rowcheck.integer(self.record.cells.get("id"))
-        except ValueError:
-            self.problem("id", "应为正整数（导出文件中的编号），新项目留空", "must be a positive whole number (the exported id); blank for a new item")
-            return None
-        if item_id is not None and item_id not in existing:
-            self.problem("id", f"没有编号为 {item_id} 的{what_zh}", f"no {what_en} with id {item_id}")
-            return None
-        return existing.get(item_id)
-
-    def day(self, name: str) -> dt.date | None:
-        try:
-            value = rowcheck.date(self.record.cells.get(name))
-        except ValueError:
-            self.problem(name, "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD")
-            return None
-        if value is not None and value > dt.date.today():
-            self.problem(name, "日期在未来", "date lies in the future")
-            return None
-        return value
-
-    def status(self) -> str:
-        value = self.text("status", 16) or "in_service"
-        if value not in ITEM_STATUSES:
-            self.problem("status", f"应为 {'、'.join(ITEM_STATUSES)} 之一", f"must be one of {', '.join(ITEM_STATUSES)}")
-        return value
-
-    def near(self, target_metric, reach_m: float, zh: str, en: str) -> None:
-        """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
-        if self.record.metric is None or target_metric is None:
-            return
-        offset = float(shapely.distance(self.record.metric, target_metric))
-        if offset > reach_m:
-            self.problem(
-                "geometry", f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
-                f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
-            )
-
-
-def _sign_row(record: _Record, errors, roads: dict, existing: dict) -> _Planned:
-    cells = _Cells(record, errors)
+def _sign_row(record: rowcheck.Record, errors, roads: dict, existing: dict) -> _Planned:
+    cells = rowcheck.Cells(record, errors)
     target = cells.id(existing, "路牌", "road sign")
     road_name = cells.text("road_name", 100, required=True)
     road = roads.get(road_name) if road_name else None
@@ -274,8 +137,8 @@ def _sign_row(record: _Record, errors, roads: dict, existing: dict) -> _Planned:
     return _Planned(record.row, target, values if cells.ok else None)
 
 
-def _plate_row(record: _Record, errors, roads: dict, door_plates: dict, metric: dict, existing: dict) -> _Planned:
-    cells = _Cells(record, errors)
+def _plate_row(record: rowcheck.Record, errors, roads: dict, door_plates: dict, metric: dict, existing: dict) -> _Planned:
+    cells = rowcheck.Cells(record, errors)
     target = cells.id(existing, "门楼牌", "plate")
     road_name = cells.text("road_name", 100, required=True)
     number = cells.text("number", 32, required=True)

@@ -12,8 +12,11 @@ import math
 from dataclasses import asdict, dataclass
 
 import pandas as pd
+import shapely
 
 from gis.errors import InvalidInput
+
+from .models import ITEM_STATUSES
 
 SHOWN_IN_MESSAGE = 5
 
@@ -57,6 +60,76 @@ class RowErrors:
             + (f"; and {more} more" if more else ""),
             details={"rows": rows, "bad_rows": bad_rows, "errors": [e.to_dict() for e in items]},
         )
+
+
+@dataclass
+class Record:
+    """One row of an inventory file as read: its row number, cells and point."""
+
+    row: int
+    cells: dict
+    geom: object  # storage-CRS point, None when the row's geometry is unusable
+    metric: object  # the same point in metres
+
+
+class Cells:
+    """Typed reads of one row's cells that record a problem instead of raising."""
+
+    def __init__(self, record: Record, errors: RowErrors):
+        self.record, self.errors, self.ok = record, errors, True
+
+    def problem(self, name: str, zh: str, en: str) -> None:
+        self.errors.add(self.record.row, name, zh, en)
+        self.ok = False
+
+    def text(self, name: str, limit: int, *, required: bool = False) -> str | None:
+        value = text(self.record.cells.get(name))
+        if value is None and required:
+            self.problem(name, "必填字段为空", "required value is empty")
+        elif value is not None and len(value) > limit:
+            self.problem(name, f"超过 {limit} 个字符", f"longer than {limit} characters")
+            return None
+        return value
+
+    def id(self, existing: dict, what_zh: str, what_en: str):
+        """The stored item the row names by ``id``; None for a new item (or a bad id, recorded)."""
+        try:
+            item_id = integer(self.record.cells.get("id"))
+        except ValueError:
+            self.problem("id", "应为正整数（导出文件中的编号），新项目留空", "must be a positive whole number (the exported id); blank for a new item")
+            return None
+        if item_id is not None and item_id not in existing:
+            self.problem("id", f"没有编号为 {item_id} 的{what_zh}", f"no {what_en} with id {item_id}")
+            return None
+        return existing.get(item_id)
+
+    def day(self, name: str) -> dt.date | None:
+        try:
+            value = date(self.record.cells.get(name))
+        except ValueError:
+            self.problem(name, "应为日期 YYYY-MM-DD", "must be a date YYYY-MM-DD")
+            return None
+        if value is not None and value > dt.date.today():
+            self.problem(name, "日期在未来", "date lies in the future")
+            return None
+        return value
+
+    def status(self) -> str:
+        value = self.text("status", 16) or "in_service"
+        if value not in ITEM_STATUSES:
+            self.problem("status", f"应为 {'、'.join(ITEM_STATUSES)} 之一", f"must be one of {', '.join(ITEM_STATUSES)}")
+        return value
+
+    def near(self, target_metric, reach_m: float, zh: str, en: str) -> None:
+        """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
+        if self.record.metric is None or target_metric is None:
+            return
+        offset = float(shapely.distance(self.record.metric, target_metric))
+        if offset > reach_m:
+            self.problem(
+                "geometry", f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
+                f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
+            )
 
 
 def text(value) -> str | None:
