@@ -80,7 +80,8 @@ def test_api_document_resolves_offline(client):
             target = target[part.replace("~1", "/").replace("~0", "~")]
         assert isinstance(target, dict) and target, ref
     items = oas["paths"]["/collections/roads/items"]["get"]["responses"]["200"]["$ref"]
-    assert oas["components"]["responses"][items.rsplit("/", 1)[-1]]["content"]["application/geo+json"]["schema"]["required"] == ["type", "features"]
+    features = oas["components"]["responses"][items.rsplit("/", 1)[-1]]["content"]["application/geo+json"]["schema"]
+    assert features["required"] == ["type", "features"]
 
 
 def test_collection_metadata_lists_crs_and_storage_crs(client):

@@ -33,8 +33,8 @@ def plates(store):
     """210 plates on three roads, inserted out of number order; a few retired."""
     rows = []
     with store.transaction(actor="test", reason="paging fixture") as s:
-        roads = [Road(name=name, road_class="local", geom=MultiLineString([LineString([(102.7 + i / 100, 25.0), (102.7 + i / 100, 25.02)])]))
-                 for i, name in enumerate(ROADS)]
+        lines = [LineString([(102.7 + i / 100, 25.0), (102.7 + i / 100, 25.02)]) for i in range(len(ROADS))]
+        roads = [Road(name=name, road_class="local", geom=MultiLineString([line])) for name, line in zip(ROADS, lines, strict=True)]
         s.add_all(roads)
         s.flush()
         for step in range(PLATES_PER_ROAD):

@@ -180,8 +180,8 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     if plate is not None:
         return [Match(plate, match_type, confidence, extra)]
     neighbours = sorted(plates.values(), key=lambda e: (e.number % 2 != parsed.number % 2, abs(e.number - parsed.number), e.number_text))[:2]
-    requested = {"requested_number": parsed.number_text, "registered": False}
-    return [Match(e, "partial", 0.5 * confidence, {**extra, **requested}) for e in neighbours] + [Match(road, "partial", 0.4, {**extra, **requested})]
+    requested = {**extra, "requested_number": parsed.number_text, "registered": False}
+    return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
 
 
 def historic_match(historic: HistoricName) -> Match:
