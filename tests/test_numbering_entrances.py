@@ -81,20 +81,6 @@ def test_corner_building_with_its_entrance_on_the_secondary_road_is_numbered_on_
     assert plates["春城路"].chainage_m == pytest.approx(400 - 390, abs=1)  # secondary: outline point nearest 春城路
 
 
-def test_an_entrance_far_from_its_building_or_of_an_unknown_building_is_refused(store):
-    world.seed(store)
-    with pytest.raises(InvalidInput) as far:
-        entrances.set_entrance(store, "N1", point(40, 300), actor="wang")
-    assert far.value.details["offset_m"] > 250
-    with pytest.raises(NotFound):
-        entrances.set_entrance(store, "NOPE", point(40, 12), actor="wang")
-    entrances.set_entrance(store, "N1", point(40, 12), actor="wang")
-    entrances.set_entrance(store, "N1", point(42, 12), actor="wang")  # moved, not duplicated
-    entrances.clear_entrance(store, "N1", actor="wang")
-    with pytest.raises(NotFound):
-        entrances.clear_entrance(store, "N1", actor="wang")
-
-
 def test_cli_records_an_entrance_and_the_dry_run_shows_it(store):
     world.seed(store)
     at = point(390, 10)
@@ -107,6 +93,17 @@ def test_cli_records_an_entrance_and_the_dry_run_shows_it(store):
     assert corner["placed_by"] == "entrance" and "recorded entrance" in corner["reason"]["en"]
     far = runner.invoke(main, ["--db", store.url, "numbers", "entrance", "C1", "--lon", "102.9", "--lat", "25.2"])
     assert far.exit_code == 2 and "m from building" in far.output
+    with pytest.raises(InvalidInput) as refused:
+        entrances.set_entrance(store, "N1", point(40, 300), actor="wang")
+    assert refused.value.details["offset_m"] > 250
+    with pytest.raises(NotFound):
+        entrances.set_entrance(store, "NOPE", point(40, 12), actor="wang")
+    entrances.set_entrance(store, "C1", point(390, 12), actor="wang")  # moved, not duplicated
+    entrances.clear_entrance(store, "C1", actor="wang")
+    with pytest.raises(NotFound):
+        entrances.clear_entrance(store, "C1", actor="wang")
+    cleared = runner.invoke(main, ["--db", store.url, "numbers", "assign", "关上路", "--dry-run", "--json"])
+    assert all(r["placed_by"] == "outline" for r in json.loads(cleared.stdout))
 
 
 def test_entrances_are_imported_from_a_survey_file_all_or_nothing(store, tmp_path):

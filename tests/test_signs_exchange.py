@@ -113,30 +113,20 @@ def test_bad_rows_are_all_reported_by_row_field_and_reason_and_nothing_is_writte
         dict(good, id="99999"),  # line 5
         dict(good, id="", lon="abc"),  # line 6
         dict(good, id="", lon=repr(shifted.x)),  # line 7
+        dict(good, size="800x200"),  # line 8: the same item as line 2
     ]
     write_csv(path, [dict(good, status="damaged")] + bad)
     before = counts(store)
     with pytest.raises(InvalidInput) as refused:
         exchange.import_signs(store, path, actor="wang", crs="EPSG:4490")
     errors = {(e["row"], e["field"]) for e in refused.value.details["errors"]}
-    assert errors == {(3, "road_name"), (4, "installed_on"), (4, "status"), (5, "id"), (6, "geometry"), (7, "geometry")}
+    assert errors == {(3, "road_name"), (4, "installed_on"), (4, "status"), (5, "id"), (6, "geometry"), (7, "geometry"), (8, "id")}
     assert all(e["zh"] and e["en"] for e in refused.value.details["errors"])
-    assert refused.value.details["bad_rows"] == [3, 4, 5, 6, 7]
+    assert refused.value.details["bad_rows"] == [3, 4, 5, 6, 7, 8]
     assert "第 3 行 road_name" in refused.value.zh and "row 3 road_name: unknown road" in refused.value.en
     assert counts(store) == before  # the good first row was not written either
     with store.read() as session:
         assert session.get(RoadSign, int(good["id"])).status == "in_service"
-
-
-def test_two_rows_naming_one_item_are_refused(store, tmp_path):
-    stocked(store)
-    path = tmp_path / "signs.csv"
-    exchange.export_signs(store, path)
-    rows = read_csv(path)
-    write_csv(path, rows + [dict(rows[0], size="800x200")])
-    with pytest.raises(InvalidInput) as refused:
-        exchange.import_signs(store, path, actor="wang", crs="EPSG:4490")
-    assert [(e["row"], e["field"]) for e in refused.value.details["errors"]] == [(4, "id")]
 
 
 def test_gbk_csv_is_read_and_written_and_file_level_problems_are_refused(store, tmp_path):
