@@ -2,7 +2,7 @@
 
 Run:  .venv/bin/python benchmarks/bench_redistricting.py [--scale 1.0] [--seed 1] [--alternatives 3]
       .venv/bin/python benchmarks/bench_redistricting.py --no-demo --synthetic 300,2000,20000 [--no-peers]
-           [--recom-steps 1000] [--spopt-max-blocks 2000]
+           [--recom-steps 1000] [--spopt-max-blocks 2000] [--spopt-budget 900] [--spopt-construction 99]
 
 Prints, for each subdistrict and for the whole district (5,000-10,000 households,
 20,000 in dense areas, the 2016 plan's targets 关上 5-8, 小板桥 7-10, 大板桥 2-3):
@@ -96,6 +96,8 @@ def main() -> None:
     parser.add_argument("--recom-steps", type=int, default=1000, help="GerryChain ReCom steps per subdistrict")
     parser.add_argument("--spopt-max-blocks", type=int, default=2000, help="run spopt only on districts up to this size")
     parser.add_argument("--spopt-budget", type=float, default=900, help="stop spopt after this many seconds per district")
+    parser.add_argument("--spopt-construction", type=int, default=99,
+                        help="spopt max_iterations_construction (its default 99; fewer runs faster, worse)")
     args = parser.parse_args()
     if not args.no_demo:
         demo(args)
@@ -184,7 +186,7 @@ def synthetic(size: int, args) -> None:
         rows.append((f"GerryChain seed+{args.recom_steps} ReCom", seconds, plan, note))
         print(f"  GerryChain done in {seconds:.1f}s ({note})")
         if graph.size <= args.spopt_max_blocks:
-            plan, seconds, note = spopt_plan(graph, rules, args.seed, args.spopt_budget)
+            plan, seconds, note = spopt_plan(graph, rules, args.seed, args.spopt_budget, args.spopt_construction)
             rows.append(("spopt MaxPHeuristic", seconds, plan, note))
             print(f"  spopt done in {seconds:.1f}s ({note})")
         else:
@@ -304,7 +306,7 @@ def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, see
     return Plan(graph, assignment, tuple(labels)), seed_seconds + chain_seconds, note
 
 
-def spopt_plan(graph, rules: Rules, seed: int, budget: float):
+def spopt_plan(graph, rules: Rules, seed: int, budget: float, construction: int = 99):
     """Per subdistrict: spopt's max-p regions with the minimum households as floor (it has no ceiling).
 
     Areas are made alike by their centroid position (the only attribute a block has
@@ -321,25 +323,26 @@ def spopt_plan(graph, rules: Rules, seed: int, budget: float):
         blocks = graph.blocks_of(subdistrict)
         left = budget - (time.perf_counter() - started)
         results = context.Queue()
-        child = context.Process(target=_spopt_child, args=(graph, blocks, rules.min_households, seed, results))
+        child = context.Process(target=_spopt_child, args=(graph, blocks, rules.min_households, seed, construction, results))
         child.start()
         child.join(max(left, 0))
         if child.is_alive():
             child.kill()
             child.join()
-            done = len(set(graph.subdistricts[assignment >= 0]))
             return None, time.perf_counter() - started, (
-                f"not finished: stopped after {budget:.0f}s (--spopt-budget) with {done} of "
+                f"not finished: stopped after {budget:.0f}s (--spopt-budget) in subdistrict {subdistrict} "
+                f"({len(blocks)} blocks), {len(set(graph.subdistricts[assignment >= 0]))} of "
                 f"{len(set(graph.subdistricts))} subdistricts done")
         regions = results.get()
         names = sorted(set(regions))
         index = {r: i for i, r in enumerate(names)}
         assignment[blocks] = [len(labels) + index[r] for r in regions]
         labels += [f"{subdistrict}-p{i + 1:02d}" for i in range(len(names))]
-    return Plan(graph, assignment, tuple(labels)), time.perf_counter() - started, "floor only"
+    note = "floor only" + (f", {construction} construction iterations" if construction != 99 else "")
+    return Plan(graph, assignment, tuple(labels)), time.perf_counter() - started, note
 
 
-def _spopt_child(graph, blocks, floor: int, seed: int, results) -> None:
+def _spopt_child(graph, blocks, floor: int, seed: int, construction: int, results) -> None:
     import random
     import warnings
 
@@ -355,7 +358,8 @@ def _spopt_child(graph, blocks, floor: int, seed: int, results) -> None:
     xy = graph.centroids[blocks]
     frame = gpd.GeoDataFrame({"households": graph.households[blocks], "x": (xy[:, 0] - xy[:, 0].mean()) / 1000,
                               "y": (xy[:, 1] - xy[:, 1].mean()) / 1000}, geometry=list(graph.geoms[blocks]))
-    model = MaxPHeuristic(frame, W(neighbours, silence_warnings=True), ["x", "y"], "households", floor)
+    model = MaxPHeuristic(frame, W(neighbours, silence_warnings=True), ["x", "y"], "households", floor,
+                          max_iterations_construction=construction)
     model.solve()
     results.put(np.asarray(model.labels_).tolist())
 
