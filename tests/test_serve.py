@@ -66,3 +66,39 @@ def test_serve_answers_health_and_ogc_items_under_gunicorn(served, store):
     # links point at the address the server was started on
     status, _, body = get(served + "/ogc/collections?f=json")
     assert any(link["href"].startswith(served + "/ogc") for link in json.loads(body)["links"])
+
+
+def test_a_redistricting_job_executed_through_ogc_runs_under_gunicorn_and_any_worker_answers_for_it(served, store):
+    """pygeoapi loads diming's job manager by dotted path in each forked worker; jobs live in the database."""
+    import shapely
+    from redistricting_grids import grid_blocks
+
+    from accounts import service
+    from boundaries.models import Block
+
+    frame = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4)
+    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "households": r.households, "dense": False,
+             "area_m2": 1.0, "geom": shapely.Polygon(r.geometry.exterior)} for r in frame.itertuples()]
+    with store.transaction(actor="test") as session:
+        store.bulk_insert(session, Block, rows)
+    service.add_user(store, "li", ["planner"], actor="admin")
+    token, _ = service.issue_token(store, "li", actor="admin")
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Prefer": "respond-async"}
+
+    def call(method, path, body=None):
+        request = urllib.request.Request(served + path, method=method, headers=headers,
+                                         data=json.dumps(body).encode() if body is not None else None)
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+
+    inputs = {"subdistricts": ["W", "E"], "min": 100, "max": 200, "targets": {"W": [2, 2], "E": [2, 2]}}
+    status, response_headers, accepted = call("POST", "/ogc/processes/redistrict/execution", {"inputs": inputs})
+    assert status == 201 and response_headers["Location"] == f"{served}/ogc/jobs/{accepted['jobID']}"
+    deadline = time.monotonic() + 60
+    while (job := call("GET", f"/ogc/jobs/{accepted['jobID']}")[2])["status"] in ("accepted", "running"):
+        assert time.monotonic() < deadline, job
+        time.sleep(0.1)
+    assert job["status"] == "successful" and job["progress"] == 100
+    assert {call("GET", f"/ogc/jobs/{accepted['jobID']}")[2]["status"] for _ in range(10)} == {"successful"}
+    plans = call("GET", f"/ogc/jobs/{accepted['jobID']}/results")[2]["plans"]
+    assert len(plans) == 1 and plans[0]["valid"]

@@ -71,7 +71,7 @@ def test_collections_lists_every_published_collection(client):
     body = client.get("/ogc/collections").get_json()
     listed = {c["id"]: c for c in body["collections"]}
     assert set(listed) == {c.id for c in public_collections()}
-    assert set(listed) == {"placenames", "roads", "addresses", "buildings", "waterways", "subdistricts", "communities", "blocks", "admin-unit-versions", "boundary-lines", "boundary-markers"}
+    assert set(listed) == {"placenames", "roads", "addresses", "buildings", "waterways", "subdistricts", "communities", "blocks", "admin-unit-versions", "boundary-lines", "boundary-markers", "door-plates", "road-signs"}
     assert listed["roads"]["title"] == "道路（街路巷）"
     english = client.get("/ogc/collections", query_string={"lang": "en"}).get_json()
     assert {c["id"]: c["title"] for c in english["collections"]}["roads"] == "Roads and streets"

@@ -56,6 +56,18 @@ CONFORMANCE_CLASSES = [
     f"{CQL2}/property-property",
 ]
 
+#: OGC API Processes classes this server really implements: pygeoapi 0.24 claims
+#: ``callback`` (our job manager has none) and omits ``job-list`` and ``dismiss`` (it has both).
+PROCESSES = "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf"
+PROCESSES_CONFORMANCE_CLASSES = [
+    f"{PROCESSES}/core",
+    f"{PROCESSES}/ogc-process-description",
+    f"{PROCESSES}/json",
+    f"{PROCESSES}/oas30",
+    f"{PROCESSES}/job-list",
+    f"{PROCESSES}/dismiss",
+]
+
 _applied = False
 
 
@@ -67,7 +79,10 @@ def apply() -> None:
     from pygeoapi.api import itemtypes
     from pygeofilter.parsers.cql2_json import parse as parse_json
 
+    from pygeoapi.api import processes
+
     itemtypes.CONFORMANCE_CLASSES_FEATURES[:] = CONFORMANCE_CLASSES
+    processes.CONFORMANCE_CLASSES[:] = PROCESSES_CONFORMANCE_CLASSES
     parse_text = itemtypes.parse_cql2_text
 
     def parse_text_or_json(filter_text: str):

@@ -21,6 +21,7 @@ from gis.crs import CRS84, MEASURE_CRS, STORAGE_CRS, crs_uri
 from gis.settings import Settings
 from gis.storage.engine import normalise_url
 
+from . import compat
 from .collections import Collection
 
 PROVIDER = "gis.ogc.provider.StoreProvider"
@@ -136,7 +137,7 @@ def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Pa
 
     directory = Path(work_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    openapi = get_oas(config)
+    openapi = compat.self_contained_openapi(get_oas(config))
     config_path = _write_yaml(directory / CONFIG_FILE, config)
     openapi_path = _write_yaml(directory / OPENAPI_FILE, openapi)
     return config_path, openapi_path, openapi
