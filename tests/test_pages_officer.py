@@ -123,7 +123,7 @@ def test_list_filters_by_state_and_links_to_detail(site, browser):
     assert "李四" in browser.find_element(By.ID, "comments").text
     assert browser.find_elements(By.CSS_SELECTOR, "#stored-findings li")  # stored at review: none found, said in words
     buttons = [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")]
-    assert buttons == ["approve", "reject"]  # only what the procedure allows from in_notice
+    assert buttons == ["approve", "reject", "withdraw"]  # only what the procedure allows from in_notice
 
 
 def test_next_step_button_moves_the_application_and_records_it(site, browser):
@@ -131,7 +131,7 @@ def test_next_step_button_moves_the_application_and_records_it(site, browser):
     app_id = ids["applied"]
     browser.get(f"{server.url}/officer/applications/{app_id}")
     wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "申报"))
-    assert [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")] == ["accept", "reject"]
+    assert [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")] == ["accept", "reject", "withdraw"]
     browser.find_element(By.ID, "step-reason").send_keys("材料齐全")
     browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=accept]").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "受理"))
@@ -243,7 +243,7 @@ def test_next_actions_and_previewed_entrances_come_from_the_server(site):
 
     _, store, ids = site
     assert applications.officer_view(store, ids["approved"])["next_actions"] == ["file"]
-    assert procedure.allowed_actions("announced") == [] and procedure.allowed_actions("reviewed") == ["start_notice", "reject"]
+    assert procedure.allowed_actions("announced") == [] and procedure.allowed_actions("reviewed") == ["start_notice", "reject", "withdraw"]
     rows = service.preview(store, ["关上路"]).rows()
     road = world.line((400, -200), (400, 200))
     assert rows and all(shapely.Point(r["lon"], r["lat"]).distance(road) < 0.0005 for r in rows)  # ~50 m

@@ -155,3 +155,13 @@ def test_sqlite_spatial_query_is_answered_from_the_rtree_not_a_scan(store):
     details = " | ".join(row[-1] for row in plan)
     assert "USING INTEGER PRIMARY KEY" in details and "VIRTUAL TABLE" in details
     assert "SCAN roads" not in details
+
+
+def test_audit_keeps_large_byte_values_by_hash_not_by_a_second_copy():
+    import hashlib
+
+    from gis.storage.audit import AUDIT_BYTES_INLINE, to_jsonable
+
+    small, large = b"\x00\x01", bytes(range(256)) * (AUDIT_BYTES_INLINE // 256 + 1)
+    assert to_jsonable(small) == "0001"
+    assert to_jsonable(large) == {"sha256": hashlib.sha256(large).hexdigest(), "size": len(large)}

@@ -10,6 +10,7 @@ UPDATE and DELETE on the log (a trigger on both backends, see ``ddl.py``).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 import shapely
@@ -39,12 +40,18 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
+#: Byte values above this size are audited by their hash and size, not copied again in hex.
+AUDIT_BYTES_INLINE = 4096
+
+
 def to_jsonable(value: Any) -> Any:
     if isinstance(value, shapely.Geometry):
         return shapely.to_wkt(value, rounding_precision=8)
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, bytes):
+        if len(value) > AUDIT_BYTES_INLINE:
+            return {"sha256": hashlib.sha256(value).hexdigest(), "size": len(value)}
         return value.hex()
     return value
 
