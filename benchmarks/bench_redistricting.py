@@ -297,8 +297,7 @@ def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, see
         chain_seconds += time.perf_counter() - started
         final = partition.graph
         for node, part in partition.assignment.items():
-            original = final.original_nx_node_id_for_internal_node_id(node) if hasattr(final, "original_nx_node_id_for_internal_node_id") else node
-            assignment[blocks[int(original)]] = len(labels) + int(part)
+            assignment[blocks[int(final.original_nx_node_id_for_internal_node_id(node))]] = len(labels) + int(part)
         labels += [f"{subdistrict}-g{i + 1:02d}" for i in range(k)]
     note = f"seed {seed_seconds:.1f}s + ReCom {chain_seconds:.1f}s"
     if failures:

@@ -97,8 +97,8 @@ def synthetic_district(blocks: int = 2000, seed: int = 0) -> SyntheticDistrict:
     subdistricts = _subdistricts(faces, majors, river)
     households, dense = _households(faces, rng)
     subdistricts = _merge_small(faces, subdistricts, households)
-    order = np.lexsort((shapely.get_coordinates(shapely.centroid(faces))[:, 0],
-                        -np.round(shapely.get_coordinates(shapely.centroid(faces))[:, 1], -2)))
+    centres = shapely.get_coordinates(shapely.centroid(faces))
+    order = np.lexsort((centres[:, 0], -np.round(centres[:, 1], -2)))  # codes north to south, west to east
     faces, subdistricts, households, dense = faces[order], subdistricts[order], households[order], dense[order]
     codes = np.unique(subdistricts)
     names = {old: f"S{i + 1:02d}" for i, old in enumerate(sorted(codes, key=lambda c: np.flatnonzero(subdistricts == c)[0]))}
@@ -251,10 +251,13 @@ def _merge_small(faces, labels, households) -> np.ndarray:
         totals = np.bincount(pieces, weights=households)
         sizes = np.bincount(pieces)
         # the biggest piece of each label keeps it; smaller pieces and small labels merge
+        piece_label = np.zeros(len(totals), dtype=labels.dtype)
+        piece_label[pieces] = labels
         biggest = {}
         for piece in np.argsort(-totals):
-            biggest.setdefault(labels[np.flatnonzero(pieces == piece)[0]], piece)
-        small = [p for p in range(len(totals)) if sizes[p] and (totals[p] < MIN_SUBDISTRICT_HOUSEHOLDS or biggest[labels[np.flatnonzero(pieces == p)[0]]] != p)]
+            biggest.setdefault(piece_label[piece], piece)
+        small = [p for p in range(len(totals))
+                 if sizes[p] and (totals[p] < MIN_SUBDISTRICT_HOUSEHOLDS or biggest[piece_label[p]] != p)]
         if not small:
             return labels
         piece = min(small, key=lambda p: (totals[p], p))
