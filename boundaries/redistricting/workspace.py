@@ -12,24 +12,7 @@ import math
 import numpy as np
 
 from boundaries.redistricting.graph import BlockGraph
-from boundaries.redistricting.inputs import LINE_CLASSES
 from boundaries.redistricting.rules import Rules
-
-#: Cost per metre of community boundary along each line class (then: along no line).
-#: Boundaries are cheap on rivers and arterials, dear across open block edges.
-CLASS_COST = {"river": 0.1, "arterial": 0.15, "secondary": 0.5, "local": 1.0, "lane": 1.0}
-NO_LINE_COST = 1.3
-
-
-def edge_costs(graph: BlockGraph) -> np.ndarray:
-    """Cost of cutting each edge: its length priced by the strongest lines along it."""
-    remaining = graph.edge_length.copy()
-    cost = np.zeros_like(remaining)
-    for k, name in enumerate(LINE_CLASSES):
-        taken = np.minimum(graph.edge_class_length[:, k], remaining)
-        cost += taken * CLASS_COST[name]
-        remaining -= taken
-    return cost + remaining * NO_LINE_COST
 
 
 class Workspace:
