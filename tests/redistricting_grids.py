@@ -33,6 +33,17 @@ def grid_blocks(households, *, subdistricts=None, dense=None, communities=None) 
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4490")
 
 
+def store_grid_blocks(store, households, *, subdistricts=None, communities=None) -> None:
+    """Write ``grid_blocks(...)`` into the store's ``blocks`` table (one transaction)."""
+    from boundaries.models import Block
+
+    frame = grid_blocks(households, subdistricts=subdistricts, communities=communities)
+    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "community_code": r.community, "households": r.households,
+             "dense": False, "area_m2": 1.0, "geom": r.geometry} for r in frame.itertuples()]
+    with store.transaction(actor="test") as session:
+        store.bulk_insert(session, Block, rows)
+
+
 def vertical_road(col: int, rows: int, road_class: str = "arterial") -> gpd.GeoDataFrame:
     """A road along the west edge of column ``col``."""
     x = ORIGIN[0] + col * STEP

@@ -5,11 +5,9 @@ from __future__ import annotations
 import time
 
 import pytest
-import shapely
-from redistricting_grids import grid_blocks
+from apitools import bearer
+from redistricting_grids import store_grid_blocks
 
-from accounts import service
-from boundaries.models import Block
 from boundaries.redistricting import jobs
 from boundaries.redistricting.models import RedistrictingJob
 from gis.settings import Settings
@@ -18,11 +16,7 @@ from server import create_app
 
 def seed_blocks(store):
     """Two subdistricts of 8 blocks with 50 households each; current communities by column."""
-    frame = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4, communities=[["W1", "W2", "E1", "E2"]] * 4)
-    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "community_code": r.community, "households": r.households,
-             "dense": False, "area_m2": 1.0, "geom": shapely.Polygon(r.geometry.exterior)} for r in frame.itertuples()]
-    with store.transaction(actor="test") as session:
-        store.bulk_insert(session, Block, rows)
+    store_grid_blocks(store, [[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4, communities=[["W1", "W2", "E1", "E2"]] * 4)
 
 
 @pytest.fixture
@@ -32,10 +26,7 @@ def client(store, tmp_path):
     return app.test_client()
 
 
-def token(store, name, roles):
-    service.add_user(store, name, roles, actor="admin")
-    value, _ = service.issue_token(store, name, actor="admin")
-    return {"Authorization": f"Bearer {value}"}
+token = bearer
 
 
 def wait(client, headers, job_id, timeout=30):

@@ -70,20 +70,11 @@ def test_serve_answers_health_and_ogc_items_under_gunicorn(served, store):
 
 def test_a_redistricting_job_executed_through_ogc_runs_under_gunicorn_and_any_worker_answers_for_it(served, store):
     """pygeoapi loads diming's job manager by dotted path in each forked worker; jobs live in the database."""
-    import shapely
-    from redistricting_grids import grid_blocks
+    from apitools import bearer
+    from redistricting_grids import store_grid_blocks
 
-    from accounts import service
-    from boundaries.models import Block
-
-    frame = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4)
-    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "households": r.households, "dense": False,
-             "area_m2": 1.0, "geom": shapely.Polygon(r.geometry.exterior)} for r in frame.itertuples()]
-    with store.transaction(actor="test") as session:
-        store.bulk_insert(session, Block, rows)
-    service.add_user(store, "li", ["planner"], actor="admin")
-    token, _ = service.issue_token(store, "li", actor="admin")
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json", "Prefer": "respond-async"}
+    store_grid_blocks(store, [[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4)
+    headers = {**bearer(store, "li", "planner"), "Content-Type": "application/json", "Prefer": "respond-async"}
 
     def call(method, path, body=None):
         request = urllib.request.Request(served + path, method=method, headers=headers,
