@@ -60,3 +60,17 @@ def add_building(store, code: str, cx: float, cy: float) -> int:
         session.add(building)
         session.flush()
         return building.id
+
+
+def seed_inventory(store, *, installed_on: dt.date | None = dt.date(2020, 1, 1)) -> tuple[int, int]:
+    """``seed``, number every road, then stock a 街牌 per crossing and a 门牌 per door plate;
+    returns (signs, plates) added."""
+    from placenames.numbering import service
+    from placenames.signs import inventory
+
+    seed(store)
+    service.commit(store, None, actor="wang")
+    with store.transaction(actor="wang") as session:
+        signs = inventory.intersection_signs(store, session, installed_on=installed_on)
+        plates = inventory.door_plate_items(store, session, installed_on=installed_on)
+    return signs, plates

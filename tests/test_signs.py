@@ -13,7 +13,7 @@ from cli import main
 from gis.errors import Conflict, InvalidInput
 from placenames.models import Road
 from placenames.numbering import service
-from placenames.signs import inspections, inventory, reports
+from placenames.signs import inspections, reports
 from placenames.signs.models import PlateItem, RoadSign
 
 import numbering_world as world
@@ -22,11 +22,7 @@ DAY = dt.date(2026, 5, 1)
 
 
 def stocked(store):
-    world.seed(store)
-    service.commit(store, None, actor="wang")
-    with store.transaction(actor="wang") as session:
-        signs = inventory.intersection_signs(store, session, installed_on=dt.date(2020, 1, 1))
-        plates = inventory.door_plate_items(store, session, installed_on=dt.date(2020, 1, 1))
+    signs, plates = world.seed_inventory(store)
     with store.read() as session:
         sign_ids = {session.get(Road, s.road_id).name: s.id for s in session.scalars(select(RoadSign))}
         plate_ids = list(session.scalars(select(PlateItem.id).order_by(PlateItem.id)))

@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 from cli import main
 from gis.errors import CRSError, EncodingError, InvalidInput
 from gis.storage.audit import AuditEntry
-from placenames.numbering import service
 from placenames.numbering.geometry import to_storage
 from placenames.signs import exchange, inspections, inventory
 from placenames.signs.models import PlateItem, RoadSign
@@ -29,11 +28,7 @@ DAY = dt.date(2026, 4, 15)
 
 def stocked(store) -> None:
     """The small street world numbered, with its 2 signs and 7 门牌, one sign failed on inspection."""
-    world.seed(store)
-    service.commit(store, None, actor="wang")
-    with store.transaction(actor="wang") as session:
-        inventory.intersection_signs(store, session, installed_on=dt.date(2020, 1, 1))
-        inventory.door_plate_items(store, session, installed_on=dt.date(2020, 1, 1))
+    world.seed_inventory(store)
     with store.read() as session:
         sign = session.scalars(select(RoadSign).order_by(RoadSign.id)).first()
     round_id = inspections.open_round(store, "2026 spring", inspector="李", held_on=DAY, actor="wang")

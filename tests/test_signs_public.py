@@ -8,7 +8,6 @@ from shapely.geometry import shape
 from sqlalchemy import select
 
 from apitools import make_client
-from placenames.numbering import service
 from placenames.signs import inspections, inventory
 from placenames.signs.models import PlateItem
 
@@ -16,11 +15,7 @@ import numbering_world as world
 
 
 def test_door_plates_and_road_signs_are_public_without_internal_fields(store, tmp_path):
-    world.seed(store)
-    service.commit(store, None, actor="wang")
-    with store.transaction(actor="wang") as session:
-        inventory.intersection_signs(store, session, installed_on=dt.date(2020, 1, 1))
-        inventory.door_plate_items(store, session, installed_on=dt.date(2020, 1, 1))
+    world.seed_inventory(store)
     with store.read() as session:
         plate = session.scalars(select(PlateItem).order_by(PlateItem.id)).first()
     inventory.add_plate(store, plate.door_plate_id, "单元牌", actor="wang", label="2", installed_on=dt.date(2021, 6, 1))

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from placenames.models import DoorPlate, Road
-from placenames.numbering import lifecycle, service
+from placenames.numbering import lifecycle
 from placenames.signs import inventory, reports
 from placenames.street_renames import ROAD_CATEGORY, follow_rename
 
@@ -18,11 +18,7 @@ DAY = dt.date(2026, 5, 1)
 
 
 def test_signs_and_plates_of_a_renamed_road_are_reported_with_their_new_text(store):
-    world.seed(store)
-    service.commit(store, None, actor="wang")
-    with store.transaction(actor="wang") as session:
-        inventory.intersection_signs(store, session)
-        inventory.door_plate_items(store, session)
+    world.seed_inventory(store, installed_on=None)
     with store.read() as session:
         road_id = session.scalar(select(Road.id).where(Road.name == "关上路"))
         plate = session.scalars(select(DoorPlate).where(DoorPlate.road_id == road_id)).first()

@@ -26,15 +26,21 @@ def open_round(store, name: str, *, inspector: str, held_on: dt.date, actor: str
         return round_.id
 
 
+def _open_round(session, round_id: int, closed_zh: str, closed_en: str) -> InspectionRound:
+    """The round, if it exists and is still open (404 / 409 with the caller's words otherwise)."""
+    round_ = session.get(InspectionRound, round_id)
+    if round_ is None:
+        raise NotFound("检查轮次不存在", f"No inspection round {round_id}")
+    if round_.status != "open":
+        raise Conflict(closed_zh, closed_en)
+    return round_
+
+
 def record(store, round_id: int, results: list[dict], *, actor: str) -> int:
     """Store results ``{"kind", "item", "result": pass|fail, "defects": [...], "photos", "on", "note"}``.
     All or nothing: one bad entry refuses the whole batch."""
     with store.transaction(actor=actor, reason=f"检查结果 inspection results, round {round_id}") as session:
-        round_ = session.get(InspectionRound, round_id)
-        if round_ is None:
-            raise NotFound("检查轮次不存在", f"No inspection round {round_id}")
-        if round_.status != "open":
-            raise Conflict("检查轮次已结束，不能再登记结果", "The round is closed; no more results can be recorded")
+        round_ = _open_round(session, round_id, "检查轮次已结束，不能再登记结果", "The round is closed; no more results can be recorded")
         if round_.follows_round_id is not None:
             due = _failed_items(session, round_.follows_round_id)
             extra = [(r.get("kind"), r.get("item")) for r in results if (r.get("kind"), r.get("item")) not in due]
@@ -51,11 +57,7 @@ def record(store, round_id: int, results: list[dict], *, actor: str) -> int:
 
 def close_round(store, round_id: int, *, actor: str) -> dict:
     with store.transaction(actor=actor, reason=f"检查轮次结束 round {round_id} closed") as session:
-        round_ = session.get(InspectionRound, round_id)
-        if round_ is None:
-            raise NotFound("检查轮次不存在", f"No inspection round {round_id}")
-        if round_.status != "open":
-            raise Conflict("检查轮次已结束", "The round is already closed")
+        round_ = _open_round(session, round_id, "检查轮次已结束", "The round is already closed")
         round_.status = "closed"
         results = list(session.scalars(select(InspectionResult.result).where(InspectionResult.round_id == round_id)))
         return {"round": round_id, "items": len(results), "passed": results.count("pass"), "failed": results.count("fail")}
