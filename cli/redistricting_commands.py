@@ -105,7 +105,8 @@ def _echo(item: dict) -> None:
     state = "valid 有效" if item["valid"] else "INVALID 无效"
     click.echo(f"{item['file']}: seed {item['seed']}, {state}, {m['communities']} communities, "
                f"households {m['households_min']}-{m['households_max']}, Polsby-Popper mean {m['polsby_popper_mean']:.2f} "
-               f"worst {m['polsby_popper_worst']:.2f}, boundary on major roads/rivers {m['boundary_major_share']:.0%}, "
+               f"worst {m['polsby_popper_worst']:.2f}, boundary on major roads/rivers {m['boundary_major_share']:.0%} "
+               f"({m['major_lines_used']:.0%} of them used), "
                f"straightness {m['straightness']:.2f}, households moved {m['households_moved']}")
     if item["plan_id"] is not None:
         click.echo(f"  stored as proposal {item['plan_id']}")

@@ -61,6 +61,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_polsby_popper_mean": ("紧凑度（平均，Polsby-Popper）", "Compactness, mean (Polsby-Popper)"),
     "metric_polsby_popper_worst": ("紧凑度（最差）", "Compactness, worst"),
     "metric_boundary_major_share": ("沿主要道路/河流的边界比例", "Share of boundary on major roads/rivers"),
+    "metric_major_lines_used": ("已用作边界的主要道路/河流比例", "Share of major roads/rivers used as boundary"),
     "metric_boundary_length_m": ("边界总长（米）", "Boundary length (m)"),
     "metric_straightness": ("边界平直度", "Boundary straightness"),
     "metric_turns_per_km": ("每千米转折数", "Turns per km"),

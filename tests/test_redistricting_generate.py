@@ -166,3 +166,46 @@ def test_merge_and_resplit_repairs_a_pair_outside_the_bounds():
     assert ws.total_excess() == 0
     for community in (0, 1):
         assert len(graph.components(np.flatnonzero(ws.assignment == community))) == 1
+
+
+def test_following_costs_pay_for_boundary_on_an_arterial_and_charge_for_the_rest():
+    from boundaries.redistricting.generate import FOLLOW_SCALE, FOLLOW_TARGET, following_costs
+
+    graph = grid_graph([[10] * 4] * 3, roads=vertical_road(2, 3))
+    costs = following_costs(graph)
+    share = graph.major_share(np.arange(len(costs)))
+    on_road, off_road = share > 0.99, share == 0
+    assert on_road.sum() == 3 and off_road.sum() > 0
+    assert costs[on_road] == pytest.approx(-FOLLOW_SCALE * (1 - FOLLOW_TARGET) * graph.edge_length[on_road])
+    assert costs[off_road] == pytest.approx(FOLLOW_SCALE * FOLLOW_TARGET * graph.edge_length[off_road])
+
+
+def test_a_move_that_would_leave_a_community_too_thin_is_refused():
+    graph = grid_graph([[10] * 4] * 2)
+    ws = _workspace(graph, rules(10, 80), {0, 1})  # two 2x2 squares
+    corner = graph.index_of()["r0c1"]
+    assert np.isfinite(ws.move_delta(corner, 1))  # leaves an L of three blocks (Polsby-Popper 0.59)
+    ws.min_polsby_popper = 0.7
+    assert ws.move_delta(corner, 1) == np.inf
+
+
+def test_rewarding_the_arterial_still_keeps_every_community_above_the_shape_floor():
+    from boundaries.redistricting.generate import following_costs
+    from boundaries.redistricting.metrics import polsby_popper
+    from boundaries.redistricting.plan import Plan
+    from boundaries.redistricting.search import recombine
+
+    graph = grid_graph([[10] * 6] * 4, roads=vertical_road(1, 4))  # the arterial cuts off a 1x4 strip (PP 0.50)
+
+    def resplit(floor):
+        ws = _workspace(graph, rules(40, 200), {0, 1, 2})
+        ws.costs = following_costs(graph)
+        ws.min_polsby_popper = floor
+        recombine(ws, np.random.default_rng(0), rounds=3, trees=12)
+        return ws
+
+    strip = {graph.codes[b] for b in np.flatnonzero(resplit(0.0).assignment == resplit(0.0).assignment[0])}
+    assert strip == {f"r{r}c0" for r in range(4)}  # without a floor the strip along the arterial wins
+    kept = resplit(0.6)
+    plan = Plan(graph, kept.assignment.copy(), ("A", "B"))
+    assert polsby_popper(plan).min() >= 0.6

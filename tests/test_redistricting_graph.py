@@ -37,7 +37,17 @@ def test_an_arterial_along_a_column_marks_the_edges_it_runs_along():
         ("r0c0", "r0c1"), ("r1c0", "r1c1")}
     assert graph.major_share(sorted(along)) == pytest.approx([1.0, 1.0])
     others = [e for e in range(len(graph.edge_u)) if e not in along]
-    assert max(graph.major_share(others)) < 0.05  # only the few metres where a side meets the road
+    assert max(graph.major_share(others)) == 0  # a side that only meets the road does not run along it
+
+
+def test_a_road_crossing_an_edge_gives_it_no_credit():
+    x = 102.75 + 0.0005  # through the middle of column 0, across the edge between rows 0 and 1
+    road = gpd.GeoDataFrame({"road_class": ["arterial"]}, geometry=[shapely.LineString([(x, 25.0), (x, 24.998)])],
+                            crs="EPSG:4490")
+    graph = grid_graph([[1, 1], [1, 1]], roads=road)
+    crossed = [e for e in range(len(graph.edge_u))
+               if {graph.codes[graph.edge_u[e]], graph.codes[graph.edge_v[e]]} == {"r0c0", "r1c0"}]
+    assert graph.major_share(crossed) == pytest.approx([0.0])
 
 
 def test_without_roads_every_edge_is_minor():

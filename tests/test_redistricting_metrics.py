@@ -37,6 +37,16 @@ def test_boundary_along_an_arterial_counts_as_major_and_is_straight():
     assert summary["boundary_length_m"] == pytest.approx(3 * 111, rel=0.02)
 
 
+def test_major_lines_used_is_the_share_of_the_arterial_on_a_community_boundary():
+    graph = grid_graph([[1] * 4] * 3, roads=vertical_road(2, 3))
+    assert metrics.major_lines_used(halves(graph)) == pytest.approx(1.0)
+    corner = plan_from_mapping(graph, {c: ("NW" if c in ("r0c0", "r0c1") else "rest") for c in graph.codes})
+    assert metrics.major_lines_used(corner) == pytest.approx(1 / 3, rel=0.02)  # one of the road's three edges
+    assert metrics.summary(corner)["major_lines_used"] == pytest.approx(1 / 3, rel=0.02)
+    one = plan_from_mapping(graph, {c: "all" for c in graph.codes})
+    assert metrics.major_lines_used(one) == 0
+
+
 def test_without_roads_the_boundary_runs_along_no_line():
     graph = grid_graph([[1] * 4] * 3)
     assert metrics.boundary_by_class(halves(graph))["none"] == pytest.approx(1.0)

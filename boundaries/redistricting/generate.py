@@ -3,7 +3,9 @@
 Per subdistrict: keep locked communities as they are, split the rest into
 connected parts, choose a community count per part (``counts``), then per part
 try a few seeded region growths (``grow``) repaired by block moves, keep the
-best and improve it (``search``). Same graph, rules and seed → same plan.
+best and improve it (``search``), then carry its boundaries onto rivers and
+arterials with a cost that rewards them (``following_costs``). Same graph,
+rules and seed → same plan.
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ ANNEAL_TEMPERATURE = 0.2
 #: Merge-and-resplit rounds over all neighbouring community pairs, and spanning trees tried per pair.
 RECOMBINE_ROUNDS = 3
 RECOMBINE_TREES = 6
+
+#: The last phase rewards boundary along rivers and arterials directly: a metre costs
+#: SCALE × (TARGET − its river/arterial share), so a metre on a major line earns what a metre
+#: elsewhere costs at the wanted share. Minimising that cost maximises the share of
+#: boundary on major lines whenever it can beat TARGET (the ratio trick of Dinkelbach); the
+#: scale makes it outweigh compactness, which still keeps shapes (docs/benchmarks.md).
+FOLLOW_TARGET = 0.55
+FOLLOW_SCALE = 10.0
+#: During that phase no move may push a community below this Polsby–Popper score.
+FOLLOW_MIN_POLSBY_POPPER = 0.2
 
 Progress = Callable[[float, str], None]
 
@@ -161,10 +173,27 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
     if ANNEAL_STEPS_PER_BLOCK and ws.k > 1:
         anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
         improve(ws, rng, should_stop=should_stop)
+    if FOLLOW_SCALE and ws.k > 1 and ws.total_excess() == 0:
+        _follow_major_lines(ws, rng, weight, should_stop)
     for community in range(ws.k):
         members = np.flatnonzero(ws.assignment == community)
         if len(members):
             yield (fixed_labels[community] if community < len(fixed_labels) else None), members
+
+
+def following_costs(graph: BlockGraph) -> np.ndarray:
+    """Cost of cutting each edge in the last phase: negative along rivers and arterials (see FOLLOW_TARGET)."""
+    major = graph.major_share(np.arange(len(graph.edge_length)))
+    return FOLLOW_SCALE * graph.edge_length * (FOLLOW_TARGET - major)
+
+
+def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop) -> None:
+    """Carry a valid division's boundaries onto rivers and arterials, without breaking bounds or shapes."""
+    ws.costs = following_costs(ws.graph)
+    ws.min_polsby_popper = FOLLOW_MIN_POLSBY_POPPER
+    recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
+    anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(ws.members), ANNEAL_TEMPERATURE * weight, should_stop)
+    improve(ws, rng, should_stop=should_stop)
 
 
 def _may_be_feasible(part, rules) -> bool:

@@ -20,6 +20,8 @@ TOUCH_M = 0.2
 MIN_EDGE_M = 2.0
 #: A line within this distance (metres) of a block edge runs along it.
 LINE_SNAP_M = 3.0
+#: Pieces of an edge near a line no longer than this are where the edge meets or crosses it, not runs along it.
+STUB_M = 3 * LINE_SNAP_M
 
 
 @dataclass
@@ -151,9 +153,21 @@ def _class_lengths(edges: np.ndarray, lines) -> np.ndarray:
     if not len(line_index):
         return table
     buffers = shapely.buffer(geoms, LINE_SNAP_M, cap_style="flat")
-    covered = shapely.length(shapely.intersection(edges[edge_index], buffers[line_index]))
+    covered = _along(shapely.intersection(edges[edge_index], buffers[line_index]))
     for k, name in enumerate(LINE_CLASSES):
         rows = classes[line_index] == name
         np.add.at(table[:, k], edge_index[rows], covered[rows])
     lengths = shapely.length(edges)
     return np.minimum(table, lengths[:, None])
+
+
+def _along(pieces: np.ndarray) -> np.ndarray:
+    """Length of each edge-within-buffer intersection, without the short stubs of edges that only meet the line.
+
+    An edge ending at a road, or crossing it, lies within the snap distance for a few
+    metres only; it does not run along the road and gets no credit for it.
+    """
+    parts, owner = shapely.get_parts(pieces, return_index=True)
+    lengths = shapely.length(parts)
+    keep = lengths > STUB_M
+    return np.bincount(owner[keep], weights=lengths[keep], minlength=len(pieces))

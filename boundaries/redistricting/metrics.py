@@ -90,6 +90,18 @@ def boundary_by_class(plan: Plan) -> dict[str, float]:
     return shares
 
 
+def major_lines_used(plan: Plan) -> float:
+    """Share of the river and arterial length between the plan's blocks that community boundaries follow.
+
+    Read beside ``boundary_major_share``: a low share with most major lines used means
+    the input has too few of them for the community count, not that the plan ignores them.
+    """
+    g = plan.graph
+    major = g.major_share(np.arange(len(g.edge_length))) * g.edge_length
+    total = float(major.sum())
+    return float(major[plan.cut_edges].sum() / total) if total else 0.0
+
+
 def households_moved(plan: Plan, reference: list[str | None] | None = None) -> int:
     """Households whose community changes: each new community inherits the old one it holds most of.
 
@@ -142,6 +154,7 @@ def summary(plan: Plan) -> dict:
         "polsby_popper_worst": float(pp.min()) if len(pp) else 0.0,
         "boundary_major_share": sum(by_class[c] for c in MAJOR_CLASSES),
         "boundary_by_class": by_class,
+        "major_lines_used": major_lines_used(plan),
         "boundary_length_m": float(plan.graph.edge_length[plan.cut_edges].sum()),
         "straightness": chord_ratio,
         "turns_per_km": turns_per_km,

@@ -195,6 +195,7 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
         best_value = np.inf  # a pair outside the bounds takes any split within them
     best_side = None
     price = cost / np.maximum(length, 1e-9)
+    price -= min(0.0, float(price.min(initial=0.0)))  # the last phase prices major lines below zero
     for _ in range(trees):
         weight = rng.uniform(0.5, 1.5, len(eu)) / (price + 0.05)  # cheap edges weigh most: left out of the tree
         tree = minimum_spanning_tree(coo_matrix((weight, (eu, ev)), shape=(n, n)))
@@ -242,5 +243,8 @@ def _split_value(ws, sides, eu, ev, cost, length, perimeter, area) -> np.ndarray
     p_in = sides @ perimeter - 2 * (both_in @ length)
     p_out = (~sides) @ perimeter - 2 * (both_out @ length)
     a_in, a_out = sides @ area, (~sides) @ area
-    shape = p_in**2 / (4 * np.pi * np.maximum(a_in, 1e-9)) + p_out**2 / (4 * np.pi * np.maximum(a_out, 1e-9))
-    return cut @ cost + ws.compactness_weight * shape
+    inv_in, inv_out = p_in**2 / (4 * np.pi * np.maximum(a_in, 1e-9)), p_out**2 / (4 * np.pi * np.maximum(a_out, 1e-9))
+    value = cut @ cost + ws.compactness_weight * (inv_in + inv_out)
+    if ws.min_polsby_popper > 0:
+        value[np.maximum(inv_in, inv_out) * ws.min_polsby_popper > 1] = np.inf  # a side too thin
+    return value

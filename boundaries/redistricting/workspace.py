@@ -34,6 +34,7 @@ class Workspace:
         self.perimeter = np.zeros(k)
         self.dense_blocks = np.zeros(k, dtype=np.int64)
         self.size = np.zeros(k, dtype=np.int64)
+        self.min_polsby_popper = 0.0  # no move may take a community below this (one already below may not worsen)
 
     # ----- bookkeeping
     def shared(self, block: int, community: int) -> tuple[float, float]:
@@ -117,9 +118,16 @@ class Workspace:
         p_t = self.perimeter[target] + g.perimeter[block] - 2 * length_t
         a_s = self.area[source] - g.area[block]
         a_t = self.area[target] + g.area[block]
-        before = self._inverse_pp(self.perimeter[source], self.area[source]) + self._inverse_pp(self.perimeter[target], self.area[target])
-        after = self._inverse_pp(p_s, a_s) + self._inverse_pp(p_t, a_t)
-        return cut_delta + self.compactness_weight * (after - before)
+        was_s = self._inverse_pp(self.perimeter[source], self.area[source])
+        was_t = self._inverse_pp(self.perimeter[target], self.area[target])
+        now_s, now_t = self._inverse_pp(p_s, a_s), self._inverse_pp(p_t, a_t)
+        if self._too_thin(now_s, was_s) or self._too_thin(now_t, was_t):
+            return math.inf
+        return cut_delta + self.compactness_weight * (now_s + now_t - was_s - was_t)
+
+    def _too_thin(self, inverse_pp: float, inverse_pp_before: float) -> bool:
+        """Would a community end below ``min_polsby_popper`` (and worse than it was)?"""
+        return self.min_polsby_popper > 0 and inverse_pp * self.min_polsby_popper > 1 and inverse_pp > inverse_pp_before
 
     def objective(self) -> float:
         g = self.graph
