@@ -80,7 +80,8 @@ def row(name: str, seconds: float | None, plan: Plan, rules: Rules) -> str:
     valid = "valid" if not broken else f"{len(broken)} violations ({over} over max)"
     took = f"{seconds:7.2f}s" if seconds is not None else "      - "
     return (f"  {name:10} {took}  {valid:28} k={s['communities']:3d}  hh {s['households_min']:6d}-{s['households_max']:6d}  "
-            f"PP {s['polsby_popper_mean']:.2f}/{s['polsby_popper_worst']:.2f}  major {s['boundary_major_share']:5.1%}  "
+            f"PP {s['polsby_popper_mean']:.2f}/{s['polsby_popper_worst']:.2f}  major {s['boundary_major_share']:5.1%} "
+            f"(lines used {s['major_lines_used']:4.0%})  "
             f"straight {s['straightness']:.2f}  turns/km {s['turns_per_km']:.2f}  balance {s['household_balance']:.2f}")
 
 
@@ -224,7 +225,7 @@ def quality(plan: Plan, rules: Rules) -> dict:
 
 def print_table(rows, rules: Rules) -> None:
     print(f"  {'method':26} {'time':>8}  {'valid':5} {'k':>4}  {'over ceiling':>12}  {'PP mean/worst':>13}  "
-          f"{'on major':>8}  {'straight':>8}  violations")
+          f"{'on major':>8}  {'used':>5}  {'straight':>8}  violations")
     for name, seconds, plan, note in rows:
         if plan is None:
             took = f"{seconds:7.1f}s" if seconds is not None else f"{'-':>8}"
@@ -234,7 +235,7 @@ def print_table(rows, rules: Rules) -> None:
         broken = ", ".join(f"{n} {rule}" for rule, n in sorted(q["violations"].items())) or "none"
         print(f"  {name:26} {seconds:7.1f}s  {'yes' if not q['violations'] else 'no':5} {q['communities']:4d}  "
               f"{q['over_ceiling']:12.1%}  {q['polsby_popper_mean']:6.2f}/{q['polsby_popper_worst']:.2f}  "
-              f"{q['boundary_major_share']:8.1%}  {q['straightness']:8.2f}  {broken}" + (f"  [{note}]" if note else ""))
+              f"{q['boundary_major_share']:8.1%}  {q['major_lines_used']:5.0%}  {q['straightness']:8.2f}  {broken}" + (f"  [{note}]" if note else ""))
 
 
 def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, seed: int):
