@@ -209,3 +209,16 @@ def test_rewarding_the_arterial_still_keeps_every_community_above_the_shape_floo
     kept = resplit(0.6)
     plan = Plan(graph, kept.assignment.copy(), ("A", "B"))
     assert polsby_popper(plan).min() >= 0.6
+
+
+def test_the_following_phase_leaves_a_division_alone_where_there_is_no_major_line_to_follow():
+    from boundaries.redistricting.generate import _follow_major_lines
+
+    graph = grid_graph([[10] * 6] * 4)  # no roads at all
+    ws = _workspace(graph, rules(40, 200), set())
+    for b, code in enumerate(graph.codes):  # a valid but staircase division the phase could reshape
+        r, c = (int(x) for x in code[1:].split("c"))
+        ws.move(b, 0 if c < 2 + r // 2 else 1)
+    before = ws.assignment.copy()
+    _follow_major_lines(ws, np.random.default_rng(0), 50.0, None)
+    assert (ws.assignment == before).all()

@@ -24,7 +24,7 @@ from boundaries.redistricting.graph import BlockGraph
 from boundaries.redistricting.grow import choose_seeds, grow
 from boundaries.redistricting.plan import Plan
 from boundaries.redistricting.rules import Rules
-from boundaries.redistricting.search import anneal, improve, recombine, repair
+from boundaries.redistricting.search import anneal, improve, recombine, repair, restore
 from boundaries.redistricting.inputs import LINE_CLASSES
 from boundaries.redistricting.workspace import Workspace
 
@@ -54,8 +54,10 @@ RECOMBINE_TREES = 6
 #: scale makes it outweigh compactness, which still keeps shapes (docs/benchmarks.md).
 FOLLOW_TARGET = 0.55
 FOLLOW_SCALE = 10.0
-#: During that phase no move may push a community below this Polsby–Popper score.
+#: During that phase no move may push a community below this Polsby–Popper score, and its
+#: result is dropped if the boundary ends less straight than this (and than before).
 FOLLOW_MIN_POLSBY_POPPER = 0.2
+FOLLOW_MIN_STRAIGHTNESS = 0.85
 
 Progress = Callable[[float, str], None]
 
@@ -188,12 +190,34 @@ def following_costs(graph: BlockGraph) -> np.ndarray:
 
 
 def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop) -> None:
-    """Carry a valid division's boundaries onto rivers and arterials, without breaking bounds or shapes."""
+    """Carry a valid division's boundaries onto rivers and arterials, without breaking bounds or shapes.
+
+    The result is kept only if more of the boundary lies on major lines and the boundary
+    stays straight (at least FOLLOW_MIN_STRAIGHTNESS, or as straight as before): where
+    there is nothing to follow, the phase would only trade straightness for length.
+    """
+    before = ws.assignment.copy()
+    share, straight = _major_share_and_straightness(ws)
     ws.costs = following_costs(ws.graph)
     ws.min_polsby_popper = FOLLOW_MIN_POLSBY_POPPER
     recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
     anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(ws.members), ANNEAL_TEMPERATURE * weight, should_stop)
     improve(ws, rng, should_stop=should_stop)
+    new_share, new_straight = _major_share_and_straightness(ws)
+    if new_share <= share or new_straight < min(straight, FOLLOW_MIN_STRAIGHTNESS):
+        restore(ws, before)
+
+
+def _major_share_and_straightness(ws: Workspace) -> tuple[float, float]:
+    """Share of the part's inner boundary on rivers/arterials, and the straightness of that boundary."""
+    g = ws.graph
+    a, b = ws.assignment[g.edge_u], ws.assignment[g.edge_v]
+    cut = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    length = float(g.edge_length[cut].sum())
+    if not length:
+        return 0.0, 1.0
+    share = float((g.major_share(cut) * g.edge_length[cut]).sum() / length)
+    return share, metrics.straightness(metrics.boundary_lines_of(g, ws.assignment, cut))[0]
 
 
 def _may_be_feasible(part, rules) -> bool:

@@ -38,12 +38,15 @@ def premises(households) -> tuple[np.ndarray, np.ndarray]:
 
 def boundary_lines(plan: Plan) -> list:
     """Each community-to-community boundary as one merged line geometry (EPSG:4543)."""
-    g = plan.graph
-    cut = plan.cut_edges
+    return boundary_lines_of(plan.graph, plan.assignment, plan.cut_edges)
+
+
+def boundary_lines_of(graph, assignment: np.ndarray, edges) -> list:
+    """The boundary lines that ``edges`` (cut by ``assignment``) form, one merged line per pair of communities."""
     pairs: dict[tuple[int, int], list] = {}
-    for e in cut.tolist():
-        a, b = sorted((int(plan.assignment[g.edge_u[e]]), int(plan.assignment[g.edge_v[e]])))
-        pairs.setdefault((a, b), []).append(g.edge_geoms[e])
+    for e in np.asarray(edges).tolist():
+        a, b = sorted((int(assignment[graph.edge_u[e]]), int(assignment[graph.edge_v[e]])))
+        pairs.setdefault((a, b), []).append(graph.edge_geoms[e])
     return [shapely.line_merge(shapely.union_all(parts)) for _, parts in sorted(pairs.items())]
 
 
