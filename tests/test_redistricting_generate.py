@@ -222,3 +222,14 @@ def test_the_following_phase_leaves_a_division_alone_where_there_is_no_major_lin
     before = ws.assignment.copy()
     _follow_major_lines(ws, np.random.default_rng(0), 50.0, None)
     assert (ws.assignment == before).all()
+
+
+def test_a_subdistrict_gets_the_same_plan_alone_as_with_the_others():
+    households = np.random.default_rng(5).integers(20, 120, (6, 8)).tolist()
+    subdistricts = [["S1"] * 4 + ["S2"] * 4 for _ in range(6)]
+    data = from_frames(grid_blocks(households, subdistricts=subdistricts), vertical_road(2, 6))
+    bounds = rules(300, 700)
+    together = communities(propose(build_graph(data), bounds, seed=4))
+    alone = communities(propose(build_graph(data.only(["S1"])), bounds, seed=4))
+    assert alone == [c for c in together if next(iter(c)) in {code for group in alone for code in group}]
+    assert len(alone) >= 2  # a real division, not one community

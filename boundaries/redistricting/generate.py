@@ -11,6 +11,7 @@ rules and seed → same plan.
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -84,8 +85,11 @@ class Proposal:
 
 def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progress | None = None,
             should_stop: Callable[[], bool] | None = None) -> Proposal:
-    """One plan for every block of ``graph`` (restrict the input to choose subdistricts)."""
-    rng = np.random.default_rng(seed)
+    """One plan for every block of ``graph`` (restrict the input to choose subdistricts).
+
+    Each subdistrict draws from its own random stream (the seed and its code), so a
+    subdistrict gets the same plan whether it is proposed alone or with the others.
+    """
     costs = boundary_costs(graph)
     assignment = np.full(graph.size, -1, dtype=np.int64)
     labels: list[str] = []
@@ -96,6 +100,7 @@ def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progres
         if should_stop is not None and should_stop():
             raise Cancelled()
         blocks = graph.blocks_of(subdistrict)
+        rng = np.random.default_rng([seed % 2**64, zlib.crc32(subdistrict.encode("utf-8"))])
         for label, members in _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
             assignment[members] = len(labels)
             labels.append(label)

@@ -117,7 +117,8 @@ def _shared_edges(polygons: np.ndarray):
     tree = shapely.STRtree(polygons)
     left, right = tree.query(polygons, predicate="dwithin", distance=TOUCH_M)
     keep = left < right
-    left, right = left[keep], right[keep]
+    order = np.lexsort((right[keep], left[keep]))  # by block order, not the tree's: a subset keeps its edges' order
+    left, right = left[keep][order], right[keep][order]
     rings = shapely.boundary(polygons)
     shared = shapely.line_merge(_lines_only(shapely.intersection(rings[left], rings[right])))
     lengths = shapely.length(shared)

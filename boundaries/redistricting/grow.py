@@ -62,9 +62,10 @@ def grow(ws: Workspace, seeds: list[list[int]]) -> None:
         for block in group:
             if ws.assignment[block] < 0:
                 take(block, community)
-    total_cost = np.zeros(g.size)
-    np.add.at(total_cost, g.edge_u, ws.costs)
-    np.add.at(total_cost, g.edge_v, ws.costs)
+    total_cost = np.zeros(g.size)  # of each block's edges inside the part: what lies outside plays no part
+    inner = ws.inside[g.edge_u] & ws.inside[g.edge_v]
+    np.add.at(total_cost, g.edge_u[inner], ws.costs[inner])
+    np.add.at(total_cost, g.edge_v[inner], ws.costs[inner])
     while unassigned:
         growing = sorted((c for c in range(ws.k) if frontier[c]), key=lambda c: (ws.households[c], c))
         if not growing:
