@@ -29,6 +29,9 @@ class Layer:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     where: Callable[[type], Any] | None = None
     resolve: Callable[[Session, pd.DataFrame], pd.DataFrame] | None = None
+    #: A layer whose rows need more than the generic checks imports through its own
+    #: all-or-nothing importer: (store, path, *, actor, reason, encoding, crs, layer) -> rows added.
+    importer: Callable[..., int] | None = None
 
     def export_filter(self):
         return None if self.where is None else self.where(self.model)

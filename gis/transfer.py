@@ -18,6 +18,7 @@ import shapely
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from gis.errors import InvalidInput
 from gis.io import prepare, read_layer, write_layer
 from gis.io.progress import progress
 from gis.io.validate import ROW_COLUMN, ValidationReport
@@ -51,11 +52,25 @@ def import_file(
     skip_invalid: bool = False,
     make_valid: bool = False,
 ) -> ImportResult:
+    if layer.importer is not None:
+        return _import_with_own_checks(store, layer, path, actor=actor, reason=reason, source_layer=source_layer,
+                                       encoding=encoding, crs=crs, relaxed=skip_invalid or make_valid)
     frame = read_layer(path, layer=source_layer, encoding=encoding, crs=crs)
     clean, report = prepare(frame, layer.spec, skip_invalid=skip_invalid, make_valid=make_valid)
     reason = reason or f"import {Path(path).name}"
     inserted = load_frame(store, layer, clean, actor=actor, reason=reason, source=f"import:{Path(path).name}")
     return ImportResult(layer.name, inserted, report)
+
+
+def _import_with_own_checks(store, layer: Layer, path, *, actor, reason, source_layer, encoding, crs, relaxed) -> ImportResult:
+    """A layer with its own importer checks every row itself and never skips or repairs one."""
+    if relaxed:
+        raise InvalidInput(
+            f"图层 {layer.name} 逐行检查，全部通过才导入；不能跳过或修复要素",
+            f"Layer {layer.name} is checked row by row and imported only if every row passes; "
+            "--skip-invalid and --make-valid do not apply")
+    added = layer.importer(store, path, actor=actor, reason=reason, encoding=encoding, crs=crs, layer=source_layer)
+    return ImportResult(layer.name, added, ValidationReport(layer.name, added))
 
 
 def load_frame(store: Store, layer: Layer, frame: gpd.GeoDataFrame, *, actor: str, reason: str, source: str | None = None) -> int:

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 
 import pytest
+import shapely
 from click.testing import CliRunner
 from sqlalchemy import select
 
@@ -93,10 +94,17 @@ def test_road_signs_import_from_csv_and_export(store, tmp_path):
     from gis.transfer import export_file, import_file
 
     world.seed(store)
-    path = tmp_path / "signs.csv"
     header = "road_name,text_zh,text_roman,sign_type,installed_on,x,y\n"
-    path.write_text(header + "春城路,春城路,CHUNCHENG LU,街牌,2021-04-02,102.70,25.0\n", encoding="utf-8")
     layer = registry().get("road_signs")
+    far = tmp_path / "far.csv"  # 800 m from 春城路: the generic layer runs the inventory's row checks
+    far.write_text(header + "春城路,春城路,CHUNCHENG LU,街牌,2021-04-02,102.70,25.0\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="60 m"):
+        import_file(store, layer, far, actor="wang", crs="EPSG:4490")
+    lon, lat = world.to_storage(shapely.Point(world.X0 + 100, world.Y0 + 5)).coords[0]  # beside 春城路
+    path = tmp_path / "signs.csv"
+    path.write_text(header + f"春城路,春城路,CHUNCHENG LU,街牌,2021-04-02,{lon},{lat}\n", encoding="utf-8")
+    with pytest.raises(InvalidInput, match="row by row"):
+        import_file(store, layer, path, actor="wang", crs="EPSG:4490", skip_invalid=True)
     result = import_file(store, layer, path, actor="wang", crs="EPSG:4490")
     assert result.inserted == 1
     with store.read() as session:

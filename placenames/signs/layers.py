@@ -37,6 +37,14 @@ def _resolve_road_signs(session, frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _import_through_inventory(store, path, **options) -> int:
+    """``diming import road_signs`` runs the inventory import: the same row checks as ``diming signs import``."""
+    from .exchange import import_signs
+
+    summary = import_signs(store, path, **options)
+    return summary.inserted + summary.updated
+
+
 def layers() -> list[Layer]:
     return [
         Layer(
@@ -47,5 +55,6 @@ def layers() -> list[Layer]:
             title_zh="路牌",
             title_en="Road signs",
             resolve=_resolve_road_signs,
+            importer=_import_through_inventory,
         )
     ]
