@@ -157,3 +157,26 @@ def test_two_officers_announcing_the_same_road_name_at_once(store, tmp_path, mon
     assert sorted(applications.officer_view(store, i)["state"] for i in ids) == ["announced", "filed"]
     with store.read() as session:
         assert session.scalars(sa.select(PlaceName.status).where(PlaceName.name == "子泰东路").order_by(PlaceName.status)).all() == ["current", "in_procedure"]
+
+
+def test_a_refused_upgrade_of_several_branches_leaves_the_schema_as_it_was(empty_store):
+    """Scripts of other branches that ran before the refusal are rolled back with it (SQLite too),
+    so once the clash is resolved the same upgrade goes through."""
+    migrate.upgrade(empty_store, "0003_registry")
+    with empty_store.engine.begin() as connection:
+        for _ in range(2):
+            raw_insert(connection, "子君路", "23510")
+
+    def schema():
+        inspector = sa.inspect(empty_store.engine)
+        return {t: sorted(c["name"] for c in inspector.get_columns(t)) for t in inspector.get_table_names()}
+
+    before = schema()
+    with pytest.raises(Conflict):
+        migrate.upgrade(empty_store)
+    assert migrate.current(empty_store) == "0003_registry"
+    assert schema() == before
+    with empty_store.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE place_names SET status = 'retired' WHERE id = 1"))
+    migrate.upgrade(empty_store)
+    assert set(migrate.current(empty_store).split(",")) == set(migrate.heads())

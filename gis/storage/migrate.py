@@ -7,12 +7,14 @@ is read.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import event
 
 from .store import Store
 
@@ -28,14 +30,46 @@ def _config(store: Store, connection) -> Config:
 
 
 def upgrade(store: Store, revision: str = "heads") -> None:
-    with store.engine.begin() as connection:
+    with _one_transaction(store) as connection:
         command.upgrade(_config(store, connection), revision)
     store.checkpoint()
 
 
 def downgrade(store: Store, revision: str) -> None:
-    with store.engine.begin() as connection:
+    with _one_transaction(store) as connection:
         command.downgrade(_config(store, connection), revision)
+
+
+@contextmanager
+def _one_transaction(store: Store):
+    """A connection whose whole migration run commits or rolls back as one, on both backends.
+
+    PostgreSQL's DDL is transactional as it is. Python's sqlite3 driver, left to
+    itself, runs CREATE/ALTER outside any transaction until the first data write
+    opens one: a migration refused half way through an upgrade left earlier
+    scripts' columns behind with the version not recorded, and the next upgrade
+    failed on them. So for SQLite the driver's own transaction handling is switched
+    off for this connection and the run is wrapped in an explicit BEGIN IMMEDIATE.
+    """
+    with store.engine.connect() as connection:
+        if connection.dialect.name != "sqlite":
+            with connection.begin():
+                yield connection
+            return
+        driver = connection.connection.dbapi_connection
+        saved = driver.isolation_level
+        driver.isolation_level = None  # the driver opens no transaction of its own
+
+        def begin_immediately(conn) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        event.listen(connection, "begin", begin_immediately)
+        try:
+            with connection.begin():
+                yield connection
+        finally:
+            event.remove(connection, "begin", begin_immediately)
+            driver.isolation_level = saved
 
 
 def current(store: Store) -> str | None:
