@@ -219,9 +219,9 @@ def test_the_following_phase_leaves_a_division_alone_where_there_is_no_major_lin
     for b, code in enumerate(graph.codes):  # a valid but staircase division the phase could reshape
         r, c = (int(x) for x in code[1:].split("c"))
         ws.move(b, 0 if c < 2 + r // 2 else 1)
-    before = ws.assignment.copy()
-    _follow_major_lines(ws, np.random.default_rng(0), 50.0, None)
-    assert (ws.assignment == before).all()
+    before, costs = ws.assignment.copy(), ws.costs
+    assert not _follow_major_lines(ws, np.random.default_rng(0), 50.0, None)
+    assert (ws.assignment == before).all() and ws.costs is costs and ws.min_polsby_popper == 0
 
 
 def test_a_subdistrict_gets_the_same_plan_alone_as_with_the_others():

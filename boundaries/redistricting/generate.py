@@ -48,6 +48,12 @@ ANNEAL_TEMPERATURE = 0.2
 RECOMBINE_ROUNDS = 3
 RECOMBINE_TREES = 6
 
+#: Best growths taken through the last phases; the one with most boundary on major lines is kept.
+POLISHED = 2
+#: When no growth ends valid: rounds of merge-and-resplit with this many trees per pair, then block moves.
+REPAIR_ROUNDS = 4
+REPAIR_TREES = 30
+
 #: The last phase rewards boundary along rivers and arterials directly: a metre costs
 #: SCALE × (TARGET − its river/arterial share), so a metre on a major line earns what a metre
 #: elsewhere costs at the wanted share. Minimising that cost maximises the share of
@@ -157,9 +163,9 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
     area = float(graph.area[part.blocks].sum())
     weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)
     fixed_labels = sorted(groups)
-    best = None
+    tried = []
     for attempt in range(MAX_ATTEMPTS):
-        if attempt >= ATTEMPTS and (best[0][0] == 0 or not _may_be_feasible(part, rules)):
+        if attempt >= ATTEMPTS and (min(t[0] for t in tried)[0] == 0 or not _may_be_feasible(part, rules)):
             break  # more growths only while no valid division has been found
         ws = Workspace(graph, rules, part.blocks, part.k, costs, weight)
         for label in fixed_labels:
@@ -171,21 +177,44 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
         if ws.total_excess() > 0:
             exact_divide(ws)  # small parts: find a valid division if any exists
         improve(ws, rng, should_stop=should_stop)
-        key = (ws.total_excess(), ws.objective())
-        if best is None or key < best[0]:
-            best = (key, ws)
-    ws = best[1]
-    if RECOMBINE_ROUNDS and ws.k > 1 and ws.total_excess() == 0:
-        recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
-    if ANNEAL_STEPS_PER_BLOCK and ws.k > 1:
-        anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
-        improve(ws, rng, should_stop=should_stop)
-    if FOLLOW_SCALE and ws.k > 1 and ws.total_excess() == 0:
-        _follow_major_lines(ws, rng, weight, should_stop)
+        tried.append(((ws.total_excess(), ws.objective()), attempt, ws))
+    tried.sort(key=lambda t: t[:2])
+    finished = []
+    for _, attempt, ws in tried[:POLISHED]:
+        _polish(ws, part, rules, rng, weight, should_stop)
+        finished.append(((ws.total_excess(), -_major_share(ws)), attempt, ws))
+        if ws.k == 1 or ws.total_excess() > 0:
+            break  # nothing to choose between, or the best growth is already invalid
+    ws = min(finished, key=lambda t: t[:2])[2]
     for community in range(ws.k):
         members = np.flatnonzero(ws.assignment == community)
         if len(members):
             yield (fixed_labels[community] if community < len(fixed_labels) else None), members
+
+
+def _polish(ws: Workspace, part, rules, rng, weight: float, should_stop) -> None:
+    """Make the most of one growth: repair it if it is still invalid, re-split neighbouring
+    pairs, then carry its boundaries onto rivers and arterials — or, where that does not
+    help, anneal it for short, compact boundaries instead."""
+    if ws.k == 1:
+        return
+    if ws.total_excess() > 0 and _may_be_feasible(part, rules):
+        _repair_harder(ws, rng, should_stop)
+    if ws.total_excess() == 0:
+        recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
+        if _follow_major_lines(ws, rng, weight, should_stop):
+            return
+    anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
+    improve(ws, rng, should_stop=should_stop)
+
+
+def _repair_harder(ws: Workspace, rng, should_stop) -> None:
+    """No growth ended valid: re-split neighbouring pairs with many more trees, then move blocks, while it helps."""
+    for _ in range(REPAIR_ROUNDS):
+        excess = ws.total_excess()
+        recombine(ws, rng, RECOMBINE_ROUNDS, REPAIR_TREES, should_stop)
+        if repair(ws, rng) == 0 or ws.total_excess() >= excess:
+            return
 
 
 def following_costs(graph: BlockGraph) -> np.ndarray:
@@ -194,35 +223,42 @@ def following_costs(graph: BlockGraph) -> np.ndarray:
     return FOLLOW_SCALE * graph.edge_length * (FOLLOW_TARGET - major)
 
 
-def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop) -> None:
+def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop) -> bool:
     """Carry a valid division's boundaries onto rivers and arterials, without breaking bounds or shapes.
 
-    The result is kept only if more of the boundary lies on major lines and the boundary
-    stays straight (at least FOLLOW_MIN_STRAIGHTNESS, or as straight as before): where
-    there is nothing to follow, the phase would only trade straightness for length.
+    Kept (True) only if more of the boundary lies on major lines and the boundary stays
+    straight (at least FOLLOW_MIN_STRAIGHTNESS, or as straight as before); otherwise the
+    division, its costs and limits are put back as they were (False): where there is
+    nothing to follow, the phase would only trade straightness for length.
     """
-    before = ws.assignment.copy()
-    share, straight = _major_share_and_straightness(ws)
+    before, costs = ws.assignment.copy(), ws.costs
+    share, straight = _major_share(ws), _straightness(ws)
     ws.costs = following_costs(ws.graph)
     ws.min_polsby_popper = FOLLOW_MIN_POLSBY_POPPER
     recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
     anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(ws.members), ANNEAL_TEMPERATURE * weight, should_stop)
     improve(ws, rng, should_stop=should_stop)
-    new_share, new_straight = _major_share_and_straightness(ws)
-    if new_share <= share or new_straight < min(straight, FOLLOW_MIN_STRAIGHTNESS):
-        restore(ws, before)
+    ws.costs, ws.min_polsby_popper = costs, 0.0
+    if _major_share(ws) > share and _straightness(ws) >= min(straight, FOLLOW_MIN_STRAIGHTNESS):
+        return True
+    restore(ws, before)
+    return False
 
 
-def _major_share_and_straightness(ws: Workspace) -> tuple[float, float]:
-    """Share of the part's inner boundary on rivers/arterials, and the straightness of that boundary."""
-    g = ws.graph
-    a, b = ws.assignment[g.edge_u], ws.assignment[g.edge_v]
-    cut = np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+def _inner_cut(ws: Workspace) -> np.ndarray:
+    a, b = ws.assignment[ws.graph.edge_u], ws.assignment[ws.graph.edge_v]
+    return np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+
+
+def _major_share(ws: Workspace) -> float:
+    """Share of the part's boundary between its communities that runs on rivers or arterials."""
+    g, cut = ws.graph, _inner_cut(ws)
     length = float(g.edge_length[cut].sum())
-    if not length:
-        return 0.0, 1.0
-    share = float((g.major_share(cut) * g.edge_length[cut]).sum() / length)
-    return share, metrics.straightness(metrics.boundary_lines_of(g, ws.assignment, cut))[0]
+    return float((g.major_share(cut) * g.edge_length[cut]).sum() / length) if length else 0.0
+
+
+def _straightness(ws: Workspace) -> float:
+    return metrics.straightness(metrics.boundary_lines_of(ws.graph, ws.assignment, _inner_cut(ws)))[0]
 
 
 def _may_be_feasible(part, rules) -> bool:
