@@ -2,10 +2,12 @@
 
 Per subdistrict: keep locked communities as they are, split the rest into
 connected parts, choose a community count per part (``counts``), then per part
-try a few seeded region growths (``grow``) repaired by block moves, keep the
-best and improve it (``search``), then carry its boundaries onto rivers and
-arterials with a cost that rewards them (``following_costs``). Same graph,
-rules and seed → same plan.
+try a few seeded region growths (``grow``) repaired by block moves, take the
+two best through the last phases (``search``: merge-and-resplit, then carrying
+boundaries onto rivers and arterials with a cost that rewards them,
+``following_costs``) and keep the one with more boundary on those lines. Same
+graph, rules and seed → same plan; a subdistrict's plan does not depend on the
+other subdistricts.
 """
 
 from __future__ import annotations
