@@ -16,8 +16,8 @@ import api
 import pages
 from api import ogc_processes
 from boundaries import publish as boundaries_publish
-from gis.ogc import config as ogc_config
 from gis.ogc import compat, language, limits, mount, stores
+from gis.ogc import config as ogc_config
 from gis.ogc.collections import Collection
 from gis.settings import Settings
 from gis.storage import Store
@@ -55,8 +55,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["diming.settings"] = settings
 
     collections = public_collections()
-    config = ogc_config.build_config(collections, settings, default_bbox=DISTRICT_BBOX, metadata=SERVICE_METADATA,
-                                     processes=ogc_processes.processes(), manager=ogc_processes.MANAGER)
+    config = ogc_config.build_config(
+        collections,
+        settings,
+        default_bbox=DISTRICT_BBOX,
+        metadata=SERVICE_METADATA,
+        processes=ogc_processes.processes(),
+        manager=ogc_processes.MANAGER,
+    )
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)

@@ -37,7 +37,9 @@ def _check_roles(roles: list[str]) -> str:
     return ",".join(sorted(set(roles)))
 
 
-def add_user(store: Store, username: str, roles: list[str], *, password: str | None = None, display_name: str | None = None, actor: str) -> User:
+def add_user(
+    store: Store, username: str, roles: list[str], *, password: str | None = None, display_name: str | None = None, actor: str
+) -> User:
     with store.transaction(actor=actor, reason=f"add user {username}") as session:
         user = User(
             username=username,

@@ -8,7 +8,6 @@ accept with ``@requires(...)``; views use ``actor()`` as the audit actor.
 from __future__ import annotations
 
 import functools
-
 import hmac
 
 from flask import Flask, current_app, g, request, session
@@ -16,9 +15,7 @@ from flask import Flask, current_app, g, request, session
 from accounts import roles as role_names
 from accounts.service import ANONYMOUS, Principal, authenticate_token, principal_for_user
 from gis.errors import Forbidden, Unauthorized
-
 from gis.web.health import STORE_KEY
-
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_EXEMPT_ENDPOINTS = {"session.sign_in"}

@@ -21,9 +21,6 @@ from gis.geojson_input import parse_geometry
 blueprint = Blueprint("boundaries", __name__)
 
 
-
-
-
 def _number(body: dict, name: str, default=None, *, positive: bool = False):
     value = body.get(name, default)
     if value is None:
@@ -45,8 +42,13 @@ def _point(body: dict, required: bool = True):
 
 def _unit(unit) -> dict:
     return {
-        "id": unit.id, "code": unit.code, "name": unit.name, "level": unit.level, "parent_code": unit.parent_code,
-        "valid_from": unit.valid_from.isoformat(), "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
+        "id": unit.id,
+        "code": unit.code,
+        "name": unit.name,
+        "level": unit.level,
+        "parent_code": unit.parent_code,
+        "valid_from": unit.valid_from.isoformat(),
+        "valid_to": unit.valid_to.isoformat() if unit.valid_to else None,
         "version": unit.version,
     }
 
@@ -79,8 +81,14 @@ def unit_history(code: str):
 
     record = history(current_store(), code)
     changes = [
-        {"id": c.id, "kind": c.kind, "effective": c.effective.isoformat(), "closed": c.closed_codes, "added": c.added_codes,
-         "document": c.document}
+        {
+            "id": c.id,
+            "kind": c.kind,
+            "effective": c.effective.isoformat(),
+            "closed": c.closed_codes,
+            "added": c.added_codes,
+            "document": c.document,
+        }
         for c in record["changes"]
     ]
     return jsonify({"code": code, "versions": [_unit(v) for v in record["versions"]], "changes": changes})
@@ -102,8 +110,14 @@ def reorganise_units():
     if not isinstance(close, list) or not all(isinstance(c, str) for c in close) or not isinstance(body.get("kind"), str):
         raise BadRequest("须给出 kind 及 close（代码列表）", "Give 'kind' and 'close' (a list of codes)")
     change = reorganise(
-        current_store(), kind=body["kind"], effective=date_value(body.get("effective"), "effective", required=True), close=close, add=added,
-        actor=auth.actor(), reason=body.get("reason") or "区划调整 reorganisation", document=body.get("document"),
+        current_store(),
+        kind=body["kind"],
+        effective=date_value(body.get("effective"), "effective", required=True),
+        close=close,
+        add=added,
+        actor=auth.actor(),
+        reason=body.get("reason") or "区划调整 reorganisation",
+        document=body.get("document"),
     )
     return jsonify(
         {
@@ -139,7 +153,9 @@ def build_lines():
     if not isinstance(level, str):
         raise BadRequest("level 应为字符串", "'level' must be a string")
     options = BuildOptions(tolerance_m=_number(body, "tolerance_m", 25.0, positive=True))
-    counts = build_and_save(current_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options)
+    counts = build_and_save(
+        current_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options
+    )
     return jsonify(counts), 201
 
 
@@ -180,7 +196,9 @@ def put_description(line_id: int):
     body = json_body()
     text, version = body.get("text"), body.get("version")
     if (text is not None and not isinstance(text, str)) or not isinstance(version, int) or isinstance(version, bool):
-        raise BadRequest("须给出 text（字符串，null 表示恢复自动生成）和 version", "Give 'text' (a string, or null for the generated one) and 'version'")
+        raise BadRequest(
+            "须给出 text（字符串，null 表示恢复自动生成）和 version", "Give 'text' (a string, or null for the generated one) and 'version'"
+        )
     return jsonify(line_summary(edit_description(current_store(), line_id, text, version=version, actor=auth.actor())))
 
 
@@ -206,10 +224,19 @@ def add_marker(line_id: int):
     if not isinstance(serial, int) or isinstance(serial, bool) or not texts:
         raise BadRequest("须给出 serial（整数）、marker_type、letter", "Give 'serial' (integer), 'marker_type' and 'letter'")
     marker = register_marker(
-        current_store(), line_id, serial=serial, marker_type=body["marker_type"], letter=body["letter"], geom=_point(body), actor=auth.actor(),
-        responsible_code=body.get("responsible_code"), material=body.get("material"),
+        current_store(),
+        line_id,
+        serial=serial,
+        marker_type=body["marker_type"],
+        letter=body["letter"],
+        geom=_point(body),
+        actor=auth.actor(),
+        responsible_code=body.get("responsible_code"),
+        material=body.get("material"),
         erected_on=date_value(body.get("erected_on"), "erected_on"),
-        reference_objects=body.get("reference_objects"), photos=list(body.get("photos") or []), remarks=body.get("remarks"),
+        reference_objects=body.get("reference_objects"),
+        photos=list(body.get("photos") or []),
+        remarks=body.get("remarks"),
         elevation_m=_number(body, "elevation_m"),
     )
     return jsonify(marker_dict(marker)), 201
@@ -274,9 +301,16 @@ def open_campaign():
     if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):
         raise BadRequest("须给出 line_id、code、party_a、party_b", "Give 'line_id', 'code', 'party_a' and 'party_b'")
     campaign = start(
-        current_store(), body["line_id"], code=body["code"], party_a=body["party_a"], party_b=body["party_b"], actor=auth.actor(),
-        started_on=date_value(body.get("started_on"), "started_on", required=True), participants=body.get("participants"),
-        tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True), remarks=body.get("remarks"),
+        current_store(),
+        body["line_id"],
+        code=body["code"],
+        party_a=body["party_a"],
+        party_b=body["party_b"],
+        actor=auth.actor(),
+        started_on=date_value(body.get("started_on"), "started_on", required=True),
+        participants=body.get("participants"),
+        tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True),
+        remarks=body.get("remarks"),
     )
     return jsonify({"id": campaign.id, "code": campaign.code, "status": campaign.status, "tolerance_m": campaign.tolerance_m}), 201
 
@@ -297,9 +331,17 @@ def list_campaigns():
         query = query.where(InspectionCampaign.line_id == int(line_id))
     with current_store().read() as session:
         campaigns = [
-            {"id": c.id, "code": c.code, "line_id": c.line_id, "party_a": c.party_a, "party_b": c.party_b, "status": c.status,
-             "started_on": c.started_on.isoformat(), "ended_on": c.ended_on.isoformat() if c.ended_on else None,
-             "tolerance_m": c.tolerance_m}
+            {
+                "id": c.id,
+                "code": c.code,
+                "line_id": c.line_id,
+                "party_a": c.party_a,
+                "party_b": c.party_b,
+                "status": c.status,
+                "started_on": c.started_on.isoformat(),
+                "ended_on": c.ended_on.isoformat() if c.ended_on else None,
+                "tolerance_m": c.tolerance_m,
+            }
             for c in session.scalars(query)
         ]
     return jsonify({"campaigns": campaigns})
@@ -327,8 +369,16 @@ def record_marker(campaign_id: int):
     if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
         raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
     result = record(
-        current_store(), campaign_id, body["marker_id"], status=body["status"], measured=_point(body, required=False), actor=auth.actor(),
-        reference_changes=body.get("reference_changes"), photos=body.get("photos"), remarks=body.get("remarks"), corrects_id=corrects,
+        current_store(),
+        campaign_id,
+        body["marker_id"],
+        status=body["status"],
+        measured=_point(body, required=False),
+        actor=auth.actor(),
+        reference_changes=body.get("reference_changes"),
+        photos=body.get("photos"),
+        remarks=body.get("remarks"),
+        corrects_id=corrects,
     )
     return jsonify(
         {
@@ -373,7 +423,9 @@ def sign(campaign_id: int):
     body = json_body()
     if body.get("party") not in ("a", "b"):
         raise BadRequest("party 应为 a 或 b", "'party' must be 'a' or 'b'")
-    campaign = do_sign(current_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=date_value(body.get("ended_on"), "ended_on"))
+    campaign = do_sign(
+        current_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=date_value(body.get("ended_on"), "ended_on")
+    )
     return jsonify(
         {
             "id": campaign.id,

@@ -14,13 +14,11 @@ from flask import Blueprint, current_app, jsonify, request, send_file
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.ratelimit import limited
 from api.inputs import current_store, json_body
+from api.ratelimit import limited
 from gis.errors import BadRequest
 
 blueprint = Blueprint("names", __name__)
-
-
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -49,7 +47,12 @@ def romanize():
     if not text:
         raise BadRequest("请给出 text 参数", "Give the 'text' parameter")
     category = request.args.get("category") or None
-    return jsonify(text=text, romanization=spell(text, category=category), sign=spell(text, category=category, sign=True), tones=spell(text, category=category, tones=True))
+    return jsonify(
+        text=text,
+        romanization=spell(text, category=category),
+        sign=spell(text, category=category, sign=True),
+        tones=spell(text, category=category, tones=True),
+    )
 
 
 @blueprint.get("/names/search")
@@ -84,7 +87,9 @@ def comment(application_id: int):
     from placenames import notices as service
 
     body = json_body()
-    comment_id = service.add_comment(current_store(), application_id, body.get("body"), author_name=body.get("author_name"), author_contact=body.get("author_contact"))
+    comment_id = service.add_comment(
+        current_store(), application_id, body.get("body"), author_name=body.get("author_name"), author_contact=body.get("author_contact")
+    )
     return jsonify(id=comment_id), 201
 
 
@@ -110,8 +115,11 @@ def list_names():
 
     with current_store().read() as session:
         rows = register.list_names(
-            session, status=request.args.get("status"), category=request.args.get("category"),
-            limit=min(_int_arg("limit", 200), 1000), offset=_int_arg("offset", 0),
+            session,
+            status=request.args.get("status"),
+            category=request.args.get("category"),
+            limit=min(_int_arg("limit", 200), 1000),
+            offset=_int_arg("offset", 0),
         )
     return jsonify(names=rows)
 
@@ -145,7 +153,18 @@ def name_record(name_id: int):
 def name_history(name_id: int):
     entries = current_store().history("place_names", name_id)
     return jsonify(
-        history=[{"at": e.occurred_at.isoformat(), "actor": e.actor, "action": e.action, "version": e.version, "reason": e.reason, "before": e.before, "after": e.after} for e in entries]
+        history=[
+            {
+                "at": e.occurred_at.isoformat(),
+                "actor": e.actor,
+                "action": e.action,
+                "version": e.version,
+                "reason": e.reason,
+                "before": e.before,
+                "after": e.after,
+            }
+            for e in entries
+        ]
     )
 
 
@@ -202,8 +221,15 @@ def add_attachment(application_id: int):
         raise BadRequest("请以 multipart/form-data 的 file 字段上传文件", "Upload the file as the multipart/form-data field 'file'")
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**31
     body = attachments.add_attachment(
-        current_store(), application_id, kind=request.form.get("kind"), filename=upload.filename, content=upload.read(limit + 1),
-        media_type=upload.mimetype, note=request.form.get("note"), actor=auth.actor(), max_bytes=limit,
+        current_store(),
+        application_id,
+        kind=request.form.get("kind"),
+        filename=upload.filename,
+        content=upload.read(limit + 1),
+        media_type=upload.mimetype,
+        note=request.form.get("note"),
+        actor=auth.actor(),
+        max_bytes=limit,
     )
     return jsonify(body), 201
 
@@ -222,7 +248,9 @@ def download_attachment(application_id: int, attachment_id: int):
     from placenames import attachments
 
     found = attachments.download(current_store(), application_id, attachment_id)
-    response = send_file(io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True, download_name=found.filename, etag=found.sha256, max_age=0)
+    response = send_file(
+        io.BytesIO(found.content), mimetype=found.media_type, as_attachment=True, download_name=found.filename, etag=found.sha256, max_age=0
+    )
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(found.sha256)).decode()}"

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
 
+from accounts.roles import PLACENAME_OFFICER
 from api import auth
 from api.inputs import current_store, json_body
-from accounts.roles import PLACENAME_OFFICER
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
-
-
 
 
 def _roads(value, all_roads) -> list[str] | None:
@@ -119,7 +117,11 @@ def set_entrance(building_id: int):
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
         raise BadRequest("须给出入口经纬度 lon、lat（CGCS2000）", "Give the entrance as 'lon', 'lat' (CGCS2000)")
     row = entrances.set_entrance(
-        current_store(), building_id, shapely.Point(lon, lat), actor=auth.actor(), reason=body.get("reason"),
+        current_store(),
+        building_id,
+        shapely.Point(lon, lat),
+        actor=auth.actor(),
+        reason=body.get("reason"),
         description=body.get("description"),
     )
     return jsonify(row)

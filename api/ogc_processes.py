@@ -37,13 +37,17 @@ PROCESSOR = "api.ogc_processes.RedistrictProcessor"
 MANAGER = "api.ogc_processes.RedistrictingJobManager"
 
 #: diming's job states → OGC API – Processes status codes.
-OGC_STATUS = {"queued": "accepted", "running": "running", "succeeded": "successful", "failed": "failed",
-              "cancelled": "dismissed"}
+OGC_STATUS = {"queued": "accepted", "running": "running", "succeeded": "successful", "failed": "failed", "cancelled": "dismissed"}
 
 
 def _input(title: tuple[str, str], description: tuple[str, str], schema: dict) -> dict:
-    return {"title": {"zh": title[0], "en": title[1]}, "description": {"zh": description[0], "en": description[1]},
-            "schema": schema, "minOccurs": 0, "maxOccurs": 1}
+    return {
+        "title": {"zh": title[0], "en": title[1]},
+        "description": {"zh": description[0], "en": description[1]},
+        "schema": schema,
+        "minOccurs": 0,
+        "maxOccurs": 1,
+    }
 
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -56,33 +60,78 @@ PROCESS_METADATA = {
     "description": {
         "zh": "把街道划分为由整街区组成、户数在上下限之内、连片且不跨街道的社区；结果作为方案保存，仅规划人员可见。",
         "en": "Divide subdistricts into communities of whole blocks within household bounds, contiguous and "
-              "nested in their subdistrict; the plans are stored as proposals visible to planners only.",
+        "nested in their subdistrict; the plans are stored as proposals visible to planners only.",
     },
     "jobControlOptions": ["async-execute"],
     "keywords": ["redistricting", "社区", "communities"],
     "inputs": {
-        "subdistricts": _input(("街道", "Subdistricts"), ("要重划的街道（代码或名称）；省略则为全部", "Subdistricts to divide (codes or names); all when omitted"), _STRINGS),
-        "min": _input(("户数下限", "Minimum households"), ("每个社区的最少户数（默认 5000）", "Least households per community (default 5000)"), {**_COUNT, "default": 5000}),
-        "max": _input(("户数上限", "Maximum households"), ("每个社区的最多户数（默认 10000）", "Most households per community (default 10000)"), {**_COUNT, "default": 10000}),
-        "dense_max": _input(("密集区上限", "Dense-area maximum"), ("全部街区在密集区的社区的最多户数（默认 20000）", "Most households of a community wholly in a dense area (default 20000)"), {**_COUNT, "default": 20000}),
-        "targets": _input(("社区数目标", "Community-count targets"), ("街道 → [最少, 最多] 个社区", "Subdistrict → [least, most] communities"),
-                          {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 2}}),
-        "seed": _input(("随机种子", "Seed"), ("同一输入与种子得到同一方案", "The same input and seed give the same plan"), {"type": "integer", "default": 0}),
-        "alternatives": _input(("备选方案数", "Alternatives"), ("方案个数，种子依次加一", "How many plans, with seeds seed, seed+1, ..."), {"type": "integer", "minimum": 1, "maximum": 10, "default": 1}),
-        "locked_blocks": _input(("锁定街区", "Locked blocks"), ("保持在现社区的街区代码", "Codes of blocks that keep their current community"), _STRINGS),
-        "locked_communities": _input(("锁定社区", "Locked communities"), ("保持原样的现社区代码", "Codes of current communities kept exactly as they are"), _STRINGS),
+        "subdistricts": _input(
+            ("街道", "Subdistricts"),
+            ("要重划的街道（代码或名称）；省略则为全部", "Subdistricts to divide (codes or names); all when omitted"),
+            _STRINGS,
+        ),
+        "min": _input(
+            ("户数下限", "Minimum households"),
+            ("每个社区的最少户数（默认 5000）", "Least households per community (default 5000)"),
+            {**_COUNT, "default": 5000},
+        ),
+        "max": _input(
+            ("户数上限", "Maximum households"),
+            ("每个社区的最多户数（默认 10000）", "Most households per community (default 10000)"),
+            {**_COUNT, "default": 10000},
+        ),
+        "dense_max": _input(
+            ("密集区上限", "Dense-area maximum"),
+            ("全部街区在密集区的社区的最多户数（默认 20000）", "Most households of a community wholly in a dense area (default 20000)"),
+            {**_COUNT, "default": 20000},
+        ),
+        "targets": _input(
+            ("社区数目标", "Community-count targets"),
+            ("街道 → [最少, 最多] 个社区", "Subdistrict → [least, most] communities"),
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 2},
+            },
+        ),
+        "seed": _input(
+            ("随机种子", "Seed"),
+            ("同一输入与种子得到同一方案", "The same input and seed give the same plan"),
+            {"type": "integer", "default": 0},
+        ),
+        "alternatives": _input(
+            ("备选方案数", "Alternatives"),
+            ("方案个数，种子依次加一", "How many plans, with seeds seed, seed+1, ..."),
+            {"type": "integer", "minimum": 1, "maximum": 10, "default": 1},
+        ),
+        "locked_blocks": _input(
+            ("锁定街区", "Locked blocks"), ("保持在现社区的街区代码", "Codes of blocks that keep their current community"), _STRINGS
+        ),
+        "locked_communities": _input(
+            ("锁定社区", "Locked communities"), ("保持原样的现社区代码", "Codes of current communities kept exactly as they are"), _STRINGS
+        ),
         "name": _input(("方案名称", "Name"), ("保存的方案名称", "Name of the stored proposal(s)"), {"type": "string", "maxLength": 90}),
     },
     "outputs": {
         "plans": {
             "title": {"zh": "方案", "en": "Proposals"},
-            "description": {"zh": "保存的方案：编号、是否合规、指标与违规，并附 JSON 与导出链接",
-                            "en": "The stored proposals: id, validity, metrics and violations, with links to the JSON API and exports"},
+            "description": {
+                "zh": "保存的方案：编号、是否合规、指标与违规，并附 JSON 与导出链接",
+                "en": "The stored proposals: id, validity, metrics and violations, with links to the JSON API and exports",
+            },
             "schema": {"type": "array", "items": {"type": "object"}, "contentMediaType": "application/json"},
         },
     },
-    "example": {"inputs": {"subdistricts": ["530111005000"], "min": 5000, "max": 10000, "targets": {"530111005000": [7, 10]},
-                           "seed": 0, "alternatives": 2, "name": "2026 draft"}},
+    "example": {
+        "inputs": {
+            "subdistricts": ["530111005000"],
+            "min": 5000,
+            "max": 10000,
+            "targets": {"530111005000": [7, 10]},
+            "seed": 0,
+            "alternatives": 2,
+            "name": "2026 draft",
+        }
+    },
 }
 
 
@@ -120,11 +169,17 @@ def _ogc_job(state: dict) -> dict:
     if state["error"]:
         message = f"{state['error']['message']['en']} / {state['error']['message']['zh']}"
     return {
-        "type": "process", "process_id": PROCESS_ID, "identifier": str(state["id"]),
-        "status": OGC_STATUS[state["status"]], "message": message or "",
-        "progress": int(round(100 * state["progress"])), "parameters": state["parameters"],
-        "created": state["created_at"], "started": state["started_at"] or state["created_at"],
-        "finished": state["finished_at"], "updated": state["finished_at"] or state["started_at"] or state["created_at"],
+        "type": "process",
+        "process_id": PROCESS_ID,
+        "identifier": str(state["id"]),
+        "status": OGC_STATUS[state["status"]],
+        "message": message or "",
+        "progress": int(round(100 * state["progress"])),
+        "parameters": state["parameters"],
+        "created": state["created_at"],
+        "started": state["started_at"] or state["created_at"],
+        "finished": state["finished_at"],
+        "updated": state["finished_at"] or state["started_at"] or state["created_at"],
         "mimetype": "application/json",
     }
 
@@ -146,8 +201,9 @@ class RedistrictingJobManager(BaseManager):
         self.is_async = True
         self.supports_subscribing = False
 
-    def execute_process(self, process_id, data_dict, execution_mode=None, requested_outputs=None, subscriber=None,
-                        requested_response="raw"):
+    def execute_process(
+        self, process_id, data_dict, execution_mode=None, requested_outputs=None, subscriber=None, requested_response="raw"
+    ):
         """Queue a job and return at once (always asynchronous: a run can take minutes)."""
         from boundaries.redistricting import jobs
 
@@ -177,8 +233,7 @@ class RedistrictingJobManager(BaseManager):
         state = jobs.status(current_store(), _job_id(job_id))
         if state["status"] != "succeeded":
             raise NotFound(f"任务 {job_id} 没有结果（{state['status']}）", f"Job {job_id} has no results ({state['status']})")
-        plans = [{**summary, "links": plan_links(summary["id"])}
-                 for summary in proposals.list_plans(current_store(), job_id=int(job_id))]
+        plans = [{**summary, "links": plan_links(summary["id"])} for summary in proposals.list_plans(current_store(), job_id=int(job_id))]
         # Serialised here with a charset in the media type: pygeoapi renders a plain
         # "application/json" result as HTML unless the client sent f=json.
         return "application/json; charset=utf-8", json.dumps({"plans": plans}, ensure_ascii=False)

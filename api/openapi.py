@@ -59,7 +59,7 @@ def document(app) -> dict:
         if not rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("openapi."):
             continue
         view = app.view_functions[rule.endpoint]
-        path = _PARAM.sub(r"{\2}", rule.rule[len("/api/v1"):])
+        path = _PARAM.sub(r"{\2}", rule.rule[len("/api/v1") :])
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(view, method, rule)
     return {

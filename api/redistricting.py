@@ -35,10 +35,11 @@ def _recover(state) -> None:
             state.app.logger.warning("redistricting: could not check for interrupted jobs: %s", exc)
 
 
-
 def _job_links(job_id: int) -> list[dict]:
-    return [{"rel": "self", "href": url_for("redistricting.job", job_id=job_id)},
-            {"rel": "cancel", "href": url_for("redistricting.cancel_job", job_id=job_id)}]
+    return [
+        {"rel": "self", "href": url_for("redistricting.job", job_id=job_id)},
+        {"rel": "cancel", "href": url_for("redistricting.cancel_job", job_id=job_id)},
+    ]
 
 
 @blueprint.post("/redistricting/jobs")
@@ -114,7 +115,9 @@ def export(plan_id: int):
 
     fmt = request.args.get("format", "gpkg").lower()
     if fmt not in EXPORT_TYPES:
-        raise UnsupportedFormat(f"导出格式应为 {'、'.join(EXPORT_TYPES)}：{fmt}", f"format must be one of {', '.join(EXPORT_TYPES)}, not {fmt!r}")
+        raise UnsupportedFormat(
+            f"导出格式应为 {'、'.join(EXPORT_TYPES)}：{fmt}", f"format must be one of {', '.join(EXPORT_TYPES)}, not {fmt!r}"
+        )
     with tempfile.TemporaryDirectory(prefix="diming-plan-") as directory:
         path = proposals.export_plan(current_store(), plan_id, directory, fmt)
         data = path.read_bytes()

@@ -105,7 +105,7 @@ def reverse_lookup():
         if not 1 <= len(points) <= MAX_BATCH:
             raise BadRequest(f"点数须为 1 到 {MAX_BATCH}", f"between 1 and {MAX_BATCH} points")
         try:
-            lons, lats = zip(*((float(p[0]), float(p[1])) for p in points))
+            lons, lats = zip(*((float(p[0]), float(p[1])) for p in points), strict=False)
         except (TypeError, ValueError, IndexError):
             raise BadRequest("每个点须为 [经度, 纬度]", "each point must be [lon, lat]") from None
     else:
@@ -124,6 +124,10 @@ def reverse_lookup():
         raise BadRequest(f"radius 须在 0 到 {MAX_RADIUS_M:.0f} 米之间", f"radius must be between 0 and {MAX_RADIUS_M:.0f} m")
     results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius)
     features = [geocodejson.reverse_feature(r, crs) for r in results]
-    return jsonify({"type": "FeatureCollection", "geocoding": {"version": geocodejson.VERSION, "crs": crs,
-                                                               "query": {"radius_m": radius, "points": len(features)}},
-                    "features": features})
+    return jsonify(
+        {
+            "type": "FeatureCollection",
+            "geocoding": {"version": geocodejson.VERSION, "crs": crs, "query": {"radius_m": radius, "points": len(features)}},
+            "features": features,
+        }
+    )

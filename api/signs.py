@@ -19,7 +19,6 @@ EXPORT_TYPES = {"csv": "text/csv", "gpkg": "application/geopackage+sqlite3", "ge
 IMPORT_SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".zip")
 
 
-
 @blueprint.get("/signs/report")
 @auth.requires(PLACENAME_OFFICER)
 def report():
@@ -44,8 +43,13 @@ def add_sign():
     if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)) or not isinstance(body.get("road"), str):
         raise BadRequest("须给出 road 及经纬度 lon、lat（CGCS2000）", "Give 'road' and the position as 'lon', 'lat' (CGCS2000)")
     sign_id = inventory.add_road_sign(
-        current_store(), body["road"], shapely.Point(lon, lat), actor=auth.actor(), sign_type=body.get("sign_type") or inventory.INTERSECTION_SIGN,
-        size=body.get("size"), installed_on=date_value(body.get("installed_on"), "installed_on"),
+        current_store(),
+        body["road"],
+        shapely.Point(lon, lat),
+        actor=auth.actor(),
+        sign_type=body.get("sign_type") or inventory.INTERSECTION_SIGN,
+        size=body.get("size"),
+        installed_on=date_value(body.get("installed_on"), "installed_on"),
     )
     return jsonify({"id": sign_id}), 201
 
@@ -62,7 +66,12 @@ def add_plate():
             "Give 'door_plate' (id) and 'level' (门牌/楼牌/单元牌/户牌)",
         )
     item = inventory.add_plate(
-        current_store(), body["door_plate"], body["level"], actor=auth.actor(), label=body.get("label"), plate_type=body.get("plate_type"),
+        current_store(),
+        body["door_plate"],
+        body["level"],
+        actor=auth.actor(),
+        label=body.get("label"),
+        plate_type=body.get("plate_type"),
         installed_on=date_value(body.get("installed_on"), "installed_on"),
     )
     return jsonify({"id": item}), 201
@@ -75,7 +84,9 @@ def open_round():
 
     body = json_body()
     round_id = inspections.open_round(
-        current_store(), body.get("name") or "", inspector=body.get("inspector") or "",
+        current_store(),
+        body.get("name") or "",
+        inspector=body.get("inspector") or "",
         held_on=date_value(body.get("held_on"), "held_on", required=True),
         actor=auth.actor(),
     )
@@ -110,7 +121,10 @@ def reinspect(round_id: int):
 
     body = json_body()
     new_round, due = inspections.reinspect(
-        current_store(), round_id, inspector=body.get("inspector") or "", held_on=date_value(body.get("held_on"), "held_on", required=True),
+        current_store(),
+        round_id,
+        inspector=body.get("inspector") or "",
+        held_on=date_value(body.get("held_on"), "held_on", required=True),
         actor=auth.actor(),
     )
     return jsonify({"id": new_round, "items": [{"kind": kind, "item": item} for kind, item in due]}), 201
@@ -176,7 +190,11 @@ def _import(load):
         path = Path(tmp) / f"upload{suffix}"
         upload.save(path)
         summary = load(
-            current_store(), path, actor=auth.actor(), reason=form.get("reason") or None,
-            encoding=form.get("encoding") or None, crs=form.get("crs") or None,
+            current_store(),
+            path,
+            actor=auth.actor(),
+            reason=form.get("reason") or None,
+            encoding=form.get("encoding") or None,
+            crs=form.get("crs") or None,
         )
     return jsonify(summary.to_dict())

@@ -17,12 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from scratch import scratch_database
 
 from cli.data_commands import registry
 from data.loader import load_demo
 from gis.storage import Store, migrate
 from placenames.numbering import service
-from scratch import scratch_database
 
 
 def number_district(store: Store, buildings: int, label: str) -> None:

@@ -47,12 +47,30 @@ class OneStepProvider(StoreProvider):
     """The provider as it paged before: one ``OFFSET n`` select of full rows, then the
     count bounded by ``count_cap`` for numberMatched. Kept only to compare against."""
 
-    def query(self, offset=0, limit=10, resulttype="results", bbox=None, properties=None, sortby=None,
-              select_properties=None, skip_geometry=False, q=None, filterq=None, crs_transform_spec=None, **kwargs):
+    def query(
+        self,
+        offset=0,
+        limit=10,
+        resulttype="results",
+        bbox=None,
+        properties=None,
+        sortby=None,
+        select_properties=None,
+        skip_geometry=False,
+        q=None,
+        filterq=None,
+        crs_transform_spec=None,
+        **kwargs,
+    ):
         conditions = self._conditions(bbox or [], properties or [], q, filterq)
         names = list(self.properties)
-        statement = (self.source.select(names, with_geometry=not skip_geometry).where(*conditions)
-                     .order_by(*self._order(sortby or [])).offset(offset).limit(limit + 1))
+        statement = (
+            self.source.select(names, with_geometry=not skip_geometry)
+            .where(*conditions)
+            .order_by(*self._order(sortby or []))
+            .offset(offset)
+            .limit(limit + 1)
+        )
         with self.store.read(public=True) as session:
             rows = session.execute(statement).mappings().all()
             more = len(rows) > limit
@@ -63,8 +81,11 @@ class OneStepProvider(StoreProvider):
             elif self.count:
                 total = session.scalar(self._count(conditions, self.count_cap))
                 matched = total if total <= self.count_cap else None
-        result = {"type": "FeatureCollection", "numberReturned": len(rows),
-                  "features": [geojson.feature(row, names, geojson.output_transform(crs_transform_spec)) for row in rows]}
+        result = {
+            "type": "FeatureCollection",
+            "numberReturned": len(rows),
+            "features": [geojson.feature(row, names, geojson.output_transform(crs_transform_spec)) for row in rows],
+        }
         if matched is not None:
             result["numberMatched"] = matched
         return result
@@ -77,13 +98,32 @@ def stock_app(url: str, work_dir: str, ours: dict) -> Flask:
     parsed = sa.engine.make_url(url)
     config = copy.deepcopy(ours)
     config["server"].pop("templates", None)
-    config["resources"] = {"plates": {
-        "type": "collection", "title": "plates", "description": "stock provider", "keywords": [], "links": [],
-        "extents": {"spatial": {"bbox": [102.6, 24.85, 103.1, 25.2], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
-        "providers": [{"type": "feature", "name": "PostgreSQL", "id_field": "id", "table": "bench_plates", "geom_field": "geom",
-                       "data": {"host": parsed.host, "port": parsed.port or 5432, "dbname": parsed.database,
-                                "user": parsed.username, "password": parsed.password or ""}}],
-    }}
+    config["resources"] = {
+        "plates": {
+            "type": "collection",
+            "title": "plates",
+            "description": "stock provider",
+            "keywords": [],
+            "links": [],
+            "extents": {"spatial": {"bbox": [102.6, 24.85, 103.1, 25.2], "crs": "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}},
+            "providers": [
+                {
+                    "type": "feature",
+                    "name": "PostgreSQL",
+                    "id_field": "id",
+                    "table": "bench_plates",
+                    "geom_field": "geom",
+                    "data": {
+                        "host": parsed.host,
+                        "port": parsed.port or 5432,
+                        "dbname": parsed.database,
+                        "user": parsed.username,
+                        "password": parsed.password or "",
+                    },
+                }
+            ],
+        }
+    }
     config_path, openapi_path, openapi = ogc_config.write_files(config, work_dir)
     app = Flask("stock")
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix="/ogc")
@@ -159,7 +199,7 @@ def main() -> None:
                 print("  stock pygeoapi PostgreSQL provider: skipped (needs geoalchemy2, not installed)")
             else:
                 stock_rate, stock_ids = throughput(stock.test_client(), "/ogc/collections/plates/items", boxes)
-                same = sum(a == b for a, b in zip(ours_ids, stock_ids))
+                same = sum(a == b for a, b in zip(ours_ids, stock_ids, strict=False))
                 print(f"  stock pygeoapi PostgreSQL provider {stock_rate:8.1f} requests/s")
                 print(f"  identical feature sets: {same}/{len(boxes)}")
             repeats = max(5, args.requests // 10)

@@ -28,13 +28,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 from collections import deque
+from pathlib import Path
 
 import numpy as np
 
-from boundaries.redistricting import Rules, build_graph, current_plan, from_frames, propose, violations
-from boundaries.redistricting import metrics
+from boundaries.redistricting import Rules, build_graph, current_plan, from_frames, metrics, propose, violations
 from boundaries.redistricting.plan import Plan
 from data.demo import build_demo
 
@@ -79,10 +78,12 @@ def row(name: str, seconds: float | None, plan: Plan, rules: Rules) -> str:
     over = sum(1 for v in broken if v.rule == "households-max")
     valid = "valid" if not broken else f"{len(broken)} violations ({over} over max)"
     took = f"{seconds:7.2f}s" if seconds is not None else "      - "
-    return (f"  {name:10} {took}  {valid:28} k={s['communities']:3d}  hh {s['households_min']:6d}-{s['households_max']:6d}  "
-            f"PP {s['polsby_popper_mean']:.2f}/{s['polsby_popper_worst']:.2f}  major {s['boundary_major_share']:5.1%} "
-            f"(lines used {s['major_lines_used']:4.0%})  "
-            f"straight {s['straightness']:.2f}  turns/km {s['turns_per_km']:.2f}  balance {s['household_balance']:.2f}")
+    return (
+        f"  {name:10} {took}  {valid:28} k={s['communities']:3d}  hh {s['households_min']:6d}-{s['households_max']:6d}  "
+        f"PP {s['polsby_popper_mean']:.2f}/{s['polsby_popper_worst']:.2f}  major {s['boundary_major_share']:5.1%} "
+        f"(lines used {s['major_lines_used']:4.0%})  "
+        f"straight {s['straightness']:.2f}  turns/km {s['turns_per_km']:.2f}  balance {s['household_balance']:.2f}"
+    )
 
 
 def main() -> None:
@@ -97,8 +98,9 @@ def main() -> None:
     parser.add_argument("--recom-steps", type=int, default=1000, help="GerryChain ReCom steps per subdistrict")
     parser.add_argument("--spopt-max-blocks", type=int, default=2000, help="run spopt only on districts up to this size")
     parser.add_argument("--spopt-budget", type=float, default=900, help="stop spopt after this many seconds per district")
-    parser.add_argument("--spopt-construction", type=int, default=99,
-                        help="spopt max_iterations_construction (its default 99; fewer runs faster, worse)")
+    parser.add_argument(
+        "--spopt-construction", type=int, default=99, help="spopt max_iterations_construction (its default 99; fewer runs faster, worse)"
+    )
     args = parser.parse_args()
     if not args.no_demo:
         demo(args)
@@ -111,18 +113,24 @@ def demo(args) -> None:
     started = time.perf_counter()
     layers = build_demo(seed=530111, scale=args.scale)
     print(f"demo built in {time.perf_counter() - started:.1f}s (scale {args.scale})")
-    names = dict(zip(layers["subdistricts"]["code"], layers["subdistricts"]["name"]))
+    names = dict(zip(layers["subdistricts"]["code"], layers["subdistricts"]["name"], strict=False))
     codes = {name: code for code, name in names.items()}
     data = from_frames(layers["blocks"], layers["roads"], layers["waterways"])
     factor = args.scale
-    rules = Rules(round(5000 * factor), round(10000 * factor), round(20000 * factor),
-                  targets={codes[name]: bounds for name, bounds in TARGETS_2016.items()})
+    rules = Rules(
+        round(5000 * factor),
+        round(10000 * factor),
+        round(20000 * factor),
+        targets={codes[name]: bounds for name, bounds in TARGETS_2016.items()},
+    )
     started = time.perf_counter()
     graph = build_graph(data)
     graph_seconds = time.perf_counter() - started
-    print(f"{graph.size} blocks, {len(graph.edge_u)} shared edges, {int(graph.households.sum())} households; graph built in {graph_seconds:.2f}s")
-    print(f"rules: {rules.min_households}-{rules.max_households} households, dense {rules.dense_max_households}; "
-          f"targets {TARGETS_2016}\n")
+    print(
+        f"{graph.size} blocks, {len(graph.edge_u)} shared edges, {int(graph.households.sum())} households; "
+        f"graph built in {graph_seconds:.2f}s"
+    )
+    print(f"rules: {rules.min_households}-{rules.max_households} households, dense {rules.dense_max_households}; targets {TARGETS_2016}\n")
 
     total = 0.0
     for code in data.subdistricts():
@@ -133,8 +141,10 @@ def demo(args) -> None:
         total += seconds
         target = rules.targets.get(code)
         households = int(sub.households.sum())
-        print(f"{names.get(code, code)} {code}: {sub.size} blocks, {households} households"
-              + (f", target {target[0]}-{target[1]} communities" if target else ""))
+        print(
+            f"{names.get(code, code)} {code}: {sub.size} blocks, {households} households"
+            + (f", target {target[0]}-{target[1]} communities" if target else "")
+        )
         print(row("diming", seconds, proposal.plan, rules))
         for finding in proposal.findings:
             print(f"  {'':10} why: {finding.en}")
@@ -171,11 +181,15 @@ def synthetic(size: int, args) -> None:
     graph = build_graph(data)
     graph_seconds = time.perf_counter() - started
     dense = int(graph.dense.sum())
-    print(f"\n=== generated district of about {size} blocks (seed {args.district_seed}): {graph.size} blocks, "
-          f"{len(set(graph.subdistricts))} subdistricts, {int(graph.households.sum())} households, {dense} dense blocks; "
-          f"built in {built:.1f}s, graph in {graph_seconds:.1f}s")
-    print(f"rules: {rules.min_households}-{rules.max_households} households, dense {rules.dense_max_households}; "
-          f"targets ~6,000-9,000 households per community per subdistrict")
+    print(
+        f"\n=== generated district of about {size} blocks (seed {args.district_seed}): {graph.size} blocks, "
+        f"{len(set(graph.subdistricts))} subdistricts, {int(graph.households.sum())} households, {dense} dense blocks; "
+        f"built in {built:.1f}s, graph in {graph_seconds:.1f}s"
+    )
+    print(
+        f"rules: {rules.min_households}-{rules.max_households} households, dense {rules.dense_max_households}; "
+        f"targets ~6,000-9,000 households per community per subdistrict"
+    )
     rows = []
     started = time.perf_counter()
     ours = propose(graph, rules, seed=args.seed)
@@ -191,8 +205,14 @@ def synthetic(size: int, args) -> None:
             rows.append(("spopt MaxPHeuristic", seconds, plan, note))
             print(f"  spopt done in {seconds:.1f}s ({note})")
         else:
-            rows.append(("spopt MaxPHeuristic", None, None,
-                         f"not run: {graph.size} blocks > --spopt-max-blocks {args.spopt_max_blocks} (minutes per run)"))
+            rows.append(
+                (
+                    "spopt MaxPHeuristic",
+                    None,
+                    None,
+                    f"not run: {graph.size} blocks > --spopt-max-blocks {args.spopt_max_blocks} (minutes per run)",
+                )
+            )
     rows.append(("BFS baseline", *_timed(lambda: bfs_baseline(graph, rules)), ""))
     print_table(rows, rules)
 
@@ -205,7 +225,7 @@ def _timed(make):
 
 def _community_counts(plan: Plan) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for subdistrict, members in zip(plan.subdistrict, plan.members):
+    for subdistrict, members in zip(plan.subdistrict, plan.members, strict=False):
         if len(members):
             counts[subdistrict] = counts.get(subdistrict, 0) + 1
     return counts
@@ -224,8 +244,10 @@ def quality(plan: Plan, rules: Rules) -> dict:
 
 
 def print_table(rows, rules: Rules) -> None:
-    print(f"  {'method':26} {'time':>8}  {'valid':5} {'k':>4}  {'over ceiling':>12}  {'PP mean/worst':>13}  "
-          f"{'on major':>8}  {'used':>5}  {'straight':>8}  violations")
+    print(
+        f"  {'method':26} {'time':>8}  {'valid':5} {'k':>4}  {'over ceiling':>12}  {'PP mean/worst':>13}  "
+        f"{'on major':>8}  {'used':>5}  {'straight':>8}  violations"
+    )
     for name, seconds, plan, note in rows:
         if plan is None:
             took = f"{seconds:7.1f}s" if seconds is not None else f"{'-':>8}"
@@ -233,9 +255,12 @@ def print_table(rows, rules: Rules) -> None:
             continue
         q = quality(plan, rules)
         broken = ", ".join(f"{n} {rule}" for rule, n in sorted(q["violations"].items())) or "none"
-        print(f"  {name:26} {seconds:7.1f}s  {'yes' if not q['violations'] else 'no':5} {q['communities']:4d}  "
-              f"{q['over_ceiling']:12.1%}  {q['polsby_popper_mean']:6.2f}/{q['polsby_popper_worst']:.2f}  "
-              f"{q['boundary_major_share']:8.1%}  {q['major_lines_used']:5.0%}  {q['straightness']:8.2f}  {broken}" + (f"  [{note}]" if note else ""))
+        print(
+            f"  {name:26} {seconds:7.1f}s  {'yes' if not q['violations'] else 'no':5} {q['communities']:4d}  "
+            f"{q['over_ceiling']:12.1%}  {q['polsby_popper_mean']:6.2f}/{q['polsby_popper_worst']:.2f}  "
+            f"{q['boundary_major_share']:8.1%}  {q['major_lines_used']:5.0%}  {q['straightness']:8.2f}  {broken}"
+            + (f"  [{note}]" if note else "")
+        )
 
 
 def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, seed: int):
@@ -272,8 +297,9 @@ def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, see
         local = {int(b): i for i, b in enumerate(blocks.tolist())}
         nxg = nx.Graph()
         nxg.add_nodes_from((i, {"households": int(graph.households[b])}) for b, i in local.items())
-        nxg.add_edges_from((local[int(u)], local[int(v)]) for u, v in zip(graph.edge_u, graph.edge_v)
-                           if int(u) in local and int(v) in local)
+        nxg.add_edges_from(
+            (local[int(u)], local[int(v)]) for u, v in zip(graph.edge_u, graph.edge_v, strict=False) if int(u) in local and int(v) in local
+        )
         started = time.perf_counter()
         try:
             if k == 1:
@@ -291,8 +317,9 @@ def gerrychain_plan(graph, rules: Rules, counts: dict[str, int], steps: int, see
         started = time.perf_counter()
         if k > 1 and steps:
             proposal = partial(recom, pop_col="households", pop_target=ideal, epsilon=epsilon, rng=rng)
-            chain = MarkovChain(proposal, [within_percent_of_ideal_population(partition, epsilon)], always_accept,
-                                partition, total_steps=steps, rng=rng)
+            chain = MarkovChain(
+                proposal, [within_percent_of_ideal_population(partition, epsilon)], always_accept, partition, total_steps=steps, rng=rng
+            )
             for state in chain:
                 partition = state
         chain_seconds += time.perf_counter() - started
@@ -329,10 +356,15 @@ def spopt_plan(graph, rules: Rules, seed: int, budget: float, construction: int 
         if child.is_alive():
             child.kill()
             child.join()
-            return None, time.perf_counter() - started, (
-                f"not finished: stopped after {budget:.0f}s (--spopt-budget) in subdistrict {subdistrict} "
-                f"({len(blocks)} blocks), {len(set(graph.subdistricts[assignment >= 0]))} of "
-                f"{len(set(graph.subdistricts))} subdistricts done")
+            return (
+                None,
+                time.perf_counter() - started,
+                (
+                    f"not finished: stopped after {budget:.0f}s (--spopt-budget) in subdistrict {subdistrict} "
+                    f"({len(blocks)} blocks), {len(set(graph.subdistricts[assignment >= 0]))} of "
+                    f"{len(set(graph.subdistricts))} subdistricts done"
+                ),
+            )
         regions = results.get()
         names = sorted(set(regions))
         index = {r: i for i, r in enumerate(names)}
@@ -356,12 +388,16 @@ def _spopt_child(graph, blocks, floor: int, seed: int, construction: int, result
     local = {int(b): i for i, b in enumerate(blocks.tolist())}
     neighbours = {i: [local[o] for o, _ in graph.neighbours[b] if o in local] for b, i in local.items()}
     xy = graph.centroids[blocks]
-    frame = gpd.GeoDataFrame({"households": graph.households[blocks], "x": (xy[:, 0] - xy[:, 0].mean()) / 1000,
-                              "y": (xy[:, 1] - xy[:, 1].mean()) / 1000}, geometry=list(graph.geoms[blocks]))
-    model = MaxPHeuristic(frame, W(neighbours, silence_warnings=True), ["x", "y"], "households", floor,
-                          max_iterations_construction=construction)
+    frame = gpd.GeoDataFrame(
+        {"households": graph.households[blocks], "x": (xy[:, 0] - xy[:, 0].mean()) / 1000, "y": (xy[:, 1] - xy[:, 1].mean()) / 1000},
+        geometry=list(graph.geoms[blocks]),
+    )
+    model = MaxPHeuristic(
+        frame, W(neighbours, silence_warnings=True), ["x", "y"], "households", floor, max_iterations_construction=construction
+    )
     model.solve()
     results.put(np.asarray(model.labels_).tolist())
+
 
 if __name__ == "__main__":
     main()

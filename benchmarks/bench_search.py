@@ -31,6 +31,8 @@ from pathlib import Path
 
 import numpy as np
 import sqlalchemy as sa
+from pypinyin import lazy_pinyin
+from scratch import scratch_database
 
 from cli.data_commands import registry
 from data.loader import load_demo
@@ -40,18 +42,17 @@ from placenames.models import DoorPlate, PlaceName, Road
 from placenames.registry_models import NameAlias
 from placenames.search import engine
 from placenames.search.gazetteer import build
-from pypinyin import lazy_pinyin
-
 from placenames.search.normalize import _TRADITIONAL
 from placenames.search.reverse import reverse
-from scratch import scratch_database
 
 SIMPLE_TO_TRADITIONAL = {simple: trad for trad, simple in _TRADITIONAL.items() if trad != simple}
 CN_DIGITS = "零一二三四五六七八九"
 # Common characters a pinyin input method offers for the same syllable.
-HOMOPHONE_POOL = ("君军均钧俊骏 华花化桦 兴星新心欣鑫 福富复服 安鞍岸 康糠 德得 和河合禾荷 平萍评 春纯 明名鸣铭 "
-                  "丰风峰枫锋 文温闻 泽则 裕玉宇雨 清青庆轻晴 桃涛陶 锦金今津 庭亭婷停 彩采菜 村存 家佳嘉 "
-                  "西溪希 东冬 南楠 北 园元源圆 山珊 林临 泉全 路鹿露 街阶 巷象向 景井静境 瑞锐 祥翔 宏红鸿洪")
+HOMOPHONE_POOL = (
+    "君军均钧俊骏 华花化桦 兴星新心欣鑫 福富复服 安鞍岸 康糠 德得 和河合禾荷 平萍评 春纯 明名鸣铭 "
+    "丰风峰枫锋 文温闻 泽则 裕玉宇雨 清青庆轻晴 桃涛陶 锦金今津 庭亭婷停 彩采菜 村存 家佳嘉 "
+    "西溪希 东冬 南楠 北 园元源圆 山珊 林临 泉全 路鹿露 街阶 巷象向 景井静境 瑞锐 祥翔 宏红鸿洪"
+)
 
 
 def chinese(n: int) -> str:
@@ -73,8 +74,12 @@ def rename_some_roads(store: Store, rng: random.Random, share: float = 0.02) -> 
     renamed = {}
     with store.transaction(actor="bench", reason="benchmark renames") as session:
         names = set(session.scalars(sa.select(Road.name)))
-        entries = {e.name: e for e in session.scalars(sa.select(PlaceName).where(PlaceName.category_code == street_renames.ROAD_CATEGORY,
-                                                                                   PlaceName.status == "current"))}
+        entries = {
+            e.name: e
+            for e in session.scalars(
+                sa.select(PlaceName).where(PlaceName.category_code == street_renames.ROAD_CATEGORY, PlaceName.status == "current")
+            )
+        }
         candidates = sorted(name for name in names if name in entries)
         for old in rng.sample(candidates, max(1, int(len(candidates) * share))):
             new = "新" + old
@@ -117,15 +122,19 @@ def evaluation_set(g, rng: random.Random, size: int) -> list[tuple[str, str, obj
     per_class = max(1, size // 11)
     for p in rng.sample(plates, min(per_class, len(plates))):
         road, n = p.street, p.number
-        cases += [("exact", f"{road}{n}号", p), ("admin_prefix", f"云南省昆明市{p.label}", p),
-                  ("chinese_numeral", f"{road}{chinese(n)}号", p), ("full_width", full_width(f"{road}{n}号"), p),
-                  ("sub_building", f"{road}{n}号{rng.randint(1, 30)}幢{rng.randint(1, 4)}单元{rng.randint(101, 2402)}室", p)]
+        cases += [
+            ("exact", f"{road}{n}号", p),
+            ("admin_prefix", f"云南省昆明市{p.label}", p),
+            ("chinese_numeral", f"{road}{chinese(n)}号", p),
+            ("full_width", full_width(f"{road}{n}号"), p),
+            ("sub_building", f"{road}{n}号{rng.randint(1, 30)}幢{rng.randint(1, 4)}单元{rng.randint(101, 2402)}室", p),
+        ]
         trad = "".join(SIMPLE_TO_TRADITIONAL.get(c, c) for c in f"官渡区{road}{n}號")
         cases.append(("traditional", trad, p))
         i = rng.randrange(len(road) - 1)
         same_sound = [c for c in homophones.get(lazy_pinyin(road[i])[0], ()) if c != road[i]]
         if same_sound:  # the usual slip of a pinyin input method: a character that sounds the same
-            typo = road[:i] + rng.choice(same_sound) + road[i + 1:]
+            typo = road[:i] + rng.choice(same_sound) + road[i + 1 :]
             if typo not in g.roads:
                 cases.append(("typo", f"{typo}{n}号", p))
     for p in rng.sample(suffixed, min(per_class, len(suffixed))):
@@ -134,6 +143,7 @@ def evaluation_set(g, rng: random.Random, size: int) -> list[tuple[str, str, obj
         cases.append(("suffix", p.street + form, p))
     for r in rng.sample(roads, min(per_class, len(roads))):
         from placenames.search.pinyin import keys
+
         full, initials = keys(r.name)
         if len(g.pinyin_full[sorted(full)[0]]) == 1:  # without tones, 清桃街 and 庆桃街 are one query
             cases.append(("pinyin", sorted(full)[0], r))
@@ -155,9 +165,11 @@ def run(store: Store, label: str, scale: float, size: int) -> None:
     renamed = rename_some_roads(store, random.Random(7))
     started = time.perf_counter()
     g = build(store)
-    print(f"[{label}] gazetteer built in {time.perf_counter() - started:.2f} s: "
-          f"{len(g.plate_list)} plates, {len(g.road_list)} roads, {len(g.entries)} entries, "
-          f"{len(g.history_list)} former/retired names ({len(renamed)} roads renamed)")
+    print(
+        f"[{label}] gazetteer built in {time.perf_counter() - started:.2f} s: "
+        f"{len(g.plate_list)} plates, {len(g.road_list)} roads, {len(g.entries)} entries, "
+        f"{len(g.history_list)} former/retired names ({len(renamed)} roads renamed)"
+    )
     rng = random.Random(5)
     cases = evaluation_set(g, rng, size) + former_name_cases(g, rng, renamed, max(1, size // 11))
     hits, totals, latencies = defaultdict(int), defaultdict(int), []
@@ -186,7 +198,9 @@ def run(store: Store, label: str, scale: float, size: int) -> None:
             naive.append(time.perf_counter() - t)
     print(f"[{label}] search        p50 {percentile(latencies, 50):7.3f} ms  p95 {percentile(latencies, 95):7.3f} ms  (target p95 < 30)")
     print(f"[{label}] autocomplete  p50 {percentile(auto, 50):7.3f} ms  p95 {percentile(auto, 95):7.3f} ms  (target p95 < 15)")
-    print(f"[{label}] naive SQL LIKE p50 {percentile(naive, 50):7.3f} ms  p95 {percentile(naive, 95):7.3f} ms  (baseline; finds no variants)")
+    print(
+        f"[{label}] naive SQL LIKE p50 {percentile(naive, 50):7.3f} ms  p95 {percentile(naive, 95):7.3f} ms  (baseline; finds no variants)"
+    )
     minx, miny, maxx, maxy = 102.70, 24.95, 102.90, 25.10
     lon = np.random.default_rng(1).uniform(minx, maxx, 20_000)
     lat = np.random.default_rng(2).uniform(miny, maxy, 20_000)

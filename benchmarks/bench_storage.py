@@ -23,13 +23,13 @@ import numpy as np
 import pyogrio
 import shapely
 import sqlalchemy as sa
+from scratch import scratch_database
 
 from cli.data_commands import registry
 from data.loader import load_demo
 from gis.crs import reproject
 from gis.storage import Store, bbox_match, migrate
 from placenames.models import Building
-from scratch import scratch_database
 
 
 def timed(fn, *args, **kwargs):
@@ -84,8 +84,10 @@ def main() -> None:
     from data.demo import build_demo
 
     frames, t_build = timed(build_demo, seed=530111, scale=args.scale)
-    print(f"demo generation (scale {args.scale}): {t_build:6.1f} s  "
-          f"({len(frames['buildings'])} buildings, {len(frames['blocks'])} blocks, {len(frames['roads'])} roads)")
+    print(
+        f"demo generation (scale {args.scale}): {t_build:6.1f} s  "
+        f"({len(frames['buildings'])} buildings, {len(frames['blocks'])} blocks, {len(frames['roads'])} roads)"
+    )
 
     workdir = Path(tempfile.mkdtemp(prefix="diming-bench-"))
     gpkg = str(workdir / "bench.gpkg")

@@ -59,8 +59,9 @@ def main() -> int:
     if diming("--db", db, "demo", "--scale", "0.02").wait() != 0:
         raise SystemExit("demo build failed")
     port = free_port()
-    server = diming("--db", db, "serve", "--host", HOST, "--port", str(port), "--workers", "2",
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = diming(
+        "--db", db, "serve", "--host", HOST, "--port", str(port), "--workers", "2", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     base = f"http://{HOST}:{port}"
     failures = 0
     try:
@@ -80,9 +81,22 @@ def main() -> int:
             local = work / (re.sub(r"\W+", "_", path) + ".json")
             local.write_text(json.dumps(without_remote_refs(document)), encoding="utf-8")
             run = subprocess.run(
-                [args.schemathesis, "run", str(local), "--url", base + prefix, "-c", "not_a_server_error",
-                 "-n", str(args.examples), "--phases", "examples,fuzzing", "--no-color"],
-                capture_output=True, text=True,
+                [
+                    args.schemathesis,
+                    "run",
+                    str(local),
+                    "--url",
+                    base + prefix,
+                    "-c",
+                    "not_a_server_error",
+                    "-n",
+                    str(args.examples),
+                    "--phases",
+                    "examples,fuzzing",
+                    "--no-color",
+                ],
+                capture_output=True,
+                text=True,
             )
             found = re.search(r"Server error: (\d+)", run.stdout)
             count = int(found.group(1)) if found else 0

@@ -62,7 +62,20 @@ def fill(path: str, rng: random.Random) -> str:
 def start_server(db: str, port: int, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DIMING_PUBLIC_URL": f"http://{HOST}:{port}"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", db, "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+        [
+            sys.executable,
+            "-c",
+            "from cli import main; main()",
+            "--db",
+            db,
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -149,7 +162,9 @@ def main() -> None:
         rows = [r for r in results if kind == "ALL" or r[0] == kind]
         times = [t for _, t, _ in rows]
         errors = sum(1 for _, _, ok in rows if not ok)
-        print(f"{kind:16} {len(rows):9d} {errors:7d} {percentile(times, 50):8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f}")
+        print(
+            f"{kind:16} {len(rows):9d} {errors:7d} {percentile(times, 50):8.1f} {percentile(times, 95):8.1f} {percentile(times, 99):8.1f}"
+        )
     total_errors = sum(1 for _, _, ok in results if not ok)
     print(f"\nthroughput {len(results) / elapsed:.1f} requests/s; error rate {total_errors / max(len(results), 1):.3%}")
     print(json.dumps({"requests": len(results), "errors": total_errors, "seconds": round(elapsed, 1)}))

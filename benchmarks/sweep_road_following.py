@@ -56,12 +56,16 @@ def main() -> None:
     with ProcessPoolExecutor(args.jobs) as pool:
         for district, seed, seconds, valid, m in pool.map(_run, jobs):
             shares.append(m["boundary_major_share"])
-            print(f"{district:>9}/{seed:<3} {seconds:5.1f}s  {'yes' if valid else 'NO':5}  {m['communities']:3d}  "
-                  f"{m['boundary_major_share']:8.1%}  {m['major_lines_used']:5.0%}  "
-                  f"{m['polsby_popper_mean']:6.2f}/{m['polsby_popper_worst']:.2f}  {m['straightness']:8.3f}")
+            print(
+                f"{district:>9}/{seed:<3} {seconds:5.1f}s  {'yes' if valid else 'NO':5}  {m['communities']:3d}  "
+                f"{m['boundary_major_share']:8.1%}  {m['major_lines_used']:5.0%}  "
+                f"{m['polsby_popper_mean']:6.2f}/{m['polsby_popper_worst']:.2f}  {m['straightness']:8.3f}"
+            )
     below = sum(share < GOAL for share in shares)
-    print(f"\n{len(shares)} plans of {args.size}-block districts: {below} below {GOAL:.0%} on rivers/arterials; "
-          f"lowest {min(shares):.1%}, mean {sum(shares) / len(shares):.1%}")
+    print(
+        f"\n{len(shares)} plans of {args.size}-block districts: {below} below {GOAL:.0%} on rivers/arterials; "
+        f"lowest {min(shares):.1%}, mean {sum(shares) / len(shares):.1%}"
+    )
 
 
 if __name__ == "__main__":

@@ -75,7 +75,9 @@ class SyntheticDistrict:
         river = self.river.assign(**{"class": "river"})
         lines = gpd.GeoDataFrame(
             {"class": list(self.roads["class"]) + list(river["class"])},
-            geometry=list(self.roads.geometry) + list(river.geometry), crs=self.roads.crs)
+            geometry=list(self.roads.geometry) + list(river.geometry),
+            crs=self.roads.crs,
+        )
         lines.to_file(path, layer="roads", driver="GPKG")
         return path
 
@@ -104,12 +106,12 @@ def synthetic_district(blocks: int = 2000, seed: int = 0) -> SyntheticDistrict:
     names = {old: f"S{i + 1:02d}" for i, old in enumerate(sorted(codes, key=lambda c: np.flatnonzero(subdistricts == c)[0]))}
     sub_codes = np.array([names[s] for s in subdistricts])
     frame = gpd.GeoDataFrame(
-        {"code": [f"B{i + 1:05d}" for i in range(len(faces))], "subdistrict": sub_codes,
-         "households": households, "dense": dense},
-        geometry=_to_storage(faces), crs=STORAGE_CRS)
+        {"code": [f"B{i + 1:05d}" for i in range(len(faces))], "subdistrict": sub_codes, "households": households, "dense": dense},
+        geometry=_to_storage(faces),
+        crs=STORAGE_CRS,
+    )
     roads = gpd.GeoDataFrame({"class": classes[~is_river]}, geometry=_to_storage(segments[~is_river]), crs=STORAGE_CRS)
-    river = gpd.GeoDataFrame({"name": ["river"]}, geometry=_to_storage([river]),
-                             crs=STORAGE_CRS)
+    river = gpd.GeoDataFrame({"name": ["river"]}, geometry=_to_storage([river]), crs=STORAGE_CRS)
     return SyntheticDistrict(frame, roads, river, _targets(frame), seed)
 
 
@@ -256,15 +258,14 @@ def _merge_small(faces, labels, households) -> np.ndarray:
         biggest = {}
         for piece in np.argsort(-totals):
             biggest.setdefault(piece_label[piece], piece)
-        small = [p for p in range(len(totals))
-                 if sizes[p] and (totals[p] < MIN_SUBDISTRICT_HOUSEHOLDS or biggest[piece_label[p]] != p)]
+        small = [p for p in range(len(totals)) if sizes[p] and (totals[p] < MIN_SUBDISTRICT_HOUSEHOLDS or biggest[piece_label[p]] != p)]
         if not small:
             return labels
         piece = min(small, key=lambda p: (totals[p], p))
         inside = pieces == piece
-        border = (inside[left] != inside[right])
+        border = inside[left] != inside[right]
         weights: dict[int, float] = {}
-        for a, b, length in zip(left[border], right[border], shared[border]):
+        for a, b, length in zip(left[border], right[border], shared[border], strict=False):
             other = b if inside[a] else a
             weights[int(labels[other])] = weights.get(int(labels[other]), 0.0) + float(length)
         if not weights:
@@ -282,7 +283,7 @@ def _pieces(labels, left, right) -> np.ndarray:
             a = parent[a]
         return a
 
-    for a, b in zip(left.tolist(), right.tolist()):
+    for a, b in zip(left.tolist(), right.tolist(), strict=False):
         if labels[a] == labels[b]:
             ra, rb = find(a), find(b)
             if ra != rb:
@@ -313,8 +314,10 @@ def main() -> None:
     args = parser.parse_args()
     district = synthetic_district(args.blocks, args.seed)
     b = district.blocks
-    print(f"{len(b)} blocks, {b['subdistrict'].nunique()} subdistricts, {int(b['households'].sum())} households, "
-          f"{int(b['dense'].sum())} dense blocks; targets {district.targets}")
+    print(
+        f"{len(b)} blocks, {b['subdistrict'].nunique()} subdistricts, {int(b['households'].sum())} households, "
+        f"{int(b['dense'].sum())} dense blocks; targets {district.targets}"
+    )
     if args.out:
         print(f"written {district.write_gpkg(args.out)}")
 

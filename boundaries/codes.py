@@ -37,4 +37,6 @@ def check_code(code: str, level: str, parent_code: str | None = None) -> None:
     if parent_code is not None and level in PARENT_PREFIX:
         digits = PARENT_PREFIX[level]
         if code[:digits] != parent_code[:digits]:
-            raise InvalidInput(f"代码 {code} 与上级 {parent_code} 不符", f"Code {code} does not start with its parent {parent_code}'s digits")
+            raise InvalidInput(
+                f"代码 {code} 与上级 {parent_code} 不符", f"Code {code} does not start with its parent {parent_code}'s digits"
+            )

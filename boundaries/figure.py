@@ -31,16 +31,33 @@ STATUS_COLOURS = {
     "not-inspected": (160, 160, 160),
 }
 STATUS_NAMES = {
-    "intact": "完好", "damaged": "损坏", "displaced": "移位", "missing": "缺失", "rebuilt": "重建", "new": "新设", "not-inspected": "未检查",
+    "intact": "完好",
+    "damaged": "损坏",
+    "displaced": "移位",
+    "missing": "缺失",
+    "rebuilt": "重建",
+    "new": "新设",
+    "not-inspected": "未检查",
 }
 LINE_COLOUR = (90, 90, 90)
-CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Sans CJK", "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei",
-                "Noto Serif CJK SC", "AR PL UMing CN", "AR PL UKai CN", "Droid Sans Fallback", "SimHei", "Microsoft YaHei")
+CJK_FAMILIES = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Noto Serif CJK SC",
+    "AR PL UMing CN",
+    "AR PL UKai CN",
+    "Droid Sans Fallback",
+    "SimHei",
+    "Microsoft YaHei",
+)
 MAX_LABELS = 80  # beyond this many markers only every n-th code is written
 
 
 def _hex(rgb) -> str:
-    return "#%02x%02x%02x" % tuple(rgb)
+    return "#{:02x}{:02x}{:02x}".format(*tuple(rgb))
 
 
 @lru_cache(maxsize=1)
@@ -139,19 +156,38 @@ def render(
         every = max(1, math.ceil(len(labels) / MAX_LABELS))
         for k, (index, label) in enumerate(labels):
             if k % every == 0:
-                axes.annotate(text(label), (points[index].x, points[index].y), xytext=(5, 5), textcoords="offset points", fontsize=7,
-                              fontproperties=props, zorder=4)
+                axes.annotate(
+                    text(label),
+                    (points[index].x, points[index].y),
+                    xytext=(5, 5),
+                    textcoords="offset points",
+                    fontsize=7,
+                    fontproperties=props,
+                    zorder=4,
+                )
     _frame(axes, metric.bounds)
     _scale_bar(axes, props)
     _north_arrow(axes, props, "北 N" if font else "N")
 
     shown = [s for s in STATUS_COLOURS if s in statuses] or ["not-inspected"]
-    handles = [Line2D([], [], marker="o", linestyle="", markersize=8, markerfacecolor=_hex(STATUS_COLOURS[s]), markeredgecolor="black",
-                      label=text(f"{STATUS_NAMES[s]} {s}") if font else s) for s in shown]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=8,
+            markerfacecolor=_hex(STATUS_COLOURS[s]),
+            markeredgecolor="black",
+            label=text(f"{STATUS_NAMES[s]} {s}") if font else s,
+        )
+        for s in shown
+    ]
     legend_font = props.copy()
     legend_font.set_size(8)
-    axes.legend(handles=handles, loc="best", prop=legend_font, title="图例 Legend" if font else "Legend",
-                title_fontproperties=props, framealpha=0.9)
+    axes.legend(
+        handles=handles, loc="best", prop=legend_font, title="图例 Legend" if font else "Legend", title_fontproperties=props, framealpha=0.9
+    )
     if isinstance(title, tuple):
         title = title[0] if font else title[1]
     if title:
@@ -201,6 +237,11 @@ def _scale_bar(axes, props) -> None:
 
 def _north_arrow(axes, props, label: str) -> None:
     """Grid north of EPSG:4543 (within a degree of true north over the district)."""
-    axes.annotate("", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
-                  arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 2, "mutation_scale": 20})
+    axes.annotate(
+        "",
+        xy=(0.95, 0.95),
+        xytext=(0.95, 0.85),
+        xycoords="axes fraction",
+        arrowprops={"arrowstyle": "-|>", "color": "black", "linewidth": 2, "mutation_scale": 20},
+    )
     axes.text(0.95, 0.96, label, transform=axes.transAxes, ha="center", va="bottom", fontsize=11, fontproperties=props)

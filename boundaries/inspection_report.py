@@ -48,35 +48,54 @@ def campaign_report(store: Store, campaign_id: int) -> dict:
         result = latest.get(marker.id)
         rows.append(
             {
-                "code": marker.code, "marker_id": marker.id,
-                "registered_lon": round(marker.geom.x, 7), "registered_lat": round(marker.geom.y, 7),
+                "code": marker.code,
+                "marker_id": marker.id,
+                "registered_lon": round(marker.geom.x, 7),
+                "registered_lat": round(marker.geom.y, 7),
                 "status": result.status if result else "not-inspected",
                 "measured_lon": round(result.geom.x, 7) if result is not None and result.geom is not None else None,
                 "measured_lat": round(result.geom.y, 7) if result is not None and result.geom is not None else None,
-                "displacement_m": result.displacement_m if result else None, "flagged": bool(result and result.flagged),
-                "reference_changes": result.reference_changes if result else None, "remarks": result.remarks if result else None,
-                "corrected": bool(result and result.corrects_id), "source": marker.source,
+                "displacement_m": result.displacement_m if result else None,
+                "flagged": bool(result and result.flagged),
+                "reference_changes": result.reference_changes if result else None,
+                "remarks": result.remarks if result else None,
+                "corrected": bool(result and result.corrects_id),
+                "source": marker.source,
             }
         )
     statuses = Counter(row["status"] for row in rows)
     moved = [row["displacement_m"] for row in rows if row["displacement_m"] is not None]
     summary = {
-        "campaign": campaign.code, "line": line.code, "line_number": line.number,
-        "left": f"{line.left_name} {line.left_code}", "right": f"{line.right_name} {line.right_code}",
-        "length_m": line.length_m, "party_a": campaign.party_a, "party_b": campaign.party_b, "participants": campaign.participants or [],
-        "started_on": _date(campaign.started_on), "ended_on": _date(campaign.ended_on), "status": campaign.status,
-        "signed_a_by": campaign.signed_a_by, "signed_b_by": campaign.signed_b_by, "tolerance_m": campaign.tolerance_m,
-        "markers": len(rows), "by_status": {s: statuses.get(s, 0) for s in (*MARKER_STATUSES, "not-inspected")},
-        "flagged": sum(row["flagged"] for row in rows), "max_displacement_m": max(moved) if moved else None,
-        "findings": len(findings), "corrections": sum(1 for r in all_results if r.corrects_id) + sum(1 for f in findings if f.corrects_id),
-        "last_inspected": _date(line.last_inspected), "next_inspection_due": _date(next_due(line)),
+        "campaign": campaign.code,
+        "line": line.code,
+        "line_number": line.number,
+        "left": f"{line.left_name} {line.left_code}",
+        "right": f"{line.right_name} {line.right_code}",
+        "length_m": line.length_m,
+        "party_a": campaign.party_a,
+        "party_b": campaign.party_b,
+        "participants": campaign.participants or [],
+        "started_on": _date(campaign.started_on),
+        "ended_on": _date(campaign.ended_on),
+        "status": campaign.status,
+        "signed_a_by": campaign.signed_a_by,
+        "signed_b_by": campaign.signed_b_by,
+        "tolerance_m": campaign.tolerance_m,
+        "markers": len(rows),
+        "by_status": {s: statuses.get(s, 0) for s in (*MARKER_STATUSES, "not-inspected")},
+        "flagged": sum(row["flagged"] for row in rows),
+        "max_displacement_m": max(moved) if moved else None,
+        "findings": len(findings),
+        "corrections": sum(1 for r in all_results if r.corrects_id) + sum(1 for f in findings if f.corrects_id),
+        "last_inspected": _date(line.last_inspected),
+        "next_inspection_due": _date(next_due(line)),
         "synthetic_markers": any(row["source"] == "synthetic-demo" for row in rows),
     }
     finding_rows = [
         {"id": f.id, "kind": f.kind, "from_m": f.from_m, "to_m": f.to_m, "description": f.description, "corrects_id": f.corrects_id}
         for f in findings
     ]
-    legend = {k: "#%02x%02x%02x" % v for k, v in figure.STATUS_COLOURS.items()}
+    legend = {k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in figure.STATUS_COLOURS.items()}
     geoms = {
         "line": line.geom,
         "markers": {m.id: m.geom for m in markers},
@@ -103,8 +122,11 @@ def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
     _csv(paths["markers_csv"], report["markers"])
     _csv(paths["findings_csv"], report["findings"], ["id", "kind", "from_m", "to_m", "description", "corrects_id"])
     figure.render(
-        geoms["line"], [(r["registered_lon"], r["registered_lat"], r["status"], r["code"]) for r in report["markers"]], paths["png"],
-        title=_figure_title(report["summary"]), subtitle=_figure_dates(report["summary"]),
+        geoms["line"],
+        [(r["registered_lon"], r["registered_lat"], r["status"], r["code"]) for r in report["markers"]],
+        paths["png"],
+        title=_figure_title(report["summary"]),
+        subtitle=_figure_dates(report["summary"]),
     )
     _archive(paths["gpkg"], report, geoms)
     return paths
@@ -147,11 +169,19 @@ def _archive(path: Path, report: dict, geoms: dict) -> None:
     if results:
         frame = gpd.GeoDataFrame(
             [
-                {"id": r.id, "marker_id": r.marker_id, "status": r.status, "displacement_m": r.displacement_m,
-                 "flagged": r.flagged, "corrects_id": r.corrects_id, "remarks": r.remarks}
+                {
+                    "id": r.id,
+                    "marker_id": r.marker_id,
+                    "status": r.status,
+                    "displacement_m": r.displacement_m,
+                    "flagged": r.flagged,
+                    "corrects_id": r.corrects_id,
+                    "remarks": r.remarks,
+                }
                 for r, _ in results
             ],
-            geometry=[g for _, g in results], crs="EPSG:4490",
+            geometry=[g for _, g in results],
+            crs="EPSG:4490",
         )
         frame.to_file(path, layer="measured", driver="GPKG")
     findings = [f for f in report["findings"] if geoms["findings"].get(f["id"]) is not None]

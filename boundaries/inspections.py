@@ -117,12 +117,16 @@ def record_marker(
             _check_corrects(session, MarkerInspection, corrects_id, campaign)
         moved = displacement_m(marker.geom, measured) if measured is not None else None
         result = MarkerInspection(
-            campaign_id=campaign.id, marker_id=marker.id, status=status, geom=measured, displacement_m=round(
-                moved, 3
-            ) if moved is not None else None,
-            flagged=bool(moved is not None and moved > campaign.tolerance_m), reference_changes=reference_changes, photos=list(
-                photos or []
-            ), remarks=remarks, corrects_id=corrects_id,
+            campaign_id=campaign.id,
+            marker_id=marker.id,
+            status=status,
+            geom=measured,
+            displacement_m=round(moved, 3) if moved is not None else None,
+            flagged=bool(moved is not None and moved > campaign.tolerance_m),
+            reference_changes=reference_changes,
+            photos=list(photos or []),
+            remarks=remarks,
+            corrects_id=corrects_id,
         )
         session.add(result)
     return result
@@ -150,7 +154,9 @@ def record_finding(
             _check_corrects(session, StretchFinding, corrects_id, campaign)
         line = get_line(session, campaign.line_id)
         if not 0 <= from_m < to_m <= line.length_m + 1:
-            raise InvalidInput(f"里程须满足 0 ≤ 起 < 止 ≤ {line.length_m:.0f} 米", f"Chainage must satisfy 0 ≤ from < to ≤ {line.length_m:.0f} m")
+            raise InvalidInput(
+                f"里程须满足 0 ≤ 起 < 止 ≤ {line.length_m:.0f} 米", f"Chainage must satisfy 0 ≤ from < to ≤ {line.length_m:.0f} m"
+            )
         finding = StretchFinding(
             campaign_id=campaign.id,
             kind=kind,

@@ -58,7 +58,9 @@ def layers() -> list[Layer]:
         Layer(
             name="blocks",
             model=Block,
-            spec=LayerSpec(name="blocks", geometry_types=("Polygon",), required=("code", "subdistrict_code", "households"), id_column="code"),
+            spec=LayerSpec(
+                name="blocks", geometry_types=("Polygon",), required=("code", "subdistrict_code", "households"), id_column="code"
+            ),
             columns=("code", "subdistrict_code", "community_code", "households", "dense", "area_m2", "source"),
             title_zh="街区",
             title_en="Building blocks",

@@ -100,8 +100,11 @@ def _both_sides(feature: WideFeature, point, direction: np.ndarray) -> bool:
     """Whether the feature goes on past the line at ``point`` (a crossing, not a T-junction)."""
     near = shapely.intersection(feature.geom, point.buffer(feature.width_m / 2 + 10.0))
     ends = shapely.get_coordinates(shapely.boundary(near)) if not near.is_empty else np.empty((0, 2))
-    sides = {np.sign(direction[0] * (y - point.y) - direction[1] * (x - point.x)) for x, y in ends[:, :2]
-             if abs(direction[0] * (y - point.y) - direction[1] * (x - point.x)) > 1.0}
+    sides = {
+        np.sign(direction[0] * (y - point.y) - direction[1] * (x - point.x))
+        for x, y in ends[:, :2]
+        if abs(direction[0] * (y - point.y) - direction[1] * (x - point.x)) > 1.0
+    }
     return sides == {-1.0, 1.0}
 
 
@@ -131,7 +134,8 @@ def followed_width(line, chainage: float, features: list[WideFeature]) -> float 
     """Width of the widest feature the line runs along at ``chainage``, if any."""
     point, direction = line.interpolate(chainage), tangent(line, chainage)
     widths = [
-        f.width_m for f in features
+        f.width_m
+        for f in features
         if f.geom.distance(point) <= f.width_m / 2 and angle_between(direction, _feature_direction(f.geom, point)) <= FOLLOW_ANGLE_DEG
     ]
     return max(widths) if widths else None
@@ -174,8 +178,9 @@ def _triple(tri: TriPoint, at) -> list[tuple[str, object, str]]:
     return out
 
 
-def _place(part, chainage: float, crossing_width: float | None, serial: int, total: float, codes: tuple[str, str],
-           features: list[WideFeature]) -> list[PlannedMarker]:
+def _place(
+    part, chainage: float, crossing_width: float | None, serial: int, total: float, codes: tuple[str, str], features: list[WideFeature]
+) -> list[PlannedMarker]:
     """The marker(s) of one site that is not a tri-point: single, or a pair along or across a wide feature."""
     left_code, right_code = codes
     smaller, larger = sorted(codes)
@@ -233,8 +238,10 @@ def plan(
             serial += 1
             if tri is not None:
                 here = part.interpolate(chainage)
-                planned += [PlannedMarker(serial, "triple", letter, spot, code, "三交点 tri-point", offset + chainage)
-                            for letter, spot, code in _triple(tri, here)]
+                planned += [
+                    PlannedMarker(serial, "triple", letter, spot, code, "三交点 tri-point", offset + chainage)
+                    for letter, spot, code in _triple(tri, here)
+                ]
             else:
                 planned += _place(part, chainage, crossing_width, serial, offset + chainage, codes, features)
         offset += part.length

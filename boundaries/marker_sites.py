@@ -50,7 +50,11 @@ def wide_features(session, line: BoundaryLine, pair_width_m: float = PAIR_WIDTH_
             select(Waterway.name, Waterway.waterway_class, Waterway.geom).where(spatial_match(Waterway.geom, around))
         )
     ]
-    return [WideFeature(name, kind, width, reproject(geom, STORAGE_CRS, MEASURE_CRS)) for name, kind, width, geom in rows if width >= pair_width_m]
+    return [
+        WideFeature(name, kind, width, reproject(geom, STORAGE_CRS, MEASURE_CRS))
+        for name, kind, width, geom in rows
+        if width >= pair_width_m
+    ]
 
 
 def _ends(line_lonlat) -> dict[str, shapely.Point]:
@@ -63,7 +67,9 @@ def tripoints(session, line: BoundaryLine, on: dt.date | None = None) -> list[Tr
     found = []
     for end, point in _ends(line.geom).items():
         query = select(AdminUnit.code, AdminUnit.geom).where(
-            AdminUnit.level == line.level, in_force(on or dt.date.today()), AdminUnit.geom.is_not(None),
+            AdminUnit.level == line.level,
+            in_force(on or dt.date.today()),
+            AdminUnit.geom.is_not(None),
             spatial_match(AdminUnit.geom, point.buffer(_SEARCH_DEG / 2)),
         )
         here = reproject(point, STORAGE_CRS, MEASURE_CRS)
@@ -75,8 +81,13 @@ def tripoints(session, line: BoundaryLine, on: dt.date | None = None) -> list[Tr
             continue
         units = (*sides, others[0])
         pair_codes = ["-".join(sorted(pair)) for pair in combinations([u[0] for u in units], 2)]
-        present = set(session.scalars(select(BoundaryLine.code).where(
-            BoundaryLine.code.in_(pair_codes), BoundaryLine.level == line.level, BoundaryLine.status == "current")))
+        present = set(
+            session.scalars(
+                select(BoundaryLine.code).where(
+                    BoundaryLine.code.in_(pair_codes), BoundaryLine.level == line.level, BoundaryLine.status == "current"
+                )
+            )
+        )
         present.add(line.code)
         found.append(TriPoint(end, tuple(units), carries_set=line.code == min(present)))
     return found
@@ -109,7 +120,8 @@ def reference_objects(session, line: BoundaryLine, points_lonlat: list) -> list[
             _, spot = shapely.ops.nearest_points(here, outlines[k])
             target = reproject(spot, MEASURE_CRS, STORAGE_CRS)
             azimuth, _, _ = geod.inv(point.x, point.y, target.x, target.y)
-            found.append({"name": f"建筑物 {codes[k]}", "bearing_deg": round(azimuth % 360, 1),
-                          "distance_m": round(outlines[k].distance(here), 1)})
+            found.append(
+                {"name": f"建筑物 {codes[k]}", "bearing_deg": round(azimuth % 360, 1), "distance_m": round(outlines[k].distance(here), 1)}
+            )
         out.append(found)
     return out

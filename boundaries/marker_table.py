@@ -33,23 +33,53 @@ MAX_REFERENCES = 3
 FORMATS = ("csv", "gpkg", "html")
 
 COLUMNS = (
-    "code", "line_code", "serial", "marker_type", "letter", "type_name", "status", "longitude", "latitude", "x_north_m", "y_east_m",
-    "elevation_m", "responsible_code", "responsible_name", "material", "erected_on", "last_inspected", "reference_objects",
+    "code",
+    "line_code",
+    "serial",
+    "marker_type",
+    "letter",
+    "type_name",
+    "status",
+    "longitude",
+    "latitude",
+    "x_north_m",
+    "y_east_m",
+    "elevation_m",
+    "responsible_code",
+    "responsible_name",
+    "material",
+    "erected_on",
+    "last_inspected",
+    "reference_objects",
     *(f"ref{k}_{field}" for k in range(1, MAX_REFERENCES + 1) for field in ("name", "bearing_deg", "distance_m")),
-    "photos", "source", "remarks",
+    "photos",
+    "source",
+    "remarks",
 )
 
 NUMBERS = {"longitude", "latitude", "x_north_m", "y_east_m", "elevation_m"} | {
-    c for c in COLUMNS if c.endswith(("_bearing_deg", "_distance_m"))}
+    c for c in COLUMNS if c.endswith(("_bearing_deg", "_distance_m"))
+}
 
 # column → heading on the printed table
 HEADINGS = {
-    "code": "界桩号 Code", "marker_type": "类型 Type", "type_name": "类型名称", "status": "状况 Status",
-    "longitude": "经度 Lon (CGCS2000)", "latitude": "纬度 Lat (CGCS2000)",
-    "x_north_m": "X 北 (EPSG:4543)", "y_east_m": "Y 东 (EPSG:4543)", "elevation_m": "高程 Elev. (m)",
-    "responsible_code": "管护方代码", "responsible_name": "管护方 Responsible", "material": "材质",
-    "erected_on": "埋设日期 Set up", "last_inspected": "最近联检 Last inspected",
-    "reference_objects": "方位物 Reference objects", "photos": "照片 Photos", "remarks": "备注 Remarks",
+    "code": "界桩号 Code",
+    "marker_type": "类型 Type",
+    "type_name": "类型名称",
+    "status": "状况 Status",
+    "longitude": "经度 Lon (CGCS2000)",
+    "latitude": "纬度 Lat (CGCS2000)",
+    "x_north_m": "X 北 (EPSG:4543)",
+    "y_east_m": "Y 东 (EPSG:4543)",
+    "elevation_m": "高程 Elev. (m)",
+    "responsible_code": "管护方代码",
+    "responsible_name": "管护方 Responsible",
+    "material": "材质",
+    "erected_on": "埋设日期 Set up",
+    "last_inspected": "最近联检 Last inspected",
+    "reference_objects": "方位物 Reference objects",
+    "photos": "照片 Photos",
+    "remarks": "备注 Remarks",
 }
 
 
@@ -65,8 +95,11 @@ def marker_table(store: Store, line_id: int) -> dict:
     """The line's header and one row per marker (serial, then letter), positions in both forms."""
     with store.read() as session:
         line = get_line(session, line_id)
-        markers = list(session.scalars(
-            select(BoundaryMarker).where(BoundaryMarker.line_id == line.id).order_by(BoundaryMarker.serial, BoundaryMarker.letter)))
+        markers = list(
+            session.scalars(
+                select(BoundaryMarker).where(BoundaryMarker.line_id == line.id).order_by(BoundaryMarker.serial, BoundaryMarker.letter)
+            )
+        )
         signed = (
             select(MarkerInspection.marker_id, func.max(InspectionCampaign.ended_on))
             .join(InspectionCampaign, InspectionCampaign.id == MarkerInspection.campaign_id)
@@ -75,7 +108,9 @@ def marker_table(store: Store, line_id: int) -> dict:
         )
         last_inspected = dict(session.execute(signed).all())
         codes = {m.responsible_code for m in markers if m.responsible_code}
-        names = dict(session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes), AdminUnit.valid_to.is_(None))).all())
+        names = dict(
+            session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes), AdminUnit.valid_to.is_(None))).all()
+        )
     names.setdefault(line.left_code, line.left_name)
     names.setdefault(line.right_code, line.right_name)
     plane = list(reproject(shapely.MultiPoint([m.geom for m in markers]), STORAGE_CRS, MEASURE_CRS).geoms) if markers else []
@@ -83,12 +118,23 @@ def marker_table(store: Store, line_id: int) -> dict:
     for marker, xy in zip(markers, plane, strict=True):
         refs = marker.reference_objects or []
         row = {
-            "code": marker.code, "line_code": line.code, "serial": marker.serial, "marker_type": marker.marker_type,
-            "letter": marker.letter, "type_name": TYPE_NAMES.get(marker.marker_type, marker.marker_type), "status": marker.status,
-            "longitude": round(marker.geom.x, 8), "latitude": round(marker.geom.y, 8),
-            "x_north_m": round(xy.y, 3), "y_east_m": round(xy.x, 3), "elevation_m": marker.elevation_m,
-            "responsible_code": marker.responsible_code, "responsible_name": names.get(marker.responsible_code),
-            "material": marker.material, "erected_on": _date(marker.erected_on), "last_inspected": _date(last_inspected.get(marker.id)),
+            "code": marker.code,
+            "line_code": line.code,
+            "serial": marker.serial,
+            "marker_type": marker.marker_type,
+            "letter": marker.letter,
+            "type_name": TYPE_NAMES.get(marker.marker_type, marker.marker_type),
+            "status": marker.status,
+            "longitude": round(marker.geom.x, 8),
+            "latitude": round(marker.geom.y, 8),
+            "x_north_m": round(xy.y, 3),
+            "y_east_m": round(xy.x, 3),
+            "elevation_m": marker.elevation_m,
+            "responsible_code": marker.responsible_code,
+            "responsible_name": names.get(marker.responsible_code),
+            "material": marker.material,
+            "erected_on": _date(marker.erected_on),
+            "last_inspected": _date(last_inspected.get(marker.id)),
             "reference_objects": _references_text(refs),
         }
         for k in range(MAX_REFERENCES):
@@ -99,9 +145,14 @@ def marker_table(store: Store, line_id: int) -> dict:
         row.update(photos=";".join(marker.photos or []), source=marker.source, remarks=marker.remarks)
         rows.append(row)
     header = {
-        "line_code": line.code, "line_number": line.number, "level": line.level,
-        "left": f"{line.left_name} {line.left_code}", "right": f"{line.right_name} {line.right_code}",
-        "length_m": round(line.length_m, 1), "last_inspected": _date(line.last_inspected), "markers": len(rows),
+        "line_code": line.code,
+        "line_number": line.number,
+        "level": line.level,
+        "left": f"{line.left_name} {line.left_code}",
+        "right": f"{line.right_name} {line.right_code}",
+        "length_m": round(line.length_m, 1),
+        "last_inspected": _date(line.last_inspected),
+        "markers": len(rows),
         "crs": "CGCS2000: EPSG:4490 (lon/lat), EPSG:4543 (X north, Y east, metres)",
         "synthetic": any(r["source"] == "synthetic-demo" for r in rows),
     }
@@ -158,7 +209,9 @@ def export(store: Store, line_id: int, out) -> Path:
     if kind == "htm":
         kind = "html"
     if kind not in FORMATS:
-        raise InvalidInput(f"不支持的格式：{out.suffix}（可用 .csv、.gpkg、.html）", f"Unsupported format {out.suffix} (use .csv, .gpkg or .html)")
+        raise InvalidInput(
+            f"不支持的格式：{out.suffix}（可用 .csv、.gpkg、.html）", f"Unsupported format {out.suffix} (use .csv, .gpkg or .html)"
+        )
     table = marker_table(store, line_id)
     out.parent.mkdir(parents=True, exist_ok=True)
     if kind == "gpkg":

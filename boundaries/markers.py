@@ -50,9 +50,13 @@ def check_reference_objects(objects) -> list[dict]:
         try:
             name, bearing, distance = str(obj["name"]).strip(), float(obj["bearing_deg"]), float(obj["distance_m"])
         except (KeyError, TypeError, ValueError):
-            raise InvalidInput("方位物须有 name、bearing_deg、distance_m", "A reference object needs name, bearing_deg and distance_m") from None
+            raise InvalidInput(
+                "方位物须有 name、bearing_deg、distance_m", "A reference object needs name, bearing_deg and distance_m"
+            ) from None
         if not name or not 0 <= bearing < 360 or distance < 0:
-            raise InvalidInput("方位物的方位角须在 0–360 度、距离不得为负", "A reference object's bearing must be 0–360° and its distance not negative")
+            raise InvalidInput(
+                "方位物的方位角须在 0–360 度、距离不得为负", "A reference object's bearing must be 0–360° and its distance not negative"
+            )
         out.append({"name": name, "bearing_deg": bearing, "distance_m": distance})
     return out
 
@@ -98,15 +102,22 @@ def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 
     return out
 
 
-def plan_synthetic(session, line, *, spacing_km: float = 1.0, turn_deg: float = 30.0, pair_width_m: float = PAIR_WIDTH_M) -> list[PlannedMarker]:
+def plan_synthetic(
+    session, line, *, spacing_km: float = 1.0, turn_deg: float = 30.0, pair_width_m: float = PAIR_WIDTH_M
+) -> list[PlannedMarker]:
     """The synthetic set of a stored line: single on the line, paired along or across wide
     rivers and roads of the register, triple at tri-points of its level (points in lon/lat)."""
     if spacing_km <= 0:
         raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
     parts = [reproject(part, STORAGE_CRS, MEASURE_CRS) for part in shapely.get_parts(line.geom)]
     planned = plan(
-        parts, left_code=line.left_code, right_code=line.right_code, spacing_m=spacing_km * 1000, turn_deg=turn_deg,
-        features=wide_features(session, line, pair_width_m), tripoints=tripoints(session, line),
+        parts,
+        left_code=line.left_code,
+        right_code=line.right_code,
+        spacing_m=spacing_km * 1000,
+        turn_deg=turn_deg,
+        features=wide_features(session, line, pair_width_m),
+        tripoints=tripoints(session, line),
     )
     if planned:
         lonlat = reproject(shapely.MultiPoint([p.point for p in planned]), MEASURE_CRS, STORAGE_CRS).geoms
@@ -134,10 +145,20 @@ def add_synthetic_markers(
         markers = []
         for p, refs in zip(planned, references, strict=True):
             marker = BoundaryMarker(
-                line_id=line.id, code=marker_code(line.number, p.serial, p.letter), serial=p.serial, marker_type=p.marker_type,
-                letter=p.letter, responsible_code=p.responsible_code, status="intact", material="混凝土",
-                erected_on=dt.date(2016, 1, 1), reference_objects=refs, photos=[], source=SYNTHETIC,
-                remarks=f"{SYNTHETIC_REMARK}{'；' + p.note if p.note else ''}", geom=p.point,
+                line_id=line.id,
+                code=marker_code(line.number, p.serial, p.letter),
+                serial=p.serial,
+                marker_type=p.marker_type,
+                letter=p.letter,
+                responsible_code=p.responsible_code,
+                status="intact",
+                material="混凝土",
+                erected_on=dt.date(2016, 1, 1),
+                reference_objects=refs,
+                photos=[],
+                source=SYNTHETIC,
+                remarks=f"{SYNTHETIC_REMARK}{'；' + p.note if p.note else ''}",
+                geom=p.point,
             )
             session.add(marker)
             markers.append(marker)
@@ -152,10 +173,22 @@ def markers_of(store: Store, line_id: int) -> list[BoundaryMarker]:
 
 def marker_dict(marker: BoundaryMarker) -> dict:
     return {
-        "id": marker.id, "code": marker.code, "line_id": marker.line_id, "serial": marker.serial, "marker_type": marker.marker_type,
-        "letter": marker.letter, "status": marker.status, "responsible_code": marker.responsible_code, "material": marker.material,
-        "erected_on": marker.erected_on.isoformat() if marker.erected_on else None, "reference_objects": marker.reference_objects or [],
-        "photos": marker.photos or [], "remarks": marker.remarks, "source": marker.source, "version": marker.version,
-        "elevation_m": marker.elevation_m, "lon": round(marker.geom.x, 7), "lat": round(marker.geom.y, 7),
+        "id": marker.id,
+        "code": marker.code,
+        "line_id": marker.line_id,
+        "serial": marker.serial,
+        "marker_type": marker.marker_type,
+        "letter": marker.letter,
+        "status": marker.status,
+        "responsible_code": marker.responsible_code,
+        "material": marker.material,
+        "erected_on": marker.erected_on.isoformat() if marker.erected_on else None,
+        "reference_objects": marker.reference_objects or [],
+        "photos": marker.photos or [],
+        "remarks": marker.remarks,
+        "source": marker.source,
+        "version": marker.version,
+        "elevation_m": marker.elevation_m,
+        "lon": round(marker.geom.x, 7),
+        "lat": round(marker.geom.y, 7),
     }
-

@@ -103,8 +103,15 @@ def reorganise(
                 raise Conflict(f"单元 {unit.code} 已有现行版本", f"Unit {unit.code} already has a version in force")
             session.add(
                 AdminUnit(
-                    code=unit.code, name=unit.name, level=_level(unit.level), parent_code=unit.parent_code, valid_from=effective,
-                    households=unit.households, population=unit.population, geom=_multipolygon(unit.geom), source="reorganisation",
+                    code=unit.code,
+                    name=unit.name,
+                    level=_level(unit.level),
+                    parent_code=unit.parent_code,
+                    valid_from=effective,
+                    households=unit.households,
+                    population=unit.population,
+                    geom=_multipolygon(unit.geom),
+                    source="reorganisation",
                 )
             )
         change = UnitChange(kind=kind, effective=effective, closed_codes=list(close), added_codes=[u.code for u in add], document=document)

@@ -67,8 +67,13 @@ def build(obj, source, out, level, crs, tolerance_m, save, report_path, actor, r
         click.echo(f"{len(lines)} lines written to {out}")
     if report_path:
         body = [
-            {"left_code": line.left_code, "right_code": line.right_code, "length_m": line.length_m, "parts": line.parts,
-             "disagreement": line.disagreement}
+            {
+                "left_code": line.left_code,
+                "right_code": line.right_code,
+                "length_m": line.length_m,
+                "parts": line.parts,
+                "disagreement": line.disagreement,
+            }
             for line in lines
         ]
         Path(report_path).write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -81,14 +86,18 @@ def build(obj, source, out, level, crs, tolerance_m, save, report_path, actor, r
 @boundaries.command("check")
 @click.option("--date", "on", help="Check the map of this date (YYYY-MM-DD; default today).")
 @click.option(
-    "--from", "source", type=click.Path(exists=True, dir_okay=False),
+    "--from",
+    "source",
+    type=click.Path(exists=True, dir_okay=False),
     help="Check this polygon file (GeoJSON, GeoPackage, shapefile; any CRS) instead of the database; nothing is stored.",
 )
 @click.option("--layer", help="Layer of a GeoPackage --from file.")
 @click.option("--crs", help="CRS of the --from file when it declares none, or GCJ-02/BD-09 web-map outlines.")
 @click.option("--code-column", help="Column with the unit codes (default: adcode, else code).")
 @click.option("--name-column", default="name", show_default=True)
-@click.option("--parent-column", help="Column with the parent's code: parents in the file (or --parents) are checked for coverage/crossing.")
+@click.option(
+    "--parent-column", help="Column with the parent's code: parents in the file (or --parents) are checked for coverage/crossing."
+)
 @click.option("--parents", "parents_path", type=click.Path(exists=True, dir_okay=False), help="Polygon file of the parent units.")
 @click.option("--out", type=click.Path(dir_okay=False), help="Write the findings as GeoJSON here.")
 @click.option(
@@ -109,8 +118,16 @@ def check(obj, on, source, layer, crs, code_column, name_column, parent_column, 
 
         if on:
             raise InvalidInput("--date 只适用于数据库中的区划", "--date applies to the database's units only")
-        report = check_file(source, crs=crs, layer=layer, code_column=code_column, name_column=name_column,
-                            parent_column=parent_column, parents_path=parents_path, options=options)
+        report = check_file(
+            source,
+            crs=crs,
+            layer=layer,
+            code_column=code_column,
+            name_column=name_column,
+            parent_column=parent_column,
+            parents_path=parents_path,
+            options=options,
+        )
     else:
         from boundaries.topology.stored import check_stored
 
@@ -165,8 +182,14 @@ def _line_id(store, line_code: str) -> int:
 @click.argument("line_code", required=False)
 @click.option("--level", help="Instead of one line: every current line of this level that has no markers yet.")
 @click.option("--spacing-km", default=1.0, show_default=True, type=float)
-@click.option("--pair-width", "pair_width_m", default=20.0, show_default=True, type=float,
-              help="Rivers and roads at least this wide (m, nominal by class) get paired markers.")
+@click.option(
+    "--pair-width",
+    "pair_width_m",
+    default=20.0,
+    show_default=True,
+    type=float,
+    help="Rivers and roads at least this wide (m, nominal by class) get paired markers.",
+)
 @click.option("--actor")
 @click.pass_obj
 def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
@@ -194,8 +217,10 @@ def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
     for line_id in ids:
         placed = add_synthetic_markers(obj.store, line_id, actor=_actor(actor), spacing_km=spacing_km, pair_width_m=pair_width_m)
         types = Counter(m.marker_type for m in placed)
-        click.echo(f"{len(placed)} synthetic markers ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))}): "
-                   f"{placed[0].code} … {placed[-1].code}")
+        click.echo(
+            f"{len(placed)} synthetic markers ({', '.join(f'{k} {v}' for k, v in sorted(types.items()))}): "
+            f"{placed[0].code} … {placed[-1].code}"
+        )
 
 
 @markers.command("export")

@@ -88,7 +88,12 @@ def export_census(obj, path, status) -> None:
 
 
 @names.command("import-divisions")
-@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False), help="Division-code CSV (default: data/reference/guandu_divisions_2023.csv).")
+@click.option(
+    "--file",
+    "path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Division-code CSV (default: data/reference/guandu_divisions_2023.csv).",
+)
 @click.option("--actor")
 @click.pass_obj
 def import_divisions(obj, path, actor) -> None:

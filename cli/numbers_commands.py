@@ -49,8 +49,7 @@ def assign(obj, roads, all_roads, dry_run, as_json, allow_retired, actor, reason
     summary = plan.summary()
     verb = "would assign" if dry_run else "assigned"
     counts = (
-        f"{summary['numbers']} numbers on {summary['roads']} roads "
-        f"({summary['suffixed']} with suffix, {summary['secondary']} secondary)"
+        f"{summary['numbers']} numbers on {summary['roads']} roads ({summary['suffixed']} with suffix, {summary['secondary']} secondary)"
     )
     click.echo(f"{verb} {counts}", err=True)
     if summary["skipped_roads"]:

@@ -10,8 +10,12 @@ import click
 
 
 @click.command("redistrict")
-@click.option("--blocks", "blocks_path", type=click.Path(exists=True, dir_okay=False),
-              help="Blocks file (GeoPackage with layer 'blocks' and optional 'roads', Shapefile, GeoJSON); default: the database.")
+@click.option(
+    "--blocks",
+    "blocks_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Blocks file (GeoPackage with layer 'blocks' and optional 'roads', Shapefile, GeoJSON); default: the database.",
+)
 @click.option("--roads", "roads_path", type=click.Path(exists=True, dir_okay=False), help="Roads/rivers file with a 'class' column.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Output .gpkg, .geojson or .csv.")
 @click.option("--subdistrict", "subdistricts", multiple=True, help="Subdistrict code or name (repeatable); default: all.")
@@ -20,8 +24,13 @@ import click
 @click.option("--dense-max", type=int, default=20000, show_default=True, help="Maximum in designated dense areas.")
 @click.option("--targets", "targets", multiple=True, help="Wanted community count, e.g. 关上街道=5-8 (repeatable).")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--alternatives", type=click.IntRange(1, 10), default=1, show_default=True,
-              help="Several plans (seeds seed, seed+1, ...): out.gpkg, out-2.gpkg, ...")
+@click.option(
+    "--alternatives",
+    type=click.IntRange(1, 10),
+    default=1,
+    show_default=True,
+    help="Several plans (seeds seed, seed+1, ...): out.gpkg, out-2.gpkg, ...",
+)
 @click.option("--lock-block", "locked_blocks", multiple=True, help="Block that keeps its current community (repeatable).")
 @click.option("--lock-community", "locked_communities", multiple=True, help="Current community kept as it is (repeatable).")
 @click.option("--id-column", default="code", show_default=True, help="Column of the blocks file holding the block id.")
@@ -33,9 +42,29 @@ import click
 @click.option("--save", is_flag=True, help="Also store the plan(s) in the database as proposals.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics, violations and findings as JSON.")
 @click.pass_obj
-def redistrict(obj, blocks_path, roads_path, out_path, subdistricts, min_households, max_households, dense_max, targets, seed,
-               alternatives, locked_blocks, locked_communities, id_column, households_column, subdistrict_column, dense_column,
-               community_column, class_column, save, as_json) -> None:
+def redistrict(
+    obj,
+    blocks_path,
+    roads_path,
+    out_path,
+    subdistricts,
+    min_households,
+    max_households,
+    dense_max,
+    targets,
+    seed,
+    alternatives,
+    locked_blocks,
+    locked_communities,
+    id_column,
+    households_column,
+    subdistrict_column,
+    dense_column,
+    community_column,
+    class_column,
+    save,
+    as_json,
+) -> None:
     """Propose communities made of whole blocks; exits 3 when a plan breaks a rule (it is still written)."""
     from boundaries import redistricting as rd
     from boundaries.redistricting.export import alternative_path, write_plan
@@ -60,6 +89,7 @@ def redistrict(obj, blocks_path, roads_path, out_path, subdistricts, min_househo
     report = []
     for index in range(alternatives):
         with progress(1000, f"方案 plan {index + 1}/{alternatives}") as bar:
+
             def advance(fraction, _what, bar=bar):
                 bar.update(int(fraction * 1000) - bar.done)
 
@@ -95,19 +125,27 @@ def _names(obj, needed: bool, from_file: bool) -> dict[str, str]:
 
 
 def _describe(proposal, path, plan_id) -> dict:
-    return {"file": str(path), "plan_id": plan_id, "seed": proposal.seed, "valid": proposal.valid,
-            "metrics": proposal.metrics(), "violations": [v.to_dict() for v in proposal.violations],
-            "findings": [f.to_dict() for f in proposal.findings]}
+    return {
+        "file": str(path),
+        "plan_id": plan_id,
+        "seed": proposal.seed,
+        "valid": proposal.valid,
+        "metrics": proposal.metrics(),
+        "violations": [v.to_dict() for v in proposal.violations],
+        "findings": [f.to_dict() for f in proposal.findings],
+    }
 
 
 def _echo(item: dict) -> None:
     m = item["metrics"]
     state = "valid 有效" if item["valid"] else "INVALID 无效"
-    click.echo(f"{item['file']}: seed {item['seed']}, {state}, {m['communities']} communities, "
-               f"households {m['households_min']}-{m['households_max']}, Polsby-Popper mean {m['polsby_popper_mean']:.2f} "
-               f"worst {m['polsby_popper_worst']:.2f}, boundary on major roads/rivers {m['boundary_major_share']:.0%} "
-               f"({m['major_lines_used']:.0%} of them used), "
-               f"straightness {m['straightness']:.2f}, households moved {m['households_moved']}")
+    click.echo(
+        f"{item['file']}: seed {item['seed']}, {state}, {m['communities']} communities, "
+        f"households {m['households_min']}-{m['households_max']}, Polsby-Popper mean {m['polsby_popper_mean']:.2f} "
+        f"worst {m['polsby_popper_worst']:.2f}, boundary on major roads/rivers {m['boundary_major_share']:.0%} "
+        f"({m['major_lines_used']:.0%} of them used), "
+        f"straightness {m['straightness']:.2f}, households moved {m['households_moved']}"
+    )
     if item["plan_id"] is not None:
         click.echo(f"  stored as proposal {item['plan_id']}")
     for finding in item["findings"]:

@@ -13,12 +13,12 @@ import click
 @click.pass_obj
 def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
     """Serve the API and web pages."""
+    import dataclasses
+    import os
+
     from gunicorn.app.base import BaseApplication
 
     from server import create_app
-
-    import dataclasses
-    import os
 
     settings = obj.settings
     if not os.environ.get("DIMING_PUBLIC_URL"):

@@ -17,15 +17,34 @@ DEFAULT_DATABASE = PROJECT_ROOT / "var" / "diming.gpkg"
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = field(default=str(DEFAULT_DATABASE), metadata={"env": "DIMING_DATABASE_URL", "help": "SQLAlchemy URL or path of a .gpkg file"})
-    public_url: str = field(default="http://127.0.0.1:5000", metadata={"env": "DIMING_PUBLIC_URL", "help": "URL the service is reached at, without trailing slash"})
-    work_dir: str = field(default=str(PROJECT_ROOT / "var" / "run"), metadata={"env": "DIMING_WORK_DIR", "help": "where generated server files (pygeoapi config) go"})
+    database_url: str = field(
+        default=str(DEFAULT_DATABASE), metadata={"env": "DIMING_DATABASE_URL", "help": "SQLAlchemy URL or path of a .gpkg file"}
+    )
+    public_url: str = field(
+        default="http://127.0.0.1:5000",
+        metadata={"env": "DIMING_PUBLIC_URL", "help": "URL the service is reached at, without trailing slash"},
+    )
+    work_dir: str = field(
+        default=str(PROJECT_ROOT / "var" / "run"),
+        metadata={"env": "DIMING_WORK_DIR", "help": "where generated server files (pygeoapi config) go"},
+    )
     max_items: int = field(default=1000, metadata={"env": "DIMING_MAX_ITEMS", "help": "largest page of features the API returns"})
-    max_bbox_km2: int = field(default=5000, metadata={"env": "DIMING_MAX_BBOX_KM2", "help": "largest bbox area (km²) an OGC API items request may ask for"})
-    max_filter_chars: int = field(default=8000, metadata={"env": "DIMING_MAX_FILTER_CHARS", "help": "longest CQL2 filter (characters) the OGC API accepts"})
-    read_database_urls: str = field(default="", metadata={"env": "DIMING_READ_DATABASE_URL", "help": "comma-separated URLs of PostgreSQL read replicas for public reads"})
-    secret_key: str = field(default="", metadata={"env": "DIMING_SECRET_KEY", "help": "key signing web sign-in cookies; empty: generated once into work_dir"})
-    max_body_mb: int = field(default=50, metadata={"env": "DIMING_MAX_BODY_MB", "help": "largest request body (MB); uploads above it get 413"})
+    max_bbox_km2: int = field(
+        default=5000, metadata={"env": "DIMING_MAX_BBOX_KM2", "help": "largest bbox area (km²) an OGC API items request may ask for"}
+    )
+    max_filter_chars: int = field(
+        default=8000, metadata={"env": "DIMING_MAX_FILTER_CHARS", "help": "longest CQL2 filter (characters) the OGC API accepts"}
+    )
+    read_database_urls: str = field(
+        default="",
+        metadata={"env": "DIMING_READ_DATABASE_URL", "help": "comma-separated URLs of PostgreSQL read replicas for public reads"},
+    )
+    secret_key: str = field(
+        default="", metadata={"env": "DIMING_SECRET_KEY", "help": "key signing web sign-in cookies; empty: generated once into work_dir"}
+    )
+    max_body_mb: int = field(
+        default=50, metadata={"env": "DIMING_MAX_BODY_MB", "help": "largest request body (MB); uploads above it get 413"}
+    )
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
 
     @property

@@ -53,8 +53,17 @@ def import_file(
     make_valid: bool = False,
 ) -> ImportResult:
     if layer.importer is not None:
-        return _import_with_own_checks(store, layer, path, actor=actor, reason=reason, source_layer=source_layer,
-                                       encoding=encoding, crs=crs, relaxed=skip_invalid or make_valid)
+        return _import_with_own_checks(
+            store,
+            layer,
+            path,
+            actor=actor,
+            reason=reason,
+            source_layer=source_layer,
+            encoding=encoding,
+            crs=crs,
+            relaxed=skip_invalid or make_valid,
+        )
     frame = read_layer(path, layer=source_layer, encoding=encoding, crs=crs)
     clean, report = prepare(frame, layer.spec, skip_invalid=skip_invalid, make_valid=make_valid)
     reason = reason or f"import {Path(path).name}"
@@ -67,8 +76,8 @@ def _import_with_own_checks(store, layer: Layer, path, *, actor, reason, source_
     if relaxed:
         raise InvalidInput(
             f"图层 {layer.name} 逐行检查，全部通过才导入；不能跳过或修复要素",
-            f"Layer {layer.name} is checked row by row and imported only if every row passes; "
-            "--skip-invalid and --make-valid do not apply")
+            f"Layer {layer.name} is checked row by row and imported only if every row passes; --skip-invalid and --make-valid do not apply",
+        )
     added = layer.importer(store, path, actor=actor, reason=reason, encoding=encoding, crs=crs, layer=source_layer)
     return ImportResult(layer.name, added, ValidationReport(layer.name, added))
 

@@ -13,7 +13,12 @@ import importlib
 
 from flask import Flask
 
-AREAS: tuple[str, ...] = ("pages.public", "pages.planner", "pages.officer", "pages.boundary",)
+AREAS: tuple[str, ...] = (
+    "pages.public",
+    "pages.planner",
+    "pages.officer",
+    "pages.boundary",
+)
 
 
 def register(app: Flask) -> None:

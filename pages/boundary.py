@@ -55,19 +55,32 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_b": ("代表乙方签认", "Sign for party B"),
     "signed_by_fmt": ("已由 {who} 签认", "signed by {who}"),
     "not_signed": ("尚未签认", "not signed yet"),
-    "campaign_open": ("联检进行中：双方各由一人签认后关闭，此后记录不可更改",
-                      "Campaign open: it closes once each party has signed (two different people); records are final after that"),
-    "campaign_signed_fmt": ("双方已签认，联检于 {date} 结束；记录已定稿，只能另立更正记录",
-                            "Signed by both parties, ended {date}; records are final, corrections are new records"),
+    "campaign_open": (
+        "联检进行中：双方各由一人签认后关闭，此后记录不可更改",
+        "Campaign open: it closes once each party has signed (two different people); records are final after that",
+    ),
+    "campaign_signed_fmt": (
+        "双方已签认，联检于 {date} 结束；记录已定稿，只能另立更正记录",
+        "Signed by both parties, ended {date}; records are final, corrections are new records",
+    ),
     "ended_on": ("联检结束日期（第二方签认时记录）", "End date (recorded with the second signature)"),
     "legend": ("图例", "Legend"),
-    "map_label": ("地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
-                  "Map: lines coloured by inspection status, markers by condition; click a marker to select it"),
-    **{f"status_{s}": pair for s, pair in {
-        "intact": ("完好", "intact"), "damaged": ("损坏", "damaged"), "displaced": ("移位", "displaced"),
-        "missing": ("缺失", "missing"), "rebuilt": ("重建", "rebuilt"), "new": ("新设", "new"),
-        "not-inspected": ("未检查", "not inspected"),
-    }.items()},
+    "map_label": (
+        "地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
+        "Map: lines coloured by inspection status, markers by condition; click a marker to select it",
+    ),
+    **{
+        f"status_{s}": pair
+        for s, pair in {
+            "intact": ("完好", "intact"),
+            "damaged": ("损坏", "damaged"),
+            "displaced": ("移位", "displaced"),
+            "missing": ("缺失", "missing"),
+            "rebuilt": ("重建", "rebuilt"),
+            "new": ("新设", "new"),
+            "not-inspected": ("未检查", "not inspected"),
+        }.items()
+    },
 }
 
 

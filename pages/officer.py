@@ -135,7 +135,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_passed": ("合格", "Passed"),
     "col_failed": ("不合格", "Failed"),
     "col_pass_rate": ("合格率", "Pass rate"),
-    "report_due_fmt": ("{due} 件待巡查，{stale} 件文字与登记不符", "{due} items due for inspection, {stale} with text not matching the register"),
+    "report_due_fmt": (
+        "{due} 件待巡查，{stale} 件文字与登记不符",
+        "{due} items due for inspection, {stale} with text not matching the register",
+    ),
     "not_inspected": ("未巡查", "not inspected"),
     "record_title": ("登记一轮巡查结果（待巡查项目）", "Record an inspection round (items due)"),
     "round_name": ("轮次名称", "Round name"),

@@ -69,8 +69,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_households_min": ("最少户数", "Fewest households"),
     "metric_households_max": ("最多户数", "Most households"),
     "metric_households_moved": ("改变社区的户数", "Households moved"),
-    "map_label": ("地图：方案中的社区，按社区着色，标注户数；红色虚线为违规社区",
-                  "Map: the proposal's communities, coloured by community, labelled with households; red dashes mark violations"),
+    "map_label": (
+        "地图：方案中的社区，按社区着色，标注户数；红色虚线为违规社区",
+        "Map: the proposal's communities, coloured by community, labelled with households; red dashes mark violations",
+    ),
 }
 
 

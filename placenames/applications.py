@@ -61,14 +61,23 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
         else:
             entry = register.get_name(session, _target_id(data))
             if entry.status != "current":
-                raise Conflict(f"只能对现行地名申请{'更名' if kind == 'rename' else '销名'}", f"Only a current name can be {'renamed' if kind == 'rename' else 'cancelled'}")
+                raise Conflict(
+                    f"只能对现行地名申请{'更名' if kind == 'rename' else '销名'}",
+                    f"Only a current name can be {'renamed' if kind == 'rename' else 'cancelled'}",
+                )
             name = _required(data, "proposed_name", "拟用名称") if kind == "rename" else entry.name
             category = categories.get(entry.category_code)
         open_one = session.scalar(
-            select(NamingApplication.id).where(NamingApplication.place_name_id == entry.id, NamingApplication.state.not_in(procedure.FINAL_STATES))
+            select(NamingApplication.id).where(
+                NamingApplication.place_name_id == entry.id, NamingApplication.state.not_in(procedure.FINAL_STATES)
+            )
         )
         if open_one is not None:
-            raise Conflict(f"该地名已有办理中的申报（{open_one}）", f"This name already has an open application ({open_one})", details={"application_id": open_one})
+            raise Conflict(
+                f"该地名已有办理中的申报（{open_one}）",
+                f"This name already has an open application ({open_one})",
+                details={"application_id": open_one},
+            )
         application = NamingApplication(
             kind=kind,
             state="applied",
@@ -89,8 +98,13 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
         session.flush()
         session.add(
             NamingTransition(
-                application_id=application.id, action="apply", from_state=None, to_state="applied", actor=actor,
-                occurred_at=procedure.now(), reason=reasons,
+                application_id=application.id,
+                action="apply",
+                from_state=None,
+                to_state="applied",
+                actor=actor,
+                occurred_at=procedure.now(),
+                reason=reasons,
             )
         )
         return application.id
@@ -114,11 +128,39 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-SUMMARY = ("id", "kind", "state", "place_name_id", "proposed_name", "category_code", "admin_code", "notice_ends_at", "approved_on", "filing_due", "announcement_due")
+SUMMARY = (
+    "id",
+    "kind",
+    "state",
+    "place_name_id",
+    "proposed_name",
+    "category_code",
+    "admin_code",
+    "notice_ends_at",
+    "approved_on",
+    "filing_due",
+    "announcement_due",
+)
 DETAIL = (
-    "location_description", "reasons", "applicant_name", "applicant_organisation", "applicant_contact", *REPORTS, "findings",
-    "justification", "officer_opinion", "notice_days", "notice_starts_at", "approving_body", "decision_reason", "approval_document",
-    "filed_on", "filed_with", "announced_on", "announcement", "version",
+    "location_description",
+    "reasons",
+    "applicant_name",
+    "applicant_organisation",
+    "applicant_contact",
+    *REPORTS,
+    "findings",
+    "justification",
+    "officer_opinion",
+    "notice_days",
+    "notice_starts_at",
+    "approving_body",
+    "decision_reason",
+    "approval_document",
+    "filed_on",
+    "filed_with",
+    "announced_on",
+    "announcement",
+    "version",
 )
 
 
@@ -134,13 +176,22 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
         body["geometry"] = application.geom.__geo_interface__ if application.geom is not None else None
         body["state_label"] = dict(zip(("zh", "en"), procedure.LABELS[application.state], strict=True))
         body["next_actions"] = procedure.allowed_actions(application.state)
-        steps = session.scalars(select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id))
+        steps = session.scalars(
+            select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id)
+        )
         body["transitions"] = [
-            {"action": t.action, "from": t.from_state, "to": t.to_state, "actor": t.actor, "at": _plain(t.occurred_at), "reason": t.reason} for t in steps
+            {"action": t.action, "from": t.from_state, "to": t.to_state, "actor": t.actor, "at": _plain(t.occurred_at), "reason": t.reason}
+            for t in steps
         ]
         comments = session.scalars(select(PublicComment).where(PublicComment.application_id == application_id).order_by(PublicComment.id))
         body["comments"] = [
-            {"id": c.id, "body": c.body, "author_name": c.author_name, "author_contact": c.author_contact, "submitted_at": _plain(c.submitted_at)}
+            {
+                "id": c.id,
+                "body": c.body,
+                "author_name": c.author_name,
+                "author_contact": c.author_contact,
+                "submitted_at": _plain(c.submitted_at),
+            }
             for c in comments
         ]
         from .attachments import listing  # attachments build on this module

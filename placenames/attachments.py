@@ -54,26 +54,54 @@ def _filename(name: str | None) -> str:
     return base[:200]
 
 
-def add_attachment(store, application_id: int, *, kind: Any, filename: str | None, content: bytes, media_type: str | None = None,
-                   note: str | None = None, actor: str, max_bytes: int) -> dict[str, Any]:
+def add_attachment(
+    store,
+    application_id: int,
+    *,
+    kind: Any,
+    filename: str | None,
+    content: bytes,
+    media_type: str | None = None,
+    note: str | None = None,
+    actor: str,
+    max_bytes: int,
+) -> dict[str, Any]:
     """File one document with an open application; returns its description."""
     if kind not in ATTACHMENT_KINDS:
-        raise InvalidInput(f"附件类型应为 {'、'.join(ATTACHMENT_KINDS)} 之一", f"kind must be one of {', '.join(ATTACHMENT_KINDS)}", details={"kinds": list(ATTACHMENT_KINDS)})
+        raise InvalidInput(
+            f"附件类型应为 {'、'.join(ATTACHMENT_KINDS)} 之一",
+            f"kind must be one of {', '.join(ATTACHMENT_KINDS)}",
+            details={"kinds": list(ATTACHMENT_KINDS)},
+        )
     name = _filename(filename)
     if not content:
         raise InvalidInput(f"文件“{name}”是空的", f"The file '{name}' is empty")
     if len(content) > max_bytes:
-        raise PayloadTooLarge(f"文件超过 {max_bytes} 字节的上限", f"The file is larger than the limit of {max_bytes} bytes", details={"limit_bytes": max_bytes})
+        raise PayloadTooLarge(
+            f"文件超过 {max_bytes} 字节的上限",
+            f"The file is larger than the limit of {max_bytes} bytes",
+            details={"limit_bytes": max_bytes},
+        )
     digest = hashlib.sha256(content).hexdigest()
     label_zh, label_en = KIND_LABELS[kind]
     with store.transaction(actor=actor, reason=f"attach {label_en} to application {application_id}: {name}") as session:
         application = load(session, application_id)
         if application.state in procedure.FINAL_STATES:
             zh_state, en_state = procedure.LABELS[application.state]
-            raise Conflict(f"申报已{zh_state}，不能再添加{label_zh}", f"The application is {en_state}; no more documents can be filed with it")
+            raise Conflict(
+                f"申报已{zh_state}，不能再添加{label_zh}", f"The application is {en_state}; no more documents can be filed with it"
+            )
         attachment = NamingAttachment(
-            application_id=application_id, kind=kind, filename=name, media_type=_media_type(name, media_type), size_bytes=len(content),
-            sha256=digest, note=(note or "").strip() or None, uploaded_by=actor, uploaded_at=procedure.now(), content=content,
+            application_id=application_id,
+            kind=kind,
+            filename=name,
+            media_type=_media_type(name, media_type),
+            size_bytes=len(content),
+            sha256=digest,
+            note=(note or "").strip() or None,
+            uploaded_by=actor,
+            uploaded_at=procedure.now(),
+            content=content,
         )
         session.add(attachment)
         session.flush()
@@ -82,10 +110,17 @@ def add_attachment(store, application_id: int, *, kind: Any, filename: str | Non
 
 def describe(attachment: NamingAttachment) -> dict[str, Any]:
     return {
-        "id": attachment.id, "application_id": attachment.application_id, "kind": attachment.kind,
-        "kind_label": dict(zip(("zh", "en"), KIND_LABELS[attachment.kind], strict=True)), "filename": attachment.filename,
-        "media_type": attachment.media_type, "size_bytes": attachment.size_bytes, "sha256": attachment.sha256, "note": attachment.note,
-        "uploaded_by": attachment.uploaded_by, "uploaded_at": attachment.uploaded_at.isoformat(),
+        "id": attachment.id,
+        "application_id": attachment.application_id,
+        "kind": attachment.kind,
+        "kind_label": dict(zip(("zh", "en"), KIND_LABELS[attachment.kind], strict=True)),
+        "filename": attachment.filename,
+        "media_type": attachment.media_type,
+        "size_bytes": attachment.size_bytes,
+        "sha256": attachment.sha256,
+        "note": attachment.note,
+        "uploaded_by": attachment.uploaded_by,
+        "uploaded_at": attachment.uploaded_at.isoformat(),
     }
 
 
@@ -106,8 +141,14 @@ def download(store, application_id: int, attachment_id: int) -> Download:
     with store.read() as session:
         attachment = session.get(NamingAttachment, attachment_id)
         if attachment is None or attachment.application_id != application_id:
-            raise NotFound(f"申报 {application_id} 没有附件 {attachment_id}", f"Application {application_id} has no attachment {attachment_id}")
+            raise NotFound(
+                f"申报 {application_id} 没有附件 {attachment_id}", f"Application {application_id} has no attachment {attachment_id}"
+            )
         content = attachment.content
         if hashlib.sha256(content).hexdigest() != attachment.sha256:
-            raise DimingError("附件内容与登记的校验值不符", "The attachment's content does not match its recorded SHA-256", details={"attachment_id": attachment_id})
+            raise DimingError(
+                "附件内容与登记的校验值不符",
+                "The attachment's content does not match its recorded SHA-256",
+                details={"attachment_id": attachment_id},
+            )
         return Download(attachment.filename, attachment.media_type, attachment.sha256, content)

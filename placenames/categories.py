@@ -75,7 +75,9 @@ def get(code: str) -> Category:
     try:
         return categories()[code]
     except KeyError:
-        raise InvalidInput(f"未知的地名类别代码“{code}”", f"Unknown place-name category code '{code}'", details={"known": sorted(categories())}) from None
+        raise InvalidInput(
+            f"未知的地名类别代码“{code}”", f"Unknown place-name category code '{code}'", details={"known": sorted(categories())}
+        ) from None
 
 
 def find(code_or_label: str) -> Category:

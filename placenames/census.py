@@ -29,19 +29,73 @@ from .registry_models import NameAlias
 
 # census header -> PlaceName column (plain copies)
 TEXT_FIELDS = {
-    "代码": "name_code", "图上名称": "map_name", "图号": "map_sheet", "比例尺": "map_scale", "地名读音": "pronunciation_audio",
-    "通名罗马字母拼写": "generic_romanization", "民族文字": "minority_script", "语种": "language", "命名时间": "named_on",
-    "测量方法": "measurement_method", "地名含义": "meaning", "地名来历": "origin", "历史沿革": "history",
-    "地理实体描述": "entity_description", "多媒体": "multimedia", "资料来源": "data_source", "备注": "remarks",
-    "登记人": "registrar", "登记单位": "registering_unit",
+    "代码": "name_code",
+    "图上名称": "map_name",
+    "图号": "map_sheet",
+    "比例尺": "map_scale",
+    "地名读音": "pronunciation_audio",
+    "通名罗马字母拼写": "generic_romanization",
+    "民族文字": "minority_script",
+    "语种": "language",
+    "命名时间": "named_on",
+    "测量方法": "measurement_method",
+    "地名含义": "meaning",
+    "地名来历": "origin",
+    "历史沿革": "history",
+    "地理实体描述": "entity_description",
+    "多媒体": "multimedia",
+    "资料来源": "data_source",
+    "备注": "remarks",
+    "登记人": "registrar",
+    "登记单位": "registering_unit",
 }
-NUMBER_FIELDS = {"设立年份": ("established_year", int), "废止年份": ("abolished_year", int), "标牌个数": ("sign_count", int), "高程": ("elevation_m", float)}
+NUMBER_FIELDS = {
+    "设立年份": ("established_year", int),
+    "废止年份": ("abolished_year", int),
+    "标牌个数": ("sign_count", int),
+    "高程": ("elevation_m", float),
+}
 ALIAS_FIELDS = {"别名": "alias", "简称": "short", "曾用名": "former"}
 HEADERS = (
-    "代码", "标准名称", "别名", "简称", "曾用名", "图上名称", "图号", "比例尺", "罗马字母拼写", "地名读音", "通名罗马字母拼写", "民族文字",
-    "语种", "使用时间", "命名时间", "设立年份", "废止年份", "标牌个数", "高程", "东经", "北纬", "至东经", "至北纬", "坐标系", "测量方法",
-    "类别代码", "类别名称", "地名含义", "地名来历", "历史沿革", "地理实体描述", "多媒体", "资料来源", "备注", "登记时间", "登记人", "登记单位",
-    "所在(跨)行政区", "密级",
+    "代码",
+    "标准名称",
+    "别名",
+    "简称",
+    "曾用名",
+    "图上名称",
+    "图号",
+    "比例尺",
+    "罗马字母拼写",
+    "地名读音",
+    "通名罗马字母拼写",
+    "民族文字",
+    "语种",
+    "使用时间",
+    "命名时间",
+    "设立年份",
+    "废止年份",
+    "标牌个数",
+    "高程",
+    "东经",
+    "北纬",
+    "至东经",
+    "至北纬",
+    "坐标系",
+    "测量方法",
+    "类别代码",
+    "类别名称",
+    "地名含义",
+    "地名来历",
+    "历史沿革",
+    "地理实体描述",
+    "多媒体",
+    "资料来源",
+    "备注",
+    "登记时间",
+    "登记人",
+    "登记单位",
+    "所在(跨)行政区",
+    "密级",
 )
 USAGE = {"现行": "current", "历史": "retired", "现用": "current", "曾用": "retired"}
 PUBLIC_MARKS = ("", "公开", "public")
@@ -146,24 +200,42 @@ def import_census(store, path: str | Path, *, actor: str, reason: str | None = N
 
 def _refuse(problems: list[dict[str, Any]]) -> None:
     if problems:
-        raise InvalidInput(f"普查登记文件有 {len(problems)} 行无效，未导入任何记录", f"{len(problems)} rows of the census file are invalid; nothing was imported", details=problems)
+        raise InvalidInput(
+            f"普查登记文件有 {len(problems)} 行无效，未导入任何记录",
+            f"{len(problems)} rows of the census file are invalid; nothing was imported",
+            details=problems,
+        )
 
 
 def _repeated_names(session, prepared) -> list[dict[str, Any]]:
     """Current rows that would repeat a current name of their uniqueness class (条例
     Art.9), in the file or in the register: said by row, before the database refuses."""
     classes = categories.unique_classes()
-    rows = [(number, (classes[r["category_code"]], r["name"])) for number, r, _ in prepared if r["status"] == "current" and r["category_code"] in classes]
+    rows = [
+        (number, (classes[r["category_code"]], r["name"]))
+        for number, r, _ in prepared
+        if r["status"] == "current" and r["category_code"] in classes
+    ]
     names = sorted({name for _, (_, name) in rows})
-    registered = set(session.execute(
-        select(PlaceName.unique_class, PlaceName.name).where(PlaceName.status == "current", PlaceName.unique_class.is_not(None), PlaceName.name.in_(names))
-    ).tuples()) if names else set()
+    registered = (
+        set(
+            session.execute(
+                select(PlaceName.unique_class, PlaceName.name).where(
+                    PlaceName.status == "current", PlaceName.unique_class.is_not(None), PlaceName.name.in_(names)
+                )
+            ).tuples()
+        )
+        if names
+        else set()
+    )
     problems, first_row = [], {}
     for number, key in rows:
         if key in registered:
             problems.append({"row": number, "problem": f"'{key[1]}' is already a current standard name in the register (must not repeat)"})
         elif key in first_row:
-            problems.append({"row": number, "problem": f"'{key[1]}' repeats row {first_row[key]} (current names of this category must not repeat)"})
+            problems.append(
+                {"row": number, "problem": f"'{key[1]}' repeats row {first_row[key]} (current names of this category must not repeat)"}
+            )
         else:
             first_row[key] = number
     return problems
@@ -177,14 +249,23 @@ def row_from_entry(entry: PlaceName, aliases: list[NameAlias]) -> dict[str, Any]
     category = categories.categories().get(entry.category_code)
     bounds = entry.geom.bounds if entry.geom is not None and not entry.geom.is_empty else (None,) * 4
     point = entry.geom.geom_type == "Point" if entry.geom is not None else True
-    row.update({
-        "标准名称": entry.name, "罗马字母拼写": entry.romanization, "使用时间": "现行" if entry.status == "current" else "历史" if entry.status == "retired" else entry.status,
-        "东经": bounds[0], "北纬": bounds[1], "至东经": None if point else bounds[2], "至北纬": None if point else bounds[3], "坐标系": "2000",
-        "类别代码": entry.category_code, "类别名称": category.label_zh if category else entry.category_label,
-        "登记时间": entry.registered_on.isoformat() if entry.registered_on else None,
-        "所在(跨)行政区": ",".join(c for c in (entry.admin_code, entry.cross_admin_codes) if c),
-        "密级": "公开" if entry.classification == "public" else entry.classification,
-    })
+    row.update(
+        {
+            "标准名称": entry.name,
+            "罗马字母拼写": entry.romanization,
+            "使用时间": "现行" if entry.status == "current" else "历史" if entry.status == "retired" else entry.status,
+            "东经": bounds[0],
+            "北纬": bounds[1],
+            "至东经": None if point else bounds[2],
+            "至北纬": None if point else bounds[3],
+            "坐标系": "2000",
+            "类别代码": entry.category_code,
+            "类别名称": category.label_zh if category else entry.category_label,
+            "登记时间": entry.registered_on.isoformat() if entry.registered_on else None,
+            "所在(跨)行政区": ",".join(c for c in (entry.admin_code, entry.cross_admin_codes) if c),
+            "密级": "公开" if entry.classification == "public" else entry.classification,
+        }
+    )
     return {header: row.get(header) for header in HEADERS}
 
 

@@ -39,7 +39,11 @@ def import_divisions(store, path: str | Path = DEFAULT_FILE, *, actor: str) -> d
                 continue
             entry = PlaceName(
                 **register.spelling(row["name"], category_for(row)),
-                status="current", admin_code=row["parent_code"], entity_code=row["code"], data_source=SOURCE, source="divisions-2023",
+                status="current",
+                admin_code=row["parent_code"],
+                entity_code=row["code"],
+                data_source=SOURCE,
+                source="divisions-2023",
             )
             session.add(entry)
             session.flush()

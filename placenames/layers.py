@@ -9,11 +9,11 @@ from gis.errors import InvalidInput
 from gis.io.validate import LayerSpec
 from gis.layers import Layer
 
-from .signs.layers import layers as signs_layers
 from .models import Building, DoorPlate, PlaceName, Road, Waterway
 from .numbering.entrances import MAX_OFFSET_M, offsets_m
 from .numbering.models import BuildingEntrance
 from .register import fill_spelling
+from .signs.layers import layers as signs_layers
 
 LINES = ("LineString", "MultiLineString")
 
@@ -25,7 +25,9 @@ def _resolve_door_plates(session, frame: pd.DataFrame) -> pd.DataFrame:
     missing = sorted(set(frame["road_name"]) - set(roads))
     if missing:
         shown = "、".join(missing[:10])
-        raise InvalidInput(f"门牌引用了不存在的道路：{shown}", f"Door plates refer to unknown roads: {', '.join(missing[:10])}", details={"roads": missing})
+        raise InvalidInput(
+            f"门牌引用了不存在的道路：{shown}", f"Door plates refer to unknown roads: {', '.join(missing[:10])}", details={"roads": missing}
+        )
     frame["road_id"] = frame["road_name"].map(roads)
     if "building_code" in frame.columns:
         codes = [c for c in frame["building_code"].dropna().unique()]
@@ -49,15 +51,19 @@ def _resolve_entrances(session, frame: pd.DataFrame) -> pd.DataFrame:
     rows = frame["_row"].tolist() if "_row" in frame.columns else list(range(1, len(frame) + 1))
     unknown = [row for row, code in zip(rows, frame["building_code"], strict=True) if code not in ids]
     if unknown:
-        raise InvalidInput(f"入口引用了不存在的建筑（第 {unknown[:10]} 行）", f"Entrances refer to unknown buildings (rows {unknown[:10]})",
-                           details={"rows": unknown})
+        raise InvalidInput(
+            f"入口引用了不存在的建筑（第 {unknown[:10]} 行）",
+            f"Entrances refer to unknown buildings (rows {unknown[:10]})",
+            details={"rows": unknown},
+        )
     frame["building_id"] = frame["building_code"].map(ids)
     have = set(session.scalars(select(BuildingEntrance.building_id).where(BuildingEntrance.building_id.in_(list(ids.values())))))
     again = [row for row, b in zip(rows, frame["building_id"], strict=True) if b in have]
     if again:
         raise InvalidInput(
             f"这些建筑已有入口，请用 diming numbers entrance 修改（第 {again[:10]} 行）",
-            f"These buildings already have an entrance; move it with diming numbers entrance (rows {again[:10]})", details={"rows": again},
+            f"These buildings already have an entrance; move it with diming numbers entrance (rows {again[:10]})",
+            details={"rows": again},
         )
     outlines = {building_id: geom for _, building_id, geom in found}
     offsets = offsets_m([outlines[b] for b in frame["building_id"]], list(frame.geometry))
@@ -65,7 +71,8 @@ def _resolve_entrances(session, frame: pd.DataFrame) -> pd.DataFrame:
     if far:
         raise InvalidInput(
             f"入口距建筑超过 {MAX_OFFSET_M:g} 米（第 {far[:10]} 行；坐标或坐标系有误？）",
-            f"Entrances more than {MAX_OFFSET_M:g} m from their building (rows {far[:10]}; wrong coordinates or CRS?)", details={"rows": far},
+            f"Entrances more than {MAX_OFFSET_M:g} m from their building (rows {far[:10]}; wrong coordinates or CRS?)",
+            details={"rows": far},
         )
     return frame
 
@@ -76,7 +83,19 @@ def layers() -> list[Layer]:
             name="place_names",
             model=PlaceName,
             spec=LayerSpec(name="place_names", required=("name", "category_code", "category_label")),
-            columns=("name", "romanization", "specific_part", "generic_part", "pinyin_key", "category_code", "category_label", "admin_code", "status", "description", "source"),
+            columns=(
+                "name",
+                "romanization",
+                "specific_part",
+                "generic_part",
+                "pinyin_key",
+                "category_code",
+                "category_label",
+                "admin_code",
+                "status",
+                "description",
+                "source",
+            ),
             title_zh="标准地名",
             title_en="Standard place names",
             fixed={},

@@ -29,8 +29,14 @@ class PlaceName(Registered, Base):
     # before a write; this index makes sure that even two officers announcing the same
     # name at the same moment cannot both succeed (migration 0007_names_unique).
     __table_args__ = (
-        Index("uq_place_names_current_unique_name", "unique_class", "name", unique=True,
-              postgresql_where=text(categories.UNIQUE_INDEX_WHERE), sqlite_where=text(categories.UNIQUE_INDEX_WHERE)),
+        Index(
+            "uq_place_names_current_unique_name",
+            "unique_class",
+            "name",
+            unique=True,
+            postgresql_where=text(categories.UNIQUE_INDEX_WHERE),
+            sqlite_where=text(categories.UNIQUE_INDEX_WHERE),
+        ),
     )
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)

@@ -63,8 +63,11 @@ def add_comment(store, application_id: int, body: Any, *, author_name: Any = Non
         if not procedure.in_notice(application.state, application.notice_ends_at):
             raise Conflict("该申报当前不在公示期内，不接受意见", "This application is not in public notice; comments are closed")
         comment = PublicComment(
-            application_id=application_id, body=body.strip(), submitted_at=procedure.now(),
-            author_name=str(author_name)[:100] if author_name else None, author_contact=str(author_contact)[:200] if author_contact else None,
+            application_id=application_id,
+            body=body.strip(),
+            submitted_at=procedure.now(),
+            author_name=str(author_name)[:100] if author_name else None,
+            author_contact=str(author_contact)[:200] if author_contact else None,
         )
         session.add(comment)
         session.flush()
@@ -79,7 +82,9 @@ def deadlines(store, within_days: int = 7) -> list[dict[str, Any]]:
     horizon = today + dt.timedelta(days=within_days)
     out = []
     with store.read() as session:
-        rows = session.scalars(select(NamingApplication).where(NamingApplication.state.in_(("approved", "filed"))).order_by(NamingApplication.id))
+        rows = session.scalars(
+            select(NamingApplication).where(NamingApplication.state.in_(("approved", "filed"))).order_by(NamingApplication.id)
+        )
         for application in rows:
             duties = [("announcement", application.announcement_due)]
             if application.state == "approved":
@@ -88,8 +93,13 @@ def deadlines(store, within_days: int = 7) -> list[dict[str, Any]]:
                 if due <= horizon:
                     out.append(
                         {
-                            "application_id": application.id, "kind": application.kind, "name": application.proposed_name,
-                            "duty": duty, "due": due.isoformat(), "days_left": (due - today).days, "overdue": due < today,
+                            "application_id": application.id,
+                            "kind": application.kind,
+                            "name": application.proposed_name,
+                            "duty": duty,
+                            "due": due.isoformat(),
+                            "days_left": (due - today).days,
+                            "overdue": due < today,
                         }
                     )
     return sorted(out, key=lambda d: d["due"])

@@ -88,7 +88,9 @@ def ensure_notice_over(notice_ends_at: dt.datetime | None) -> None:
     if notice_ends_at is None or moment < notice_ends_at:
         raise Conflict(
             f"公示期至 {notice_ends_at:%Y-%m-%d %H:%M} UTC 才结束，公示期满前不能批准" if notice_ends_at else "尚未公示，不能批准",
-            f"The public notice runs until {notice_ends_at:%Y-%m-%d %H:%M} UTC; approval must wait until it has ended" if notice_ends_at else "No public notice yet; cannot approve",
+            f"The public notice runs until {notice_ends_at:%Y-%m-%d %H:%M} UTC; approval must wait until it has ended"
+            if notice_ends_at
+            else "No public notice yet; cannot approve",
             details={"notice_ends_at": notice_ends_at.isoformat() if notice_ends_at else None},
         )
 

@@ -18,13 +18,54 @@ from .models import PlaceName
 from .registry_models import NameAlias
 from .romanization import analyse, pinyin_key, romanize
 
-PUBLIC_FIELDS = ("name", "romanization", "category_code", "category_label", "admin_code", "status", "location_description", "approving_body", "approved_on", "announced_on")
+PUBLIC_FIELDS = (
+    "name",
+    "romanization",
+    "category_code",
+    "category_label",
+    "admin_code",
+    "status",
+    "location_description",
+    "approving_body",
+    "approved_on",
+    "announced_on",
+)
 CENSUS_FIELDS = (
-    "name_code", "specific_part", "generic_part", "generic_romanization", "romanization_override", "pinyin_key", "entity_code",
-    "cross_admin_codes", "map_name", "map_sheet", "map_scale", "pronunciation_audio", "minority_script", "language",
-    "named_on", "established_year", "abolished_year", "sign_count", "elevation_m", "measurement_method", "meaning", "origin",
-    "history", "entity_description", "multimedia", "data_source", "remarks", "registered_on", "registrar", "registering_unit",
-    "classification", "approval_document", "filed_on", "retired_on", "description",
+    "name_code",
+    "specific_part",
+    "generic_part",
+    "generic_romanization",
+    "romanization_override",
+    "pinyin_key",
+    "entity_code",
+    "cross_admin_codes",
+    "map_name",
+    "map_sheet",
+    "map_scale",
+    "pronunciation_audio",
+    "minority_script",
+    "language",
+    "named_on",
+    "established_year",
+    "abolished_year",
+    "sign_count",
+    "elevation_m",
+    "measurement_method",
+    "meaning",
+    "origin",
+    "history",
+    "entity_description",
+    "multimedia",
+    "data_source",
+    "remarks",
+    "registered_on",
+    "registrar",
+    "registering_unit",
+    "classification",
+    "approval_document",
+    "filed_on",
+    "retired_on",
+    "description",
 )
 
 
@@ -65,7 +106,9 @@ def public_dict(entry: PlaceName, former: list[NameAlias] | None = None) -> dict
     """What anyone may see: no census-only, classified or audit data."""
     body = {"id": entry.id, **{f: _plain(getattr(entry, f)) for f in PUBLIC_FIELDS}}
     if former is not None:
-        body["former_names"] = [{"name": a.alias, "valid_from": _plain(a.valid_from), "valid_to": _plain(a.valid_to)} for a in former if a.kind == "former"]
+        body["former_names"] = [
+            {"name": a.alias, "valid_from": _plain(a.valid_from), "valid_to": _plain(a.valid_to)} for a in former if a.kind == "former"
+        ]
     return body
 
 
@@ -87,11 +130,21 @@ def search(session, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
     pattern = f"%{text}%"
     results: list[dict[str, Any]] = []
     current = session.scalars(
-        select(PlaceName).where(PlaceName.status == "current", PlaceName.classification == "public", or_(PlaceName.name.like(pattern), PlaceName.romanization.ilike(pattern))).order_by(PlaceName.name).limit(limit)
+        select(PlaceName)
+        .where(
+            PlaceName.status == "current",
+            PlaceName.classification == "public",
+            or_(PlaceName.name.like(pattern), PlaceName.romanization.ilike(pattern)),
+        )
+        .order_by(PlaceName.name)
+        .limit(limit)
     )
     results += [{**public_dict(entry), "match": "current"} for entry in current]
     retired = session.scalars(
-        select(PlaceName).where(PlaceName.status == "retired", PlaceName.classification == "public", PlaceName.name.like(pattern)).order_by(PlaceName.name).limit(limit)
+        select(PlaceName)
+        .where(PlaceName.status == "retired", PlaceName.classification == "public", PlaceName.name.like(pattern))
+        .order_by(PlaceName.name)
+        .limit(limit)
     )
     for entry in retired:
         results.append(
@@ -99,13 +152,21 @@ def search(session, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
                 **public_dict(entry),
                 "match": "retired",
                 "retired_on": _plain(entry.retired_on),
-                "description": {"zh": f"已销名的历史地名（{_plain(entry.retired_on) or '日期不详'}）", "en": f"cancelled name, retired on {_plain(entry.retired_on) or 'unknown date'}"},
+                "description": {
+                    "zh": f"已销名的历史地名（{_plain(entry.retired_on) or '日期不详'}）",
+                    "en": f"cancelled name, retired on {_plain(entry.retired_on) or 'unknown date'}",
+                },
             }
         )
     former = session.execute(
         select(NameAlias, PlaceName)
         .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
-        .where(NameAlias.kind == "former", NameAlias.alias.like(pattern), PlaceName.status.in_(("current", "retired")), PlaceName.classification == "public")
+        .where(
+            NameAlias.kind == "former",
+            NameAlias.alias.like(pattern),
+            PlaceName.status.in_(("current", "retired")),
+            PlaceName.classification == "public",
+        )
         .order_by(NameAlias.alias)
         .limit(limit)
     ).all()
@@ -144,17 +205,43 @@ def fill_spelling(session, frame):
     for column in ("specific_part", "generic_part", "pinyin_key"):
         frame[column] = [p.get(column) for p in parts]
     given = frame["romanization"] if "romanization" in frame.columns else [None] * len(frame)
-    frame["romanization"] = [g if isinstance(g, str) and g.strip() else p.get("romanization") or romanize(n) for g, p, n in zip(given, parts, frame["name"], strict=True)]
+    frame["romanization"] = [
+        g if isinstance(g, str) and g.strip() else p.get("romanization") or romanize(n)
+        for g, p, n in zip(given, parts, frame["name"], strict=True)
+    ]
     return frame
 
 
 # Fields an officer may correct directly; the name, its category and its status change
 # only through the procedure (applications / transitions).
 EDITABLE = (
-    "romanization_override", "name_code", "map_name", "map_sheet", "map_scale", "pronunciation_audio", "minority_script", "language",
-    "named_on", "established_year", "abolished_year", "sign_count", "elevation_m", "measurement_method", "meaning", "origin", "history",
-    "entity_description", "location_description", "multimedia", "data_source", "remarks", "registrar", "registering_unit",
-    "classification", "cross_admin_codes", "description",
+    "romanization_override",
+    "name_code",
+    "map_name",
+    "map_sheet",
+    "map_scale",
+    "pronunciation_audio",
+    "minority_script",
+    "language",
+    "named_on",
+    "established_year",
+    "abolished_year",
+    "sign_count",
+    "elevation_m",
+    "measurement_method",
+    "meaning",
+    "origin",
+    "history",
+    "entity_description",
+    "location_description",
+    "multimedia",
+    "data_source",
+    "remarks",
+    "registrar",
+    "registering_unit",
+    "classification",
+    "cross_admin_codes",
+    "description",
 )
 
 
@@ -164,7 +251,11 @@ def update_name(store, name_id: int, changes: dict[str, Any], *, actor: str, rea
 
     unknown = sorted(set(changes) - set(EDITABLE))
     if unknown:
-        raise InvalidInput(f"这些字段不能直接修改：{'、'.join(unknown)}（名称、类别、状态须经命名程序）", f"These fields cannot be edited directly: {', '.join(unknown)} (name, category and status change only through the procedure)", details={"fields": unknown, "editable": list(EDITABLE)})
+        raise InvalidInput(
+            f"这些字段不能直接修改：{'、'.join(unknown)}（名称、类别、状态须经命名程序）",
+            f"These fields cannot be edited directly: {', '.join(unknown)} (name, category and status change only through the procedure)",
+            details={"fields": unknown, "editable": list(EDITABLE)},
+        )
     if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidInput("须给出当前版本号 version", "Give the current 'version' of the record")
     with store.transaction(actor=actor, reason=reason) as session:
@@ -174,10 +265,16 @@ def update_name(store, name_id: int, changes: dict[str, Any], *, actor: str, rea
         for key, value in changes.items():
             setattr(entry, key, value)
         if "romanization_override" in changes:
-            entry.romanization = romanize(entry.name, category=entry.category_code if entry.category_code in categories.categories() else None, override=entry.romanization_override)
+            entry.romanization = romanize(
+                entry.name,
+                category=entry.category_code if entry.category_code in categories.categories() else None,
+                override=entry.romanization_override,
+            )
 
 
-def list_names(session, *, status: str | None = None, category: str | None = None, limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+def list_names(
+    session, *, status: str | None = None, category: str | None = None, limit: int = 200, offset: int = 0
+) -> list[dict[str, Any]]:
     query = select(PlaceName).order_by(PlaceName.id).limit(limit).offset(offset)
     if status:
         query = query.where(PlaceName.status == status)

@@ -59,7 +59,11 @@ def _review(session, application: NamingApplication, entry: PlaceName, data: dic
     if report.has_errors:
         raise Conflict("名称审核未通过，存在错误项", "The name fails the checks (errors found)", details=report.to_dict())
     if report.needs_justification and not justification:
-        raise Conflict("名称与现行地名同音，须填写使用理由（justification）", "The name is a homophone of a current name; give a justification", details=report.to_dict())
+        raise Conflict(
+            "名称与现行地名同音，须填写使用理由（justification）",
+            "The name is a homophone of a current name; give a justification",
+            details=report.to_dict(),
+        )
     application.justification = justification
 
 
@@ -109,8 +113,16 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
             raise Conflict(clash[0].zh, clash[0].en, details=clash[0].to_dict())
     if application.kind == "rename":
         street_renames.follow_rename(session, entry.name, application.proposed_name, entry.category_code)
-        session.add(NameAlias(place_name_id=entry.id, alias=entry.name, kind="former", valid_from=entry.approved_on, valid_to=announced_on,
-                              note=f"renamed to {application.proposed_name}"))
+        session.add(
+            NameAlias(
+                place_name_id=entry.id,
+                alias=entry.name,
+                kind="former",
+                valid_from=entry.approved_on,
+                valid_to=announced_on,
+                note=f"renamed to {application.proposed_name}",
+            )
+        )
         for key, value in register.spelling(application.proposed_name, application.category_code).items():
             setattr(entry, key, value)
     if application.kind == "cancel":
@@ -145,14 +157,19 @@ def _flush_name(session, application: NamingApplication) -> None:
             raise
         raise Conflict(
             f"“{name}”刚被另一申报公告为现行地名，街路巷及重要住宅区、楼宇名称不得重名",
-            f"'{name}' has just been made a current name by another announcement; roads, streets, lanes and important estates/buildings must not repeat",
+            f"'{name}' has just been made a current name by another announcement; "
+            f"roads, streets, lanes and important estates/buildings must not repeat",
             details={"rule": duplicate_name.RULE, "name": name},
         ) from exc
 
 
 def announcement(session, application: NamingApplication, entry: PlaceName) -> dict[str, Any]:
     """The 公告 content the MCA rules require (地名备案公告管理办法)."""
-    area = session.scalar(select(PlaceName.name).where(PlaceName.entity_code == entry.admin_code, PlaceName.status == "current")) if entry.admin_code else None
+    area = (
+        session.scalar(select(PlaceName.name).where(PlaceName.entity_code == entry.admin_code, PlaceName.status == "current"))
+        if entry.admin_code
+        else None
+    )
     return {
         "kind": application.kind,
         "standard_name": entry.name,
@@ -190,4 +207,14 @@ def apply_action(store, application_id: int, action: str, data: dict[str, Any], 
         entry = register.get_name(session, application.place_name_id)
         HANDLERS[action](session, application, entry, data)
         application.state = target
-        session.add(NamingTransition(application_id=application.id, action=action, from_state=before, to_state=target, actor=actor, occurred_at=procedure.now(), reason=reason))
+        session.add(
+            NamingTransition(
+                application_id=application.id,
+                action=action,
+                from_state=before,
+                to_state=target,
+                actor=actor,
+                occurred_at=procedure.now(),
+                reason=reason,
+            )
+        )

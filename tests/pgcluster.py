@@ -54,8 +54,18 @@ class PrivateCluster:
             self._run(f"{bin_dir}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust")
         else:
             self._run(
-                f"{bin_dir}/pg_basebackup", "-h", "127.0.0.1", "-p", str(replica_of.port), "-U", "postgres",
-                "-D", self.data, "-R", "-X", "stream",
+                f"{bin_dir}/pg_basebackup",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                str(replica_of.port),
+                "-U",
+                "postgres",
+                "-D",
+                self.data,
+                "-R",
+                "-X",
+                "stream",
             )
 
     def _run(self, *command: str) -> None:

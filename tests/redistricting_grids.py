@@ -22,14 +22,16 @@ def grid_blocks(households, *, subdistricts=None, dense=None, communities=None) 
     rows = []
     for r, line in enumerate(households):
         for c, value in enumerate(line):
-            rows.append({
-                "code": f"r{r}c{c}",
-                "subdistrict": subdistricts[r][c] if subdistricts else "S1",
-                "households": value,
-                "dense": bool(dense[r][c]) if dense else False,
-                "community": communities[r][c] if communities else None,
-                "geometry": cell(r, c),
-            })
+            rows.append(
+                {
+                    "code": f"r{r}c{c}",
+                    "subdistrict": subdistricts[r][c] if subdistricts else "S1",
+                    "households": value,
+                    "dense": bool(dense[r][c]) if dense else False,
+                    "community": communities[r][c] if communities else None,
+                    "geometry": cell(r, c),
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4490")
 
 
@@ -38,8 +40,18 @@ def store_grid_blocks(store, households, *, subdistricts=None, communities=None)
     from boundaries.models import Block
 
     frame = grid_blocks(households, subdistricts=subdistricts, communities=communities)
-    rows = [{"code": r.code, "subdistrict_code": r.subdistrict, "community_code": r.community, "households": r.households,
-             "dense": False, "area_m2": 1.0, "geom": r.geometry} for r in frame.itertuples()]
+    rows = [
+        {
+            "code": r.code,
+            "subdistrict_code": r.subdistrict,
+            "community_code": r.community,
+            "households": r.households,
+            "dense": False,
+            "area_m2": 1.0,
+            "geom": r.geometry,
+        }
+        for r in frame.itertuples()
+    ]
     with store.transaction(actor="test") as session:
         store.bulk_insert(session, Block, rows)
 

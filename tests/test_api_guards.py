@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from apitools import bearer, make_client
 
 from accounts.roles import ROLES
-from apitools import bearer, make_client
 from api.ratelimit import SlidingWindow
 
 # Writes the public may make, each for a stated reason.
@@ -96,7 +96,7 @@ def test_openapi_document_lists_every_api_route_with_its_security(store, tmp_pat
     assert {"/search", "/autocomplete", "/reverse", "/applications", "/numbers/assign", "/redistricting/jobs"} <= set(paths)
     for method, rule in write_rules(client.application):
         if rule.rule.startswith("/api/v1/") and (method, rule.rule) not in PUBLIC_WRITES:
-            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1"):])
+            path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule[len("/api/v1") :])
             assert paths[path][method.lower()]["security"] == [{"bearer": []}], (method, path)
     assert "security" not in paths["/search"]["get"]
 
@@ -118,8 +118,15 @@ def test_bad_geometry_in_an_application_is_a_400_and_nothing_is_stored(store, tm
 
     client = make_client(store, tmp_path)
     headers = bearer(store, "wang", "placename_officer")
-    body = {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "location_description": "东起宝象河",
-            "reasons": "新建道路", "applicant_name": "张三", "geometry": geometry}
+    body = {
+        "kind": "name",
+        "proposed_name": "子泰东路",
+        "category_code": "23510",
+        "location_description": "东起宝象河",
+        "reasons": "新建道路",
+        "applicant_name": "张三",
+        "geometry": geometry,
+    }
     response = client.post("/api/v1/applications", json=body, headers=headers)
     assert response.status_code == 400 and response.get_json()["message"]["zh"]
     with store.read() as session:

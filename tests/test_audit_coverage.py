@@ -32,7 +32,10 @@ def test_every_model_is_an_audited_record():
 def test_no_domain_code_writes_around_the_audited_session():
     """Core INSERT/UPDATE/DELETE statements bypass the audit hooks; outside the storage
     layer (and migrations) none may exist."""
-    pattern = re.compile(r"\b(sa\.)?(insert|update|delete)\((?!\s*\))[A-Z]\w*(\.__table__)?\)|__table__\.(insert|update|delete)\(|(UPDATE|INSERT INTO|DELETE FROM) ")
+    pattern = re.compile(
+        r"\b(sa\.)?(insert|update|delete)\((?!\s*\))[A-Z]\w*(\.__table__)?\)|__table__\.(insert|update|delete)\("
+        r"|(UPDATE|INSERT INTO|DELETE FROM) "
+    )
     offenders = []
     for path in ROOT.glob("**/*.py"):
         relative = path.relative_to(ROOT).as_posix()

@@ -7,11 +7,11 @@ import sqlite3
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from ogc_seed import seed
 
 from cli import main
 from gis.errors import BadRequest
 from gis.storage import backup
-from ogc_seed import seed
 from placenames.models import Road
 
 

@@ -48,9 +48,21 @@ def seed(store):
 def test_units_time_travel_and_reorganisation_roles(store, client):
     seed(store)
     officer, planner = bearer(store, "zhang", "boundary_officer"), bearer(store, "li", "planner")
-    body = {"kind": "merge", "effective": "2020-01-01", "close": ["530111002000", "530111003000"], "reason": "批复",
-            "add": [{"code": "530111004000", "name": "丁街道", "level": "subdistrict", "parent_code": DISTRICT,
-                     "geometry": mapping(MIDDLE.union(EAST))}]}
+    body = {
+        "kind": "merge",
+        "effective": "2020-01-01",
+        "close": ["530111002000", "530111003000"],
+        "reason": "批复",
+        "add": [
+            {
+                "code": "530111004000",
+                "name": "丁街道",
+                "level": "subdistrict",
+                "parent_code": DISTRICT,
+                "geometry": mapping(MIDDLE.union(EAST)),
+            }
+        ],
+    }
     assert client.post("/api/v1/units/reorganisations", json=body).status_code == 401
     assert client.post("/api/v1/units/reorganisations", json=body, headers=planner).status_code == 403
     created = client.post("/api/v1/units/reorganisations", json=body, headers=officer)
@@ -74,7 +86,7 @@ def test_lines_markers_and_a_signed_campaign(store, client):
     built = client.post("/api/v1/boundary-lines/build", json={"level": "subdistrict"}, headers=officer)
     assert built.status_code == 201 and built.json == {"added": 2, "updated": 0, "retired": 0}
     lines = client.get("/api/v1/boundary-lines").json["lines"]  # public summary
-    assert {(l["left_name"], l["right_name"]) for l in lines} == {("乙街道", "甲街道"), ("丙街道", "乙街道")}
+    assert {(line["left_name"], line["right_name"]) for line in lines} == {("乙街道", "甲街道"), ("丙街道", "乙街道")}
     line = lines[0]
     assert line["length_m"] == pytest.approx(5540, rel=0.01)  # 0.05° of latitude
     assert line["description"].startswith(f"{line['left_name']}与{line['right_name']}界线起于") and "向南延伸" in line["description"]
@@ -100,9 +112,18 @@ def test_lines_markers_and_a_signed_campaign(store, client):
     assert placed.status_code == 201
     markers = placed.json["markers"]
     assert len(markers) == 7 and all(m["source"] == "synthetic-demo" for m in markers)
-    manual = client.post(f"/api/v1/boundary-lines/{line['id']}/markers", headers=officer, json={
-        "serial": 20, "marker_type": "paired", "letter": "A", "lon": 102.74, "lat": 25.01,
-        "reference_objects": [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}]})
+    manual = client.post(
+        f"/api/v1/boundary-lines/{line['id']}/markers",
+        headers=officer,
+        json={
+            "serial": 20,
+            "marker_type": "paired",
+            "letter": "A",
+            "lon": 102.74,
+            "lat": 25.01,
+            "reference_objects": [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}],
+        },
+    )
     assert manual.status_code == 201 and manual.json["code"].endswith("020A")
 
     campaign = client.post(
@@ -119,14 +140,18 @@ def test_lines_markers_and_a_signed_campaign(store, client):
         json={"marker_id": first["id"], "status": "displaced", "lon": first["lon"] + 0.00003, "lat": first["lat"]},
     )
     assert moved.status_code == 201 and moved.json["flagged"] is True and moved.json["displacement_m"] == pytest.approx(3.03, abs=0.05)
-    assert client.post(
-        f"/api/v1/boundary-inspections/{cid}/findings",
-        headers=officer,
-        json={"kind": "construction", "from_m": 100, "to_m": 300, "description": "新建厂房跨界"},
-    ).status_code == 201
-    assert client.post(
-        f"/api/v1/boundary-inspections/{cid}/sign", headers=officer, json={"party": "a", "ended_on": "2021-04-20"}
-    ).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/boundary-inspections/{cid}/findings",
+            headers=officer,
+            json={"kind": "construction", "from_m": 100, "to_m": 300, "description": "新建厂房跨界"},
+        ).status_code
+        == 201
+    )
+    assert (
+        client.post(f"/api/v1/boundary-inspections/{cid}/sign", headers=officer, json={"party": "a", "ended_on": "2021-04-20"}).status_code
+        == 200
+    )
     signed = client.post(f"/api/v1/boundary-inspections/{cid}/sign", headers=other, json={"party": "b", "ended_on": "2021-04-20"})
     assert signed.json["status"] == "signed"
     late = client.post(
@@ -236,7 +261,15 @@ def test_public_collections_show_lines_and_markers_without_internal_fields(store
     lines = client.get("/ogc/collections/boundary-lines/items?f=json").get_json()["features"]
     assert len(lines) == 2
     assert set(lines[0]["properties"]) <= {
-        "code", "number", "level", "left_code", "left_name", "right_code", "right_name", "length_m", "last_inspected"
+        "code",
+        "number",
+        "level",
+        "left_code",
+        "left_name",
+        "right_code",
+        "right_name",
+        "length_m",
+        "last_inspected",
     }
     markers = client.get("/ogc/collections/boundary-markers/items?f=json").get_json()["features"]
     assert len(markers) == 7

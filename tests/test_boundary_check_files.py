@@ -39,7 +39,9 @@ def run(*args, db):
 
 
 def test_a_clean_file_passes_and_nothing_is_stored(tmp_path):
-    path = write(tmp_path / "clean.gpkg", [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 4000, 2000))])
+    path = write(
+        tmp_path / "clean.gpkg", [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 4000, 2000))]
+    )
     db = tmp_path / "never.gpkg"
     result = run("--from", str(path), db=db)
     assert result.exit_code == 0, result.output
@@ -58,8 +60,12 @@ def test_overlap_gap_crossing_and_cover_with_parents_in_the_same_file(tmp_path):
     by_rule = {}
     for finding in report.findings:
         by_rule.setdefault(finding.rule, []).append(finding)
-    assert by_rule["overlap"][0].units == ["530111001000", "530111002000"] and by_rule["overlap"][0].area_m2 == pytest.approx(200_000, rel=0.01)
-    assert sorted(by_rule["gap"][0].units) == ["530111002000", "530111003000"] and by_rule["gap"][0].area_m2 == pytest.approx(20_000, rel=0.02)
+    assert by_rule["overlap"][0].units == ["530111001000", "530111002000"] and by_rule["overlap"][0].area_m2 == pytest.approx(
+        200_000, rel=0.01
+    )
+    assert sorted(by_rule["gap"][0].units) == ["530111002000", "530111003000"] and by_rule["gap"][0].area_m2 == pytest.approx(
+        20_000, rel=0.02
+    )
     assert by_rule["child-crosses-parent"][0].units == ["530111003000", DISTRICT]
     assert by_rule["child-crosses-parent"][0].area_m2 == pytest.approx(200_000, rel=0.01)
     assert by_rule["children-not-covering-parent"][0].area_m2 == pytest.approx(20_000, rel=0.02)  # the gap is the district's too
@@ -77,8 +83,12 @@ def test_overlap_gap_crossing_and_cover_with_parents_in_the_same_file(tmp_path):
 
 
 def test_parents_from_a_second_file_and_a_shapefile_in_another_crs(tmp_path):
-    children = write(tmp_path / "kids.shp", [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 3000, 2000))],
-                     crs="EPSG:4326", parent=[DISTRICT, DISTRICT])
+    children = write(
+        tmp_path / "kids.shp",
+        [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 3000, 2000))],
+        crs="EPSG:4326",
+        parent=[DISTRICT, DISTRICT],
+    )
     parents = write(tmp_path / "district.geojson", [(DISTRICT, "官渡区", box(0, 0, 4000, 2000))], crs="OGC:CRS84")
     report = check_file(children, parent_column="parent", parents_path=parents)
     assert [f.rule for f in report.findings] == ["children-not-covering-parent"]
@@ -86,7 +96,9 @@ def test_parents_from_a_second_file_and_a_shapefile_in_another_crs(tmp_path):
 
 
 def test_a_sliver_is_a_warning_an_invalid_ring_an_error(tmp_path):
-    sliver = write(tmp_path / "sliver.gpkg", [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 2003, 2000))])
+    sliver = write(
+        tmp_path / "sliver.gpkg", [("530111001000", "甲街道", box(0, 0, 2000, 2000)), ("530111002000", "乙街道", box(2000, 0, 2003, 2000))]
+    )
     result = run("--from", str(sliver), db=tmp_path / "x.gpkg")
     assert result.exit_code == 0 and "sliver" in result.output and "warning" in result.output
     bowtie = Polygon([(0, 0), (2000, 1500), (2000, 300), (0, 1500), (0, 0)])

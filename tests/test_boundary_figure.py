@@ -36,9 +36,15 @@ def test_png_has_its_size_every_status_colour_and_no_missing_glyphs(tmp_path, cj
     line, markers = world()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        path = figure.render(line, markers, tmp_path / "map.png", size=640, cjk=cjk,
-                             title=("官渡区与盘龙区界线联检 GP-2021", "Guandu Qu - Panlong Qu: joint inspection GP-2021"),
-                             subtitle="联检 2021-05-10 – 2021-06-01")
+        path = figure.render(
+            line,
+            markers,
+            tmp_path / "map.png",
+            size=640,
+            cjk=cjk,
+            title=("官渡区与盘龙区界线联检 GP-2021", "Guandu Qu - Panlong Qu: joint inspection GP-2021"),
+            subtitle="联检 2021-05-10 – 2021-06-01",
+        )
     assert not [w for w in caught if "missing from font" in str(w.message)]  # no empty boxes for Chinese
     rgb = pixels(path)
     assert rgb.shape == (640, 640, 3)

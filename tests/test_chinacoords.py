@@ -27,6 +27,7 @@ def china_grid():
 
 # --- published reference pairs --------------------------------------------------
 
+
 # wandergis/coordtransform README/test (input 116.404, 39.915 in each case).
 def test_wgs84_to_gcj02_matches_coordtransform():
     lon, lat = cc.wgs84_to_gcj02(116.404, 39.915)
@@ -87,6 +88,7 @@ def test_offset_in_guandu_is_plausible():
 
 # --- round trips -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("grid", [guandu_grid, china_grid], ids=["guandu", "china"])
 def test_gcj02_round_trip_under_10cm(grid):
     lon, lat = grid()
@@ -128,10 +130,17 @@ def test_wgs84_to_bd09_is_composition():
 OUTSIDE = [(2.3522, 48.8566), (-74.006, 40.7128), (139.6917, 35.6895), (100.5, -5.0), (105.0, 60.0)]
 
 
-@pytest.mark.parametrize("func", [
-    cc.wgs84_to_gcj02, cc.gcj02_to_wgs84, cc.gcj02_to_bd09,
-    cc.bd09_to_gcj02, cc.wgs84_to_bd09, cc.bd09_to_wgs84,
-])
+@pytest.mark.parametrize(
+    "func",
+    [
+        cc.wgs84_to_gcj02,
+        cc.gcj02_to_wgs84,
+        cc.gcj02_to_bd09,
+        cc.bd09_to_gcj02,
+        cc.wgs84_to_bd09,
+        cc.bd09_to_wgs84,
+    ],
+)
 def test_outside_china_unchanged(func):
     for lon, lat in OUTSIDE:
         assert func(lon, lat) == (lon, lat)
@@ -167,6 +176,7 @@ def test_inputs_not_mutated():
 
 # --- geometries ------------------------------------------------------------------
 
+
 def test_transform_geometry_polygon_with_hole():
     shell = [(102.7, 24.9), (102.9, 24.9), (102.9, 25.1), (102.7, 25.1), (102.7, 24.9)]
     hole = [(102.75, 24.95), (102.8, 24.95), (102.8, 25.0), (102.75, 24.95)]
@@ -182,6 +192,5 @@ def test_transform_geometry_keeps_z_and_none():
     out = cc.transform_geometry(Point(102.8, 25.0, 1890.0), cc.wgs84_to_gcj02)
     assert out.has_z and out.z == 1890.0
     assert (out.x, out.y) == pytest.approx(cc.wgs84_to_gcj02(102.8, 25.0), abs=1e-12)
-    arr = cc.transform_geometry(np.array([None, LineString([(102.8, 25), (102.9, 25)])]),
-                                cc.wgs84_to_gcj02)
+    arr = cc.transform_geometry(np.array([None, LineString([(102.8, 25), (102.9, 25)])]), cc.wgs84_to_gcj02)
     assert arr[0] is None and arr[1].coords[0][0] != 102.8

@@ -7,17 +7,22 @@ import threading
 
 import pytest
 import sqlalchemy as sa
-
 from apitools import bearer, make_client
+
 from gis.storage.audit import AuditEntry
 from placenames.registry_models import NamingTransition as Transition
 
 PARALLEL = 6
 APPLICATION = {
-    "kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "admin_code": "530111008000",
+    "kind": "name",
+    "proposed_name": "子泰东路",
+    "category_code": "23510",
+    "admin_code": "530111008000",
     "geometry": {"type": "LineString", "coordinates": [[102.75, 25.01], [102.76, 25.012]]},
-    "location_description": "东起宝象河，西至子泰路", "reasons": "新建道路需要命名",
-    "applicant_name": "张三", "applicant_contact": "13800000000",
+    "location_description": "东起宝象河，西至子泰路",
+    "reasons": "新建道路需要命名",
+    "applicant_name": "张三",
+    "applicant_contact": "13800000000",
 }
 
 
@@ -47,7 +52,9 @@ def test_one_decision_wins_on_one_application(store, tmp_path):
     app_id = created.get_json()["id"]
 
     def accept(headers):
-        return lambda: client.post(f"/api/v1/applications/{app_id}/transitions", json={"action": "accept", "reason": "受理"}, headers=headers)
+        return lambda: client.post(
+            f"/api/v1/applications/{app_id}/transitions", json={"action": "accept", "reason": "受理"}, headers=headers
+        )
 
     responses = in_parallel([accept(h) for h in officers])
     statuses = sorted(r.status_code for r in responses)
@@ -78,7 +85,9 @@ def test_parallel_edits_of_one_name_lose_nothing(store, tmp_path):
     assert stored["meaning"] == f"含义 {winners[0]}" and stored["version"] == target["version"] + 1
     with store.read() as session:
         updates = session.scalars(
-            sa.select(AuditEntry).where(AuditEntry.table_name == "place_names", AuditEntry.record_id == target["id"], AuditEntry.action == "update")
+            sa.select(AuditEntry).where(
+                AuditEntry.table_name == "place_names", AuditEntry.record_id == target["id"], AuditEntry.action == "update"
+            )
         ).all()
     assert [u.reason for u in updates] == [f"edit {winners[0]}"]
 
@@ -93,15 +102,35 @@ def test_parallel_reorganisations_of_one_unit_close_it_once(store, tmp_path):
     from boundaries.models import AdminUnit
 
     with store.transaction(actor="setup") as session:
-        session.add(AdminUnit(code="530111002000", name="乙街道", level="subdistrict", parent_code="530111000000",
-                              valid_from=dt.date(2000, 1, 1), geom=MultiPolygon([box(102.74, 25.0, 102.78, 25.05)])))
+        session.add(
+            AdminUnit(
+                code="530111002000",
+                name="乙街道",
+                level="subdistrict",
+                parent_code="530111000000",
+                valid_from=dt.date(2000, 1, 1),
+                geom=MultiPolygon([box(102.74, 25.0, 102.78, 25.05)]),
+            )
+        )
     client = make_client(store, tmp_path)
     officers = [bearer(store, f"boundary{i}", "boundary_officer") for i in range(PARALLEL)]
 
     def split(i, headers):
-        body = {"kind": "boundary-change", "effective": "2024-01-01", "close": ["530111002000"], "reason": f"调整 {i}",
-                "add": [{"code": "530111002000", "name": f"乙街道{i}", "level": "subdistrict", "parent_code": "530111000000",
-                         "geometry": mapping(box(102.74, 25.0, 102.78 + i * 0.001, 25.05))}]}
+        body = {
+            "kind": "boundary-change",
+            "effective": "2024-01-01",
+            "close": ["530111002000"],
+            "reason": f"调整 {i}",
+            "add": [
+                {
+                    "code": "530111002000",
+                    "name": f"乙街道{i}",
+                    "level": "subdistrict",
+                    "parent_code": "530111000000",
+                    "geometry": mapping(box(102.74, 25.0, 102.78 + i * 0.001, 25.05)),
+                }
+            ],
+        }
         return lambda: client.post("/api/v1/units/reorganisations", json=body, headers=headers)
 
     responses = in_parallel([split(i, h) for i, h in enumerate(officers)])

@@ -15,39 +15,54 @@ GEOD = pyproj.Geod(ellps="GRS80")  # CGCS2000 ellipsoid to < 0.1 mm
 
 # --- parsing ---------------------------------------------------------------------
 
-@pytest.mark.parametrize("text,expected", [
-    ("EPSG:4490", "EPSG:4490"),
-    ("epsg:4490", "EPSG:4490"),
-    ("4490", "EPSG:4490"),
-    (4490, "EPSG:4490"),
-    (" EPSG:4490 ", "EPSG:4490"),
-    ("http://www.opengis.net/def/crs/EPSG/0/4490", "EPSG:4490"),
-    ("https://www.opengis.net/def/crs/EPSG/0/4543", "EPSG:4543"),
-    ("urn:ogc:def:crs:EPSG::4490", "EPSG:4490"),
-    ("urn:ogc:def:crs:EPSG:9.8.15:4326", "EPSG:4326"),
-    ("CRS84", "OGC:CRS84"),
-    ("OGC:CRS84", "OGC:CRS84"),
-    ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", "OGC:CRS84"),
-    ("urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84"),
-    ("WGS84", "OGC:CRS84"),
-    ("wgs84", "OGC:CRS84"),
-    ("GCJ02", "GCJ-02"),
-    ("GCJ-02", "GCJ-02"),
-    ("gcj02", "GCJ-02"),
-    ("BD09", "BD-09"),
-    ("BD-09", "BD-09"),
-    ("bd09", "BD-09"),
-    ("+proj=longlat +datum=WGS84 +no_defs", "OGC:CRS84"),
-    (pyproj.CRS("EPSG:4543"), "EPSG:4543"),
-])
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("EPSG:4490", "EPSG:4490"),
+        ("epsg:4490", "EPSG:4490"),
+        ("4490", "EPSG:4490"),
+        (4490, "EPSG:4490"),
+        (" EPSG:4490 ", "EPSG:4490"),
+        ("http://www.opengis.net/def/crs/EPSG/0/4490", "EPSG:4490"),
+        ("https://www.opengis.net/def/crs/EPSG/0/4543", "EPSG:4543"),
+        ("urn:ogc:def:crs:EPSG::4490", "EPSG:4490"),
+        ("urn:ogc:def:crs:EPSG:9.8.15:4326", "EPSG:4326"),
+        ("CRS84", "OGC:CRS84"),
+        ("OGC:CRS84", "OGC:CRS84"),
+        ("http://www.opengis.net/def/crs/OGC/1.3/CRS84", "OGC:CRS84"),
+        ("urn:ogc:def:crs:OGC:1.3:CRS84", "OGC:CRS84"),
+        ("WGS84", "OGC:CRS84"),
+        ("wgs84", "OGC:CRS84"),
+        ("GCJ02", "GCJ-02"),
+        ("GCJ-02", "GCJ-02"),
+        ("gcj02", "GCJ-02"),
+        ("BD09", "BD-09"),
+        ("BD-09", "BD-09"),
+        ("bd09", "BD-09"),
+        ("+proj=longlat +datum=WGS84 +no_defs", "OGC:CRS84"),
+        (pyproj.CRS("EPSG:4543"), "EPSG:4543"),
+    ],
+)
 def test_parse_crs_spellings(text, expected):
     assert crs.parse_crs(text) == expected
 
 
-@pytest.mark.parametrize("bad", [
-    "garbage", "EPSG:999999", "", "   ", "http://www.opengis.net/def/crs/EPSG/0/abc",
-    "GCJ03", None, 3.5, True, "x" * 30000,
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "garbage",
+        "EPSG:999999",
+        "",
+        "   ",
+        "http://www.opengis.net/def/crs/EPSG/0/abc",
+        "GCJ03",
+        None,
+        3.5,
+        True,
+        "x" * 30000,
+    ],
+)
 def test_parse_crs_rejects_garbage(bad):
     with pytest.raises(CRSError) as info:
         crs.parse_crs(bad)
@@ -75,15 +90,25 @@ def test_crs_uri():
         crs.crs_uri("GCJ-02")
 
 
-@pytest.mark.parametrize("name,lat_first", [
-    ("EPSG:4490", True), ("EPSG:4326", True), ("EPSG:4543", True),
-    ("CRS84", False), ("WGS84", False), ("EPSG:3857", False), ("GCJ-02", False), ("BD-09", False),
-])
+@pytest.mark.parametrize(
+    "name,lat_first",
+    [
+        ("EPSG:4490", True),
+        ("EPSG:4326", True),
+        ("EPSG:4543", True),
+        ("CRS84", False),
+        ("WGS84", False),
+        ("EPSG:3857", False),
+        ("GCJ-02", False),
+        ("BD-09", False),
+    ],
+)
 def test_is_lat_first(name, lat_first):
     assert crs.is_lat_first(name) is lat_first
 
 
 # --- reprojection ----------------------------------------------------------------
+
 
 def test_central_meridian_gives_false_easting():
     x, y = crs.transform_coords(102.0, 25.0, "EPSG:4490", "EPSG:4543")
@@ -95,8 +120,7 @@ def test_central_meridian_gives_false_easting():
 
 
 def test_east_of_meridian_is_east_and_round_trips():
-    x, y = crs.transform_coords(np.array([102.8, 103.1]), np.array([25.0, 25.1]),
-                                crs.STORAGE_CRS, crs.MEASURE_CRS)
+    x, y = crs.transform_coords(np.array([102.8, 103.1]), np.array([25.0, 25.1]), crs.STORAGE_CRS, crs.MEASURE_CRS)
     assert np.all(x > 500000) and x[1] > x[0] and y[1] > y[0]
     lon, lat = crs.transform_coords(x, y, crs.MEASURE_CRS, crs.STORAGE_CRS)
     np.testing.assert_allclose(lon, [102.8, 103.1], atol=1e-9)
@@ -194,6 +218,7 @@ def test_reproject_gdf_without_crs():
 
 # --- measuring -------------------------------------------------------------------
 
+
 def test_length_of_one_degree_meridian_near_25n():
     line = LineString([(102.8, 24.5), (102.8, 25.5)])
     length = crs.length_m(line)
@@ -218,7 +243,8 @@ def test_area_matches_geodesic_area():
 def test_vectorised_measures():
     lines = gpd.GeoSeries(
         [LineString([(102.0, 24.5), (102.0, 25.5)]), Point(102.8, 25.0)],
-        index=["a", "b"], crs="EPSG:4490",
+        index=["a", "b"],
+        crs="EPSG:4490",
     )
     lengths = crs.lengths_m(lines)
     assert list(lengths.index) == ["a", "b"] and lengths["b"] == 0.0

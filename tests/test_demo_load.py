@@ -43,7 +43,9 @@ def test_demo_is_stored_completely_and_audited(store, frames):
         assert unit_households == int(frames["blocks"]["households"].sum())
         assert count(session, PlaceName, PlaceName.category_code == "21730") == 1  # 昆明经济技术开发区
         assert session.scalar(sa.select(PlaceName.romanization).where(PlaceName.name == "子君路")) == "Zijun Lu"
-        assert count(session, AuditEntry) >= sum(counts[name] for name in ("subdistricts", "communities", "roads", "buildings", "door_plates"))
+        assert count(session, AuditEntry) >= sum(
+            counts[name] for name in ("subdistricts", "communities", "roads", "buildings", "door_plates")
+        )
         assert {a.actor for a in session.scalars(sa.select(AuditEntry).limit(50))} == {"demo-builder"}
         assert session.scalar(sa.select(sa.func.sum(Building.households))) == int(frames["buildings"]["households"].sum())
         assert set(session.scalars(sa.select(Road.source))) == {"synthetic-demo"}

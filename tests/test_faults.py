@@ -7,11 +7,11 @@ stopping it cannot disturb other tests.
 from __future__ import annotations
 
 import pytest
+from ogc_seed import seed
+from pgcluster import PrivateCluster, require_bindir
 
 from gis.settings import Settings
 from gis.storage import Store, migrate
-from ogc_seed import seed
-from pgcluster import PrivateCluster, require_bindir
 
 
 @pytest.fixture
@@ -81,8 +81,11 @@ def test_restart_under_concurrent_load_leaves_no_partial_writes(cluster, tmp_pat
                     road = Road(name=f"压测{i}路", road_class="lane", geom=shapely.LineString([(102.7, 25.0), (102.7001, 25.0001)]))
                     session.add(road)
                     session.flush()
-                    session.add(DoorPlate(road_id=road.id, number=1, suffix="", number_text="1", address=f"压测{i}路1号",
-                                          geom=shapely.Point(102.7, 25.0)))
+                    session.add(
+                        DoorPlate(
+                            road_id=road.id, number=1, suffix="", number_text="1", address=f"压测{i}路1号", geom=shapely.Point(102.7, 25.0)
+                        )
+                    )
                 written.append(i)
             except Unavailable:
                 time.sleep(0.05)

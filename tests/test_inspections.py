@@ -56,7 +56,7 @@ def test_synthetic_markers_at_turns_and_spacing(store, line_id):
     assert [m.code for m in placed][:2] == ["0311001Q", "0311002Q"]
     assert all(m.source == "synthetic-demo" for m in placed)
     metric = [reproject(m.geom, STORAGE_CRS, MEASURE_CRS) for m in placed]
-    gaps = [a.distance(b) for a, b in zip(metric[:-1], metric[1:])]
+    gaps = [a.distance(b) for a, b in zip(metric[:-1], metric[1:], strict=False)]
     assert max(gaps) <= 500.5
     assert any(p.distance(shapely.Point(X0 + 2000, Y0)) < 1 for p in metric)  # at the bend
     assert metric[0].x < metric[-1].x  # serials run west → east
@@ -142,7 +142,9 @@ def test_campaign_flags_displacement_and_is_immutable_after_sign_off(store, line
 
 def test_bad_inspection_input_is_refused(store, line_id):
     placed = markers.add_synthetic_markers(store, line_id, actor="wang")
-    campaign = inspections.open_campaign(store, line_id, code="C1", party_a="甲", party_b="乙", started_on=dt.date(2021, 1, 1), actor="wang")
+    campaign = inspections.open_campaign(
+        store, line_id, code="C1", party_a="甲", party_b="乙", started_on=dt.date(2021, 1, 1), actor="wang"
+    )
     with pytest.raises(InvalidInput):
         inspections.record_marker(store, campaign.id, placed[0].id, status="stolen", measured=placed[0].geom, actor="wang")
     with pytest.raises(InvalidInput):
@@ -157,7 +159,9 @@ def test_the_database_itself_refuses_to_change_a_signed_campaign(store, line_id)
     from boundaries.line_models import InspectionCampaign, MarkerInspection
 
     placed = markers.add_synthetic_markers(store, line_id, actor="wang")
-    campaign = inspections.open_campaign(store, line_id, code="C9", party_a="甲", party_b="乙", started_on=dt.date(2021, 1, 1), actor="wang")
+    campaign = inspections.open_campaign(
+        store, line_id, code="C9", party_a="甲", party_b="乙", started_on=dt.date(2021, 1, 1), actor="wang"
+    )
     result = inspections.record_marker(store, campaign.id, placed[0].id, status="intact", measured=placed[0].geom, actor="wang")
     with store.transaction(actor="wang", reason="still open") as session:  # while open, a plain update is fine
         session.get(MarkerInspection, result.id).remarks = "描红"

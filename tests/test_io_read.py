@@ -165,7 +165,7 @@ def test_reprojection_gives_right_lonlat(tmp_path, epsg, suffix):
     gdf = read_layer(path)
     assert gdf.crs.to_epsg() == 4490
     back = Transformer.from_crs(epsg, 4490, always_xy=True)
-    for geom, (x, y), (lon, lat) in zip(gdf.geometry, xy, LONLAT):
+    for geom, (x, y), (lon, lat) in zip(gdf.geometry, xy, LONLAT, strict=False):
         expect = back.transform(x, y)
         assert (geom.x, geom.y) == pytest.approx(expect, abs=1e-9)
         assert (geom.x, geom.y) == pytest.approx((lon, lat), abs=1e-7)  # x is lon, y is lat
@@ -187,11 +187,10 @@ def test_gcj02_csv_is_shifted_to_wgs84(tmp_path):
     chinacoords = pytest.importorskip("gis.chinacoords")
     gcj = [chinacoords.wgs84_to_gcj02(lon, lat) for lon, lat in LONLAT]
     csv = tmp_path / "amap.csv"
-    csv.write_text("name,lng,lat\n" + "".join(f"p{i},{x!r},{y!r}\n" for i, (x, y) in enumerate(gcj)),
-                   encoding="utf-8")
+    csv.write_text("name,lng,lat\n" + "".join(f"p{i},{x!r},{y!r}\n" for i, (x, y) in enumerate(gcj)), encoding="utf-8")
     gdf = read_layer(csv, crs="GCJ-02")
     geod = Geod(ellps="WGS84")
-    for geom, (gx, gy), (lon, lat) in zip(gdf.geometry, gcj, LONLAT):
+    for geom, (gx, gy), (lon, lat) in zip(gdf.geometry, gcj, LONLAT, strict=False):
         shift = geod.inv(gx, gy, geom.x, geom.y)[2]
         assert 100 < shift < 1000  # GCJ-02 offsets are hundreds of metres
         assert (geom.x, geom.y) == pytest.approx((lon, lat), abs=1e-7)
@@ -228,14 +227,14 @@ def test_gcj02_refused_for_projected_file(tmp_path):
 def test_csv_line_numbers_in_problems(tmp_path):
     csv = tmp_path / "pts.csv"
     csv.write_text(
-        "name,lon,lat\n"                 # line 1
-        "ok,102.7,25.0\n"                # line 2
-        '"two\nlines",102.71,25.01\n'    # lines 3-4
-        "\n"                             # line 5 (blank)
-        "bad lon,abc,25.0\n"             # line 6
-        "bad lat,102.7,95\n"             # line 7
-        "empty,,25.0\n"                  # line 8
-        "ok2,102.72,25.02\n",            # line 9
+        "name,lon,lat\n"  # line 1
+        "ok,102.7,25.0\n"  # line 2
+        '"two\nlines",102.71,25.01\n'  # lines 3-4
+        "\n"  # line 5 (blank)
+        "bad lon,abc,25.0\n"  # line 6
+        "bad lat,102.7,95\n"  # line 7
+        "empty,,25.0\n"  # line 8
+        "ok2,102.72,25.02\n",  # line 9
         encoding="utf-8",
     )
     gdf = read_layer(csv, crs="EPSG:4326")

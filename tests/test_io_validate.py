@@ -126,15 +126,17 @@ def test_validate_collects_and_sorts():
     gdf = layer([bowtie(), square(), Point(102.7, 25.0)], names=["a", None, "c"], rows=[10, 3, 7])
     report = validate(gdf, SPEC)
     assert isinstance(report, ValidationReport) and not report.ok
-    assert [(p.row, p.rule) for p in report.problems] == [
-        (3, "missing_value"), (7, "geometry_type"), (10, "invalid_geometry")
-    ]
+    assert [(p.row, p.rule) for p in report.problems] == [(3, "missing_value"), (7, "geometry_type"), (10, "invalid_geometry")]
     assert report.rows() == [3, 7, 10]
     d = report.to_dict()
     assert d["ok"] is False and d["counts"] == {"errors": 3, "skipped": 0, "repaired": 0}
     assert d["problems"][0] == {
-        "row": 3, "feature_id": "530111001", "rule": "missing_value",
-        "message_zh": "必填字段 名称 为空", "message_en": "Required value '名称' is empty", "action": "error",
+        "row": 3,
+        "feature_id": "530111001",
+        "rule": "missing_value",
+        "message_zh": "必填字段 名称 为空",
+        "message_en": "Required value '名称' is empty",
+        "action": "error",
     }
     text = report.summary()
     assert "图层 村界" in text and "Layer 村界: 3 features; 3 errors" in text and "第 10 行 / row 10" in text

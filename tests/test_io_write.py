@@ -22,7 +22,7 @@ from gis.io.write import shapefile_field_names
 def points() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {
-            "名称": ["官渡古镇", "螺蛳湾", "金马碧鸡坊, \"牌坊\""],
+            "名称": ["官渡古镇", "螺蛳湾", '金马碧鸡坊, "牌坊"'],
             "code": ["0871001", "530111", None],
             "pop": [10, 20, 30],
             "area": [1.5, 0.125, 2.0],
@@ -33,15 +33,16 @@ def points() -> gpd.GeoDataFrame:
 
 
 def polygons() -> gpd.GeoDataFrame:
-    a = Polygon([(102.70, 25.00), (102.71, 25.00), (102.71, 25.01), (102.70, 25.01)],
-                [[(102.702, 25.002), (102.704, 25.002), (102.704, 25.004)]])
+    a = Polygon(
+        [(102.70, 25.00), (102.71, 25.00), (102.71, 25.01), (102.70, 25.01)], [[(102.702, 25.002), (102.704, 25.002), (102.704, 25.004)]]
+    )
     b = Polygon([(102.80, 25.10), (102.8123456789, 25.10), (102.80, 25.1123456789)])
     return gpd.GeoDataFrame({"名称": ["关上街道", "大板桥街道"], "pop": [1, 2]}, geometry=[a, b], crs="EPSG:4490")
 
 
 def same_geometries(a: gpd.GeoSeries, b: gpd.GeoSeries, tol=1e-9):
     assert len(a) == len(b)
-    for g1, g2 in zip(a, b):
+    for g1, g2 in zip(a, b, strict=False):
         assert shapely.equals_exact(shapely.normalize(g1), shapely.normalize(g2), tolerance=tol), (g1, g2)
 
 
@@ -84,7 +85,7 @@ def test_write_gcj02(tmp_path):
     chinacoords = pytest.importorskip("gis.chinacoords")
     path = write_layer(points(), tmp_path / "amap.csv", crs="GCJ-02")
     raw = pd.read_csv(path, encoding="utf-8-sig")
-    for (lon, lat), g in zip(raw[["lon", "lat"]].itertuples(index=False), points().geometry):
+    for (lon, lat), g in zip(raw[["lon", "lat"]].itertuples(index=False), points().geometry, strict=False):
         assert (lon, lat) == pytest.approx(chinacoords.wgs84_to_gcj02(g.x, g.y), abs=1e-12)
         assert abs(lon - g.x) > 1e-3  # really moved (hundreds of metres)
     same_geometries(read_layer(path, crs="GCJ-02").geometry, points().geometry, tol=1e-8)

@@ -40,7 +40,9 @@ def test_sigkill_during_import_leaves_nothing(store, tmp_path):
     path = tmp_path / "roads.geojson"
     gpd.GeoDataFrame({"name": [f"测试{i}路" for i in range(500)], "road_class": "local"}, geometry=lines, crs="EPSG:4490").to_file(path)
 
-    process = subprocess.run([sys.executable, "-c", KILLER, "--db", store.url, "import", "roads", str(path)], capture_output=True, timeout=120)
+    process = subprocess.run(
+        [sys.executable, "-c", KILLER, "--db", store.url, "import", "roads", str(path)], capture_output=True, timeout=120
+    )
     assert process.returncode == -signal.SIGKILL, process.stderr.decode(errors="replace")[-2000:]
 
     store.dispose()
@@ -51,7 +53,11 @@ def test_sigkill_during_import_leaves_nothing(store, tmp_path):
         with store.engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
     # and the same import then goes through completely
-    done = subprocess.run([sys.executable, "-c", "from cli import main; main()", "--db", store.url, "import", "roads", str(path)], capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", "from cli import main; main()", "--db", store.url, "import", "roads", str(path)],
+        capture_output=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
     with store.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Road)) == 500

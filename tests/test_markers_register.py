@@ -39,12 +39,22 @@ def line(store):
         record = session.query(BoundaryLine).one()
     placed = markers.add_synthetic_markers(store, record.id, actor="t")
     surveyed = markers.register_marker(
-        store, record.id, serial=50, marker_type="single", letter="Q", geom=shapely.Point(102.71, 25.03), actor="t",
-        elevation_m=1893.25, reference_objects=REFERENCES, photos=["IMG_0001.jpg", "IMG_0002.jpg"], responsible_code="530111",
+        store,
+        record.id,
+        serial=50,
+        marker_type="single",
+        letter="Q",
+        geom=shapely.Point(102.71, 25.03),
+        actor="t",
+        elevation_m=1893.25,
+        reference_objects=REFERENCES,
+        photos=["IMG_0001.jpg", "IMG_0002.jpg"],
+        responsible_code="530111",
         erected_on=dt.date(2010, 3, 1),
     )
-    campaign = inspections.open_campaign(store, record.id, code="GP-2021", party_a="官渡", party_b="盘龙", started_on=dt.date(2021, 5, 1),
-                                         actor="t")
+    campaign = inspections.open_campaign(
+        store, record.id, code="GP-2021", party_a="官渡", party_b="盘龙", started_on=dt.date(2021, 5, 1), actor="t"
+    )
     inspections.record_marker(store, campaign.id, placed[0].id, status="intact", measured=placed[0].geom, actor="t")
     inspections.sign(store, campaign.id, party="a", actor="t")
     inspections.sign(store, campaign.id, party="b", actor="u", ended_on=dt.date(2021, 6, 1))
@@ -96,7 +106,9 @@ def test_cli_and_api(store, line, tmp_path):
 
     runner = CliRunner()
     out = tmp_path / "register.gpkg"
-    done = runner.invoke(main, ["--db", store.url, "boundaries", "markers", "export", line["code"], "--out", str(out)], catch_exceptions=False)
+    done = runner.invoke(
+        main, ["--db", store.url, "boundaries", "markers", "export", line["code"], "--out", str(out)], catch_exceptions=False
+    )
     assert done.exit_code == 0, done.output
     assert len(pyogrio.read_dataframe(out)) == len(line["placed"]) + 1
     missing = runner.invoke(main, ["--db", store.url, "boundaries", "markers", "export", "000-111", "--out", str(out)])

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from boundaries import markers
 from boundaries.line_models import BoundaryLine
-from boundaries.marker_layout import WideFeature, plan
 from boundaries.lines.service import build_and_save
+from boundaries.marker_layout import WideFeature, plan
 from boundaries.models import AdminUnit
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 from placenames.models import Building, Road, Waterway
@@ -71,9 +71,19 @@ def world(store):
     units = ((SW, "甲街道", box(0, -2000, 2000, 0)), (SE, "乙街道", box(2000, -2000, 4000, 0)), (NORTH, "丙街道", box(0, 0, 4000, 2000)))
     with store.transaction(actor="t", reason="seed") as session:
         for code, name, geom in units:
-            session.add(AdminUnit(code=code, name=name, level="subdistrict", parent_code="530111000000", valid_from=dt.date(2000, 1, 1),
-                                  geom=MultiPolygon([lonlat(Polygon(geom.exterior))])))
-        session.add(Waterway(name="宝象河", waterway_class="river", geom=MultiLineString([lonlat(LineString([(3000, -900), (3000, 900)]))])))
+            session.add(
+                AdminUnit(
+                    code=code,
+                    name=name,
+                    level="subdistrict",
+                    parent_code="530111000000",
+                    valid_from=dt.date(2000, 1, 1),
+                    geom=MultiPolygon([lonlat(Polygon(geom.exterior))]),
+                )
+            )
+        session.add(
+            Waterway(name="宝象河", waterway_class="river", geom=MultiLineString([lonlat(LineString([(3000, -900), (3000, 900)]))]))
+        )
         session.add(Road(name="小巷", road_class="lane", geom=MultiLineString([lonlat(LineString([(2000, -100), (2000, -1900)]))])))
         session.add(Building(code="J0001", households=10, geom=lonlat(box(950, -150, 1050, -100))))
         session.add(Road(name="春城路", road_class="arterial", geom=MultiLineString([lonlat(LineString([(400, 0), (1600, 0)]))])))
@@ -110,7 +120,9 @@ def test_synthetic_sets_from_the_register(store, world):
     # the nearest building is each marker's reference object (方位物): bearing from true north, distance
     a, b = (m for m in pairs if m.serial == 2)
     assert [r["name"] for r in a.reference_objects] == ["建筑物 J0001"]
-    assert a.reference_objects[0]["bearing_deg"] == pytest.approx(180, abs=0.5) and a.reference_objects[0]["distance_m"] == pytest.approx(77, abs=0.5)
+    assert a.reference_objects[0]["bearing_deg"] == pytest.approx(180, abs=0.5) and a.reference_objects[0]["distance_m"] == pytest.approx(
+        77, abs=0.5
+    )
     assert b.reference_objects[0]["distance_m"] == pytest.approx(123, abs=0.5)
     assert all(m.reference_objects == [] for m in placed[f"{SE}-{NORTH}"])  # nothing within 200 m
 

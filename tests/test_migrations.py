@@ -13,17 +13,28 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 import accounts.models  # noqa: F401  (registers the tables on the metadata)
-import boundaries.models  # noqa: F401
 import boundaries.line_models  # noqa: F401
+import boundaries.models  # noqa: F401
 import boundaries.redistricting.models  # noqa: F401
 import placenames.models  # noqa: F401
-import placenames.registry_models  # noqa: F401
 import placenames.numbering.models  # noqa: F401
+import placenames.registry_models  # noqa: F401
 import placenames.signs.models  # noqa: F401
 from gis.storage import Base, migrate
 from placenames.models import Road
 
-DOMAIN_TABLES = {"users", "api_tokens", "audit_log", "admin_units", "blocks", "place_names", "roads", "waterways", "buildings", "door_plates"}
+DOMAIN_TABLES = {
+    "users",
+    "api_tokens",
+    "audit_log",
+    "admin_units",
+    "blocks",
+    "place_names",
+    "roads",
+    "waterways",
+    "buildings",
+    "door_plates",
+}
 
 
 def tables(store) -> set[str]:
@@ -49,7 +60,9 @@ def test_models_match_the_migrated_schema(store):
         context = MigrationContext.configure(connection, opts={"compare_type": False})
         differences = compare_metadata(context, Base.metadata)
     ignorable = {"spatial_ref_sys", "alembic_version"}
-    real = [d for d in differences if not (d[0] == "remove_table" and (d[1].name in ignorable or d[1].name.startswith(("gpkg_", "rtree_"))))]
+    real = [
+        d for d in differences if not (d[0] == "remove_table" and (d[1].name in ignorable or d[1].name.startswith(("gpkg_", "rtree_"))))
+    ]
     real = [d for d in real if not (d[0] == "remove_index" and d[1].name.endswith("_gist"))]
     assert real == []
 

@@ -63,7 +63,14 @@ def test_blocked_words_are_errors_and_configurable(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "name,category,ok",
-    [("子君路", "23510", True), ("子君", "23510", False), ("路", "23510", False), ("宝象桥", "23610", True), ("宝象路", "23610", False), ("关上街道", "21500", True)],
+    [
+        ("子君路", "23510", True),
+        ("子君", "23510", False),
+        ("路", "23510", False),
+        ("宝象桥", "23610", True),
+        ("宝象路", "23610", False),
+        ("关上街道", "21500", True),
+    ],
 )
 def test_generic_name_must_fit_the_category(name, category, ok):
     found = generic_name.check(None, Candidate(name, category))
@@ -77,7 +84,12 @@ def test_runner_gathers_findings_and_statistics(store):
     add(store, "福居路", category="22100")
     report = register.check_name(store, "福居路", "23510")
     assert report.has_errors and [f.rule for f in report.findings] == ["duplicate-name"]
-    assert report.statistics == {"same_name_in_district": 2, "same_name_in_category": 1, "same_pinyin_in_district": 2, "same_pinyin_in_category": 1}
+    assert report.statistics == {
+        "same_name_in_district": 2,
+        "same_name_in_category": 1,
+        "same_pinyin_in_district": 2,
+        "same_pinyin_in_category": 1,
+    }
     clean = register.check_name(store, "子泰路", "街、路、巷")
     assert not clean.has_errors and clean.findings == [] and clean.statistics["same_name_in_district"] == 0
     warned = register.check_name(store, "富居路", "23510")

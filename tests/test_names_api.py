@@ -40,15 +40,22 @@ def clock(monkeypatch):
 
 
 APPLICATION = {
-    "kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "admin_code": "530111008000",
+    "kind": "name",
+    "proposed_name": "子泰东路",
+    "category_code": "23510",
+    "admin_code": "530111008000",
     "geometry": {"type": "LineString", "coordinates": [[102.75, 25.01], [102.76, 25.012]]},
-    "location_description": "东起宝象河，西至子泰路", "reasons": "新建道路需要命名",
-    "applicant_name": "张三", "applicant_contact": "13800000000",
+    "location_description": "东起宝象河，西至子泰路",
+    "reasons": "新建道路需要命名",
+    "applicant_name": "张三",
+    "applicant_contact": "13800000000",
 }
 
 
 def move(client, headers, app_id, action, **data):
-    return client.post(f"/api/v1/applications/{app_id}/transitions", json={"action": action, "reason": f"{action} ok", **data}, headers=headers)
+    return client.post(
+        f"/api/v1/applications/{app_id}/transitions", json={"action": action, "reason": f"{action} ok", **data}, headers=headers
+    )
 
 
 def public_names(client):
@@ -81,7 +88,9 @@ def test_full_procedure_over_http_with_public_comments_and_visibility(client, of
     notices = client.get("/api/v1/notices").get_json()["notices"]
     assert [n["proposed_name"] for n in notices] == ["子泰东路"]
     assert "applicant_name" not in notices[0] and "13800000000" not in str(notices)
-    posted = client.post(f"/api/v1/notices/{app_id}/comments", json={"body": "赞成", "author_name": "赵六", "author_contact": "zhao@example.cn"})
+    posted = client.post(
+        f"/api/v1/notices/{app_id}/comments", json={"body": "赞成", "author_name": "赵六", "author_contact": "zhao@example.cn"}
+    )
     assert posted.status_code == 201
     assert client.post(f"/api/v1/notices/{app_id}/comments", json={"body": "  "}).status_code == 400
     shown = client.get(f"/api/v1/notices/{app_id}").get_json()["comments"]
@@ -92,7 +101,9 @@ def test_full_procedure_over_http_with_public_comments_and_visibility(client, of
     clock["now"] += dt.timedelta(days=7, minutes=1)
     version = client.get(f"/api/v1/applications/{app_id}", headers=officer).get_json()["version"]
     assert move(client, officer, app_id, "approve", version=version - 1, approving_body="a", approval_document="b").status_code == 409
-    approved = move(client, officer, app_id, "approve", version=version, approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号")
+    approved = move(
+        client, officer, app_id, "approve", version=version, approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号"
+    )
     assert approved.status_code == 200 and approved.get_json()["filing_due"] == (procedure.today() + dt.timedelta(days=15)).isoformat()
     due = client.get("/api/v1/deadlines?within=15", headers=officer).get_json()["deadlines"]
     assert [d["duty"] for d in due] == ["filing", "announcement"]
@@ -128,13 +139,23 @@ def test_officer_lists_and_corrects_a_name_with_override_and_version(client, off
     listed = client.get("/api/v1/names?category=21500&status=current", headers=officer).get_json()["names"]
     assert len(listed) == 12
     target = next(n for n in listed if n["name"] == "矣六街道")
-    patch = {"version": target["version"], "reason": "当地读音", "changes": {"romanization_override": "Yiliu Jiedao", "meaning": "因矣六村得名"}}
+    patch = {
+        "version": target["version"],
+        "reason": "当地读音",
+        "changes": {"romanization_override": "Yiliu Jiedao", "meaning": "因矣六村得名"},
+    }
     assert client.patch(f"/api/v1/names/{target['id']}", json=patch).status_code == 401
     updated = client.patch(f"/api/v1/names/{target['id']}", json=patch, headers=officer)
-    assert updated.status_code == 200 and updated.get_json()["romanization"] == "Yiliu Jiedao" and updated.get_json()["meaning"] == "因矣六村得名"
+    assert (
+        updated.status_code == 200
+        and updated.get_json()["romanization"] == "Yiliu Jiedao"
+        and updated.get_json()["meaning"] == "因矣六村得名"
+    )
     stale = client.patch(f"/api/v1/names/{target['id']}", json=patch, headers=officer)
     assert stale.status_code == 409
-    renamed = client.patch(f"/api/v1/names/{target['id']}", json={**patch, "version": target["version"] + 1, "changes": {"name": "别的名字"}}, headers=officer)
+    renamed = client.patch(
+        f"/api/v1/names/{target['id']}", json={**patch, "version": target["version"] + 1, "changes": {"name": "别的名字"}}, headers=officer
+    )
     assert renamed.status_code == 400 and "name" in renamed.get_json()["details"]["fields"]
 
 
@@ -144,7 +165,13 @@ def test_withdraw_over_http_before_the_decision_only(client, officer, clock):
     assert client.post(f"/api/v1/applications/{app_id}/transitions", json={"action": "withdraw"}, headers=officer).status_code == 400
     withdrawn = move(client, officer, app_id, "withdraw", reason="申请人撤回")
     body = withdrawn.get_json()
-    assert withdrawn.status_code == 200 and (body["state"], body["state_label"]["zh"], body["decision_reason"]) == ("withdrawn", "已撤回", "申请人撤回")
+    assert withdrawn.status_code == 200 and (body["state"], body["state_label"]["zh"], body["decision_reason"]) == (
+        "withdrawn",
+        "已撤回",
+        "申请人撤回",
+    )
     again = move(client, officer, app_id, "withdraw")
     assert again.status_code == 409 and again.get_json()["message"]["zh"] and again.get_json()["message"]["en"]
-    assert [a["state"] for a in client.get("/api/v1/applications?state=withdrawn", headers=officer).get_json()["applications"]] == ["withdrawn"]
+    assert [a["state"] for a in client.get("/api/v1/applications?state=withdrawn", headers=officer).get_json()["applications"]] == [
+        "withdrawn"
+    ]

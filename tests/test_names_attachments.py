@@ -20,20 +20,31 @@ PDF = b"%PDF-1.4\n" + "综合评估报告：合法性、可行性、可控性、
 
 def new_application(store):
     return applications.create_application(
-        store, {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "reasons": "新建道路需要命名", "applicant_name": "张三"}, actor="wang"
+        store,
+        {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "reasons": "新建道路需要命名", "applicant_name": "张三"},
+        actor="wang",
     )
 
 
 def attach(store, app_id, kind="assessment", content=PDF, filename="评估报告.pdf", media_type="application/pdf", max_bytes=10_000):
-    return attachments.add_attachment(store, app_id, kind=kind, filename=filename, content=content, media_type=media_type, actor="wang", max_bytes=max_bytes)
+    return attachments.add_attachment(
+        store, app_id, kind=kind, filename=filename, content=content, media_type=media_type, actor="wang", max_bytes=max_bytes
+    )
 
 
 def test_each_report_is_stored_with_its_hash_and_audited(store):
     app_id = new_application(store)
     stored = attach(store, app_id)
-    assert (stored["kind"], stored["filename"], stored["media_type"], stored["size_bytes"]) == ("assessment", "评估报告.pdf", "application/pdf", len(PDF))
+    assert (stored["kind"], stored["filename"], stored["media_type"], stored["size_bytes"]) == (
+        "assessment",
+        "评估报告.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert stored["sha256"] == hashlib.sha256(PDF).hexdigest() and stored["uploaded_by"] == "wang"
-    expert = attach(store, app_id, kind="expert_opinion", content=b"expert", filename="C:\\docs\\expert.txt", media_type="application/octet-stream")
+    expert = attach(
+        store, app_id, kind="expert_opinion", content=b"expert", filename="C:\\docs\\expert.txt", media_type="application/octet-stream"
+    )
     assert (expert["filename"], expert["media_type"]) == ("expert.txt", "text/plain")  # no client path; type from the name
     attach(store, app_id, kind="public_consultation", content=b"consultation", filename="consult.docx", media_type=None)
     listed = attachments.list_attachments(store, app_id)
@@ -98,7 +109,11 @@ def test_attachments_over_http_for_officers_only(store, client):
     assert upload(client, app_id, planner).status_code == 403
     created = upload(client, app_id, officer)
     body = created.get_json()
-    assert created.status_code == 201 and (body["kind"], body["note"], body["sha256"]) == ("assessment", "第一版", hashlib.sha256(PDF).hexdigest())
+    assert created.status_code == 201 and (body["kind"], body["note"], body["sha256"]) == (
+        "assessment",
+        "第一版",
+        hashlib.sha256(PDF).hexdigest(),
+    )
     path = f"/api/v1/applications/{app_id}/attachments"
     assert client.get(path).status_code == 401 and client.get(path, headers=planner).status_code == 403
     assert [a["filename"] for a in client.get(path, headers=officer).get_json()["attachments"]] == ["评估报告.pdf"]

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import pytest
+from browser import LiveServer, chromium, close, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-from browser import LiveServer, chromium, close, wait
 from gis.settings import Settings
 from placenames import applications, attachments
 

@@ -37,7 +37,8 @@ def raw_insert(connection, name, category, status="current"):
     now = utcnow()
     connection.execute(
         sa.text(
-            "INSERT INTO place_names (name, category_code, category_label, status, classification, version, created_at, created_by, updated_at, updated_by) "
+            "INSERT INTO place_names (name, category_code, category_label, status, classification, version, "
+            "created_at, created_by, updated_at, updated_by) "
             "VALUES (:name, :code, 'x', :status, 'public', 1, :now, 'script', :now, 'script')"
         ),
         {"name": name, "code": category, "status": status, "now": now},
@@ -120,14 +121,22 @@ def test_two_officers_announcing_the_same_road_name_at_once(store, tmp_path, mon
     ids = []
     for applicant in ("张三", "李四"):
         app_id = applications.create_application(
-            store, {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "reasons": "新建道路", "applicant_name": applicant}, actor="wang"
+            store,
+            {"kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "reasons": "新建道路", "applicant_name": applicant},
+            actor="wang",
         )
         for action, data in (("accept", {}), ("review", {"officer_opinion": "ok"}), ("start_notice", {})):
             transitions.apply_action(store, app_id, action, {"reason": action, **data}, actor="wang")
         ids.append(app_id)
     moment["now"] += dt.timedelta(days=8)
     for app_id in ids:
-        transitions.apply_action(store, app_id, "approve", {"reason": "r", "approving_body": "昆明市人民政府", "approval_document": f"文号{app_id}"}, actor="wang")
+        transitions.apply_action(
+            store,
+            app_id,
+            "approve",
+            {"reason": "r", "approving_body": "昆明市人民政府", "approval_document": f"文号{app_id}"},
+            actor="wang",
+        )
         transitions.apply_action(store, app_id, "file", {"reason": "r", "filed_with": "云南省民政厅"}, actor="wang")
 
     checked = threading.Barrier(2)
@@ -144,7 +153,9 @@ def test_two_officers_announcing_the_same_road_name_at_once(store, tmp_path, mon
     results: list = [None, None]
 
     def announce(k):
-        results[k] = client.post(f"/api/v1/applications/{ids[k]}/transitions", json={"action": "announce", "reason": "公告"}, headers=officers[k])
+        results[k] = client.post(
+            f"/api/v1/applications/{ids[k]}/transitions", json={"action": "announce", "reason": "公告"}, headers=officers[k]
+        )
 
     threads = [threading.Thread(target=announce, args=(k,)) for k in range(2)]
     for thread in threads:
@@ -156,7 +167,10 @@ def test_two_officers_announcing_the_same_road_name_at_once(store, tmp_path, mon
     assert "子泰东路" in refused["message"]["zh"] and "another announcement" in refused["message"]["en"]
     assert sorted(applications.officer_view(store, i)["state"] for i in ids) == ["announced", "filed"]
     with store.read() as session:
-        assert session.scalars(sa.select(PlaceName.status).where(PlaceName.name == "子泰东路").order_by(PlaceName.status)).all() == ["current", "in_procedure"]
+        assert session.scalars(sa.select(PlaceName.status).where(PlaceName.name == "子泰东路").order_by(PlaceName.status)).all() == [
+            "current",
+            "in_procedure",
+        ]
 
 
 def test_a_refused_upgrade_of_several_branches_leaves_the_schema_as_it_was(empty_store):

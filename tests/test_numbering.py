@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 
+import numbering_world as world
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -17,7 +18,6 @@ from placenames.numbering import geometry, lifecycle, service
 from placenames.numbering.address import AdminNames
 from placenames.numbering.plan import Candidate, Existing, assign
 from placenames.numbering.settings import NumberingSettings
-import numbering_world as world
 
 SETTINGS = NumberingSettings(direction="forward", odd_side="L", spacing_m=4.0)
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 
+import numbering_world as world
 import pytest
 from sqlalchemy import select
 
 from gis.errors import Conflict
 from placenames.models import DoorPlate
 from placenames.numbering import service
-
-import numbering_world as world
 
 pytestmark = pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 

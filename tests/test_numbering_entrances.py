@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numbering_world as world
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -14,8 +15,6 @@ from gis.errors import InvalidInput, NotFound
 from placenames.models import DoorPlate, Road
 from placenames.numbering import entrances, service
 from placenames.numbering.geometry import to_storage
-
-import numbering_world as world
 
 
 def point(x: float, y: float) -> shapely.Point:

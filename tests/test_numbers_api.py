@@ -92,8 +92,10 @@ def test_inventory_and_inspection_endpoints(store, client):
     opened = client.post("/api/v1/inspections", json={"name": "2026", "inspector": "李", "held_on": "2026-04-01"}, headers=officer)
     assert opened.status_code == 201
     round_id = opened.json["id"]
-    results = [{"kind": "road_sign", "item": sign.json["id"], "result": "fail", "defects": ["missing"], "photos": "p1.jpg"},
-               {"kind": "plate", "item": unit.json["id"], "result": "pass"}]
+    results = [
+        {"kind": "road_sign", "item": sign.json["id"], "result": "fail", "defects": ["missing"], "photos": "p1.jpg"},
+        {"kind": "plate", "item": unit.json["id"], "result": "pass"},
+    ]
     assert client.post(f"/api/v1/inspections/{round_id}/results", json={"results": results}, headers=officer).status_code == 201
     assert client.post(f"/api/v1/inspections/{round_id}/close", headers=officer, json={}).json["failed"] == 1
     again = client.post(f"/api/v1/inspections/{round_id}/reinspect", json={"inspector": "李", "held_on": "2026-05-01"}, headers=officer)

@@ -15,20 +15,26 @@ import urllib.request
 import pyogrio
 import pyproj
 import pytest
+from ogc_seed import GUANSHANG_POINT, seed
 from owslib.ogcapi.features import Features
-from shapely.geometry import shape
-
 from shapely import Point
+from shapely.geometry import shape
+from test_serve import free_port
 
 from placenames.models import DoorPlate
-from ogc_seed import GUANSHANG_POINT, seed
 from server import public_collections
-from test_serve import free_port
 
 EXTRA_PLATES = 30  # more than a page (max_items=20): the clients must follow next links
 # Collections whose content ogc_seed fixes; the others are compared between the two clients.
-EXPECTED_COUNTS = {"roads": 2, "addresses": 3 + EXTRA_PLATES, "buildings": 2, "waterways": 1,
-                   "subdistricts": 1, "communities": 2, "blocks": 2}
+EXPECTED_COUNTS = {
+    "roads": 2,
+    "addresses": 3 + EXTRA_PLATES,
+    "buildings": 2,
+    "waterways": 1,
+    "subdistricts": 1,
+    "communities": 2,
+    "blocks": 2,
+}
 
 
 SERVER = """
@@ -45,8 +51,7 @@ make_server("127.0.0.1", port, app, threaded=True).serve_forever()
 def add_plates(store, road_id: int, count: int) -> None:
     with store.transaction(actor="test", reason="fixture") as session:
         session.add_all(
-            DoorPlate(road_id=road_id, number=n, number_text=f"{n}号", address=f"官渡区北京路{n}号",
-                      geom=Point(102.7105, 25.05 + n * 1e-4))
+            DoorPlate(road_id=road_id, number=n, number_text=f"{n}号", address=f"官渡区北京路{n}号", geom=Point(102.7105, 25.05 + n * 1e-4))
             for n in range(100, 100 + 2 * count, 2)
         )
 
@@ -58,8 +63,9 @@ def base_url(store, tmp_path):
     ids = seed(store)
     add_plates(store, ids["road_beijing"], EXTRA_PLATES)
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while True:
@@ -97,13 +103,13 @@ def test_gdal_and_owslib_read_every_collection(base_url):
 
 def test_gdal_reads_projected_and_lat_first_crs_with_right_axes(base_url):
     easting, northing = pyproj.Transformer.from_crs(4490, 4543, always_xy=True).transform(*GUANSHANG_POINT)
-    metres = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543",
-                                    where="name = '关上'")
+    metres = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543", where="name = '关上'")
     assert metres.crs.to_epsg() == 4543
     point = metres.geometry.iloc[0]
     assert (point.x, point.y) == pytest.approx((easting, northing), abs=0.01)  # GDAL hands out x = easting
-    boxed = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543",
-                                   bbox=(easting - 50, northing - 50, easting + 50, northing + 50))
+    boxed = pyogrio.read_dataframe(
+        f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4543", bbox=(easting - 50, northing - 50, easting + 50, northing + 50)
+    )
     assert list(boxed["name"]) == ["关上"]
     degrees = pyogrio.read_dataframe(f"OAPIF:{base_url}", layer="placenames", CRS="EPSG:4490", where="name = '关上'")
     assert (degrees.geometry.iloc[0].x, degrees.geometry.iloc[0].y) == pytest.approx(GUANSHANG_POINT)

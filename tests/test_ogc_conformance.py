@@ -6,12 +6,12 @@ import json
 
 import pyproj
 import pytest
-
 from conftest import BACKENDS, make_store
+from ogc_seed import GUANSHANG_POINT, seed
+
 from gis.ogc import compat
 from gis.ogc.limits import bbox_area_km2
 from gis.settings import Settings
-from ogc_seed import GUANSHANG_POINT, seed
 from server import create_app
 
 PUBLIC_URL = "http://diming.test"
@@ -25,8 +25,9 @@ def client(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("conformance")
     store = make_store(request, request.param, tmp_path)
     seed(store)
-    settings = Settings(database_url=store.url, public_url=PUBLIC_URL, work_dir=str(tmp_path / "run"),
-                        max_items=50, max_bbox_km2=3000, max_filter_chars=500)
+    settings = Settings(
+        database_url=store.url, public_url=PUBLIC_URL, work_dir=str(tmp_path / "run"), max_items=50, max_bbox_km2=3000, max_filter_chars=500
+    )
     return create_app(settings).test_client()
 
 
@@ -134,39 +135,58 @@ def test_crs_axis_order_and_bbox_crs(client):
     box = f"{northing - 50},{easting - 50},{northing + 50},{easting + 50}"
     assert names(get_items(client, "placenames", bbox=box, **{"bbox-crs": EPSG_4543})) == ["关上"]
     assert names(get_items(client, "placenames", bbox="102.744,25.009,102.746,25.011")) == ["关上"]
-    assert get_items(client, "placenames", bbox="1,2,3", ).status_code == 400
+    assert (
+        get_items(
+            client,
+            "placenames",
+            bbox="1,2,3",
+        ).status_code
+        == 400
+    )
 
 
 def test_cql2_text_and_json_give_the_same_features(client):
     text = "name LIKE '%城%' OR road_class IN ('trunk')"
-    as_json = {"op": "or", "args": [
-        {"op": "like", "args": [{"property": "name"}, "%城%"]},
-        {"op": "in", "args": [{"property": "road_class"}, ["trunk"]]},
-    ]}
+    as_json = {
+        "op": "or",
+        "args": [
+            {"op": "like", "args": [{"property": "name"}, "%城%"]},
+            {"op": "in", "args": [{"property": "road_class"}, ["trunk"]]},
+        ],
+    }
     expected = ["北京路", "春城路"]
     assert names(get_items(client, "roads", filter=text)) == expected
     assert names(get_items(client, "roads", filter=json.dumps(as_json), **{"filter-lang": "cql2-json"})) == expected
-    posted = client.post("/ogc/collections/roads/items", data=json.dumps({"op": "=", "args": [{"property": "name"}, "北京路"]}),
-                         content_type="application/query-cql-json")
+    posted = client.post(
+        "/ogc/collections/roads/items",
+        data=json.dumps({"op": "=", "args": [{"property": "name"}, "北京路"]}),
+        content_type="application/query-cql-json",
+    )
     assert names(posted) == ["北京路"]
 
 
-@pytest.mark.parametrize("cql,expected", [
-    ("households BETWEEN 10 AND 20", ["BLD-1"]),
-    ("floors IS NULL", ["BLD-2"]),
-    ("NOT (households < 20)", ["BLD-2"]),
-    ("CASEI(code) = casei('bld-1')", ["BLD-1"]),
-    ("S_WITHIN(geometry, POLYGON((102.72 25.01, 102.73 25.01, 102.73 25.02, 102.72 25.02, 102.72 25.01)))", ["BLD-1"]),
-    ("S_DISJOINT(geometry, POINT(102.7225 25.0125))", ["BLD-2"]),
-    ("S_INTERSECTS(geometry, BBOX(102.69, 25.04, 102.70, 25.05))", ["BLD-2"]),
-])
+@pytest.mark.parametrize(
+    "cql,expected",
+    [
+        ("households BETWEEN 10 AND 20", ["BLD-1"]),
+        ("floors IS NULL", ["BLD-2"]),
+        ("NOT (households < 20)", ["BLD-2"]),
+        ("CASEI(code) = casei('bld-1')", ["BLD-1"]),
+        ("S_WITHIN(geometry, POLYGON((102.72 25.01, 102.73 25.01, 102.73 25.02, 102.72 25.02, 102.72 25.01)))", ["BLD-1"]),
+        ("S_DISJOINT(geometry, POINT(102.7225 25.0125))", ["BLD-2"]),
+        ("S_INTERSECTS(geometry, BBOX(102.69, 25.04, 102.70, 25.05))", ["BLD-2"]),
+    ],
+)
 def test_cql2_operators(client, cql, expected):
     assert names(get_items(client, "buildings", filter=cql), "code") == expected
 
 
 def test_unknown_property_is_400_in_filter_query_and_json(client):
-    for params in ({"filter": "nosuch = 1"}, {"nosuch": "1"},
-                   {"filter": json.dumps({"op": "=", "args": [{"property": "nosuch"}, 1]}), "filter-lang": "cql2-json"}):
+    for params in (
+        {"filter": "nosuch = 1"},
+        {"nosuch": "1"},
+        {"filter": json.dumps({"op": "=", "args": [{"property": "nosuch"}, 1]}), "filter-lang": "cql2-json"},
+    ):
         response = get_items(client, "roads", **params)
         assert response.status_code == 400, params
         assert "nosuch" in error_text(response)

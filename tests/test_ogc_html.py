@@ -5,14 +5,25 @@ from __future__ import annotations
 import re
 
 import pytest
+from ogc_seed import seed
 
 from gis.settings import Settings
-from ogc_seed import seed
 from server import create_app
 
-PAGES = ["/ogc/", "/ogc/collections", "/ogc/collections/roads", "/ogc/collections/roads/items",
-         "/ogc/collections/addresses/items", "/ogc/conformance", "/ogc/collections/roads/queryables", "/ogc/openapi",
-         "/ogc/collections/roads/schema", "/ogc/stac", "/ogc/TileMatrixSets", "/ogc/TileMatrixSets/WebMercatorQuad"]
+PAGES = [
+    "/ogc/",
+    "/ogc/collections",
+    "/ogc/collections/roads",
+    "/ogc/collections/roads/items",
+    "/ogc/collections/addresses/items",
+    "/ogc/conformance",
+    "/ogc/collections/roads/queryables",
+    "/ogc/openapi",
+    "/ogc/collections/roads/schema",
+    "/ogc/stac",
+    "/ogc/TileMatrixSets",
+    "/ogc/TileMatrixSets/WebMercatorQuad",
+]
 # Each page's own heading, in Chinese (default) and English (lang=en).
 LABELS = {
     "/ogc/": ("本服务发布的数据集", "The data collections of this service"),
@@ -28,8 +39,24 @@ LABELS = {
     "/ogc/TileMatrixSets/WebMercatorQuad": ("坐标参考系", "Coordinate reference system"),
 }
 # pygeoapi's own English UI labels: none may show on a Chinese page.
-STOCK_LABELS = ("Home", "Collections", "Conformance", "Queryables", "Schema", "Processes", "Description", "View the",
-                "API Definition", "Inputs", "Outputs", "Jobs", "Provider", "Contact point", "License", "Name")
+STOCK_LABELS = (
+    "Home",
+    "Collections",
+    "Conformance",
+    "Queryables",
+    "Schema",
+    "Processes",
+    "Description",
+    "View the",
+    "API Definition",
+    "Inputs",
+    "Outputs",
+    "Jobs",
+    "Provider",
+    "Contact point",
+    "License",
+    "Name",
+)
 TAGS = re.compile(r"<script.*?</script>|<style.*?</style>|<[^>]+>", re.S)
 ASSET = re.compile(r"<(?:script|img)[^>]*\ssrc=\"([^\"]+)\"|<link[^>]*\shref=\"([^\"]+)\"|tileLayer\(\s*['\"]([^'\"]+)")
 

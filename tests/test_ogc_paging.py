@@ -4,16 +4,15 @@ there, whatever the sort, filter or offset, and numberMatched never wrong when g
 from __future__ import annotations
 
 import pytest
+from conftest import BACKENDS, make_store
 from pygeofilter.parsers.cql2_text import parse
 from shapely import LineString, MultiLineString, Point
-
 from sqlalchemy import event
+from test_ogc_provider import provider_def
 
-from conftest import BACKENDS, make_store
 from gis.ogc import stores
 from gis.ogc.provider import StoreProvider
 from placenames.models import DoorPlate, Road
-from test_ogc_provider import provider_def
 
 ROADS = ("春城路", "北京路", "子君路")
 PLATES_PER_ROAD = 70
@@ -41,8 +40,15 @@ def plates(store):
             for i, road in enumerate(roads):
                 number = (step * 37) % PLATES_PER_ROAD + 1  # a permutation of 1..70: ids do not follow numbers
                 status = "retired" if number % 23 == 0 else "current"
-                plate = DoorPlate(road_id=road.id, number=number, suffix="", number_text=str(number), status=status,
-                                  address=f"官渡区{road.name}{number}号", geom=Point(102.7 + i / 100, 25.0 + number / 10_000))
+                plate = DoorPlate(
+                    road_id=road.id,
+                    number=number,
+                    suffix="",
+                    number_text=str(number),
+                    status=status,
+                    address=f"官渡区{road.name}{number}号",
+                    geom=Point(102.7 + i / 100, 25.0 + number / 10_000),
+                )
                 s.add(plate)
                 rows.append(plate)
         s.flush()
@@ -62,8 +68,8 @@ def ids(result) -> list[int]:
 def test_a_deep_page_in_default_order_is_exactly_the_next_ids(store, plates, offset):
     expected = sorted(p[0] for p in plates)
     result = provider(store).query(offset=offset, limit=10)
-    assert ids(result) == expected[offset: offset + 10]
-    assert result["numberReturned"] == len(expected[offset: offset + 10])
+    assert ids(result) == expected[offset : offset + 10]
+    assert result["numberReturned"] == len(expected[offset : offset + 10])
     assert result.get("numberMatched", len(expected)) == len(expected)
     feature = result["features"][0]
     assert feature["geometry"]["type"] == "Point" and feature["properties"]["address"].startswith("官渡区")

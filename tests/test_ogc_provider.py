@@ -6,6 +6,7 @@ import copy
 
 import pyproj
 import pytest
+from ogc_seed import BEIJING, CHUNCHENG, GUANSHANG_POINT, seed
 from pygeoapi.crs import create_crs_transform_spec
 from pygeoapi.provider.base import ProviderInvalidQueryError, ProviderItemNotFoundError
 from pygeofilter import ast as fast
@@ -19,7 +20,6 @@ from gis.ogc import stores
 from gis.ogc.config import build_config
 from gis.ogc.provider import StoreProvider
 from gis.settings import Settings
-from ogc_seed import BEIJING, CHUNCHENG, GUANSHANG_POINT, seed
 from placenames import publish as placenames_publish
 
 EPSG_4490 = "http://www.opengis.net/def/crs/EPSG/0/4490"
@@ -172,22 +172,25 @@ def test_bbox_selects_by_geometry(make):
     assert names(make("roads").query(bbox=[103.0, 25.5, 103.1, 25.6])) == []
 
 
-@pytest.mark.parametrize("cql,expected", [
-    ("name = '关上'", ["关上"]),
-    ("name <> '关上' AND category_code = '221'", ["太和"]),
-    ("romanization LIKE 'G%'", ["关上"]),
-    ("romanization NOT LIKE '%a%'", ["旧村"]),
-    ("CASEI(romanization) = casei('TAIHE')", ["太和"]),
-    ("category_code IN ('252', '222')", ["宝海公园", "旧村"]),
-    ("name NOT IN ('关上', '太和', '旧村')", ["宝海公园"]),
-    ("admin_code IS NULL", ["宝海公园"]),
-    ("admin_code IS NOT NULL AND status = 'retired'", ["旧村"]),
-    ("NOT (category_code = '221') AND (status = 'current' OR status = 'retired')", ["宝海公园", "旧村"]),
-    ("S_INTERSECTS(geometry, POLYGON((102.74 25.0, 102.75 25.0, 102.75 25.02, 102.74 25.02, 102.74 25.0)))", ["关上", "宝海公园"]),
-    ("S_WITHIN(geom, POLYGON((102.72 24.99, 102.75 24.99, 102.75 25.02, 102.72 25.02, 102.72 24.99)))", ["关上", "宝海公园"]),
-    ("S_CONTAINS(geometry, POINT(102.735 25.005))", ["宝海公园"]),
-    ("S_DISJOINT(geometry, POLYGON((102.69 24.99, 102.75 24.99, 102.75 25.05, 102.69 25.05, 102.69 24.99)))", ["旧村"]),
-])
+@pytest.mark.parametrize(
+    "cql,expected",
+    [
+        ("name = '关上'", ["关上"]),
+        ("name <> '关上' AND category_code = '221'", ["太和"]),
+        ("romanization LIKE 'G%'", ["关上"]),
+        ("romanization NOT LIKE '%a%'", ["旧村"]),
+        ("CASEI(romanization) = casei('TAIHE')", ["太和"]),
+        ("category_code IN ('252', '222')", ["宝海公园", "旧村"]),
+        ("name NOT IN ('关上', '太和', '旧村')", ["宝海公园"]),
+        ("admin_code IS NULL", ["宝海公园"]),
+        ("admin_code IS NOT NULL AND status = 'retired'", ["旧村"]),
+        ("NOT (category_code = '221') AND (status = 'current' OR status = 'retired')", ["宝海公园", "旧村"]),
+        ("S_INTERSECTS(geometry, POLYGON((102.74 25.0, 102.75 25.0, 102.75 25.02, 102.74 25.02, 102.74 25.0)))", ["关上", "宝海公园"]),
+        ("S_WITHIN(geom, POLYGON((102.72 24.99, 102.75 24.99, 102.75 25.02, 102.72 25.02, 102.72 24.99)))", ["关上", "宝海公园"]),
+        ("S_CONTAINS(geometry, POINT(102.735 25.005))", ["宝海公园"]),
+        ("S_DISJOINT(geometry, POLYGON((102.69 24.99, 102.75 24.99, 102.75 25.05, 102.69 25.05, 102.69 24.99)))", ["旧村"]),
+    ],
+)
 def test_cql2_filters(make, cql, expected):
     assert sorted(names(query(make("placenames"), cql))) == sorted(expected)
 
@@ -200,11 +203,14 @@ def test_an_empty_filter_geometry_relates_to_nothing(make):
     assert len(p.query(filterq=fast.GeometryDisjoint(fast.Attribute("geometry"), empty))["features"]) == 4
 
 
-@pytest.mark.parametrize("cql", [
-    "households BETWEEN 10 AND 20",
-    "households >= 10 AND households < 13",
-    "floors IS NOT NULL AND households < 30",
-])
+@pytest.mark.parametrize(
+    "cql",
+    [
+        "households BETWEEN 10 AND 20",
+        "households >= 10 AND households < 13",
+        "floors IS NOT NULL AND households < 30",
+    ],
+)
 def test_cql2_numeric_comparisons(make, cql):
     assert [f["properties"]["code"] for f in query(make("buildings"), cql)["features"]] == ["BLD-1"]
 
@@ -214,14 +220,17 @@ def test_cql2_literals_are_converted_to_the_column_type(make):
     assert names(query(make("communities"), "valid_from > DATE('2020-06-01')")) != []
 
 
-@pytest.mark.parametrize("cql", [
-    "nosuch = 1",
-    "created_by = 'test'",  # audit columns are not public
-    "households = 'many'",
-    "households LIKE '1%'",
-    "S_INTERSECTS(households, POINT(1 2))",
-    "households + 1 > 3",  # arithmetic is not supported
-])
+@pytest.mark.parametrize(
+    "cql",
+    [
+        "nosuch = 1",
+        "created_by = 'test'",  # audit columns are not public
+        "households = 'many'",
+        "households LIKE '1%'",
+        "S_INTERSECTS(households, POINT(1 2))",
+        "households + 1 > 3",  # arithmetic is not supported
+    ],
+)
 def test_bad_filters_are_the_clients_error(make, cql):
     with pytest.raises(ProviderInvalidQueryError):
         query(make("buildings"), cql)

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 import sqlalchemy as sa
+from browser import chromium, close, demo_store, live_app, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -15,7 +16,7 @@ from accounts import service
 from boundaries import inspections, markers
 from boundaries.line_models import BoundaryLine, InspectionCampaign, MarkerInspection
 from boundaries.lines.service import build_and_save
-from browser import chromium, close, demo_store, live_app, screenshot, wait
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
@@ -26,16 +27,36 @@ def site(tmp_path_factory):
     with store.read() as session:
         line_id, sign_line = session.scalars(sa.select(BoundaryLine.id).order_by(BoundaryLine.length_m.desc())).all()[:2]
     placed = markers.add_synthetic_markers(store, line_id, actor="admin")
-    campaign = inspections.open_campaign(store, line_id, code="LJ-2026", party_a="关上街道", party_b="太和街道",
-                                         started_on=dt.date(2026, 5, 1), actor="admin", tolerance_m=1.0)
+    campaign = inspections.open_campaign(
+        store,
+        line_id,
+        code="LJ-2026",
+        party_a="关上街道",
+        party_b="太和街道",
+        started_on=dt.date(2026, 5, 1),
+        actor="admin",
+        tolerance_m=1.0,
+    )
     to_sign = markers.add_synthetic_markers(store, sign_line, actor="admin")
-    signing = inspections.open_campaign(store, sign_line, code="QM-2026", party_a="官渡街道", party_b="矣六街道",
-                                        started_on=dt.date(2026, 4, 1), actor="admin")
+    signing = inspections.open_campaign(
+        store, sign_line, code="QM-2026", party_a="官渡街道", party_b="矣六街道", started_on=dt.date(2026, 4, 1), actor="admin"
+    )
     service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
     service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", actor="admin")
     with live_app(store, root) as server:
-        yield server, store, server.server.app, {"line": line_id, "markers": placed, "campaign": campaign.id,
-                                                 "sign_line": sign_line, "sign_markers": to_sign, "sign_campaign": signing.id}
+        yield (
+            server,
+            store,
+            server.server.app,
+            {
+                "line": line_id,
+                "markers": placed,
+                "campaign": campaign.id,
+                "sign_line": sign_line,
+                "sign_markers": to_sign,
+                "sign_campaign": signing.id,
+            },
+        )
     store.dispose()
 
 
@@ -74,11 +95,14 @@ def test_recording_a_marker_result_stores_it_and_recolours_the_marker(site, brow
         stored = session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).one()
         assert stored.status == "displaced" and stored.flagged and 8 < stored.displacement_m < 12
         assert stored.campaign_id == world["campaign"] and stored.created_by == "zhao"
-    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']")
-         .get_attribute("data-status") == "displaced")
+    wait(
+        browser,
+        lambda b: (
+            b.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").get_attribute("data-status") == "displaced"
+        ),
+    )
     assert len(browser.find_elements(By.CSS_SELECTOR, "#map path.marker-displaced")) == 1
-    report = browser.execute_script(
-        "return fetch(document.getElementById('report-link').href).then(r => r.json())")
+    report = browser.execute_script("return fetch(document.getElementById('report-link').href).then(r => r.json())")
     assert report["summary"]["by_status"]["displaced"] == 1 and report["summary"]["flagged"] == 1
     screenshot(browser, "boundary")
 
@@ -146,8 +170,12 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
     browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
     wait(browser, EC.visibility_of_element_located((By.ID, "record-panel")))
     assert not browser.find_element(By.ID, "record-button").is_displayed() and not browser.find_element(By.ID, "pick-button").is_displayed()
-    wait(browser, lambda b: b.find_element(By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world['sign_line']}']")
-         .get_attribute("data-state") == "ok")
+    wait(
+        browser,
+        lambda b: (
+            b.find_element(By.CSS_SELECTOR, f"#lines-table tr[data-line-id='{world['sign_line']}']").get_attribute("data-state") == "ok"
+        ),
+    )
     with store.read() as session:
         campaign = session.get(InspectionCampaign, world["sign_campaign"])
         assert (campaign.status, campaign.signed_a_by, campaign.signed_b_by) == ("signed", "zhao", "sun")

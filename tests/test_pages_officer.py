@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numbering_world as world
 import pytest
 import shapely
 import sqlalchemy as sa
+from browser import LiveServer, chromium, close, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 
-import numbering_world as world
-from browser import LiveServer, chromium, close, screenshot, wait
 from gis.settings import Settings
 from placenames import applications, notices, procedure, transitions
 from placenames.models import DoorPlate
@@ -23,8 +23,16 @@ PASSWORD = "s3cret-officer"
 
 
 def _application(store, name: str) -> int:
-    data = {"kind": "name", "proposed_name": name, "category_code": "23510", "location_description": "东起宝象河，西至子君路",
-            "reasons": "新建道路需要命名", "applicant_name": "张三", "applicant_contact": "13800000000", "notice_days": 1}
+    data = {
+        "kind": "name",
+        "proposed_name": name,
+        "category_code": "23510",
+        "location_description": "东起宝象河，西至子君路",
+        "reasons": "新建道路需要命名",
+        "applicant_name": "张三",
+        "applicant_contact": "13800000000",
+        "notice_days": 1,
+    }
     return applications.create_application(store, data, actor="wang")
 
 
@@ -34,7 +42,11 @@ def _step(store, app_id: int, action: str, **data) -> None:
 
 def _seed_procedure(store) -> dict[str, int]:
     """One application just applied, one in notice with a public comment, one approved (deadlines)."""
-    ids = {"applied": _application(store, "子君东路"), "in_notice": _application(store, "金马东路"), "approved": _application(store, "宝象北路")}
+    ids = {
+        "applied": _application(store, "子君东路"),
+        "in_notice": _application(store, "金马东路"),
+        "approved": _application(store, "宝象北路"),
+    }
     for key in ("in_notice", "approved"):
         _step(store, ids[key], "accept")
         _step(store, ids[key], "review", officer_opinion="名称符合规定")
@@ -50,11 +62,20 @@ def _seed_procedure(store) -> dict[str, int]:
 def _seed_inspections(store) -> None:
     from placenames.signs import inspections, inventory
 
-    west, east, _middle = (inventory.add_road_sign(store, "春城路", world.to_storage(shapely.Point(world.X0 + x, world.Y0 + 10)), actor="wang")
-                           for x in (0, 400, 200))  # the middle one is not inspected: due
+    west, east, _middle = (
+        inventory.add_road_sign(store, "春城路", world.to_storage(shapely.Point(world.X0 + x, world.Y0 + 10)), actor="wang")
+        for x in (0, 400, 200)
+    )  # the middle one is not inspected: due
     round_id = inspections.open_round(store, "2026 春季", inspector="李", held_on=dt.date(2026, 4, 1), actor="wang")
-    inspections.record(store, round_id, [{"kind": "road_sign", "item": west, "result": "pass"},
-                                         {"kind": "road_sign", "item": east, "result": "fail", "defects": ["missing"]}], actor="wang")
+    inspections.record(
+        store,
+        round_id,
+        [
+            {"kind": "road_sign", "item": west, "result": "pass"},
+            {"kind": "road_sign", "item": east, "result": "fail", "defects": ["missing"]},
+        ],
+        actor="wang",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +125,8 @@ def state_of(store, app_id: int) -> tuple[str, list[tuple[str, str, str]]]:
         state = session.get(NamingApplication, app_id).state
         steps = session.execute(
             sa.select(NamingTransition.action, NamingTransition.to_state, NamingTransition.actor)
-            .where(NamingTransition.application_id == app_id).order_by(NamingTransition.id)
+            .where(NamingTransition.application_id == app_id)
+            .order_by(NamingTransition.id)
         ).all()
     return state, [tuple(s) for s in steps]
 
@@ -115,7 +137,12 @@ def test_list_filters_by_state_and_links_to_detail(site, browser):
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#applications tbody a")) == 3)
     browser.find_element(By.CSS_SELECTOR, "#state option[value=in_notice]").click()
     browser.find_element(By.CSS_SELECTOR, "#filter-form button").click()
-    wait(browser, lambda b: b.execute_script("return [...document.querySelectorAll('#applications tbody a')].map(a => a.textContent)") == ["金马东路"])
+    wait(
+        browser,
+        lambda b: (
+            b.execute_script("return [...document.querySelectorAll('#applications tbody a')].map(a => a.textContent)") == ["金马东路"]
+        ),
+    )
     shot(browser, "applications")
     browser.find_element(By.LINK_TEXT, "金马东路").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "comments"), "建议保留原有小地名"))
@@ -131,7 +158,11 @@ def test_next_step_button_moves_the_application_and_records_it(site, browser):
     app_id = ids["applied"]
     browser.get(f"{server.url}/officer/applications/{app_id}")
     wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "申报"))
-    assert [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")] == ["accept", "reject", "withdraw"]
+    assert [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")] == [
+        "accept",
+        "reject",
+        "withdraw",
+    ]
     browser.find_element(By.ID, "step-reason").send_keys("材料齐全")
     browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=accept]").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "受理"))

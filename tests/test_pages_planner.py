@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-
 import pytest
 import sqlalchemy as sa
+from browser import chromium, close, demo_store, live_app, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries.redistricting.models import RedistrictingJob, RedistrictingPlan
-from browser import chromium, close, demo_store, live_app, screenshot, wait
+
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):

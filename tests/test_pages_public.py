@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
+from browser import chromium, close, demo_store, live_app, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
-from browser import chromium, close, demo_store, live_app, wait
 from placenames.models import DoorPlate
 
 
@@ -74,9 +74,7 @@ def test_english_and_offline_assets(site, browser):
     server, _ = site
     browser.get(server.url + "/?lang=en")
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text.startswith("Name or address")
-    sources = browser.execute_script(
-        "return [...document.querySelectorAll('script[src], link[href], img[src]')].map(e => e.src || e.href)"
-    )
+    sources = browser.execute_script("return [...document.querySelectorAll('script[src], link[href], img[src]')].map(e => e.src || e.href)")
     assert sources and all(s.startswith(server.url) for s in sources)
 
 

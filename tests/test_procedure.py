@@ -35,10 +35,19 @@ def clock(monkeypatch):
 
 def new_road(store, name="子君东路", **extra):
     data = {
-        "kind": "name", "proposed_name": name, "category_code": "23510", "admin_code": "530111008000",
-        "geometry": ROAD_LINE, "location_description": "东起宝象河，西至子君路", "reasons": "新建道路需要命名",
-        "applicant_name": "张三", "applicant_contact": "13800000000", "assessment_report": "综合评估报告",
-        "expert_report": "专家论证报告", "consultation_report": "征求意见报告", **extra,
+        "kind": "name",
+        "proposed_name": name,
+        "category_code": "23510",
+        "admin_code": "530111008000",
+        "geometry": ROAD_LINE,
+        "location_description": "东起宝象河，西至子君路",
+        "reasons": "新建道路需要命名",
+        "applicant_name": "张三",
+        "applicant_contact": "13800000000",
+        "assessment_report": "综合评估报告",
+        "expert_report": "专家论证报告",
+        "consultation_report": "征求意见报告",
+        **extra,
     }
     return applications.create_application(store, data, actor="wang")
 
@@ -104,7 +113,9 @@ def test_new_road_name_full_procedure(store, clock):
 def test_rename_keeps_the_old_name_as_former_name(store, clock):
     name_id = current_road(store, "官城路")
     app_id = applications.create_application(
-        store, {"kind": "rename", "place_name_id": name_id, "proposed_name": "官城南路", "reasons": "道路延伸", "applicant_name": "官渡区住建局"}, actor="wang"
+        store,
+        {"kind": "rename", "place_name_id": name_id, "proposed_name": "官城南路", "reasons": "道路延伸", "applicant_name": "官渡区住建局"},
+        actor="wang",
     )
     through_notice(store, clock, app_id)
     approve_file_announce(store, app_id)
@@ -119,7 +130,9 @@ def test_rename_keeps_the_old_name_as_former_name(store, clock):
 
 def test_cancellation_retires_the_name_but_search_finds_it(store, clock):
     name_id = current_road(store, "安和路")
-    app_id = applications.create_application(store, {"kind": "cancel", "place_name_id": name_id, "reasons": "道路已拆除", "applicant_name": "六甲街道"}, actor="wang")
+    app_id = applications.create_application(
+        store, {"kind": "cancel", "place_name_id": name_id, "reasons": "道路已拆除", "applicant_name": "六甲街道"}, actor="wang"
+    )
     through_notice(store, clock, app_id)
     approve_file_announce(store, app_id)
     retired = entry(store, name_id)
@@ -213,7 +226,9 @@ def test_a_name_has_one_open_application_and_bad_input_writes_nothing(store):
     with pytest.raises(InvalidInput):
         new_road(store, geometry={"type": "Nonsense"})
     with pytest.raises(InvalidInput):
-        applications.create_application(store, {"kind": "name", "proposed_name": "甲路", "category_code": "23510", "reasons": "r"}, actor="wang")
+        applications.create_application(
+            store, {"kind": "name", "proposed_name": "甲路", "category_code": "23510", "reasons": "r"}, actor="wang"
+        )
     with store.read() as session:
         assert session.scalar(select(NamingTransition.id).where(NamingTransition.application_id > 1)) is None
         assert len(session.scalars(select(PlaceName)).all()) == 1
@@ -243,10 +258,21 @@ def test_announced_road_rename_renames_the_road_and_its_addresses(store, clock):
         session.add(road)
         session.flush()
         for number in (1, 3):
-            session.add(DoorPlate(road_id=road.id, number=number, suffix="", number_text=str(number), side="L",
-                                  address=f"官渡区关上街道锦西路{number}号", geom=shapely.Point(102.751 + number * 1e-4, 25.0105)))
+            session.add(
+                DoorPlate(
+                    road_id=road.id,
+                    number=number,
+                    suffix="",
+                    number_text=str(number),
+                    side="L",
+                    address=f"官渡区关上街道锦西路{number}号",
+                    geom=shapely.Point(102.751 + number * 1e-4, 25.0105),
+                )
+            )
     app_id = applications.create_application(
-        store, {"kind": "rename", "place_name_id": name_id, "proposed_name": "锦西南路", "reasons": "道路改造", "applicant_name": "关上街道"}, actor="wang"
+        store,
+        {"kind": "rename", "place_name_id": name_id, "proposed_name": "锦西南路", "reasons": "道路改造", "applicant_name": "关上街道"},
+        actor="wang",
     )
     through_notice(store, clock, app_id)
     with store.read() as session:
@@ -298,7 +324,9 @@ def test_withdrawal_after_the_decision_is_409(store, clock):
 def test_withdrawing_a_rename_leaves_the_current_name_alone(store, clock):
     name_id = current_road(store, "福居路")
     app_id = applications.create_application(
-        store, {"kind": "rename", "place_name_id": name_id, "proposed_name": "福居南路", "reasons": "r", "applicant_name": "a"}, actor="wang"
+        store,
+        {"kind": "rename", "place_name_id": name_id, "proposed_name": "福居南路", "reasons": "r", "applicant_name": "a"},
+        actor="wang",
     )
     step(store, app_id, "accept")
     step(store, app_id, "withdraw")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from apitools import make_client
 
 from accounts import service
-from apitools import make_client
-from data.loader import load_demo
 from cli.data_commands import registry
+from data.loader import load_demo
 from placenames import applications, transitions
 
 APPLICANT_PHONE = "13912345678"
@@ -27,10 +27,15 @@ def client(store, tmp_path):
     app_id = applications.create_application(
         store,
         {
-            "kind": "name", "proposed_name": "子泰东路", "category_code": "23510", "admin_code": "530111008000",
+            "kind": "name",
+            "proposed_name": "子泰东路",
+            "category_code": "23510",
+            "admin_code": "530111008000",
             "geometry": {"type": "LineString", "coordinates": [[102.75, 25.01], [102.76, 25.012]]},
-            "location_description": "东起宝象河", "reasons": "新建道路需要命名",
-            "applicant_name": APPLICANT_NAME, "applicant_contact": APPLICANT_PHONE,
+            "location_description": "东起宝象河",
+            "reasons": "新建道路需要命名",
+            "applicant_name": APPLICANT_NAME,
+            "applicant_contact": APPLICANT_PHONE,
         },
         actor="wang",
     )

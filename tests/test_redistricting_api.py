@@ -41,8 +41,11 @@ def wait(client, headers, job_id, timeout=30):
 
 def test_a_planner_submits_a_job_and_reads_the_stored_proposals(client, store):
     planner = token(store, "li", ["planner"])
-    response = client.post("/api/v1/redistricting/jobs", headers=planner,
-                           json={"min": 100, "max": 200, "targets": {"W": [2, 2], "E": [2, 2]}, "alternatives": 2, "seed": 3})
+    response = client.post(
+        "/api/v1/redistricting/jobs",
+        headers=planner,
+        json={"min": 100, "max": 200, "targets": {"W": [2, 2], "E": [2, 2]}, "alternatives": 2, "seed": 3},
+    )
     assert response.status_code == 202
     job = wait(client, planner, response.get_json()["id"])
     assert job["status"] == "succeeded" and job["progress"] == 1.0, job
@@ -122,8 +125,9 @@ def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, 
     import pyogrio
 
     planner = token(store, "li", ["planner"])
-    job_id = client.post("/api/v1/redistricting/jobs", headers=planner,
-                         json={"min": 100, "max": 200, "targets": {"W": [1, 1], "E": [2, 2]}}).get_json()["id"]
+    job_id = client.post(
+        "/api/v1/redistricting/jobs", headers=planner, json={"min": 100, "max": 200, "targets": {"W": [1, 1], "E": [2, 2]}}
+    ).get_json()["id"]
     job = wait(client, planner, job_id)
     plan_id = job["plans"][0]
     stored = client.get(f"/api/v1/redistricting/plans/{plan_id}", headers=planner).get_json()
@@ -140,7 +144,7 @@ def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, 
     assert communities["households"].sum() == 800 and (communities["premises_required_m2"] == 400).all()
     assert list(communities.columns[:3]) == ["community", "subdistrict", "households"]
     blocks = gpd.read_file(path, layer="blocks")
-    assert dict(zip(blocks["code"], blocks["community"])) == stored["assignment"]
+    assert dict(zip(blocks["code"], blocks["community"], strict=False)) == stored["assignment"]
     assert set(blocks["previous"]) == {"W1", "W2", "E1", "E2"}
     violations = gpd.read_file(path, layer="violations")
     assert "target-count" in set(violations["rule"]) and set(violations["kind"]) >= {"violation", "finding"}
@@ -150,7 +154,10 @@ def test_a_stored_plan_is_exported_as_geopackage_geojson_and_csv(client, store, 
     assert len(geojson.get_json()["features"]) == len(communities)
     csv = client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=csv", headers=planner)
     table = pd.read_csv(io.BytesIO(csv.get_data()))
-    assert list(table.columns) == ["block", "community"] and dict(zip(table["block"], table["community"])) == stored["assignment"]
+    assert (
+        list(table.columns) == ["block", "community"]
+        and dict(zip(table["block"], table["community"], strict=False)) == stored["assignment"]
+    )
 
     assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export?format=kml", headers=planner).status_code == 400
     assert client.get(f"/api/v1/redistricting/plans/{plan_id}/export").status_code == 401
@@ -171,6 +178,7 @@ def test_a_cancel_that_arrives_while_a_plan_is_made_stops_the_job_and_stores_not
             subdistricts_done.append(what)
             if len(subdistricts_done) == 1:
                 jobs.cancel(store, job_id, actor="li")
+
         return real_propose(graph, rules, progress=report, should_stop=should_stop, **kwargs)
 
     monkeypatch.setattr(jobs, "propose", propose_and_cancel_midway)
@@ -185,11 +193,13 @@ def test_jobs_wait_in_the_queue_and_each_process_runs_one_at_a_time(client, stor
     import datetime as dt
 
     planner = token(store, "li", ["planner"])
-    ids = [client.post("/api/v1/redistricting/jobs", headers=planner, json={"min": 100, "max": 200, "seed": seed}).get_json()["id"]
-           for seed in range(2)]
+    ids = [
+        client.post("/api/v1/redistricting/jobs", headers=planner, json={"min": 100, "max": 200, "seed": seed}).get_json()["id"]
+        for seed in range(2)
+    ]
     done = [wait(client, planner, job_id) for job_id in ids]
     assert [job["status"] for job in done] == ["succeeded"] * 2
-    for earlier, later in zip(done, done[1:]):
+    for earlier, later in zip(done, done[1:], strict=False):
         assert dt.datetime.fromisoformat(later["started_at"]) >= dt.datetime.fromisoformat(earlier["finished_at"])
     with store.read() as session:
         assert {session.get(RedistrictingJob, i).worker for i in ids} == {jobs.this_worker()}

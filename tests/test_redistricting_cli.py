@@ -28,9 +28,29 @@ def blocks_file(tmp_path):
 
 def test_redistrict_a_file_into_a_geopackage(blocks_file, tmp_path):
     out = tmp_path / "plan.gpkg"
-    result = run("--db", str(tmp_path / "unused.gpkg"), "redistrict", "--blocks", str(blocks_file), "--out", str(out),
-                 "--min", "100", "--max", "200", "--id-column", "BLOCK_ID", "--households-column", "HH",
-                 "--targets", "W=2-2", "--targets", "E=2", "--seed", "4")
+    result = run(
+        "--db",
+        str(tmp_path / "unused.gpkg"),
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(out),
+        "--min",
+        "100",
+        "--max",
+        "200",
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--targets",
+        "W=2-2",
+        "--targets",
+        "E=2",
+        "--seed",
+        "4",
+    )
     assert result.exit_code == 0, result.output
     assert "valid" in result.output
     assert [name for name, _ in pyogrio.list_layers(out)] == ["communities", "blocks"]
@@ -46,8 +66,23 @@ def test_redistrict_a_file_into_a_geopackage(blocks_file, tmp_path):
 
 def test_an_invalid_plan_is_written_flagged_and_exits_3(blocks_file, tmp_path):
     out = tmp_path / "plan.gpkg"
-    result = run("redistrict", "--blocks", str(blocks_file), "--out", str(out), "--min", "100", "--max", "200",
-                 "--id-column", "BLOCK_ID", "--households-column", "HH", "--targets", "W=1-1")
+    result = run(
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(out),
+        "--min",
+        "100",
+        "--max",
+        "200",
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--targets",
+        "W=1-1",
+    )
     assert result.exit_code == 3
     assert "the target 1-1 cannot be met" in result.output and "无法满足目标" in result.output
     table = gpd.read_file(out, layer="violations")
@@ -55,8 +90,19 @@ def test_an_invalid_plan_is_written_flagged_and_exits_3(blocks_file, tmp_path):
 
 
 def test_csv_and_geojson_outputs_and_alternatives(blocks_file, tmp_path):
-    args = ["redistrict", "--blocks", str(blocks_file), "--min", "100", "--max", "400", "--id-column", "BLOCK_ID",
-            "--households-column", "HH"]
+    args = [
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--min",
+        "100",
+        "--max",
+        "400",
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+    ]
     result = run(*args, "--out", str(tmp_path / "plan.csv"), "--alternatives", "2")
     assert result.exit_code == 0, result.output
     first, second = pd.read_csv(tmp_path / "plan.csv"), pd.read_csv(tmp_path / "plan-2.csv")
@@ -73,14 +119,40 @@ def test_a_missing_column_is_a_clear_error(blocks_file, tmp_path):
 
 
 def test_an_unknown_output_format_is_refused(blocks_file, tmp_path):
-    result = run("redistrict", "--blocks", str(blocks_file), "--out", str(tmp_path / "p.kml"), "--id-column", "BLOCK_ID",
-                 "--households-column", "HH", "--min", "100", "--max", "400")
+    result = run(
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(tmp_path / "p.kml"),
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--min",
+        "100",
+        "--max",
+        "400",
+    )
     assert result.exit_code == 2
 
 
 def test_an_unknown_subdistrict_is_a_clear_error(blocks_file, tmp_path):
-    result = run("--db", str(tmp_path / "x.gpkg"), "redistrict", "--blocks", str(blocks_file), "--out", str(tmp_path / "p.gpkg"),
-                 "--id-column", "BLOCK_ID", "--households-column", "HH", "--subdistrict", "北京街道")
+    result = run(
+        "--db",
+        str(tmp_path / "x.gpkg"),
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(tmp_path / "p.gpkg"),
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--subdistrict",
+        "北京街道",
+    )
     assert result.exit_code == 2
     assert "北京街道" in result.output
 
@@ -88,9 +160,28 @@ def test_an_unknown_subdistrict_is_a_clear_error(blocks_file, tmp_path):
 def test_save_stores_the_plan_as_a_proposal(blocks_file, tmp_path, store):
     from boundaries.redistricting.proposals import get_plan, list_plans
 
-    result = run("--db", store.url, "redistrict", "--blocks", str(blocks_file), "--out", str(tmp_path / "p.gpkg"),
-                 "--id-column", "BLOCK_ID", "--households-column", "HH", "--min", "100", "--max", "200",
-                 "--targets", "W=2", "--targets", "E=2", "--save")
+    result = run(
+        "--db",
+        store.url,
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(tmp_path / "p.gpkg"),
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--min",
+        "100",
+        "--max",
+        "200",
+        "--targets",
+        "W=2",
+        "--targets",
+        "E=2",
+        "--save",
+    )
     assert result.exit_code == 0, result.output
     [summary] = list_plans(store)
     stored = get_plan(store, summary["id"])

@@ -46,8 +46,7 @@ def test_comparison_against_the_current_communities(demo_graph):
 
 def test_a_block_above_the_maximum_is_named_and_only_its_community_is_flagged(demo_graph):
     rules = Rules(100, 200, 400)
-    oversized = [demo_graph.codes[b] for b in range(demo_graph.size)
-                 if demo_graph.households[b] > rules.ceiling(bool(demo_graph.dense[b]))]
+    oversized = [demo_graph.codes[b] for b in range(demo_graph.size) if demo_graph.households[b] > rules.ceiling(bool(demo_graph.dense[b]))]
     assert oversized  # the premise of this test
     proposal = propose(demo_graph, rules, seed=1)
     assert sorted(f.subject for f in proposal.findings) == sorted(oversized)

@@ -7,8 +7,7 @@ import math
 import pytest
 from redistricting_grids import grid_graph, vertical_road
 
-from boundaries.redistricting import current_plan, plan_from_mapping
-from boundaries.redistricting import metrics
+from boundaries.redistricting import current_plan, metrics, plan_from_mapping
 
 
 def halves(graph):

@@ -41,7 +41,7 @@ user = bearer
 
 def job_path(response) -> str:
     location = response.headers["Location"]
-    return location[location.index("/ogc/jobs/"):]
+    return location[location.index("/ogc/jobs/") :]
 
 
 def poll(client, headers, path, timeout=30) -> dict:
@@ -88,7 +88,7 @@ def test_a_planner_executes_asynchronously_polls_progress_and_reads_the_stored_p
     assert all(p["valid"] and p["violations"] == [] and p["metrics"]["communities"] == 4 for p in plans)
     links = {link["title"]: link["href"] for link in plans[0]["links"]}
     assert links["proposal"].endswith(f"/api/v1/redistricting/plans/{plans[0]['id']}")
-    stored = client.get(links["proposal"][links["proposal"].index("/api/"):], headers=planner).get_json()
+    stored = client.get(links["proposal"][links["proposal"].index("/api/") :], headers=planner).get_json()
     assert sorted(f["properties"]["households"] for f in stored["communities"]["features"]) == [200] * 4
     assert "export (gpkg)" in links
 
@@ -106,8 +106,18 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
     assert response.status_code == 200
     described = response.get_json()
     assert described["title"] == "Redistricting"
-    assert set(described["inputs"]) == {"subdistricts", "min", "max", "dense_max", "targets", "seed", "alternatives",
-                                        "locked_blocks", "locked_communities", "name"}
+    assert set(described["inputs"]) == {
+        "subdistricts",
+        "min",
+        "max",
+        "dense_max",
+        "targets",
+        "seed",
+        "alternatives",
+        "locked_blocks",
+        "locked_communities",
+        "name",
+    }
     assert described["inputs"]["min"]["schema"]["default"] == 5000
     assert set(described["outputs"]) == {"plans"}
     assert described["jobControlOptions"] == ["async-execute"]
@@ -145,8 +155,14 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
 
 def test_bad_inputs_are_refused_in_both_languages_and_a_job_that_fails_says_why(client, store):
     planner = user(store, "li", ["planner"])
-    for inputs in ({"min": 300, "max": 200}, {"alternatives": 0}, {"colour": "red"}, {"targets": {"W": "x"}},
-                   {"seed": "abc"}, {"name": "x" * 200}):
+    for inputs in (
+        {"min": 300, "max": 200},
+        {"alternatives": 0},
+        {"colour": "red"},
+        {"targets": {"W": "x"}},
+        {"seed": "abc"},
+        {"name": "x" * 200},
+    ):
         response = client.post(EXECUTE, headers={**planner, **ASYNC}, json={"inputs": inputs})
         assert response.status_code == 400, inputs
         message = response.get_json()["message"]

@@ -15,8 +15,19 @@ from redistricting_grids import grid_graph
 
 from boundaries.redistricting import Rules, propose
 
-KNOWN_RULES = {"assigned", "contiguity", "households-min", "households-max", "nesting", "target-count", "locked-block",
-               "locked-community", "block-over-max", "infeasible-part", "infeasible-target"}
+KNOWN_RULES = {
+    "assigned",
+    "contiguity",
+    "households-min",
+    "households-max",
+    "nesting",
+    "target-count",
+    "locked-block",
+    "locked-community",
+    "block-over-max",
+    "infeasible-part",
+    "infeasible-target",
+}
 
 
 @st.composite
@@ -28,8 +39,7 @@ def worlds(draw):
     dense = [[draw(st.floats(0, 1)) < dense_share for _ in range(cols)] for _ in range(rows)]
     split = draw(st.sampled_from(["none", "vertical", "horizontal"]))
     at = draw(st.integers(1, (cols if split == "vertical" else rows) - 1))
-    subdistricts = [["A" if split == "none" or (c if split == "vertical" else r) < at else "B" for c in range(cols)]
-                    for r in range(rows)]
+    subdistricts = [["A" if split == "none" or (c if split == "vertical" else r) < at else "B" for c in range(cols)] for r in range(rows)]
     low = draw(st.integers(50, 300))
     high = low + draw(st.integers(0, 300))
     dense_high = high + draw(st.integers(0, 300))

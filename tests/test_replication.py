@@ -7,9 +7,9 @@ import time
 import pytest
 import shapely
 import sqlalchemy as sa
+from pgcluster import PrivateCluster, require_bindir
 
 from gis.storage import Store, migrate
-from pgcluster import PrivateCluster, require_bindir
 from placenames.models import Road
 
 

@@ -86,7 +86,10 @@ def test_parts_and_homophone_key():
     assert pinyin_key("绿园路") == "lvyuanlu"
 
 
-@pytest.mark.parametrize("text,value", [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("一百零八", 108), ("三八", None), ("五一", None), ("零", None), ("路", None)])
+@pytest.mark.parametrize(
+    "text,value",
+    [("五", 5), ("十", 10), ("十二", 12), ("二十", 20), ("一百零八", 108), ("三八", None), ("五一", None), ("零", None), ("路", None)],
+)
 def test_numerals(text, value):
     assert parse(text) == value
 
@@ -136,6 +139,8 @@ def test_ordinal_does_not_cut_a_place_word():
     assert trailing_numeral("东四十二") == ("东", 42)
 
 
-@pytest.mark.parametrize("name,category,expected", [("周口店", None, "Zhoukoudian"), ("渤海湾", None, "Bohai Wan"), ("王村", "22200", "Wangcun")])
+@pytest.mark.parametrize(
+    "name,category,expected", [("周口店", None, "Zhoukoudian"), ("渤海湾", None, "Bohai Wan"), ("王村", "22200", "Wangcun")]
+)
 def test_one_word_villages_and_specialised_generics(name, category, expected):
     assert romanize(name, category=category) == expected

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 
 from boundaries.models import AdminUnit
-from conftest import BACKENDS, make_store
 from gis.chinacoords import wgs84_to_gcj02
 from gis.settings import Settings
 from placenames.models import DoorPlate, PlaceName, Road
@@ -24,26 +24,71 @@ PLATES = {  # number text -> (side of 子君路, which runs west to east, lon, l
 
 def seed(store) -> None:
     with store.transaction(actor="test", reason="search fixture") as s:
-        s.add_all([
-            AdminUnit(code="530111001", name="关上街道", level="subdistrict", parent_code="530111", valid_from=dt.date(2020, 1, 1),
-                      geom=MultiPolygon([box(102.70, 24.98, 102.78, 25.03)])),
-            AdminUnit(code="530111001002", name="双桥社区居民委员会", level="community", parent_code="530111001",
-                      valid_from=dt.date(2020, 1, 1), geom=MultiPolygon([box(102.72, 25.00, 102.75, 25.03)])),
-            AdminUnit(code="530111001003", name="六甲社区居民委员会", level="community", parent_code="530111001",
-                      valid_from=dt.date(2020, 1, 1), geom=MultiPolygon([box(102.70, 24.98, 102.72, 25.00)])),
-        ])
-        zijun = Road(name="子君路", road_class="secondary", admin_code="530111001",
-                     geom=MultiLineString([LineString([(102.72, 25.02), (102.74, 25.02)])]))
-        jinxi = Road(name="锦西路", road_class="secondary", admin_code="530111001",
-                     geom=MultiLineString([LineString([(102.73, 25.01), (102.73, 25.03)])]))
+        s.add_all(
+            [
+                AdminUnit(
+                    code="530111001",
+                    name="关上街道",
+                    level="subdistrict",
+                    parent_code="530111",
+                    valid_from=dt.date(2020, 1, 1),
+                    geom=MultiPolygon([box(102.70, 24.98, 102.78, 25.03)]),
+                ),
+                AdminUnit(
+                    code="530111001002",
+                    name="双桥社区居民委员会",
+                    level="community",
+                    parent_code="530111001",
+                    valid_from=dt.date(2020, 1, 1),
+                    geom=MultiPolygon([box(102.72, 25.00, 102.75, 25.03)]),
+                ),
+                AdminUnit(
+                    code="530111001003",
+                    name="六甲社区居民委员会",
+                    level="community",
+                    parent_code="530111001",
+                    valid_from=dt.date(2020, 1, 1),
+                    geom=MultiPolygon([box(102.70, 24.98, 102.72, 25.00)]),
+                ),
+            ]
+        )
+        zijun = Road(
+            name="子君路",
+            road_class="secondary",
+            admin_code="530111001",
+            geom=MultiLineString([LineString([(102.72, 25.02), (102.74, 25.02)])]),
+        )
+        jinxi = Road(
+            name="锦西路",
+            road_class="secondary",
+            admin_code="530111001",
+            geom=MultiLineString([LineString([(102.73, 25.01), (102.73, 25.03)])]),
+        )
         s.add_all([zijun, jinxi])
         s.flush()
         for text, (side, lon, lat) in PLATES.items():
             number, _, suffix = text.partition("-")
-            s.add(DoorPlate(road_id=zijun.id, number=int(number), suffix=f"-{suffix}" if suffix else "", number_text=text,
-                            side=side, address=f"官渡区关上街道子君路{text}号", geom=Point(lon, lat)))
-        s.add(PlaceName(name="官渡古镇", romanization="Guandu Guzhen", category_code="250", category_label="旅游景区",
-                        admin_code="530111001", geom=Point(102.715, 24.99)))
+            s.add(
+                DoorPlate(
+                    road_id=zijun.id,
+                    number=int(number),
+                    suffix=f"-{suffix}" if suffix else "",
+                    number_text=text,
+                    side=side,
+                    address=f"官渡区关上街道子君路{text}号",
+                    geom=Point(lon, lat),
+                )
+            )
+        s.add(
+            PlaceName(
+                name="官渡古镇",
+                romanization="Guandu Guzhen",
+                category_code="250",
+                category_label="旅游景区",
+                admin_code="530111001",
+                geom=Point(102.715, 24.99),
+            )
+        )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -67,19 +112,22 @@ def geo(feature):
     return feature["properties"]["geocoding"]
 
 
-@pytest.mark.parametrize("q,number,match_type", [
-    ("子君路12号", "12", "exact"),
-    ("官渡区子君路12号", "12", "exact"),
-    ("云南省昆明市官渡区关上街道双桥社区子君路12号附1号", "12-1", "exact"),
-    ("子君路12-1号", "12-1", "exact"),
-    ("子君路12之1", "12-1", "exact"),
-    ("子君路十二号", "12", "exact"),
-    ("子君路１２号", "12", "exact"),
-    ("子君路14号2单元502室", "14", "exact"),
-    ("子軍路12號", "12", "fuzzy"),   # traditional characters and a one-character typo
-    ("子均路13号", "13", "fuzzy"),
-    ("zijunlu 13", "13", "exact"),
-])
+@pytest.mark.parametrize(
+    "q,number,match_type",
+    [
+        ("子君路12号", "12", "exact"),
+        ("官渡区子君路12号", "12", "exact"),
+        ("云南省昆明市官渡区关上街道双桥社区子君路12号附1号", "12-1", "exact"),
+        ("子君路12-1号", "12-1", "exact"),
+        ("子君路12之1", "12-1", "exact"),
+        ("子君路十二号", "12", "exact"),
+        ("子君路１２号", "12", "exact"),
+        ("子君路14号2单元502室", "14", "exact"),
+        ("子軍路12號", "12", "fuzzy"),  # traditional characters and a one-character typo
+        ("子均路13号", "13", "fuzzy"),
+        ("zijunlu 13", "13", "exact"),
+    ],
+)
 def test_search_finds_the_plate(client, q, number, match_type):
     g = geo(top(client, q=q))
     assert (g["type"], g["housenumber"], g["street"], g["match_type"]) == ("house", number, "子君路", match_type)
@@ -97,15 +145,18 @@ def test_geocodejson_shape_and_china_extensions(client):
     assert feature["geometry"]["coordinates"] == pytest.approx([102.7270, 25.0202])
 
 
-@pytest.mark.parametrize("q,kind,name", [
-    ("子君路", "street", "子君路"),
-    ("zijun lu", "street", "子君路"),
-    ("zjl", "street", "子君路"),
-    ("官渡古镇", "poi", "官渡古镇"),          # a landmark containing 官渡, not the district
-    ("双桥社区", "locality", "双桥社区居民委员会"),
-    ("关上街道", "district", "关上街道"),
-    ("liujiashequ", "locality", "六甲社区居民委员会"),
-])
+@pytest.mark.parametrize(
+    "q,kind,name",
+    [
+        ("子君路", "street", "子君路"),
+        ("zijun lu", "street", "子君路"),
+        ("zjl", "street", "子君路"),
+        ("官渡古镇", "poi", "官渡古镇"),  # a landmark containing 官渡, not the district
+        ("双桥社区", "locality", "双桥社区居民委员会"),
+        ("关上街道", "district", "关上街道"),
+        ("liujiashequ", "locality", "六甲社区居民委员会"),
+    ],
+)
 def test_search_finds_names(client, q, kind, name):
     g = geo(top(client, q=q))
     assert (g["type"], g["name"]) == (kind, name)
@@ -140,8 +191,17 @@ def test_structured_search_scopes_and_crs(client):
     assert cgcs == pytest.approx([102.7250, 25.0202])
 
 
-@pytest.mark.parametrize("params", [{"q": ""}, {"q": " "}, {"q": "子君路", "limit": 0}, {"q": "子君路", "crs": "EPSG:3857"},
-                                    {"q": "子君路", "bbox": "1,2,3"}, {"q": "路" * 101}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": ""},
+        {"q": " "},
+        {"q": "子君路", "limit": 0},
+        {"q": "子君路", "crs": "EPSG:3857"},
+        {"q": "子君路", "bbox": "1,2,3"},
+        {"q": "路" * 101},
+    ],
+)
 def test_search_bad_input_is_bilingual_400(client, params):
     response = client.get("/api/v1/search", query_string=params)
     assert response.status_code == 400
@@ -151,7 +211,9 @@ def test_search_bad_input_is_bilingual_400(client, params):
 def test_autocomplete_ranks_names_then_addresses(client):
     names = [geo(f)["name"] for f in client.get("/api/v1/autocomplete", query_string={"q": "子君"}).get_json()["features"]]
     assert names[0] == "子君路" and {"子君路12号", "子君路12-1号", "子君路13号", "子君路14号"} <= set(names)
-    numbers = [geo(f)["housenumber"] for f in client.get("/api/v1/autocomplete", query_string={"q": "子君路1", "limit": 3}).get_json()["features"]]
+    numbers = [
+        geo(f)["housenumber"] for f in client.get("/api/v1/autocomplete", query_string={"q": "子君路1", "limit": 3}).get_json()["features"]
+    ]
     assert numbers == ["12", "13", "14"]
     assert geo(top(client, "/api/v1/autocomplete", q="zj"))["name"] == "子君路"
     assert geo(top(client, "/api/v1/autocomplete", q="guandug"))["name"] == "官渡古镇"

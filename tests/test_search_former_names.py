@@ -11,9 +11,9 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, Point
 
-from conftest import BACKENDS, make_store
 from gis.settings import Settings
 from gis.storage import utcnow
 from placenames import applications, procedure, register, transitions
@@ -23,19 +23,26 @@ from placenames.search.gazetteer import build
 from placenames.search.reverse import reverse
 
 
-
 def registered_road(store, name, line, numbers=()):
     """A current road name in the register, its centreline and door plates."""
     with store.transaction(actor="import", reason="fixture") as s:
-        entry = PlaceName(**register.spelling(name, "23510"), status="current", admin_code="530111001",
-                          approved_on=dt.date(2010, 5, 1))
+        entry = PlaceName(**register.spelling(name, "23510"), status="current", admin_code="530111001", approved_on=dt.date(2010, 5, 1))
         road = Road(name=name, road_class="local", admin_code="530111001", geom=MultiLineString([line]))
         s.add_all([entry, road])
         s.flush()
         for number in numbers:
             x, y = line.interpolate(number * 10.0 / 1000, normalized=True).coords[0]
-            s.add(DoorPlate(road_id=road.id, number=number, suffix="", number_text=str(number), side="left",
-                            address=f"官渡区关上街道{name}{number}号", geom=Point(x, y)))
+            s.add(
+                DoorPlate(
+                    road_id=road.id,
+                    number=number,
+                    suffix="",
+                    number_text=str(number),
+                    side="left",
+                    address=f"官渡区关上街道{name}{number}号",
+                    geom=Point(x, y),
+                )
+            )
         return entry.id
 
 
@@ -150,4 +157,6 @@ def test_search_api_answers_former_and_cancelled_names(world, tmp_path):
     assert geo["label"] == "官渡区关上街道锦华路5号（原名：锦西路）"
     suggestions = client.get("/api/v1/autocomplete", query_string={"q": "安和"}).get_json()["features"]
     assert {(f["properties"]["geocoding"]["name"], f["properties"]["geocoding"]["name_status"]) for f in suggestions} == {
-        ("安和路", "retired"), ("安和路8号", "retired")}
+        ("安和路", "retired"),
+        ("安和路8号", "retired"),
+    }

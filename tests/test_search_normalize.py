@@ -10,16 +10,19 @@ from placenames.search.parse import parse, strip_prefix
 from placenames.search.pinyin import keys
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("子君路１２号", "子君路12号"),            # full-width digits
-    ("子君路十二号", "子君路12号"),            # Chinese numerals before 号
-    ("子君路12号附一号", "子君路12号附1号"),   # ... and after 附
-    ("二环路5号", "二环路5号"),                # numerals inside a name stay
-    ("關上街道", "关上街道"),                  # traditional characters
-    ("子君路 12 - 1 号", "子君路12-1号"),       # spaces; the hyphen between digits stays
-    ("Zijun Lu", "zijunlu"),
-    ("“子君路”，12号。", "子君路12号"),        # punctuation
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("子君路１２号", "子君路12号"),  # full-width digits
+        ("子君路十二号", "子君路12号"),  # Chinese numerals before 号
+        ("子君路12号附一号", "子君路12号附1号"),  # ... and after 附
+        ("二环路5号", "二环路5号"),  # numerals inside a name stay
+        ("關上街道", "关上街道"),  # traditional characters
+        ("子君路 12 - 1 号", "子君路12-1号"),  # spaces; the hyphen between digits stays
+        ("Zijun Lu", "zijunlu"),
+        ("“子君路”，12号。", "子君路12号"),  # punctuation
+    ],
+)
 def test_normalize(text, expected):
     assert normalize(text) == expected
 
@@ -39,13 +42,16 @@ def test_prefix_strip_keeps_landmarks_with_admin_words():
     assert strip_prefix("昆明官渡古镇") == ("官渡古镇", False)  # 官渡古镇 is not 官渡区
 
 
-@pytest.mark.parametrize("text,road,number,suffix", [
-    ("子君路12号附1号", "子君路", 12, "1"),
-    ("子君路12-1号", "子君路", 12, "1"),
-    ("子君路12之1", "子君路", 12, "1"),
-    ("子君路12号", "子君路", 12, ""),
-    ("子君路12", "子君路", 12, ""),
-])
+@pytest.mark.parametrize(
+    "text,road,number,suffix",
+    [
+        ("子君路12号附1号", "子君路", 12, "1"),
+        ("子君路12-1号", "子君路", 12, "1"),
+        ("子君路12之1", "子君路", 12, "1"),
+        ("子君路12号", "子君路", 12, ""),
+        ("子君路12", "子君路", 12, ""),
+    ],
+)
 def test_door_number_suffix_grammar(text, road, number, suffix):
     parsed = parse(normalize(text))
     assert (parsed.road, parsed.number, parsed.suffix) == (road, number, suffix)

@@ -11,7 +11,6 @@ import time
 import urllib.request
 
 import pytest
-
 from ogc_seed import seed
 
 
@@ -77,8 +76,9 @@ def test_a_redistricting_job_executed_through_ogc_runs_under_gunicorn_and_any_wo
     headers = {**bearer(store, "li", "planner"), "Content-Type": "application/json", "Prefer": "respond-async"}
 
     def call(method, path, body=None):
-        request = urllib.request.Request(served + path, method=method, headers=headers,
-                                         data=json.dumps(body).encode() if body is not None else None)
+        request = urllib.request.Request(
+            served + path, method=method, headers=headers, data=json.dumps(body).encode() if body is not None else None
+        )
         with urllib.request.urlopen(request, timeout=20) as response:
             return response.status, dict(response.headers), json.loads(response.read())
 

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pyproj
 import pytest
-
-from gis.storage import migrate
+from ogc_seed import CHUNCHENG, GUANSHANG_POINT, seed
 from shapely.geometry import shape
 
 from gis.errors import VersionConflict
 from gis.settings import Settings
-from gis.storage import Store
-from ogc_seed import CHUNCHENG, GUANSHANG_POINT, seed
+from gis.storage import Store, migrate
 from server import create_app, public_collections
 
 PUBLIC_URL = "http://diming.test"
@@ -71,23 +69,40 @@ def test_collections_lists_every_published_collection(client):
     body = client.get("/ogc/collections").get_json()
     listed = {c["id"]: c for c in body["collections"]}
     assert set(listed) == {c.id for c in public_collections()}
-    assert set(listed) == {"placenames", "roads", "addresses", "buildings", "waterways", "subdistricts", "communities", "blocks", "admin-unit-versions", "boundary-lines", "boundary-markers", "door-plates", "road-signs"}
+    assert set(listed) == {
+        "placenames",
+        "roads",
+        "addresses",
+        "buildings",
+        "waterways",
+        "subdistricts",
+        "communities",
+        "blocks",
+        "admin-unit-versions",
+        "boundary-lines",
+        "boundary-markers",
+        "door-plates",
+        "road-signs",
+    }
     assert listed["roads"]["title"] == "道路（街路巷）"
     english = client.get("/ogc/collections", query_string={"lang": "en"}).get_json()
     assert {c["id"]: c["title"] for c in english["collections"]}["roads"] == "Roads and streets"
     assert EPSG_4543 in listed["roads"]["crs"] and EPSG_4490 in listed["roads"]["crs"]
 
 
-@pytest.mark.parametrize("collection,key,expected", [
-    ("placenames", "name", ["关上", "太和", "宝海公园"]),  # 旧村 is retired: not public
-    ("roads", "name", ["北京路", "春城路"]),
-    ("addresses", "address", ["官渡区北京路2号", "官渡区春城路1号", "官渡区春城路3号"]),
-    ("buildings", "code", ["BLD-1", "BLD-2"]),
-    ("waterways", "name", ["宝象河"]),
-    ("subdistricts", "name", ["关上街道"]),
-    ("communities", "name", ["关上社区", "太和社区"]),
-    ("blocks", "code", ["B001", "B002"]),
-])
+@pytest.mark.parametrize(
+    "collection,key,expected",
+    [
+        ("placenames", "name", ["关上", "太和", "宝海公园"]),  # 旧村 is retired: not public
+        ("roads", "name", ["北京路", "春城路"]),
+        ("addresses", "address", ["官渡区北京路2号", "官渡区春城路1号", "官渡区春城路3号"]),
+        ("buildings", "code", ["BLD-1", "BLD-2"]),
+        ("waterways", "name", ["宝象河"]),
+        ("subdistricts", "name", ["关上街道"]),
+        ("communities", "name", ["关上社区", "太和社区"]),
+        ("blocks", "code", ["B001", "B002"]),
+    ],
+)
 def test_items_of_every_collection(client, collection, key, expected):
     response = items(client, collection)
     assert prop(response, key) == sorted(expected)
@@ -175,8 +190,9 @@ def test_single_item_and_missing_item(client):
 def test_cors_header_on_public_reads(client):
     response = client.get("/ogc/collections", headers={"Origin": "https://map.example.org"})
     assert response.headers["Access-Control-Allow-Origin"] in ("*", "https://map.example.org")
-    preflight = client.options("/ogc/collections/roads/items", headers={
-        "Origin": "https://map.example.org", "Access-Control-Request-Method": "GET"})
+    preflight = client.options(
+        "/ogc/collections/roads/items", headers={"Origin": "https://map.example.org", "Access-Control-Request-Method": "GET"}
+    )
     assert "GET" in preflight.headers["Access-Control-Allow-Methods"]
 
 
@@ -231,8 +247,10 @@ def test_404_and_405_use_the_same_shape(client):
     assert wrong.get_json()["code"] == "method-not-allowed" and "GET" in wrong.headers["Allow"]
 
 
-@pytest.mark.parametrize("path", ["/ogc/?f=html", "/ogc/collections?f=html", "/ogc/collections/roads/items?f=html",
-                                  "/ogc/collections/addresses/queryables?f=html"])
+@pytest.mark.parametrize(
+    "path",
+    ["/ogc/?f=html", "/ogc/collections?f=html", "/ogc/collections/roads/items?f=html", "/ogc/collections/addresses/queryables?f=html"],
+)
 def test_html_pages_render(client, path):
     response = client.get(path)
     assert response.status_code == 200

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+import numbering_world as world
 import pytest
 import shapely
 from click.testing import CliRunner
@@ -16,8 +17,6 @@ from placenames.models import Road
 from placenames.numbering import service
 from placenames.signs import inspections, reports
 from placenames.signs.models import PlateItem, RoadSign
-
-import numbering_world as world
 
 DAY = dt.date(2026, 5, 1)
 
@@ -38,8 +37,10 @@ def test_inventory_inspection_reinspection_and_report_figures(store):
     assert (sign.text_zh, sign.text_roman) == ("春城路", "CHUNCHENG LU")
 
     round_id = inspections.open_round(store, "2026 spring", inspector="李", held_on=DAY, actor="wang")
-    results = [{"kind": "road_sign", "item": sign_ids["春城路"], "result": "pass"},
-               {"kind": "road_sign", "item": sign_ids["关上路"], "result": "fail", "defects": ["faded"], "photos": "IMG_0042.jpg"}]
+    results = [
+        {"kind": "road_sign", "item": sign_ids["春城路"], "result": "pass"},
+        {"kind": "road_sign", "item": sign_ids["关上路"], "result": "fail", "defects": ["faded"], "photos": "IMG_0042.jpg"},
+    ]
     results += [{"kind": "plate", "item": p, "result": "pass"} for p in plate_ids[:5]]
     results += [{"kind": "plate", "item": plate_ids[5], "result": "fail", "defects": ["damaged", "wrong_position"]}]
     with pytest.raises(InvalidInput):  # a failure without a defect code refuses the whole batch

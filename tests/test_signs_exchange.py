@@ -8,8 +8,10 @@ import datetime as dt
 import io
 import json
 
+import numbering_world as world
 import pytest
 import shapely
+from apitools import bearer, make_client
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
@@ -19,9 +21,6 @@ from gis.storage.audit import AuditEntry
 from placenames.numbering.geometry import to_storage
 from placenames.signs import exchange, inspections, inventory
 from placenames.signs.models import PlateItem, RoadSign
-
-import numbering_world as world
-from apitools import bearer, make_client
 
 DAY = dt.date(2026, 4, 15)
 

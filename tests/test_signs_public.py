@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numbering_world as world
+from apitools import make_client
 from shapely.geometry import shape
 from sqlalchemy import select
 
-from apitools import make_client
 from placenames.signs import inspections, inventory
 from placenames.signs.models import PlateItem
-
-import numbering_world as world
 
 
 def test_door_plates_and_road_signs_are_public_without_internal_fields(store, tmp_path):
@@ -21,7 +20,9 @@ def test_door_plates_and_road_signs_are_public_without_internal_fields(store, tm
     inventory.add_plate(store, plate.door_plate_id, "单元牌", actor="wang", label="2", installed_on=dt.date(2021, 6, 1))
     round_id = inspections.open_round(store, "2026", inspector="李检查", held_on=dt.date(2026, 4, 1), actor="wang")
     inspections.record(
-        store, round_id, [{"kind": "plate", "item": plate.id, "result": "fail", "defects": ["faded"], "photos": "IMG_SECRET.jpg"}],
+        store,
+        round_id,
+        [{"kind": "plate", "item": plate.id, "result": "fail", "defects": ["faded"], "photos": "IMG_SECRET.jpg"}],
         actor="wang",
     )
     client = make_client(store, tmp_path)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numbering_world as world
 from sqlalchemy import select
 
 from placenames.models import DoorPlate, Road
 from placenames.numbering import lifecycle
 from placenames.signs import inventory, reports
 from placenames.street_renames import ROAD_CATEGORY, follow_rename
-
-import numbering_world as world
 
 DAY = dt.date(2026, 5, 1)
 

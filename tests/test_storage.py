@@ -134,7 +134,10 @@ def test_door_plate_number_is_unique_per_road_in_the_database(store):
 
 
 def test_bulk_insert_writes_one_audit_row_per_record(store):
-    rows = [{"name": f"测试{i}路", "road_class": "local", "geom": shapely.LineString([(102.7, 25 + i / 1000), (102.71, 25 + i / 1000)])} for i in range(25)]
+    rows = [
+        {"name": f"测试{i}路", "road_class": "local", "geom": shapely.LineString([(102.7, 25 + i / 1000), (102.71, 25 + i / 1000)])}
+        for i in range(25)
+    ]
     with store.transaction(actor="importer", reason="bulk") as session:
         assert store.bulk_insert(session, Road, rows, batch=10) == 25
     with store.read() as session:

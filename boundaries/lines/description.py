@@ -14,7 +14,24 @@ import shapely
 
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 
-POINTS_ZH = ("北", "北东北", "东北", "东东北", "东", "东东南", "东南", "南东南", "南", "南西南", "西南", "西西南", "西", "西西北", "西北", "北西北")
+POINTS_ZH = (
+    "北",
+    "北东北",
+    "东北",
+    "东东北",
+    "东",
+    "东东南",
+    "东南",
+    "南东南",
+    "南",
+    "南西南",
+    "西南",
+    "西西南",
+    "西",
+    "西西北",
+    "西北",
+    "北西北",
+)
 POINTS_EN = ("N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW")
 _GEOD = pyproj.Geod(ellps="GRS80")  # CGCS2000's ellipsoid differs from GRS80 by 0.1 mm in b
 

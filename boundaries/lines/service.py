@@ -96,8 +96,15 @@ def save_lines(store: Store, built: list[BuiltLine], level: str, *, actor: str, 
             code = line_code(line.left_code, line.right_code)
             seen.add(code)
             values = {
-                "left_code": line.left_code, "left_name": line.left_name, "right_code": line.right_code, "right_name": line.right_name,
-                "length_m": line.length_m, "parts": line.parts, "disagreement": line.disagreement, "geom": line.geom, "status": "current",
+                "left_code": line.left_code,
+                "left_name": line.left_name,
+                "right_code": line.right_code,
+                "right_name": line.right_name,
+                "length_m": line.length_m,
+                "parts": line.parts,
+                "disagreement": line.disagreement,
+                "geom": line.geom,
+                "status": "current",
             }
             record = existing.get(code)
             if record is None:
@@ -137,7 +144,8 @@ def edit_description(store: Store, line_id: int, text: str | None, *, version: i
         line = get_line(session, line_id)
         if line.version != version:
             raise VersionConflict(
-                f"界线 {line.code} 已被他人修改（现为第 {line.version} 版）", f"Line {line.code} was changed meanwhile (now version {line.version})"
+                f"界线 {line.code} 已被他人修改（现为第 {line.version} 版）",
+                f"Line {line.code} was changed meanwhile (now version {line.version})",
             )
         if text is None:
             line.description, line.description_edited = describe(line.geom, line.left_name, line.right_name), False
@@ -161,12 +169,22 @@ def next_due(line: BoundaryLine) -> dt.date | None:
 
 def line_summary(line: BoundaryLine, *, full: bool = False) -> dict:
     body = {
-        "id": line.id, "code": line.code, "number": line.number, "level": line.level, "status": line.status,
-        "left_code": line.left_code, "left_name": line.left_name, "right_code": line.right_code, "right_name": line.right_name,
-        "length_m": line.length_m, "parts": line.parts, "version": line.version,
+        "id": line.id,
+        "code": line.code,
+        "number": line.number,
+        "level": line.level,
+        "status": line.status,
+        "left_code": line.left_code,
+        "left_name": line.left_name,
+        "right_code": line.right_code,
+        "right_name": line.right_name,
+        "length_m": line.length_m,
+        "parts": line.parts,
+        "version": line.version,
         "last_inspected": line.last_inspected.isoformat() if line.last_inspected else None,
         "next_inspection_due": next_due(line).isoformat() if line.last_inspected else None,
-        "description": line.description, "description_edited": line.description_edited,
+        "description": line.description,
+        "description_edited": line.description_edited,
     }
     if full:
         body["disagreement"] = line.disagreement

@@ -12,7 +12,21 @@ from boundaries.redistricting.plan import Plan, current_plan, plan_from_mapping
 from boundaries.redistricting.rules import Rules, parse_target
 
 __all__ = [
-    "BlockGraph", "Cancelled", "ColumnMap", "Plan", "Proposal", "RedistrictingInput", "Rules", "Violation",
-    "build_graph", "current_plan", "from_file", "from_frames", "from_store", "parse_target", "plan_from_mapping",
-    "propose", "violations",
+    "BlockGraph",
+    "Cancelled",
+    "ColumnMap",
+    "Plan",
+    "Proposal",
+    "RedistrictingInput",
+    "Rules",
+    "Violation",
+    "build_graph",
+    "current_plan",
+    "from_file",
+    "from_frames",
+    "from_store",
+    "parse_target",
+    "plan_from_mapping",
+    "propose",
+    "violations",
 ]

@@ -5,8 +5,19 @@ from __future__ import annotations
 from boundaries.redistricting import metrics
 from boundaries.redistricting.plan import Plan
 
-COMPARED = ("communities", "polsby_popper_mean", "polsby_popper_worst", "boundary_major_share", "major_lines_used",
-            "straightness", "turns_per_km", "household_balance", "households_min", "households_max", "households_moved")
+COMPARED = (
+    "communities",
+    "polsby_popper_mean",
+    "polsby_popper_worst",
+    "boundary_major_share",
+    "major_lines_used",
+    "straightness",
+    "turns_per_km",
+    "household_balance",
+    "households_min",
+    "households_max",
+    "households_moved",
+)
 
 
 def compare(first: Plan, second: Plan) -> dict:

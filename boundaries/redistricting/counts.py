@@ -33,18 +33,27 @@ def feasible_range(part: Part, rules: Rules, subdistrict: str, findings: list[Vi
     high = part.households // rules.min_households if rules.min_households else len(part.blocks)
     high = min(high, len(part.blocks))
     if part.households < rules.min_households:
-        findings.append(Violation(
-            "infeasible-part", subdistrict,
-            f"街道 {subdistrict} 中有一片相连街区（{len(part.blocks)} 个街区）仅 {part.households} 户，不足一个社区的下限 {rules.min_households}",
-            f"In {subdistrict}, a connected group of {len(part.blocks)} blocks has only {part.households} households, "
-            f"below the minimum {rules.min_households} of one community"))
+        findings.append(
+            Violation(
+                "infeasible-part",
+                subdistrict,
+                f"街道 {subdistrict} 中有一片相连街区（{len(part.blocks)} 个街区）仅 {part.households} 户，"
+                f"不足一个社区的下限 {rules.min_households}",
+                f"In {subdistrict}, a connected group of {len(part.blocks)} blocks has only {part.households} households, "
+                f"below the minimum {rules.min_households} of one community",
+            )
+        )
         high = low
     elif low > high:
-        findings.append(Violation(
-            "infeasible-part", subdistrict,
-            f"街道 {subdistrict} 中一片 {part.households} 户的相连街区无法分为每个 {rules.min_households}-{ceiling} 户的社区",
-            f"In {subdistrict}, a connected group of {part.households} households cannot be split into communities of "
-            f"{rules.min_households}-{ceiling} households"))
+        findings.append(
+            Violation(
+                "infeasible-part",
+                subdistrict,
+                f"街道 {subdistrict} 中一片 {part.households} 户的相连街区无法分为每个 {rules.min_households}-{ceiling} 户的社区",
+                f"In {subdistrict}, a connected group of {part.households} households cannot be split into communities of "
+                f"{rules.min_households}-{ceiling} households",
+            )
+        )
         high = low
     part.low, part.high = low, high
 
@@ -73,8 +82,12 @@ def choose_counts(parts: list[Part], rules: Rules, subdistrict: str, locked: int
         possible_low = sum(p.low for p in parts) + locked
         possible_high = sum(p.high for p in parts) + locked
         households = sum(p.households for p in parts)
-        findings.append(Violation(
-            "infeasible-target", subdistrict,
-            f"街道 {subdistrict} 共 {households} 户，按户数范围只能设 {possible_low}-{possible_high} 个社区，无法满足目标 {low}-{high}",
-            f"Subdistrict {subdistrict} has {households} households; the household bounds allow "
-            f"{possible_low}-{possible_high} communities, so the target {low}-{high} cannot be met"))
+        findings.append(
+            Violation(
+                "infeasible-target",
+                subdistrict,
+                f"街道 {subdistrict} 共 {households} 户，按户数范围只能设 {possible_low}-{possible_high} 个社区，无法满足目标 {low}-{high}",
+                f"Subdistrict {subdistrict} has {households} households; the household bounds allow "
+                f"{possible_low}-{possible_high} communities, so the target {low}-{high} cannot be met",
+            )
+        )

@@ -87,7 +87,7 @@ def _ordered(division, groups):
         else:
             rest.append(subset)
     free_slots = [i for i, s in enumerate(order) if s is None]
-    for slot, subset in zip(free_slots, rest):
+    for slot, subset in zip(free_slots, rest, strict=False):
         order[slot] = subset
     return order
 

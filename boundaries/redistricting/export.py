@@ -19,9 +19,20 @@ from gis.errors import UnsupportedFormat
 FORMATS = ("gpkg", "geojson", "csv")
 VIOLATION_COLUMNS = ["kind", "rule", "subject", "zh", "en"]
 #: Columns of the communities layer, in file order (besides ``geometry``).
-COMMUNITY_COLUMNS = ["community", "subdistrict", "households", "blocks", "dense", "area_m2", "polsby_popper",
-                     "boundary_major_share", "premises_floor_m2", "premises_by_households_m2", "premises_required_m2",
-                     "violations"]
+COMMUNITY_COLUMNS = [
+    "community",
+    "subdistrict",
+    "households",
+    "blocks",
+    "dense",
+    "area_m2",
+    "polsby_popper",
+    "boundary_major_share",
+    "premises_floor_m2",
+    "premises_by_households_m2",
+    "premises_required_m2",
+    "violations",
+]
 
 
 def communities_frame(proposal) -> gpd.GeoDataFrame:
@@ -35,24 +46,26 @@ def communities_frame(proposal) -> gpd.GeoDataFrame:
     for v in proposal.violations:
         by_subject.setdefault(v.subject, []).append(v.zh + " / " + v.en)
     rows = []
-    for i, (label, members) in enumerate(zip(plan.labels, plan.members)):
+    for i, (label, members) in enumerate(zip(plan.labels, plan.members, strict=False)):
         if not len(members):
             continue
-        rows.append({
-            "community": label,
-            "subdistrict": plan.subdistrict[i],
-            "households": int(plan.households[i]),
-            "blocks": int(len(members)),
-            "dense": bool(plan.all_dense[i]),
-            "area_m2": round(float(plan.areas[i]), 1),
-            "polsby_popper": round(float(pp[i]), 4),
-            "boundary_major_share": round(float(major[i]), 4),
-            "premises_floor_m2": float(floor[i]),
-            "premises_by_households_m2": float(per_households[i]),
-            "premises_required_m2": float(max(floor[i], per_households[i])),
-            "violations": "; ".join(by_subject.get(label, [])),
-            "geometry": shapely.union_all(g.geoms[members]),
-        })
+        rows.append(
+            {
+                "community": label,
+                "subdistrict": plan.subdistrict[i],
+                "households": int(plan.households[i]),
+                "blocks": int(len(members)),
+                "dense": bool(plan.all_dense[i]),
+                "area_m2": round(float(plan.areas[i]), 1),
+                "polsby_popper": round(float(pp[i]), 4),
+                "boundary_major_share": round(float(major[i]), 4),
+                "premises_floor_m2": float(floor[i]),
+                "premises_by_households_m2": float(per_households[i]),
+                "premises_required_m2": float(max(floor[i], per_households[i])),
+                "violations": "; ".join(by_subject.get(label, [])),
+                "geometry": shapely.union_all(g.geoms[members]),
+            }
+        )
     return gpd.GeoDataFrame(rows, columns=[*COMMUNITY_COLUMNS, "geometry"], geometry="geometry", crs="EPSG:4490")
 
 
@@ -60,14 +73,18 @@ def blocks_frame(proposal) -> gpd.GeoDataFrame:
     """The input blocks with their current (``previous``) and proposed (``community``) community."""
     g = proposal.plan.graph
     mapping = proposal.plan.community_of()
-    return gpd.GeoDataFrame({
-        "code": g.codes,
-        "subdistrict": list(g.subdistricts),
-        "households": g.households,
-        "dense": g.dense,
-        "previous": g.communities,
-        "community": [mapping[c] for c in g.codes],
-    }, geometry=list(g.geoms), crs="EPSG:4490")
+    return gpd.GeoDataFrame(
+        {
+            "code": g.codes,
+            "subdistrict": list(g.subdistricts),
+            "households": g.households,
+            "dense": g.dense,
+            "previous": g.communities,
+            "community": [mapping[c] for c in g.codes],
+        },
+        geometry=list(g.geoms),
+        crs="EPSG:4490",
+    )
 
 
 def violations_frame(proposal) -> pd.DataFrame:
@@ -85,8 +102,7 @@ def violations_table(violations: list[dict], findings: list[dict]) -> pd.DataFra
     return pd.DataFrame(rows, columns=VIOLATION_COLUMNS)
 
 
-def write_frames(path: str | Path, communities: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame,
-                 violations: pd.DataFrame) -> Path:
+def write_frames(path: str | Path, communities: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame, violations: pd.DataFrame) -> Path:
     """Write a plan given as frames (a fresh proposal or a stored one); the extension picks the format."""
     from gis.io.write import write_layer
 
@@ -107,8 +123,9 @@ def write_frames(path: str | Path, communities: gpd.GeoDataFrame, blocks: gpd.Ge
         if len(violations):
             pyogrio.write_dataframe(violations, path, layer="violations")
     else:
-        raise UnsupportedFormat(f"方案只能导出为 .gpkg、.geojson 或 .csv：{path.name}",
-                                f"A plan is written as .gpkg, .geojson or .csv, not {path.name}")
+        raise UnsupportedFormat(
+            f"方案只能导出为 .gpkg、.geojson 或 .csv：{path.name}", f"A plan is written as .gpkg, .geojson or .csv, not {path.name}"
+        )
     return path
 
 
@@ -125,6 +142,14 @@ def plan_rows(proposal) -> list[dict]:
     return [{"block": code, "community": label} for code, label in proposal.plan.community_of().items()]
 
 
-__all__ = ["FORMATS", "alternative_path", "blocks_frame", "communities_frame", "plan_rows", "violations_frame", "violations_table",
-           "write_frames", "write_plan"]
-
+__all__ = [
+    "FORMATS",
+    "alternative_path",
+    "blocks_frame",
+    "communities_frame",
+    "plan_rows",
+    "violations_frame",
+    "violations_table",
+    "write_frames",
+    "write_plan",
+]

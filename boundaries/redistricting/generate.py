@@ -25,10 +25,10 @@ from boundaries.redistricting.counts import Part, choose_counts, feasible_range
 from boundaries.redistricting.exact import exact_divide
 from boundaries.redistricting.graph import BlockGraph
 from boundaries.redistricting.grow import choose_seeds, grow
+from boundaries.redistricting.inputs import LINE_CLASSES
 from boundaries.redistricting.plan import Plan
 from boundaries.redistricting.rules import Rules
 from boundaries.redistricting.search import anneal, improve, recombine, repair, restore
-from boundaries.redistricting.inputs import LINE_CLASSES
 from boundaries.redistricting.workspace import Workspace
 
 #: Cost per metre of community boundary by the strongest line along it (then: along no line). A
@@ -91,8 +91,9 @@ class Proposal:
         return metrics.summary(self.plan)
 
 
-def propose(graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progress | None = None,
-            should_stop: Callable[[], bool] | None = None) -> Proposal:
+def propose(
+    graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
+) -> Proposal:
     """One plan for every block of ``graph`` (restrict the input to choose subdistricts).
 
     Each subdistrict draws from its own random stream (the seed and its code), so a
@@ -271,7 +272,11 @@ def _report_oversized_blocks(graph, rules, blocks, findings):
     for b in blocks.tolist():
         ceiling = rules.ceiling(bool(graph.dense[b]))
         if graph.households[b] > ceiling:
-            findings.append(Violation(
-                "block-over-max", graph.codes[b],
-                f"街区 {graph.codes[b]} 单独就有 {graph.households[b]} 户，超过上限 {ceiling}",
-                f"Block {graph.codes[b]} alone has {graph.households[b]} households, above the maximum {ceiling}"))
+            findings.append(
+                Violation(
+                    "block-over-max",
+                    graph.codes[b],
+                    f"街区 {graph.codes[b]} 单独就有 {graph.households[b]} 户，超过上限 {ceiling}",
+                    f"Block {graph.codes[b]} alone has {graph.households[b]} households, above the maximum {ceiling}",
+                )
+            )

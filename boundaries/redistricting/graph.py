@@ -89,7 +89,7 @@ def build_graph(data: RedistrictingInput) -> BlockGraph:
     u, v, lengths, geoms = _shared_edges(polygons)
     n = len(blocks)
     neighbours: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    for e, (a, b) in enumerate(zip(u.tolist(), v.tolist())):
+    for e, (a, b) in enumerate(zip(u.tolist(), v.tolist(), strict=False)):
         neighbours[a].append((b, e))
         neighbours[b].append((a, e))
     centroids = shapely.get_coordinates(shapely.point_on_surface(polygons))

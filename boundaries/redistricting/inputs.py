@@ -113,9 +113,7 @@ def _check_blocks(blocks: gpd.GeoDataFrame) -> None:
     not_polygon = blocks.index[~types.isin(["Polygon", "MultiPolygon"])]
     problems += [f"{blocks.at[i, 'code']}: geometry {types[i]}" for i in not_polygon]
     if problems:
-        raise InvalidInput(
-            f"街区数据有 {len(problems)} 处错误", f"The blocks have {len(problems)} problem(s)", details=problems[:50]
-        )
+        raise InvalidInput(f"街区数据有 {len(problems)} 处错误", f"The blocks have {len(problems)} problem(s)", details=problems[:50])
 
 
 def normalise_lines(frame: gpd.GeoDataFrame, class_column: str = "class") -> gpd.GeoDataFrame:
@@ -129,8 +127,12 @@ def normalise_lines(frame: gpd.GeoDataFrame, class_column: str = "class") -> gpd
     return out.to_crs("EPSG:4490") if out.crs.to_epsg() != 4490 else out
 
 
-def from_frames(blocks: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None = None, waterways: gpd.GeoDataFrame | None = None,
-                columns: ColumnMap | None = None) -> RedistrictingInput:
+def from_frames(
+    blocks: gpd.GeoDataFrame,
+    roads: gpd.GeoDataFrame | None = None,
+    waterways: gpd.GeoDataFrame | None = None,
+    columns: ColumnMap | None = None,
+) -> RedistrictingInput:
     """Input from GeoDataFrames, e.g. the demo layers (``waterways`` all count as river)."""
     parts = []
     if roads is not None and len(roads):
@@ -142,8 +144,9 @@ def from_frames(blocks: gpd.GeoDataFrame, roads: gpd.GeoDataFrame | None = None,
     return RedistrictingInput(normalise_blocks(blocks, columns), lines)
 
 
-def from_file(path: str | Path, *, columns: ColumnMap | None = None, roads_path: str | Path | None = None,
-              class_column: str = "class") -> RedistrictingInput:
+def from_file(
+    path: str | Path, *, columns: ColumnMap | None = None, roads_path: str | Path | None = None, class_column: str = "class"
+) -> RedistrictingInput:
     """Blocks from a GeoPackage (layer ``blocks``, optional layer ``roads``), Shapefile or GeoJSON."""
     import pyogrio
 
@@ -171,16 +174,23 @@ def from_store(store) -> RedistrictingInput:
     from placenames.models import Road, Waterway
 
     with store.read() as session:
-        blocks = session.execute(select(Block.code, Block.subdistrict_code, Block.households, Block.dense,
-                                        Block.community_code, Block.geom)).all()
+        blocks = session.execute(
+            select(Block.code, Block.subdistrict_code, Block.households, Block.dense, Block.community_code, Block.geom)
+        ).all()
         roads = session.execute(select(Road.road_class, Road.geom)).all()
         waters = session.execute(select(Waterway.geom)).all()
     if not blocks:
         raise InvalidInput("数据库中没有街区", "There are no blocks in the database")
     frame = gpd.GeoDataFrame(
-        {"code": [r[0] for r in blocks], "subdistrict": [r[1] for r in blocks], "households": [r[2] for r in blocks],
-         "dense": [bool(r[3]) for r in blocks], "community": [r[4] for r in blocks]},
-        geometry=[r[5] for r in blocks], crs="EPSG:4490",
+        {
+            "code": [r[0] for r in blocks],
+            "subdistrict": [r[1] for r in blocks],
+            "households": [r[2] for r in blocks],
+            "dense": [bool(r[3]) for r in blocks],
+            "community": [r[4] for r in blocks],
+        },
+        geometry=[r[5] for r in blocks],
+        crs="EPSG:4490",
     )
     road_frame = gpd.GeoDataFrame({"class": [r[0] for r in roads]}, geometry=[r[1] for r in roads], crs="EPSG:4490")
     water_frame = gpd.GeoDataFrame(geometry=[r[0] for r in waters], crs="EPSG:4490")
@@ -194,8 +204,9 @@ def subdistrict_names(store) -> dict[str, str]:
     from boundaries.models import AdminUnit
 
     with store.read() as session:
-        rows = session.execute(select(AdminUnit.name, AdminUnit.code)
-                               .where(AdminUnit.level == "subdistrict", AdminUnit.valid_to.is_(None))).all()
+        rows = session.execute(
+            select(AdminUnit.name, AdminUnit.code).where(AdminUnit.level == "subdistrict", AdminUnit.valid_to.is_(None))
+        ).all()
     return {name: code for name, code in rows}
 
 

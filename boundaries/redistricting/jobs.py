@@ -70,16 +70,23 @@ def parse_parameters(body: dict) -> dict:
 
 
 def rules_of(params: dict) -> Rules:
-    return Rules(params["min"], params["max"], params["dense_max"], {k: tuple(v) for k, v in params["targets"].items()},
-                 frozenset(params["locked_blocks"]), frozenset(params["locked_communities"]))
+    return Rules(
+        params["min"],
+        params["max"],
+        params["dense_max"],
+        {k: tuple(v) for k, v in params["targets"].items()},
+        frozenset(params["locked_blocks"]),
+        frozenset(params["locked_communities"]),
+    )
 
 
 def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
     """Record a queued job and (unless ``start`` is false) wake this process's worker to run it."""
     params = parse_parameters(body)
     with store.transaction(actor=actor, reason="submit redistricting job") as session:
-        job = RedistrictingJob(status="queued", progress=0.0, parameters=params, cancel_requested=False,
-                               worker=None, created_by=actor, updated_by=actor)
+        job = RedistrictingJob(
+            status="queued", progress=0.0, parameters=params, cancel_requested=False, worker=None, created_by=actor, updated_by=actor
+        )
         session.add(job)
         session.flush()
         job_id = job.id
@@ -136,8 +143,7 @@ def wake(store: Store) -> None:
 
 def next_queued(store: Store) -> int | None:
     with store.read() as session:
-        return session.scalar(select(RedistrictingJob.id).where(RedistrictingJob.status == "queued")
-                              .order_by(RedistrictingJob.id).limit(1))
+        return session.scalar(select(RedistrictingJob.id).where(RedistrictingJob.status == "queued").order_by(RedistrictingJob.id).limit(1))
 
 
 def status(store: Store, job_id: int) -> dict:
@@ -157,24 +163,36 @@ def list_jobs(store: Store, *, limit: int | None = None, offset: int = 0) -> tup
         found = session.scalars(query.limit(limit) if limit is not None else query).all()
         plans: dict[int, list[int]] = {job.id: [] for job in found}
         if found:
-            rows = session.execute(select(RedistrictingPlan.job_id, RedistrictingPlan.id)
-                                   .where(RedistrictingPlan.job_id.in_(list(plans))).order_by(RedistrictingPlan.id))
+            rows = session.execute(
+                select(RedistrictingPlan.job_id, RedistrictingPlan.id)
+                .where(RedistrictingPlan.job_id.in_(list(plans)))
+                .order_by(RedistrictingPlan.id)
+            )
             for job_id, plan_id in rows:
                 plans[job_id].append(plan_id)
         return total, [_state(job, plans[job.id]) for job in found]
 
 
 def _state(job: RedistrictingJob, plans: list[int]) -> dict:
-    return {"id": job.id, "status": job.status, "progress": job.progress, "message": job.message,
-            "parameters": job.parameters, "error": job.error, "plans": plans, "created_by": job.created_by,
-            "cancel_requested": bool(job.cancel_requested),
-            "created_at": job.created_at.isoformat(),
-            "started_at": job.started_at.isoformat() if job.started_at else None,
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+    return {
+        "id": job.id,
+        "status": job.status,
+        "progress": job.progress,
+        "message": job.message,
+        "parameters": job.parameters,
+        "error": job.error,
+        "plans": plans,
+        "created_by": job.created_by,
+        "cancel_requested": bool(job.cancel_requested),
+        "created_at": job.created_at.isoformat(),
+        "started_at": job.started_at.isoformat() if job.started_at else None,
+        "finished_at": job.finished_at.isoformat() if job.finished_at else None,
+    }
 
 
 def cancel(store: Store, job_id: int, *, actor: str) -> None:
     """Ask a queued or running job to stop; a finished job cannot be cancelled (409)."""
+
     def ask() -> None:
         with store.transaction(actor=actor, reason="cancel redistricting job") as session:
             job = session.get(RedistrictingJob, job_id)
@@ -235,7 +253,10 @@ def recover_interrupted(store: Store) -> int:
         jobs = [job for job in jobs if _worker_gone(job.worker)]
         for job in jobs:
             job.status, job.finished_at = "failed", utcnow()
-            job.error = {"code": "interrupted", "message": {"zh": "服务重启，任务中断", "en": "The server restarted while the job was running"}}
+            job.error = {
+                "code": "interrupted",
+                "message": {"zh": "服务重启，任务中断", "en": "The server restarted while the job was running"},
+            }
         return len(jobs)
 
 
@@ -246,6 +267,7 @@ def _cancel_requested(store: Store, job_id: int) -> bool:
 
 def _update(store: Store, job_id: int, actor: str, **values) -> bool:
     """Write job fields; returns whether a cancel was requested."""
+
     def write() -> bool:
         with store.transaction(actor=actor, reason="redistricting job progress") as session:
             job = session.get(RedistrictingJob, job_id)
@@ -303,13 +325,13 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
             raise Cancelled()
         proposals = []
         for index in range(count):
+
             def progress(fraction, what, index=index):
                 now = time.monotonic()
                 if now - state["written"] >= PROGRESS_INTERVAL:
                     state["written"] = state["checked"] = now
                     done = GRAPH_BUILT + (PLANS_MADE - GRAPH_BUILT) * (index + fraction) / count
-                    state["cancel"] = _update(store, job_id, actor, progress=round(done, 4),
-                                              message=f"plan {index + 1}/{count}: {what}")
+                    state["cancel"] = _update(store, job_id, actor, progress=round(done, 4), message=f"plan {index + 1}/{count}: {what}")
 
             if should_stop():
                 raise Cancelled()
@@ -335,5 +357,11 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
     except DimingError as exc:
         _update(store, job_id, actor, status="failed", finished_at=utcnow(), error=exc.to_dict())
     except Exception as exc:  # noqa: BLE001 — a job must end in a state, whatever went wrong
-        _update(store, job_id, actor, status="failed", finished_at=utcnow(),
-                error={"code": "internal-error", "message": {"zh": "任务内部错误", "en": f"{type(exc).__name__}: {exc}"}})
+        _update(
+            store,
+            job_id,
+            actor,
+            status="failed",
+            finished_at=utcnow(),
+            error={"code": "internal-error", "message": {"zh": "任务内部错误", "en": f"{type(exc).__name__}: {exc}"}},
+        )

@@ -118,7 +118,7 @@ def households_moved(plan: Plan, reference: list[str | None] | None = None) -> i
         if not current:
             continue
         weights: dict[str | None, int] = {}
-        for b, c in zip(members.tolist(), current):
+        for b, c in zip(members.tolist(), current, strict=False):
             weights[c] = weights.get(c, 0) + int(g.households[b])
         keep = max((c for c in weights if c), key=lambda c: (weights[c], c), default=None)
         moved += sum(w for c, w in weights.items() if c != keep)

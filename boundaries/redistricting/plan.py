@@ -63,7 +63,7 @@ class Plan:
 
     def community_of(self) -> dict[str, str | None]:
         """Block code → community label."""
-        return {code: (self.labels[a] if a >= 0 else None) for code, a in zip(self.graph.codes, self.assignment.tolist())}
+        return {code: (self.labels[a] if a >= 0 else None) for code, a in zip(self.graph.codes, self.assignment.tolist(), strict=False)}
 
 
 def current_plan(graph: BlockGraph) -> Plan:

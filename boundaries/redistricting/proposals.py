@@ -14,8 +14,16 @@ from boundaries.redistricting.models import ProposedCommunity, RedistrictingPlan
 from gis.errors import NotFound, UnsupportedFormat
 from gis.storage import Store
 
-FIGURES = ("blocks", "dense", "area_m2", "polsby_popper", "boundary_major_share", "premises_floor_m2",
-           "premises_by_households_m2", "violations")
+FIGURES = (
+    "blocks",
+    "dense",
+    "area_m2",
+    "polsby_popper",
+    "boundary_major_share",
+    "premises_floor_m2",
+    "premises_by_households_m2",
+    "violations",
+)
 
 
 def rules_to_dict(rules) -> dict:
@@ -32,10 +40,17 @@ def save_proposal(store: Store, proposal, *, name: str, actor: str, job_id: int 
         with store.transaction(actor=actor, reason=f"redistricting proposal {name}") as own:
             return save_proposal(store, proposal, name=name, actor=actor, job_id=job_id, session=own)
     plan = RedistrictingPlan(
-        job_id=job_id, name=name, seed=int(proposal.seed), valid=proposal.valid, rules=rules_to_dict(proposal.rules),
-        metrics=proposal.metrics(), violations=[v.to_dict() for v in proposal.violations],
-        findings=[f.to_dict() for f in proposal.findings], assignment=proposal.plan.community_of(),
-        created_by=actor, updated_by=actor,
+        job_id=job_id,
+        name=name,
+        seed=int(proposal.seed),
+        valid=proposal.valid,
+        rules=rules_to_dict(proposal.rules),
+        metrics=proposal.metrics(),
+        violations=[v.to_dict() for v in proposal.violations],
+        findings=[f.to_dict() for f in proposal.findings],
+        assignment=proposal.plan.community_of(),
+        created_by=actor,
+        updated_by=actor,
     )
     session.add(plan)
     session.flush()
@@ -43,18 +58,36 @@ def save_proposal(store: Store, proposal, *, name: str, actor: str, job_id: int 
         geometry = row["geometry"]
         if geometry.geom_type == "Polygon":
             geometry = shapely.MultiPolygon([geometry])
-        session.add(ProposedCommunity(
-            plan_id=plan.id, community=row["community"], subdistrict=row["subdistrict"], households=row["households"],
-            premises_required_m2=row["premises_required_m2"], figures={k: row[k] for k in FIGURES},
-            geom=geometry, created_by=actor, updated_by=actor,
-        ))
+        session.add(
+            ProposedCommunity(
+                plan_id=plan.id,
+                community=row["community"],
+                subdistrict=row["subdistrict"],
+                households=row["households"],
+                premises_required_m2=row["premises_required_m2"],
+                figures={k: row[k] for k in FIGURES},
+                geom=geometry,
+                created_by=actor,
+                updated_by=actor,
+            )
+        )
     return plan.id
 
 
 def plan_summary(plan: RedistrictingPlan) -> dict:
-    return {"id": plan.id, "name": plan.name, "job_id": plan.job_id, "seed": plan.seed, "valid": plan.valid,
-            "version": plan.version, "created_at": plan.created_at.isoformat(), "created_by": plan.created_by,
-            "metrics": plan.metrics, "violations": plan.violations, "findings": plan.findings}
+    return {
+        "id": plan.id,
+        "name": plan.name,
+        "job_id": plan.job_id,
+        "seed": plan.seed,
+        "valid": plan.valid,
+        "version": plan.version,
+        "created_at": plan.created_at.isoformat(),
+        "created_by": plan.created_by,
+        "metrics": plan.metrics,
+        "violations": plan.violations,
+        "findings": plan.findings,
+    }
 
 
 def list_plans(store: Store, *, job_id: int | None = None) -> list[dict]:
@@ -72,8 +105,9 @@ def get_plan(store: Store, plan_id: int) -> dict:
         plan = session.get(RedistrictingPlan, plan_id)
         if plan is None:
             raise NotFound(f"方案不存在：{plan_id}", f"No such redistricting plan: {plan_id}")
-        communities = session.scalars(select(ProposedCommunity).where(ProposedCommunity.plan_id == plan_id)
-                                      .order_by(ProposedCommunity.community)).all()
+        communities = session.scalars(
+            select(ProposedCommunity).where(ProposedCommunity.plan_id == plan_id).order_by(ProposedCommunity.community)
+        ).all()
         return {
             **plan_summary(plan),
             "rules": plan.rules,
@@ -82,11 +116,21 @@ def get_plan(store: Store, plan_id: int) -> dict:
             "assignment": plan.assignment,
             "communities": {
                 "type": "FeatureCollection",
-                "features": [{
-                    "type": "Feature", "id": c.community, "geometry": shapely.geometry.mapping(c.geom),
-                    "properties": {"community": c.community, "subdistrict": c.subdistrict, "households": c.households,
-                                   "premises_required_m2": c.premises_required_m2, **c.figures},
-                } for c in communities],
+                "features": [
+                    {
+                        "type": "Feature",
+                        "id": c.community,
+                        "geometry": shapely.geometry.mapping(c.geom),
+                        "properties": {
+                            "community": c.community,
+                            "subdistrict": c.subdistrict,
+                            "households": c.households,
+                            "premises_required_m2": c.premises_required_m2,
+                            **c.figures,
+                        },
+                    }
+                    for c in communities
+                ],
             },
         }
 
@@ -122,18 +166,36 @@ def export_plan(store: Store, plan_id: int, directory: str | Path, fmt: str) -> 
     plan = get_plan(store, plan_id)
     communities = gpd.GeoDataFrame.from_features(plan["communities"]["features"], crs="EPSG:4490")
     communities = communities.reindex(columns=[*COMMUNITY_COLUMNS, "geometry"])
-    return write_frames(Path(directory) / f"plan-{plan_id}.{fmt}", communities, _stored_blocks(store, plan["assignment"]),
-                        violations_table(plan["violations"], plan["findings"]))
+    return write_frames(
+        Path(directory) / f"plan-{plan_id}.{fmt}",
+        communities,
+        _stored_blocks(store, plan["assignment"]),
+        violations_table(plan["violations"], plan["findings"]),
+    )
 
 
 def _stored_blocks(store: Store, assignment: dict[str, str | None]) -> gpd.GeoDataFrame:
     from boundaries.models import Block
 
     with store.read() as session:
-        rows = [r for r in session.execute(select(Block.code, Block.subdistrict_code, Block.households, Block.dense,
-                                                  Block.community_code, Block.geom).order_by(Block.code))
-                if r[0] in assignment]
-    return gpd.GeoDataFrame({
-        "code": [r[0] for r in rows], "subdistrict": [r[1] for r in rows], "households": [r[2] for r in rows],
-        "dense": [bool(r[3]) for r in rows], "previous": [r[4] for r in rows], "community": [assignment[r[0]] for r in rows],
-    }, geometry=[r[5] for r in rows], crs="EPSG:4490")
+        rows = [
+            r
+            for r in session.execute(
+                select(Block.code, Block.subdistrict_code, Block.households, Block.dense, Block.community_code, Block.geom).order_by(
+                    Block.code
+                )
+            )
+            if r[0] in assignment
+        ]
+    return gpd.GeoDataFrame(
+        {
+            "code": [r[0] for r in rows],
+            "subdistrict": [r[1] for r in rows],
+            "households": [r[2] for r in rows],
+            "dense": [bool(r[3]) for r in rows],
+            "previous": [r[4] for r in rows],
+            "community": [assignment[r[0]] for r in rows],
+        },
+        geometry=[r[5] for r in rows],
+        crs="EPSG:4490",
+    )

@@ -26,8 +26,9 @@ class Rules:
             )
         for subdistrict, (low, high) in self.targets.items():
             if not 1 <= low <= high:
-                raise InvalidInput(f"街道 {subdistrict} 的社区数目标无效：{low}-{high}",
-                                   f"Invalid community-count target for {subdistrict}: {low}-{high}")
+                raise InvalidInput(
+                    f"街道 {subdistrict} 的社区数目标无效：{low}-{high}", f"Invalid community-count target for {subdistrict}: {low}-{high}"
+                )
 
     def ceiling(self, all_dense: bool) -> int:
         """A community lies in a dense area only when every one of its blocks does."""

@@ -54,8 +54,7 @@ def _excess_gain(ws: Workspace, block: int, source: int, target: int) -> int:
     return before - after
 
 
-def improve(ws: Workspace, rng: np.random.Generator, max_passes: int = 30,
-            should_stop: Callable[[], bool] | None = None) -> int:
+def improve(ws: Workspace, rng: np.random.Generator, max_passes: int = 30, should_stop: Callable[[], bool] | None = None) -> int:
     """Hill-climb on the objective; a move never adds households outside the bounds. Returns the moves made."""
     moves = 0
     for _ in range(max_passes):
@@ -87,8 +86,9 @@ def _shuffled(items: list[int], rng: np.random.Generator) -> list[int]:
     return [items[i] for i in order]
 
 
-def anneal(ws: Workspace, rng: np.random.Generator, steps: int, start_temperature: float,
-           should_stop: Callable[[], bool] | None = None) -> float:
+def anneal(
+    ws: Workspace, rng: np.random.Generator, steps: int, start_temperature: float, should_stop: Callable[[], bool] | None = None
+) -> float:
     """Simulated annealing over valid single-block moves; leaves ``ws`` at the best state seen.
 
     Hill-climbing stops at the first local optimum; accepting some worse moves early
@@ -137,8 +137,9 @@ def restore(ws: Workspace, assignment: np.ndarray) -> None:
             ws.add(block, int(assignment[block]))
 
 
-def recombine(ws: Workspace, rng: np.random.Generator, rounds: int = 2, trees: int = 6,
-              should_stop: Callable[[], bool] | None = None) -> int:
+def recombine(
+    ws: Workspace, rng: np.random.Generator, rounds: int = 2, trees: int = 6, should_stop: Callable[[], bool] | None = None
+) -> int:
     """Merge two neighbouring communities and re-split them along the best balanced cut of a few spanning trees.
 
     Single-block moves cannot carry a boundary across several blocks onto a road
@@ -168,7 +169,7 @@ def _neighbouring_pairs(ws: Workspace) -> list[tuple[int, int]]:
     g = ws.graph
     a, b = ws.assignment[g.edge_u], ws.assignment[g.edge_v]
     cut = (a >= 0) & (b >= 0) & (a != b) & ws.inside[g.edge_u] & ws.inside[g.edge_v]
-    return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[cut].tolist(), b[cut].tolist())})
+    return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=False)})
 
 
 def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int) -> bool:
@@ -212,8 +213,7 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
         rest_h = total_h - sub_h
         ceiling_in = np.where(sub_d == sub_n, rules.dense_max_households, rules.max_households)
         ceiling_out = np.where(total_dense - sub_d == n - sub_n, rules.dense_max_households, rules.max_households)
-        ok = ((sub_h >= rules.min_households) & (sub_h <= ceiling_in) & (rest_h >= rules.min_households)
-              & (rest_h <= ceiling_out))
+        ok = (sub_h >= rules.min_households) & (sub_h <= ceiling_in) & (rest_h >= rules.min_households) & (rest_h <= ceiling_out)
         ok[order[0]] = False
         candidates = np.flatnonzero(ok)
         if not len(candidates):
@@ -228,7 +228,7 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
             best_value, best_side = values[pick], sides[pick]
     if best_side is None:
         return False
-    for block, side in zip(nodes.tolist(), best_side.tolist()):
+    for block, side in zip(nodes.tolist(), best_side.tolist(), strict=False):
         target = a if side else b
         if ws.assignment[block] != target:
             ws.move(block, target)

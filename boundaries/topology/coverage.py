@@ -29,8 +29,14 @@ def check_cover(units: list[CheckUnit], options: CheckOptions) -> list[Finding]:
     for parent, kids in _families(units):
         rest = shapely.make_valid(parent.geom).difference(shapely.union_all([shapely.make_valid(k.geom) for k in kids]))
         found += area_findings(
-            NOT_COVERED, [parent.code], rest, options,
-            lambda area, p=parent: (f"{p.name}有 {area:.1f} 平方米不属于任何下级单元", f"{area:.1f} m² of {p.code} belong to none of its children"),
+            NOT_COVERED,
+            [parent.code],
+            rest,
+            options,
+            lambda area, p=parent: (
+                f"{p.name}有 {area:.1f} 平方米不属于任何下级单元",
+                f"{area:.1f} m² of {p.code} belong to none of its children",
+            ),
         )
     return found
 
@@ -42,8 +48,13 @@ def check_crossing(units: list[CheckUnit], options: CheckOptions) -> list[Findin
         for kid in kids:
             outside = shapely.make_valid(kid.geom).difference(outline)
             found += area_findings(
-                CROSSING, [kid.code, parent.code], outside, options,
-                lambda area, k=kid, p=parent: (f"{k.name}越出{p.name}界线 {area:.1f} 平方米",
-                                               f"{k.code} crosses the line of {p.code} by {area:.1f} m²"),
+                CROSSING,
+                [kid.code, parent.code],
+                outside,
+                options,
+                lambda area, k=kid, p=parent: (
+                    f"{k.name}越出{p.name}界线 {area:.1f} 平方米",
+                    f"{k.code} crosses the line of {p.code} by {area:.1f} m²",
+                ),
             )
     return found

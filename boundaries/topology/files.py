@@ -78,8 +78,7 @@ def check_file(
     if parents_path is not None:
         if not parent_column:
             raise InvalidInput("给出上级文件时须同时给出上级代码字段", "Give the parent column together with the parents file")
-        parent_rows = _rows(parents_path, crs=crs, layer=None, code_column=parents_code_column, name_column=name_column,
-                            parent_column=None)
+        parent_rows = _rows(parents_path, crs=crs, layer=None, code_column=parents_code_column, name_column=name_column, parent_column=None)
     codes = [code for code, *_ in rows + parent_rows]
     twice = sorted({c for c in codes if codes.count(c) > 1})
     if twice:

@@ -13,7 +13,6 @@ import shapely
 
 from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 
-
 # A sliver can be a real narrow strip of territory (along a river, a road): it is worth
 # a look but does not by itself make the map wrong. Everything else is an error.
 WARNINGS = frozenset({"sliver"})

@@ -18,7 +18,10 @@ def check(units: list[CheckUnit], options: CheckOptions) -> list[Finding]:
             continue
         shared = shapely.intersection(shapely.make_valid(a.geom), shapely.make_valid(b.geom))
         found += area_findings(
-            RULE, [a.code, b.code], shared, options,
+            RULE,
+            [a.code, b.code],
+            shared,
+            options,
             lambda area, a=a, b=b: (f"{a.name}与{b.name}重叠 {area:.1f} 平方米", f"{a.code} and {b.code} overlap by {area:.1f} m²"),
         )
     return found

@@ -45,4 +45,3 @@ def _single(geom):
     if geom.geom_type != "Polygon":
         raise RuntimeError(f"a block came out as {geom.geom_type}")
     return geom
-

@@ -101,4 +101,3 @@ def territories(outline, subdistricts: np.ndarray, counts: list[int], density: D
         communities=communities,
         community_parent=np.repeat(np.arange(len(counts)), counts),
     )
-

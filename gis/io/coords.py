@@ -44,7 +44,8 @@ def parse(value) -> CRS:
         return CRS.from_user_input(text)
     except PyprojCRSError as exc:
         raise CRSError(
-            f"无法识别的坐标参考系：{value}", f"Unrecognised coordinate reference system: {value}",
+            f"无法识别的坐标参考系：{value}",
+            f"Unrecognised coordinate reference system: {value}",
             details={"crs": str(value), "reason": str(exc)},
         ) from None
 
@@ -59,9 +60,7 @@ def same(a: CRS, b: CRS) -> bool:
 
 def wgs84_like(crs: CRS) -> bool:
     """Geographic lon/lat on WGS84 or CGCS2000: what GCJ-02/BD-09 files are usually labelled."""
-    return crs.is_geographic and crs.ellipsoid is not None and crs.ellipsoid.name.startswith(
-        ("WGS 84", "WGS_1984", "CGCS2000")
-    )
+    return crs.is_geographic and crs.ellipsoid is not None and crs.ellipsoid.name.startswith(("WGS 84", "WGS_1984", "CGCS2000"))
 
 
 def describe(crs) -> str:
@@ -78,9 +77,7 @@ def _chinacoords():
     try:
         from gis import chinacoords
     except ImportError:
-        raise CRSError(
-            "本服务未安装 GCJ-02/BD-09 坐标转换模块", "GCJ-02/BD-09 conversion (gis.chinacoords) is unavailable"
-        ) from None
+        raise CRSError("本服务未安装 GCJ-02/BD-09 坐标转换模块", "GCJ-02/BD-09 conversion (gis.chinacoords) is unavailable") from None
     return chinacoords
 
 

@@ -76,17 +76,14 @@ def read_csv(
     header, lines, records = _records(text)
     columns = {name: [] for name in header}
     extra: list[int] = []
-    for line, record in zip(lines, records):
+    for line, record in zip(lines, records, strict=False):
         if len(record) > len(header):
             extra.append(line)
         for i, name in enumerate(header):
             value = record[i] if i < len(record) else ""
             columns[name].append(value if value.strip() else None)
 
-    notes = [
-        {"row": line, "rule": "bad_row", "zh": "字段数多于表头", "en": "More fields than the header has"}
-        for line in extra
-    ]
+    notes = [{"row": line, "rule": "bad_row", "zh": "字段数多于表头", "en": "More fields than the header has"} for line in extra]
     pair = coordinate_columns(header, lon_column, lat_column)
     wkt = wkt_column(header)
     if pair is not None:
@@ -111,7 +108,7 @@ def read_csv(
 def _points(columns, pair, lines, lonlat_range):
     lon_name, lat_name = pair
     geoms, notes = [], []
-    for line, lon_text, lat_text in zip(lines, columns[lon_name], columns[lat_name]):
+    for line, lon_text, lat_text in zip(lines, columns[lon_name], columns[lat_name], strict=False):
         lon, lat = _number(lon_text), _number(lat_text)
         zh, en = [], []
         for value, text, name, limit in ((lon, lon_text, lon_name, 180), (lat, lat_text, lat_name, 90)):
@@ -131,7 +128,7 @@ def _points(columns, pair, lines, lonlat_range):
 
 def _shapes(texts, lines):
     geoms, notes = [], []
-    for line, text in zip(lines, texts):
+    for line, text in zip(lines, texts, strict=False):
         try:
             geoms.append(shapely.from_wkt(text) if text else None)
         except shapely.errors.GEOSException as exc:
@@ -170,23 +167,21 @@ def write_csv(gdf: gpd.GeoDataFrame, path: Path, *, encoding: str = "UTF-8") -> 
         if taken:
             attributes = attributes.drop(columns=list(taken))
         header = [LON_COLUMN, LAT_COLUMN]
-        coords = [
-            [repr(float(g.x)), repr(float(g.y))] if ok else ["", ""] for g, ok in zip(geoms, present)
-        ]
+        coords = [[repr(float(g.x)), repr(float(g.y))] if ok else ["", ""] for g, ok in zip(geoms, present, strict=False)]
     else:
         header = [WKT_COLUMN]
-        coords = [[shapely.to_wkt(g, rounding_precision=-1) if ok else ""] for g, ok in zip(geoms, present)]
+        coords = [[shapely.to_wkt(g, rounding_precision=-1) if ok else ""] for g, ok in zip(geoms, present, strict=False)]
     header += [str(c) for c in attributes.columns]
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(header)
-    for coord, values in zip(coords, attributes.itertuples(index=False, name=None)):
+    for coord, values in zip(coords, attributes.itertuples(index=False, name=None), strict=False):
         writer.writerow(coord + [_cell(v) for v in values])
     try:
         data = buffer.getvalue().encode("utf-8-sig" if codec == "utf-8" else codec)
     except UnicodeEncodeError as exc:
         raise EncodingError(
-            f"部分文字无法用 {encoding} 编码：{exc.object[exc.start:exc.end]!r}",
-            f"Some text cannot be encoded as {encoding}: {exc.object[exc.start:exc.end]!r}",
+            f"部分文字无法用 {encoding} 编码：{exc.object[exc.start : exc.end]!r}",
+            f"Some text cannot be encoded as {encoding}: {exc.object[exc.start : exc.end]!r}",
         ) from None
     path.write_bytes(data)

@@ -92,10 +92,7 @@ def decode_frame(df: pd.DataFrame, tried: list[str], guessing: bool, source: str
 
     Returns a copy with real text and the codec that decoded everything.
     """
-    text_columns = [
-        c for c in df.columns
-        if c != df.geometry.name and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))
-    ]
+    text_columns = [c for c in df.columns if c != df.geometry.name and (df[c].dtype == object or pd.api.types.is_string_dtype(df[c]))]
     for name in tried:
         try:
             columns = {c: _transported_to(c, name) for c in df.columns if c != df.geometry.name}

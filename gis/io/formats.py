@@ -60,22 +60,19 @@ def zipped_shapefile(path: str | Path, layer: str | None = None) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
             members = [
-                n for n in archive.namelist()
-                if n.lower().endswith(".shp") and not PurePosixPath(n).name.startswith(".")
-                and "__MACOSX" not in n
+                n
+                for n in archive.namelist()
+                if n.lower().endswith(".shp") and not PurePosixPath(n).name.startswith(".") and "__MACOSX" not in n
             ]
     except zipfile.BadZipFile:
-        raise UnsupportedFormat(
-            f"无法打开压缩文件：{path.name}", f"Not a readable zip archive: {path.name}"
-        ) from None
+        raise UnsupportedFormat(f"无法打开压缩文件：{path.name}", f"Not a readable zip archive: {path.name}") from None
     if layer is not None:
         members = [n for n in members if PurePosixPath(n).stem == layer]
     if len(members) == 1:
         return members[0]
     if not members:
         raise UnsupportedFormat(
-            f"压缩文件 {path.name} 中没有 Shapefile（.shp）"
-            + (f"图层 {layer}" if layer else ""),
+            f"压缩文件 {path.name} 中没有 Shapefile（.shp）" + (f"图层 {layer}" if layer else ""),
             f"No shapefile (.shp){' named ' + layer if layer else ''} inside {path.name}",
         )
     names = ", ".join(PurePosixPath(n).stem for n in members)
@@ -86,9 +83,7 @@ def zipped_shapefile(path: str | Path, layer: str | None = None) -> str:
     )
 
 
-def _pick(
-    columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: tuple[str, str]
-) -> str | None:
+def _pick(columns: list[str], wanted: str | None, candidates: tuple[str, ...], what: tuple[str, str]) -> str | None:
     if wanted is not None:
         if wanted in columns:
             return wanted
@@ -104,9 +99,7 @@ def _pick(
     return None
 
 
-def coordinate_columns(
-    columns: list[str], lon_column: str | None = None, lat_column: str | None = None
-) -> tuple[str, str] | None:
+def coordinate_columns(columns: list[str], lon_column: str | None = None, lat_column: str | None = None) -> tuple[str, str] | None:
     """The (lon, lat) column names of a CSV header, or None when there are none.
 
     Explicit names win; otherwise lon/lng/longitude/long/x/经度 and

@@ -49,8 +49,7 @@ def read_layer(
                 f"CSV file {path.name} carries no CRS; give one with crs (e.g. EPSG:4490, EPSG:4326, GCJ-02)",
             )
         geographic = coords.china_frame(crs) is not None or coords.parse(crs).is_geographic
-        gdf = read_csv(path, encoding=encoding, lon_column=lon_column, lat_column=lat_column,
-                       lonlat_range=geographic)
+        gdf = read_csv(path, encoding=encoding, lon_column=lon_column, lat_column=lat_column, lonlat_range=geographic)
     else:
         gdf = _read_ogr(path, fmt, layer, encoding)
     return to_storage(gdf, crs, path.name)
@@ -75,12 +74,15 @@ def _pyogrio_read(source: str, path: Path, layer, encoding) -> gpd.GeoDataFrame:
     try:
         return pyogrio.read_dataframe(source, layer=layer, encoding=encoding)
     except pyogrio.errors.DataLayerError as exc:
-        raise InvalidInput(f"无法读取图层 {layer}：{path.name}", f"Cannot read layer {layer} of {path.name}",
-                           details={"reason": str(exc)}) from None
+        raise InvalidInput(
+            f"无法读取图层 {layer}：{path.name}", f"Cannot read layer {layer} of {path.name}", details={"reason": str(exc)}
+        ) from None
     except (pyogrio.errors.DataSourceError, pyogrio.errors.FieldError, pyogrio.errors.GeometryError) as exc:
-        raise InvalidInput(f"无法读取文件 {path.name}（文件损坏或不完整？）",
-                           f"Cannot read {path.name} (damaged or incomplete file?)",
-                           details={"reason": str(exc)}) from None
+        raise InvalidInput(
+            f"无法读取文件 {path.name}（文件损坏或不完整？）",
+            f"Cannot read {path.name} (damaged or incomplete file?)",
+            details={"reason": str(exc)},
+        ) from None
 
 
 def _choose_layer(path: Path, layer: str | None) -> str:
@@ -88,21 +90,24 @@ def _choose_layer(path: Path, layer: str | None) -> str:
     try:
         listed = pyogrio.list_layers(path)
     except pyogrio.errors.DataSourceError as exc:
-        raise InvalidInput(f"无法读取文件 {path.name}", f"Cannot read {path.name}",
-                           details={"reason": str(exc)}) from None
+        raise InvalidInput(f"无法读取文件 {path.name}", f"Cannot read {path.name}", details={"reason": str(exc)}) from None
     names = [str(name) for name, _ in listed]
     spatial = [str(name) for name, geom_type in listed if geom_type is not None] or names
     if layer is not None:
         if layer not in names:
-            raise InvalidInput(f"{path.name} 中没有图层 {layer}（现有：{', '.join(names)}）",
-                               f"{path.name} has no layer {layer!r} (has: {', '.join(names)})",
-                               details={"layers": names})
+            raise InvalidInput(
+                f"{path.name} 中没有图层 {layer}（现有：{', '.join(names)}）",
+                f"{path.name} has no layer {layer!r} (has: {', '.join(names)})",
+                details={"layers": names},
+            )
         return layer
     if len(spatial) == 1:
         return spatial[0]
-    raise InvalidInput(f"{path.name} 含多个图层（{', '.join(spatial)}），请指定 layer",
-                       f"{path.name} holds several layers ({', '.join(spatial)}); choose one with layer",
-                       details={"layers": spatial})
+    raise InvalidInput(
+        f"{path.name} 含多个图层（{', '.join(spatial)}），请指定 layer",
+        f"{path.name} holds several layers ({', '.join(spatial)}); choose one with layer",
+        details={"layers": spatial},
+    )
 
 
 def _cpg_text(raw: bytes) -> str | None:
@@ -154,7 +159,6 @@ def _conflict(source: str, file_crs, requested) -> CRSError:
     have, want = coords.describe(file_crs), coords.describe(requested)
     return CRSError(
         f"文件 {source} 自带坐标系 {have}，与指定的 {want} 不一致；请去掉 crs 参数或先修正文件",
-        f"{source} declares CRS {have}, which differs from the given {want}; "
-        "drop the crs option or fix the file",
+        f"{source} declares CRS {have}, which differs from the given {want}; drop the crs option or fix the file",
         details={"file_crs": have, "requested": want},
     )

@@ -175,10 +175,7 @@ def check_read_notes(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
     rows = row_numbers(gdf)
     position = {int(r): i for i, r in enumerate(rows)}
     ids = _ids(gdf, spec)
-    return [
-        Problem(n["row"], ids[position[n["row"]]], n["rule"], n["zh"], n["en"])
-        for n in notes if n["row"] in position
-    ]
+    return [Problem(n["row"], ids[position[n["row"]]], n["rule"], n["zh"], n["en"]) for n in notes if n["row"] in position]
 
 
 def check_missing_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
@@ -196,8 +193,12 @@ def check_invalid_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Probl
     bad = np.flatnonzero(_present(geoms) & ~shapely.is_valid(geoms))
     reasons = {i: shapely.is_valid_reason(geoms[i]) for i in bad}
     return _problems(
-        gdf, spec, bad, "invalid_geometry",
-        lambda i: f"几何图形无效：{reasons[i]}", lambda i: f"Invalid geometry: {reasons[i]}",
+        gdf,
+        spec,
+        bad,
+        "invalid_geometry",
+        lambda i: f"几何图形无效：{reasons[i]}",
+        lambda i: f"Invalid geometry: {reasons[i]}",
     )
 
 
@@ -207,11 +208,14 @@ def check_geometry_type(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]
         return []
     geoms = _geoms(gdf)
     present = _present(geoms)
-    types = np.array([g.geom_type if p else "" for g, p in zip(geoms, present)], dtype=object)
+    types = np.array([g.geom_type if p else "" for g, p in zip(geoms, present, strict=False)], dtype=object)
     bad = np.flatnonzero(present & ~np.isin(types, spec.geometry_types))
     allowed = "/".join(spec.geometry_types)
     return _problems(
-        gdf, spec, bad, "geometry_type",
+        gdf,
+        spec,
+        bad,
+        "geometry_type",
         lambda i: f"几何类型 {types[i]} 不符合要求（应为 {allowed}）",
         lambda i: f"Geometry type {types[i]} not allowed (expected {allowed})",
     )
@@ -246,8 +250,12 @@ def check_duplicate_ids(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]
             continue
         listed = ", ".join(str(int(rows[i])) for i in positions)
         out += _problems(
-            gdf, spec, positions, "duplicate_id",
-            f"编号 {k} 重复（第 {listed} 行）", f"Duplicate id {k!r} (rows {listed})",
+            gdf,
+            spec,
+            positions,
+            "duplicate_id",
+            f"编号 {k} 重复（第 {listed} 行）",
+            f"Duplicate id {k!r} (rows {listed})",
         )
     return out
 
@@ -262,9 +270,7 @@ def check_extent(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
     bounds = shapely.bounds(arr)
     minx, miny, maxx, maxy = spec.extent
     with np.errstate(invalid="ignore"):
-        inside = (
-            (bounds[:, 0] >= minx) & (bounds[:, 1] >= miny) & (bounds[:, 2] <= maxx) & (bounds[:, 3] <= maxy)
-        )
+        inside = (bounds[:, 0] >= minx) & (bounds[:, 1] >= miny) & (bounds[:, 2] <= maxx) & (bounds[:, 3] <= maxy)
     bad = np.flatnonzero(present & ~inside)
     box = f"{minx}, {miny}, {maxx}, {maxy}"
 
@@ -273,7 +279,10 @@ def check_extent(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
         return f"({b[0]:.6f}, {b[1]:.6f})" if b[0] == b[2] and b[1] == b[3] else f"({b[0]:.6f}, {b[1]:.6f}, {b[2]:.6f}, {b[3]:.6f})"
 
     return _problems(
-        gdf, spec, bad, "out_of_extent",
+        gdf,
+        spec,
+        bad,
+        "out_of_extent",
         lambda i: f"坐标 {where(i)} 超出合理范围 [{box}]（坐标系或经纬度顺序是否有误？）",
         lambda i: f"Coordinates {where(i)} outside the expected extent [{box}] (wrong CRS or swapped lon/lat?)",
     )
@@ -300,9 +309,12 @@ def validate(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> ValidationReport:
 # --- repair and decision -----------------------------------------------------------
 
 _FAMILY = {
-    "Polygon": ("Polygon", MultiPolygon), "MultiPolygon": ("Polygon", MultiPolygon),
-    "LineString": ("LineString", MultiLineString), "MultiLineString": ("LineString", MultiLineString),
-    "Point": ("Point", MultiPoint), "MultiPoint": ("Point", MultiPoint),
+    "Polygon": ("Polygon", MultiPolygon),
+    "MultiPolygon": ("Polygon", MultiPolygon),
+    "LineString": ("LineString", MultiLineString),
+    "MultiLineString": ("LineString", MultiLineString),
+    "Point": ("Point", MultiPoint),
+    "MultiPoint": ("Point", MultiPoint),
 }
 
 
@@ -347,12 +359,16 @@ def _repair(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> tuple[gpd.GeoDataFrame, l
         if fixed is None or fixed.is_empty or not fixed.is_valid:
             continue  # still invalid: validate() reports it
         geoms[i] = fixed
-        problems.append(Problem(
-            int(rows[i]), ids[i], "invalid_geometry",
-            f"已修复无效几何（{reason}），结果为 {fixed.geom_type}",
-            f"Repaired invalid geometry ({reason}) into a {fixed.geom_type}",
-            action="repaired",
-        ))
+        problems.append(
+            Problem(
+                int(rows[i]),
+                ids[i],
+                "invalid_geometry",
+                f"已修复无效几何（{reason}），结果为 {fixed.geom_type}",
+                f"Repaired invalid geometry ({reason}) into a {fixed.geom_type}",
+                action="repaired",
+            )
+        )
     out = gdf.copy()
     out[gdf.geometry.name] = gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs)
     return out, problems

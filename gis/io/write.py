@@ -95,6 +95,7 @@ def shapefile_field_names(columns: list[str], codec: str = "utf-8") -> dict[str,
     Names that fit are kept and reserved first, then long names are cut in column
     order, clashes getting ``_1``, ``_2`` …; so the result never depends on chance.
     """
+
     def fits(n: str) -> bool:
         return len(n.encode(codec)) <= DBF_NAME_BYTES
 
@@ -123,7 +124,7 @@ def _check_encodable(gdf: gpd.GeoDataFrame, codec: str, encoding: str) -> None:
         try:
             text.encode(codec)
         except UnicodeEncodeError as exc:
-            bad = text[exc.start:exc.end]
+            bad = text[exc.start : exc.end]
             raise EncodingError(
                 f"文字“{text}”中的 {bad!r} 无法用 {encoding} 编码", f"{bad!r} in {text!r} cannot be encoded as {encoding}"
             ) from None
@@ -136,8 +137,7 @@ def _write_shapefile(gdf: gpd.GeoDataFrame, path: Path, layer: str | None, encod
     mapping = shapefile_field_names(names, codec)
     if mapping:
         listed = ", ".join(f"{a} → {b}" for a, b in mapping.items())
-        warnings.warn(f"Shapefile 字段名超过 10 字节，已截断 / field names truncated: {listed}", UserWarning,
-                      stacklevel=3)
+        warnings.warn(f"Shapefile 字段名超过 10 字节，已截断 / field names truncated: {listed}", UserWarning, stacklevel=3)
         gdf = gdf.rename(columns=mapping)
     label = "UTF-8" if codec == "utf-8" else encoding.upper()
     if path.suffix.lower() != ".zip":

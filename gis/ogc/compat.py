@@ -76,10 +76,8 @@ def apply() -> None:
     global _applied
     if _applied:
         return
-    from pygeoapi.api import itemtypes
+    from pygeoapi.api import itemtypes, processes
     from pygeofilter.parsers.cql2_json import parse as parse_json
-
-    from pygeoapi.api import processes
 
     itemtypes.CONFORMANCE_CLASSES_FEATURES[:] = CONFORMANCE_CLASSES
     processes.CONFORMANCE_CLASSES[:] = PROCESSES_CONFORMANCE_CLASSES
@@ -180,28 +178,48 @@ _OGC = "https://schemas.opengis.net/ogcapi"
 _FEATURES = f"{_OGC}/features/part1/1.0/openapi/ogcapi-features-1.yaml#/components"
 _PROCESSES = f"{_OGC}/processes/part1/1.0/openapi"
 _LINK = {
-    "type": "object", "required": ["href", "rel"],
+    "type": "object",
+    "required": ["href", "rel"],
     "properties": {name: {"type": "string"} for name in ("href", "rel", "type", "hreflang", "title")},
 }
 _LINKS = {"type": "array", "items": _LINK}
 _EXCEPTION = {
-    "type": "object", "required": ["type"], "description": "RFC 7807 problem details, as OGC API - Processes defines them",
-    "properties": {"type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
-                   "detail": {"type": "string"}, "instance": {"type": "string"}, "code": {"type": "string"},
-                   "description": {"type": "string"}},
+    "type": "object",
+    "required": ["type"],
+    "description": "RFC 7807 problem details, as OGC API - Processes defines them",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "code": {"type": "string"},
+        "description": {"type": "string"},
+    },
 }
 _ERROR_JSON = {"application/json": {"schema": _EXCEPTION}, "text/html": {"schema": {"type": "string"}}}
 _GEOJSON_FEATURE = {
-    "type": "object", "required": ["type", "geometry", "properties"],
-    "properties": {"type": {"type": "string", "enum": ["Feature"]}, "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                   "geometry": {"type": "object", "nullable": True}, "properties": {"type": "object", "nullable": True},
-                   "links": _LINKS},
+    "type": "object",
+    "required": ["type", "geometry", "properties"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "geometry": {"type": "object", "nullable": True},
+        "properties": {"type": "object", "nullable": True},
+        "links": _LINKS,
+    },
 }
 _FEATURE_COLLECTION = {
-    "type": "object", "required": ["type", "features"],
-    "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]}, "features": {"type": "array", "items": _GEOJSON_FEATURE},
-                   "links": _LINKS, "timeStamp": {"type": "string", "format": "date-time"},
-                   "numberMatched": {"type": "integer", "minimum": 0}, "numberReturned": {"type": "integer", "minimum": 0}},
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "items": _GEOJSON_FEATURE},
+        "links": _LINKS,
+        "timeStamp": {"type": "string", "format": "date-time"},
+        "numberMatched": {"type": "integer", "minimum": 0},
+        "numberReturned": {"type": "integer", "minimum": 0},
+    },
 }
 
 
@@ -211,60 +229,157 @@ def _response(description: str, schema: dict, media: str = "application/json") -
 
 # remote $ref -> (components section, local name, definition)
 REMOTE_SCHEMAS: dict[str, tuple[str, str, dict]] = {
-    f"{_FEATURES}/parameters/featureId": ("parameters", "featureId", {
-        "name": "featureId", "in": "path", "required": True, "description": "local identifier of a feature",
-        "schema": {"type": "string"}}),
-    f"{_FEATURES}/responses/LandingPage": ("responses", "LandingPage", _response(
-        "The landing page: links to the API definition, the conformance classes and the collections",
-        {"type": "object", "required": ["links"], "properties": {"title": {"type": "string"}, "description": {"type": "string"},
-                                                                   "links": _LINKS}})),
-    f"{_FEATURES}/responses/Collection": ("responses", "Collection", _response(
-        "Information about one feature collection",
-        {"type": "object", "required": ["id", "links"],
-         "properties": {"id": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
-                        "links": _LINKS, "extent": {"type": "object"}, "itemType": {"type": "string"},
-                        "crs": {"type": "array", "items": {"type": "string"}}}})),
-    f"{_FEATURES}/responses/Features": ("responses", "Features", _response(
-        "The features selected by the query, one page of them", _FEATURE_COLLECTION, "application/geo+json")),
+    f"{_FEATURES}/parameters/featureId": (
+        "parameters",
+        "featureId",
+        {"name": "featureId", "in": "path", "required": True, "description": "local identifier of a feature", "schema": {"type": "string"}},
+    ),
+    f"{_FEATURES}/responses/LandingPage": (
+        "responses",
+        "LandingPage",
+        _response(
+            "The landing page: links to the API definition, the conformance classes and the collections",
+            {
+                "type": "object",
+                "required": ["links"],
+                "properties": {"title": {"type": "string"}, "description": {"type": "string"}, "links": _LINKS},
+            },
+        ),
+    ),
+    f"{_FEATURES}/responses/Collection": (
+        "responses",
+        "Collection",
+        _response(
+            "Information about one feature collection",
+            {
+                "type": "object",
+                "required": ["id", "links"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "title": {"type": "string"},
+                    "description": {"type": "string"},
+                    "links": _LINKS,
+                    "extent": {"type": "object"},
+                    "itemType": {"type": "string"},
+                    "crs": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+        ),
+    ),
+    f"{_FEATURES}/responses/Features": (
+        "responses",
+        "Features",
+        _response("The features selected by the query, one page of them", _FEATURE_COLLECTION, "application/geo+json"),
+    ),
     f"{_FEATURES}/responses/Feature": ("responses", "Feature", _response("One feature", _GEOJSON_FEATURE, "application/geo+json")),
-    f"{_FEATURES}/responses/InvalidParameter": ("responses", "InvalidParameter", {
-        "description": "A query parameter has an invalid value", "content": _ERROR_JSON}),
-    f"{_FEATURES}/responses/NotFound": ("responses", "NotFound", {
-        "description": "The requested resource does not exist", "content": _ERROR_JSON}),
-    f"{_FEATURES}/responses/ServerError": ("responses", "ServerError", {
-        "description": "A server error occurred", "content": _ERROR_JSON}),
+    f"{_FEATURES}/responses/InvalidParameter": (
+        "responses",
+        "InvalidParameter",
+        {"description": "A query parameter has an invalid value", "content": _ERROR_JSON},
+    ),
+    f"{_FEATURES}/responses/NotFound": (
+        "responses",
+        "NotFound",
+        {"description": "The requested resource does not exist", "content": _ERROR_JSON},
+    ),
+    f"{_FEATURES}/responses/ServerError": ("responses", "ServerError", {"description": "A server error occurred", "content": _ERROR_JSON}),
     f"{_OGC}/tiles/part1/1.0/openapi/ogcapi-tiles-1.yaml#/components/schemas/link": ("schemas", "link", _LINK),
     "https://raw.githubusercontent.com/opengeospatial/ogcapi-records/master/core/openapi/parameters/sortby.yaml": (
-        "parameters", "sortby", {
-            "name": "sortby", "in": "query", "required": False, "style": "form", "explode": False,
+        "parameters",
+        "sortby",
+        {
+            "name": "sortby",
+            "in": "query",
+            "required": False,
+            "style": "form",
+            "explode": False,
             "description": "comma-separated properties to sort by, each optionally prefixed + (ascending) or - (descending)",
-            "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_].*$"}}}),
-    "https://schemas.opengis.net/cql2/1.0/cql2.json": ("schemas", "cql2", {
-        "type": "object", "description": "a CQL2 JSON expression: an operator object {op, args} (OGC 21-065)",
-        "required": ["op", "args"], "properties": {"op": {"type": "string"}, "args": {"type": "array"}}}),
-    f"{_PROCESSES}/responses/ProcessList.yaml": ("responses", "ProcessList", _response(
-        "The processes this server offers",
-        {"type": "object", "required": ["processes", "links"],
-         "properties": {"processes": {"type": "array", "items": {"type": "object", "required": ["id", "version"],
-                                                                "properties": {"id": {"type": "string"}, "version": {"type": "string"},
-                                                                               "title": {"type": "string"}, "links": _LINKS}}},
-                        "links": _LINKS}})),
-    f"{_PROCESSES}/responses/ExecuteAsync.yaml": ("responses", "ExecuteAsync", {
-        "description": "The job was created; follow the Location header for its status",
-        "headers": {"Location": {"schema": {"type": "string"}, "description": "URL of the job status"}},
-        "content": {"application/json": {"schema": {
-            "type": "object", "required": ["jobID", "status"],
-            "properties": {"jobID": {"type": "string"}, "processID": {"type": "string"},
-                           "status": {"type": "string", "enum": ["accepted", "running", "successful", "failed", "dismissed"]},
-                           "message": {"type": "string"}, "progress": {"type": "integer"}, "links": _LINKS}}}}}),
-    f"{_PROCESSES}/responses/NotFound.yaml": ("responses", "ProcessesNotFound", {
-        "description": "The process or job does not exist", "content": _ERROR_JSON}),
-    f"{_PROCESSES}/responses/ServerError.yaml": ("responses", "ProcessesServerError", {
-        "description": "A server error occurred", "content": _ERROR_JSON}),
+            "schema": {"type": "array", "minItems": 1, "items": {"type": "string", "pattern": "^[+-]?[A-Za-z_].*$"}},
+        },
+    ),
+    "https://schemas.opengis.net/cql2/1.0/cql2.json": (
+        "schemas",
+        "cql2",
+        {
+            "type": "object",
+            "description": "a CQL2 JSON expression: an operator object {op, args} (OGC 21-065)",
+            "required": ["op", "args"],
+            "properties": {"op": {"type": "string"}, "args": {"type": "array"}},
+        },
+    ),
+    f"{_PROCESSES}/responses/ProcessList.yaml": (
+        "responses",
+        "ProcessList",
+        _response(
+            "The processes this server offers",
+            {
+                "type": "object",
+                "required": ["processes", "links"],
+                "properties": {
+                    "processes": {
+                        "type": "array",
+                        "items": {
+                            "type": "object",
+                            "required": ["id", "version"],
+                            "properties": {
+                                "id": {"type": "string"},
+                                "version": {"type": "string"},
+                                "title": {"type": "string"},
+                                "links": _LINKS,
+                            },
+                        },
+                    },
+                    "links": _LINKS,
+                },
+            },
+        ),
+    ),
+    f"{_PROCESSES}/responses/ExecuteAsync.yaml": (
+        "responses",
+        "ExecuteAsync",
+        {
+            "description": "The job was created; follow the Location header for its status",
+            "headers": {"Location": {"schema": {"type": "string"}, "description": "URL of the job status"}},
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["jobID", "status"],
+                        "properties": {
+                            "jobID": {"type": "string"},
+                            "processID": {"type": "string"},
+                            "status": {"type": "string", "enum": ["accepted", "running", "successful", "failed", "dismissed"]},
+                            "message": {"type": "string"},
+                            "progress": {"type": "integer"},
+                            "links": _LINKS,
+                        },
+                    }
+                }
+            },
+        },
+    ),
+    f"{_PROCESSES}/responses/NotFound.yaml": (
+        "responses",
+        "ProcessesNotFound",
+        {"description": "The process or job does not exist", "content": _ERROR_JSON},
+    ),
+    f"{_PROCESSES}/responses/ServerError.yaml": (
+        "responses",
+        "ProcessesServerError",
+        {"description": "A server error occurred", "content": _ERROR_JSON},
+    ),
     f"{_PROCESSES}/schemas/exception.yaml": ("schemas", "exception", _EXCEPTION),
-    f"{_PROCESSES}/schemas/execute.yaml": ("schemas", "execute", {
-        "type": "object", "description": "an execute request: the process inputs by identifier, the outputs wanted",
-        "properties": {"inputs": {"type": "object", "additionalProperties": True},
-                       "outputs": {"type": "object", "additionalProperties": True},
-                       "response": {"type": "string", "enum": ["raw", "document"]}}}),
+    f"{_PROCESSES}/schemas/execute.yaml": (
+        "schemas",
+        "execute",
+        {
+            "type": "object",
+            "description": "an execute request: the process inputs by identifier, the outputs wanted",
+            "properties": {
+                "inputs": {"type": "object", "additionalProperties": True},
+                "outputs": {"type": "object", "additionalProperties": True},
+                "response": {"type": "string", "enum": ["raw", "document"]},
+            },
+        },
+    ),
 }

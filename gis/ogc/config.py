@@ -40,7 +40,10 @@ OUTPUT_CRS = [crs_uri(CRS84), crs_uri(STORAGE_CRS), crs_uri(MEASURE_CRS)]
 DEFAULT_METADATA: dict[str, Any] = {
     "identification": {
         "title": {"zh": "地名与界线服务", "en": "Place names and boundaries"},
-        "description": {"zh": "标准地名、门牌地址与社区界线的开放数据接口", "en": "Open data API of standard place names, addresses and community boundaries"},
+        "description": {
+            "zh": "标准地名、门牌地址与社区界线的开放数据接口",
+            "en": "Open data API of standard place names, addresses and community boundaries",
+        },
         "keywords": {"zh": ["地名", "地址", "界线"], "en": ["place names", "addresses", "boundaries"]},
         "keywords_type": "theme",
         "terms_of_service": "",
@@ -48,7 +51,22 @@ DEFAULT_METADATA: dict[str, Any] = {
     },
     "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "provider": {"name": "diming", "url": ""},
-    "contact": {"name": "diming", "position": "", "address": "", "city": "", "stateorprovince": "", "postalcode": "", "country": "CN", "phone": "", "fax": "", "email": "", "url": "", "hours": "", "instructions": "", "role": "pointOfContact"},
+    "contact": {
+        "name": "diming",
+        "position": "",
+        "address": "",
+        "city": "",
+        "stateorprovince": "",
+        "postalcode": "",
+        "country": "CN",
+        "phone": "",
+        "fax": "",
+        "email": "",
+        "url": "",
+        "hours": "",
+        "instructions": "",
+        "role": "pointOfContact",
+    },
 }
 
 

@@ -173,7 +173,6 @@ class _Translator:
         except (ValueError, TypeError, AttributeError) as exc:
             raise ProviderInvalidQueryError(user_msg=f"几何图形无效 / invalid geometry: {exc}") from None
 
-
     @staticmethod
     def _bbox_literal(arguments):
         """CQL2 text ``BBOX(minx, miny, maxx, maxy)`` as a geometry literal (pygeofilter reads it as a function).

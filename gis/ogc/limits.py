@@ -19,10 +19,26 @@ from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
 from gis.errors import BadRequest, CRSError
 
 # Query parameters of OGC API - Features Parts 1-3 (and pygeoapi's f/lang/skipGeometry).
-STANDARD_PARAMETERS = frozenset({
-    "f", "lang", "limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "resulttype", "sortby",
-    "properties", "skipGeometry", "q", "filter", "filter-lang", "filter-crs",
-})
+STANDARD_PARAMETERS = frozenset(
+    {
+        "f",
+        "lang",
+        "limit",
+        "offset",
+        "bbox",
+        "bbox-crs",
+        "crs",
+        "datetime",
+        "resulttype",
+        "sortby",
+        "properties",
+        "skipGeometry",
+        "q",
+        "filter",
+        "filter-lang",
+        "filter-crs",
+    }
+)
 EARTH_RADIUS_KM = 6371.0088
 
 _ITEMS_PATH = re.compile(r"^/collections/(?P<collection>[^/]+)/items/?$")
@@ -109,7 +125,7 @@ def install(app: Flask, mount_path: str, properties: Mapping[str, frozenset[str]
     def enforce_limits():
         if not request.path.startswith(mount_path + "/"):
             return None
-        match = _ITEMS_PATH.match(request.path[len(mount_path):])
+        match = _ITEMS_PATH.match(request.path[len(mount_path) :])
         if match is None or request.method not in ("GET", "POST", "HEAD"):
             return None
         body_size = request.content_length or 0

@@ -97,8 +97,13 @@ class StoreProvider(BaseProvider):
             if offset >= max(1, self.deep_offset):
                 rows, more = self._deep_page(session, names, not skip_geometry, conditions, order, offset, limit)
             else:
-                statement = (self.source.select(names, with_geometry=not skip_geometry)
-                             .where(*conditions).order_by(*order).offset(offset).limit(limit + 1))
+                statement = (
+                    self.source.select(names, with_geometry=not skip_geometry)
+                    .where(*conditions)
+                    .order_by(*order)
+                    .offset(offset)
+                    .limit(limit + 1)
+                )
                 rows = session.execute(statement).mappings().all()
                 more = len(rows) > limit
                 rows = rows[:limit]
@@ -159,8 +164,12 @@ class StoreProvider(BaseProvider):
         """(rows, more) of the page at ``offset``: its ids first (id-only select, cheap to
         skip over), then those rows, put back in the ids' order."""
         id_query = (
-            select(self.source.id_column).select_from(self.source.from_clause)
-            .where(*self.source.fixed, *conditions).order_by(*order).offset(offset).limit(limit + 1)
+            select(self.source.id_column)
+            .select_from(self.source.from_clause)
+            .where(*self.source.fixed, *conditions)
+            .order_by(*order)
+            .offset(offset)
+            .limit(limit + 1)
         )
         ids = list(session.scalars(id_query))
         more = len(ids) > limit

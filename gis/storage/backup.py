@@ -39,7 +39,9 @@ def _run(command: list[str], env: dict[str, str]) -> None:
 
     result = subprocess.run(command, env={**os.environ, **env}, capture_output=True, text=True)
     if result.returncode != 0:
-        raise DimingError(f"{Path(command[0]).name} 失败：{result.stderr.strip()}", f"{Path(command[0]).name} failed: {result.stderr.strip()}")
+        raise DimingError(
+            f"{Path(command[0]).name} 失败：{result.stderr.strip()}", f"{Path(command[0]).name} failed: {result.stderr.strip()}"
+        )
 
 
 def backup(store: Store, path: str | Path) -> Path:

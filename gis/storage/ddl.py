@@ -12,11 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
-from .coltypes import UTCDateTime
-
 from . import gpkg
-from .spatial import rtree_name
+from .coltypes import UTCDateTime
 from .geometry import STORAGE_SRID
+from .spatial import rtree_name
 
 
 def registered_columns(*columns, constraints=()) -> list:
@@ -124,9 +123,9 @@ def refresh_extents(conn: Connection) -> None:
     for table, column in rows:
         rtree = rtree_name(table, column)
         conn.exec_driver_sql(
-            f"UPDATE gpkg_contents SET min_x = (SELECT min(minx) FROM \"{rtree}\"), "
-            f"min_y = (SELECT min(miny) FROM \"{rtree}\"), max_x = (SELECT max(maxx) FROM \"{rtree}\"), "
-            f"max_y = (SELECT max(maxy) FROM \"{rtree}\"), "
+            f'UPDATE gpkg_contents SET min_x = (SELECT min(minx) FROM "{rtree}"), '
+            f'min_y = (SELECT min(miny) FROM "{rtree}"), max_x = (SELECT max(maxx) FROM "{rtree}"), '
+            f'max_y = (SELECT max(maxy) FROM "{rtree}"), '
             "last_change = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE table_name = ?",
             (table,),
         )
@@ -156,12 +155,10 @@ def make_append_only(conn: Connection, table: str) -> None:
             BEGIN RAISE EXCEPTION '{table} is append-only'; END; $$ LANGUAGE plpgsql"""
         )
         conn.exec_driver_sql(
-            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION {table}_append_only()"
         )
         conn.exec_driver_sql(
-            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
-            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()"
         )
         return
     for action in ("UPDATE", "DELETE"):

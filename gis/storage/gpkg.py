@@ -63,7 +63,7 @@ def decode(blob: bytes) -> shapely.Geometry:
     blob = bytes(blob)
     if blob[:2] != MAGIC:
         return shapely.from_wkb(blob)
-    return shapely.from_wkb(blob[_wkb_offset(blob):])
+    return shapely.from_wkb(blob[_wkb_offset(blob) :])
 
 
 def envelope(blob: bytes) -> tuple[float, float, float, float] | None:

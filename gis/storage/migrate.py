@@ -86,7 +86,6 @@ def heads() -> list[str]:
     return sorted(ScriptDirectory.from_config(config).get_heads())
 
 
-
 def require_current(store: Store) -> None:
     """Refuse to serve a database whose schema is behind the code (it would fail
     request by request with missing columns instead)."""

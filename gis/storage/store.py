@@ -169,6 +169,13 @@ def translate_errors() -> Iterator[None]:
 
 def _is_connection_problem(exc: OperationalError) -> bool:
     text = str(exc.orig).lower()
-    markers = ("could not connect", "does not exist", "connection refused", "server closed", "terminating connection", "the database system is", "connection timed out")
+    markers = (
+        "could not connect",
+        "does not exist",
+        "connection refused",
+        "server closed",
+        "terminating connection",
+        "the database system is",
+        "connection timed out",
+    )
     return exc.connection_invalidated or any(m in text for m in markers)
-

@@ -69,7 +69,12 @@ def upgrade() -> None:
     op.create_table(
         "place_name_aliases",
         *ddl.registered_columns(
-            sa.Column("place_name_id", sa.Integer, sa.ForeignKey("place_names.id", name="fk_place_name_aliases_place_name_id_place_names"), nullable=False),
+            sa.Column(
+                "place_name_id",
+                sa.Integer,
+                sa.ForeignKey("place_names.id", name="fk_place_name_aliases_place_name_id_place_names"),
+                nullable=False,
+            ),
             sa.Column("alias", sa.String(100), nullable=False),
             sa.Column("kind", sa.String(16), nullable=False),
             sa.Column("valid_from", sa.Date),
@@ -85,7 +90,12 @@ def upgrade() -> None:
         *ddl.registered_columns(
             sa.Column("kind", sa.String(16), nullable=False),
             sa.Column("state", sa.String(16), nullable=False),
-            sa.Column("place_name_id", sa.Integer, sa.ForeignKey("place_names.id", name="fk_naming_applications_place_name_id_place_names"), nullable=False),
+            sa.Column(
+                "place_name_id",
+                sa.Integer,
+                sa.ForeignKey("place_names.id", name="fk_naming_applications_place_name_id_place_names"),
+                nullable=False,
+            ),
             sa.Column("proposed_name", sa.String(100)),
             sa.Column("proposed_specific", sa.String(100)),
             sa.Column("proposed_generic", sa.String(50)),
@@ -125,7 +135,12 @@ def upgrade() -> None:
     op.create_table(
         "naming_transitions",
         *ddl.registered_columns(
-            sa.Column("application_id", sa.Integer, sa.ForeignKey("naming_applications.id", name="fk_naming_transitions_application_id_naming_applications"), nullable=False),
+            sa.Column(
+                "application_id",
+                sa.Integer,
+                sa.ForeignKey("naming_applications.id", name="fk_naming_transitions_application_id_naming_applications"),
+                nullable=False,
+            ),
             sa.Column("action", sa.String(16), nullable=False),
             sa.Column("from_state", sa.String(16)),
             sa.Column("to_state", sa.String(16), nullable=False),
@@ -139,7 +154,12 @@ def upgrade() -> None:
     op.create_table(
         "naming_comments",
         *ddl.registered_columns(
-            sa.Column("application_id", sa.Integer, sa.ForeignKey("naming_applications.id", name="fk_naming_comments_application_id_naming_applications"), nullable=False),
+            sa.Column(
+                "application_id",
+                sa.Integer,
+                sa.ForeignKey("naming_applications.id", name="fk_naming_comments_application_id_naming_applications"),
+                nullable=False,
+            ),
             sa.Column("body", sa.Text, nullable=False),
             sa.Column("author_name", sa.String(100)),
             sa.Column("author_contact", sa.String(200)),

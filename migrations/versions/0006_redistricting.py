@@ -37,7 +37,9 @@ def upgrade() -> None:
     op.create_table(
         "redistricting_plans",
         *ddl.registered_columns(
-            sa.Column("job_id", sa.Integer, sa.ForeignKey("redistricting_jobs.id", name="fk_redistricting_plans_job_id_redistricting_jobs")),
+            sa.Column(
+                "job_id", sa.Integer, sa.ForeignKey("redistricting_jobs.id", name="fk_redistricting_plans_job_id_redistricting_jobs")
+            ),
             sa.Column("name", sa.String(100), nullable=False),
             sa.Column("seed", sa.Integer, nullable=False),
             sa.Column("valid", sa.Boolean, nullable=False),
@@ -52,8 +54,12 @@ def upgrade() -> None:
     op.create_table(
         "redistricting_communities",
         *ddl.registered_columns(
-            sa.Column("plan_id", sa.Integer, sa.ForeignKey("redistricting_plans.id", name="fk_redistricting_communities_plan_id_redistricting_plans"),
-                      nullable=False),
+            sa.Column(
+                "plan_id",
+                sa.Integer,
+                sa.ForeignKey("redistricting_plans.id", name="fk_redistricting_communities_plan_id_redistricting_plans"),
+                nullable=False,
+            ),
             sa.Column("community", sa.String(40), nullable=False),
             sa.Column("subdistrict", sa.String(20), nullable=False),
             sa.Column("households", sa.Integer, nullable=False),

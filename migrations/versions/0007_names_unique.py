@@ -33,14 +33,17 @@ def _refuse_existing_clashes(bind) -> None:
     """Runs before any DDL, so a refused upgrade leaves the schema as it was."""
     kind = f"({CLASS})"
     clashes = bind.execute(
-        sa.text(f"SELECT {kind} AS kind, name, count(*) AS n FROM place_names WHERE status = 'current' AND {kind} IS NOT NULL "
-                f"GROUP BY {kind}, name HAVING count(*) > 1 ORDER BY name")
+        sa.text(
+            f"SELECT {kind} AS kind, name, count(*) AS n FROM place_names WHERE status = 'current' AND {kind} IS NOT NULL "
+            f"GROUP BY {kind}, name HAVING count(*) > 1 ORDER BY name"
+        )
     ).all()
     if clashes:
         listed = [f"{row.name} ({row.kind}, {row.n})" for row in clashes[:20]]
         raise Conflict(
             f"登记中已有 {len(clashes)} 个重名的现行地名（街路巷或重要住宅区、楼宇），请先经命名程序处理：{'、'.join(listed)}",
-            f"The register already holds {len(clashes)} repeated current names (roads/streets/lanes or important estates/buildings); resolve them through the procedure first: {', '.join(listed)}",
+            f"The register already holds {len(clashes)} repeated current names (roads/streets/lanes or important estates/buildings); "
+            f"resolve them through the procedure first: {', '.join(listed)}",
             details={"clashes": [{"name": row.name, "class": row.kind, "count": row.n} for row in clashes]},
         )
 
@@ -51,7 +54,9 @@ def upgrade() -> None:
     postgres = bind.dialect.name == "postgresql"
     column_type, kind = ("VARCHAR(16)", "STORED") if postgres else ("TEXT(16)", "VIRTUAL")  # TEXT(n): the GeoPackage spelling
     bind.exec_driver_sql(f"ALTER TABLE place_names ADD COLUMN unique_class {column_type} GENERATED ALWAYS AS ({CLASS}) {kind}")
-    op.create_index(INDEX, "place_names", ["unique_class", "name"], unique=True, postgresql_where=sa.text(WHERE), sqlite_where=sa.text(WHERE))
+    op.create_index(
+        INDEX, "place_names", ["unique_class", "name"], unique=True, postgresql_where=sa.text(WHERE), sqlite_where=sa.text(WHERE)
+    )
 
 
 def downgrade() -> None:

@@ -21,7 +21,12 @@ def upgrade() -> None:
     op.create_table(
         "naming_attachments",
         *ddl.registered_columns(
-            sa.Column("application_id", sa.Integer, sa.ForeignKey("naming_applications.id", name="fk_naming_attachments_application_id_naming_applications"), nullable=False),
+            sa.Column(
+                "application_id",
+                sa.Integer,
+                sa.ForeignKey("naming_applications.id", name="fk_naming_attachments_application_id_naming_applications"),
+                nullable=False,
+            ),
             sa.Column("kind", sa.String(32), nullable=False),
             sa.Column("filename", sa.String(200), nullable=False),
             sa.Column("media_type", sa.String(100), nullable=False),

@@ -39,9 +39,7 @@ def upgrade() -> None:
 
     op.add_column("plate_items", sa.Column("geom", Geometry("POINT")))
     ddl.register_spatial_table(bind, "plate_items", "geom", "POINT", "门楼牌 Door plates (physical)")
-    op.execute(
-        "UPDATE plate_items SET geom = (SELECT door_plates.geom FROM door_plates WHERE door_plates.id = plate_items.door_plate_id)"
-    )
+    op.execute("UPDATE plate_items SET geom = (SELECT door_plates.geom FROM door_plates WHERE door_plates.id = plate_items.door_plate_id)")
 
 
 def downgrade() -> None:

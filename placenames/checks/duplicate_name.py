@@ -28,7 +28,8 @@ def check(session, candidate: Candidate) -> list[Finding]:
             RULE,
             ERROR,
             f"区内已有同名的现行标准地名“{candidate.name}”（{len(clashes)} 处），街路巷及重要住宅区、楼宇名称不得重名",
-            f"'{candidate.name}' is already a current standard name in the district ({len(clashes)}); roads, streets, lanes and important estates/buildings must not repeat",
+            f"'{candidate.name}' is already a current standard name in the district ({len(clashes)}); "
+            f"roads, streets, lanes and important estates/buildings must not repeat",
             {"ids": [row.id for row in clashes]},
         )
     ]

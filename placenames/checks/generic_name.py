@@ -18,7 +18,8 @@ def check(session, candidate: Candidate) -> list[Finding]:
             RULE,
             ERROR,
             f"“{candidate.name}”没有{category.label_zh}类可识别的通名（如：{'、'.join(category.generics[:6])}）",
-            f"'{candidate.name}' has no recognisable generic part for category {category.code} {category.label_en} (e.g. {', '.join(category.generics[:6])})",
+            f"'{candidate.name}' has no recognisable generic part for category {category.code} {category.label_en} "
+            f"(e.g. {', '.join(category.generics[:6])})",
             {"category": category.code, "generics": list(category.generics)},
         )
     ]

@@ -23,9 +23,7 @@ from .models import BuildingEntrance
 MAX_OFFSET_M = 25.0
 
 
-def set_entrance(
-    store, building: int | str, point, *, actor: str, reason: str | None = None, description: str | None = None
-) -> dict:
+def set_entrance(store, building: int | str, point, *, actor: str, reason: str | None = None, description: str | None = None) -> dict:
     """Record (or move) the main entrance of a building given by id or code; CGCS2000 lon/lat."""
     if not isinstance(point, shapely.Point) or point.is_empty:
         raise InvalidInput("入口应为一个点（经度、纬度）", "An entrance is one point (lon, lat)")

@@ -46,8 +46,12 @@ def retire(store, *, actor: str, reason: str, plate_ids: list[int] | None = None
             plate.status = "retired"
             session.add(
                 NumberChange(
-                    door_plate_id=plate.id, road_id=plate.road_id, change="retire",
-                    old_text=plate.number_text, old_address=plate.address, note=reason
+                    door_plate_id=plate.id,
+                    road_id=plate.road_id,
+                    change="retire",
+                    old_text=plate.number_text,
+                    old_address=plate.address,
+                    note=reason,
                 )
             )
         session.flush()
@@ -92,14 +96,24 @@ def renumber(store, road_name: str, *, actor: str, reason: str) -> list[dict]:
             plate.address = stored_address(names, plate.admin_code, road.name, a.number_text)
             session.add(
                 NumberChange(
-                    door_plate_id=plate.id, road_id=road_id, change="renumber", old_text=old_text, new_text=a.number_text,
-                    old_address=old_address, new_address=plate.address, note=reason,
+                    door_plate_id=plate.id,
+                    road_id=road_id,
+                    change="renumber",
+                    old_text=old_text,
+                    new_text=a.number_text,
+                    old_address=old_address,
+                    new_address=plate.address,
+                    note=reason,
                 )
             )
             changes.append(
                 {
-                    "plate": plate.id, "building": plate.building_id, "old": old_text, "new": a.number_text,
-                    "old_address": old_address, "new_address": plate.address,
+                    "plate": plate.id,
+                    "building": plate.building_id,
+                    "old": old_text,
+                    "new": a.number_text,
+                    "old_address": old_address,
+                    "new_address": plate.address,
                 }
             )
         session.flush()
@@ -113,8 +127,15 @@ def changes(store, road_name: str) -> list[dict]:
         rows = session.scalars(select(NumberChange).where(NumberChange.road_id == road_id).order_by(NumberChange.id))
         return [
             {
-                "plate": r.door_plate_id, "change": r.change, "old": r.old_text, "new": r.new_text, "old_address": r.old_address,
-                "new_address": r.new_address, "at": r.created_at.isoformat(), "by": r.created_by, "note": r.note,
+                "plate": r.door_plate_id,
+                "change": r.change,
+                "old": r.old_text,
+                "new": r.new_text,
+                "old_address": r.old_address,
+                "new_address": r.new_address,
+                "at": r.created_at.isoformat(),
+                "by": r.created_by,
+                "note": r.note,
             }
             for r in rows
         ]

@@ -219,8 +219,14 @@ def _write(store, session, plan: Plan) -> None:
                 setattr(plate, key, value)
             session.add(
                 NumberChange(
-                    door_plate_id=plate.id, road_id=road_plan.road_id, change="reuse", old_text=old_text, new_text=a.number_text,
-                    old_address=old_address, new_address=address, note="retired number reused by explicit decision",
+                    door_plate_id=plate.id,
+                    road_id=road_plan.road_id,
+                    change="reuse",
+                    old_text=old_text,
+                    new_text=a.number_text,
+                    old_address=old_address,
+                    new_address=address,
+                    note="retired number reused by explicit decision",
                 )
             )
     if rows:

@@ -66,7 +66,7 @@ class NumberingSettings:
         ordinal = suffix_ordinal(suffix)
         return str(number) if not ordinal else SUFFIX_STYLES[self.suffix_style].format(n=number, k=ordinal)
 
-    def overlay(self, **overrides) -> "NumberingSettings":
+    def overlay(self, **overrides) -> NumberingSettings:
         """These settings with the non-empty ``overrides`` applied (a road over its district)."""
         known = {f.name for f in fields(self)}
         return replace(self, **{k: v for k, v in overrides.items() if k in known and v is not None})

@@ -24,8 +24,24 @@ from .readings import dictionary, is_hanzi, readings, toneless
 DIRECTIONS = set("东西南北中上下前后内外")
 # Words a long 通名 is made of; a leftover single character joins its neighbour (rule 2).
 GENERIC_WORDS = (
-    "社区", "居民", "委员会", "村民", "经济", "技术", "开发区", "高新技术", "产业",
-    "工业", "园区", "湿地", "森林", "公园", "立交桥", "高架桥", "游园", "广场",
+    "社区",
+    "居民",
+    "委员会",
+    "村民",
+    "经济",
+    "技术",
+    "开发区",
+    "高新技术",
+    "产业",
+    "工业",
+    "园区",
+    "湿地",
+    "森林",
+    "公园",
+    "立交桥",
+    "高架桥",
+    "游园",
+    "广场",
 )
 
 

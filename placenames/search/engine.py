@@ -64,8 +64,9 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope())
     return _rank(matches, scope, limit)
 
 
-def structured(g: Gazetteer, *, road: str = "", number: str = "", community: str = "", subdistrict: str = "",
-               limit: int = 10, scope: Scope = Scope()) -> list[Match]:
+def structured(
+    g: Gazetteer, *, road: str = "", number: str = "", community: str = "", subdistrict: str = "", limit: int = 10, scope: Scope = Scope()
+) -> list[Match]:
     """Search by parts (road + number, community, subdistrict), written as one address."""
     number = normalize(number)
     if number and not number.endswith("号"):
@@ -108,8 +109,11 @@ def _pinyin(g: Gazetteer, text: str) -> list[Match]:
     matches += [Match(e, "fuzzy", 0.75) for e in g.pinyin_initials.get(letters, [])]
     matches += [historic_match(h) for h in g.history_pinyin.get(letters, [])]
     if digits:  # zijunlu 12: the plate on the road found by pinyin
-        plates = [Match(g.plates[normalize(m.entry.name)][digits], m.match_type, m.confidence, m.extra)
-                  for m in matches if m.entry.kind == "road" and digits in g.plates.get(normalize(m.entry.name), {})]
+        plates = [
+            Match(g.plates[normalize(m.entry.name)][digits], m.match_type, m.confidence, m.extra)
+            for m in matches
+            if m.entry.kind == "road" and digits in g.plates.get(normalize(m.entry.name), {})
+        ]
         if plates:  # the number was found: the road alone is now a weaker answer
             matches = plates + [Match(m.entry, "partial", m.confidence * 0.7, m.extra) for m in matches]
     return matches
@@ -154,8 +158,13 @@ def _resolve_road(g: Gazetteer, text: str, number_text: str | None = None) -> tu
     similar = [name for name in g.similar_names(text) if name in g.roads]
     if similar:
         sound = pinyin.keys(text)[0]
-        similar.sort(key=lambda name: (number_text is not None and number_text not in g.plates.get(name, {}),
-                                       not (pinyin.keys(name)[0] & sound), name))
+        similar.sort(
+            key=lambda name: (
+                number_text is not None and number_text not in g.plates.get(name, {}),
+                not (pinyin.keys(name)[0] & sound),
+                name,
+            )
+        )
         return g.roads[similar[0]], "fuzzy", None
     return None, "", None
 
@@ -166,8 +175,7 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
         return []
     confidence = {"exact": 1.0, "former": 0.9, "fuzzy": 0.85}[how]
     match_type = "former_name" if historic is not None else how
-    extra = {k: v for k, v in (("building", parsed.building), ("unit", parsed.unit), ("floor", parsed.floor),
-                               ("room", parsed.room)) if v}
+    extra = {k: v for k, v in (("building", parsed.building), ("unit", parsed.unit), ("floor", parsed.floor), ("room", parsed.room)) if v}
     if historic is not None:
         extra.update(historic_extra(historic))
     elif road.status == "retired":  # the centreline is still there, its name was cancelled
@@ -179,7 +187,9 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     plate = plates.get(parsed.number_text)
     if plate is not None:
         return [Match(plate, match_type, confidence, extra)]
-    neighbours = sorted(plates.values(), key=lambda e: (e.number % 2 != parsed.number % 2, abs(e.number - parsed.number), e.number_text))[:2]
+    neighbours = sorted(plates.values(), key=lambda e: (e.number % 2 != parsed.number % 2, abs(e.number - parsed.number), e.number_text))[
+        :2
+    ]
     requested = {**extra, "requested_number": parsed.number_text, "registered": False}
     return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
 
@@ -195,11 +205,18 @@ def historic_extra(historic: HistoricName) -> dict:
     """What a result found by a no-longer-current name says about that name."""
     current = historic.entry.name if historic.entry.kind != "address" else historic.entry.street
     if historic.status == "former":
-        return {"former_name": historic.name, "former_name_until": historic.until.isoformat() if historic.until else None,
-                "note": {"zh": f"“{historic.name}”为“{current}”的曾用名", "en": f"'{historic.name}' is a former name of '{current}'"}}
+        return {
+            "former_name": historic.name,
+            "former_name_until": historic.until.isoformat() if historic.until else None,
+            "note": {"zh": f"“{historic.name}”为“{current}”的曾用名", "en": f"'{historic.name}' is a former name of '{current}'"},
+        }
     until = historic.until.isoformat() if historic.until else None
-    return {"note": {"zh": f"“{historic.name}”已撤销（{until or '日期不详'}），不再是标准地名",
-                     "en": f"'{historic.name}' was cancelled ({until or 'date unknown'}) and is no longer a standard name"}}
+    return {
+        "note": {
+            "zh": f"“{historic.name}”已撤销（{until or '日期不详'}），不再是标准地名",
+            "en": f"'{historic.name}' was cancelled ({until or 'date unknown'}) and is no longer a standard name",
+        }
+    }
 
 
 def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
@@ -210,8 +227,17 @@ def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     if crossing.is_empty:
         return []  # the roads do not meet: no invented point
     point = crossing if crossing.geom_type == "Point" else shapely.centroid(crossing)
-    entry = Entry("intersection", a.id * 1_000_003 + b.id, f"{a.name}与{b.name}交叉口", f"官渡区{a.name}与{b.name}交叉口",
-                  point, category="道路交叉口", street=a.name, community=a.community, subdistrict=a.subdistrict)
+    entry = Entry(
+        "intersection",
+        a.id * 1_000_003 + b.id,
+        f"{a.name}与{b.name}交叉口",
+        f"官渡区{a.name}与{b.name}交叉口",
+        point,
+        category="道路交叉口",
+        street=a.name,
+        community=a.community,
+        subdistrict=a.subdistrict,
+    )
     exact = how_a == how_b == "exact"
     return [Match(entry, "exact" if exact else "fuzzy", 1.0 if exact else 0.85, {"crossing_street": b.name})]
 
@@ -227,6 +253,12 @@ def _rank(matches: list[Match], scope: Scope, limit: int, *, keep_order: bool = 
         kept.sort(key=lambda m: (-m.confidence, KIND_ORDER[m.entry.kind]))
     if scope.focus is not None:
         fx, fy = scope.focus
-        kept.sort(key=lambda m: (-round(m.confidence, 2), math.inf if m.entry.point is None else
-                                 math.hypot((m.entry.point.x - fx) * math.cos(math.radians(fy)), m.entry.point.y - fy)))
+        kept.sort(
+            key=lambda m: (
+                -round(m.confidence, 2),
+                math.inf
+                if m.entry.point is None
+                else math.hypot((m.entry.point.x - fx) * math.cos(math.radians(fy)), m.entry.point.y - fy),
+            )
+        )
     return kept[:limit]

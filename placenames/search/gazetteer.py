@@ -146,16 +146,16 @@ def _prefixed(keys: list[tuple[str, int]], items: list, prefix: str, cap: int) -
 
 
 def _deletions(key: str) -> set[str]:
-    return {key[:i] + key[i + 1:] for i in range(len(key))} if len(key) > 1 else set()
+    return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) > 1 else set()
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
+        return sum(x != y for x, y in zip(a, b, strict=False)) == 1
     short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def short_community_names(name: str) -> list[str]:
@@ -176,25 +176,37 @@ def build(store) -> Gazetteer:
     """Read the public register from ``store`` and index it."""
     g = Gazetteer()
     with store.read(public=True) as session:
-        units = session.scalars(select(AdminUnit).where(AdminUnit.valid_to.is_(None),
-                                                        AdminUnit.level.in_(("subdistrict", "community")))).all()
+        units = session.scalars(
+            select(AdminUnit).where(AdminUnit.valid_to.is_(None), AdminUnit.level.in_(("subdistrict", "community")))
+        ).all()
         roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
         plates = session.execute(
-            select(DoorPlate.id, DoorPlate.road_id, DoorPlate.number, DoorPlate.number_text, DoorPlate.address,
-                   DoorPlate.side, DoorPlate.geom).where(DoorPlate.status == "current")).all()
+            select(
+                DoorPlate.id, DoorPlate.road_id, DoorPlate.number, DoorPlate.number_text, DoorPlate.address, DoorPlate.side, DoorPlate.geom
+            ).where(DoorPlate.status == "current")
+        ).all()
         places = session.execute(
-            select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code,
-                   PlaceName.geom).where(PlaceName.status == "current", PlaceName.classification == "public")).all()
+            select(
+                PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code, PlaceName.geom
+            ).where(PlaceName.status == "current", PlaceName.classification == "public")
+        ).all()
         retired = session.execute(
-            select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code,
-                   PlaceName.geom, PlaceName.retired_on)
-            .where(PlaceName.status == "retired", PlaceName.classification == "public")).all()
+            select(
+                PlaceName.id,
+                PlaceName.name,
+                PlaceName.romanization,
+                PlaceName.category_label,
+                PlaceName.admin_code,
+                PlaceName.geom,
+                PlaceName.retired_on,
+            ).where(PlaceName.status == "retired", PlaceName.classification == "public")
+        ).all()
         former = session.execute(
             select(NameAlias.alias, NameAlias.valid_to, PlaceName.id, PlaceName.name, PlaceName.status)
             .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
-            .where(NameAlias.kind == "former", PlaceName.status.in_(("current", "retired")),
-                   PlaceName.classification == "public")
-            .order_by(NameAlias.id)).all()
+            .where(NameAlias.kind == "former", PlaceName.status.in_(("current", "retired")), PlaceName.classification == "public")
+            .order_by(NameAlias.id)
+        ).all()
         for unit in units:
             session.expunge(unit)
     g.units = {u.code: u for u in units}
@@ -211,9 +223,18 @@ def build(store) -> Gazetteer:
         point = unit.geom.representative_point()
         community = unit if unit.level == "community" else None
         subdistrict = unit if unit.level == "subdistrict" else g.units.get(unit.parent_code)
-        entry = Entry(unit.level, unit.id, unit.name, f"官渡区{subdistrict.name if community and subdistrict else ''}{unit.name}",
-                      point, unit.geom, category={"community": "社区", "subdistrict": "街道"}[unit.level],
-                      community=community, subdistrict=subdistrict, admin_code=unit.code)
+        entry = Entry(
+            unit.level,
+            unit.id,
+            unit.name,
+            f"官渡区{subdistrict.name if community and subdistrict else ''}{unit.name}",
+            point,
+            unit.geom,
+            category={"community": "社区", "subdistrict": "街道"}[unit.level],
+            community=community,
+            subdistrict=subdistrict,
+            admin_code=unit.code,
+        )
         aliases = short_community_names(unit.name) if community else [unit.name, unit.name.removesuffix("办事处")]
         _add(g, entry, aliases)
     current_names = {normalize(row.name) for row in places}
@@ -225,8 +246,18 @@ def build(store) -> Gazetteer:
         point = shapely.line_interpolate_point(row.geom, 0.5, normalized=True)
         community, subdistrict = admin_of(point)
         key = normalize(row.name)
-        entry = Entry("road", row.id, row.name, f"官渡区{row.name}", point, row.geom, category="道路",
-                      community=community, subdistrict=subdistrict, admin_code=row.admin_code)
+        entry = Entry(
+            "road",
+            row.id,
+            row.name,
+            f"官渡区{row.name}",
+            point,
+            row.geom,
+            category="道路",
+            community=community,
+            subdistrict=subdistrict,
+            admin_code=row.admin_code,
+        )
         g.roads[key] = entry
         road_names[row.id] = row.name
         g.road_list.append(entry)
@@ -241,8 +272,19 @@ def build(store) -> Gazetteer:
             continue  # a road's register entry is found as the road
         point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
         community, subdistrict = admin_of(point)
-        entry = Entry("place", row.id, row.name, row.name, point, row.geom, category=row.category_label,
-                      romanization=row.romanization, community=community, subdistrict=subdistrict, admin_code=row.admin_code)
+        entry = Entry(
+            "place",
+            row.id,
+            row.name,
+            row.name,
+            point,
+            row.geom,
+            category=row.category_label,
+            romanization=row.romanization,
+            community=community,
+            subdistrict=subdistrict,
+            admin_code=row.admin_code,
+        )
         if any(e.kind in ("community", "subdistrict") for e in g.names.get(normalize(row.name), [])):
             continue  # the unit itself is already indexed with its polygon
         place_by_id[row.id] = entry
@@ -252,9 +294,20 @@ def build(store) -> Gazetteer:
         if street is None:
             continue
         community, subdistrict = admin_of(row.geom)
-        entry = Entry("address", row.id, f"{street}{row.number_text}号", row.address, row.geom, street=street,
-                      number=row.number, number_text=row.number_text, side=row.side, category="门牌",
-                      community=community, subdistrict=subdistrict)
+        entry = Entry(
+            "address",
+            row.id,
+            f"{street}{row.number_text}号",
+            row.address,
+            row.geom,
+            street=street,
+            number=row.number,
+            number_text=row.number_text,
+            side=row.side,
+            category="门牌",
+            community=community,
+            subdistrict=subdistrict,
+        )
         if row.road_id in road_status:  # the plate stands, but its road's name was cancelled
             entry.status, entry.retired_on = "retired", road_status[row.road_id].retired_on
         g.plates[normalize(street)][row.number_text.removesuffix("号")] = entry
@@ -322,9 +375,21 @@ def _index_retired(g: Gazetteer, rows, admin_of) -> dict[int, Entry]:
             if row.geom is not None:
                 point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
                 community, subdistrict = admin_of(point)
-            entry = Entry("place", row.id, row.name, row.name, point, row.geom, category=row.category_label,
-                          romanization=row.romanization, community=community, subdistrict=subdistrict,
-                          admin_code=row.admin_code, status="retired", retired_on=row.retired_on)
+            entry = Entry(
+                "place",
+                row.id,
+                row.name,
+                row.name,
+                point,
+                row.geom,
+                category=row.category_label,
+                romanization=row.romanization,
+                community=community,
+                subdistrict=subdistrict,
+                admin_code=row.admin_code,
+                status="retired",
+                retired_on=row.retired_on,
+            )
         by_id[row.id] = entry
         _add_history(g, HistoricName(row.name, "retired", entry, row.retired_on))
     return by_id

@@ -6,7 +6,8 @@ standard address, romanization, category, subdistrict/community with codes,
 confidence, match_type, sub-building parts and, for an unregistered number, the
 number asked for. A result found by a former name carries ``former_name`` and a
 label ending in （原名：…）; a cancelled name has ``name_status: retired`` and a
-label ending in （已撤销）, so neither is mistaken for a current standard name. Coordinates are CRS84 unless ``crs`` asks for CGCS2000 or GCJ-02
+label ending in （已撤销）, so neither is mistaken for a current standard name.
+Coordinates are CRS84 unless ``crs`` asks for CGCS2000 or GCJ-02
 (always x = longitude, as GeoJSON writes them).
 """
 
@@ -22,8 +23,14 @@ from .engine import Match
 from .reverse import ReverseResult
 
 VERSION = "0.1.0"
-GEOCODING_TYPE = {"address": "house", "road": "street", "place": "poi", "community": "locality",
-                  "subdistrict": "district", "intersection": "intersection"}
+GEOCODING_TYPE = {
+    "address": "house",
+    "road": "street",
+    "place": "poi",
+    "community": "locality",
+    "subdistrict": "district",
+    "intersection": "intersection",
+}
 ATTRIBUTION = "官渡区民政局 / Guandu District Civil Affairs Bureau"
 
 
@@ -105,11 +112,25 @@ def reverse_feature(result: ReverseResult, crs: str) -> dict[str, Any]:
         "match_type": "exact" if e else "partial",
     }
     if e:
-        geocoding.update({"name": e.name, "street": e.street, "housenumber": e.number_text, "standard_address": e.label,
-                          "side": e.side, "address_id": e.id, "name_status": e.status})
+        geocoding.update(
+            {
+                "name": e.name,
+                "street": e.street,
+                "housenumber": e.number_text,
+                "standard_address": e.label,
+                "side": e.side,
+                "address_id": e.id,
+                "name_status": e.status,
+            }
+        )
         if e.status == "retired":  # the plate stands on a road whose name was cancelled
-            geocoding.update({"label": f"{e.label}（已撤销）", "standard_address": None,
-                              "retired_on": e.retired_on.isoformat() if e.retired_on else None})
+            geocoding.update(
+                {
+                    "label": f"{e.label}（已撤销）",
+                    "standard_address": None,
+                    "retired_on": e.retired_on.isoformat() if e.retired_on else None,
+                }
+            )
     point = e.point if e else None
     return {
         "type": "Feature",

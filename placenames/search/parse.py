@@ -51,7 +51,7 @@ class ParsedAddress:
 def strip_prefix(text: str) -> tuple[str, bool]:
     """Text without 中国/云南省/昆明市/官渡区 at its start; whether 官渡区 was named."""
     match = _PREFIX.match(text)
-    return text[match.end():], bool(match.group("district"))
+    return text[match.end() :], bool(match.group("district"))
 
 
 def parse(text: str) -> ParsedAddress:
@@ -63,22 +63,22 @@ def parse(text: str) -> ParsedAddress:
         parsed.intersection = (crossing["a"], crossing["b"])
         return parsed
     if match := _SUBDISTRICT.match(body):
-        parsed.subdistrict, body = match["name"], body[match.end():]
+        parsed.subdistrict, body = match["name"], body[match.end() :]
     if match := _COMMUNITY.match(body):
-        parsed.community, body = match["name"], body[match.end():]
+        parsed.community, body = match["name"], body[match.end() :]
     digit = re.search(r"\d", body)
     if digit is None:
         parsed.road = body or None
         return parsed
     parsed.road = body[: digit.start()] or None
-    tail = body[digit.start():]
+    tail = body[digit.start() :]
     if re.match(r"^\d+(?:幢|栋|座|单元|层|楼|室)", tail):  # 子君路25栋: a building, no door number
         _subunits(parsed, tail)
         return parsed
     number = _NUMBER.match(tail)
     parsed.number = int(number["number"])
     parsed.suffix = number["suffix"] or ""
-    tail = tail[number.end():]
+    tail = tail[number.end() :]
     if tail:
         _subunits(parsed, tail)
     return parsed

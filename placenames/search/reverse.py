@@ -47,18 +47,21 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
     communities = [None] * len(lon)
     if g.community_tree is not None:
         inputs, units = g.community_tree.query(shapely.points(lon, lat), predicate="within")
-        for i, u in zip(inputs, units):
+        for i, u in zip(inputs, units, strict=False):
             communities[i] = g.community_list[int(u)]
     results = []
     for i in range(len(lon)):
         community = communities[i]
-        results.append(ReverseResult(
-            float(lon[i]), float(lat[i]),
-            g.plate_list[nearest[i]] if nearest[i] >= 0 else None,
-            None if np.isnan(distance[i]) else float(distance[i]),
-            community,
-            g.units.get(community.parent_code) if community is not None else None,
-        ))
+        results.append(
+            ReverseResult(
+                float(lon[i]),
+                float(lat[i]),
+                g.plate_list[nearest[i]] if nearest[i] >= 0 else None,
+                None if np.isnan(distance[i]) else float(distance[i]),
+                community,
+                g.units.get(community.parent_code) if community is not None else None,
+            )
+        )
     return results
 
 

@@ -23,8 +23,12 @@ FAIL_SHARE = 0.04
 def plan_roads(session, count: int = PLAN_ROADS) -> list[str]:
     """The ``count`` roads with the most current door plates (the plan period's ten roads)."""
     rows = session.execute(
-        select(Road.name, func.count(DoorPlate.id).label("n")).join(DoorPlate, DoorPlate.road_id == Road.id)
-        .where(DoorPlate.status == "current").group_by(Road.name).order_by(func.count(DoorPlate.id).desc(), Road.name).limit(count)
+        select(Road.name, func.count(DoorPlate.id).label("n"))
+        .join(DoorPlate, DoorPlate.road_id == Road.id)
+        .where(DoorPlate.status == "current")
+        .group_by(Road.name)
+        .order_by(func.count(DoorPlate.id).desc(), Road.name)
+        .limit(count)
     ).all()
     return [name for name, _ in rows]
 
@@ -52,8 +56,12 @@ def stock_demo(
     fails = rng.random(len(items)) < FAIL_SHARE
     rows = [
         {
-            "round_id": round_.id, "item_kind": kind, "item_id": item, "result": "fail" if fail else "pass",
-            "defects": DEFECTS[int(rng.integers(len(DEFECTS)))] if fail else "", "photos": f"demo/{kind}/{item}.jpg" if fail else None,
+            "round_id": round_.id,
+            "item_kind": kind,
+            "item_id": item,
+            "result": "fail" if fail else "pass",
+            "defects": DEFECTS[int(rng.integers(len(DEFECTS)))] if fail else "",
+            "photos": f"demo/{kind}/{item}.jpg" if fail else None,
             "inspected_on": held_on,
         }
         for (kind, item), fail in zip(items, fails, strict=True)
@@ -61,6 +69,10 @@ def stock_demo(
     if rows:
         store.bulk_insert(session, InspectionResult, rows)
     return {
-        "road_signs": signs, "plates": plates, "inspection_round": round_.id, "plan_roads": roads,
-        "inspected": len(rows), "failed": int(fails.sum()),
+        "road_signs": signs,
+        "plates": plates,
+        "inspection_round": round_.id,
+        "plan_roads": roads,
+        "inspected": len(rows),
+        "failed": int(fails.sum()),
     }

@@ -49,8 +49,12 @@ class ImportSummary:
 
     def to_dict(self) -> dict:
         return {
-            "kind": self.kind, "rows": self.rows, "inserted": self.inserted, "updated": self.updated,
-            "unchanged": self.unchanged, "changed_ids": self.changed_ids,
+            "kind": self.kind,
+            "rows": self.rows,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "changed_ids": self.changed_ids,
         }
 
 

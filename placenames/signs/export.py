@@ -21,9 +21,7 @@ from .models import PLATE, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
 
 STATE_COLUMNS = ("last_inspected", "last_result", "last_defects")
 SIGN_COLUMNS = ("id", "road_name", "text_zh", "text_roman", "sign_type", "size", "installed_on", "status", *STATE_COLUMNS)
-PLATE_COLUMNS = (
-    "id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS
-)
+PLATE_COLUMNS = ("id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS)
 
 
 def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
@@ -34,8 +32,14 @@ def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8"
         signs = list(session.scalars(select(RoadSign).order_by(RoadSign.id)))
         records = [
             {
-                "id": s.id, "road_name": roads[s.road_id], "text_zh": s.text_zh, "text_roman": s.text_roman,
-                "sign_type": s.sign_type, "size": s.size, "installed_on": _iso(s.installed_on), "status": s.status,
+                "id": s.id,
+                "road_name": roads[s.road_id],
+                "text_zh": s.text_zh,
+                "text_roman": s.text_roman,
+                "sign_type": s.sign_type,
+                "size": s.size,
+                "installed_on": _iso(s.installed_on),
+                "status": s.status,
                 **state.get(s.id, {}),
             }
             for s in signs
@@ -52,11 +56,20 @@ def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8
         rows = session.execute(select(PlateItem, DoorPlate).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id).order_by(PlateItem.id))
         records, geoms = [], []
         for item, plate in rows:
-            records.append({
-                "id": item.id, "road_name": roads[plate.road_id], "number": plate.number_text, "address": plate.address,
-                "level": item.level, "text": item.text, "plate_type": item.plate_type, "installed_on": _iso(item.installed_on),
-                "status": item.status, **state.get(item.id, {}),
-            })
+            records.append(
+                {
+                    "id": item.id,
+                    "road_name": roads[plate.road_id],
+                    "number": plate.number_text,
+                    "address": plate.address,
+                    "level": item.level,
+                    "text": item.text,
+                    "plate_type": item.plate_type,
+                    "installed_on": _iso(item.installed_on),
+                    "status": item.status,
+                    **state.get(item.id, {}),
+                }
+            )
             geoms.append(item.geom if item.geom is not None else plate.geom)
     return _write(records, geoms, PLATE_COLUMNS, path, crs=crs, encoding=encoding, layer="plates")
 

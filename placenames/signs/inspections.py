@@ -46,8 +46,9 @@ def record(store, round_id: int, results: list[dict], *, actor: str) -> int:
             extra = [(r.get("kind"), r.get("item")) for r in results if (r.get("kind"), r.get("item")) not in due]
             if extra:
                 raise InvalidInput(
-                    "复查只能针对上一轮不合格的项目", "A re-inspection covers only the failures of the round it follows",
-                    details={"items": extra}
+                    "复查只能针对上一轮不合格的项目",
+                    "A re-inspection covers only the failures of the round it follows",
+                    details={"items": extra},
                 )
         rows = [_result_row(session, round_, entry) for entry in results]
         session.add_all(rows)
@@ -96,6 +97,12 @@ def _result_row(session, round_: InspectionRound, entry: dict) -> InspectionResu
             details={"entry": entry, "unknown_defects": unknown},
         )
     return InspectionResult(
-        round_id=round_.id, item_kind=kind, item_id=item, result=result, defects=",".join(defects),
-        photos=entry.get("photos"), inspected_on=entry.get("on") or round_.held_on, note=entry.get("note"),
+        round_id=round_.id,
+        item_kind=kind,
+        item_id=item,
+        result=result,
+        defects=",".join(defects),
+        photos=entry.get("photos"),
+        inspected_on=entry.get("on") or round_.held_on,
+        note=entry.get("note"),
     )

@@ -36,8 +36,14 @@ def plate_text(plate: DoorPlate, road_name: str, level: str, label: str | None =
 
 
 def add_road_sign(
-    store, road_name: str, point, *, actor: str, sign_type: str = INTERSECTION_SIGN,
-    size: str | None = None, installed_on: dt.date | None = None
+    store,
+    road_name: str,
+    point,
+    *,
+    actor: str,
+    sign_type: str = INTERSECTION_SIGN,
+    size: str | None = None,
+    installed_on: dt.date | None = None,
 ) -> int:
     with store.transaction(actor=actor, reason="路牌登记 road sign added") as session:
         road_id = session.scalar(select(Road.id).where(Road.name == road_name))
@@ -53,8 +59,14 @@ def add_road_sign(
 
 
 def add_plate(
-    store, door_plate_id: int, level: str, *, actor: str, label: str | None = None,
-    plate_type: str | None = None, installed_on: dt.date | None = None
+    store,
+    door_plate_id: int,
+    level: str,
+    *,
+    actor: str,
+    label: str | None = None,
+    plate_type: str | None = None,
+    installed_on: dt.date | None = None,
 ) -> int:
     if level not in PLATE_LEVELS:
         raise InvalidInput(f"牌类应为 {'、'.join(PLATE_LEVELS)}", f"Plate level must be one of {', '.join(PLATE_LEVELS)}")
@@ -64,9 +76,7 @@ def add_plate(
             raise NotFound("门牌地址不存在", f"No door plate {door_plate_id}")
         road_name = session.scalar(select(Road.name).where(Road.id == plate.road_id))
         text = plate_text(plate, road_name, level, label)
-        item = PlateItem(
-            door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on, geom=plate.geom
-        )
+        item = PlateItem(door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on, geom=plate.geom)
         session.add(item)
         session.flush()
         return item.id
@@ -96,8 +106,14 @@ def intersection_signs(store, session, *, installed_on: dt.date | None = None, r
             zh, roman = texts[name]
             signs.append(
                 {
-                    "road_id": road_id, "text_zh": zh, "text_roman": roman, "sign_type": INTERSECTION_SIGN, "size": "1000x300",
-                    "installed_on": installed_on, "status": "in_service", "geom": point,
+                    "road_id": road_id,
+                    "text_zh": zh,
+                    "text_roman": roman,
+                    "sign_type": INTERSECTION_SIGN,
+                    "size": "1000x300",
+                    "installed_on": installed_on,
+                    "status": "in_service",
+                    "geom": point,
                 }
             )
     return store.bulk_insert(session, RoadSign, signs) if signs else 0
@@ -109,8 +125,13 @@ def door_plate_items(store, session, *, installed_on: dt.date | None = None) -> 
     names = dict(session.execute(select(Road.id, Road.name)).all())
     rows = [
         {
-            "door_plate_id": p.id, "level": "门牌", "text": f"{names[p.road_id]}{p.number_text}号", "plate_type": "门牌",
-            "installed_on": installed_on, "status": "in_service", "geom": p.geom,
+            "door_plate_id": p.id,
+            "level": "门牌",
+            "text": f"{names[p.road_id]}{p.number_text}号",
+            "plate_type": "门牌",
+            "installed_on": installed_on,
+            "status": "in_service",
+            "geom": p.geom,
         }
         for p in session.execute(
             select(DoorPlate.id, DoorPlate.road_id, DoorPlate.number_text, DoorPlate.geom).where(DoorPlate.status == "current")

@@ -20,8 +20,9 @@ def _resolve_road_signs(session, frame: pd.DataFrame) -> pd.DataFrame:
     missing = sorted(set(frame["road_name"]) - set(roads))
     if missing:
         raise InvalidInput(
-            f"路牌引用了不存在的道路：{'、'.join(missing[:10])}", f"Road signs refer to unknown roads: {', '.join(missing[:10])}",
-            details={"roads": missing}
+            f"路牌引用了不存在的道路：{'、'.join(missing[:10])}",
+            f"Road signs refer to unknown roads: {', '.join(missing[:10])}",
+            details={"roads": missing},
         )
     frame["road_id"] = frame["road_name"].map(roads)
     if "status" not in frame.columns:

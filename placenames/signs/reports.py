@@ -67,24 +67,42 @@ def _items(session, roads: dict[int, str]) -> list[dict]:
     sign_unit = dict(zip(where[0], where[1], strict=True))
     for k, s in enumerate(signs):
         unit = sign_unit.get(k)
-        items.append({
-            "kind": ROAD_SIGN, "id": s.id, "road": roads[s.road_id], "status": s.status, "text": f"{s.text_zh} / {s.text_roman}",
-            "expected": expected_sign[roads[s.road_id]], "subdistrict": sub_names[unit] if unit is not None else None,
-        })
+        items.append(
+            {
+                "kind": ROAD_SIGN,
+                "id": s.id,
+                "road": roads[s.road_id],
+                "status": s.status,
+                "text": f"{s.text_zh} / {s.text_roman}",
+                "expected": expected_sign[roads[s.road_id]],
+                "subdistrict": sub_names[unit] if unit is not None else None,
+            }
+        )
     plates = session.execute(
         select(
-            PlateItem.id, PlateItem.level, PlateItem.text, PlateItem.status,
-            DoorPlate.road_id, DoorPlate.number_text, DoorPlate.status.label("plate_status"), DoorPlate.admin_code,
-        )
-        .join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id)
+            PlateItem.id,
+            PlateItem.level,
+            PlateItem.text,
+            PlateItem.status,
+            DoorPlate.road_id,
+            DoorPlate.number_text,
+            DoorPlate.status.label("plate_status"),
+            DoorPlate.admin_code,
+        ).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id)
     ).all()
     for p in plates:
         base = f"{roads[p.road_id]}{p.number_text}号"
-        items.append({
-            "kind": PLATE, "id": p.id, "road": roads[p.road_id], "status": p.status, "text": p.text,
-            "expected": _expected_plate_text(p.text, p.level, base, p.plate_status),
-            "subdistrict": names.chain(p.admin_code).get("subdistrict"),
-        })
+        items.append(
+            {
+                "kind": PLATE,
+                "id": p.id,
+                "road": roads[p.road_id],
+                "status": p.status,
+                "text": p.text,
+                "expected": _expected_plate_text(p.text, p.level, base, p.plate_status),
+                "subdistrict": names.chain(p.admin_code).get("subdistrict"),
+            }
+        )
     return items
 
 

@@ -96,7 +96,11 @@ class Cells:
         try:
             item_id = integer(self.record.cells.get("id"))
         except ValueError:
-            self.problem("id", "应为正整数（导出文件中的编号），新项目留空", "must be a positive whole number (the exported id); blank for a new item")
+            self.problem(
+                "id",
+                "应为正整数（导出文件中的编号），新项目留空",
+                "must be a positive whole number (the exported id); blank for a new item",
+            )
             return None
         if item_id is not None and item_id not in existing:
             self.problem("id", f"没有编号为 {item_id} 的{what_zh}", f"no {what_en} with id {item_id}")
@@ -127,7 +131,8 @@ class Cells:
         offset = float(shapely.distance(self.record.metric, target_metric))
         if offset > reach_m:
             self.problem(
-                "geometry", f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
+                "geometry",
+                f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
                 f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
             )
 
