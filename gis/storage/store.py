@@ -177,5 +177,10 @@ def _is_connection_problem(exc: OperationalError) -> bool:
         "terminating connection",
         "the database system is",
         "connection timed out",
+        "connection reset",
+        "no connection to the server",
+        "could not receive data",
+        "could not send data",
+        "ssl syscall",
     )
     return exc.connection_invalidated or any(m in text for m in markers)
