@@ -159,6 +159,10 @@ def test_boundary_page_tables_and_tooltips(site, page):
     shows(page, ".leaflet-tooltip", xw.LINE_NUMBER)  # a marker's code begins with its line's number
     assert xw.EAST in page.find_element(By.ID, "line-title").text
     clean(page, "boundaries")
+    page.get(page.find_element(By.ID, "register-link").get_attribute("href"))  # the printable marker register
+    assert xw.EAST in page.find_element(By.TAG_NAME, "h1").text
+    assert page.execute_script("return getComputedStyle(document.body).fontSize") == "11px"  # its style block, allowed by hash
+    clean(page, "marker register")
 
 
 def test_planner_plan_tooltips_and_popup(site, page):
