@@ -32,6 +32,21 @@ RESPONSES = {
 }
 
 
+# The OGC HTML pages besides the items (tests/test_ogc_html.py has the full list).
+OGC_PAGES = [
+    "/ogc/",
+    "/ogc/collections",
+    "/ogc/collections/roads",
+    "/ogc/conformance",
+    "/ogc/collections/roads/queryables",
+    "/ogc/collections/roads/schema",
+    "/ogc/openapi",
+    "/ogc/stac",
+    "/ogc/TileMatrixSets",
+    "/ogc/processes",
+]
+
+
 @pytest.mark.parametrize("kind", RESPONSES)
 def test_every_kind_of_response_carries_the_headers(client, kind):
     path, status, mimetype = RESPONSES[kind]
@@ -64,13 +79,15 @@ def test_no_template_has_an_inline_script_or_style(client):
     """The CSP would block them: page data travels as JSON data blocks, styles in .css files."""
     import re
 
-    pages = ["/", "/officer/", "/officer/numbering", "/officer/signs", "/boundaries", "/planner", "/ogc/collections/roads/items?f=html"]
+    pages = ["/", "/officer/", "/officer/numbering", "/officer/signs", "/officer/deadlines", "/officer/applications/1", "/boundaries"]
+    pages += ["/planner", "/ogc/collections/roads/items?f=html"] + [f"{path}?f=html" for path in OGC_PAGES]
     roads = client.get("/ogc/collections/roads/items?f=json").get_json()["features"]
     pages.append(f"/ogc/collections/roads/items/{roads[0]['id']}?f=html")
     for path in pages:
-        html = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        assert response.status_code == 200 and response.mimetype == "text/html", path
+        html = response.get_data(as_text=True)
         scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
-        assert scripts, path
         for attributes, body in scripts:
             assert "src=" in attributes or 'type="application/json"' in attributes, (path, attributes, body[:80])
         assert "<style" not in html and " style=" not in html, path
