@@ -116,6 +116,21 @@ def test_public_search_results_popup_and_reverse_lookup(site, page):
     clean(page, "public")
 
 
+def test_the_text_helper_never_makes_markup(site, page):
+    """common.js el(): children become text nodes; handlers and script URLs are refused."""
+    server, _ = site
+    page.get(server.url + "/")
+    text, tags, attribute, refused = page.execute_script(
+        """const el = window.dimingCommon.el;
+        const node = el("p", {className: "x", "data-k": "<b>"}, "<b>x</b>", 0, null, el("span", null, "<i>y</i>"));
+        const refused = [["a", {onclick: "x"}], ["a", {href: " javascript:alert(1)"}], ["iframe", {src: "data:text/html,x"}]]
+          .map(([tag, attrs]) => { try { el(tag, attrs); return false; } catch (err) { return true; } });
+        return [node.textContent, node.querySelectorAll("b, i").length, node.dataset.k, refused];"""
+    )
+    assert (text, tags, attribute, refused) == ("<b>x</b>0<i>y</i>", 0, "<b>", [True, True, True])
+    clean(page, "el")
+
+
 def test_officer_applications_list_and_detail(site, page):
     server, ids = site
     sign_in(page, server.url + "/officer/")
