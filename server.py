@@ -14,7 +14,7 @@ from flask_cors import CORS
 
 import api
 import pages
-from api import ogc_processes
+from api import ogc_processes, security_headers
 from boundaries import publish as boundaries_publish
 from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc import config as ogc_config
@@ -82,4 +82,5 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.register(app)
     pages.register(app)
     errors.install(app)
+    security_headers.install(app)
     return app

@@ -184,6 +184,13 @@ def esc(value) -> str:
     return "" if value is None else html.escape(str(value))
 
 
+# The printable page's one style block, constant so the web server's CSP can allow it by its hash.
+PRINT_CSS = (
+    "body{font-family:sans-serif;font-size:11px}table{border-collapse:collapse}"
+    "td,th{border:1px solid #444;padding:2px 4px}.synthetic{color:#b00}@page{size:A4 landscape}"
+)
+
+
 def to_html(table: dict) -> str:
     """A self-contained page to print: the line's header, then the table."""
     header, rows = table["header"], table["rows"]
@@ -193,8 +200,7 @@ def to_html(table: dict) -> str:
     return (
         "<!doctype html><html lang='zh'><head><meta charset='utf-8'>"
         f"<title>界桩成果表 {esc(header['line_code'])}</title>"
-        "<style>body{font-family:sans-serif;font-size:11px}table{border-collapse:collapse}"
-        "td,th{border:1px solid #444;padding:2px 4px}.synthetic{color:#b00}@page{size:A4 landscape}</style></head><body>"
+        f"<style>{PRINT_CSS}</style></head><body>"
         f"<h1>界桩成果表 Marker register — {esc(header['left'])} | {esc(header['right'])}</h1>"
         f"<p>界线 {esc(header['line_code'])} · 编号 {esc(header['line_number'])} · 长度 {esc(header['length_m'])} 米 · "
         f"界桩 {esc(header['markers'])} 个 · 最近联检 {esc(header['last_inspected'] or '—')} · {esc(header['crs'])}</p>{note}"

@@ -65,6 +65,7 @@ def chromium(width: int = 1280, height: int = 900):
         f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages: browser.get_log("browser")
     browser = webdriver.Chrome(options=options, service=Service(driver))
     browser.set_page_load_timeout(30)
     browser.diming_profile = profile

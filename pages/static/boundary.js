@@ -69,7 +69,7 @@
           onEachFeature: (f, layer) => {
             const l = byCode[f.properties.code];
             if (!l) return;
-            layer.bindTooltip(`${l.number || l.code} · ${D.t["line_" + lineState(l)]}`);
+            layer.bindTooltip(C.el("span", null, `${l.number || l.code} · ${D.t["line_" + lineState(l)]}`));
             layer.on("click", () => selectLine(l.id));
           },
         }).addTo(lineLayer);
@@ -99,7 +99,7 @@
         radius: selected && selected.id === m.id ? 10 : 7, color: selected && selected.id === m.id ? "#f0a500" : "#222",
         weight: 2, fillColor: colour(status), fillOpacity: 0.95, className: `marker marker-${status}`,
       }).addTo(markerLayer);
-      circle.bindTooltip(`${m.code} · ${D.t["status_" + status] || status}`);
+      circle.bindTooltip(C.el("span", null, `${m.code} · ${D.t["status_" + status] || status}`));
       circle.on("click", (e) => { L.DomEvent.stopPropagation(e); selectMarker(m); });
       const row = body.insertRow();
       row.dataset.markerId = m.id;

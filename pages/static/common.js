@@ -2,7 +2,27 @@
    drawn from the district's own layers (no remote tiles). */
 (function () {
   "use strict";
-  const D = window.DIMING;
+  // The page's language and texts arrive as JSON data (no inline script, so the CSP needs none).
+  const D = (window.DIMING = JSON.parse(document.getElementById("diming-data").textContent));
+
+  /* The one way any text from a user or the database enters the DOM: el(tag, attrs, ...children)
+     builds an element whose children are nodes or text nodes — a string is never parsed as HTML.
+     Attributes are set as attributes; event handlers and script URLs are refused. Leaflet's
+     bindPopup/bindTooltip/setContent take the element (a string there would be HTML). */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([name, value]) => {
+      if (value === null || value === undefined || value === false || value === "") return;
+      const scriptUrl = /^(href|src|action|formaction)$/i.test(name) && /^\s*(javascript|data|vbscript):/i.test(String(value));
+      if (/^on/i.test(name) || scriptUrl) throw new Error(`el: refused attribute ${name}`);
+      if (name === "className") node.className = value; else node.setAttribute(name, String(value));
+    });
+    children.flat().forEach((child) => {
+      if (child === null || child === undefined || child === false) return;
+      node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+    });
+    return node;
+  }
 
   function showMessage(text) {
     const box = document.getElementById("message");
@@ -58,7 +78,7 @@
         if (ticket !== pending) return;
         L.geoJSON(fc, {
           style: (f) => ({ color: "#7a6a58", weight: f.properties.road_class === "arterial" ? 4 : 2 }),
-          onEachFeature: (f, layer) => layer.bindTooltip(f.properties.name),
+          onEachFeature: (f, layer) => { if (f.properties.name) layer.bindTooltip(el("span", null, f.properties.name)); },
         }).addTo(roads);
       }).catch(() => {});
     }
@@ -100,5 +120,5 @@
     getJSON("/api/v1/session").then(show).catch(() => {});
   }
 
-  window.dimingCommon = { getJSON, showMessage, baseMap, sendJSON, signInBox };
+  window.dimingCommon = { el, getJSON, showMessage, baseMap, sendJSON, signInBox };
 })();

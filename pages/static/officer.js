@@ -5,12 +5,7 @@
   const t = window.DIMING.t;
   const ROLES = ["placename_officer", "admin"];
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text !== undefined && text !== null) node.textContent = String(text);
-    if (className) node.className = className;
-    return node;
-  }
+  function el(tag, text, className) { return common.el(tag, { className }, text); }
 
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, (_, key) => (values[key] === undefined ? "" : values[key]));

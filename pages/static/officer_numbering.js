@@ -41,7 +41,7 @@
     numberLayer.clearLayers();
     body.items.forEach((row) => {
       L.marker([row.lat, row.lon], { icon: numberIcon(row.number), keyboard: false, title: `${row.road} ${row.number}` })
-        .bindTooltip(row.reason[lang] || row.reason.zh).addTo(numberLayer);
+        .bindTooltip(el("span", row.reason[lang] || row.reason.zh)).addTo(numberLayer);
     });
     fillRows(tbody, body.items, (r) => [r.number, r.building, r.side, r.chainage, r.reason[lang] || r.reason.zh], t.nothing_to_number);
   }

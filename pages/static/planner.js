@@ -116,9 +116,9 @@
                  fillColor: colours[f.properties.community], fillOpacity: 0.55, className: bad ? "community violation" : "community" };
       },
       onEachFeature: (f, polygon) => {
-        polygon.bindTooltip(`${f.properties.households}`, { permanent: true, direction: "center", className: "hh-label" });
-        polygon.bindPopup(`${f.properties.community}: ${f.properties.households} ${D.t.households}` +
-          (f.properties.violations ? `<br>${f.properties.violations}` : ""));
+        polygon.bindTooltip(C.el("span", null, f.properties.households), { permanent: true, direction: "center", className: "hh-label" });
+        polygon.bindPopup(C.el("div", null, `${f.properties.community}: ${f.properties.households} ${D.t.households}`,
+          f.properties.violations ? [C.el("br"), f.properties.violations] : null));
       },
     }).addTo(proposalLayer);
     if (plan.communities.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });

@@ -1,7 +1,7 @@
 /* Public look-up page: autocomplete, search results, map, reverse lookup on click. */
 (function () {
   "use strict";
-  const { getJSON, baseMap } = window.dimingCommon;
+  const { getJSON, baseMap, el: make } = window.dimingCommon;
   const t = window.DIMING.t;
   const input = document.getElementById("q");
   const list = document.getElementById("suggestions");
@@ -11,12 +11,7 @@
   let active = -1;
   let typingTimer = null;
 
-  function el(tag, text, className) {
-    const node = document.createElement(tag);
-    if (text) node.textContent = text;
-    if (className) node.className = className;
-    return node;
-  }
+  function el(tag, text, className) { return make(tag, { className }, text || null); }
 
   function geo(feature) { return feature.properties.geocoding; }
 
@@ -71,7 +66,7 @@
     marker.clearLayers();
     if (!feature.geometry) return;
     const [lon, lat] = feature.geometry.coordinates;
-    L.marker([lat, lon]).bindPopup(geo(feature).label).addTo(marker).openPopup();
+    L.marker([lat, lon]).bindPopup(el("span", geo(feature).label, "popup-label")).addTo(marker).openPopup();
     map.setView([lat, lon], 16);
   }
 
@@ -126,6 +121,6 @@
       ? g.standard_address + t.distance_fmt.replace("{m}", Math.round(g.distance_m)) : t.none_nearby;
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";
     document.getElementById("reverse-subdistrict").textContent = g.subdistrict ? g.subdistrict.name : "—";
-    L.popup().setLatLng(ev.latlng).setContent(g.standard_address || (g.community ? g.community.name : t.none_nearby)).openOn(map);
+    L.popup().setLatLng(ev.latlng).setContent(el("span", g.standard_address || (g.community ? g.community.name : t.none_nearby), "popup-label")).openOn(map);
   });
 })();
