@@ -30,7 +30,17 @@ CORNER = Point(EAST, NORTH)
 # Inverted hole: the shell touches itself at (102.74, 25.01), enclosing a hole. OGC (GEOS, PostGIS) calls this
 # ring self-intersection, ESRI calls it valid; it arrives from shapefiles, so the store must answer for it.
 INVERTED_HOLE = Polygon(
-    [(102.73, 25.00), (102.75, 25.00), (102.75, 25.02), (102.73, 25.02), (102.73, 25.00), (102.74, 25.01), (102.745, 25.005), (102.735, 25.005), (102.74, 25.01)]
+    [
+        (102.73, 25.00),
+        (102.75, 25.00),
+        (102.75, 25.02),
+        (102.73, 25.02),
+        (102.73, 25.00),
+        (102.74, 25.01),
+        (102.745, 25.005),
+        (102.735, 25.005),
+        (102.74, 25.01),
+    ]
 )
 # The same area drawn the OGC-valid way: a hole that touches its shell at one point.
 HOLE_TOUCHING_SHELL = Polygon(
@@ -68,7 +78,9 @@ CATALOGUE: dict[str, shapely.Geometry | None] = {
     "polygon overlapping": box(102.71, 25.01, 102.73, 25.03),
     "polygon containing": box(102.69, 24.99, 102.73, 25.03),
     "polygon with the window as hole": Polygon(box(102.68, 24.98, 102.74, 25.04).exterior.coords, [WINDOW.exterior.coords]),
-    "polygon with hole around window point": Polygon(box(102.69, 24.99, 102.73, 25.03).exterior.coords, [Point(102.71, 25.01).buffer(0.001).exterior.coords]),
+    "polygon with hole around window point": Polygon(
+        box(102.69, 24.99, 102.73, 25.03).exterior.coords, [Point(102.71, 25.01).buffer(0.001).exterior.coords]
+    ),
     "polygon inverted hole": INVERTED_HOLE,
     "polygon hole touching shell": HOLE_TOUCHING_SHELL,
     "polygon with Z": Polygon([(102.70, 25.03, 10.0), (102.71, 25.03, 12.0), (102.71, 25.04, 11.0)]),
@@ -80,7 +92,9 @@ CATALOGUE: dict[str, shapely.Geometry | None] = {
     "multipolygon inside and outside": MultiPolygon([box(102.705, 25.005, 102.71, 25.01), box(102.73, 25.0, 102.74, 25.01)]),
     # collections
     "collection point in, line out": GeometryCollection([Point(102.71, 25.01), LineString([(102.73, 25.0), (102.74, 25.01)])]),
-    "collection polygon and line crossing": GeometryCollection([box(102.70, 24.99, 102.71, 25.0), LineString([(102.715, 24.99), (102.715, 25.03)])]),
+    "collection polygon and line crossing": GeometryCollection(
+        [box(102.70, 24.99, 102.71, 25.0), LineString([(102.715, 24.99), (102.715, 25.03)])]
+    ),
     # empty and missing
     "empty point": Point(),
     "empty line": LineString(),
@@ -123,7 +137,9 @@ OLD_GEOS_COLLECTION_DIFFERENCES = {
 }
 
 shapes = sa.Table("equal_shapes", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("geom", Geometry("GEOMETRY")))
-random_shapes = sa.Table("random_shapes", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("geom", Geometry("GEOMETRY")))
+random_shapes = sa.Table(
+    "random_shapes", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("geom", Geometry("GEOMETRY"))
+)
 NAMES = list(CATALOGUE)
 
 
@@ -197,7 +213,13 @@ def test_every_predicate_matches_shapely_on_both_backends(catalogued, predicate)
 
 def test_bbox_match_is_intersects_with_the_box(catalogued):
     wrong = []
-    for bounds in [WINDOW.bounds, (EAST, NORTH, 102.74, 25.04), (EAST, 25.005, EAST, 25.015), (102.6, 24.9, 102.8, 25.1), (-180, -90, 180, 90)]:
+    for bounds in [
+        WINDOW.bounds,
+        (EAST, NORTH, 102.74, 25.04),
+        (EAST, 25.005, EAST, 25.015),
+        (102.6, 24.9, 102.8, 25.1),
+        (-180, -90, 180, 90),
+    ]:
         got = ids_from(catalogued, shapes, bbox_match(shapes.c.geom, *bounds))
         expected = shapely_ids(CATALOGUE_BY_ID, "intersects", box(*bounds))
         if got != expected:
@@ -268,4 +290,9 @@ def test_random_grid_shapes_match_shapely_on_both_backends(catalogued, stored, q
         expected = shapely_ids(geoms, predicate, query)
         if got != expected:
             wrong.append(f"{predicate}: got {sorted(got)}, shapely {sorted(expected)}")
+    # the query's bounds as a bbox: a point or a horizontal/vertical line gives a box of zero width or height
+    got = ids_from(catalogued, random_shapes, bbox_match(random_shapes.c.geom, *query.bounds))
+    expected = shapely_ids(geoms, "intersects", box(*query.bounds))
+    if got != expected:
+        wrong.append(f"bbox {query.bounds}: got {sorted(got)}, shapely {sorted(expected)}")
     assert not wrong, f"{catalogued.dialect}, query {query.wkt}, stored {[g.wkt for g in stored]}:\n" + "\n".join(wrong)

@@ -81,10 +81,7 @@ def _compile_sqlite(element, compiler, **kw):
         return f"({_exact(element, compiler, **kw)} = 1)"
     pk, rtree = _indexed(element.column)
     minx, miny, maxx, maxy = element.geom.bounds
-    window = (
-        f"SELECT id FROM {rtree} "
-        f"WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
-    )
+    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
     pk_sql = compiler.process(pk, **kw)
     return f"({pk_sql} IN ({window}) AND {_exact(element, compiler, **kw)} = 1)"
 
