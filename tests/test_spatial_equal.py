@@ -26,6 +26,7 @@ X0, Y0 = 102.70, 25.00
 WINDOW = box(X0, Y0, 102.72, 25.02)  # the main query window; many catalogue shapes touch its edges and corners
 EAST, NORTH = 102.72, 25.02  # its right edge and top edge
 CORNER = Point(EAST, NORTH)
+INF = float("inf")
 
 # Inverted hole: the shell touches itself at (102.74, 25.01), enclosing a hole. OGC (GEOS, PostGIS) calls this
 # ring self-intersection, ESRI calls it valid; it arrives from shapefiles, so the store must answer for it.
@@ -107,6 +108,8 @@ CATALOGUE: dict[str, shapely.Geometry | None] = {
 QUERIES: dict[str, shapely.Geometry] = {
     "window": WINDOW,
     "window corner point": CORNER,
+    "window corner point with Z": Point(EAST, NORTH, 1891.0),
+    "multipoint: corner and inside": MultiPoint([CORNER, (102.71, 25.01)]),
     "point inside window": Point(102.71, 25.01),
     "point on window edge": Point(EAST, 25.01),
     "line along window east edge": LineString([(EAST, Y0), (EAST, NORTH)]),
@@ -213,15 +216,18 @@ def test_every_predicate_matches_shapely_on_both_backends(catalogued, predicate)
 
 def test_bbox_match_is_intersects_with_the_box(catalogued):
     wrong = []
-    for bounds in [
-        WINDOW.bounds,
-        (EAST, NORTH, 102.74, 25.04),
-        (EAST, 25.005, EAST, 25.015),
-        (102.6, 24.9, 102.8, 25.1),
-        (-180, -90, 180, 90),
+    for bounds, oracle in [
+        (WINDOW.bounds, WINDOW),
+        ((EAST, NORTH, 102.74, 25.04), box(EAST, NORTH, 102.74, 25.04)),
+        ((EAST, 25.005, EAST, 25.015), box(EAST, 25.005, EAST, 25.015)),
+        ((102.6, 24.9, 102.8, 25.1), box(102.6, 24.9, 102.8, 25.1)),
+        ((-180, -90, 180, 90), box(-180, -90, 180, 90)),
+        # an open side ends at the edge of the lon/lat world (GEOS refuses infinite coordinates)
+        ((EAST, NORTH, INF, INF), box(EAST, NORTH, 180, 90)),
+        ((-INF, -INF, INF, INF), box(-180, -90, 180, 90)),
     ]:
         got = ids_from(catalogued, shapes, bbox_match(shapes.c.geom, *bounds))
-        expected = shapely_ids(CATALOGUE_BY_ID, "intersects", box(*bounds))
+        expected = shapely_ids(CATALOGUE_BY_ID, "intersects", oracle)
         if got != expected:
             wrong.append(f"bbox{bounds}: extra {named(got - expected)}, missing {named(expected - got)}")
     assert not wrong, f"{catalogued.dialect} disagrees with shapely:\n" + "\n".join(wrong)
@@ -243,10 +249,12 @@ def test_dwithin_is_not_offered():
         spatial_match(shapes.c.geom, CORNER, "dwithin")
 
 
-def test_an_empty_query_geometry_is_refused(catalogued):
+def test_an_empty_or_infinite_query_geometry_is_refused_the_same_way_on_both(catalogued):
+    """Refused before any SQL: PostGIS would raise a GEOS error, SQLite an error of its own."""
     for predicate in ALL_PREDICATES:
-        with pytest.raises(ValueError):
-            spatial_match(shapes.c.geom, Polygon(), predicate)
+        for geom in (Polygon(), box(EAST, NORTH, INF, INF), Point(INF, 25.0)):
+            with pytest.raises(ValueError):
+                spatial_match(shapes.c.geom, geom, predicate)
 
 
 # --- random shapes on a coarse grid -------------------------------------------------------------------------------

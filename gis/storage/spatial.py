@@ -8,6 +8,8 @@ Domain code never writes dialect-specific SQL for space.
 
 from __future__ import annotations
 
+import math
+
 import shapely
 from sqlalchemy import Table, bindparam
 from sqlalchemy.ext.compiler import compiles
@@ -48,6 +50,8 @@ class spatial_match(ColumnElement):
             raise ValueError(f"unknown spatial predicate {predicate!r}")
         if geom is None or geom.is_empty:
             raise ValueError("spatial predicates need a non-empty geometry")
+        if not all(math.isfinite(v) for v in geom.bounds):  # GEOS refuses them, SQL cannot spell them
+            raise ValueError("spatial predicates need finite coordinates")
         self.column = column.__clause_element__() if hasattr(column, "__clause_element__") else column
         self.geom = geom
         self.predicate = predicate
@@ -91,7 +95,10 @@ def bbox_match(column, minx: float, miny: float, maxx: float, maxy: float) -> sp
 
     A box of zero width or height is the segment (or point) it really is: as a
     zero-area polygon it would be invalid, and PostGIS then misses lines crossing it.
+    An open side (``inf``) ends at the edge of the longitude/latitude world.
     """
+    minx, maxx = (math.copysign(180.0, v) if math.isinf(v) else v for v in (minx, maxx))
+    miny, maxy = (math.copysign(90.0, v) if math.isinf(v) else v for v in (miny, maxy))
     if (minx, miny) == (maxx, maxy):
         window = shapely.Point(minx, miny)
     elif minx == maxx or miny == maxy:
