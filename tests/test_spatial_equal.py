@@ -115,6 +115,7 @@ QUERIES: dict[str, shapely.Geometry] = {
     "line along window east edge": LineString([(EAST, Y0), (EAST, NORTH)]),
     "line crossing window": LineString([(102.69, 25.01), (102.73, 25.01)]),
     "line inside window": LineString([(102.705, 25.005), (102.715, 25.015)]),
+    "window drawn clockwise from another corner": Polygon([CORNER, (EAST, Y0), (X0, Y0), (X0, NORTH)]),
     "window shifted east": box(102.71, Y0, 102.73, NORTH),
     "triangle touching window corner": Polygon([CORNER, (102.74, NORTH), (102.74, 25.04)]),
     "donut with window as hole": Polygon(box(102.68, 24.98, 102.74, 25.04).exterior.coords, [WINDOW.exterior.coords]),
