@@ -8,8 +8,10 @@ Domain code never writes dialect-specific SQL for space.
 
 from __future__ import annotations
 
+import math
+
 import shapely
-from sqlalchemy import bindparam
+from sqlalchemy import Table, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import NullType
@@ -43,28 +45,33 @@ class spatial_match(ColumnElement):
     type = NullType()
     inherit_cache = False
 
-    def __init__(self, column, geom: shapely.Geometry, predicate: str = "intersects", distance: float | None = None):
-        if predicate not in PREDICATES and predicate != "dwithin":
+    def __init__(self, column, geom: shapely.Geometry, predicate: str = "intersects"):
+        if predicate not in PREDICATES:
             raise ValueError(f"unknown spatial predicate {predicate!r}")
         if geom is None or geom.is_empty:
             raise ValueError("spatial predicates need a non-empty geometry")
-        self.column = column
+        if not all(math.isfinite(v) for v in geom.bounds):  # GEOS refuses them, SQL cannot spell them
+            raise ValueError("spatial predicates need finite coordinates")
+        self.column = column.__clause_element__() if hasattr(column, "__clause_element__") else column
         self.geom = geom
         self.predicate = predicate
-        self.distance = distance
         self.param = bindparam(None, value=geom, type_=Geometry(), unique=True)
-
-
-def _sql_function(element) -> str:
-    return "ST_DWithin" if element.predicate == "dwithin" else PREDICATES[element.predicate]
 
 
 def _exact(element, compiler, **kw) -> str:
     column = compiler.process(element.column, **kw)
     param = compiler.process(element.param, **kw)
-    if element.predicate == "dwithin":
-        return f"ST_DWithin({column}, {param}, {float(element.distance)!r})"
-    return f"{_sql_function(element)}({column}, {param})"
+    return f"{PREDICATES[element.predicate]}({column}, {param})"
+
+
+def _indexed(column):
+    """The primary key to match against the R*Tree ids, read from the column's own
+    FROM element (an alias in a self-join), and the R*Tree of the underlying table."""
+    selectable = table = column.table
+    while not isinstance(table, Table):
+        table = table.element  # an alias reads its table's index
+    pk = list(table.primary_key.columns)[0]
+    return selectable.c[pk.key], rtree_name(table.name, column.name)
 
 
 @compiles(spatial_match, "postgresql")
@@ -76,20 +83,26 @@ def _compile_pg(element, compiler, **kw):
 def _compile_sqlite(element, compiler, **kw):
     if element.predicate == "disjoint":  # the R*Tree can only narrow positive predicates
         return f"({_exact(element, compiler, **kw)} = 1)"
-    table = element.column.table
-    pk = list(table.primary_key.columns)[0]
+    pk, rtree = _indexed(element.column)
     minx, miny, maxx, maxy = element.geom.bounds
-    if element.predicate == "dwithin":
-        d = float(element.distance)
-        minx, miny, maxx, maxy = minx - d, miny - d, maxx + d, maxy + d
-    window = (
-        f"SELECT id FROM {rtree_name(table.name, element.column.name)} "
-        f"WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
-    )
+    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
     pk_sql = compiler.process(pk, **kw)
     return f"({pk_sql} IN ({window}) AND {_exact(element, compiler, **kw)} = 1)"
 
 
 def bbox_match(column, minx: float, miny: float, maxx: float, maxy: float) -> spatial_match:
-    """Features whose geometry intersects a longitude/latitude box."""
-    return spatial_match(column, shapely.box(minx, miny, maxx, maxy), "intersects")
+    """Features whose geometry intersects a longitude/latitude box.
+
+    A box of zero width or height is the segment (or point) it really is: as a
+    zero-area polygon it would be invalid, and PostGIS then misses lines crossing it.
+    An open side (``inf``) ends at the edge of the longitude/latitude world.
+    """
+    minx, maxx = (math.copysign(180.0, v) if math.isinf(v) else v for v in (minx, maxx))
+    miny, maxy = (math.copysign(90.0, v) if math.isinf(v) else v for v in (miny, maxy))
+    if (minx, miny) == (maxx, maxy):
+        window = shapely.Point(minx, miny)
+    elif minx == maxx or miny == maxy:
+        window = shapely.LineString([(minx, miny), (maxx, maxy)])
+    else:
+        window = shapely.box(minx, miny, maxx, maxy)
+    return spatial_match(column, window, "intersects")

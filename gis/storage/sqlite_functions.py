@@ -11,6 +11,7 @@ from __future__ import annotations
 import shapely
 
 from . import gpkg
+from .spatial import PREDICATES
 
 
 def _envelope_part(index: int):
@@ -38,21 +39,6 @@ def _predicate(name: str):
     return apply
 
 
-def _dwithin(a, b, distance):
-    if a is None or b is None:
-        return None
-    return 1 if gpkg.decode(a).distance(gpkg.decode(b)) <= distance else 0
-
-
-def _distance(a, b):
-    if a is None or b is None:
-        return None
-    return gpkg.decode(a).distance(gpkg.decode(b))
-
-
-PREDICATES = ("intersects", "contains", "within", "touches", "crosses", "overlaps", "disjoint", "equals", "covers", "covered_by")
-
-
 def register(dbapi_connection) -> None:
     """Install the functions on one sqlite3 connection (called on connect)."""
     add = dbapi_connection.create_function
@@ -61,8 +47,5 @@ def register(dbapi_connection) -> None:
     add("ST_MinY", 1, _envelope_part(2), deterministic=True)
     add("ST_MaxY", 1, _envelope_part(3), deterministic=True)
     add("ST_IsEmpty", 1, _is_empty, deterministic=True)
-    for name in PREDICATES:
-        sql_name = "ST_" + "".join(p.capitalize() for p in name.split("_"))
+    for name, sql_name in PREDICATES.items():  # every predicate spatial_match offers, under its PostGIS name
         add(sql_name, 2, _predicate(name), deterministic=True)
-    add("ST_DWithin", 3, _dwithin, deterministic=True)
-    add("ST_Distance", 2, _distance, deterministic=True)
