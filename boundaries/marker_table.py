@@ -20,7 +20,7 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import func, select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import InvalidInput
 from gis.storage import Store
 
@@ -113,7 +113,7 @@ def marker_table(store: Store, line_id: int) -> dict:
         )
     names.setdefault(line.left_code, line.left_name)
     names.setdefault(line.right_code, line.right_name)
-    plane = list(reproject(shapely.MultiPoint([m.geom for m in markers]), STORAGE_CRS, MEASURE_CRS).geoms) if markers else []
+    plane = list(reproject(shapely.MultiPoint([m.geom for m in markers]), STORAGE_CRS, measure_crs()).geoms) if markers else []
     rows = []
     for marker, xy in zip(markers, plane, strict=True):
         refs = marker.reference_objects or []

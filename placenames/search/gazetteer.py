@@ -27,7 +27,7 @@ import shapely
 from sqlalchemy import select
 
 from boundaries.models import AdminUnit
-from gis.crs import MEASURE_CRS, STORAGE_CRS, transform_coords
+from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from placenames.models import DoorPlate, PlaceName, Road
 from placenames.registry_models import NameAlias
 
@@ -169,7 +169,7 @@ def short_community_names(name: str) -> list[str]:
 
 
 def to_metres(lon, lat):
-    return transform_coords(lon, lat, STORAGE_CRS, MEASURE_CRS)
+    return transform_coords(lon, lat, STORAGE_CRS, measure_crs())
 
 
 def build(store) -> Gazetteer:
