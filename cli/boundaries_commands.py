@@ -193,7 +193,7 @@ def _line_id(store, line_code: str) -> int:
 @click.option("--actor")
 @click.pass_obj
 def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
-    """Give LINE_CODE (e.g. 530103-530111), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
+    """Give LINE_CODE (e.g. 530102-530103), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
     from collections import Counter
 
     from sqlalchemy import func, select

@@ -16,11 +16,17 @@ from gis.settings import Settings
 
 
 class Context:
-    """What a command needs: settings, and a Store opened on first use."""
+    """What a command needs: settings, the district's deployment profile, and a Store opened on first use."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._store = None
+
+    @property
+    def profile(self):
+        from gis import profile
+
+        return profile.of(self.settings)
 
     @property
     def store(self):
@@ -48,6 +54,7 @@ class DimingGroup(click.Group):
 def main(ctx: click.Context, database_url: str | None) -> None:
     """diming 地名 — place names, door numbers and community boundaries."""
     ctx.obj = Context(Settings.from_env(database_url=database_url))
+    _ = ctx.obj.profile  # a bad DIMING_PROFILE stops every command here with a message (exit 2)
 
 
 def register_commands() -> None:

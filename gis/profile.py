@@ -2,8 +2,8 @@
 
 Why a file and not code: another district runs diming by writing a profile (YAML or
 TOML) and naming it in ``DIMING_PROFILE``; no module holds a district's name, code,
-extent or measuring zone. The default is the profile of 官渡区 shipped in
-``data/profiles/``. A profile is validated when loaded; a bad one raises
+extent or measuring zone. The default is ``data/profiles/default.yaml``, the
+profile of the district diming was first built for. A profile is validated when loaded; a bad one raises
 ``ConfigError`` (bilingual, CLI exit 2), never a traceback.
 
 How it reaches the code: faces (server, API, pages, CLI) load it from their
@@ -31,8 +31,9 @@ from gis.errors import ConfigError
 from gis.settings import PROJECT_ROOT
 
 PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
-DEFAULT_PROFILE = PROFILES_DIR / "530111.yaml"
+DEFAULT_PROFILE = PROFILES_DIR / "default.yaml"
 PROFILE_ENV = "DIMING_PROFILE"  # the same variable as Settings.profile
+PROFILE_KEY = "diming.profile"  # where create_app keeps the profile in app.extensions
 
 # CGCS2000 3-degree Gauss-Krüger zones without false-easting zone prefix: EPSG:4534 has
 # its central meridian at 75°E, each next code 3° further east, up to EPSG:4554 at 135°E.
@@ -64,9 +65,9 @@ class StartView:
 class DistrictProfile:
     """One district's identity, extent and measuring frame (see docs/deployment.md)."""
 
-    code: str  # 6-digit GB/T 2260 code of the district (县级), e.g. 530111
-    name: Bilingual  # 官渡区 / Guandu District
-    province: Bilingual  # 云南省 — the address prefix 省 市 区 comes from these three
+    code: str  # 6-digit GB/T 2260 code of the district (县级), e.g. 530103
+    name: Bilingual  # 盘龙区 / Panlong District
+    province: Bilingual  # 四川省 — the address prefix 省 市 区 comes from these three
     city: Bilingual
     extent: tuple[float, float, float, float]  # CGCS2000 lon/lat: min lon, min lat, max lon, max lat
     measure_crs: str  # EPSG code of the CGCS2000 3-degree Gauss-Krüger zone lengths and areas are measured in
@@ -80,7 +81,7 @@ class DistrictProfile:
 
     @property
     def district_code(self) -> str:
-        """The district's 12-digit statistical code (530111000000)."""
+        """The district's 12-digit statistical code (530103000000)."""
         return self.code + "000000"
 
     @property
@@ -88,13 +89,13 @@ class DistrictProfile:
         return ZoneInfo(self.time_zone)
 
     @property
-    def prefix_names(self) -> tuple[list[str], list[str], str]:
+    def prefix_names(self) -> tuple[tuple[str, ...], tuple[str, ...], str]:
         """Spellings of province and city an address may start with, longest first, and
-        the district's full name (云南省/云南, 昆明市/昆明, 官渡区)."""
+        the district's full name (四川省/四川, 成都市/成都, 锦江区)."""
         return _spellings(self.province.zh), _spellings(self.city.zh), self.name.zh
 
     def address_prefix(self) -> str:
-        """云南省昆明市官渡区: what a full standard address starts with."""
+        """四川省成都市锦江区: what a full standard address starts with."""
         return self.province.zh + self.city.zh + self.name.zh
 
     def admits_code(self, code: str | None) -> bool:
@@ -114,11 +115,11 @@ class DistrictProfile:
         }
 
 
-def _spellings(full: str) -> list[str]:
+def _spellings(full: str) -> tuple[str, ...]:
     for suffix in _ADMIN_SUFFIXES:
         if full.endswith(suffix) and len(full) > len(suffix) + 1:
-            return [full, full[: -len(suffix)]]
-    return [full]
+            return full, full[: -len(suffix)]
+    return (full,)
 
 
 def gauss_kruger_zone(lon: float) -> str:
@@ -259,7 +260,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
     code = data.get("code")
     code = str(code) if isinstance(code, int) and not isinstance(code, bool) else code
     if not isinstance(code, str) or not _CODE.match(code) or code.endswith("00"):
-        raise _bad(where, "code 须为 6 位区县代码（如 530111）", "code must be the 6-digit code of a county-level district (e.g. 530111)")
+        raise _bad(where, "code 须为 6 位区县代码（如 530103）", "code must be the 6-digit code of a county-level district (e.g. 530103)")
     name = _bilingual(where, data, "name")
     province, city = _bilingual(where, data, "province"), _bilingual(where, data, "city")
     extent = _extent(where, data)
@@ -288,7 +289,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
 
 @lru_cache(maxsize=16)
 def load(path: str | Path | None = None) -> DistrictProfile:
-    """The profile in ``path`` (YAML, or TOML by its .toml suffix); the shipped 官渡区
+    """The profile in ``path`` (YAML, or TOML by its .toml suffix); the shipped default
     profile when ``path`` is empty. Cached per path: a profile is read once."""
     path = Path(path) if path else DEFAULT_PROFILE
     return from_mapping(_read(path), base=path.resolve().parent, where=str(path))

@@ -48,7 +48,7 @@ class Settings:
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
     profile: str = field(
         default="",
-        metadata={"env": "DIMING_PROFILE", "help": "deployment profile of the district (YAML/TOML); empty: the shipped 530111 profile"},
+        metadata={"env": "DIMING_PROFILE", "help": "deployment profile of the district (YAML/TOML); empty: the shipped default profile"},
     )
 
     @property
