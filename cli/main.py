@@ -54,7 +54,8 @@ class DimingGroup(click.Group):
 def main(ctx: click.Context, database_url: str | None) -> None:
     """diming 地名 — place names, door numbers and community boundaries."""
     ctx.obj = Context(Settings.from_env(database_url=database_url))
-    _ = ctx.obj.profile  # a bad DIMING_PROFILE stops every command here with a message (exit 2)
+    if ctx.invoked_subcommand != "profile":  # ``diming profile check`` must work while the profile is bad
+        _ = ctx.obj.profile  # a bad DIMING_PROFILE stops every other command here with a message (exit 2)
 
 
 def register_commands() -> None:
@@ -79,6 +80,10 @@ def register_commands() -> None:
     from cli import boundaries_commands
 
     for command in boundaries_commands.COMMANDS:
+        main.add_command(command)
+    from cli import profile_commands
+
+    for command in profile_commands.COMMANDS:
         main.add_command(command)
 
 

@@ -287,12 +287,17 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
     )
 
 
+def from_file(path: str | Path) -> DistrictProfile:
+    """The profile in ``path`` (YAML, or TOML by its .toml suffix), read and checked now."""
+    path = Path(path)
+    return from_mapping(_read(path), base=path.resolve().parent, where=str(path))
+
+
 @lru_cache(maxsize=16)
 def load(path: str | Path | None = None) -> DistrictProfile:
-    """The profile in ``path`` (YAML, or TOML by its .toml suffix); the shipped default
-    profile when ``path`` is empty. Cached per path: a profile is read once."""
-    path = Path(path) if path else DEFAULT_PROFILE
-    return from_mapping(_read(path), base=path.resolve().parent, where=str(path))
+    """The profile in ``path``; the shipped default profile when ``path`` is empty.
+    Cached per path: a running service reads its profile once."""
+    return from_file(path or DEFAULT_PROFILE)
 
 
 def of(settings) -> DistrictProfile:
