@@ -228,7 +228,7 @@ def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write: .csv, .gpkg or .html (printable).")
 @click.pass_obj
 def export(obj, line_code, out) -> None:
-    """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and EPSG:4543 X/Y, reference objects..."""
+    """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and Gauss-Krüger X/Y, reference objects..."""
     from boundaries.marker_table import export as write
 
     path = write(obj.store, _line_id(obj.store, line_code), out)
