@@ -16,25 +16,25 @@ import api
 import pages
 from api import ogc_processes, security_headers
 from boundaries import publish as boundaries_publish
+from gis import profile as district_profile
 from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc import config as ogc_config
 from gis.ogc.collections import Collection
+from gis.profile import DistrictProfile
 from gis.settings import Settings
 from gis.storage import Store
 from gis.web import assets, caching, errors, health
 from placenames import publish as placenames_publish
 
-# 官渡区 with a margin, CGCS2000 lon/lat: the extent advertised for every collection.
-DISTRICT_BBOX = (102.60, 24.85, 103.10, 25.20)
 
-SERVICE_METADATA = {
-    **ogc_config.DEFAULT_METADATA,
-    "identification": {
-        **ogc_config.DEFAULT_METADATA["identification"],
-        "title": {"zh": "官渡区地名与社区界线服务", "en": "Guandu District place names and community boundaries"},
-    },
-    "provider": {"name": {"zh": "官渡区民政局", "en": "Guandu District Civil Affairs Bureau"}, "url": ""},
-}
+def service_metadata(profile: DistrictProfile) -> dict:
+    """The OGC API's title and provider: the district's, from its profile."""
+    return {
+        **ogc_config.DEFAULT_METADATA,
+        "identification": {**ogc_config.DEFAULT_METADATA["identification"], "title": profile.service_title.as_dict()},
+        "provider": {"name": profile.bureau.as_dict(), "url": ""},
+    }
+
 
 # Headers a browser script may read on a cross-origin response.
 EXPOSED_HEADERS = ["Content-Crs", "Content-Language", "ETag", "Link"]
@@ -47,19 +47,21 @@ def public_collections() -> list[Collection]:
 
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    profile = district_profile.of(settings)  # a bad profile stops here, before anything is served
     store = stores.adopt(Store(settings.database_url, pool_size=settings.pool_size, read_urls=settings.read_urls))
 
     app = Flask(__name__)
     app.json.ensure_ascii = False
     app.extensions[health.STORE_KEY] = store
     app.extensions["diming.settings"] = settings
+    app.extensions[district_profile.PROFILE_KEY] = profile
 
     collections = public_collections()
     config = ogc_config.build_config(
         collections,
         settings,
-        default_bbox=DISTRICT_BBOX,
-        metadata=SERVICE_METADATA,
+        default_bbox=profile.extent,  # the district with a margin, CGCS2000 lon/lat
+        metadata=service_metadata(profile),
         processes=ogc_processes.processes(),
         manager=ogc_processes.MANAGER,
     )

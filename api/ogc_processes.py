@@ -123,10 +123,10 @@ PROCESS_METADATA = {
     },
     "example": {
         "inputs": {
-            "subdistricts": ["530111005000"],
+            "subdistricts": ["110101001000"],  # any subdistrict code of the district
             "min": 5000,
             "max": 10000,
-            "targets": {"530111005000": [7, 10]},
+            "targets": {"110101001000": [7, 10]},
             "seed": 0,
             "alternatives": 2,
             "name": "2026 draft",

@@ -12,6 +12,8 @@ import re
 
 from flask import Blueprint, current_app, jsonify
 
+from gis.profile import PROFILE_KEY
+
 blueprint = Blueprint("openapi", __name__)
 
 ERROR_SCHEMA = {
@@ -53,6 +55,10 @@ def _operation(view, method: str, rule) -> dict:
     return operation
 
 
+def _description(profile) -> str:
+    return f"{profile.service_title.zh} / {profile.service_title.en}"
+
+
 def document(app) -> dict:
     paths: dict[str, dict] = {}
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
@@ -64,7 +70,7 @@ def document(app) -> dict:
             paths.setdefault(path, {})[method.lower()] = _operation(view, method, rule)
     return {
         "openapi": "3.0.3",
-        "info": {"title": "diming JSON API", "version": "1", "description": "官渡区地名与社区界线服务 / Guandu place names and boundaries"},
+        "info": {"title": "diming JSON API", "version": "1", "description": _description(app.extensions[PROFILE_KEY])},
         "servers": [{"url": "/api/v1"}],
         "paths": paths,
         "components": {

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from gis.crs import CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
 from gis.errors import BadRequest
+from gis.profile import PROFILE_KEY, DistrictProfile
 from gis.web.health import STORE_KEY
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import GazetteerCache
@@ -24,8 +25,12 @@ MAX_BATCH = 10_000
 MAX_RADIUS_M = 1000.0
 
 
+def _profile() -> DistrictProfile:
+    return current_app.extensions[PROFILE_KEY]
+
+
 def _gazetteer():
-    cache = current_app.extensions.setdefault(CACHE_KEY, GazetteerCache())
+    cache = current_app.extensions.setdefault(CACHE_KEY, GazetteerCache(_profile()))
     return cache.get(current_app.extensions[STORE_KEY])
 
 
@@ -82,7 +87,7 @@ def search():
     else:
         matches = engine.structured(_gazetteer(), limit=limit, scope=scope, **parts)
     query = {"text": q, **{k: v for k, v in parts.items() if v}, "limit": limit}
-    return jsonify(geocodejson.collection(matches, query, crs))
+    return jsonify(geocodejson.collection(matches, query, crs, _profile()))
 
 
 @blueprint.get("/autocomplete")
@@ -90,7 +95,7 @@ def autocomplete():
     crs = _crs(request.args.get("crs"))
     limit = _int("limit", 10, 1, MAX_LIMIT)
     matches = engine.autocomplete(_gazetteer(), request.args.get("q", ""), limit=limit, scope=_scope(crs))
-    return jsonify(geocodejson.collection(matches, {"text": request.args.get("q"), "limit": limit}, crs))
+    return jsonify(geocodejson.collection(matches, {"text": request.args.get("q"), "limit": limit}, crs, _profile()))
 
 
 @blueprint.route("/reverse", methods=["GET", "POST"])
@@ -123,7 +128,7 @@ def reverse_lookup():
     if not 0 < radius <= MAX_RADIUS_M:
         raise BadRequest(f"radius 须在 0 到 {MAX_RADIUS_M:.0f} 米之间", f"radius must be between 0 and {MAX_RADIUS_M:.0f} m")
     results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius)
-    features = [geocodejson.reverse_feature(r, crs) for r in results]
+    features = [geocodejson.reverse_feature(r, crs, _profile()) for r in results]
     return jsonify(
         {
             "type": "FeatureCollection",

@@ -32,7 +32,7 @@ import numpy as np
 import shapely
 
 from boundaries.redistricting import RedistrictingInput, Rules, from_frames
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 #: South-west corner of the district in EPSG:4543 metres (east of 官渡区, so nothing real is implied).
 ORIGIN_M = (575_000.0, 2_760_000.0)
@@ -116,7 +116,7 @@ def synthetic_district(blocks: int = 2000, seed: int = 0) -> SyntheticDistrict:
 
 
 def _to_storage(geoms) -> np.ndarray:
-    return reproject(np.asarray(geoms, dtype=object), MEASURE_CRS, STORAGE_CRS)
+    return reproject(np.asarray(geoms, dtype=object), measure_crs(), STORAGE_CRS)
 
 
 def _nodes(side: int, rng: np.random.Generator) -> np.ndarray:

@@ -1,8 +1,8 @@
 """Unit codes at each of the five levels, and whether a code fits its parent.
 
 The first three levels use the 12-digit statistical division codes (NBS):
-district ``530111000000``, subdistrict ``530111001000`` (district's first 6 digits +
-3), community ``530111001001`` (subdistrict's first 9 + 3). Below them there is no
+district ``530103000000``, subdistrict ``530103001000`` (district's first 6 digits +
+3), community ``530103001001`` (subdistrict's first 9 + 3). Below them there is no
 national code, so diming uses the grid practice of appending serials (as Beijing's
 DB11 15-digit grid code does): resident group = community code + 3 digits (15
 digits), building = group code + 4 digits (19 digits). Serials run west→east,

@@ -19,7 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 STATUS_COLOURS = {
     "intact": (26, 150, 65),
@@ -141,13 +141,13 @@ def render(
     axes.set_xticks([])
     axes.set_yticks([])
 
-    metric = reproject(line_lonlat, STORAGE_CRS, MEASURE_CRS)
+    metric = reproject(line_lonlat, STORAGE_CRS, measure_crs())
     for part in shapely.get_parts(metric):
         xs, ys = part.xy
         axes.plot(xs, ys, color=_hex(LINE_COLOUR), linewidth=2, zorder=1)
     statuses = []
     if markers:
-        points = list(reproject(shapely.MultiPoint([(m[0], m[1]) for m in markers]), STORAGE_CRS, MEASURE_CRS).geoms)
+        points = list(reproject(shapely.MultiPoint([(m[0], m[1]) for m in markers]), STORAGE_CRS, measure_crs()).geoms)
         for point, marker in zip(points, markers, strict=True):
             status = marker[2] if marker[2] in STATUS_COLOURS else "not-inspected"
             statuses.append(status)

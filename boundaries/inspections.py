@@ -19,7 +19,7 @@ import shapely
 from shapely.ops import substring
 from sqlalchemy import select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from gis.storage import Store, utcnow
 
@@ -33,7 +33,7 @@ DEFAULT_TOLERANCE_M = 1.0
 
 def displacement_m(registered, measured) -> float:
     """Distance between two lon/lat points, in metres on the plane of EPSG:4543."""
-    a, b = reproject(shapely.MultiPoint([registered, measured]), STORAGE_CRS, MEASURE_CRS).geoms
+    a, b = reproject(shapely.MultiPoint([registered, measured]), STORAGE_CRS, measure_crs()).geoms
     return float(a.distance(b))
 
 
@@ -172,10 +172,10 @@ def record_finding(
 
 def _stretch(line: BoundaryLine, from_m: float, to_m: float):
     """The piece of the line between two chainages (the parts laid end to end)."""
-    metric = reproject(line.geom, STORAGE_CRS, MEASURE_CRS)
+    metric = reproject(line.geom, STORAGE_CRS, measure_crs())
     joined = shapely.LineString([xy for part in shapely.get_parts(metric) for xy in part.coords])
     piece = substring(joined, from_m, min(to_m, joined.length))
-    return reproject(piece, MEASURE_CRS, STORAGE_CRS) if piece.geom_type == "LineString" else None
+    return reproject(piece, measure_crs(), STORAGE_CRS) if piece.geom_type == "LineString" else None
 
 
 def amend_marker_result(store: Store, result_id: int, *, version: int, actor: str, **changes) -> MarkerInspection:

@@ -17,7 +17,7 @@ import shapely
 import shapely.ops
 from sqlalchemy import select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.storage.spatial import spatial_match
 
 from .line_models import BoundaryLine
@@ -51,7 +51,7 @@ def wide_features(session, line: BoundaryLine, pair_width_m: float = PAIR_WIDTH_
         )
     ]
     return [
-        WideFeature(name, kind, width, reproject(geom, STORAGE_CRS, MEASURE_CRS))
+        WideFeature(name, kind, width, reproject(geom, STORAGE_CRS, measure_crs()))
         for name, kind, width, geom in rows
         if width >= pair_width_m
     ]
@@ -72,7 +72,7 @@ def tripoints(session, line: BoundaryLine, on: dt.date | None = None) -> list[Tr
             AdminUnit.geom.is_not(None),
             spatial_match(AdminUnit.geom, point.buffer(_SEARCH_DEG / 2)),
         )
-        here = reproject(point, STORAGE_CRS, MEASURE_CRS)
+        here = reproject(point, STORAGE_CRS, measure_crs())
         near = [(code, to_metric(geom)) for code, geom in session.execute(query)]
         near = sorted(((code, g) for code, g in near if g.distance(here) <= TRIPOINT_REACH_M), key=lambda u: u[1].distance(here))
         sides = [u for u in near if u[0] in (line.left_code, line.right_code)]
@@ -108,17 +108,17 @@ def reference_objects(session, line: BoundaryLine, points_lonlat: list) -> list[
     if not rows:
         return [[] for _ in points_lonlat]
     codes = [code for code, _ in rows]
-    outlines = [reproject(geom, STORAGE_CRS, MEASURE_CRS) for _, geom in rows]
+    outlines = [reproject(geom, STORAGE_CRS, measure_crs()) for _, geom in rows]
     tree = shapely.STRtree(outlines)
     geod = pyproj.Geod(ellps="GRS80")  # CGCS2000's ellipsoid, to 0.1 mm
     out = []
     for point in points_lonlat:
-        here = reproject(point, STORAGE_CRS, MEASURE_CRS)
+        here = reproject(point, STORAGE_CRS, measure_crs())
         near = sorted(tree.query(here, predicate="dwithin", distance=REFERENCE_REACH_M), key=lambda k: outlines[k].distance(here))
         found = []
         for k in near[:REFERENCES_PER_MARKER]:
             _, spot = shapely.ops.nearest_points(here, outlines[k])
-            target = reproject(spot, MEASURE_CRS, STORAGE_CRS)
+            target = reproject(spot, measure_crs(), STORAGE_CRS)
             azimuth, _, _ = geod.inv(point.x, point.y, target.x, target.y)
             found.append(
                 {"name": f"建筑物 {codes[k]}", "bearing_deg": round(azimuth % 360, 1), "distance_m": round(outlines[k].distance(here), 1)}

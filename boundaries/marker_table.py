@@ -2,7 +2,8 @@
 neighbour, as CSV, GeoPackage or a printable HTML page.
 
 One row per marker: code and type, position in CGCS2000 both as longitude/latitude
-(EPSG:4490) and as Gauss–Krüger plane coordinates (EPSG:4543, whose axes are
+(EPSG:4490) and as Gauss–Krüger plane coordinates (the deployment's measuring zone,
+e.g. EPSG:4543, whose axes are
 X = northing and Y = easting, in that order — the surveyors' convention, which is
 the opposite of a GIS "x"), elevation when known, the reference objects (方位物)
 with bearing and distance, the responsible side, photos, the day the marker was set
@@ -20,7 +21,7 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import func, select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import InvalidInput
 from gis.storage import Store
 
@@ -69,8 +70,8 @@ HEADINGS = {
     "status": "状况 Status",
     "longitude": "经度 Lon (CGCS2000)",
     "latitude": "纬度 Lat (CGCS2000)",
-    "x_north_m": "X 北 (EPSG:4543)",
-    "y_east_m": "Y 东 (EPSG:4543)",
+    "x_north_m": "X 北 ({zone})",
+    "y_east_m": "Y 东 ({zone})",
     "elevation_m": "高程 Elev. (m)",
     "responsible_code": "管护方代码",
     "responsible_name": "管护方 Responsible",
@@ -113,7 +114,7 @@ def marker_table(store: Store, line_id: int) -> dict:
         )
     names.setdefault(line.left_code, line.left_name)
     names.setdefault(line.right_code, line.right_name)
-    plane = list(reproject(shapely.MultiPoint([m.geom for m in markers]), STORAGE_CRS, MEASURE_CRS).geoms) if markers else []
+    plane = list(reproject(shapely.MultiPoint([m.geom for m in markers]), STORAGE_CRS, measure_crs()).geoms) if markers else []
     rows = []
     for marker, xy in zip(markers, plane, strict=True):
         refs = marker.reference_objects or []
@@ -153,7 +154,7 @@ def marker_table(store: Store, line_id: int) -> dict:
         "length_m": round(line.length_m, 1),
         "last_inspected": _date(line.last_inspected),
         "markers": len(rows),
-        "crs": "CGCS2000: EPSG:4490 (lon/lat), EPSG:4543 (X north, Y east, metres)",
+        "crs": f"CGCS2000: EPSG:4490 (lon/lat), {measure_crs()} (X north, Y east, metres)",
         "synthetic": any(r["source"] == "synthetic-demo" for r in rows),
     }
     return {"header": header, "rows": rows, "_points": [m.geom for m in markers]}
@@ -194,7 +195,7 @@ PRINT_CSS = (
 def to_html(table: dict) -> str:
     """A self-contained page to print: the line's header, then the table."""
     header, rows = table["header"], table["rows"]
-    head = "".join(f"<th>{esc(HEADINGS[c])}</th>" for c in HEADINGS)
+    head = "".join(f"<th>{esc(HEADINGS[c].format(zone=measure_crs()))}</th>" for c in HEADINGS)
     body = "".join("<tr>" + "".join(f"<td>{esc(r[c])}</td>" for c in HEADINGS) + "</tr>" for r in rows)
     note = "<p class='synthetic'>合成演示数据，非实测 / synthetic demo data, not surveyed</p>" if header["synthetic"] else ""
     return (

@@ -13,7 +13,7 @@ import datetime as dt
 import shapely
 from sqlalchemy import func, select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput
 from gis.storage import Store
 
@@ -96,9 +96,9 @@ def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 
         raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
     out = []
     for part in shapely.get_parts(line_lonlat):
-        metric = reproject(part, STORAGE_CRS, MEASURE_CRS)
+        metric = reproject(part, STORAGE_CRS, measure_crs())
         points = [metric.interpolate(c) for c, _ in stations(metric, spacing_km * 1000, turn_deg, [])]
-        out.extend((p.x, p.y) for p in reproject(shapely.MultiPoint(points), MEASURE_CRS, STORAGE_CRS).geoms)
+        out.extend((p.x, p.y) for p in reproject(shapely.MultiPoint(points), measure_crs(), STORAGE_CRS).geoms)
     return out
 
 
@@ -109,7 +109,7 @@ def plan_synthetic(
     rivers and roads of the register, triple at tri-points of its level (points in lon/lat)."""
     if spacing_km <= 0:
         raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
-    parts = [reproject(part, STORAGE_CRS, MEASURE_CRS) for part in shapely.get_parts(line.geom)]
+    parts = [reproject(part, STORAGE_CRS, measure_crs()) for part in shapely.get_parts(line.geom)]
     planned = plan(
         parts,
         left_code=line.left_code,
@@ -120,7 +120,7 @@ def plan_synthetic(
         tripoints=tripoints(session, line),
     )
     if planned:
-        lonlat = reproject(shapely.MultiPoint([p.point for p in planned]), MEASURE_CRS, STORAGE_CRS).geoms
+        lonlat = reproject(shapely.MultiPoint([p.point for p in planned]), measure_crs(), STORAGE_CRS).geoms
         for marker, point in zip(planned, lonlat, strict=True):
             marker.point = point
     return planned

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 DENSIFY_DEG = 0.0005
 
 
 def to_metric(geom):
     """A lon/lat geometry in EPSG:4543 metres, long edges densified first."""
-    return reproject(shapely.segmentize(geom, DENSIFY_DEG), STORAGE_CRS, MEASURE_CRS)
+    return reproject(shapely.segmentize(geom, DENSIFY_DEG), STORAGE_CRS, measure_crs())

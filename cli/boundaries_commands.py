@@ -193,7 +193,7 @@ def _line_id(store, line_code: str) -> int:
 @click.option("--actor")
 @click.pass_obj
 def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
-    """Give LINE_CODE (e.g. 530103-530111), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
+    """Give LINE_CODE (e.g. 530102-530103), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
     from collections import Counter
 
     from sqlalchemy import func, select
@@ -228,7 +228,7 @@ def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write: .csv, .gpkg or .html (printable).")
 @click.pass_obj
 def export(obj, line_code, out) -> None:
-    """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and EPSG:4543 X/Y, reference objects..."""
+    """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and Gauss-Krüger X/Y, reference objects..."""
     from boundaries.marker_table import export as write
 
     path = write(obj.store, _line_id(obj.store, line_code), out)

@@ -78,12 +78,12 @@ def export_command(obj, layer, path, crs, encoding) -> None:
 
 
 @click.command("demo")
-@click.option("--seed", default=530111, show_default=True, type=int)
+@click.option("--seed", type=int, help="Random seed of the synthetic data (default: the demo's own, see docs/demo-data.md).")
 @click.option("--scale", default=1.0, show_default=True, type=float, help="Share of the full synthetic volume (1.0 = ~600,000 households).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
 @click.pass_obj
 def demo(obj, seed: int, scale: float, if_empty: bool) -> None:
-    """Build the demo dataset of 官渡区 into the database."""
+    """Build the demo dataset (synthetic data on a real district outline) into the database."""
     from data.loader import database_is_empty, load_demo
     from gis.storage import migrate
 
@@ -91,7 +91,7 @@ def demo(obj, seed: int, scale: float, if_empty: bool) -> None:
     if if_empty and not database_is_empty(obj.store):
         click.echo("database already holds data; demo not rebuilt")
         return
-    counts = load_demo(obj.store, registry(), seed=seed, scale=scale)
+    counts = load_demo(obj.store, registry(), **({} if seed is None else {"seed": seed}), scale=scale)
     obj.store.checkpoint()
     click.echo("demo built: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
 

@@ -16,11 +16,17 @@ from gis.settings import Settings
 
 
 class Context:
-    """What a command needs: settings, and a Store opened on first use."""
+    """What a command needs: settings, the district's deployment profile, and a Store opened on first use."""
 
     def __init__(self, settings: Settings):
         self.settings = settings
         self._store = None
+
+    @property
+    def profile(self):
+        from gis import profile
+
+        return profile.of(self.settings)
 
     @property
     def store(self):
@@ -48,6 +54,8 @@ class DimingGroup(click.Group):
 def main(ctx: click.Context, database_url: str | None) -> None:
     """diming 地名 — place names, door numbers and community boundaries."""
     ctx.obj = Context(Settings.from_env(database_url=database_url))
+    if ctx.invoked_subcommand != "profile":  # ``diming profile check`` must work while the profile is bad
+        _ = ctx.obj.profile  # a bad DIMING_PROFILE stops every other command here with a message (exit 2)
 
 
 def register_commands() -> None:
@@ -72,6 +80,10 @@ def register_commands() -> None:
     from cli import boundaries_commands
 
     for command in boundaries_commands.COMMANDS:
+        main.add_command(command)
+    from cli import profile_commands
+
+    for command in profile_commands.COMMANDS:
         main.add_command(command)
 
 

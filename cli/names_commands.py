@@ -92,7 +92,7 @@ def export_census(obj, path, status) -> None:
     "--file",
     "path",
     type=click.Path(exists=True, dir_okay=False),
-    help="Division-code CSV (default: data/reference/guandu_divisions_2023.csv).",
+    help="Division-code CSV (default: the divisions_file of the deployment profile).",
 )
 @click.option("--actor")
 @click.pass_obj
@@ -100,6 +100,6 @@ def import_divisions(obj, path, actor) -> None:
     """Register the real subdistricts and communities as current names (skips those present)."""
     from placenames import divisions
 
-    counts = divisions.import_divisions(obj.store, path or divisions.DEFAULT_FILE, actor=_actor(actor))
+    counts = divisions.import_divisions(obj.store, path or divisions.default_file(obj.profile), actor=_actor(actor))
     obj.store.checkpoint()
     click.echo(f"added {counts['added']}, already present {counts['skipped']}")

@@ -89,6 +89,6 @@ def load_demo(
         # them, not from the generator; then the sign and plate inventory with one
         # completed inspection round.
         counts["door_plates"] = assign_all(store, session)["numbers"]
-        stock = stock_demo(store, session)
+        stock = stock_demo(store, session, seed=seed)
         counts.update(road_signs=stock["road_signs"], plate_items=stock["plates"], inspected_items=stock["inspected"])
     return counts

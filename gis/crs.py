@@ -4,8 +4,9 @@ Why one module: axis order and the Chinese web-map frames are the classic source
 of silent half-kilometre errors. The rules are:
 
 * Data are stored in CGCS2000 geographic (``STORAGE_CRS``), x = longitude.
-* Lengths and areas are measured in the CGCS2000 3-degree Gauss-Krüger zone with
-  central meridian 102°E (``MEASURE_CRS``), which covers 官渡区 with < 0.02 % scale error.
+* Lengths and areas are measured in the CGCS2000 3-degree Gauss-Krüger zone of the
+  district (``measure_crs()``, from the deployment profile: EPSG:4543, central meridian
+  102°E, for the shipped profile), whose scale error over one district is < 0.02 %.
 * Inside the code x is ALWAYS longitude/easting and y latitude/northing, whatever
   the authority says. Only at the API boundary, and only when a client asks for a
   lat-first CRS in authority order, are axes swapped (``is_lat_first``/``swap_axes``).
@@ -32,7 +33,6 @@ __all__ = [
     "BD09",
     "CRS84",
     "GCJ02",
-    "MEASURE_CRS",
     "STORAGE_CRS",
     "area_m2",
     "areas_m2",
@@ -41,6 +41,7 @@ __all__ = [
     "is_pseudo",
     "length_m",
     "lengths_m",
+    "measure_crs",
     "parse_crs",
     "reproject",
     "reproject_gdf",
@@ -49,7 +50,6 @@ __all__ = [
 ]
 
 STORAGE_CRS = "EPSG:4490"
-MEASURE_CRS = "EPSG:4543"
 CRS84 = "OGC:CRS84"
 GCJ02 = "GCJ-02"
 BD09 = "BD-09"
@@ -296,6 +296,14 @@ def _canonical_from_pyproj(crs) -> str:
     return parse_crs(f"{name}:{code}")
 
 
+def measure_crs() -> str:
+    """The projected CRS lengths and areas are measured in: the Gauss-Krüger zone of the
+    process's deployment profile (``gis.profile.current_profile``)."""
+    from gis.profile import current_profile
+
+    return current_profile().measure_crs
+
+
 def length_m(geom):
     """Length in metres of a geometry (or array of them) stored in STORAGE_CRS."""
     return _measure(shapely.length, geom)
@@ -307,7 +315,7 @@ def area_m2(geom):
 
 
 def _measure(func, geom):
-    values = func(reproject(geom, STORAGE_CRS, MEASURE_CRS))
+    values = func(reproject(geom, STORAGE_CRS, measure_crs()))
     return float(values) if np.ndim(values) == 0 else values
 
 
@@ -325,5 +333,5 @@ def _measure_series(func, series):
     import pandas as pd
 
     src = STORAGE_CRS if series.crs is None else _canonical_from_pyproj(series.crs)
-    projected = reproject(np.asarray(series.array), src, MEASURE_CRS)
+    projected = reproject(np.asarray(series.array), src, measure_crs())
     return pd.Series(func(projected), index=series.index, name=series.name)

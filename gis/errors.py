@@ -139,3 +139,13 @@ class PayloadTooLarge(BadRequest):
     code = "payload-too-large"
     default_zh = "请求体过大"
     default_en = "Request body too large"
+
+
+class ConfigError(BadRequest):
+    """A configuration file (e.g. the deployment profile) that cannot be used.
+
+    A 4xx-class error so that the CLI exits 2, as for any other bad input."""
+
+    code = "invalid-configuration"
+    default_zh = "配置无效"
+    default_en = "Invalid configuration"

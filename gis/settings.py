@@ -46,6 +46,10 @@ class Settings:
         default=50, metadata={"env": "DIMING_MAX_BODY_MB", "help": "largest request body (MB); uploads above it get 413"}
     )
     pool_size: int = field(default=5, metadata={"env": "DIMING_POOL_SIZE", "help": "database connections per worker"})
+    profile: str = field(
+        default="",
+        metadata={"env": "DIMING_PROFILE", "help": "deployment profile of the district (YAML/TOML); empty: the shipped default profile"},
+    )
 
     @property
     def read_urls(self) -> list[str]:

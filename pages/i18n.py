@@ -1,6 +1,7 @@
 """Texts shared by every page, in Chinese and English; each area adds its own table.
 
-The scripts receive the merged table as ``window.DIMING.t``.
+The scripts receive the merged table as ``window.DIMING.t``. The site title is the
+district's, from the deployment profile (``rendering.render`` adds it).
 """
 
 from __future__ import annotations
@@ -8,7 +9,6 @@ from __future__ import annotations
 LANGUAGES = ("zh", "en")
 
 COMMON: dict[str, tuple[str, str]] = {
-    "site_title": ("官渡区标准地名地址查询", "Guandu District standard names and addresses"),
     "error_prefix": ("出错了：", "Something went wrong: "),
     "network_error": ("无法连接服务器，请稍后重试", "Cannot reach the server; try again later"),
     "switch_language": ("English", "中文"),

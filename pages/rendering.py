@@ -1,11 +1,13 @@
-"""Rendering a page: the language, the merged text table, the shared layout."""
+"""Rendering a page: the language, the merged text table, the shared layout, and the
+district's deployment profile (site title; names, extent and start view for the scripts)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 
+from gis.profile import PROFILE_KEY
 from pages.i18n import LANGUAGES, strings
 
 TEMPLATES = str(Path(__file__).resolve().parent / "templates")
@@ -18,6 +20,10 @@ def language() -> str:
 
 
 def render(template: str, *tables: dict[str, tuple[str, str]], **context):
-    """Render ``template`` with ``t`` = the common texts plus the area's ``tables``."""
+    """Render ``template`` with ``t`` = the common texts plus the area's ``tables``, and
+    ``profile`` = what the scripts need of the district (``window.DIMING.profile``)."""
     lang = language()
-    return render_template(template, lang=lang, t=strings(lang, *tables), other_lang="en" if lang == "zh" else "zh", **context)
+    profile = current_app.extensions[PROFILE_KEY]
+    t = strings(lang, *tables) | {"site_title": profile.site_title(lang)}
+    other = "en" if lang == "zh" else "zh"
+    return render_template(template, lang=lang, t=t, other_lang=other, profile=profile.public(), **context)

@@ -103,7 +103,7 @@ PUBLIC_MARKS = ("", "公开", "public")
 
 def _cell(row: dict, key: str) -> str:
     """A cell as text. GeoPackages made with desktop GIS type their columns: an empty
-    date is NaT, codes and counts come as reals (530111008000.0), dates as timestamps."""
+    date is NaT, codes and counts come as reals (530102008000.0), dates as timestamps."""
     value = row.get(key)
     if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""

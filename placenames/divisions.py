@@ -1,5 +1,6 @@
-"""The real subdistricts (13) and communities (133) of 官渡区 as current standard names,
-from the statistical division codes in ``data/reference/guandu_divisions_2023.csv``."""
+"""The district's real subdistricts and communities as current standard names, from the
+statistical division codes in the file its deployment profile names (``divisions_file``;
+for the shipped profile the 13 subdistricts and 133 communities in ``data/reference/``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from gis.settings import PROJECT_ROOT
+from gis.errors import ConfigError
+from gis.profile import DistrictProfile, current_profile
 
 from . import categories, register
 from .models import PlaceName
 from .registry_models import NameAlias
 
-DEFAULT_FILE = PROJECT_ROOT / "data" / "reference" / "guandu_divisions_2023.csv"
 SOURCE = "NBS division codes 2023"
 
 
@@ -26,8 +27,21 @@ def category_for(row: dict) -> str | None:
     return None
 
 
-def import_divisions(store, path: str | Path = DEFAULT_FILE, *, actor: str) -> dict[str, int]:
-    """Add each unit not yet registered (by its 12-digit code); returns counts added/skipped."""
+def default_file(profile: DistrictProfile | None = None) -> Path:
+    """The division-code file of the district's profile (the process's when not given)."""
+    profile = profile or current_profile()
+    if profile.divisions_file is None:
+        raise ConfigError(
+            f"部署配置 {profile.source} 没有 divisions_file，请用 --file 指定区划代码文件",
+            f"the deployment profile {profile.source} has no divisions_file; give the division-code file with --file",
+        )
+    return profile.divisions_file
+
+
+def import_divisions(store, path: str | Path | None = None, *, actor: str) -> dict[str, int]:
+    """Add each unit not yet registered (by its 12-digit code); returns counts added/skipped.
+    ``path`` defaults to the profile's ``divisions_file``."""
+    path = path or default_file()
     with Path(path).open(encoding="utf-8", newline="") as handle:
         rows = [r for r in csv.DictReader(handle) if category_for(r)]
     added = skipped = 0

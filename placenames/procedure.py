@@ -17,6 +17,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from gis.errors import Conflict
+from gis.profile import current_profile
 from gis.storage import utcnow
 
 KINDS = ("name", "rename", "cancel")
@@ -50,16 +51,20 @@ LABELS = {
 DEFAULT_NOTICE_DAYS = 7
 FILING_DAYS = 15  # Art.13: 备案 within 15 days of approval
 ANNOUNCEMENT_DAYS = 15  # Art.14: 公告 within 15 days
-LOCAL_TIME = ZoneInfo("Asia/Shanghai")
 
 
 def now() -> dt.datetime:
     return utcnow()
 
 
+def local_time() -> ZoneInfo:
+    """The district's time zone (deployment profile; Asia/Shanghai, Beijing time, in China)."""
+    return current_profile().zone
+
+
 def today() -> dt.date:
-    """Legal dates are Beijing-time calendar days."""
-    return now().astimezone(LOCAL_TIME).date()
+    """Legal dates are calendar days in the district's time zone (Beijing time)."""
+    return now().astimezone(local_time()).date()
 
 
 def allowed_actions(state: str) -> list[str]:

@@ -74,7 +74,7 @@ def _start_notice(session, application: NamingApplication, entry: PlaceName, dat
 def _approve(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
     procedure.ensure_notice_over(application.notice_ends_at)
     approved_on = _date(data, "approved_on")
-    if approved_on < application.notice_ends_at.astimezone(procedure.LOCAL_TIME).date():
+    if approved_on < application.notice_ends_at.astimezone(procedure.local_time()).date():
         raise Conflict("批准日期早于公示期满日期", "The approval date is before the end of the public notice")
     application.approving_body = _text(data, "approving_body", "批准机关")
     application.approval_document = _text(data, "approval_document", "批准文号")

@@ -13,7 +13,7 @@ from shapely.geometry import LineString, Polygon, box
 
 from boundaries.topology.files import check_file
 from cli import main
-from gis.crs import MEASURE_CRS, reproject
+from gis.crs import measure_crs, reproject
 
 X0, Y0 = 530000.0, 2770000.0
 DISTRICT = "530111000000"
@@ -28,7 +28,7 @@ def at(geom):
 def write(path, rows, crs="EPSG:4543", **columns):
     """Rows of (code, name, metric polygon[, parent]) to a file in ``crs``."""
     frame = gpd.GeoDataFrame(
-        {"adcode": [r[0] for r in rows], "name": [r[1] for r in rows], **columns}, geometry=[at(r[2]) for r in rows], crs=MEASURE_CRS
+        {"adcode": [r[0] for r in rows], "name": [r[1] for r in rows], **columns}, geometry=[at(r[2]) for r in rows], crs=measure_crs()
     )
     frame.to_crs(crs).to_file(path)
     return path
@@ -106,13 +106,13 @@ def test_a_sliver_is_a_warning_an_invalid_ring_an_error(tmp_path):
     broken = write(tmp_path / "bowtie.gpkg", [("530111001000", "甲街道", bowtie), ("530111002000", "乙街道", box(3000, 0, 4000, 1000))])
     report = check_file(broken)
     assert [f.rule for f in report.findings if f.rule == "invalid-ring"] == ["invalid-ring"] and report.errors >= 1
-    where = reproject(report.findings[0].geom, MEASURE_CRS, MEASURE_CRS)
+    where = reproject(report.findings[0].geom, measure_crs(), measure_crs())
     assert where.distance(affinity.translate(crossing, X0, Y0)) < 1  # at the self-intersection
     assert run("--from", str(broken), db=tmp_path / "x.gpkg").exit_code == 1
 
 
 def test_bad_files_are_refused(tmp_path):
-    frame = gpd.GeoDataFrame({"title": ["x"]}, geometry=[at(box(0, 0, 10, 10))], crs=MEASURE_CRS)
+    frame = gpd.GeoDataFrame({"title": ["x"]}, geometry=[at(box(0, 0, 10, 10))], crs=measure_crs())
     frame.to_file(tmp_path / "nocode.gpkg")
     result = CliRunner().invoke(main, ["--db", str(tmp_path / "x.gpkg"), "boundaries", "check", "--from", str(tmp_path / "nocode.gpkg")])
     assert result.exit_code == 2 and "adcode/code" in result.output

@@ -10,18 +10,18 @@ import shapely
 from PIL import Image
 
 from boundaries import figure
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 X0, Y0 = 530000.0, 2770000.0
 
 
 def world():
-    line = reproject(shapely.MultiLineString([[(X0, Y0), (X0 + 2000, Y0 + 300), (X0 + 4000, Y0 - 200)]]), MEASURE_CRS, STORAGE_CRS)
+    line = reproject(shapely.MultiLineString([[(X0, Y0), (X0 + 2000, Y0 + 300), (X0 + 4000, Y0 - 200)]]), measure_crs(), STORAGE_CRS)
     statuses = list(figure.STATUS_COLOURS)
-    metric = reproject(line, STORAGE_CRS, MEASURE_CRS).geoms[0]
+    metric = reproject(line, STORAGE_CRS, measure_crs()).geoms[0]
     markers = []
     for k, status in enumerate(statuses):
-        point = reproject(metric.interpolate(k * metric.length / (len(statuses) - 1)), MEASURE_CRS, STORAGE_CRS)
+        point = reproject(metric.interpolate(k * metric.length / (len(statuses) - 1)), measure_crs(), STORAGE_CRS)
         markers.append((point.x, point.y, status, f"0311{k + 1:03d}Q"))
     return line, markers
 

@@ -11,7 +11,7 @@ from shapely.geometry import Polygon, shape
 
 from boundaries.lines.builder import BuildOptions, build_lines
 from boundaries.lines.description import compass_point, describe, stretches
-from gis.crs import MEASURE_CRS, STORAGE_CRS, length_m, reproject
+from gis.crs import STORAGE_CRS, length_m, measure_crs, reproject
 from gis.errors import InvalidInput
 
 X0, Y0 = 530000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
@@ -20,7 +20,7 @@ REAL = Path(__file__).resolve().parents[1] / "data" / "reference" / "kunming_dis
 
 def lonlat(coords) -> Polygon:
     """A polygon given in metres relative to (X0, Y0), returned in CGCS2000 lon/lat."""
-    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), MEASURE_CRS, STORAGE_CRS)
+    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), measure_crs(), STORAGE_CRS)
 
 
 def square(x, y, size=1000.0):
@@ -68,7 +68,7 @@ def test_vertex_mismatch_is_matched_and_reported():
     stretch = report["stretches"][0]
     assert 250 < stretch["from_m"] < 400 and 600 < stretch["to_m"] < 750  # chainage from the north end
     # the clean line runs half-way between the two drawings
-    middle = reproject(line.geom, STORAGE_CRS, MEASURE_CRS).interpolate(500)
+    middle = reproject(line.geom, STORAGE_CRS, measure_crs()).interpolate(500)
     assert middle.x - X0 == pytest.approx(997, abs=0.5)
 
 
@@ -104,7 +104,7 @@ def test_units_without_polygons_or_twice_the_same_code_are_refused():
 
 def test_description_follows_the_line_by_compass_point_and_length():
     metric = shapely.LineString([(X0, Y0 + 1000), (X0 + 1000, Y0 + 1000), (X0 + 1000, Y0 + 500)])
-    line = shapely.MultiLineString([reproject(metric, MEASURE_CRS, STORAGE_CRS)])
+    line = shapely.MultiLineString([reproject(metric, measure_crs(), STORAGE_CRS)])
     course = stretches(line, generalise_m=10)
     assert [s["direction_en"] for s in course] == ["E", "S"]
     assert [s["length_m"] for s in course] == [pytest.approx(1000, abs=1), pytest.approx(500, abs=1)]
@@ -165,7 +165,7 @@ def test_demo_subdistricts_each_adjacent_pair_gets_a_line():
     units = list(zip(subdistricts["code"], subdistricts["name"], subdistricts.geometry, strict=True))
     lines = build_lines(units)
     built = {frozenset((line.left_code, line.right_code)) for line in lines}
-    metric = reproject(subdistricts.geometry.values, STORAGE_CRS, MEASURE_CRS)
+    metric = reproject(subdistricts.geometry.values, STORAGE_CRS, measure_crs())
     expected = set()
     for i in range(len(units)):
         for j in range(i + 1, len(units)):

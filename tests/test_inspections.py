@@ -15,19 +15,19 @@ from boundaries.inspection_report import write_report
 from boundaries.line_models import BoundaryLine
 from boundaries.lines.builder import build_lines
 from boundaries.lines.service import line_summary, next_due, save_lines
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput
 
 X0, Y0 = 530000.0, 2770000.0
 
 
 def lonlat_polygon(coords):
-    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), MEASURE_CRS, STORAGE_CRS)
+    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), measure_crs(), STORAGE_CRS)
 
 
 def shifted(point, east_m, north_m=0.0):
-    metric = reproject(point, STORAGE_CRS, MEASURE_CRS)
-    return reproject(shapely.Point(metric.x + east_m, metric.y + north_m), MEASURE_CRS, STORAGE_CRS)
+    metric = reproject(point, STORAGE_CRS, measure_crs())
+    return reproject(shapely.Point(metric.x + east_m, metric.y + north_m), measure_crs(), STORAGE_CRS)
 
 
 @pytest.fixture
@@ -55,7 +55,7 @@ def test_synthetic_markers_at_turns_and_spacing(store, line_id):
     placed = markers.add_synthetic_markers(store, line_id, actor="wang", spacing_km=0.5)
     assert [m.code for m in placed][:2] == ["0311001Q", "0311002Q"]
     assert all(m.source == "synthetic-demo" for m in placed)
-    metric = [reproject(m.geom, STORAGE_CRS, MEASURE_CRS) for m in placed]
+    metric = [reproject(m.geom, STORAGE_CRS, measure_crs()) for m in placed]
     gaps = [a.distance(b) for a, b in zip(metric[:-1], metric[1:], strict=False)]
     assert max(gaps) <= 500.5
     assert any(p.distance(shapely.Point(X0 + 2000, Y0)) < 1 for p in metric)  # at the bend
@@ -92,7 +92,7 @@ def test_campaign_flags_displacement_and_is_immutable_after_sign_off(store, line
     finding = inspections.record_finding(
         store, campaign.id, kind="construction", from_m=100, to_m=400, description="新建道路跨越界线", actor="wang"
     )
-    assert reproject(finding.geom, STORAGE_CRS, MEASURE_CRS).length == pytest.approx(300, abs=1)
+    assert reproject(finding.geom, STORAGE_CRS, measure_crs()).length == pytest.approx(300, abs=1)
     inspections.amend_marker_result(store, near.id, version=near.version, actor="wang", remarks="桩面字迹已描红")
 
     inspections.sign(store, campaign.id, party="a", actor="wang")

@@ -19,14 +19,14 @@ from boundaries.line_models import BoundaryLine
 from boundaries.lines.builder import build_lines
 from boundaries.lines.service import save_lines
 from boundaries.marker_table import export, marker_table, to_csv, write_gpkg
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 X0, Y0 = 530000.0, 2770000.0
 REFERENCES = [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}, {"name": "水井", "bearing_deg": 270.5, "distance_m": 30}]
 
 
 def lonlat_polygon(coords):
-    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), MEASURE_CRS, STORAGE_CRS)
+    return reproject(Polygon([(X0 + x, Y0 + y) for x, y in coords]), measure_crs(), STORAGE_CRS)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from boundaries.line_models import BoundaryLine
 from boundaries.lines.service import build_and_save
 from boundaries.marker_layout import WideFeature, plan
 from boundaries.models import AdminUnit
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from placenames.models import Building, Road, Waterway
 
 X0, Y0 = 530000.0, 2770000.0
@@ -23,11 +23,11 @@ SW, SE, NORTH = "530111001000", "530111002000", "530111003000"
 
 
 def lonlat(geom):
-    return reproject(shapely.affinity.translate(geom, X0, Y0), MEASURE_CRS, STORAGE_CRS)
+    return reproject(shapely.affinity.translate(geom, X0, Y0), measure_crs(), STORAGE_CRS)
 
 
 def metres(geom):
-    return shapely.affinity.translate(reproject(geom, STORAGE_CRS, MEASURE_CRS), -X0, -Y0)
+    return shapely.affinity.translate(reproject(geom, STORAGE_CRS, measure_crs()), -X0, -Y0)
 
 
 def test_layout_single_crossing_and_following_pairs():

@@ -10,7 +10,7 @@ import pytest
 import shapely
 
 from boundaries.redistricting import build_graph, propose
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from synthetic_district import synthetic_district  # noqa: E402
@@ -22,7 +22,7 @@ def district():
 
 
 def metric(frame):
-    return reproject(np.asarray(frame.geometry.array), STORAGE_CRS, MEASURE_CRS)
+    return reproject(np.asarray(frame.geometry.array), STORAGE_CRS, measure_crs())
 
 
 def test_blocks_tile_the_district_without_gaps_or_overlaps(district):

@@ -7,7 +7,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, box
 
 from boundaries.topology import CheckOptions, CheckUnit, run_checks, units_from_lonlat
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 X0, Y0 = 530000.0, 2770000.0
 
@@ -36,7 +36,7 @@ def test_overlap_is_found_with_its_area_and_place():
     assert finding.units == ["A", "B"]
     assert finding.area_m2 == pytest.approx(10_000, rel=1e-6)
     lon, lat = finding.location()
-    back = reproject(shapely.Point(lon, lat), STORAGE_CRS, MEASURE_CRS)
+    back = reproject(shapely.Point(lon, lat), STORAGE_CRS, measure_crs())
     assert 1000 <= back.x - X0 <= 1010
 
 
@@ -84,8 +84,8 @@ def test_children_not_covering_and_crossing_their_parent():
 
 def test_report_as_geojson_and_summary_in_lonlat():
     rows = [
-        ("A", "甲", "community", None, reproject(box(X0, Y0, X0 + 1010, Y0 + 1000), MEASURE_CRS, STORAGE_CRS)),
-        ("B", "乙", "community", None, reproject(box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000), MEASURE_CRS, STORAGE_CRS)),
+        ("A", "甲", "community", None, reproject(box(X0, Y0, X0 + 1010, Y0 + 1000), measure_crs(), STORAGE_CRS)),
+        ("B", "乙", "community", None, reproject(box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000), measure_crs(), STORAGE_CRS)),
     ]
     report = run_checks(units_from_lonlat(rows))
     body = report.to_dict()

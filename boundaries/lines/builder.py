@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import InvalidInput
 
 from ..metric import to_metric
@@ -116,7 +116,7 @@ def _pair_line(a: Unit, b: Unit, side_a, side_b, options: BuildOptions, others: 
         left_name=left.name,
         right_code=right.code,
         right_name=right.name,
-        geom=reproject(metric, MEASURE_CRS, STORAGE_CRS),
+        geom=reproject(metric, measure_crs(), STORAGE_CRS),
         length_m=round(float(metric.length), 1),
         parts=len(parts),
         disagreement=report,
@@ -161,5 +161,5 @@ def _without_overhang(clean, xy, distances):
 
 
 def _lonlat(xy) -> list[float]:
-    point = reproject(shapely.Point(float(xy[0]), float(xy[1])), MEASURE_CRS, STORAGE_CRS)
+    point = reproject(shapely.Point(float(xy[0]), float(xy[1])), measure_crs(), STORAGE_CRS)
     return [round(point.x, 7), round(point.y, 7)]

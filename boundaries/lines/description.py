@@ -12,7 +12,7 @@ from __future__ import annotations
 import pyproj
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 POINTS_ZH = (
     "北",
@@ -45,10 +45,10 @@ def stretches(line_lonlat, generalise_m: float = 50.0) -> list[dict]:
     """The course of a (multi)line as stretches of one compass direction each."""
     out: list[dict] = []
     for part_no, part in enumerate(shapely.get_parts(line_lonlat), start=1):
-        metric = reproject(part, STORAGE_CRS, MEASURE_CRS)
+        metric = reproject(part, STORAGE_CRS, measure_crs())
         corners = shapely.simplify(metric, generalise_m, preserve_topology=False)
         chain = [float(shapely.line_locate_point(metric, shapely.Point(xy))) for xy in corners.coords]
-        lonlat = list(reproject(corners, MEASURE_CRS, STORAGE_CRS).coords)
+        lonlat = list(reproject(corners, measure_crs(), STORAGE_CRS).coords)
         for k in range(len(lonlat) - 1):
             (x0, y0), (x1, y1) = lonlat[k][:2], lonlat[k + 1][:2]
             azimuth, _back, _dist = _GEOD.inv(x0, y0, x1, y1)

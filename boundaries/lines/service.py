@@ -24,7 +24,7 @@ from .builder import BuildOptions, BuiltLine, build_lines
 from .description import describe
 
 INSPECTION_YEARS = 5
-# significant digits of a statistical code at each level: 530111 / 530111001 / 530111001001
+# significant digits of a statistical code at each level: 530103 / 530103001 / 530103001001
 _SIGNIFICANT = {"district": (4, 6), "subdistrict": (6, 9), "community": (9, 12)}
 
 
@@ -35,7 +35,7 @@ def line_code(code_a: str, code_b: str) -> str:
 def line_number(code_a: str, code_b: str, level: str) -> str:
     """Short line number used in marker codes: each unit's own digits at its level, smaller first.
 
-    官渡区 530111 – 盘龙区 530103 → "0311"; 街道 530111001000 – 530111002000 → "001002".
+    五华区 530102 – 盘龙区 530103 → "0203"; 街道 530103001000 – 530103002000 → "001002".
     """
     start, end = _SIGNIFICANT.get(level, (0, None))
     return "".join(code[start:end] for code in sorted((code_a, code_b)))

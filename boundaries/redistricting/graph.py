@@ -12,7 +12,7 @@ import numpy as np
 import shapely
 
 from boundaries.redistricting.inputs import LINE_CLASSES, RedistrictingInput
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 #: Blocks closer than this (metres) touch: files from other tools are rarely noded exactly.
 TOUCH_M = 0.2
@@ -84,7 +84,7 @@ class BlockGraph:
 def build_graph(data: RedistrictingInput) -> BlockGraph:
     """Neighbours from exact shared boundaries (the blocks of a network polygonisation share edges)."""
     blocks = data.blocks
-    polygons = reproject(np.asarray(blocks.geometry.array), STORAGE_CRS, MEASURE_CRS)
+    polygons = reproject(np.asarray(blocks.geometry.array), STORAGE_CRS, measure_crs())
     polygons = shapely.make_valid(polygons)
     u, v, lengths, geoms = _shared_edges(polygons)
     n = len(blocks)
@@ -147,7 +147,7 @@ def _class_lengths(edges: np.ndarray, lines) -> np.ndarray:
     table = np.zeros((len(edges), len(LINE_CLASSES)))
     if lines is None or not len(lines) or not len(edges):
         return table
-    geoms = reproject(np.asarray(lines.geometry.array), STORAGE_CRS, MEASURE_CRS)
+    geoms = reproject(np.asarray(lines.geometry.array), STORAGE_CRS, measure_crs())
     classes = lines["line_class"].to_numpy()
     tree = shapely.STRtree(edges)
     line_index, edge_index = tree.query(geoms, predicate="dwithin", distance=LINE_SNAP_M)

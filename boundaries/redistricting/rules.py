@@ -36,7 +36,7 @@ class Rules:
 
 
 def parse_target(text: str) -> tuple[str, tuple[int, int]]:
-    """``关上街道=5-8`` or ``530111001000=6`` → (subdistrict, (5, 8))."""
+    """``拓东街道=5-8`` or ``530103001000=6`` → (subdistrict, (5, 8))."""
     name, sep, numbers = text.partition("=")
     low, _, high = numbers.partition("-")
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 from ..metric import to_metric
 from . import coverage, gaps, overlaps, rings, slivers
@@ -27,7 +27,7 @@ def _metric(geom):
     GEOS's densify can quietly rebuild a self-intersecting ring and hide it from the ring rule."""
     if geom is None:
         return None
-    return to_metric(geom) if shapely.is_valid(geom) else reproject(geom, STORAGE_CRS, MEASURE_CRS)
+    return to_metric(geom) if shapely.is_valid(geom) else reproject(geom, STORAGE_CRS, measure_crs())
 
 
 def units_from_lonlat(rows) -> list[CheckUnit]:

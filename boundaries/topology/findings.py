@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 # A sliver can be a real narrow strip of territory (along a river, a road): it is worth
 # a look but does not by itself make the map wrong. Everything else is an error.
@@ -53,13 +53,13 @@ class Finding:
     length_m: float | None = None
 
     def location(self) -> list[float]:
-        point = reproject(self.geom.representative_point() if not self.geom.is_empty else shapely.Point(0, 0), MEASURE_CRS, STORAGE_CRS)
+        point = reproject(self.geom.representative_point() if not self.geom.is_empty else shapely.Point(0, 0), measure_crs(), STORAGE_CRS)
         return [round(point.x, 7), round(point.y, 7)]
 
     def feature(self) -> dict:
         return {
             "type": "Feature",
-            "geometry": shapely.geometry.mapping(reproject(self.geom, MEASURE_CRS, STORAGE_CRS)),
+            "geometry": shapely.geometry.mapping(reproject(self.geom, measure_crs(), STORAGE_CRS)),
             "properties": {
                 "rule": self.rule,
                 "severity": severity(self.rule),

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from gis.crs import CRS84, MEASURE_CRS, STORAGE_CRS, crs_uri
+from gis.crs import CRS84, STORAGE_CRS, crs_uri, measure_crs
 from gis.settings import Settings
 from gis.storage.engine import normalise_url
 
@@ -35,7 +35,11 @@ OPENAPI_FILE = "pygeoapi-openapi.yml"
 # diming's overrides of pygeoapi's page templates (local assets, Chinese by default).
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates" / "ogc"
 
-OUTPUT_CRS = [crs_uri(CRS84), crs_uri(STORAGE_CRS), crs_uri(MEASURE_CRS)]
+
+def output_crs() -> list[str]:
+    """CRSs every collection can be returned in: CRS84, CGCS2000 and the measuring zone."""
+    return [crs_uri(CRS84), crs_uri(STORAGE_CRS), crs_uri(measure_crs())]
+
 
 DEFAULT_METADATA: dict[str, Any] = {
     "identification": {
@@ -136,7 +140,7 @@ def _resource(collection: Collection, data_url: str, settings: Settings, default
                 "title_field": collection.title_field,
                 "geom_field": collection.geom_field,
                 "storage_crs": crs_uri(CRS84),
-                "crs": list(OUTPUT_CRS),
+                "crs": output_crs(),
                 "pool_size": settings.pool_size,
                 "options": collection.provider_options(),
             }

@@ -55,10 +55,11 @@
     return call(url, { headers: { Accept: "application/json" } }, options);
   }
 
-  const GUANDU_CENTER = [25.02, 102.80];
+  /* The district's start view, from its deployment profile (window.DIMING.profile). */
+  const P = D.profile;
 
   function baseMap(elementId) {
-    const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView(GUANDU_CENTER, 11);
+    const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView([P.center[1], P.center[0]], P.zoom);
     const units = L.layerGroup().addTo(map);
     const roads = L.layerGroup().addTo(map);
     getJSON("/ogc/collections/subdistricts/items?f=json&limit=100", { background: true }).then((fc) => {

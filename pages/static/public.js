@@ -16,7 +16,7 @@
   function geo(feature) { return feature.properties.geocoding; }
 
   function adminPath(g) {
-    return ["官渡区", g.subdistrict && g.subdistrict.name, g.community && g.community.name].filter(Boolean).join(" › ");
+    return [window.DIMING.profile.name.zh, g.subdistrict && g.subdistrict.name, g.community && g.community.name].filter(Boolean).join(" › ");
   }
 
   function closeSuggestions() {

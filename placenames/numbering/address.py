@@ -1,9 +1,10 @@
 """Standard addresses: the text on record and its structured parts.
 
 The stored ``address`` of a door plate is district + subdistrict + road + number
-(官渡区关上街道春城路12号); the structured parts (road, number, suffix, community code)
+(盘龙区拓东街道青年路12号); the structured parts (road, number, suffix, community code)
 are stored beside it, and the full administrative prefix 省 市 区 街道 社区 is
-derived from the community code through the register of units. Finer levels
+derived from the community code through the register of units (省 and 市, which the
+register does not hold, from the deployment profile). Finer levels
 (幢/栋, 单元, 室) are appended to a plate's address by ``sub_address``.
 """
 
@@ -13,9 +14,7 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
 
-# The units above the district are not kept in admin_units; their names follow from
-# the first digits of the statistical division code (GB/T 2260).
-PROVINCE_CITY = {"53": "云南省", "5301": "昆明市"}
+from gis.profile import DistrictProfile, current_profile
 
 
 @dataclass(frozen=True)
@@ -50,15 +49,18 @@ def sub_address(plate: str, building: str | None = None, unit: str | None = None
 class AdminNames:
     """Names of the units in force, by code, and their chain up to the district."""
 
-    def __init__(self, session):
+    def __init__(self, session, profile: DistrictProfile | None = None):
         from boundaries.models import AdminUnit
 
+        # The units above the district are not kept in admin_units; their names come
+        # from the deployment profile (the process's, when not given).
+        self.profile = profile or current_profile()
         columns = (AdminUnit.code, AdminUnit.name, AdminUnit.level, AdminUnit.parent_code)
         rows = session.execute(select(*columns).where(AdminUnit.valid_to.is_(None)))
         self.units = {code: (name, level, parent) for code, name, level, parent in rows}
 
     def chain(self, code: str | None) -> dict[str, str]:
-        """level -> name for ``code`` and every unit above it (province and city by code)."""
+        """level -> name for ``code`` and every unit above it (province and city from the profile)."""
         names: dict[str, str] = {}
         seen = set()
         while code and code in self.units and code not in seen:
@@ -67,9 +69,10 @@ class AdminNames:
             names[level] = name
             code = parent
         district_code = next((c for c in seen if self.units[c][1] == "district"), None)
-        if district_code:
-            names.setdefault("province", PROVINCE_CITY.get(district_code[:2]))
-            names.setdefault("city", PROVINCE_CITY.get(district_code[:4]))
+        if district_code and district_code[:2] == self.profile.code[:2]:  # GB/T 2260: 2 digits province, 4 city
+            names.setdefault("province", self.profile.province.zh)
+        if district_code and district_code[:4] == self.profile.code[:4]:
+            names.setdefault("city", self.profile.city.zh)
         return names
 
     def parts(self, code: str | None, road: str, number_text: str, **finer) -> AddressParts:

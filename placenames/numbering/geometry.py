@@ -10,18 +10,18 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 TANGENT_STEP_M = 1.0
 
 
 def to_metric(geoms):
     """Stored CGCS2000 lon/lat geometries (one or an array) -> metres (EPSG:4543)."""
-    return reproject(geoms, STORAGE_CRS, MEASURE_CRS)
+    return reproject(geoms, STORAGE_CRS, measure_crs())
 
 
 def to_storage(geoms):
-    return reproject(geoms, MEASURE_CRS, STORAGE_CRS)
+    return reproject(geoms, measure_crs(), STORAGE_CRS)
 
 
 def merge_centreline(geom) -> shapely.LineString:

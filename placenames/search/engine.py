@@ -80,7 +80,7 @@ def structured(
 def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = Scope()) -> list[Match]:
     text = _checked(prefix)
     latin = is_latin(prefix)
-    body = text if latin else strip_prefix(text)[0] or text
+    body = text if latin else strip_prefix(text, g.profile)[0] or text
     cap = max(100, limit * 10)
     matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in g.prefixed(body, latin, cap)]
     for key, historic in g.prefixed_history(body, latin, cap):  # below every current name
@@ -120,7 +120,7 @@ def _pinyin(g: Gazetteer, text: str) -> list[Match]:
 
 
 def _chinese(g: Gazetteer, text: str) -> list[Match]:
-    body, _ = strip_prefix(text)
+    body, _ = strip_prefix(text, g.profile)
     keys = list(dict.fromkeys((text, body)))
     for key in keys:
         if key in g.names:  # a current name (and, below it, anything that bore it before)
@@ -128,7 +128,7 @@ def _chinese(g: Gazetteer, text: str) -> list[Match]:
     for key in keys:
         if key in g.history:
             return [historic_match(h) for h in g.history[key]]
-    parsed = parse(text)
+    parsed = parse(text, g.profile)
     if parsed.intersection:
         return _intersection(g, parsed)
     matches = _address(g, parsed) if parsed.road else []
@@ -231,7 +231,7 @@ def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
         "intersection",
         a.id * 1_000_003 + b.id,
         f"{a.name}与{b.name}交叉口",
-        f"官渡区{a.name}与{b.name}交叉口",
+        f"{g.profile.name.zh}{a.name}与{b.name}交叉口",
         point,
         category="道路交叉口",
         street=a.name,

@@ -4,7 +4,7 @@ Search must answer in milliseconds, so the public part of the register (current
 roads, door plates, public place names, communities, subdistricts) is read once
 into plain objects with lookup tables: exact names, one-edit variants (typos),
 pinyin and initials, sorted keys for prefixes, and spatial trees for reverse
-lookup (in EPSG:4543 metres). Names that are no longer current stay findable,
+lookup (in the measuring zone's metres). Names that are no longer current stay findable,
 apart: a former name (曾用名, kept by a rename) leads to the road or place that now
 bears the current name, a cancelled (retired, 已撤销) name to the retired record
 itself; the engine ranks both below current names and labels them. ``GazetteerCache`` rebuilds it in the background
@@ -27,7 +27,8 @@ import shapely
 from sqlalchemy import select
 
 from boundaries.models import AdminUnit
-from gis.crs import MEASURE_CRS, STORAGE_CRS, transform_coords
+from gis.crs import STORAGE_CRS, measure_crs, transform_coords
+from gis.profile import DistrictProfile, current_profile
 from placenames.models import DoorPlate, PlaceName, Road
 from placenames.registry_models import NameAlias
 
@@ -104,6 +105,7 @@ class Gazetteer:
     history_prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     history_latin_keys: list[tuple[str, int]] = field(default_factory=list)
     built_at: float = 0.0
+    profile: DistrictProfile = field(default_factory=current_profile)  # the district: labels, the address prefix
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -169,12 +171,14 @@ def short_community_names(name: str) -> list[str]:
 
 
 def to_metres(lon, lat):
-    return transform_coords(lon, lat, STORAGE_CRS, MEASURE_CRS)
+    return transform_coords(lon, lat, STORAGE_CRS, measure_crs())
 
 
-def build(store) -> Gazetteer:
-    """Read the public register from ``store`` and index it."""
-    g = Gazetteer()
+def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
+    """Read the public register from ``store`` and index it, for the district of
+    ``profile`` (the process's deployment profile when not given)."""
+    g = Gazetteer(profile=profile or current_profile())
+    district = g.profile.name.zh
     with store.read(public=True) as session:
         units = session.scalars(
             select(AdminUnit).where(AdminUnit.valid_to.is_(None), AdminUnit.level.in_(("subdistrict", "community")))
@@ -227,7 +231,7 @@ def build(store) -> Gazetteer:
             unit.level,
             unit.id,
             unit.name,
-            f"官渡区{subdistrict.name if community and subdistrict else ''}{unit.name}",
+            f"{district}{subdistrict.name if community and subdistrict else ''}{unit.name}",
             point,
             unit.geom,
             category={"community": "社区", "subdistrict": "街道"}[unit.level],
@@ -250,7 +254,7 @@ def build(store) -> Gazetteer:
             "road",
             row.id,
             row.name,
-            f"官渡区{row.name}",
+            f"{district}{row.name}",
             point,
             row.geom,
             category="道路",
@@ -426,7 +430,8 @@ class GazetteerCache:
     older than ``max_age`` seconds, one background thread rebuilds it while requests
     keep using the previous one (a full build of the demo district takes seconds)."""
 
-    def __init__(self, max_age: float = 60.0):
+    def __init__(self, profile: DistrictProfile | None = None, max_age: float = 60.0):
+        self.profile = profile
         self.max_age = max_age
         self._lock = threading.Lock()
         self._by_url: dict[str, Gazetteer] = {}
@@ -438,7 +443,7 @@ class GazetteerCache:
             with self._lock:
                 current = self._by_url.get(store.url)
                 if current is None:
-                    current = self._by_url[store.url] = build(store)
+                    current = self._by_url[store.url] = build(store, self.profile)
             return current
         if time.monotonic() - current.built_at >= self.max_age:
             with self._lock:
@@ -456,7 +461,7 @@ class GazetteerCache:
 
     def _rebuild(self, store) -> None:
         try:
-            self._by_url[store.url] = build(store)
+            self._by_url[store.url] = build(store, self.profile)
         except Exception:  # e.g. the database is away: keep answering from the previous copy
             LOGGER.warning("gazetteer rebuild failed; serving the previous copy", exc_info=True)
         finally:

@@ -18,6 +18,7 @@ from typing import Any
 from shapely.geometry import mapping
 
 from gis.crs import STORAGE_CRS, parse_crs, reproject
+from gis.profile import DistrictProfile, current_profile
 
 from .engine import Match
 from .reverse import ReverseResult
@@ -31,7 +32,6 @@ GEOCODING_TYPE = {
     "subdistrict": "district",
     "intersection": "intersection",
 }
-ATTRIBUTION = "官渡区民政局 / Guandu District Civil Affairs Bureau"
 
 
 def _unit(unit) -> dict[str, str] | None:
@@ -55,16 +55,22 @@ def name_status(match: Match) -> str:
     return "former" if match.extra.get("former_name") else "current"
 
 
-def feature(match: Match, crs: str) -> dict[str, Any]:
+def attribution(profile: DistrictProfile) -> str:
+    """Who publishes the data: the profile's bureau, in both languages."""
+    return f"{profile.bureau.zh} / {profile.bureau.en}"
+
+
+def feature(match: Match, crs: str, profile: DistrictProfile | None = None) -> dict[str, Any]:
     e = match.entry
+    profile = profile or current_profile()
     geocoding: dict[str, Any] = {
         "type": GEOCODING_TYPE[e.kind],
         "label": label(match),
         "name": e.name,
         "country": "中国",
-        "state": "云南省",
-        "city": "昆明市",
-        "district": "官渡区",
+        "state": profile.province.zh,
+        "city": profile.city.zh,
+        "district": profile.name.zh,
         "admin": {"level8": getattr(e.subdistrict, "name", None), "level10": getattr(e.community, "name", None)},
         "standard_address": None if e.status == "retired" else e.label,  # a cancelled name is no standard
         "category": e.category,
@@ -91,23 +97,23 @@ def feature(match: Match, crs: str) -> dict[str, Any]:
     }
 
 
-def collection(matches: list[Match], query: dict[str, Any], crs: str) -> dict[str, Any]:
-    crs = parse_crs(crs)
+def collection(matches: list[Match], query: dict[str, Any], crs: str, profile: DistrictProfile | None = None) -> dict[str, Any]:
+    crs, profile = parse_crs(crs), profile or current_profile()
     return {
         "type": "FeatureCollection",
-        "geocoding": {"version": VERSION, "attribution": ATTRIBUTION, "query": query, "crs": crs},
-        "features": [feature(m, crs) for m in matches],
+        "geocoding": {"version": VERSION, "attribution": attribution(profile), "query": query, "crs": crs},
+        "features": [feature(m, crs, profile) for m in matches],
     }
 
 
-def reverse_feature(result: ReverseResult, crs: str) -> dict[str, Any]:
-    e = result.address
+def reverse_feature(result: ReverseResult, crs: str, profile: DistrictProfile | None = None) -> dict[str, Any]:
+    e, profile = result.address, profile or current_profile()
     geocoding: dict[str, Any] = {
         "type": "house" if e else "locality",
         "label": e.label if e else (result.community.name if result.community else None),
         "community": _unit(result.community),
         "subdistrict": _unit(result.subdistrict),
-        "district": "官渡区" if result.community else None,
+        "district": profile.name.zh if result.community else None,
         "distance_m": None if result.distance_m is None else round(result.distance_m, 2),
         "match_type": "exact" if e else "partial",
     }

@@ -1,17 +1,20 @@
 """An address as people write it, split into the parts the register knows.
 
-Works on ``normalize``d text. The grammar is this district's:
-``[中国][云南省][昆明市][官渡区][X街道][Y社区] road [number[附|之|-suffix]号] [N幢|栋|座][N单元][N层|楼][N室|号]``,
-or an intersection ``X路与Y路交叉口``. Only the full district name 官渡区 is
-an administrative prefix, so a landmark such as 官渡古镇 keeps its name.
+Works on ``normalize``d text. The grammar is this district's (省 市 区 from the
+deployment profile, e.g. 四川省 成都市 锦江区):
+``[中国][省][市][区][X街道][Y社区] road [number[附|之|-suffix]号] [N幢|栋|座][N单元][N层|楼][N室|号]``,
+or an intersection ``X路与Y路交叉口``. Only the full district name (…区) is
+an administrative prefix, so a landmark that starts with the district's short name keeps its name.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-_PREFIX = re.compile(r"^(?:中华人民共和国|中国)?(?:云南省|云南)?(?:昆明市|昆明)?(?P<district>官渡区)?")
+from gis.profile import DistrictProfile, current_profile
+
 _SUBDISTRICT = re.compile(r"^(?P<name>[^\d]{1,8}?(?:街道办事处|街道|镇))(?=.)")
 # A bare 村 is not a community ending here: roads such as 丰村路 start with one.
 _COMMUNITY = re.compile(r"^(?P<name>[^\d]{1,10}?(?:社区居民委员会|社区居委会|社区|村民委员会|村委会))(?=.)")
@@ -48,15 +51,23 @@ class ParsedAddress:
         return f"{self.number}-{self.suffix}" if self.suffix else str(self.number)
 
 
-def strip_prefix(text: str) -> tuple[str, bool]:
-    """Text without 中国/云南省/昆明市/官渡区 at its start; whether 官渡区 was named."""
-    match = _PREFIX.match(text)
+@lru_cache(maxsize=8)
+def _prefix(province: tuple[str, ...], city: tuple[str, ...], district: str) -> re.Pattern:
+    def either(names):
+        return "|".join(re.escape(n) for n in names)
+
+    return re.compile(rf"^(?:中华人民共和国|中国)?(?:{either(province)})?(?:{either(city)})?(?P<district>{re.escape(district)})?")
+
+
+def strip_prefix(text: str, profile: DistrictProfile | None = None) -> tuple[str, bool]:
+    """Text without 中国/省/市/区 of the profile's district at its start; whether the district was named."""
+    match = _prefix(*(profile or current_profile()).prefix_names).match(text)
     return text[match.end() :], bool(match.group("district"))
 
 
-def parse(text: str) -> ParsedAddress:
+def parse(text: str, profile: DistrictProfile | None = None) -> ParsedAddress:
     """Split normalized text; parts not found stay None."""
-    body, district = strip_prefix(text)
+    body, district = strip_prefix(text, profile)
     parsed = ParsedAddress(text=text, district=district)
     crossing = _INTERSECTION.match(body)
     if crossing:

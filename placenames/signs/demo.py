@@ -33,9 +33,7 @@ def plan_roads(session, count: int = PLAN_ROADS) -> list[str]:
     return [name for name, _ in rows]
 
 
-def stock_demo(
-    store, session, *, seed: int = 530111, installed_on: dt.date = dt.date(2021, 6, 1), held_on: dt.date = dt.date(2026, 4, 15)
-) -> dict:
+def stock_demo(store, session, *, seed: int, installed_on: dt.date = dt.date(2021, 6, 1), held_on: dt.date = dt.date(2026, 4, 15)) -> dict:
     signs = intersection_signs(store, session, installed_on=installed_on)
     plates = door_plate_items(store, session, installed_on=installed_on)
     roads = plan_roads(session)

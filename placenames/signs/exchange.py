@@ -21,7 +21,7 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
+from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
 from placenames.models import DoorPlate, Road
@@ -266,9 +266,9 @@ def _metric_roads(session):
     rows = session.execute(select(Road.id, Road.name, Road.geom)).all()
     if not rows:
         return []
-    lines = reproject(np.array([g for *_, g in rows], dtype=object), STORAGE_CRS, MEASURE_CRS)
+    lines = reproject(np.array([g for *_, g in rows], dtype=object), STORAGE_CRS, measure_crs())
     return [(road_id, name, line) for (road_id, name, _), line in zip(rows, lines, strict=True)]
 
 
 def _metric(geom):
-    return reproject(geom, STORAGE_CRS, MEASURE_CRS)
+    return reproject(geom, STORAGE_CRS, measure_crs())
