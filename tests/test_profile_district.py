@@ -161,7 +161,7 @@ def test_the_public_page_shows_the_district_and_gives_its_view_to_the_scripts(di
     for lang, title in (("zh", "盘龙区标准地名地址查询"), ("en", "Panlong District standard names and addresses")):
         html = district["client"].get("/", query_string={"lang": lang}).get_data(as_text=True)
         assert f"<title>{title}</title>" in html and DEFAULT_DISTRICT.name.zh not in html
-    given = json.loads(re.search(r"profile: (\{.*?\})\};</script>", html).group(1))
+    given = json.loads(re.search(r'<script type="application/json" id="diming-data">(.*?)</script>', html).group(1))["profile"]
     assert given["code"] == "530103" and given["name"]["zh"] == "盘龙区"
     assert given["center"] == [102.831, 25.248] and given["zoom"] == 11 and given["extent"] == [102.67, 25.01, 103.06, 25.49]
 

@@ -132,6 +132,23 @@ def apply() -> None:
         build_api(self, config, self_contained_openapi(openapi) if isinstance(openapi, dict) else openapi, *args, **kwargs)
 
     API.__init__ = build_api_with_local_schemas
+
+    # pygeoapi caches the translated configuration per locale for the whole process, so a
+    # second app (another public URL or district) rendered its HTML with the first app's
+    # server URL and titles. Cache per configuration object instead.
+    translate = l10n.translate_struct
+    translated: dict[tuple[int, Any], tuple[Any, Any]] = {}
+
+    def translate_per_config(struct, locale_, is_config=False):
+        if not is_config:
+            return translate(struct, locale_, is_config)
+        key = (id(struct), str(locale_))
+        if key not in translated:  # the struct is kept alive beside its result, so its id is not reused
+            l10n._cfg_cache.pop(locale_, None)
+            translated[key] = (struct, translate(struct, locale_, is_config))
+        return translated[key][1]
+
+    l10n.translate_struct = translate_per_config
     _applied = True
 
 
