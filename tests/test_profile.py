@@ -35,7 +35,7 @@ def test_the_shipped_default_keeps_the_first_district_and_its_zone():
     p = district_profile.load()
     assert (p.code, p.name.zh, p.province.zh, p.city.zh) == ("530111", "官渡区", "云南省", "昆明市")
     assert p.measure_crs == "EPSG:4543"
-    assert p.extent == (102.60, 24.85, 103.10, 25.20)
+    assert p.extent == (102.60, 24.85, 103.10, 25.29)
     assert p.divisions_file is not None and p.divisions_file.is_file()
     assert p.address_prefix() == "云南省昆明市官渡区"
 
