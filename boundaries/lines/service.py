@@ -13,12 +13,12 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import select
 
+from gis.basemap import UNIT_LEVELS, AdminUnit
 from gis.errors import InvalidInput, NotFound, VersionConflict
 from gis.io.read import read_layer
 from gis.storage import Store
 
 from ..line_models import BoundaryLine
-from ..models import UNIT_LEVELS, AdminUnit
 from ..units import in_force
 from .builder import BuildOptions, BuiltLine, build_lines
 from .description import describe

@@ -51,7 +51,7 @@ class AdminNames:
     """Names of the units in force, by code, and their chain up to the district."""
 
     def __init__(self, session):
-        from boundaries.models import AdminUnit
+        from gis.basemap import AdminUnit
 
         columns = (AdminUnit.code, AdminUnit.name, AdminUnit.level, AdminUnit.parent_code)
         rows = session.execute(select(*columns).where(AdminUnit.valid_to.is_(None)))

@@ -26,9 +26,9 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from boundaries.models import AdminUnit
+from gis.basemap import AdminUnit, Road
 from gis.crs import MEASURE_CRS, STORAGE_CRS, transform_coords
-from placenames.models import DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from placenames.registry_models import NameAlias
 
 from . import pinyin
