@@ -35,9 +35,13 @@ demo: install
 run: demo
 	$(DIMING) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install-test
+test: install-test lint-imports
 	tests/support/ensure_browser.sh
 	DIMING_TEST_PG_URL="$$(tests/support/ensure_postgis.sh)" $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
+
+# The one-way dependency rule (docs/architecture.md; contracts in pyproject.toml).
+lint-imports: install-test
+	$(VENV)/bin/lint-imports
 
 # Fuzz the OpenAPI documents with schemathesis (kept in its own virtualenv).
 check-api: install

@@ -4,7 +4,7 @@
 no configuration. pygeoapi is the one exception we cannot avoid: its Flask module
 reads its configuration from files named by environment variables when first
 imported, so those files are written (and the variables set) before the import,
-inside ``gis.ogc.mount``.
+inside ``api.ogc.mount``.
 """
 
 from __future__ import annotations
@@ -14,16 +14,17 @@ from flask_cors import CORS
 
 import api
 import pages
-from api import ogc_processes, security_headers
+from api import security_headers
+from api.ogc import compat, language, limits, mount, processes
+from api.web import assets, caching, errors, health
 from boundaries import publish as boundaries_publish
 from gis import profile as district_profile
-from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc import config as ogc_config
+from gis.ogc import stores
 from gis.ogc.collections import Collection
 from gis.profile import DistrictProfile
 from gis.settings import Settings
 from gis.storage import Store
-from gis.web import assets, caching, errors, health
 from placenames import publish as placenames_publish
 
 
@@ -62,8 +63,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         settings,
         default_bbox=profile.extent,  # the district with a margin, CGCS2000 lon/lat
         metadata=service_metadata(profile),
-        processes=ogc_processes.processes(),
-        manager=ogc_processes.MANAGER,
+        processes=processes.processes(),
+        manager=processes.MANAGER,
+        templates_dir=assets.TEMPLATES_DIR,
     )
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
     compat.apply()
@@ -78,7 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
     caching.install(app, ogc_config.MOUNT_PATH)
-    ogc_processes.install(app, ogc_config.MOUNT_PATH)
+    processes.install(app, ogc_config.MOUNT_PATH)
     app.register_blueprint(health.blueprint)
     app.register_blueprint(assets.blueprint, url_prefix=ogc_config.MOUNT_PATH)
     api.register(app)

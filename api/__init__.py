@@ -1,7 +1,8 @@
 """The JSON API under /api/v1: thin Flask blueprints over the domain services.
 
 Each domain has its own blueprint module; ``register`` mounts them all and the
-authentication hook that tells every view who is asking.
+authentication hook that tells every view who is asking. The Flask plumbing of the
+whole app is ``api.web``; pygeoapi inside Flask is ``api.ogc``.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from flask import Flask, current_app, g, request, session
 
 from accounts import roles as role_names
 from accounts.service import ANONYMOUS, Principal, authenticate_token, principal_for_user
+from api.web.health import STORE_KEY
 from gis.errors import Forbidden, Unauthorized
-from gis.web.health import STORE_KEY
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_EXEMPT_ENDPOINTS = {"session.sign_in"}

@@ -161,16 +161,9 @@ def build_lines():
 
 @blueprint.get("/boundary-lines")
 def list_lines():
-    from sqlalchemy import select
+    from boundaries.lines.service import line_summary, list_lines
 
-    from boundaries.line_models import BoundaryLine
-    from boundaries.lines.service import line_summary
-
-    query = select(BoundaryLine).order_by(BoundaryLine.level, BoundaryLine.code)
-    if request.args.get("level"):
-        query = query.where(BoundaryLine.level == request.args["level"])
-    with current_store().read() as session:
-        lines = list(session.scalars(query))
+    lines = list_lines(current_store(), request.args.get("level"))
     return jsonify({"lines": [line_summary(line) for line in lines]})
 
 
@@ -319,31 +312,12 @@ def open_campaign():
 @auth.requires(BOUNDARY_OFFICER)
 def list_campaigns():
     """Campaigns, newest first; ``?line_id=`` keeps one line's (the boundary workspace picks from these)."""
-    from sqlalchemy import select
+    from boundaries.inspections import list_campaigns as campaigns_of
 
-    from boundaries.line_models import InspectionCampaign
-
-    query = select(InspectionCampaign).order_by(InspectionCampaign.started_on.desc(), InspectionCampaign.id.desc())
     line_id = request.args.get("line_id")
-    if line_id is not None:
-        if not line_id.isdigit():
-            raise BadRequest("line_id 应为界线编号", "'line_id' must be a line id")
-        query = query.where(InspectionCampaign.line_id == int(line_id))
-    with current_store().read() as session:
-        campaigns = [
-            {
-                "id": c.id,
-                "code": c.code,
-                "line_id": c.line_id,
-                "party_a": c.party_a,
-                "party_b": c.party_b,
-                "status": c.status,
-                "started_on": c.started_on.isoformat(),
-                "ended_on": c.ended_on.isoformat() if c.ended_on else None,
-                "tolerance_m": c.tolerance_m,
-            }
-            for c in session.scalars(query)
-        ]
+    if line_id is not None and not line_id.isdigit():
+        raise BadRequest("line_id 应为界线编号", "'line_id' must be a line id")
+    campaigns = campaigns_of(current_store(), int(line_id) if line_id is not None else None)
     return jsonify({"campaigns": campaigns})
 
 

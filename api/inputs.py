@@ -7,9 +7,9 @@ import datetime as dt
 
 from flask import current_app, request
 
+from api.web.health import STORE_KEY
 from gis.errors import BadRequest
 from gis.storage import Store
-from gis.web.health import STORE_KEY
 
 
 def current_store() -> Store:

@@ -13,8 +13,8 @@ from flask import Blueprint, Response, jsonify, request, url_for
 from accounts.roles import PLANNER
 from api import auth
 from api.inputs import current_store
+from api.web.health import STORE_KEY
 from gis.errors import BadRequest, UnsupportedFormat
-from gis.web.health import STORE_KEY
 
 blueprint = Blueprint("redistricting", __name__)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from api.web.health import STORE_KEY
 from gis.crs import CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
 from gis.errors import BadRequest
 from gis.profile import PROFILE_KEY, DistrictProfile
-from gis.web.health import STORE_KEY
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import GazetteerCache
 from placenames.search.reverse import reverse

@@ -30,10 +30,11 @@ import uuid
 import sqlalchemy as sa
 from flask import Flask
 
+from api.ogc import mount
 from cli.data_commands import registry
 from data.loader import load_demo
 from gis.ogc import config as ogc_config
-from gis.ogc import geojson, mount
+from gis.ogc import geojson
 from gis.ogc.provider import StoreProvider
 from gis.settings import Settings
 from gis.storage import Store, migrate

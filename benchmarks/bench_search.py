@@ -36,9 +36,10 @@ from scratch import scratch_database
 
 from cli.data_commands import registry
 from data.loader import load_demo
+from gis.basemap import Road
 from gis.storage import Store, migrate
 from placenames import register, street_renames
-from placenames.models import DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from placenames.registry_models import NameAlias
 from placenames.search import engine
 from placenames.search.gazetteer import build

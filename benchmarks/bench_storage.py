@@ -27,9 +27,9 @@ from scratch import scratch_database
 
 from cli.data_commands import registry
 from data.loader import load_demo
+from gis.basemap import Building
 from gis.crs import reproject
 from gis.storage import Store, bbox_match, migrate
-from placenames.models import Building
 
 
 def timed(fn, *args, **kwargs):

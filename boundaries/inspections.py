@@ -44,6 +44,39 @@ def get_campaign(session, campaign_id: int) -> InspectionCampaign:
     return campaign
 
 
+def campaign_id_of(store: Store, campaign: str) -> int:
+    """The id of the campaign whose code is ``campaign``, or whose id it is when no code matches."""
+    with store.read() as session:
+        campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.code == campaign))
+        if campaign_id is None and campaign.isdigit():
+            campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.id == int(campaign)))
+    if campaign_id is None:
+        raise NotFound(f"没有联检 {campaign}", f"No inspection campaign {campaign}")
+    return campaign_id
+
+
+def list_campaigns(store: Store, line_id: int | None = None) -> list[dict]:
+    """Campaigns (of one line if ``line_id``), newest first, as plain dicts."""
+    query = select(InspectionCampaign).order_by(InspectionCampaign.started_on.desc(), InspectionCampaign.id.desc())
+    if line_id is not None:
+        query = query.where(InspectionCampaign.line_id == line_id)
+    with store.read() as session:
+        return [
+            {
+                "id": c.id,
+                "code": c.code,
+                "line_id": c.line_id,
+                "party_a": c.party_a,
+                "party_b": c.party_b,
+                "status": c.status,
+                "started_on": c.started_on.isoformat(),
+                "ended_on": c.ended_on.isoformat() if c.ended_on else None,
+                "tolerance_m": c.tolerance_m,
+            }
+            for c in session.scalars(query)
+        ]
+
+
 def _open(campaign: InspectionCampaign) -> None:
     if campaign.status != "open":
         raise Conflict(

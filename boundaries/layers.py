@@ -6,10 +6,9 @@ import datetime as dt
 
 import pandas as pd
 
+from gis.basemap import AdminUnit, Block
 from gis.io.validate import LayerSpec
 from gis.layers import Layer
-
-from .models import AdminUnit, Block
 
 POLYGONS = ("Polygon", "MultiPolygon")
 UNIT_COLUMNS = ("code", "name", "parent_code", "valid_from", "valid_to", "households", "population", "name_source", "source")

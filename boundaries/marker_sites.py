@@ -17,13 +17,13 @@ import shapely
 import shapely.ops
 from sqlalchemy import select
 
+from gis.basemap import AdminUnit
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.storage.spatial import spatial_match
 
 from .line_models import BoundaryLine
 from .marker_layout import TriPoint, WideFeature
 from .metric import to_metric
-from .models import AdminUnit
 from .units import in_force
 
 ROAD_WIDTHS_M = {"arterial": 40.0, "secondary": 24.0, "local": 14.0, "lane": 6.0}
@@ -37,7 +37,7 @@ _SEARCH_DEG = 0.0006  # ~60 m: how far around the line features and units are lo
 
 def wide_features(session, line: BoundaryLine, pair_width_m: float = PAIR_WIDTH_M) -> list[WideFeature]:
     """Roads and waterways near the line at least ``pair_width_m`` wide (nominal widths), in metres."""
-    from placenames.models import Road, Waterway
+    from gis.basemap import Road, Waterway
 
     around = shapely.buffer(line.geom, _SEARCH_DEG)
     rows = [
@@ -99,7 +99,7 @@ def reference_objects(session, line: BoundaryLine, points_lonlat: list) -> list[
     marker to the nearest point of the building."""
     import pyproj
 
-    from placenames.models import Building
+    from gis.basemap import Building
 
     if not points_lonlat:
         return []

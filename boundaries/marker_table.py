@@ -21,13 +21,13 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import func, select
 
+from gis.basemap import AdminUnit
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import InvalidInput
 from gis.storage import Store
 
 from .line_models import BoundaryMarker, InspectionCampaign, MarkerInspection
 from .lines.service import get_line
-from .models import AdminUnit
 
 TYPE_NAMES = {"single": "单立", "paired": "同号双立", "triple": "同号三立"}
 MAX_REFERENCES = 3

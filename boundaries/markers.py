@@ -17,7 +17,7 @@ from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput
 from gis.storage import Store
 
-from .line_models import BoundaryMarker
+from .line_models import BoundaryLine, BoundaryMarker
 from .lines.service import get_line
 from .marker_layout import PlannedMarker, plan, stations
 from .marker_sites import PAIR_WIDTH_M, reference_objects, tripoints, wide_features
@@ -163,6 +163,18 @@ def add_synthetic_markers(
             session.add(marker)
             markers.append(marker)
     return markers
+
+
+def unmarked_line_ids(store: Store, level: str) -> list[int]:
+    """Ids of the current lines of ``level`` that have no markers yet, by code."""
+    marked = select(BoundaryMarker.line_id).group_by(BoundaryMarker.line_id).having(func.count() > 0)
+    query = (
+        select(BoundaryLine.id)
+        .where(BoundaryLine.level == level, BoundaryLine.status == "current", BoundaryLine.id.not_in(marked))
+        .order_by(BoundaryLine.code)
+    )
+    with store.read() as session:
+        return list(session.scalars(query))
 
 
 def markers_of(store: Store, line_id: int) -> list[BoundaryMarker]:

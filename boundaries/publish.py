@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from gis.ogc.collections import Collection
 
-MODELS = ["boundaries.models", "boundaries.line_models"]
+MODELS = ["gis.basemap", "boundaries.line_models"]
 LINE_PROPERTIES = ["code", "number", "level", "left_code", "left_name", "right_code", "right_name", "length_m", "last_inspected"]
 MARKER_PROPERTIES = ["code", "line_code", "serial", "marker_type", "letter", "status"]
 UNIT_PROPERTIES = ["code", "name", "parent_code", "valid_from", "households", "population"]

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import shapely
 from sqlalchemy import or_, select
 
+from gis.basemap import UNIT_LEVELS, AdminUnit
 from gis.errors import Conflict, InvalidInput, NotFound
 from gis.storage import Store
 
 from .codes import check_code
 from .line_models import UnitChange
-from .models import UNIT_LEVELS, AdminUnit
 
 CHANGE_KINDS = ("split", "merge", "boundary-change", "rename", "create", "abolish")
 

@@ -165,19 +165,6 @@ def markers() -> None:
     """Markers (界桩): synthetic demo sets and the marker register (界桩成果表)."""
 
 
-def _line_id(store, line_code: str) -> int:
-    from sqlalchemy import select
-
-    from boundaries.line_models import BoundaryLine
-    from gis.errors import NotFound
-
-    with store.read() as session:
-        line_id = session.scalar(select(BoundaryLine.id).where(BoundaryLine.code == line_code))
-    if line_id is None:
-        raise NotFound(f"没有编号为 {line_code} 的界线", f"No boundary line {line_code}")
-    return line_id
-
-
 @markers.command("synthetic")
 @click.argument("line_code", required=False)
 @click.option("--level", help="Instead of one line: every current line of this level that has no markers yet.")
@@ -196,24 +183,12 @@ def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
     """Give LINE_CODE (e.g. 530102-530103), or every line of --level, a synthetic demo marker set (labelled synthetic-demo)."""
     from collections import Counter
 
-    from sqlalchemy import func, select
-
-    from boundaries.line_models import BoundaryLine, BoundaryMarker
-    from boundaries.markers import add_synthetic_markers
+    from boundaries.lines.service import line_id_of
+    from boundaries.markers import add_synthetic_markers, unmarked_line_ids
 
     if bool(line_code) == bool(level):
         raise InvalidInput("请给出一条界线编号或 --level（二选一）", "Give either one line code or --level")
-    if line_code:
-        ids = [_line_id(obj.store, line_code)]
-    else:
-        with obj.store.read() as session:
-            marked = select(BoundaryMarker.line_id).group_by(BoundaryMarker.line_id).having(func.count() > 0)
-            query = (
-                select(BoundaryLine.id)
-                .where(BoundaryLine.level == level, BoundaryLine.status == "current", BoundaryLine.id.not_in(marked))
-                .order_by(BoundaryLine.code)
-            )
-            ids = list(session.scalars(query))
+    ids = [line_id_of(obj.store, line_code)] if line_code else unmarked_line_ids(obj.store, level)
     for line_id in ids:
         placed = add_synthetic_markers(obj.store, line_id, actor=_actor(actor), spacing_km=spacing_km, pair_width_m=pair_width_m)
         types = Counter(m.marker_type for m in placed)
@@ -229,9 +204,10 @@ def synthetic(obj, line_code, level, spacing_km, pair_width_m, actor) -> None:
 @click.pass_obj
 def export(obj, line_code, out) -> None:
     """Write the marker register (界桩成果表) of LINE_CODE: code, type, CGCS2000 lon/lat and Gauss-Krüger X/Y, reference objects..."""
+    from boundaries.lines.service import line_id_of
     from boundaries.marker_table import export as write
 
-    path = write(obj.store, _line_id(obj.store, line_code), out)
+    path = write(obj.store, line_id_of(obj.store, line_code), out)
     click.echo(f"marker register of {line_code} written to {path}")
 
 
@@ -246,19 +222,10 @@ def inspections() -> None:
 @click.pass_obj
 def report(obj, campaign, out_dir) -> None:
     """Write the report of CAMPAIGN (its code or id): JSON, CSV, PNG map and GeoPackage."""
-    from sqlalchemy import select
-
     from boundaries.inspection_report import write_report
-    from boundaries.line_models import InspectionCampaign
-    from gis.errors import NotFound
+    from boundaries.inspections import campaign_id_of
 
-    with obj.store.read() as session:
-        campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.code == campaign))
-        if campaign_id is None and campaign.isdigit():
-            campaign_id = session.scalar(select(InspectionCampaign.id).where(InspectionCampaign.id == int(campaign)))
-    if campaign_id is None:
-        raise NotFound(f"没有联检 {campaign}", f"No inspection campaign {campaign}")
-    paths = write_report(obj.store, campaign_id, out_dir or f"inspection-{campaign}")
+    paths = write_report(obj.store, campaign_id_of(obj.store, campaign), out_dir or f"inspection-{campaign}")
     for kind, path in paths.items():
         click.echo(f"{kind:12} {path}")
 

@@ -67,39 +67,45 @@ def redistrict(
 ) -> None:
     """Propose communities made of whole blocks; exits 3 when a plan breaks a rule (it is still written)."""
     from boundaries import redistricting as rd
+    from boundaries.redistricting import jobs
     from boundaries.redistricting.export import alternative_path, write_plan
-    from boundaries.redistricting.inputs import resolve_subdistrict
     from gis.io.progress import progress
 
+    params = jobs.parse_parameters(
+        {
+            "subdistricts": list(subdistricts),
+            "min": min_households,
+            "max": max_households,
+            "dense_max": dense_max,
+            "targets": dict(rd.parse_target(text) for text in targets),
+            "seed": seed,
+            "alternatives": alternatives,
+            "locked_blocks": list(locked_blocks),
+            "locked_communities": list(locked_communities),
+        }
+    )
     if blocks_path:
         columns = rd.ColumnMap(id_column, subdistrict_column, households_column, dense_column, community_column)
-        data = rd.from_file(blocks_path, columns=columns, roads_path=roads_path, class_column=class_column)
+        everything = rd.from_file(blocks_path, columns=columns, roads_path=roads_path, class_column=class_column)
     else:
-        data = rd.from_store(obj.store)
-    names = _names(obj, bool(subdistricts) or bool(targets), blocks_path)
-    chosen = [resolve_subdistrict(data, s, names) for s in subdistricts]
-    wanted = {}
-    for text in targets:
-        name, bounds = rd.parse_target(text)
-        wanted[resolve_subdistrict(data, name, names)] = bounds
-    rules = rd.Rules(min_households, max_households, dense_max, wanted, frozenset(locked_blocks), frozenset(locked_communities))
-    data = data.only(chosen or None)
+        everything = rd.from_store(obj.store)
+    data, rules = jobs.select_blocks(everything, _names(obj, bool(subdistricts) or bool(targets), blocks_path), params)
     graph = rd.build_graph(data)
     all_valid = True
     report = []
-    for index in range(alternatives):
+    for index, plan_seed in enumerate(jobs.seeds(params)):
         with progress(1000, f"方案 plan {index + 1}/{alternatives}") as bar:
 
             def advance(fraction, _what, bar=bar):
                 bar.update(int(fraction * 1000) - bar.done)
 
-            proposal = rd.propose(graph, rules, seed=seed + index, progress=advance)
+            proposal = rd.propose(graph, rules, seed=plan_seed, progress=advance)
         path = write_plan(proposal, alternative_path(out_path, index, alternatives))
         plan_id = None
         if save:
             from boundaries.redistricting.proposals import save_proposal
 
-            plan_id = save_proposal(obj.store, proposal, name=f"{path.stem} (seed {seed + index})", actor=f"cli:{getpass.getuser()}")
+            plan_id = save_proposal(obj.store, proposal, name=f"{path.stem} (seed {plan_seed})", actor=f"cli:{getpass.getuser()}")
         all_valid &= proposal.valid
         report.append(_describe(proposal, path, plan_id))
     if as_json:

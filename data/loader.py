@@ -32,7 +32,7 @@ DEVELOPMENT_ZONE = "21730"
 
 
 def database_is_empty(store: Store) -> bool:
-    from boundaries.models import AdminUnit
+    from gis.basemap import AdminUnit
 
     with store.read() as session:
         return session.scalar(select(func.count()).select_from(AdminUnit)) == 0

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
+from gis.basemap import Building, Road, Waterway
 from gis.errors import InvalidInput
 from gis.io.validate import LayerSpec
 from gis.layers import Layer
 
-from .models import Building, DoorPlate, PlaceName, Road, Waterway
+from .models import DoorPlate, PlaceName
 from .numbering.entrances import MAX_OFFSET_M, offsets_m
 from .numbering.models import BuildingEntrance
 from .register import fill_spelling

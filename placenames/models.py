@@ -1,4 +1,4 @@
-"""Stored records of the place-name side: names, roads, rivers, buildings, door plates."""
+"""Stored records of the place-name side: names and door plates (roads, rivers and buildings are ``gis.basemap``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import Computed, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+import gis.basemap  # noqa: F401  (door plates refer to its roads and buildings)
 from gis.storage import Base, Geometry, Registered
 
 from . import categories
@@ -94,36 +95,6 @@ class PlaceName(Registered, Base):
     # The category's uniqueness class (categories.csv), computed by the database from
     # category_code so no writer — import, procedure or hand-made SQL — can leave it out.
     unique_class: Mapped[str | None] = mapped_column(String(16), Computed(categories.unique_class_sql(), persisted=True))
-
-
-class Road(Registered, Base):
-    """A named road, street or lane: one centreline, unique name in the district."""
-
-    __tablename__ = "roads"
-
-    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
-    road_class: Mapped[str] = mapped_column(String(16), nullable=False)
-    admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
-    geom = mapped_column(Geometry("MULTILINESTRING"), nullable=False)
-
-
-class Waterway(Registered, Base):
-    __tablename__ = "waterways"
-
-    name: Mapped[str] = mapped_column(String(100), nullable=False)
-    waterway_class: Mapped[str] = mapped_column(String(16), nullable=False)
-    geom = mapped_column(Geometry("MULTILINESTRING"), nullable=False)
-
-
-class Building(Registered, Base):
-    __tablename__ = "buildings"
-
-    code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
-    block_code: Mapped[str | None] = mapped_column(String(20), index=True)
-    community_code: Mapped[str | None] = mapped_column(String(20), index=True)
-    households: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
-    floors: Mapped[int | None] = mapped_column(Integer)
-    geom = mapped_column(Geometry("POLYGON"), nullable=False)
 
 
 class DoorPlate(Registered, Base):

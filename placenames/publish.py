@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from gis.ogc.collections import Collection
 
-MODELS = ["placenames.models"]
-INVENTORY_MODELS = ["placenames.models", "placenames.signs.models"]
+MODELS = ["gis.basemap", "placenames.models"]
+INVENTORY_MODELS = ["gis.basemap", "placenames.models", "placenames.signs.models"]
 
 
 def collections() -> list[Collection]:

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .models import DoorPlate, Road
+from gis.basemap import Road
+
+from .models import DoorPlate
 
 ROAD_CATEGORY = "23510"
 

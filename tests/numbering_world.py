@@ -10,8 +10,8 @@ import datetime as dt
 
 import shapely
 
-from boundaries.models import AdminUnit
-from placenames.models import Building, PlaceName, Road
+from gis.basemap import AdminUnit, Building, Road
+from placenames.models import PlaceName
 from placenames.numbering.geometry import to_storage
 
 X0, Y0 = 570_000.0, 2_767_000.0

@@ -6,8 +6,8 @@ import datetime as dt
 
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 
-from boundaries.models import AdminUnit, Block
-from placenames.models import Building, DoorPlate, PlaceName, Road, Waterway
+from gis.basemap import AdminUnit, Block, Building, Road, Waterway
+from placenames.models import DoorPlate, PlaceName
 
 CHUNCHENG = LineString([(102.72, 25.02), (102.74, 25.02)])
 BEIJING = LineString([(102.71, 25.05), (102.71, 25.08)])

@@ -37,7 +37,7 @@ def grid_blocks(households, *, subdistricts=None, dense=None, communities=None) 
 
 def store_grid_blocks(store, households, *, subdistricts=None, communities=None) -> None:
     """Write ``grid_blocks(...)`` into the store's ``blocks`` table (one transaction)."""
-    from boundaries.models import Block
+    from gis.basemap import Block
 
     frame = grid_blocks(households, subdistricts=subdistricts, communities=communities)
     rows = [

@@ -10,8 +10,8 @@ import re
 
 import accounts.models  # noqa: F401  (register every model on the metadata)
 import boundaries.line_models  # noqa: F401
-import boundaries.models  # noqa: F401
 import boundaries.redistricting.models  # noqa: F401
+import gis.basemap  # noqa: F401
 import placenames.models  # noqa: F401
 import placenames.numbering.models  # noqa: F401
 import placenames.registry_models  # noqa: F401

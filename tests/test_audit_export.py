@@ -9,8 +9,8 @@ import shapely
 from click.testing import CliRunner
 
 from cli import main
+from gis.basemap import Road
 from gis.storage import audit_export
-from placenames.models import Road
 
 
 def make_history(store):

@@ -10,9 +10,9 @@ from click.testing import CliRunner
 from ogc_seed import seed
 
 from cli import main
+from gis.basemap import Road
 from gis.errors import BadRequest
 from gis.storage import backup
-from placenames.models import Road
 
 
 def snapshot(store) -> dict[str, list[tuple]]:

@@ -10,7 +10,7 @@ from apitools import bearer, make_client
 from click.testing import CliRunner
 from shapely.geometry import MultiPolygon, box, mapping
 
-from boundaries.models import AdminUnit
+from gis.basemap import AdminUnit
 
 DISTRICT = "530111000000"
 WEST, MIDDLE, EAST = box(102.70, 25.00, 102.74, 25.05), box(102.74, 25.00, 102.78, 25.05), box(102.78, 25.00, 102.82, 25.05)

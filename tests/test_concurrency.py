@@ -99,7 +99,7 @@ def test_parallel_reorganisations_of_one_unit_close_it_once(store, tmp_path):
     from shapely import MultiPolygon, box
     from shapely.geometry import mapping
 
-    from boundaries.models import AdminUnit
+    from gis.basemap import AdminUnit
 
     with store.transaction(actor="setup") as session:
         session.add(

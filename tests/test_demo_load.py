@@ -6,14 +6,14 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from boundaries.models import AdminUnit, Block
 from cli import main
 from cli.data_commands import registry
 from data.loader import load_demo
+from gis.basemap import AdminUnit, Block, Building, Road
 from gis.errors import DuplicateName
 from gis.storage import spatial_match
 from gis.storage.audit import AuditEntry
-from placenames.models import Building, DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 
 SEED, SCALE = 7, 0.02
 

@@ -56,8 +56,9 @@ def test_restart_under_concurrent_load_leaves_no_partial_writes(cluster, tmp_pat
     import shapely
     import sqlalchemy as sa
 
+    from gis.basemap import Road
     from gis.errors import Unavailable
-    from placenames.models import DoorPlate, Road
+    from placenames.models import DoorPlate
     from server import create_app
 
     store = Store(cluster.url())

@@ -11,8 +11,8 @@ import geopandas as gpd
 import shapely
 import sqlalchemy as sa
 
+from gis.basemap import Road
 from gis.storage.audit import AuditEntry
-from placenames.models import Road
 
 # Runs the real CLI, but the process kills itself (SIGKILL: no cleanup, no rollback
 # by Python) right after the second batch has been written into the open transaction.

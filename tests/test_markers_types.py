@@ -14,9 +14,8 @@ from boundaries import markers
 from boundaries.line_models import BoundaryLine
 from boundaries.lines.service import build_and_save
 from boundaries.marker_layout import WideFeature, plan
-from boundaries.models import AdminUnit
+from gis.basemap import AdminUnit, Building, Road, Waterway
 from gis.crs import STORAGE_CRS, measure_crs, reproject
-from placenames.models import Building, Road, Waterway
 
 X0, Y0 = 530000.0, 2770000.0
 SW, SE, NORTH = "530111001000", "530111002000", "530111003000"

@@ -14,14 +14,14 @@ from alembic.runtime.migration import MigrationContext
 
 import accounts.models  # noqa: F401  (registers the tables on the metadata)
 import boundaries.line_models  # noqa: F401
-import boundaries.models  # noqa: F401
 import boundaries.redistricting.models  # noqa: F401
+import gis.basemap  # noqa: F401
 import placenames.models  # noqa: F401
 import placenames.numbering.models  # noqa: F401
 import placenames.registry_models  # noqa: F401
 import placenames.signs.models  # noqa: F401
+from gis.basemap import Road
 from gis.storage import Base, migrate
-from placenames.models import Road
 
 DOMAIN_TABLES = {
     "users",

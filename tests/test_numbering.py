@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli import main
+from gis.basemap import Road
 from gis.errors import Conflict, DuplicateName, InvalidInput, NotFound
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 from placenames.numbering import geometry, lifecycle, service
 from placenames.numbering.address import AdminNames
 from placenames.numbering.plan import Candidate, Existing, assign

@@ -11,8 +11,9 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli import main
+from gis.basemap import Road
 from gis.errors import InvalidInput, NotFound
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 from placenames.numbering import entrances, service
 from placenames.numbering.geometry import to_storage
 
@@ -30,7 +31,7 @@ def test_a_long_building_is_numbered_at_its_entrance_not_its_nearest_corner(stor
     ids = world.seed(store)
     hall = world.add_building(store, "HALL", 140, 12)  # 8 m wide box at x 136..144
     with store.transaction(actor="seed") as session:  # stretch it to x 100..180, still north of 春城路
-        from placenames.models import Building
+        from gis.basemap import Building
 
         session.get(Building, hall).geom = to_storage(shapely.box(world.X0 + 100, world.Y0 + 6, world.X0 + 180, world.Y0 + 20))
     before = rows_by_building(service.preview(store, ["春城路"]))[(hall, "春城路")]
@@ -54,7 +55,7 @@ def test_the_side_follows_the_entrance_when_it_differs_from_the_centroid(store):
     # A building over the road (过街楼) whose bulk lies north of the centreline, door on the south.
     arcade = world.add_building(store, "ARC", 250, 6)
     with store.transaction(actor="seed") as session:
-        from placenames.models import Building
+        from gis.basemap import Building
 
         session.get(Building, arcade).geom = to_storage(shapely.box(world.X0 + 244, world.Y0 - 4, world.X0 + 256, world.Y0 + 16))
     by_centroid = rows_by_building(service.preview(store, ["春城路"]))[(arcade, "春城路")]

@@ -9,8 +9,8 @@ import pytest
 from conftest import BACKENDS, make_store
 from ogc_seed import GUANSHANG_POINT, seed
 
-from gis.ogc import compat
-from gis.ogc.limits import bbox_area_km2
+from api.ogc import compat
+from api.ogc.limits import bbox_area_km2
 from gis.settings import Settings
 from server import create_app
 

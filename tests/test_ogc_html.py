@@ -142,7 +142,7 @@ def test_every_template_compiles():
     """Templates for pages the tests cannot reach anonymously (jobs) at least parse."""
     from jinja2 import Environment
 
-    from gis.ogc.config import TEMPLATES_DIR
+    from api.web.assets import TEMPLATES_DIR
 
     env = Environment(extensions=["jinja2.ext.i18n"])
     templates = sorted(TEMPLATES_DIR.rglob("*.html"))

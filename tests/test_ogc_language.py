@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gis.ogc.language import CHINESE, ENGLISH, choose
+from api.ogc.language import CHINESE, ENGLISH, choose
 from gis.settings import Settings
 
 

@@ -10,9 +10,10 @@ from shapely import LineString, MultiLineString, Point
 from sqlalchemy import event
 from test_ogc_provider import provider_def
 
+from gis.basemap import Road
 from gis.ogc import stores
 from gis.ogc.provider import StoreProvider
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 
 ROADS = ("春城路", "北京路", "子君路")
 PLATES_PER_ROAD = 70

@@ -15,6 +15,7 @@ from pygeofilter.parsers.cql2_text import parse
 from shapely import MultiLineString
 from shapely.geometry import shape
 
+from api.web.assets import TEMPLATES_DIR
 from boundaries import publish as boundaries_publish
 from gis.ogc import stores
 from gis.ogc.config import build_config
@@ -272,12 +273,14 @@ def test_generated_config_is_valid_for_pygeoapi(store):
     from pygeoapi.config import validate_config
 
     collections = placenames_publish.collections() + boundaries_publish.collections()
-    config = build_config(collections, Settings(database_url=store.url, public_url="http://x.test/", max_items=500, work_dir="unused"))
+    settings = Settings(database_url=store.url, public_url="http://x.test/", max_items=500, work_dir="unused")
+    config = build_config(collections, settings, templates_dir=TEMPLATES_DIR)
     assert validate_config(config)
     assert config["server"]["url"] == "http://x.test/ogc"
     assert config["server"]["languages"] == ["zh-CN", "en-US"]
     assert config["server"]["limits"] == {"default_items": 10, "max_items": 500, "on_exceed": "throttle"}
     assert config["server"]["map"]["url"] == ""
+    assert config["server"]["templates"] == {"path": str(TEMPLATES_DIR)}
 
 
 def test_write_files_produces_config_and_openapi(store, tmp_path):

@@ -9,9 +9,10 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import select
 
+from gis.basemap import Road
 from gis.storage import migrate
 from gis.storage.coltypes import UTCDateTime
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 from placenames.signs.models import PlateItem
 
 

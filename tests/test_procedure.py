@@ -250,7 +250,8 @@ def test_announce_rechecks_that_the_name_is_still_free(store, clock):
 def test_announced_road_rename_renames_the_road_and_its_addresses(store, clock):
     import shapely
 
-    from placenames.models import DoorPlate, Road
+    from gis.basemap import Road
+    from placenames.models import DoorPlate
 
     name_id = current_road(store, "锦西路")
     with store.transaction(actor="import") as session:

@@ -18,11 +18,11 @@ import shapely
 from conftest import BACKENDS, make_store
 from sqlalchemy import select
 
-from boundaries.models import AdminUnit
 from gis import profile as district_profile
+from gis.basemap import AdminUnit, Building, Road
 from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.settings import PROJECT_ROOT, Settings
-from placenames.models import Building, DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from placenames.numbering import service
 from placenames.numbering.address import AdminNames
 from placenames.numbering.geometry import to_storage

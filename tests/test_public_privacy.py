@@ -86,7 +86,7 @@ INJECTIONS = ["'; DROP TABLE roads; --", "子君路' OR '1'='1", "%' UNION SELEC
 def test_injection_attempts_have_no_effect(client, store):
     import sqlalchemy as sa
 
-    from placenames.models import Road
+    from gis.basemap import Road
 
     with store.read() as session:
         before = session.scalar(sa.select(sa.func.count()).select_from(Road))

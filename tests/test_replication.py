@@ -9,8 +9,8 @@ import shapely
 import sqlalchemy as sa
 from pgcluster import PrivateCluster, require_bindir
 
+from gis.basemap import Road
 from gis.storage import Store, migrate
-from placenames.models import Road
 
 
 @pytest.fixture

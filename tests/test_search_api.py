@@ -8,10 +8,10 @@ import pytest
 from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 
-from boundaries.models import AdminUnit
+from gis.basemap import AdminUnit, Road
 from gis.chinacoords import wgs84_to_gcj02
 from gis.settings import Settings
-from placenames.models import DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from server import create_app
 
 PLATES = {  # number text -> (side of 子君路, which runs west to east, lon, lat)

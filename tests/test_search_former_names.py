@@ -14,10 +14,11 @@ import pytest
 from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, Point
 
+from gis.basemap import Road
 from gis.settings import Settings
 from gis.storage import utcnow
 from placenames import applications, procedure, register, transitions
-from placenames.models import DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import build
 from placenames.search.reverse import reverse

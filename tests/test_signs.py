@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from cli import main
+from gis.basemap import Road
 from gis.errors import Conflict, InvalidInput
-from placenames.models import Road
 from placenames.numbering import service
 from placenames.signs import inspections, reports
 from placenames.signs.models import PlateItem, RoadSign

@@ -8,7 +8,8 @@ import datetime as dt
 import numbering_world as world
 from sqlalchemy import select
 
-from placenames.models import DoorPlate, Road
+from gis.basemap import Road
+from placenames.models import DoorPlate
 from placenames.numbering import lifecycle
 from placenames.signs import inventory, reports
 from placenames.street_renames import ROAD_CATEGORY, follow_rename

@@ -6,10 +6,11 @@ import pytest
 import shapely
 import sqlalchemy as sa
 
+from gis.basemap import Road
 from gis.errors import DuplicateName, VersionConflict
 from gis.storage import bbox_match, spatial_match
 from gis.storage.audit import AuditEntry
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 
 CHUNCHENG = shapely.LineString([(102.70, 25.00), (102.72, 25.01), (102.73, 25.03)])
 

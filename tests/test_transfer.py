@@ -11,9 +11,9 @@ from click.testing import CliRunner
 from cli import main
 from cli.data_commands import registry
 from gis import transfer
+from gis.basemap import Road
 from gis.errors import InvalidInput
 from gis.storage.audit import AuditEntry
-from placenames.models import Road
 
 ROADS = [("春城路", "arterial"), ("关上中路", "secondary"), ("子君路", "local")]
 

@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from shapely.geometry import MultiPolygon, box
 
-from boundaries.models import AdminUnit
 from boundaries.units import NewUnit, history, reorganise, units_at
+from gis.basemap import AdminUnit
 from gis.errors import Conflict, InvalidInput, NotFound
 
 D = dt.date

@@ -28,9 +28,9 @@ def seed(store) -> dict[str, int]:
     from boundaries import markers
     from boundaries.line_models import BoundaryLine
     from boundaries.lines.service import build_and_save
-    from boundaries.models import AdminUnit
+    from gis.basemap import AdminUnit, Road
     from placenames import applications, notices, transitions
-    from placenames.models import PlaceName, Road
+    from placenames.models import PlaceName
     from placenames.numbering import service as numbering
     from placenames.signs import inventory
 

@@ -13,12 +13,12 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import select
 
+from gis.basemap import UNIT_LEVELS, AdminUnit
 from gis.errors import InvalidInput, NotFound, VersionConflict
 from gis.io.read import read_layer
 from gis.storage import Store
 
 from ..line_models import BoundaryLine
-from ..models import UNIT_LEVELS, AdminUnit
 from ..units import in_force
 from .builder import BuildOptions, BuiltLine, build_lines
 from .description import describe
@@ -129,6 +129,24 @@ def save_lines(store: Store, built: list[BuiltLine], level: str, *, actor: str, 
 def build_and_save(store: Store, level: str, *, actor: str, reason: str, options: BuildOptions | None = None) -> dict:
     lines = build_lines(units_from_store(store, level), options)
     return save_lines(store, lines, level, actor=actor, reason=reason)
+
+
+def list_lines(store: Store, level: str | None = None) -> list[BoundaryLine]:
+    """Every line in the register (of ``level`` if given), by level and code."""
+    query = select(BoundaryLine).order_by(BoundaryLine.level, BoundaryLine.code)
+    if level:
+        query = query.where(BoundaryLine.level == level)
+    with store.read() as session:
+        return list(session.scalars(query))
+
+
+def line_id_of(store: Store, line_code: str) -> int:
+    """The id of the line coded ``line_code`` (e.g. 530103-530111)."""
+    with store.read() as session:
+        line_id = session.scalar(select(BoundaryLine.id).where(BoundaryLine.code == line_code))
+    if line_id is None:
+        raise NotFound(f"没有编号为 {line_code} 的界线", f"No boundary line {line_code}")
+    return line_id
 
 
 def get_line(session, line_id: int) -> BoundaryLine:

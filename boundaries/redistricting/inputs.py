@@ -170,8 +170,7 @@ def from_store(store) -> RedistrictingInput:
     """Blocks, roads and waterways as stored in the database."""
     from sqlalchemy import select
 
-    from boundaries.models import Block
-    from placenames.models import Road, Waterway
+    from gis.basemap import Block, Road, Waterway
 
     with store.read() as session:
         blocks = session.execute(
@@ -201,7 +200,7 @@ def subdistrict_names(store) -> dict[str, str]:
     """Name → code of the subdistricts in force in the database (empty if there are none)."""
     from sqlalchemy import select
 
-    from boundaries.models import AdminUnit
+    from gis.basemap import AdminUnit
 
     with store.read() as session:
         rows = session.execute(

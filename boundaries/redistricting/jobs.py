@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
-from boundaries.redistricting.inputs import from_store, resolve_subdistrict, subdistrict_names
+from boundaries.redistricting.inputs import RedistrictingInput, from_store, resolve_subdistrict, subdistrict_names
 from boundaries.redistricting.models import FINISHED_STATES, RedistrictingJob, RedistrictingPlan
 from boundaries.redistricting.proposals import save_proposal
 from boundaries.redistricting.rules import Rules
@@ -78,6 +78,20 @@ def rules_of(params: dict) -> Rules:
         frozenset(params["locked_blocks"]),
         frozenset(params["locked_communities"]),
     )
+
+
+def select_blocks(everything: RedistrictingInput, names: dict[str, str], params: dict) -> tuple[RedistrictingInput, Rules]:
+    """The blocks of the requested subdistricts and the rules, subdistricts and targets given by code or name resolved.
+
+    One place for the job and the ``diming redistrict`` command (which may read its blocks from a file)."""
+    data = everything.only([resolve_subdistrict(everything, s, names) for s in params["subdistricts"]] or None)
+    params = {**params, "targets": {resolve_subdistrict(everything, k, names): v for k, v in params["targets"].items()}}
+    return data, rules_of(params)
+
+
+def seeds(params: dict) -> range:
+    """The seed of each alternative plan: seed, seed + 1, ..."""
+    return range(params["seed"], params["seed"] + params["alternatives"])
 
 
 def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
@@ -312,19 +326,15 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
         return state["cancel"]
 
     try:
-        everything = from_store(store)
-        names = subdistrict_names(store)
-        data = everything.only([resolve_subdistrict(everything, s, names) for s in params["subdistricts"]] or None)
-        params = {**params, "targets": {resolve_subdistrict(everything, k, names): v for k, v in params["targets"].items()}}
+        data, rules = select_blocks(from_store(store), subdistrict_names(store), params)
         if _update(store, job_id, actor, message=f"building the block graph ({len(data.blocks)} blocks)"):
             raise Cancelled()
         graph = build_graph(data)
-        rules = rules_of(params)
         count = params["alternatives"]
         if _update(store, job_id, actor, progress=GRAPH_BUILT, message=f"plan 1/{count}"):
             raise Cancelled()
         proposals = []
-        for index in range(count):
+        for index, seed in enumerate(seeds(params)):
 
             def progress(fraction, what, index=index):
                 now = time.monotonic()
@@ -335,7 +345,7 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
 
             if should_stop():
                 raise Cancelled()
-            proposals.append(propose(graph, rules, seed=params["seed"] + index, progress=progress, should_stop=should_stop))
+            proposals.append(propose(graph, rules, seed=seed, progress=progress, should_stop=should_stop))
         if _update(store, job_id, actor, progress=PLANS_MADE, message=f"storing {count} plan(s)"):
             raise Cancelled()
         with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:

@@ -175,7 +175,7 @@ def export_plan(store: Store, plan_id: int, directory: str | Path, fmt: str) -> 
 
 
 def _stored_blocks(store: Store, assignment: dict[str, str | None]) -> gpd.GeoDataFrame:
-    from boundaries.models import Block
+    from gis.basemap import Block
 
     with store.read() as session:
         rows = [

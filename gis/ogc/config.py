@@ -21,8 +21,8 @@ from gis.crs import CRS84, STORAGE_CRS, crs_uri, measure_crs
 from gis.settings import Settings
 from gis.storage.engine import normalise_url
 
-from . import compat
 from .collections import Collection
+from .openapi import self_contained_openapi
 
 PROVIDER = "gis.ogc.provider.StoreProvider"
 MOUNT_PATH = "/ogc"
@@ -31,9 +31,6 @@ DEFAULT_ITEMS = 10
 WORLD = (-180.0, -90.0, 180.0, 90.0)
 CONFIG_FILE = "pygeoapi-config.yml"
 OPENAPI_FILE = "pygeoapi-openapi.yml"
-
-# diming's overrides of pygeoapi's page templates (local assets, Chinese by default).
-TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "web" / "templates" / "ogc"
 
 
 def output_crs() -> list[str]:
@@ -82,12 +79,15 @@ def build_config(
     metadata: dict[str, Any] | None = None,
     processes: Mapping[str, str] | None = None,
     manager: str | None = None,
+    templates_dir: str | os.PathLike | None = None,
 ) -> dict[str, Any]:
     """The pygeoapi configuration dict serving ``collections`` from ``settings.database_url``.
 
     ``processes`` maps an OGC API – Processes id to the dotted path of its processor
     class, and ``manager`` names the job manager class that runs them (pygeoapi loads
     both by dotted path). The caller supplies them: this module knows no process.
+    ``templates_dir`` holds the caller's overrides of pygeoapi's page templates (the
+    web face's local-asset, Chinese-by-default pages); without it pygeoapi's own are used.
     """
     data_url = normalise_url(settings.database_url)
     resources = {}
@@ -113,7 +113,7 @@ def build_config(
             "limits": {"default_items": DEFAULT_ITEMS, "max_items": settings.max_items, "on_exceed": "throttle"},
             # No remote tile server: our own templates draw the district's layers as the base map.
             "map": {"url": "", "attribution": ""},
-            "templates": {"path": str(TEMPLATES_DIR)},
+            **({"templates": {"path": str(templates_dir)}} if templates_dir else {}),
             **({"manager": {"name": manager, "output_dir": None}} if manager else {}),
         },
         "logging": {"level": "WARNING"},
@@ -159,7 +159,7 @@ def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Pa
 
     directory = Path(work_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    openapi = compat.self_contained_openapi(get_oas(config))
+    openapi = self_contained_openapi(get_oas(config))
     config_path = _write_yaml(directory / CONFIG_FILE, config)
     openapi_path = _write_yaml(directory / OPENAPI_FILE, openapi)
     return config_path, openapi_path, openapi

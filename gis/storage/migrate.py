@@ -14,7 +14,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event
+from sqlalchemy import event, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from .store import Store
 
@@ -99,3 +100,22 @@ def require_current(store: Store) -> None:
             "The database schema is not up to date; run 'diming db upgrade' first",
             details={"applied": sorted(applied), "expected": sorted(wanted)},
         )
+
+
+def database_health(store: Store) -> dict:
+    """Is the database reachable (one cheap ``SELECT 1``), at which revision, and is that the newest?
+
+    ``reachable`` False carries the error's class name; ``schema_current`` is only
+    known when the database answered. The health check of the web face reports this.
+    """
+    state: dict = {"backend": store.dialect, "reachable": True, "revision": None}
+    try:
+        with store.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        state["revision"] = current(store)
+    except SQLAlchemyError as exc:
+        state["reachable"] = False
+        state["error"] = type(exc).__name__
+        return state
+    state["schema_current"] = set((state["revision"] or "").split(",")) == set(heads())
+    return state

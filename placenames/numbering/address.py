@@ -50,7 +50,7 @@ class AdminNames:
     """Names of the units in force, by code, and their chain up to the district."""
 
     def __init__(self, session, profile: DistrictProfile | None = None):
-        from boundaries.models import AdminUnit
+        from gis.basemap import AdminUnit
 
         # The units above the district are not kept in admin_units; their names come
         # from the deployment profile (the process's, when not given).

@@ -12,10 +12,10 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from boundaries.models import Block
+from gis.basemap import Block, Building, Road
 from gis.errors import Conflict, NotFound
 from gis.storage import bbox_match
-from placenames.models import Building, DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 
 from . import geometry
 from .models import BuildingEntrance, NumberingDefaults, RoadNumbering

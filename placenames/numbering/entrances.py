@@ -13,8 +13,8 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
+from gis.basemap import Building
 from gis.errors import InvalidInput, NotFound
-from placenames.models import Building
 
 from . import geometry
 from .models import BuildingEntrance

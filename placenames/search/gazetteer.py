@@ -26,10 +26,10 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from boundaries.models import AdminUnit
+from gis.basemap import AdminUnit, Road
 from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.profile import DistrictProfile, current_profile
-from placenames.models import DoorPlate, PlaceName, Road
+from placenames.models import DoorPlate, PlaceName
 from placenames.registry_models import NameAlias
 
 from . import pinyin

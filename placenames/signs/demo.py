@@ -11,7 +11,8 @@ import datetime as dt
 import numpy as np
 from sqlalchemy import func, select
 
-from placenames.models import DoorPlate, Road
+from gis.basemap import Road
+from placenames.models import DoorPlate
 
 from .inventory import door_plate_items, intersection_signs
 from .models import DEFECTS, PLATE, ROAD_SIGN, InspectionResult, InspectionRound, PlateItem, RoadSign

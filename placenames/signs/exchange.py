@@ -21,10 +21,11 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
+from gis.basemap import Road
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 
 from . import rowcheck
 from .export import export_plates, export_signs

@@ -13,9 +13,10 @@ import geopandas as gpd
 import pandas as pd
 from sqlalchemy import select
 
+from gis.basemap import Road
 from gis.crs import STORAGE_CRS
 from gis.io import write_layer
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 
 from .models import PLATE, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
 

@@ -9,8 +9,9 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
+from gis.basemap import Road
 from gis.errors import InvalidInput, NotFound
-from placenames.models import DoorPlate, Road
+from placenames.models import DoorPlate
 
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import select
 
+from gis.basemap import Road
 from gis.errors import InvalidInput
 from gis.io.validate import LayerSpec
 from gis.layers import Layer
-from placenames.models import Road
 
 from .models import RoadSign
 

@@ -14,8 +14,8 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from boundaries.models import AdminUnit
-from placenames.models import DoorPlate, Road
+from gis.basemap import AdminUnit, Road
+from placenames.models import DoorPlate
 from placenames.numbering.address import AdminNames
 
 from .inventory import sign_text

@@ -1,4 +1,10 @@
-"""Stored records of the boundary side: administrative units and building blocks."""
+"""The base map both domains stand on: roads, waterways, buildings, administrative units, blocks.
+
+Place names number doors along roads and inside buildings and blocks; boundaries
+follow roads and rivers and divide blocks among communities. Neither domain owns
+these tables, so they live here, below both, and ``placenames`` and ``boundaries``
+never import each other.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,36 @@ from sqlalchemy.orm import Mapped, mapped_column
 from gis.storage import Base, Geometry, Registered
 
 UNIT_LEVELS = ("district", "subdistrict", "community", "group", "building")
+
+
+class Road(Registered, Base):
+    """A named road, street or lane: one centreline, unique name in the district."""
+
+    __tablename__ = "roads"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    road_class: Mapped[str] = mapped_column(String(16), nullable=False)
+    admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    geom = mapped_column(Geometry("MULTILINESTRING"), nullable=False)
+
+
+class Waterway(Registered, Base):
+    __tablename__ = "waterways"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False)
+    waterway_class: Mapped[str] = mapped_column(String(16), nullable=False)
+    geom = mapped_column(Geometry("MULTILINESTRING"), nullable=False)
+
+
+class Building(Registered, Base):
+    __tablename__ = "buildings"
+
+    code: Mapped[str] = mapped_column(String(20), nullable=False, unique=True)
+    block_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    community_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    households: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    floors: Mapped[int | None] = mapped_column(Integer)
+    geom = mapped_column(Geometry("POLYGON"), nullable=False)
 
 
 class AdminUnit(Registered, Base):

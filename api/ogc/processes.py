@@ -33,8 +33,8 @@ from api.inputs import current_store
 from gis.errors import NotFound
 
 PROCESS_ID = "redistrict"
-PROCESSOR = "api.ogc_processes.RedistrictProcessor"
-MANAGER = "api.ogc_processes.RedistrictingJobManager"
+PROCESSOR = "api.ogc.processes.RedistrictProcessor"
+MANAGER = "api.ogc.processes.RedistrictingJobManager"
 
 #: diming's job states → OGC API – Processes status codes.
 OGC_STATUS = {"queued": "accepted", "running": "running", "succeeded": "successful", "failed": "failed", "cancelled": "dismissed"}
@@ -142,7 +142,7 @@ class RedistrictProcessor(BaseProcessor):
         super().__init__(processor_def, copy.deepcopy(PROCESS_METADATA))  # pygeoapi edits what it is given
 
     def execute(self, data: dict, outputs=None):  # pragma: no cover - the manager never calls it
-        raise NotImplementedError("redistrict runs as a diming job (api.ogc_processes.RedistrictingJobManager)")
+        raise NotImplementedError("redistrict runs as a diming job (api.ogc.processes.RedistrictingJobManager)")
 
 
 @auth.requires(PLANNER)

@@ -1,1 +1,0 @@
-"""Flask pieces shared by the web application: error rendering, HTTP caching, health."""
