@@ -96,6 +96,10 @@ def _commands(text: str) -> list[list[str]]:
     for segment in segments:
         while segment and (segment[0] == "$" or re.match(r"^[A-Z_][A-Z0-9_]*=", segment[0])):
             segment = segment[1:]  # prompt, environment assignments
+        for redirect in ("<", ">", ">>", "2>", "2>>"):  # redirections and their files are the shell's
+            while redirect in segment[:-1]:
+                at = segment.index(redirect)
+                segment = segment[:at] + segment[at + 2 :]
         if segment and (segment[0] == "diming" or segment[0].endswith("/diming")):
             commands.append([token.strip("[]") for token in segment[1:] if token.strip("[]")])
     return commands

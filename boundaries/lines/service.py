@@ -141,7 +141,7 @@ def list_lines(store: Store, level: str | None = None) -> list[BoundaryLine]:
 
 
 def line_id_of(store: Store, line_code: str) -> int:
-    """The id of the line coded ``line_code`` (e.g. 530103-530111)."""
+    """The id of the line coded ``line_code`` (e.g. ``420102-420103``)."""
     with store.read() as session:
         line_id = session.scalar(select(BoundaryLine.id).where(BoundaryLine.code == line_code))
     if line_id is None:
