@@ -26,6 +26,7 @@ from placenames.models import Road
 DOMAIN_TABLES = {
     "users",
     "api_tokens",
+    "web_sessions",
     "audit_log",
     "admin_units",
     "blocks",
