@@ -121,4 +121,5 @@ def test_sliding_window_spends_costs():
     assert not window.allow("a", now=1, cost=4)
     assert window.allow("a", now=1, cost=3)
     assert not window.allow("a", now=2)
-    assert window.allow("a", now=60.5, cost=10)  # the first spends have left the window
+    assert not window.allow("a", now=60.5, cost=10)  # the spend at 1 s is still in the window
+    assert window.allow("a", now=61.5, cost=10)
