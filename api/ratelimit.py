@@ -31,16 +31,24 @@ class SlidingWindow:
         self._spent: dict[str, int] = defaultdict(int)
         self._lock = threading.Lock()
 
+    #: Above this many addresses, idle ones are forgotten (public search sees many addresses).
+    SWEEP_AT = 10_000
+
+    def _sweep(self, now: float) -> None:
+        idle = [key for key, hits in self._hits.items() if not hits or hits[-1][0] <= now - self.seconds]
+        for key in idle:
+            del self._hits[key], self._spent[key]
+
     def allow(self, key: str, now: float | None = None, cost: int = 1) -> bool:
         """Spend ``cost`` units of ``key``'s budget if the window has room for them."""
         now = time.monotonic() if now is None else now
         with self._lock:
+            if len(self._hits) > self.SWEEP_AT:
+                self._sweep(now)
             hits = self._hits[key]
             while hits and hits[0][0] <= now - self.seconds:
                 self._spent[key] -= hits.popleft()[1]
             if self._spent[key] + cost > self.limit:
-                if not hits:
-                    del self._hits[key], self._spent[key]
                 return False
             hits.append((now, cost))
             self._spent[key] += cost

@@ -123,3 +123,16 @@ def test_sliding_window_spends_costs():
     assert not window.allow("a", now=2)
     assert not window.allow("a", now=60.5, cost=10)  # the spend at 1 s is still in the window
     assert window.allow("a", now=61.5, cost=10)
+
+
+def test_idle_addresses_are_forgotten(monkeypatch):
+    from api.ratelimit import SlidingWindow
+
+    monkeypatch.setattr(SlidingWindow, "SWEEP_AT", 3)
+    window = SlidingWindow(1, 10)
+    for i in range(4):
+        assert window.allow(f"10.0.0.{i}", now=0)
+    assert window.allow("10.0.0.9", now=5)  # 4 keys > 3 but none idle yet
+    assert len(window._hits) == 5 and not window.allow("10.0.0.1", now=6)
+    assert window.allow("10.0.0.8", now=11)  # sweep: the four from t=0 are idle
+    assert set(window._hits) == {"10.0.0.9", "10.0.0.8"}
