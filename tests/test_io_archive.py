@@ -83,3 +83,18 @@ def test_cli_import_of_a_zip_bomb_is_exit_2_and_stores_nothing(store, tmp_path):
         from placenames.models import Road
 
         assert session.scalar(select(func.count()).select_from(Road)) == 0
+
+
+def test_api_upload_of_a_zip_bomb_is_413_with_a_bilingual_message(store, tmp_path):
+    from apitools import bearer, make_client
+
+    client = make_client(store, tmp_path)
+    officer = bearer(store, "wang", "placename_officer")
+    path = shapefile_zip(tmp_path, cpg=20 * MIB)
+    with path.open("rb") as upload:
+        response = client.post(
+            "/api/v1/signs/import", data={"file": (upload, "signs.zip")}, headers=officer, content_type="multipart/form-data"
+        )
+    assert response.status_code == 413
+    message = response.get_json()["message"]
+    assert "roads.cpg" in message["en"] and "解压后过大" in message["zh"]
