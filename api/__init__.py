@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter
 
-from api import auth, openapi, session
+from api import auth, openapi, proxies, session
 
 BLUEPRINT_MODULES: tuple[str, ...] = ("api.numbers", "api.signs", "api.names", "api.redistricting", "api.boundaries", "api.search")
 
@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = RecordId
     settings = app.extensions["diming.settings"]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
+    app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, settings.trusted_proxies)
     session.configure(app, settings)
     auth.install(app)
     app.register_blueprint(session.blueprint, url_prefix="/api/v1")

@@ -13,12 +13,14 @@ import hmac
 from flask import Flask, current_app, g, request, session
 
 from accounts import roles as role_names
-from accounts.service import ANONYMOUS, Principal, authenticate_token, principal_for_user
+from accounts.service import ANONYMOUS, Principal, authenticate_token, session_principal
 from api.web.health import STORE_KEY
 from gis.errors import Forbidden, Unauthorized
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CSRF_EXEMPT_ENDPOINTS = {"session.sign_in"}
+#: Key of the server-side session id in the signed cookie (see api/session.py).
+SESSION_ID = "sid"
 
 
 def install(app: Flask) -> None:
@@ -40,12 +42,15 @@ def _identify() -> None:
 
 
 def _from_session_cookie() -> Principal:
-    """The signed-in user of a web page, re-checked against the accounts on every
-    request (a disabled user is signed out at once); CSRF-checked for writes."""
-    username = session.get("user")
-    if not username:
+    """The signed-in user of a web page, re-checked against the server-side session on
+    every request (signed out, revoked, expired or disabled: anonymous at once);
+    CSRF-checked for writes."""
+    session_id = session.get(SESSION_ID)
+    if not isinstance(session_id, str) or not session_id:
+        if session:
+            session.clear()  # a cookie from before server-side sessions, or a broken one
         return ANONYMOUS
-    who = principal_for_user(current_app.extensions[STORE_KEY], username)
+    who = session_principal(current_app.extensions[STORE_KEY], session_id)
     if who is None:
         session.clear()
         return ANONYMOUS

@@ -1,16 +1,19 @@
 """Geocoding API: /search, /autocomplete, /reverse (GeocodeJSON). Public reads, no sign-in.
 
 Thin: parses and checks parameters, picks the app's gazetteer, calls
-``placenames.search`` and writes GeocodeJSON.
+``placenames.search`` and writes GeocodeJSON. Anonymous callers share a per-address
+budget (``public_geocode_budget`` units a minute: a search costs 1, a reverse batch
+its number of points) and may send smaller reverse batches than signed-in ones.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from api import auth, ratelimit
 from api.web.health import STORE_KEY
 from gis.crs import CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
-from gis.errors import BadRequest
+from gis.errors import BadRequest, PayloadTooLarge
 from gis.profile import PROFILE_KEY, DistrictProfile
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import GazetteerCache
@@ -21,7 +24,6 @@ blueprint = Blueprint("search", __name__)
 CACHE_KEY = "diming.gazetteer"
 ACCEPTED_CRS = {CRS84: CRS84, STORAGE_CRS: STORAGE_CRS, "EPSG:4326": CRS84, GCJ02: GCJ02}
 MAX_LIMIT = 50
-MAX_BATCH = 10_000
 MAX_RADIUS_M = 1000.0
 
 
@@ -32,6 +34,21 @@ def _profile() -> DistrictProfile:
 def _gazetteer():
     cache = current_app.extensions.setdefault(CACHE_KEY, GazetteerCache(_profile()))
     return cache.get(current_app.extensions[STORE_KEY])
+
+
+def _settings():
+    return current_app.extensions["diming.settings"]
+
+
+def _spend(cost: int) -> None:
+    """Charge an anonymous caller's geocoding budget; signed-in callers are not limited here."""
+    if auth.principal() is auth.ANONYMOUS:
+        ratelimit.charge("search.public", _settings().public_geocode_budget, 60, cost)
+
+
+def _max_batch() -> int:
+    settings = _settings()
+    return settings.reverse_batch_anonymous if auth.principal() is auth.ANONYMOUS else settings.reverse_batch_signed_in
 
 
 def _crs(value: str | None) -> str:
@@ -77,6 +94,7 @@ def _scope(crs: str) -> engine.Scope:
 
 @blueprint.get("/search")
 def search():
+    _spend(1)
     crs = _crs(request.args.get("crs"))
     limit = _int("limit", 10, 1, MAX_LIMIT)
     scope = _scope(crs)
@@ -92,6 +110,7 @@ def search():
 
 @blueprint.get("/autocomplete")
 def autocomplete():
+    _spend(1)
     crs = _crs(request.args.get("crs"))
     limit = _int("limit", 10, 1, MAX_LIMIT)
     matches = engine.autocomplete(_gazetteer(), request.args.get("q", ""), limit=limit, scope=_scope(crs))
@@ -107,13 +126,25 @@ def reverse_lookup():
             raise BadRequest('请求体须为 {"points": [[经度, 纬度], ...]}', 'body must be {"points": [[lon, lat], ...]}')
         options = {**request.args, **{k: v for k, v in body.items() if k != "points"}}
         points = body["points"]
-        if not 1 <= len(points) <= MAX_BATCH:
-            raise BadRequest(f"点数须为 1 到 {MAX_BATCH}", f"between 1 and {MAX_BATCH} points")
+        most = _max_batch()
+        if not points:
+            raise BadRequest("points 不能为空", "points must not be empty")
+        if len(points) > most:
+            signed_in = _settings().reverse_batch_signed_in
+            zh_more, en_more = (
+                ("", "") if most == signed_in else (f"；登录后最多 {signed_in} 个", f"; signed-in callers may send {signed_in}")
+            )
+            raise PayloadTooLarge(
+                f"一次最多 {most} 个点（本次 {len(points)} 个）{zh_more}",
+                f"At most {most} points per request ({len(points)} sent){en_more}",
+            )
+        _spend(len(points))
         try:
             lons, lats = zip(*((float(p[0]), float(p[1])) for p in points), strict=False)
         except (TypeError, ValueError, IndexError):
             raise BadRequest("每个点须为 [经度, 纬度]", "each point must be [lon, lat]") from None
     else:
+        _spend(1)
         options = request.args
         lon, lat = request.args.get("lon"), request.args.get("lat")
         try:

@@ -1,7 +1,9 @@
-"""Sign-in for the web pages: a signed session cookie, with CSRF protection.
+"""Sign-in for the web pages: a signed session cookie naming a server-side session, with CSRF protection.
 
 The browser gets an HttpOnly, SameSite=Lax cookie (Secure when the service is
-served over https). Requests authenticated by that cookie that change something
+served over https) holding a random session id; the database keeps its hash
+(``accounts.models.WebSession``) and every request checks it, so signing out
+revokes the session: a copied cookie replayed afterwards is refused. Requests authenticated by that cookie that change something
 must also send the session's CSRF token (header ``X-CSRF-Token``), so another
 site cannot make a signed-in officer's browser write. API clients use bearer
 tokens instead and need no CSRF token.
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, jsonify, request, session
 
-from accounts.service import authenticate_password
+from accounts import service
 from gis.errors import BadRequest, Unauthorized
 
 from . import auth
@@ -55,11 +57,14 @@ def sign_in():
     username, password = body.get("username"), body.get("password")
     if not isinstance(username, str) or not isinstance(password, str):
         raise BadRequest("请提供用户名和密码", "username and password are required")
-    who = authenticate_password(current_app.extensions[auth.STORE_KEY], username, password)
+    store = current_app.extensions[auth.STORE_KEY]
+    who = service.authenticate_password(store, username, password)
     if who is None:
         raise Unauthorized("用户名或密码错误，或账户已停用", "Wrong username or password, or the account is disabled")
+    hours = current_app.extensions["diming.settings"].session_hours
+    session_id = service.open_session(store, who, hours=hours, client_addr=request.remote_addr)
     session.clear()
-    session["user"] = who.actor
+    session[auth.SESSION_ID] = session_id
     session["csrf"] = secrets.token_urlsafe(24)
     return jsonify(actor=who.actor, roles=sorted(who.roles), csrf_token=session["csrf"])
 
@@ -72,5 +77,9 @@ def whoami():
 
 @blueprint.delete("/session")
 def sign_out():
+    """Revoke the server-side session (a CSRF-checked write), then drop the cookie."""
+    session_id = session.get(auth.SESSION_ID)
+    if session_id and auth.principal() is not auth.ANONYMOUS:
+        service.close_session(current_app.extensions[auth.STORE_KEY], session_id)
     session.clear()
     return jsonify(signed_out=True)

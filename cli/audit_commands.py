@@ -6,6 +6,7 @@ import datetime as dt
 
 import click
 
+import accounts.models  # noqa: F401  (declares the secret columns the export masks)
 from gis.storage import audit_export
 
 

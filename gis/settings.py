@@ -50,6 +50,34 @@ class Settings:
         default="",
         metadata={"env": "DIMING_PROFILE", "help": "deployment profile of the district (YAML/TOML); empty: the shipped default profile"},
     )
+    # --- security limits (docs/operations.md, "Security settings") ---
+    trusted_proxies: str = field(
+        default="",
+        metadata={
+            "env": "DIMING_TRUSTED_PROXIES",
+            "help": "reverse proxies whose X-Forwarded-For is believed: a hop count (e.g. 1) or addresses/CIDRs (10.0.0.5,10.1.0.0/16)",
+        },
+    )
+    session_hours: int = field(default=12, metadata={"env": "DIMING_SESSION_HOURS", "help": "hours a web sign-in lasts"})
+    password_min_length: int = field(
+        default=10, metadata={"env": "DIMING_PASSWORD_MIN_LENGTH", "help": "fewest characters a password may have"}
+    )
+    reverse_batch_anonymous: int = field(
+        default=1000, metadata={"env": "DIMING_REVERSE_BATCH_ANONYMOUS", "help": "most points in one anonymous POST /reverse"}
+    )
+    reverse_batch_signed_in: int = field(
+        default=10000, metadata={"env": "DIMING_REVERSE_BATCH_SIGNED_IN", "help": "most points in one signed-in POST /reverse"}
+    )
+    public_geocode_budget: int = field(
+        default=10000,
+        metadata={
+            "env": "DIMING_PUBLIC_GEOCODE_BUDGET",
+            "help": "anonymous geocoding per client address and minute: one unit per search, one per reverse point",
+        },
+    )
+    max_unzipped_mb: int = field(
+        default=2048, metadata={"env": "DIMING_MAX_UNZIPPED_MB", "help": "largest total uncompressed size (MB) of an uploaded zip"}
+    )
 
     @property
     def read_urls(self) -> list[str]:

@@ -34,7 +34,7 @@ def test_token_grants_the_users_roles_until_disabled(store):
     assert service.authenticate_token(store, token) is None
     history = store.history("users", 1)
     assert [(h.action, h.actor) for h in history] == [("insert", "admin"), ("update", "admin")]
-    assert "password_hash" in history[0].after
+    assert history[0].after["password_hash"] is None  # no password; a set one would read "***"
 
 
 def test_expired_token_is_refused(store, monkeypatch):
@@ -51,8 +51,8 @@ def test_unknown_role_is_rejected(store):
 
 
 def test_password_sign_in(store):
-    service.add_user(store, "chen", ["boundary_officer"], password="界桩2026", actor="admin")
-    assert service.authenticate_password(store, "chen", "界桩2026").roles == {"boundary_officer"}
+    service.add_user(store, "chen", ["boundary_officer"], password="界桩2026-春城路", actor="admin")
+    assert service.authenticate_password(store, "chen", "界桩2026-春城路").roles == {"boundary_officer"}
     assert service.authenticate_password(store, "chen", "wrong") is None
 
 
@@ -114,9 +114,9 @@ def test_cli_users_add_token_disable(store):
 
 
 def test_web_sign_in_cookie_with_csrf(store, guarded_client):
-    service.add_user(store, "zhou", ["placename_officer"], password="门牌2026", actor="admin")
+    service.add_user(store, "zhou", ["placename_officer"], password="门牌2026-春城路", actor="admin")
     assert guarded_client.post("/api/v1/session", json={"username": "zhou", "password": "wrong"}).status_code == 401
-    signed_in = guarded_client.post("/api/v1/session", json={"username": "zhou", "password": "门牌2026"})
+    signed_in = guarded_client.post("/api/v1/session", json={"username": "zhou", "password": "门牌2026-春城路"})
     assert signed_in.status_code == 200
     cookie = signed_in.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
@@ -135,7 +135,7 @@ def test_web_sign_in_cookie_with_csrf(store, guarded_client):
 
 
 def test_sign_out_ends_the_session(store, guarded_client):
-    service.add_user(store, "wu", ["placename_officer"], password="pw-123456", actor="admin")
-    csrf = guarded_client.post("/api/v1/session", json={"username": "wu", "password": "pw-123456"}).get_json()["csrf_token"]
+    service.add_user(store, "wu", ["placename_officer"], password="pw-123456-long", actor="admin")
+    csrf = guarded_client.post("/api/v1/session", json={"username": "wu", "password": "pw-123456-long"}).get_json()["csrf_token"]
     assert guarded_client.delete("/api/v1/session", headers={"X-CSRF-Token": csrf}).status_code == 200
     assert guarded_client.post("/probe", headers={"X-CSRF-Token": csrf}).status_code == 401

@@ -54,3 +54,15 @@ def test_restore_refuses_a_file_that_is_not_a_backup(store, tmp_path):
     with pytest.raises(BadRequest):
         backup.restore(store, bogus)
     assert snapshot(store) == before
+
+
+@pytest.mark.parametrize("content", [b"hello, not a database\n" * 100, b"PGDMP-looking? no: " + bytes(range(256)), b""])
+def test_cli_restore_of_a_file_that_is_not_a_database_is_a_clear_error(store, tmp_path, content):
+    seed(store)
+    before = snapshot(store)
+    bogus = tmp_path / "notes.txt"
+    bogus.write_bytes(content)
+    result = CliRunner().invoke(main, ["--db", store.url, "restore", str(bogus), "--yes"])
+    assert result.exit_code == 2, result.output
+    assert "not a" in result.output and "Traceback" not in result.output and result.exception.__class__ is SystemExit
+    assert snapshot(store) == before

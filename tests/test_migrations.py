@@ -26,6 +26,7 @@ from gis.storage import Base, migrate
 DOMAIN_TABLES = {
     "users",
     "api_tokens",
+    "web_sessions",
     "audit_log",
     "admin_units",
     "blocks",

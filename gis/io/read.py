@@ -15,6 +15,7 @@ import pyogrio
 import pyogrio.errors
 
 from gis.errors import CRSError, InvalidInput
+from gis.io import archive as archives
 from gis.io import coords
 from gis.io.csvfile import read_csv
 from gis.io.encoding import TRANSPORT, candidates, decode_frame
@@ -115,17 +116,26 @@ def _cpg_text(raw: bytes) -> str | None:
     return text or None
 
 
+def _read_small_file(path: Path) -> bytes:
+    with path.open("rb") as stream:
+        data = stream.read(archives.SMALL_MEMBER_BYTES + 1)
+    if len(data) > archives.SMALL_MEMBER_BYTES:
+        raise InvalidInput(f"{path.name} 过大，不是编码声明文件", f"{path.name} is too large to be an encoding declaration")
+    return data
+
+
 def _shapefile_source(path: Path, layer: str | None) -> tuple[str, str | None]:
     """GDAL path of the .shp (inside a zip if need be) and the encoding its .cpg declares."""
     if path.suffix.lower() == ".zip":
         member = zipped_shapefile(path, layer)
         stem = str(PurePosixPath(member).with_suffix("")).lower()
         with zipfile.ZipFile(path) as archive:
+            archives.check(path, archive)
             cpgs = [n for n in archive.namelist() if n.lower() == stem + ".cpg"]
-            declared = _cpg_text(archive.read(cpgs[0])) if cpgs else None
+            declared = _cpg_text(archives.read_small(path, archive, cpgs[0])) if cpgs else None
         return f"/vsizip/{path.resolve().as_posix()}/{member}", declared
     cpgs = [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"]
-    declared = _cpg_text(cpgs[0].read_bytes()) if cpgs else None
+    declared = _cpg_text(_read_small_file(cpgs[0])) if cpgs else None
     return str(path), declared
 
 

@@ -5,6 +5,10 @@ record with the values before and after. The session's ``info`` carries the acto
 and the reason (``Store.transaction`` sets them); a write without an actor is
 refused, so nothing reaches the register anonymously. The database itself refuses
 UPDATE and DELETE on the log (a trigger on both backends, see ``ddl.py``).
+
+Secrets never enter the log: a column declared with ``info=SECRET`` (password and
+token hashes, session ids) is recorded as ``"***"`` when set, and ``conceal``
+masks the same columns in older entries whenever the log is read or exported.
 """
 
 from __future__ import annotations
@@ -40,6 +44,28 @@ class AuditEntry(Base):
     after: Mapped[dict | None] = mapped_column(JSON)
 
 
+#: ``mapped_column(..., info=SECRET)`` declares a column whose values the audit log never holds.
+SECRET = {"secret": True}
+#: What the log shows instead of a secret value that is set.
+MASK = "***"
+
+
+def secret_columns(table_name: str) -> frozenset[str]:
+    """The secret columns of a table, as declared on its model (the one list of them)."""
+    table = Base.metadata.tables.get(table_name)
+    if table is None:
+        return frozenset()
+    return frozenset(c.key for c in table.columns if c.info.get("secret"))
+
+
+def conceal(table_name: str, values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``values`` with every secret column masked (set: ``"***"``, unset: None)."""
+    secret = secret_columns(table_name)
+    if values is None or not secret & values.keys():
+        return values
+    return {k: (None if v is None else MASK) if k in secret else v for k, v in values.items()}
+
+
 #: Byte values above this size are audited by their hash and size, not copied again in hex.
 AUDIT_BYTES_INLINE = 4096
 
@@ -67,7 +93,8 @@ def snapshot(record: Registered) -> dict[str, Any]:
     """All column values of a record, JSON-ready (geometry as WKT)."""
     state = inspect(record)
     columns = state.mapper.columns
-    return {key: to_jsonable(_stored_form(columns[key], state.dict.get(key))) for key in columns.keys()}
+    values = {key: to_jsonable(_stored_form(columns[key], state.dict.get(key))) for key in columns.keys()}
+    return conceal(record.__tablename__, values)
 
 
 def _before_snapshot(record: Registered) -> dict[str, Any]:
@@ -84,7 +111,7 @@ def _before_snapshot(record: Registered) -> dict[str, Any]:
         else:
             value = state.dict.get(attr.key)
         out[attr.key] = to_jsonable(_stored_form(state.mapper.columns[attr.key], value))
-    return out
+    return conceal(record.__tablename__, out)
 
 
 def _actor(session: Session) -> str:

@@ -1,4 +1,8 @@
-"""Export of the audit log for archiving: JSON Lines or CSV, oldest first, streamed."""
+"""Export of the audit log for archiving: JSON Lines or CSV, oldest first, streamed.
+
+Secret columns are masked on the way out, also in entries written before secrets
+were kept out of the log (the log itself is append-only and is not rewritten).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +15,7 @@ from sqlalchemy import select
 
 from gis.errors import UnsupportedFormat
 
-from .audit import AuditEntry, to_jsonable
+from .audit import AuditEntry, conceal, to_jsonable
 from .store import Store
 
 FIELDS = ("id", "occurred_at", "actor", "action", "table_name", "record_id", "version", "reason", "before", "after")
@@ -31,7 +35,9 @@ def entries(store: Store, *, since: dt.datetime | None = None, table: str | None
         if not rows:
             return
         for row in rows:
-            yield {name: to_jsonable(getattr(row, name)) for name in FIELDS}
+            entry = {name: to_jsonable(getattr(row, name)) for name in FIELDS}
+            entry["before"], entry["after"] = conceal(row.table_name, entry["before"]), conceal(row.table_name, entry["after"])
+            yield entry
         last_id = rows[-1].id
 
 

@@ -69,18 +69,29 @@ def restore(store: Store, path: str | Path) -> None:
         raise BadRequest(f"备份文件不存在：{path}", f"Backup file not found: {path}")
     store.dispose()
     if store.dialect == "postgresql":
-        if path.read_bytes()[:5] != b"PGDMP":
+        with path.open("rb") as head:
+            magic = head.read(5)
+        listing = subprocess.run([_tool("pg_restore"), "--list", str(path)], capture_output=True, text=True) if magic == b"PGDMP" else None
+        if listing is None or listing.returncode != 0:  # pg_restore --list reads the whole table of contents, touching no database
             raise BadRequest(f"{path} 不是 pg_dump 备份", f"{path} is not a pg_dump backup")
         args, env = _pg_args(store)
         database = make_url(store.url).database
         _run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", database, str(path)], env)
         return
-    source = sqlite3.connect(path)
-    target = sqlite3.connect(make_url(store.url).database)
+    source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
-        if source.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] == 0:
-            raise BadRequest(f"{path} 不是 diming 的备份", f"{path} is not a diming backup")
-        source.backup(target)
+        try:
+            is_backup = source.execute("SELECT count(*) FROM sqlite_master WHERE name = 'alembic_version'").fetchone()[0] > 0
+        except sqlite3.DatabaseError:  # "file is not a database": a text file, a pg_dump, anything else
+            is_backup = False
+        if not is_backup:
+            raise BadRequest(
+                f"{path} 不是 diming 的备份（不是 GeoPackage 数据库）", f"{path} is not a diming backup (not a GeoPackage database)"
+            )
+        target = sqlite3.connect(make_url(store.url).database)
+        try:
+            source.backup(target)
+        finally:
+            target.close()
     finally:
-        target.close()
         source.close()

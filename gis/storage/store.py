@@ -126,7 +126,9 @@ class Store:
                         "version": 1,
                         "reason": reason,
                         "before": None,
-                        "after": {key: audit.to_jsonable(value) for key, value in {**row, "id": record_id}.items()},
+                        "after": audit.conceal(
+                            table.name, {key: audit.to_jsonable(value) for key, value in {**row, "id": record_id}.items()}
+                        ),
                     }
                     for record_id, row in zip(ids, chunk, strict=True)
                 ],
@@ -135,14 +137,18 @@ class Store:
         return total
 
     def history(self, table_name: str, record_id: int) -> list[audit.AuditEntry]:
-        """Every audited change of one record, oldest first."""
+        """Every audited change of one record, oldest first (secret columns masked, also in old entries)."""
         with self.read() as session:
             query = (
                 select(audit.AuditEntry)
                 .where(audit.AuditEntry.table_name == table_name, audit.AuditEntry.record_id == record_id)
                 .order_by(audit.AuditEntry.id)
             )
-            return list(session.scalars(query))
+            entries = list(session.scalars(query))
+            session.expunge_all()  # detached: masking below can never be flushed into the append-only log
+        for entry in entries:
+            entry.before, entry.after = audit.conceal(table_name, entry.before), audit.conceal(table_name, entry.after)
+        return entries
 
 
 @contextlib.contextmanager
