@@ -80,7 +80,7 @@ def test_cli_import_of_a_zip_bomb_is_exit_2_and_stores_nothing(store, tmp_path):
     with store.read() as session:
         from sqlalchemy import func, select
 
-        from placenames.models import Road
+        from gis.basemap import Road
 
         assert session.scalar(select(func.count()).select_from(Road)) == 0
 
