@@ -19,12 +19,13 @@ from boundaries import publish as boundaries_publish
 from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc import config as ogc_config
 from gis.ogc.collections import Collection
+from gis.ogc.extents import ExtentCache
 from gis.settings import Settings
 from gis.storage import Store
 from gis.web import assets, caching, errors, health
 from placenames import publish as placenames_publish
 
-# 官渡区 with a margin, CGCS2000 lon/lat: the extent advertised for every collection.
+# 官渡区 with a margin, CGCS2000 lon/lat: the extent advertised for a collection with no rows yet.
 DISTRICT_BBOX = (102.60, 24.85, 103.10, 25.20)
 
 SERVICE_METADATA = {
@@ -55,10 +56,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["diming.settings"] = settings
 
     collections = public_collections()
+    extents = ExtentCache(store, collections, DISTRICT_BBOX)
     config = ogc_config.build_config(
         collections,
         settings,
         default_bbox=DISTRICT_BBOX,
+        extents=extents.refresh(),
         metadata=SERVICE_METADATA,
         processes=ogc_processes.processes(),
         manager=ogc_processes.MANAGER,
@@ -72,6 +75,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ogc_config.MOUNT_PATH,
         {c.id: frozenset(c.properties) for c in collections},
         limits.QueryLimits(settings.max_bbox_km2, settings.max_filter_chars),
+        extents=extents,
     )
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)

@@ -75,6 +75,7 @@ def build_config(
     settings: Settings,
     *,
     default_bbox: tuple[float, float, float, float] = WORLD,
+    extents: Mapping[str, tuple[float, float, float, float]] | None = None,
     metadata: dict[str, Any] | None = None,
     processes: Mapping[str, str] | None = None,
     manager: str | None = None,
@@ -84,13 +85,15 @@ def build_config(
     ``processes`` maps an OGC API – Processes id to the dotted path of its processor
     class, and ``manager`` names the job manager class that runs them (pygeoapi loads
     both by dotted path). The caller supplies them: this module knows no process.
+    ``extents`` gives a collection's spatial extent (see ``extents.ExtentCache``); a
+    collection without one advertises its own ``bbox`` or ``default_bbox``.
     """
     data_url = normalise_url(settings.database_url)
     resources = {}
     for collection in collections:
         if collection.id in resources:
             raise ValueError(f"two collections are called {collection.id!r}")
-        resources[collection.id] = _resource(collection, data_url, settings, default_bbox)
+        resources[collection.id] = _resource(collection, data_url, settings, (extents or {}).get(collection.id) or default_bbox)
     for process_id, processor in (processes or {}).items():
         if process_id in resources:
             raise ValueError(f"a collection and a process are both called {process_id!r}")
