@@ -4,14 +4,12 @@
   including Part 4 (create/replace/delete), which our read-only collections do not
   offer, and omits CQL2 JSON and the spatial-function classes we do implement. The
   list is pygeoapi's module global, so it is replaced in place.
-* CQL2 JSON in a GET: Part 3 allows ``filter-lang=cql2-json&filter={...}``, but
-  pygeoapi hands every ``filter`` parameter to the CQL2 *text* parser (only a POST
-  body is read as JSON). Its module-level parser name is wrapped so a filter that is
-  a JSON object is parsed as CQL2 JSON; everything else goes to the text parser as
-  before, and paging links keep the filter because the query string is unchanged.
-* A bbox in the storage CRS: pygeoapi still builds two pyproj CRSs and asks each for
-  its EPSG code (``to_epsg`` ~18 ms, half of an items request); an identical CRS
-  now passes the bbox through unchanged.
+* Filters and query CRSs: pygeoapi's CQL2 parsers, ``modify_pygeofilter`` and
+  ``transform_bbox`` (names in its items module) are replaced by ``filters``: a GET
+  ``filter`` that is a JSON object is CQL2 JSON (Part 3 allows
+  ``filter-lang=cql2-json&filter={...}``), JSON boxes are read right, boolean
+  literals are conditions, and bbox / filter geometries go from ``bbox-crs`` /
+  ``filter-crs`` to storage lon/lat with cached transformers, axis order included.
 * Tile matrix set pages: pygeoapi's tiles module passes the whole configuration where
   the template settings belong, so those two pages ignored our templates and came out
   in English with CDN links. Its template renderer is wrapped to take the configured
@@ -77,27 +75,19 @@ def apply() -> None:
     if _applied:
         return
     from pygeoapi.api import itemtypes, processes
-    from pygeofilter.parsers.cql2_json import parse as parse_json
+
+    from . import filters
 
     itemtypes.CONFORMANCE_CLASSES_FEATURES[:] = CONFORMANCE_CLASSES
     processes.CONFORMANCE_CLASSES[:] = PROCESSES_CONFORMANCE_CLASSES
-    parse_text = itemtypes.parse_cql2_text
+    itemtypes.parse_cql2_text = filters.parse_text_cached
+    itemtypes.parse_cql2_json = filters.parse_json
 
-    def parse_text_or_json(filter_text: str):
-        if filter_text.lstrip().startswith("{"):
-            return parse_json(filter_text)
-        return parse_text(filter_text)
+    def modify_filter(tree, *, filter_crs_uri, storage_crs_uri=None, geometry_column_name=None):
+        return filters.to_storage(tree, filter_crs_uri=filter_crs_uri, geometry_column_name=geometry_column_name)
 
-    itemtypes.parse_cql2_text = parse_text_or_json
-
-    transform_bbox = itemtypes.transform_bbox
-
-    def transform_bbox_unless_same(bbox, from_crs, to_crs):
-        if str(from_crs) == str(to_crs):
-            return list(bbox)
-        return transform_bbox(bbox, from_crs, to_crs)
-
-    itemtypes.transform_bbox = transform_bbox_unless_same
+    itemtypes.modify_pygeofilter = modify_filter
+    itemtypes.transform_bbox = filters.transform_bbox
 
     from pygeoapi.api import tiles
 

@@ -14,9 +14,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import Flask, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
-from gis.errors import BadRequest, CRSError
+from gis.errors import BadRequest, CRSError, InvalidGeometry
+from gis.ogc import filters
+from gis.ogc.config import OUTPUT_CRS
 
 from . import mount
 
@@ -43,7 +46,7 @@ STANDARD_PARAMETERS = frozenset(
 )
 EARTH_RADIUS_KM = 6371.0088
 
-_ITEMS_PATH = re.compile(r"^/collections/(?P<collection>[^/]+)/items/?$")
+_ITEMS_PATH = re.compile(r"^/collections/(?P<collection>[^/]+)/items(?P<item>/[^/]+)?/?$")
 
 
 @dataclass(frozen=True)
@@ -122,8 +125,9 @@ def _check_bbox(raw: str, crs_text: str, max_km2: float, extent=None) -> None:
     if len(numbers) not in (4, 6) or not all(math.isfinite(n) for n in numbers):
         raise BadRequest(f"bbox 必须是 4 或 6 个数字：“{raw}”", f"bbox must be 4 or 6 numbers: '{raw}'")
     try:
+        filters.transform_bbox(numbers, crs_text, CRS84)  # off the globe (latitude 180): a bilingual 400
         area = bbox_area_km2(numbers, parse_crs(crs_text), extent)
-    except CRSError:
+    except (CRSError, InvalidGeometry):
         raise
     except Exception:  # a transform that fails is a box outside the CRS's area
         raise BadRequest("bbox 超出坐标参考系的适用范围", "bbox lies outside the area of its CRS") from None
@@ -149,6 +153,12 @@ def install(app: Flask, mount_path: str, properties: Mapping[str, frozenset[str]
         match = _ITEMS_PATH.match(request.path[len(mount_path) :])
         if match is None or request.method not in ("GET", "POST", "HEAD"):
             return None
+        normalised = filters.normalise_crs_parameters(request.args, OUTPUT_CRS)  # EPSG:4490 -> its URI
+        if normalised:
+            request.args = ImmutableMultiDict({**request.args.to_dict(), **normalised})
+        if match["item"]:
+            return None
+        filters.check_filter(request.args)
         body_size = request.content_length or 0
         extent = extents.get(match["collection"]) if extents is not None else None
         check(match["collection"], request.args, body_size, properties, limits, extent)

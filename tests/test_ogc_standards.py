@@ -1,0 +1,210 @@
+"""OGC API - Features details found by conformance testing (issue 15), on both backends:
+CQL2 JSON spatial filters, filter-crs/bbox-crs axis order and short CRS forms, speed of
+non-CRS84 queries, boolean literals, invalid coordinates."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pyproj
+import pytest
+from conftest import BACKENDS, make_store
+from ogc_seed import GUANSHANG_POINT, seed
+from pygeofilter import ast
+from pygeofilter import values as fvalues
+
+from gis.ogc import filters
+from gis.settings import Settings
+from server import create_app
+
+EPSG_4490 = "http://www.opengis.net/def/crs/EPSG/0/4490"
+EPSG_4543 = "http://www.opengis.net/def/crs/EPSG/0/4543"
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+LON, LAT = GUANSHANG_POINT
+NORTHING, EASTING = pyproj.Transformer.from_crs(4490, 4543, always_xy=True).transform(LON, LAT)[::-1]
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def client(request, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("standards")
+    store = make_store(request, request.param, tmp_path)
+    seed(store)
+    settings = Settings(database_url=store.url, public_url="http://diming.test", work_dir=str(tmp_path / "run"), max_items=50)
+    return create_app(settings).test_client()
+
+
+def items(client, collection="placenames", **params):
+    return client.get(f"/ogc/collections/{collection}/items", query_string=params)
+
+
+def names(response):
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return sorted(f["properties"]["name"] for f in response.get_json()["features"])
+
+
+def cql_json(expression) -> dict:
+    return {"filter": json.dumps(expression), "filter-lang": "cql2-json"}
+
+
+def intersects(geometry) -> dict:
+    return {"op": "s_intersects", "args": [{"property": "geometry"}, geometry]}
+
+
+BOX_CRS84 = [LON - 0.001, LAT - 0.001, LON + 0.001, LAT + 0.001]
+BOX_4490 = [LAT - 0.001, LON - 0.001, LAT + 0.001, LON + 0.001]
+BOX_4543 = [NORTHING - 50, EASTING - 50, NORTHING + 50, EASTING + 50]
+
+
+def ring(minx, miny, maxx, maxy):
+    return [[[minx, miny], [maxx, miny], [maxx, maxy], [minx, maxy], [minx, miny]]]
+
+
+# --- 3. CQL2 JSON spatial filters -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "geometry",
+    [{"bbox": BOX_CRS84}, {"type": "Polygon", "coordinates": ring(*BOX_CRS84)}, {"type": "Point", "coordinates": [LON, LAT]}],
+    ids=["bbox", "polygon", "point"],
+)
+def test_cql2_json_s_intersects_finds_the_feature(client, geometry):
+    assert names(items(client, **cql_json(intersects(geometry)))) == ["关上"]
+    posted = client.post(
+        "/ogc/collections/placenames/items", data=json.dumps(intersects(geometry)), content_type="application/query-cql-json"
+    )
+    assert names(posted) == ["关上"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        cql_json(intersects({"type": "Point", "coordinates": [LON, 180]})),
+        cql_json(intersects({"bbox": [LON, 170, LON + 1, 180]})),
+        {"filter": "S_INTERSECTS(geometry, POINT(102.7 180))"},
+        {"filter": "S_INTERSECTS(geometry, POINT(NaN 25))"},
+        {"filter": '{"op": "s_intersects", "args": [{"property": "geometry"}, {"type": "Point", "coordinates": [NaN, 25]}]}'},
+        {"filter": '{"op": "s_intersects", "args": [{"property": "geometry"}, {"type": "Point", "coordinates": [Infinity, 25]}]}'},
+        {"filter": "S_INTERSECTS(geometry, POINT(102.7 25.0))", "filter-crs": EPSG_4490},  # 102.7 is no latitude
+        {"bbox": "102.7,25,102.8,180"},
+        {"bbox": "25,102.7,25.1,102.8"},  # lat-first without bbox-crs: latitude 102.7
+    ],
+)
+def test_coordinates_off_the_globe_are_400(client, params):
+    response = items(client, **params)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    body = response.get_json()
+    assert "/" in body["description"]  # bilingual
+
+
+def test_posted_nan_is_400_not_500(client):
+    body = '{"op": "s_intersects", "args": [{"property": "geometry"}, {"type": "Point", "coordinates": [NaN, 25]}]}'
+    assert client.post("/ogc/collections/placenames/items", data=body, content_type="application/query-cql-json").status_code == 400
+
+
+# --- 4. filter-crs / bbox-crs axis order and short forms ------------------------------------------
+
+
+@pytest.mark.parametrize("crs", [EPSG_4490, "EPSG:4490", "epsg:4490"])
+def test_epsg_4490_is_latitude_first_in_filters_and_bboxes(client, crs):
+    expected = names(items(client, bbox=",".join(map(str, BOX_CRS84))))
+    assert expected == ["关上"]
+    assert names(items(client, bbox=",".join(map(str, BOX_4490)), **{"bbox-crs": crs})) == expected
+    polygon = "POLYGON((" + ", ".join(f"{y} {x}" for x, y in ring(*BOX_CRS84)[0]) + "))"
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, {polygon})", **{"filter-crs": crs})) == expected
+    bbox = ", ".join(map(str, BOX_4490))
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, BBOX({bbox}))", **{"filter-crs": crs})) == expected
+    assert names(items(client, filter=f"BBOX(geometry, {bbox})", **{"filter-crs": crs})) == expected
+    as_json = cql_json(intersects({"bbox": BOX_4490}))
+    assert names(items(client, **as_json, **{"filter-crs": crs})) == expected
+
+
+@pytest.mark.parametrize("crs", [EPSG_4543, "EPSG:4543"])
+def test_epsg_4543_is_northing_first_in_filters_and_bboxes(client, crs):
+    assert names(items(client, bbox=",".join(map(str, BOX_4543)), **{"bbox-crs": crs})) == ["关上"]
+    polygon = "POLYGON((" + ", ".join(f"{n} {e}" for n, e in ring(*BOX_4543)[0]) + "))"
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, {polygon})", **{"filter-crs": crs})) == ["关上"]
+    bbox = ", ".join(map(str, BOX_4543))
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, BBOX({bbox}))", **{"filter-crs": crs})) == ["关上"]
+    far = ", ".join(str(v + 500) for v in BOX_4543)  # 500 m north and east: nothing
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, BBOX({far}))", **{"filter-crs": crs})) == []
+
+
+@pytest.mark.parametrize("short", ["CRS84", "OGC:CRS84", "crs84", CRS84])
+def test_crs84_short_forms_mean_crs84_everywhere(client, short):
+    plain = items(client, filter="name = '关上'")
+    response = items(client, filter="name = '关上'", crs=short)
+    assert response.headers["Content-Crs"] == f"<{CRS84}>"
+    assert response.get_json()["features"][0]["geometry"] == plain.get_json()["features"][0]["geometry"]
+    assert names(items(client, bbox=",".join(map(str, BOX_CRS84)), **{"bbox-crs": short})) == ["关上"]
+    polygon = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in ring(*BOX_CRS84)[0]) + "))"
+    assert names(items(client, filter=f"S_INTERSECTS(geometry, {polygon})", **{"filter-crs": short})) == ["关上"]
+
+
+def test_short_epsg_output_crs_is_the_uri_it_names(client):
+    response = items(client, filter="name = '关上'", crs="EPSG:4490")
+    assert response.headers["Content-Crs"] == f"<{EPSG_4490}>"
+    assert response.get_json()["features"][0]["geometry"]["coordinates"] == pytest.approx([LAT, LON])
+    feature_id = response.get_json()["features"][0]["id"]
+    one = client.get(f"/ogc/collections/placenames/items/{feature_id}", query_string={"crs": "EPSG:4543", "f": "json"})
+    assert one.status_code == 200 and one.headers["Content-Crs"] == f"<{EPSG_4543}>"
+    assert one.get_json()["geometry"]["coordinates"] == pytest.approx([NORTHING, EASTING], abs=0.01)
+
+
+@pytest.mark.parametrize("parameter", ["crs", "bbox-crs", "filter-crs"])
+@pytest.mark.parametrize("value", ["EPSG:3857", "EPSG:99999", "nonsense", "GCJ-02"])
+def test_crs_not_offered_is_a_bilingual_400(client, parameter, value):
+    params = {parameter: value, "bbox": ",".join(map(str, BOX_CRS84))} if parameter == "bbox-crs" else {parameter: value}
+    if parameter == "filter-crs":
+        params["filter"] = "S_INTERSECTS(geometry, POINT(1 2))"
+    response = items(client, **params)
+    assert response.status_code == 400, response.get_data(as_text=True)
+    message = response.get_json()["message"]
+    assert message["zh"] and message["en"] and message["zh"] != message["en"]
+
+
+# --- 5. speed -----------------------------------------------------------------------------------
+
+
+def test_other_crs_queries_cost_about_what_crs84_ones_do(client):
+    """pygeoapi built a pyproj Transformer per request (0.6-1.2 s); now one cached transform."""
+
+    def timed(**params):
+        items(client, **params)  # warm
+        start = time.perf_counter()
+        for _ in range(5):
+            assert items(client, **params).status_code == 200
+        return (time.perf_counter() - start) / 5
+
+    base = timed(bbox=",".join(map(str, BOX_CRS84)))
+    for params in (
+        {"bbox": ",".join(map(str, BOX_4490)), "bbox-crs": EPSG_4490},
+        {"bbox": ",".join(map(str, BOX_4543)), "bbox-crs": EPSG_4543},
+        {"filter": f"S_INTERSECTS(geometry, POINT({NORTHING} {EASTING}))", "filter-crs": EPSG_4543},
+        {"filter": f"S_INTERSECTS(geometry, POINT({LAT} {LON}))", "filter-crs": "EPSG:4490"},
+    ):
+        assert timed(**params) < base * 3 + 0.05, params
+
+
+# --- 6. boolean literals ---------------------------------------------------------------------------
+
+
+def test_boolean_literals_are_conditions(client):
+    everything = names(items(client))
+    assert names(items(client, filter="TRUE")) == everything
+    assert names(items(client, filter="true")) == everything
+    assert names(items(client, filter="FALSE")) == []
+    assert names(items(client, filter="TRUE AND name = '关上'")) == ["关上"]
+    assert names(items(client, filter="(false) OR name = 'TRUE'")) == []
+    assert names(items(client, **cql_json(True))) == everything
+    assert names(items(client, **cql_json({"op": "and", "args": [True, {"op": "=", "args": [{"property": "name"}, "太和"]}]}))) == ["太和"]
+
+
+def test_filter_rewriting_keeps_comparisons_with_booleans():
+    tree = filters.to_storage(ast.Equal(ast.Attribute("flag"), True), filter_crs_uri=None)
+    assert tree == ast.Equal(ast.Attribute("flag"), True)
+    moved = filters.to_storage(
+        filters.parse_text("S_INTERSECTS(geometry, POINT(25 102))"), filter_crs_uri="EPSG:4490", geometry_column_name="geom"
+    )
+    assert moved.lhs == ast.Attribute("geom") and isinstance(moved.rhs, fvalues.Geometry)
+    assert moved.rhs.geometry["coordinates"] == pytest.approx((102, 25))
