@@ -208,3 +208,34 @@ def test_filter_rewriting_keeps_comparisons_with_booleans():
     )
     assert moved.lhs == ast.Attribute("geom") and isinstance(moved.rhs, fvalues.Geometry)
     assert moved.rhs.geometry["coordinates"] == pytest.approx((102, 25))
+
+
+# --- 7. queryables: JSON Schema 2020-12, every property titled ------------------------------------
+
+
+def test_every_published_property_has_a_title():
+    from gis.ogc.titles import TITLES
+    from server import public_collections
+
+    missing = {(c.id, p) for c in public_collections() for p in c.properties if p not in TITLES}
+    assert not missing
+
+
+@pytest.mark.parametrize("document", ["queryables", "schema"])
+def test_queryables_and_schema_declare_2020_12_and_titles(client, document):
+    from server import public_collections
+
+    for collection in public_collections():
+        zh = client.get(f"/ogc/collections/{collection.id}/{document}", query_string={"f": "json"})
+        assert zh.status_code == 200 and zh.headers["Content-Type"].startswith("application/schema+json")
+        body = zh.get_json()
+        assert body["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert set(collection.properties) <= set(body["properties"])
+        for name, schema in body["properties"].items():
+            assert schema["title"] != name, (collection.id, name)
+    assert client.get(f"/ogc/collections/roads/{document}", query_string={"f": "json"}).get_json()["properties"]["name"]["title"] == "名称"
+    en = client.get(f"/ogc/collections/roads/{document}", query_string={"f": "json", "lang": "en"}).get_json()
+    assert en["properties"]["name"]["title"] == "Name"
+    page = client.get(f"/ogc/collections/roads/{document}", query_string={"f": "html"}).get_data(as_text=True)
+    if document == "queryables":
+        assert "<td>名称</td>" in page

@@ -17,6 +17,9 @@
 * Error pages: pygeoapi renders ``exception.html`` in its system locale (English),
   whatever the request asked for. Inside a request the renderer now takes the
   language ``language.install`` settled for it, so a 404 page is Chinese by default too.
+* Queryables and schemas: pygeoapi declares JSON Schema draft 2019-09 and titles each
+  property with its column name; ``titles.describe`` gives 2020-12 and a Chinese and
+  English title (JSON and HTML alike).
 * The OpenAPI document: pygeoapi refers to ~17 schema fragments on schemas.opengis.net
   (and one on GitHub) by ``$ref``, so an offline validator or code generator cannot
   resolve it. ``self_contained_openapi`` puts our own short definitions of those
@@ -113,6 +116,7 @@ def apply() -> None:
         return render_page(config, tpl_config, template, data, locale_)
 
     api_module.render_j2_template = render_in_request_language
+    _describe_properties(api_module, itemtypes)
 
     from pygeoapi.api import API
 
@@ -123,6 +127,38 @@ def apply() -> None:
 
     API.__init__ = build_api_with_local_schemas
     _applied = True
+
+
+def _describe_properties(api_module, itemtypes) -> None:
+    """Queryables and schema documents and pages: JSON Schema 2020-12, every property titled."""
+    import json
+
+    from . import titles
+
+    def english(locale) -> bool:
+        return str(locale or "").lower().startswith("en")
+
+    for module, name in ((itemtypes, "get_collection_queryables"), (api_module, "get_collection_schema")):
+        original = getattr(module, name)
+
+        def described(api, request, dataset=None, *args, _original=original, **kwargs):
+            headers, status, content = _original(api, request, dataset, *args, **kwargs)
+            if status == 200 and headers.get("Content-Type") == "application/schema+json":
+                document = titles.describe(json.loads(content), english(request.locale))
+                content = json.dumps(document, ensure_ascii=False)
+            return headers, status, content
+
+        setattr(module, name, described)
+
+    for module in (itemtypes, api_module):
+        render = module.render_j2_template
+
+        def render_described(config, tpl_config, template, data, locale_=None, _render=render):
+            if template in ("collections/queryables.html", "collections/schema.html"):
+                data = titles.describe(data, english(locale_))
+            return _render(config, tpl_config, template, data, locale_)
+
+        module.render_j2_template = render_described
 
 
 def self_contained_openapi(document: dict[str, Any]) -> dict[str, Any]:
