@@ -239,3 +239,17 @@ def test_queryables_and_schema_declare_2020_12_and_titles(client, document):
     page = client.get(f"/ogc/collections/roads/{document}", query_string={"f": "html"}).get_data(as_text=True)
     if document == "queryables":
         assert "<td>名称</td>" in page
+
+
+# --- 8. GeoJSON media type ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("accept", ["application/geo+json", None, "application/geo+json, application/json;q=0.9", "*/*"])
+def test_features_are_served_as_geojson(client, accept):
+    headers = {"Accept": accept} if accept else {}
+    feature_id = items(client).get_json()["features"][0]["id"]
+    for path in ("/ogc/collections/placenames/items", f"/ogc/collections/placenames/items/{feature_id}"):
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200 and response.headers["Content-Type"] == "application/geo+json", (path, accept)
+    plain = client.get(f"/ogc/collections/placenames/items/{feature_id}", headers={"Accept": "application/json"})
+    assert plain.headers["Content-Type"].startswith("application/json")  # asked for plain JSON only

@@ -20,6 +20,9 @@
 * Queryables and schemas: pygeoapi declares JSON Schema draft 2019-09 and titles each
   property with its column name; ``titles.describe`` gives 2020-12 and a Chinese and
   English title (JSON and HTML alike).
+* Media type: pygeoapi answers features in JSON as ``application/json``; they are
+  GeoJSON, so they go out as ``application/geo+json`` unless the client asked for
+  plain application/json only.
 * The OpenAPI document: pygeoapi refers to ~17 schema fragments on schemas.opengis.net
   (and one on GitHub) by ``$ref``, so an offline validator or code generator cannot
   resolve it. ``self_contained_openapi`` puts our own short definitions of those
@@ -117,6 +120,7 @@ def apply() -> None:
 
     api_module.render_j2_template = render_in_request_language
     _describe_properties(api_module, itemtypes)
+    _geojson_media_type(itemtypes)
 
     from pygeoapi.api import API
 
@@ -159,6 +163,29 @@ def _describe_properties(api_module, itemtypes) -> None:
             return _render(config, tpl_config, template, data, locale_)
 
         module.render_j2_template = render_described
+
+
+def _geojson_media_type(itemtypes) -> None:
+    """Features and feature collections in JSON are served as application/geo+json."""
+    from flask import has_request_context, request
+
+    from . import geojson
+
+    for name in ("get_collection_items", "get_collection_item"):
+        original = getattr(itemtypes, name)
+
+        def typed(api, api_request, *args, _original=original, **kwargs):
+            headers, status, content = _original(api, api_request, *args, **kwargs)
+            accept = request.headers.get("Accept") if has_request_context() else None
+            if (
+                status == 200
+                and str(headers.get("Content-Type", "")).startswith("application/json")
+                and not geojson.wants_plain_json(accept)
+            ):
+                headers["Content-Type"] = geojson.MEDIA_TYPE
+            return headers, status, content
+
+        setattr(itemtypes, name, typed)
 
 
 def self_contained_openapi(document: dict[str, Any]) -> dict[str, Any]:
