@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         processes=ogc_processes.processes(),
         manager=ogc_processes.MANAGER,
     )
-    config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
+    config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir, is_protected=ogc_processes.is_protected)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
     language.install(app, ogc_config.MOUNT_PATH)

@@ -49,3 +49,14 @@ def test_bbox_area_counts_only_the_part_over_the_data():
     limits.check("roads", wide, 0, {}, rule, extent)  # over 100 km² of data: fine
     with pytest.raises(BadRequest):
         limits.check("roads", wide, 0, {}, rule, (100, 20, 106, 30))  # data as wide as the box: too large
+
+
+def test_an_unreachable_database_leaves_the_fallback_until_the_next_try():
+    from gis.storage import Store
+
+    store = Store("postgresql://postgres@127.0.0.1:1/nowhere")
+    try:
+        cache = ExtentCache(store, public_collections(), FALLBACK, ttl=60)
+        assert set(cache.refresh().values()) == {FALLBACK}
+    finally:
+        store.dispose()

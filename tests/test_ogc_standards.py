@@ -253,3 +253,46 @@ def test_features_are_served_as_geojson(client, accept):
         assert response.status_code == 200 and response.headers["Content-Type"] == "application/geo+json", (path, accept)
     plain = client.get(f"/ogc/collections/placenames/items/{feature_id}", headers={"Accept": "application/json"})
     assert plain.headers["Content-Type"].startswith("application/json")  # asked for plain JSON only
+
+
+# --- 9. datetime ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["not-a-date", "2020-13-01", "2021-01-01/2020-01-01", "../..", "2020-01-01T25:00:00Z", "a/b/c"])
+def test_invalid_datetime_is_a_bilingual_400(client, value):
+    response = items(client, datetime=value)
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert "datetime" in message["en"] and "datetime" in message["zh"]
+
+
+@pytest.mark.parametrize(
+    "value", ["2020-01-01", "2020-01-01T08:00:00Z", "2020-01-01/2021-01-01", "../2020-01-01", "2020-01-01/", "2020-01-01T08:00:00+08:00/.."]
+)
+def test_valid_datetime_on_a_collection_without_time_is_ignored(client, value):
+    assert names(items(client, datetime=value)) == names(items(client))
+
+
+def test_openapi_declares_datetime_and_the_bearer_token_of_protected_operations(client):
+    oas = client.get("/ogc/openapi", query_string={"f": "json"}).get_json()
+    for path, operations in oas["paths"].items():
+        if path.endswith("/items") and "get" in operations:
+            assert {"$ref": "#/components/parameters/datetime"} in operations["get"]["parameters"], path
+    assert oas["components"]["parameters"]["datetime"]["in"] == "query"
+    assert oas["components"]["securitySchemes"]["bearer"] == {
+        **oas["components"]["securitySchemes"]["bearer"],
+        "type": "http",
+        "scheme": "bearer",
+    }
+    protected = [("/jobs", "get"), ("/jobs/{jobId}", "get"), ("/jobs/{jobId}", "delete"), ("/jobs/{jobId}/results", "get")]
+    protected += [(path, "post") for path in oas["paths"] if path.endswith("/execution")]
+    assert len(protected) > 4
+    for path, method in protected:
+        operation = oas["paths"][path][method]
+        assert operation["security"] == [{"bearer": []}] and "401" in operation["responses"], (path, method)
+        unauthenticated = getattr(client, method)("/ogc" + path.replace("{jobId}", "1"), **({"json": {}} if method == "post" else {}))
+        assert unauthenticated.status_code == 401, (path, method)
+    for path, operations in oas["paths"].items():
+        for method, operation in operations.items():
+            if (path, method) not in protected and isinstance(operation, dict):
+                assert "security" not in operation, (path, method)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from gis.settings import Settings
 from gis.storage.engine import normalise_url
 
 from . import compat
+from . import openapi as openapi_extras
 from .collections import Collection
 
 PROVIDER = "gis.ogc.provider.StoreProvider"
@@ -147,8 +148,13 @@ def _resource(collection: Collection, data_url: str, settings: Settings, default
     }
 
 
-def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Path, Path, dict[str, Any]]:
+def write_files(
+    config: dict[str, Any], work_dir: str | os.PathLike, *, is_protected: Callable[[str, str], bool] | None = None
+) -> tuple[Path, Path, dict[str, Any]]:
     """Write the config and its OpenAPI document as YAML; return both paths and the OpenAPI dict.
+
+    ``is_protected(path, METHOD)`` names the operations that need a bearer token
+    (``openapi.secure`` declares it).
 
     ``get_oas`` instantiates every provider, so a broken collection fails here, at
     start-up, not on a client's first request. Files are replaced atomically (several
@@ -158,7 +164,9 @@ def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Pa
 
     directory = Path(work_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    openapi = compat.self_contained_openapi(get_oas(config))
+    openapi = openapi_extras.declare_datetime(compat.self_contained_openapi(get_oas(config)))
+    if is_protected is not None:
+        openapi = openapi_extras.secure(openapi, is_protected)
     config_path = _write_yaml(directory / CONFIG_FILE, config)
     openapi_path = _write_yaml(directory / OPENAPI_FILE, openapi)
     return config_path, openapi_path, openapi

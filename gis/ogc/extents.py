@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import column, func, select, table
+from sqlalchemy.exc import SQLAlchemyError
 
+from gis.errors import DimingError
 from gis.storage import Store
 from gis.storage.spatial import rtree_name
 
@@ -83,10 +85,18 @@ class ExtentCache:
         self._lock = threading.Lock()
 
     def refresh(self) -> dict[str, BBox]:
-        """Compute every extent now; return them by collection id."""
-        extents = {}
+        """Compute every extent now; return them by collection id.
+
+        A database that cannot answer (down at start-up, schema not migrated) leaves
+        the last known extents (or the fallback) until the next try, ``ttl`` later:
+        the app must start, and serve its 503s, without it."""
+        extents, reachable = {}, True
         for collection_id, source in self.sources.items():
-            extents[collection_id] = self.fixed.get(collection_id) or data_extent(self.store, source) or self.fallback
+            known = self._extents.get(collection_id, self.fallback)
+            try:  # after one failure, don't wait for the database once per collection
+                extents[collection_id] = self.fixed.get(collection_id) or (reachable and data_extent(self.store, source)) or known
+            except (DimingError, SQLAlchemyError):
+                extents[collection_id], reachable = known, False
         with self._lock:
             self._extents, self._computed = extents, self.clock()
         return dict(extents)

@@ -18,7 +18,7 @@ from werkzeug.datastructures import ImmutableMultiDict
 
 from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
 from gis.errors import BadRequest, CRSError, InvalidGeometry
-from gis.ogc import filters
+from gis.ogc import filters, temporal
 from gis.ogc.config import OUTPUT_CRS
 
 from . import mount
@@ -93,6 +93,7 @@ def check(
             names = ", ".join(unknown)
             raise BadRequest(f"未知的查询参数：{names}", f"unknown query parameter(s): {names}", details={"unknown": unknown})
     _check_limit(args.get("limit"))
+    temporal.check_datetime(args.get("datetime"))
     if args.get("bbox"):
         _check_bbox(args["bbox"], args.get("bbox-crs") or CRS84, limits.max_bbox_km2, extent)
     filter_size = max(len(args.get("filter") or ""), body_size)
