@@ -296,3 +296,50 @@ def test_openapi_declares_datetime_and_the_bearer_token_of_protected_operations(
         for method, operation in operations.items():
             if (path, method) not in protected and isinstance(operation, dict):
                 assert "security" not in operation, (path, method)
+
+
+# --- 11. what GIS users found: CSV geometry, JSON-LD properties, links of deep pages -----------------
+
+
+def test_csv_has_id_properties_and_wkt_of_every_geometry_type(client):
+    import csv
+    import io
+
+    from shapely import wkt
+
+    response = items(client, f="csv", sortby="name")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [row["name"] for row in rows] == sorted(row["name"] for row in rows) and len(rows) == 3
+    geojson = {f["properties"]["name"]: f for f in items(client).get_json()["features"]}
+    for row in rows:
+        assert int(row["id"]) == geojson[row["name"]]["id"]
+        assert wkt.loads(row["wkt"]).equals(__import__("shapely").geometry.shape(geojson[row["name"]]["geometry"]))
+    assert {wkt.loads(row["wkt"]).geom_type for row in rows} == {"Point", "Polygon"}
+    lat_first = list(csv.DictReader(io.StringIO(items(client, f="csv", crs="EPSG:4490", filter="name = '关上'").get_data(as_text=True))))
+    assert wkt.loads(lat_first[0]["wkt"]).coords[0] == pytest.approx((LAT, LON))
+
+
+def test_jsonld_features_carry_their_properties(client):
+    body = items(client, "roads", f="jsonld").get_json()
+    assert body["@context"][0]["@vocab"].endswith("/collections/roads/schema#")
+    by_name = {f["name"]: f for f in body["features"]}
+    assert set(by_name) == {"北京路", "春城路"}
+    assert by_name["春城路"]["road_class"] == "main" and by_name["春城路"]["@id"].endswith(f"/items/{by_name['春城路']['id']}")
+    assert "geometry" in by_name["春城路"]
+
+
+def test_every_link_of_a_page_keeps_its_offset_and_limit(client):
+    from urllib.parse import parse_qs, urlsplit
+
+    page = items(client, limit=1, offset=1, sortby="name").get_json()
+    links = {(link["rel"], link.get("type")): parse_qs(urlsplit(link["href"]).query) for link in page["links"]}
+    for (rel, media), query in links.items():
+        if rel in ("self", "alternate"):
+            assert query["offset"] == ["1"] and query["limit"] == ["1"] and query["sortby"] == ["name"], (rel, media)
+    assert links[("next", "application/geo+json")]["offset"] == ["2"] and links[("prev", "application/geo+json")]["offset"] == ["0"]
+    csv_href = next(link["href"] for link in page["links"] if link.get("type", "").startswith("text/csv"))
+    csv_rows = client.get(csv_href.replace("http://diming.test", "")).get_data(as_text=True).splitlines()
+    assert len(csv_rows) == 2 and page["features"][0]["properties"]["name"] in csv_rows[1]  # the CSV of page 2 is page 2
+    html = items(client, limit=1, offset=1, f="html").get_data(as_text=True)
+    assert "f=csv&amp;limit=1&amp;offset=1" in html

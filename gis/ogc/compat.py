@@ -166,26 +166,60 @@ def _describe_properties(api_module, itemtypes) -> None:
 
 
 def _geojson_media_type(itemtypes) -> None:
-    """Features and feature collections in JSON are served as application/geo+json."""
-    from flask import has_request_context, request
+    """Features and feature collections in JSON are served as application/geo+json;
+    an items page's self and alternate links keep its offset; CSV has a WKT column;
+    JSON-LD features keep their properties (``outputs``)."""
+    import json
 
-    from . import geojson
+    from flask import has_request_context, request
+    from pygeoapi import linked_data
+    from pygeoapi.formatter import csv_
+
+    from . import geojson, outputs
 
     for name in ("get_collection_items", "get_collection_item"):
         original = getattr(itemtypes, name)
 
-        def typed(api, api_request, *args, _original=original, **kwargs):
+        def typed(api, api_request, *args, _original=original, _name=name, **kwargs):
             headers, status, content = _original(api, api_request, *args, **kwargs)
             accept = request.headers.get("Accept") if has_request_context() else None
-            if (
-                status == 200
-                and str(headers.get("Content-Type", "")).startswith("application/json")
-                and not geojson.wants_plain_json(accept)
-            ):
-                headers["Content-Type"] = geojson.MEDIA_TYPE
+            if status == 200 and str(headers.get("Content-Type", "")).startswith("application/json"):
+                offset = _offset(api_request)
+                if _name == "get_collection_items" and offset > 0:
+                    page = json.loads(content)
+                    outputs.keep_offset(page.get("links", []), offset)
+                    content = json.dumps(page, ensure_ascii=False)
+                if not geojson.wants_plain_json(accept):
+                    headers["Content-Type"] = geojson.MEDIA_TYPE
             return headers, status, content
 
         setattr(itemtypes, name, typed)
+
+    render = itemtypes.render_j2_template
+
+    def render_items(config, tpl_config, template, data, locale_=None):
+        if template == "collections/items/index.html":
+            outputs.keep_offset(data.get("links", []), int(data.get("offset") or 0))
+        return render(config, tpl_config, template, data, locale_)
+
+    itemtypes.render_j2_template = render_items
+
+    render_ld = linked_data.render_j2_template
+
+    def render_jsonld(config, tpl_config, template, data, locale_=None):
+        if template in ("collections/items/index.jsonld", "collections/items/item.jsonld"):
+            return outputs.jsonld_document(data)
+        return render_ld(config, tpl_config, template, data, locale_)
+
+    linked_data.render_j2_template = render_jsonld
+    csv_.CSVFormatter._write_from_geojson = lambda self, options=None, data=None, is_point=False: outputs.features_csv(data)
+
+
+def _offset(api_request) -> int:
+    try:
+        return max(0, int(api_request.params.get("offset") or 0))
+    except (TypeError, ValueError):
+        return 0
 
 
 def self_contained_openapi(document: dict[str, Any]) -> dict[str, Any]:
