@@ -56,10 +56,12 @@ def collections() -> list[Collection]:
             id="addresses",
             title_zh="门牌地址",
             title_en="Addresses (door plates)",
-            description="门牌号及其标准地址 / Door numbers and their standard addresses",
+            description="门牌号及其标准地址、所属社区和街道 / Door numbers and their standard addresses, community and subdistrict",
             table="door_plates",
-            properties=["road", "number", "address"],
-            sources={"road": "roads.name", "number": "number_text"},
+            # number is the whole number, for sorting and comparing (12附1 has number 12);
+            # number_text is the door number as written on the plate.
+            properties=["road", "number", "number_text", "address", "community_code", "subdistrict_code"],
+            sources={"road": "roads.name", "community_code": "admin_code", "subdistrict_code": "admin_code[:9]"},
             joins={"roads": "road_id"},
             where={"status": "current"},  # retired numbers leave the public map (they stay in the register)
             title_field="address",
@@ -73,7 +75,9 @@ def collections() -> list[Collection]:
             description="实地设置的门牌、楼牌、单元牌、户牌及其牌面文字和状态 / "
             "The plates on the ground (门牌, 楼牌, 单元牌, 户牌) with their text and status",
             table="plate_items",
-            properties=["level", "text", "status", "installed_on"],
+            properties=["level", "text", "status", "installed_on", "address", "number", "number_text"],
+            sources={"address": "door_plates.address", "number": "door_plates.number", "number_text": "door_plates.number_text"},
+            joins={"door_plates": "door_plate_id"},
             title_field="text",
             keywords=["门牌", "楼牌", "单元牌", "户牌", "door plates"],
             models=INVENTORY_MODELS,

@@ -29,9 +29,31 @@ NORTHING, EASTING = pyproj.Transformer.from_crs(4490, 4543, always_xy=True).tran
 def client(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp("standards")
     store = make_store(request, request.param, tmp_path)
-    seed(store)
+    ids = seed(store)
+    add_numbered_plates(store, ids["road_chuncheng"])
     settings = Settings(database_url=store.url, public_url="http://diming.test", work_dir=str(tmp_path / "run"), max_items=50)
     return create_app(settings).test_client()
+
+
+def add_numbered_plates(store, road_id: int) -> None:
+    """Door numbers that sort differently as text and as numbers, one with a suffix, in a community."""
+    from shapely import Point
+
+    from placenames.models import DoorPlate
+
+    with store.transaction(actor="test", reason="fixture") as session:
+        for number, suffix in ((12, "附1"), (301, ""), (45, ""), (1000, "")):
+            session.add(
+                DoorPlate(
+                    road_id=road_id,
+                    number=number,
+                    suffix=suffix,
+                    number_text=f"{number}{suffix}号" if suffix else f"{number}号",
+                    address=f"官渡区春城路{number}号{suffix}",
+                    admin_code="530111001001",
+                    geom=Point(102.73, 25.0205),
+                )
+            )
 
 
 def items(client, collection="placenames", **params):
@@ -343,3 +365,32 @@ def test_every_link_of_a_page_keeps_its_offset_and_limit(client):
     assert len(csv_rows) == 2 and page["features"][0]["properties"]["name"] in csv_rows[1]  # the CSV of page 2 is page 2
     html = items(client, limit=1, offset=1, f="html").get_data(as_text=True)
     assert "f=csv&amp;limit=1&amp;offset=1" in html
+
+
+def test_door_numbers_sort_and_compare_as_numbers_and_keep_their_text(client):
+    def numbers(**params):
+        response = items(client, "addresses", **params)
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return [(f["properties"]["number"], f["properties"]["number_text"]) for f in response.get_json()["features"]]
+
+    ordered = numbers(sortby="number", road="春城路")
+    assert [n for n, _ in ordered] == [1, 3, 12, 45, 301, 1000]  # as text 1000 would come before 12
+    assert (12, "12附1号") in ordered
+    assert [n for n, _ in numbers(filter="number > 300")] == [301, 1000]
+    assert [n for n, _ in numbers(number="45")] == [45]
+    assert numbers(filter="number_text LIKE '%附%'") == [(12, "12附1号")]
+    assert items(client, "addresses", filter="number > 'abc'").status_code == 400
+    queryables = client.get("/ogc/collections/addresses/queryables", query_string={"f": "json"}).get_json()["properties"]
+    assert queryables["number"]["type"] == "integer" and queryables["number_text"]["type"] == "string"
+
+
+def test_addresses_carry_community_and_subdistrict_codes(client):
+    feature = items(client, "addresses", filter="number = 301").get_json()["features"][0]["properties"]
+    assert feature["community_code"] == "530111001001" and feature["subdistrict_code"] == "530111001"
+    assert len(items(client, "addresses", subdistrict_code="530111001").get_json()["features"]) == 4
+    assert items(client, "addresses", filter="community_code = '530111001001' AND number >= 45").get_json()["numberReturned"] == 3
+
+
+def test_door_plates_show_their_address_and_number(client, tmp_path):
+    queryables = client.get("/ogc/collections/door-plates/queryables", query_string={"f": "json"}).get_json()["properties"]
+    assert {"address", "number", "number_text"} <= set(queryables) and queryables["number"]["type"] == "integer"

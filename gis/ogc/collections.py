@@ -17,8 +17,9 @@ class Collection:
 
     ``properties`` are the public property names, in output order. A property is
     read from the column of the same name unless ``sources`` maps it elsewhere:
-    ``"number_text"`` (another column of ``table``) or ``"roads.name"`` (a column of
-    a table named in ``joins``). ``joins`` maps a looked-up table to the column of
+    ``"number_text"`` (another column of ``table``), ``"roads.name"`` (a column of
+    a table named in ``joins``) or ``"admin_code[:9]"`` (the first 9 characters of a
+    column: the parent level of a statistical division code). ``joins`` maps a looked-up table to the column of
     ``table`` that refers to its primary key (a left join: a missing reference gives
     null, never a lost feature). ``where`` holds fixed equality conditions every
     query obeys (``None`` means IS NULL), e.g. one level of a shared table.

@@ -8,12 +8,13 @@ carry the storage layer's Geometry type, which decodes both backends' geometries
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pygeoapi.provider.base import ProviderGenericError, ProviderInvalidQueryError
-from sqlalchemy import ColumnElement, FromClause, Select, Table, select
+from sqlalchemy import ColumnElement, FromClause, Select, Table, func, select
 
 from gis.storage import Base
 
@@ -90,7 +91,14 @@ def _column(table: Table, name: str) -> ColumnElement:
         raise SourceConfigError(f"table {table.name!r} has no column {name!r}") from None
 
 
+_PREFIX = re.compile(r"^(?P<source>[\w.]+)\[:(?P<length>\d+)\]$")
+
+
 def _resolve(source: str, table: Table, joined: dict[str, Table]) -> ColumnElement:
+    prefix = _PREFIX.match(source)
+    if prefix:  # "admin_code[:9]": the first 9 characters (a code's parent level)
+        column = _resolve(prefix["source"], table, joined)
+        return func.substr(column, 1, int(prefix["length"]), type_=column.type)
     owner, dot, column = source.rpartition(".")
     if not dot:
         return _column(table, column)
