@@ -35,6 +35,13 @@ SERVICE_METADATA = {
         "title": {"zh": "官渡区地名与社区界线服务", "en": "Guandu District place names and community boundaries"},
     },
     "provider": {"name": {"zh": "官渡区民政局", "en": "Guandu District Civil Affairs Bureau"}, "url": ""},
+    "contact": {
+        **ogc_config.DEFAULT_METADATA["contact"],
+        "name": {"zh": "官渡区民政局", "en": "Guandu District Civil Affairs Bureau"},
+        "city": {"zh": "昆明市", "en": "Kunming"},
+        "stateorprovince": {"zh": "云南省", "en": "Yunnan"},
+        "country": {"zh": "中国", "en": "China"},
+    },
 }
 
 # Headers a browser script may read on a cross-origin response.

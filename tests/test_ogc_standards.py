@@ -394,3 +394,25 @@ def test_addresses_carry_community_and_subdistrict_codes(client):
 def test_door_plates_show_their_address_and_number(client, tmp_path):
     queryables = client.get("/ogc/collections/door-plates/queryables", query_string={"f": "json"}).get_json()["properties"]
     assert {"address", "number", "number_text"} <= set(queryables) and queryables["number"]["type"] == "integer"
+
+
+def test_landing_page_contact_is_the_service_not_the_software(client):
+    import re
+
+    for lang, expected in (
+        (None, ["官渡区民政局", "昆明市", "云南省", "中国"]),
+        ("en", ["Guandu District Civil Affairs Bureau", "Kunming", "China"]),
+    ):
+        page = client.get("/ogc/", query_string={"f": "html", **({"lang": lang} if lang else {})}).get_data(as_text=True)
+        contact = re.sub(r"<[^>]+>", " ", page[page.find("联系方式" if lang is None else "Contact") :])
+        contact = " ".join(contact.split())[:200]
+        assert all(word in contact for word in expected), contact
+        assert "diming" not in contact and " CN " not in f" {contact} ", contact
+
+
+def test_contact_defaults_to_the_provider():
+    from gis.ogc.config import DEFAULT_METADATA, build_config
+
+    metadata = {**DEFAULT_METADATA, "provider": {"name": "某区民政局", "url": ""}}
+    config = build_config([], Settings(database_url="sqlite:///unused.gpkg", work_dir="unused"), metadata=metadata)
+    assert config["metadata"]["contact"]["name"] == "某区民政局" and not config["metadata"]["contact"]["country"]

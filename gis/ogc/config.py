@@ -53,13 +53,13 @@ DEFAULT_METADATA: dict[str, Any] = {
     "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "provider": {"name": "diming", "url": ""},
     "contact": {
-        "name": "diming",
+        "name": "",  # the provider's name unless the deployment gives a contact
         "position": "",
         "address": "",
         "city": "",
         "stateorprovince": "",
         "postalcode": "",
-        "country": "CN",
+        "country": "",
         "phone": "",
         "fax": "",
         "email": "",
@@ -102,6 +102,9 @@ def build_config(
     metadata = copy.deepcopy(metadata or DEFAULT_METADATA)  # pygeoapi may alter what it is given
     if not metadata["identification"].get("url"):
         metadata["identification"]["url"] = settings.public_url
+    contact = metadata.setdefault("contact", {})
+    if not contact.get("name"):  # the landing page names who answers, never the software
+        contact["name"] = metadata.get("provider", {}).get("name") or metadata["identification"]["title"]
     return {
         "server": {
             "bind": {"host": "127.0.0.1", "port": 5000},  # required by pygeoapi's schema; unused when embedded
