@@ -416,3 +416,23 @@ def test_contact_defaults_to_the_provider():
     metadata = {**DEFAULT_METADATA, "provider": {"name": "某区民政局", "url": ""}}
     config = build_config([], Settings(database_url="sqlite:///unused.gpkg", work_dir="unused"), metadata=metadata)
     assert config["metadata"]["contact"]["name"] == "某区民政局" and not config["metadata"]["contact"]["country"]
+
+
+def test_items_page_asks_for_the_total_it_could_not_count(client):
+    """Beyond the count cap a page carries no numberMatched; its HTML asks resulttype=hits for the total."""
+    import re
+
+    from gis.ogc import mount
+
+    provider = client.application.extensions[mount.EXTENSION_KEY].config["resources"]["placenames"]["providers"][0]
+    counted = client.get("/ogc/collections/placenames/items", query_string={"f": "html", "limit": 1}).get_data(as_text=True)
+    assert "共 3 ·" in counted and "data-hits" not in counted
+    provider["count_cap"] = 1
+    try:
+        page = client.get("/ogc/collections/placenames/items", query_string={"f": "html", "limit": 1}).get_data(as_text=True)
+    finally:
+        del provider["count_cap"]
+    hits = re.search(r'id="items-total" data-hits="([^"]+)"', page)
+    assert hits, page
+    answer = client.get(hits[1].replace("&amp;", "&").removeprefix("http://diming.test")).get_json()
+    assert answer["numberMatched"] == 3 and answer["features"] == []
