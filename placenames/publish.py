@@ -17,30 +17,11 @@ INVENTORY_MODELS = ["placenames.models", "placenames.signs.models"]
 
 def collections() -> list[Collection]:
     return [
-        Collection(
-            id="placenames",
-            title_zh="标准地名",
-            title_en="Standard place names",
-            description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / "
-            "Approved standard place names with romanization, category and administrative unit",
-            table="place_names",
-            properties=[
-                "name",
-                "romanization",
-                "specific_part",
-                "generic_part",
-                "category_code",
-                "category_label",
-                "admin_code",
-                "status",
-                "location_description",
-                "approving_body",
-            ],
-            title_field="name",
-            keywords=["地名", "place names", "GB/T 18521"],
-            where={"status": "current", "classification": "public"},
-            models=MODELS,
-        ),
+        _placenames("placenames", "", "", ()),
+        # The same names split by geometry type: GDAL, QGIS and shapefiles need one type per layer.
+        _placenames("placenames-points", "（点）", " (points)", ("Point", "MultiPoint")),
+        _placenames("placenames-lines", "（线）", " (lines)", ("LineString", "MultiLineString")),
+        _placenames("placenames-polygons", "（面）", " (polygons)", ("Polygon", "MultiPolygon")),
         Collection(
             id="roads",
             title_zh="道路（街路巷）",
@@ -119,3 +100,32 @@ def collections() -> list[Collection]:
             models=MODELS,
         ),
     ]
+
+
+def _placenames(collection_id: str, zh_suffix: str, en_suffix: str, geometry_types: tuple[str, ...]) -> Collection:
+    mixed = "；点、线、面混合 / points, lines and polygons mixed" if not geometry_types else ""
+    return Collection(
+        id=collection_id,
+        title_zh="标准地名" + zh_suffix,
+        title_en="Standard place names" + en_suffix,
+        description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / "
+        "Approved standard place names with romanization, category and administrative unit" + mixed,
+        table="place_names",
+        properties=[
+            "name",
+            "romanization",
+            "specific_part",
+            "generic_part",
+            "category_code",
+            "category_label",
+            "admin_code",
+            "status",
+            "location_description",
+            "approving_body",
+        ],
+        title_field="name",
+        keywords=["地名", "place names", "GB/T 18521"],
+        where={"status": "current", "classification": "public"},
+        models=MODELS,
+        geometry_types=geometry_types,
+    )

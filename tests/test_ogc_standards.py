@@ -436,3 +436,17 @@ def test_items_page_asks_for_the_total_it_could_not_count(client):
     assert hits, page
     answer = client.get(hits[1].replace("&amp;", "&").removeprefix("http://diming.test")).get_json()
     assert answer["numberMatched"] == 3 and answer["features"] == []
+
+
+def test_placenames_split_by_geometry_type_cover_the_mixed_collection(client):
+    def features(collection):
+        body = items(client, collection, limit=50).get_json()
+        return {f["properties"]["name"]: f["geometry"]["type"] for f in body["features"]}
+
+    mixed = features("placenames")
+    points, lines, polygons = (features(f"placenames-{kind}") for kind in ("points", "lines", "polygons"))
+    assert set(points.values()) <= {"Point", "MultiPoint"} and points
+    assert set(polygons.values()) <= {"Polygon", "MultiPolygon"} and polygons
+    assert set(lines.values()) <= {"LineString", "MultiLineString"}
+    assert {**points, **lines, **polygons} == mixed and len(points) + len(lines) + len(polygons) == len(mixed)
+    assert items(client, "placenames-points", filter="name = '宝海公园'").get_json()["numberMatched"] == 0

@@ -71,6 +71,9 @@ def test_collections_lists_every_published_collection(client):
     assert set(listed) == {c.id for c in public_collections()}
     assert set(listed) == {
         "placenames",
+        "placenames-points",
+        "placenames-lines",
+        "placenames-polygons",
         "roads",
         "addresses",
         "buildings",

@@ -24,7 +24,9 @@ class Collection:
     null, never a lost feature). ``where`` holds fixed equality conditions every
     query obeys (``None`` means IS NULL), e.g. one level of a shared table.
     ``models`` names the modules declaring the tables, so a provider loaded in any
-    process finds them.
+    process finds them. ``geometry_types`` (e.g. ``("Point", "MultiPoint")``) keeps
+    only features of those geometry types, so a client that needs one geometry type
+    per layer (GDAL, QGIS, shapefiles) gets one.
     """
 
     id: str
@@ -42,6 +44,7 @@ class Collection:
     bbox: tuple[float, float, float, float] | None = None
     id_field: str = "id"
     geom_field: str = "geom"
+    geometry_types: tuple[str, ...] = ()
 
     def provider_options(self) -> dict[str, Any]:
         """The ``options`` block of this collection's provider definition."""
@@ -52,4 +55,5 @@ class Collection:
             "joins": dict(self.joins),
             "where": dict(self.where),
             "models": list(self.models),
+            "geometry_types": list(self.geometry_types),
         }

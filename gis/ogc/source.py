@@ -55,7 +55,10 @@ class Source:
             _column(table, name).is_(None) if value is None else _column(table, name) == value
             for name, value in (options.get("where") or {}).items()
         )
-        return cls(table, _column(table, id_field), _column(table, geom_field), columns, from_clause, fixed)
+        geom = _column(table, geom_field)
+        if options.get("geometry_types"):  # ST_GeometryType: PostGIS, or gis.storage.sqlite_functions
+            fixed += (func.ST_GeometryType(geom).in_([f"ST_{name}" for name in options["geometry_types"]]),)
+        return cls(table, _column(table, id_field), geom, columns, from_clause, fixed)
 
     def fields(self) -> dict[str, dict[str, str]]:
         """pygeoapi's field description: public name -> JSON Schema type."""
