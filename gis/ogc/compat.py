@@ -82,7 +82,7 @@ def apply() -> None:
         return
     from pygeoapi.api import itemtypes, processes
 
-    from . import filters
+    from gis.ogc import filters
 
     itemtypes.CONFORMANCE_CLASSES_FEATURES[:] = CONFORMANCE_CLASSES
     processes.CONFORMANCE_CLASSES[:] = PROCESSES_CONFORMANCE_CLASSES
@@ -137,7 +137,7 @@ def _describe_properties(api_module, itemtypes) -> None:
     """Queryables and schema documents and pages: JSON Schema 2020-12, every property titled."""
     import json
 
-    from . import titles
+    from gis.ogc import titles
 
     def english(locale) -> bool:
         return str(locale or "").lower().startswith("en")
@@ -175,7 +175,7 @@ def _geojson_media_type(itemtypes) -> None:
     from pygeoapi import linked_data
     from pygeoapi.formatter import csv_
 
-    from . import geojson, outputs
+    from gis.ogc import geojson, outputs
 
     for name in ("get_collection_items", "get_collection_item"):
         original = getattr(itemtypes, name)
