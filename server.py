@@ -22,6 +22,7 @@ from gis import profile as district_profile
 from gis.ogc import config as ogc_config
 from gis.ogc import stores
 from gis.ogc.collections import Collection
+from gis.ogc.extents import ExtentCache
 from gis.profile import DistrictProfile
 from gis.settings import Settings
 from gis.storage import Store
@@ -29,11 +30,18 @@ from placenames import publish as placenames_publish
 
 
 def service_metadata(profile: DistrictProfile) -> dict:
-    """The OGC API's title and provider: the district's, from its profile."""
+    """The OGC API's title, provider and contact: the district's bureau, from its profile."""
     return {
         **ogc_config.DEFAULT_METADATA,
         "identification": {**ogc_config.DEFAULT_METADATA["identification"], "title": profile.service_title.as_dict()},
         "provider": {"name": profile.bureau.as_dict(), "url": ""},
+        "contact": {
+            **ogc_config.DEFAULT_METADATA["contact"],
+            "name": profile.bureau.as_dict(),
+            "city": profile.city.as_dict(),
+            "stateorprovince": profile.province.as_dict(),
+            "country": {"zh": "中国", "en": "China"},
+        },
     }
 
 
@@ -58,16 +66,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[district_profile.PROFILE_KEY] = profile
 
     collections = public_collections()
+    extents = ExtentCache(store, collections, profile.extent)
     config = ogc_config.build_config(
         collections,
         settings,
-        default_bbox=profile.extent,  # the district with a margin, CGCS2000 lon/lat
+        default_bbox=profile.extent,  # the district with a margin, CGCS2000 lon/lat: for a collection with no rows yet
+        extents=extents.refresh(),
         metadata=service_metadata(profile),
         processes=processes.processes(),
         manager=processes.MANAGER,
         templates_dir=assets.TEMPLATES_DIR,
     )
-    config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
+    config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir, is_protected=processes.is_protected)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
     language.install(app, ogc_config.MOUNT_PATH)
@@ -76,6 +86,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         ogc_config.MOUNT_PATH,
         {c.id: frozenset(c.properties) for c in collections},
         limits.QueryLimits(settings.max_bbox_km2, settings.max_filter_chars),
+        extents=extents,
     )
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)

@@ -17,30 +17,11 @@ INVENTORY_MODELS = ["gis.basemap", "placenames.models", "placenames.signs.models
 
 def collections() -> list[Collection]:
     return [
-        Collection(
-            id="placenames",
-            title_zh="标准地名",
-            title_en="Standard place names",
-            description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / "
-            "Approved standard place names with romanization, category and administrative unit",
-            table="place_names",
-            properties=[
-                "name",
-                "romanization",
-                "specific_part",
-                "generic_part",
-                "category_code",
-                "category_label",
-                "admin_code",
-                "status",
-                "location_description",
-                "approving_body",
-            ],
-            title_field="name",
-            keywords=["地名", "place names", "GB/T 18521"],
-            where={"status": "current", "classification": "public"},
-            models=MODELS,
-        ),
+        _placenames("placenames", "", "", ()),
+        # The same names split by geometry type: GDAL, QGIS and shapefiles need one type per layer.
+        _placenames("placenames-points", "（点）", " (points)", ("Point", "MultiPoint")),
+        _placenames("placenames-lines", "（线）", " (lines)", ("LineString", "MultiLineString")),
+        _placenames("placenames-polygons", "（面）", " (polygons)", ("Polygon", "MultiPolygon")),
         Collection(
             id="roads",
             title_zh="道路（街路巷）",
@@ -56,10 +37,12 @@ def collections() -> list[Collection]:
             id="addresses",
             title_zh="门牌地址",
             title_en="Addresses (door plates)",
-            description="门牌号及其标准地址 / Door numbers and their standard addresses",
+            description="门牌号及其标准地址、所属社区和街道 / Door numbers and their standard addresses, community and subdistrict",
             table="door_plates",
-            properties=["road", "number", "address"],
-            sources={"road": "roads.name", "number": "number_text"},
+            # number is the whole number, for sorting and comparing (12附1 has number 12);
+            # number_text is the door number as written on the plate.
+            properties=["road", "number", "number_text", "address", "community_code", "subdistrict_code"],
+            sources={"road": "roads.name", "community_code": "admin_code", "subdistrict_code": "admin_code[:9]"},
             joins={"roads": "road_id"},
             where={"status": "current"},  # retired numbers leave the public map (they stay in the register)
             title_field="address",
@@ -73,7 +56,9 @@ def collections() -> list[Collection]:
             description="实地设置的门牌、楼牌、单元牌、户牌及其牌面文字和状态 / "
             "The plates on the ground (门牌, 楼牌, 单元牌, 户牌) with their text and status",
             table="plate_items",
-            properties=["level", "text", "status", "installed_on"],
+            properties=["level", "text", "status", "installed_on", "address", "number", "number_text"],
+            sources={"address": "door_plates.address", "number": "door_plates.number", "number_text": "door_plates.number_text"},
+            joins={"door_plates": "door_plate_id"},
             title_field="text",
             keywords=["门牌", "楼牌", "单元牌", "户牌", "door plates"],
             models=INVENTORY_MODELS,
@@ -115,3 +100,32 @@ def collections() -> list[Collection]:
             models=MODELS,
         ),
     ]
+
+
+def _placenames(collection_id: str, zh_suffix: str, en_suffix: str, geometry_types: tuple[str, ...]) -> Collection:
+    mixed = "；点、线、面混合 / points, lines and polygons mixed" if not geometry_types else ""
+    return Collection(
+        id=collection_id,
+        title_zh="标准地名" + zh_suffix,
+        title_en="Standard place names" + en_suffix,
+        description="已批准的标准地名及其罗马字母拼写、类别和所属行政区 / "
+        "Approved standard place names with romanization, category and administrative unit" + mixed,
+        table="place_names",
+        properties=[
+            "name",
+            "romanization",
+            "specific_part",
+            "generic_part",
+            "category_code",
+            "category_label",
+            "admin_code",
+            "status",
+            "location_description",
+            "approving_body",
+        ],
+        title_field="name",
+        keywords=["地名", "place names", "GB/T 18521"],
+        where={"status": "current", "classification": "public"},
+        models=MODELS,
+        geometry_types=geometry_types,
+    )

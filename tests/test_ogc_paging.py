@@ -87,9 +87,9 @@ def test_ids_first_and_one_query_give_the_same_page(store, plates, offset):
 def test_deep_pages_keep_sortby_and_filters(store, plates):
     p = provider(store)
     result = p.query(offset=75, limit=20, sortby=[{"property": "road", "order": "+"}, {"property": "number", "order": "-"}])
-    # road ascending, then number (the plate's number text, compared as text) descending, then id: stable sorts, last key first
+    # road ascending, then number (a whole number, compared as one) descending, then id: stable sorts, last key first
     expected = sorted(plates, key=lambda x: x[0])
-    expected = sorted(expected, key=lambda x: str(x[2]), reverse=True)
+    expected = sorted(expected, key=lambda x: x[2], reverse=True)
     expected = [x[0] for x in sorted(expected, key=lambda x: x[1])]
     assert ids(result) == expected[75:95]
     chuncheng = sorted(x[0] for x in plates if x[1] == "春城路")

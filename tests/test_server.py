@@ -71,6 +71,9 @@ def test_collections_lists_every_published_collection(client):
     assert set(listed) == {c.id for c in public_collections()}
     assert set(listed) == {
         "placenames",
+        "placenames-points",
+        "placenames-lines",
+        "placenames-polygons",
         "roads",
         "addresses",
         "buildings",
@@ -148,7 +151,7 @@ def test_bbox_filter(client):
 
 def test_q_searches_the_title(client):
     assert prop(items(client, "placenames", q="公园"), "name") == ["宝海公园"]
-    assert prop(items(client, "addresses", q="春城路"), "number") == ["1号", "3号"]
+    assert prop(items(client, "addresses", q="春城路"), "number_text") == ["1号", "3号"]
 
 
 def test_property_query_parameter(client):

@@ -4,14 +4,12 @@
   including Part 4 (create/replace/delete), which our read-only collections do not
   offer, and omits CQL2 JSON and the spatial-function classes we do implement. The
   list is pygeoapi's module global, so it is replaced in place.
-* CQL2 JSON in a GET: Part 3 allows ``filter-lang=cql2-json&filter={...}``, but
-  pygeoapi hands every ``filter`` parameter to the CQL2 *text* parser (only a POST
-  body is read as JSON). Its module-level parser name is wrapped so a filter that is
-  a JSON object is parsed as CQL2 JSON; everything else goes to the text parser as
-  before, and paging links keep the filter because the query string is unchanged.
-* A bbox in the storage CRS: pygeoapi still builds two pyproj CRSs and asks each for
-  its EPSG code (``to_epsg`` ~18 ms, half of an items request); an identical CRS
-  now passes the bbox through unchanged.
+* Filters and query CRSs: pygeoapi's CQL2 parsers, ``modify_pygeofilter`` and
+  ``transform_bbox`` (names in its items module) are replaced by ``filters``: a GET
+  ``filter`` that is a JSON object is CQL2 JSON (Part 3 allows
+  ``filter-lang=cql2-json&filter={...}``), JSON boxes are read right, boolean
+  literals are conditions, and bbox / filter geometries go from ``bbox-crs`` /
+  ``filter-crs`` to storage lon/lat with cached transformers, axis order included.
 * Tile matrix set pages: pygeoapi's tiles module passes the whole configuration where
   the template settings belong, so those two pages ignored our templates and came out
   in English with CDN links. Its template renderer is wrapped to take the configured
@@ -19,6 +17,12 @@
 * Error pages: pygeoapi renders ``exception.html`` in its system locale (English),
   whatever the request asked for. Inside a request the renderer now takes the
   language ``language.install`` settled for it, so a 404 page is Chinese by default too.
+* Queryables and schemas: pygeoapi declares JSON Schema draft 2019-09 and titles each
+  property with its column name; ``titles.describe`` gives 2020-12 and a Chinese and
+  English title (JSON and HTML alike).
+* Media type: pygeoapi answers features in JSON as ``application/json``; they are
+  GeoJSON, so they go out as ``application/geo+json`` unless the client asked for
+  plain application/json only.
 * The OpenAPI document: the API objects built afterwards are handed the self-contained
   version (``gis.ogc.openapi.self_contained_openapi``: remote ``$ref`` replaced by local
   components).
@@ -76,27 +80,19 @@ def apply() -> None:
     if _applied:
         return
     from pygeoapi.api import itemtypes, processes
-    from pygeofilter.parsers.cql2_json import parse as parse_json
+
+    from gis.ogc import filters
 
     itemtypes.CONFORMANCE_CLASSES_FEATURES[:] = CONFORMANCE_CLASSES
     processes.CONFORMANCE_CLASSES[:] = PROCESSES_CONFORMANCE_CLASSES
-    parse_text = itemtypes.parse_cql2_text
+    itemtypes.parse_cql2_text = filters.parse_text_cached
+    itemtypes.parse_cql2_json = filters.parse_json
 
-    def parse_text_or_json(filter_text: str):
-        if filter_text.lstrip().startswith("{"):
-            return parse_json(filter_text)
-        return parse_text(filter_text)
+    def modify_filter(tree, *, filter_crs_uri, storage_crs_uri=None, geometry_column_name=None):
+        return filters.to_storage(tree, filter_crs_uri=filter_crs_uri, geometry_column_name=geometry_column_name)
 
-    itemtypes.parse_cql2_text = parse_text_or_json
-
-    transform_bbox = itemtypes.transform_bbox
-
-    def transform_bbox_unless_same(bbox, from_crs, to_crs):
-        if str(from_crs) == str(to_crs):
-            return list(bbox)
-        return transform_bbox(bbox, from_crs, to_crs)
-
-    itemtypes.transform_bbox = transform_bbox_unless_same
+    itemtypes.modify_pygeofilter = modify_filter
+    itemtypes.transform_bbox = filters.transform_bbox
 
     from pygeoapi.api import tiles
 
@@ -122,6 +118,8 @@ def apply() -> None:
         return render_page(config, tpl_config, template, data, locale_)
 
     api_module.render_j2_template = render_in_request_language
+    _describe_properties(api_module, itemtypes)
+    _geojson_media_type(itemtypes)
 
     from pygeoapi.api import API
 
@@ -149,3 +147,92 @@ def apply() -> None:
 
     l10n.translate_struct = translate_per_config
     _applied = True
+
+
+def _describe_properties(api_module, itemtypes) -> None:
+    """Queryables and schema documents and pages: JSON Schema 2020-12, every property titled."""
+    import json
+
+    from gis.ogc import titles
+
+    def english(locale) -> bool:
+        return str(locale or "").lower().startswith("en")
+
+    for module, name in ((itemtypes, "get_collection_queryables"), (api_module, "get_collection_schema")):
+        original = getattr(module, name)
+
+        def described(api, request, dataset=None, *args, _original=original, **kwargs):
+            headers, status, content = _original(api, request, dataset, *args, **kwargs)
+            if status == 200 and headers.get("Content-Type") == "application/schema+json":
+                document = titles.describe(json.loads(content), english(request.locale))
+                content = json.dumps(document, ensure_ascii=False)
+            return headers, status, content
+
+        setattr(module, name, described)
+
+    for module in (itemtypes, api_module):
+        render = module.render_j2_template
+
+        def render_described(config, tpl_config, template, data, locale_=None, _render=render):
+            if template in ("collections/queryables.html", "collections/schema.html"):
+                data = titles.describe(data, english(locale_))
+            return _render(config, tpl_config, template, data, locale_)
+
+        module.render_j2_template = render_described
+
+
+def _geojson_media_type(itemtypes) -> None:
+    """Features and feature collections in JSON are served as application/geo+json;
+    an items page's self and alternate links keep its offset; CSV has a WKT column;
+    JSON-LD features keep their properties (``outputs``)."""
+    import json
+
+    from flask import has_request_context, request
+    from pygeoapi import linked_data
+    from pygeoapi.formatter import csv_
+
+    from gis.ogc import geojson, outputs
+
+    for name in ("get_collection_items", "get_collection_item"):
+        original = getattr(itemtypes, name)
+
+        def typed(api, api_request, *args, _original=original, _name=name, **kwargs):
+            headers, status, content = _original(api, api_request, *args, **kwargs)
+            accept = request.headers.get("Accept") if has_request_context() else None
+            if status == 200 and str(headers.get("Content-Type", "")).startswith("application/json"):
+                offset = _offset(api_request)
+                if _name == "get_collection_items" and offset > 0:
+                    page = json.loads(content)
+                    outputs.keep_offset(page.get("links", []), offset)
+                    content = json.dumps(page, ensure_ascii=False)
+                if not geojson.wants_plain_json(accept):
+                    headers["Content-Type"] = geojson.MEDIA_TYPE
+            return headers, status, content
+
+        setattr(itemtypes, name, typed)
+
+    render = itemtypes.render_j2_template
+
+    def render_items(config, tpl_config, template, data, locale_=None):
+        if template == "collections/items/index.html":
+            outputs.keep_offset(data.get("links", []), int(data.get("offset") or 0))
+        return render(config, tpl_config, template, data, locale_)
+
+    itemtypes.render_j2_template = render_items
+
+    render_ld = linked_data.render_j2_template
+
+    def render_jsonld(config, tpl_config, template, data, locale_=None):
+        if template in ("collections/items/index.jsonld", "collections/items/item.jsonld"):
+            return outputs.jsonld_document(data)
+        return render_ld(config, tpl_config, template, data, locale_)
+
+    linked_data.render_j2_template = render_jsonld
+    csv_.CSVFormatter._write_from_geojson = lambda self, options=None, data=None, is_point=False: outputs.features_csv(data)
+
+
+def _offset(api_request) -> int:
+    try:
+        return max(0, int(api_request.params.get("offset") or 0))
+    except (TypeError, ValueError):
+        return 0

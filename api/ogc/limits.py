@@ -14,9 +14,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask import Flask, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
-from gis.errors import BadRequest, CRSError
+from gis.errors import BadRequest, CRSError, InvalidGeometry
+from gis.ogc import filters, temporal
+from gis.ogc.config import output_crs
+
+from . import mount
 
 # Query parameters of OGC API - Features Parts 1-3 (and pygeoapi's f/lang/skipGeometry).
 STANDARD_PARAMETERS = frozenset(
@@ -41,7 +46,7 @@ STANDARD_PARAMETERS = frozenset(
 )
 EARTH_RADIUS_KM = 6371.0088
 
-_ITEMS_PATH = re.compile(r"^/collections/(?P<collection>[^/]+)/items/?$")
+_ITEMS_PATH = re.compile(r"^/collections/(?P<collection>[^/]+)/items(?P<item>/[^/]+)?/?$")
 
 
 @dataclass(frozen=True)
@@ -50,8 +55,11 @@ class QueryLimits:
     max_filter_chars: int
 
 
-def bbox_area_km2(numbers: list[float], crs: str) -> float:
-    """Area of a bbox given in ``crs`` (authority axis order), on the sphere, in km²."""
+def bbox_area_km2(numbers: list[float], crs: str, within: tuple[float, float, float, float] | None = None) -> float:
+    """Area of a bbox given in ``crs`` (authority axis order), on the sphere, in km².
+
+    With ``within`` (a lon/lat box: the collection's data extent) only the part of
+    the bbox inside it counts: the rest selects nothing, so it costs nothing."""
     if len(numbers) == 6:
         numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
     (ax, ay), (bx, by) = (numbers[0], numbers[1]), (numbers[2], numbers[3])
@@ -59,13 +67,24 @@ def bbox_area_km2(numbers: list[float], crs: str) -> float:
         ax, ay, bx, by = ay, ax, by, bx
     if crs != CRS84:
         (ax, bx), (ay, by) = transform_coords([ax, bx], [ay, by], crs, CRS84)
+    if within is not None and ax <= bx:
+        ax, ay, bx, by = max(ax, within[0]), max(ay, within[1]), min(bx, within[2]), min(by, within[3])
+        if ax > bx or ay > by:
+            return 0.0
     lon_span = (bx - ax) % 360 if bx < ax else bx - ax  # a box may cross the antimeridian
     south, north = sorted((max(-90.0, min(90.0, ay)), max(-90.0, min(90.0, by))))
     band = math.sin(math.radians(north)) - math.sin(math.radians(south))
     return EARTH_RADIUS_KM**2 * math.radians(lon_span) * band
 
 
-def check(collection: str, args: Mapping[str, str], body_size: int, properties: Mapping[str, frozenset[str]], limits: QueryLimits) -> None:
+def check(
+    collection: str,
+    args: Mapping[str, str],
+    body_size: int,
+    properties: Mapping[str, frozenset[str]],
+    limits: QueryLimits,
+    extent: tuple[float, float, float, float] | None = None,
+) -> None:
     """Raise a bilingual 400 when the request breaks a limit or names an unknown parameter."""
     known = properties.get(collection)
     if known is not None:
@@ -74,8 +93,9 @@ def check(collection: str, args: Mapping[str, str], body_size: int, properties: 
             names = ", ".join(unknown)
             raise BadRequest(f"未知的查询参数：{names}", f"unknown query parameter(s): {names}", details={"unknown": unknown})
     _check_limit(args.get("limit"))
+    temporal.check_datetime(args.get("datetime"))
     if args.get("bbox"):
-        _check_bbox(args["bbox"], args.get("bbox-crs") or CRS84, limits.max_bbox_km2)
+        _check_bbox(args["bbox"], args.get("bbox-crs") or CRS84, limits.max_bbox_km2, extent)
     filter_size = max(len(args.get("filter") or ""), body_size)
     if filter_size > limits.max_filter_chars:
         raise BadRequest(
@@ -98,7 +118,7 @@ def _check_limit(raw: str | None) -> None:
     # must keep working.
 
 
-def _check_bbox(raw: str, crs_text: str, max_km2: float) -> None:
+def _check_bbox(raw: str, crs_text: str, max_km2: float, extent=None) -> None:
     try:
         numbers = [float(part) for part in raw.split(",")]
     except ValueError:
@@ -106,8 +126,9 @@ def _check_bbox(raw: str, crs_text: str, max_km2: float) -> None:
     if len(numbers) not in (4, 6) or not all(math.isfinite(n) for n in numbers):
         raise BadRequest(f"bbox 必须是 4 或 6 个数字：“{raw}”", f"bbox must be 4 or 6 numbers: '{raw}'")
     try:
-        area = bbox_area_km2(numbers, parse_crs(crs_text))
-    except CRSError:
+        filters.transform_bbox(numbers, crs_text, CRS84)  # off the globe (latitude 180): a bilingual 400
+        area = bbox_area_km2(numbers, parse_crs(crs_text), extent)
+    except (CRSError, InvalidGeometry):
         raise
     except Exception:  # a transform that fails is a box outside the CRS's area
         raise BadRequest("bbox 超出坐标参考系的适用范围", "bbox lies outside the area of its CRS") from None
@@ -118,16 +139,28 @@ def _check_bbox(raw: str, crs_text: str, max_km2: float) -> None:
         )
 
 
-def install(app: Flask, mount_path: str, properties: Mapping[str, frozenset[str]], limits: QueryLimits) -> None:
-    """Check every request to ``<mount_path>/collections/<id>/items``."""
+def install(app: Flask, mount_path: str, properties: Mapping[str, frozenset[str]], limits: QueryLimits, extents=None) -> None:
+    """Check every request to ``<mount_path>/collections/<id>/items``.
+
+    ``extents`` (an ``extents.ExtentCache``) keeps the advertised extents current and
+    bounds the bbox area check to each collection's data."""
 
     @app.before_request
     def enforce_limits():
         if not request.path.startswith(mount_path + "/"):
             return None
+        if extents is not None:
+            extents.apply(app.extensions[mount.EXTENSION_KEY].config["resources"])
         match = _ITEMS_PATH.match(request.path[len(mount_path) :])
         if match is None or request.method not in ("GET", "POST", "HEAD"):
             return None
+        normalised = filters.normalise_crs_parameters(request.args, output_crs())  # EPSG:4490 -> its URI
+        if normalised:
+            request.args = ImmutableMultiDict({**request.args.to_dict(), **normalised})
+        if match["item"]:
+            return None
+        filters.check_filter(request.args)
         body_size = request.content_length or 0
-        check(match["collection"], request.args, body_size, properties, limits)
+        extent = extents.get(match["collection"]) if extents is not None else None
+        check(match["collection"], request.args, body_size, properties, limits, extent)
         return None

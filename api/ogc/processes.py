@@ -36,6 +36,12 @@ PROCESS_ID = "redistrict"
 PROCESSOR = "api.ogc.processes.RedistrictProcessor"
 MANAGER = "api.ogc.processes.RedistrictingJobManager"
 
+
+def is_protected(path: str, method: str) -> bool:
+    """Whether an operation of the OGC API document needs the planner's token (see ``install``)."""
+    return path == "/jobs" or path.startswith("/jobs/") or (method == "POST" and path.endswith("/execution"))
+
+
 #: diming's job states → OGC API – Processes status codes.
 OGC_STATUS = {"queued": "accepted", "running": "running", "succeeded": "successful", "failed": "failed", "cancelled": "dismissed"}
 

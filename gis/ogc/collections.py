@@ -17,13 +17,16 @@ class Collection:
 
     ``properties`` are the public property names, in output order. A property is
     read from the column of the same name unless ``sources`` maps it elsewhere:
-    ``"number_text"`` (another column of ``table``) or ``"roads.name"`` (a column of
-    a table named in ``joins``). ``joins`` maps a looked-up table to the column of
+    ``"number_text"`` (another column of ``table``), ``"roads.name"`` (a column of
+    a table named in ``joins``) or ``"admin_code[:9]"`` (the first 9 characters of a
+    column: the parent level of a statistical division code). ``joins`` maps a looked-up table to the column of
     ``table`` that refers to its primary key (a left join: a missing reference gives
     null, never a lost feature). ``where`` holds fixed equality conditions every
     query obeys (``None`` means IS NULL), e.g. one level of a shared table.
     ``models`` names the modules declaring the tables, so a provider loaded in any
-    process finds them.
+    process finds them. ``geometry_types`` (e.g. ``("Point", "MultiPoint")``) keeps
+    only features of those geometry types, so a client that needs one geometry type
+    per layer (GDAL, QGIS, shapefiles) gets one.
     """
 
     id: str
@@ -41,6 +44,7 @@ class Collection:
     bbox: tuple[float, float, float, float] | None = None
     id_field: str = "id"
     geom_field: str = "geom"
+    geometry_types: tuple[str, ...] = ()
 
     def provider_options(self) -> dict[str, Any]:
         """The ``options`` block of this collection's provider definition."""
@@ -51,4 +55,5 @@ class Collection:
             "joins": dict(self.joins),
             "where": dict(self.where),
             "models": list(self.models),
+            "geometry_types": list(self.geometry_types),
         }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from gis.crs import CRS84, STORAGE_CRS, crs_uri, measure_crs
 from gis.settings import Settings
 from gis.storage.engine import normalise_url
 
+from . import openapi_gaps as openapi_extras
 from .collections import Collection
 from .openapi import self_contained_openapi
 
@@ -53,13 +54,13 @@ DEFAULT_METADATA: dict[str, Any] = {
     "license": {"name": "CC-BY 4.0", "url": "https://creativecommons.org/licenses/by/4.0/"},
     "provider": {"name": "diming", "url": ""},
     "contact": {
-        "name": "diming",
+        "name": "",  # the provider's name unless the deployment gives a contact
         "position": "",
         "address": "",
         "city": "",
         "stateorprovince": "",
         "postalcode": "",
-        "country": "CN",
+        "country": "",
         "phone": "",
         "fax": "",
         "email": "",
@@ -76,6 +77,7 @@ def build_config(
     settings: Settings,
     *,
     default_bbox: tuple[float, float, float, float] = WORLD,
+    extents: Mapping[str, tuple[float, float, float, float]] | None = None,
     metadata: dict[str, Any] | None = None,
     processes: Mapping[str, str] | None = None,
     manager: str | None = None,
@@ -88,13 +90,15 @@ def build_config(
     both by dotted path). The caller supplies them: this module knows no process.
     ``templates_dir`` holds the caller's overrides of pygeoapi's page templates (the
     web face's local-asset, Chinese-by-default pages); without it pygeoapi's own are used.
+    ``extents`` gives a collection's spatial extent (see ``extents.ExtentCache``); a
+    collection without one advertises its own ``bbox`` or ``default_bbox``.
     """
     data_url = normalise_url(settings.database_url)
     resources = {}
     for collection in collections:
         if collection.id in resources:
             raise ValueError(f"two collections are called {collection.id!r}")
-        resources[collection.id] = _resource(collection, data_url, settings, default_bbox)
+        resources[collection.id] = _resource(collection, data_url, settings, (extents or {}).get(collection.id) or default_bbox)
     for process_id, processor in (processes or {}).items():
         if process_id in resources:
             raise ValueError(f"a collection and a process are both called {process_id!r}")
@@ -102,6 +106,9 @@ def build_config(
     metadata = copy.deepcopy(metadata or DEFAULT_METADATA)  # pygeoapi may alter what it is given
     if not metadata["identification"].get("url"):
         metadata["identification"]["url"] = settings.public_url
+    contact = metadata.setdefault("contact", {})
+    if not contact.get("name"):  # the landing page names who answers, never the software
+        contact["name"] = metadata.get("provider", {}).get("name") or metadata["identification"]["title"]
     return {
         "server": {
             "bind": {"host": "127.0.0.1", "port": 5000},  # required by pygeoapi's schema; unused when embedded
@@ -148,8 +155,13 @@ def _resource(collection: Collection, data_url: str, settings: Settings, default
     }
 
 
-def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Path, Path, dict[str, Any]]:
+def write_files(
+    config: dict[str, Any], work_dir: str | os.PathLike, *, is_protected: Callable[[str, str], bool] | None = None
+) -> tuple[Path, Path, dict[str, Any]]:
     """Write the config and its OpenAPI document as YAML; return both paths and the OpenAPI dict.
+
+    ``is_protected(path, METHOD)`` names the operations that need a bearer token
+    (``openapi.secure`` declares it).
 
     ``get_oas`` instantiates every provider, so a broken collection fails here, at
     start-up, not on a client's first request. Files are replaced atomically (several
@@ -159,7 +171,9 @@ def write_files(config: dict[str, Any], work_dir: str | os.PathLike) -> tuple[Pa
 
     directory = Path(work_dir)
     directory.mkdir(parents=True, exist_ok=True)
-    openapi = self_contained_openapi(get_oas(config))
+    openapi = openapi_extras.declare_datetime(self_contained_openapi(get_oas(config)))
+    if is_protected is not None:
+        openapi = openapi_extras.secure(openapi, is_protected)
     config_path = _write_yaml(directory / CONFIG_FILE, config)
     openapi_path = _write_yaml(directory / OPENAPI_FILE, openapi)
     return config_path, openapi_path, openapi

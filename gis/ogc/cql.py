@@ -20,9 +20,10 @@ from pygeofilter import ast
 from pygeofilter import values as fvalues
 from sqlalchemy import ColumnElement, and_, false, func, literal, not_, or_, true
 
+from gis.errors import DimingError
 from gis.storage import bbox_match, spatial_match
 
-from . import values
+from . import filters, values
 from .source import Source
 
 _COMPARISONS = {
@@ -65,6 +66,8 @@ class _Translator:
         self.public_names = {id(column): name for name, column in source.columns.items()}
 
     def condition(self, node) -> ColumnElement:
+        if isinstance(node, bool):  # CQL2 boolean literal standing as a condition
+            return true() if node else false()
         if isinstance(node, ast.And):
             return and_(self.condition(node.lhs), self.condition(node.rhs))
         if isinstance(node, ast.Or):
@@ -169,9 +172,14 @@ class _Translator:
         if not isinstance(node, (fvalues.Geometry, fvalues.Envelope)):
             raise _unsupported("spatial predicate between two properties")
         try:
-            return shapely.geometry.shape(node.geometry)
+            shape = shapely.geometry.shape(node.geometry)
         except (ValueError, TypeError, AttributeError) as exc:
             raise ProviderInvalidQueryError(user_msg=f"几何图形无效 / invalid geometry: {exc}") from None
+        try:
+            filters.check_on_globe(shape)
+        except DimingError as exc:
+            raise ProviderInvalidQueryError(user_msg=exc.args[0]) from None
+        return shape
 
     @staticmethod
     def _bbox_literal(arguments):

@@ -22,6 +22,18 @@ from gis.crs import STORAGE_CRS, is_lat_first, parse_crs, reproject, swap_axes
 
 Transform = Callable[[shapely.Geometry], shapely.Geometry]
 
+MEDIA_TYPE = "application/geo+json"
+
+
+def wants_plain_json(accept: str | None) -> bool:
+    """Whether an Accept header asks for application/json rather than GeoJSON.
+
+    Features are GeoJSON, and Part 1 serves them as ``application/geo+json`` (a JSON
+    type, so any JSON client reads it). Only a client that names application/json
+    and not application/geo+json keeps the plain JSON type."""
+    types = [part.split(";")[0].strip().lower() for part in (accept or "").split(",")]
+    return "application/json" in types and MEDIA_TYPE not in types
+
 
 def output_transform(crs_transform_spec) -> Transform | None:
     """Geometry transform for pygeoapi's ``crs_transform_spec``; None keeps stored lon/lat."""

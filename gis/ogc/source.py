@@ -8,12 +8,13 @@ carry the storage layer's Geometry type, which decodes both backends' geometries
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from pygeoapi.provider.base import ProviderGenericError, ProviderInvalidQueryError
-from sqlalchemy import ColumnElement, FromClause, Select, Table, select
+from sqlalchemy import ColumnElement, FromClause, Select, Table, func, select
 
 from gis.storage import Base
 
@@ -54,7 +55,10 @@ class Source:
             _column(table, name).is_(None) if value is None else _column(table, name) == value
             for name, value in (options.get("where") or {}).items()
         )
-        return cls(table, _column(table, id_field), _column(table, geom_field), columns, from_clause, fixed)
+        geom = _column(table, geom_field)
+        if options.get("geometry_types"):  # ST_GeometryType: PostGIS, or gis.storage.sqlite_functions
+            fixed += (func.ST_GeometryType(geom).in_([f"ST_{name}" for name in options["geometry_types"]]),)
+        return cls(table, _column(table, id_field), geom, columns, from_clause, fixed)
 
     def fields(self) -> dict[str, dict[str, str]]:
         """pygeoapi's field description: public name -> JSON Schema type."""
@@ -90,7 +94,14 @@ def _column(table: Table, name: str) -> ColumnElement:
         raise SourceConfigError(f"table {table.name!r} has no column {name!r}") from None
 
 
+_PREFIX = re.compile(r"^(?P<source>[\w.]+)\[:(?P<length>\d+)\]$")
+
+
 def _resolve(source: str, table: Table, joined: dict[str, Table]) -> ColumnElement:
+    prefix = _PREFIX.match(source)
+    if prefix:  # "admin_code[:9]": the first 9 characters (a code's parent level)
+        column = _resolve(prefix["source"], table, joined)
+        return func.substr(column, 1, int(prefix["length"]), type_=column.type)
     owner, dot, column = source.rpartition(".")
     if not dot:
         return _column(table, column)

@@ -39,6 +39,27 @@ def _predicate(name: str):
     return apply
 
 
+_GEOMETRY_TYPES = {
+    1: "ST_Point",
+    2: "ST_LineString",
+    3: "ST_Polygon",
+    4: "ST_MultiPoint",
+    5: "ST_MultiLineString",
+    6: "ST_MultiPolygon",
+    7: "ST_GeometryCollection",
+}
+
+
+def _geometry_type(blob):
+    """PostGIS's ST_GeometryType name ('ST_Point', ...) read from the WKB header, no decoding."""
+    if blob is None:
+        return None
+    blob = bytes(blob)
+    start = gpkg._wkb_offset(blob) if blob[:2] == gpkg.MAGIC else 0
+    code = int.from_bytes(blob[start + 1 : start + 5], "little" if blob[start] == 1 else "big")
+    return _GEOMETRY_TYPES.get((code & 0x0FFFFFFF) % 1000)
+
+
 def register(dbapi_connection) -> None:
     """Install the functions on one sqlite3 connection (called on connect)."""
     add = dbapi_connection.create_function
@@ -47,5 +68,6 @@ def register(dbapi_connection) -> None:
     add("ST_MinY", 1, _envelope_part(2), deterministic=True)
     add("ST_MaxY", 1, _envelope_part(3), deterministic=True)
     add("ST_IsEmpty", 1, _is_empty, deterministic=True)
+    add("ST_GeometryType", 1, _geometry_type, deterministic=True)
     for name, sql_name in PREDICATES.items():  # every predicate spatial_match offers, under its PostGIS name
         add(sql_name, 2, _predicate(name), deterministic=True)

@@ -33,10 +33,25 @@
     return map;
   }
 
+  /* Items pages beyond the count cap carry no total: ask for it (resulttype=hits) and show it. */
+  function fillTotal() {
+    const total = document.getElementById("items-total");
+    if (!total) return;
+    fetch(total.dataset.hits, { headers: { Accept: "application/geo+json" } })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((body) => {
+        if (body && typeof body.numberMatched === "number") {
+          total.textContent = total.dataset.label + body.numberMatched.toLocaleString() + " · ";
+        }
+      })
+      .catch(() => {});
+  }
+
   function start() {
     document.querySelectorAll("script.diming-map").forEach((data) => {
       dimingMap(data.dataset.map, JSON.parse(data.textContent), data.dataset.base);
     });
+    fillTotal();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start); else start();
