@@ -6,10 +6,10 @@ import pytest
 from ogc_seed import seed
 from shapely import MultiLineString
 
+from api.ogc import limits
+from gis.basemap import Road
 from gis.errors import BadRequest
-from gis.ogc import limits
 from gis.ogc.extents import ExtentCache
-from placenames.models import Road
 from server import public_collections
 
 FALLBACK = (1.0, 2.0, 3.0, 4.0)

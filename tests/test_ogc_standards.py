@@ -422,7 +422,7 @@ def test_items_page_asks_for_the_total_it_could_not_count(client):
     """Beyond the count cap a page carries no numberMatched; its HTML asks resulttype=hits for the total."""
     import re
 
-    from gis.ogc import mount
+    from api.ogc import mount
 
     provider = client.application.extensions[mount.EXTENSION_KEY].config["resources"]["placenames"]["providers"][0]
     counted = client.get("/ogc/collections/placenames/items", query_string={"f": "html", "limit": 1}).get_data(as_text=True)
