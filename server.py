@@ -14,7 +14,7 @@ from flask_cors import CORS
 
 import api
 import pages
-from api import ogc_processes
+from api import input_guard, ogc_processes, ogc_read_only
 from boundaries import publish as boundaries_publish
 from gis.ogc import compat, language, limits, mount, stores
 from gis.ogc import config as ogc_config
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.extensions[health.STORE_KEY] = store
     app.extensions["diming.settings"] = settings
+    input_guard.install(app)
 
     collections = public_collections()
     config = ogc_config.build_config(
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
+    ogc_read_only.install(app, ogc_config.MOUNT_PATH)
     language.install(app, ogc_config.MOUNT_PATH)
     limits.install(
         app,
