@@ -8,13 +8,15 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 import shapely
 from flask import Blueprint, jsonify, request
+from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import current_store, date_value, json_body
+from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -101,6 +103,8 @@ def reorganise_units():
 
     body = json_body()
     added = []
+    if not isinstance(body.get("add") or [], list):
+        raise BadRequest("add 应为新单元列表", "'add' must be a list of new units", details={"field": "add"})
     for item in body.get("add") or []:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
             raise BadRequest("add 的每项须有 code、name、level", "Each item of 'add' needs code, name and level")
@@ -213,31 +217,45 @@ def line_markers(line_id: int):
     return jsonify({"markers": [marker_dict(m) for m in markers_of(current_store(), line_id)]})
 
 
+class MarkerBody(Body):
+    """A marker to register on a line (GB/T 17797 界桩): position in CGCS2000 lon/lat."""
+
+    serial: Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+    marker_type: Text
+    letter: Text
+    lon: Number
+    lat: Number
+    responsible_code: Text | None = None
+    material: Text | None = None
+    erected_on: Text | None = None
+    reference_objects: list[dict] | None = None
+    photos: list[Text] | None = None
+    remarks: Text | None = None
+    elevation_m: Number | None = None
+
+
 @blueprint.post("/boundary-lines/<int:line_id>/markers")
 @auth.requires(BOUNDARY_OFFICER)
 def add_marker(line_id: int):
+    """Register a marker: see ``MarkerBody``."""
     from boundaries.markers import marker_dict, register_marker
 
-    body = json_body()
-    serial = body.get("serial")
-    texts = all(isinstance(body.get(k), str) for k in ("marker_type", "letter"))
-    if not isinstance(serial, int) or isinstance(serial, bool) or not texts:
-        raise BadRequest("须给出 serial（整数）、marker_type、letter", "Give 'serial' (integer), 'marker_type' and 'letter'")
+    body = read_body(MarkerBody)
     marker = register_marker(
         current_store(),
         line_id,
-        serial=serial,
-        marker_type=body["marker_type"],
-        letter=body["letter"],
-        geom=_point(body),
+        serial=body.serial,
+        marker_type=body.marker_type,
+        letter=body.letter,
+        geom=parse_geometry({"type": "Point", "coordinates": [body.lon, body.lat]}),
         actor=auth.actor(),
-        responsible_code=body.get("responsible_code"),
-        material=body.get("material"),
-        erected_on=date_value(body.get("erected_on"), "erected_on"),
-        reference_objects=body.get("reference_objects"),
-        photos=list(body.get("photos") or []),
-        remarks=body.get("remarks"),
-        elevation_m=_number(body, "elevation_m"),
+        responsible_code=body.responsible_code,
+        material=body.material,
+        erected_on=date_value(body.erected_on, "erected_on"),
+        reference_objects=body.reference_objects,
+        photos=body.photos or [],
+        remarks=body.remarks,
+        elevation_m=body.elevation_m,
     )
     return jsonify(marker_dict(marker)), 201
 
