@@ -6,6 +6,7 @@ wherever the value happened to reach SQL or a parser (sign-in, ``q``, ``filter``
 codes, ...). One ``before_request`` hook, run before every other hook (authentication
 included), checks the path, the query string, form fields and file names, and JSON
 strings (keys and values) at any depth, and answers a bilingual 400 naming the place.
+A JSON body nested too deeply to parse (RecursionError in every later parser) is a 400 too.
 """
 
 from __future__ import annotations
@@ -59,8 +60,11 @@ def _check_body() -> None:
             f"the request body is not UTF-8 (byte {exc.start})",
             details={"byte": exc.start},
         ) from None
-    if NUL not in text and "\\u0000" not in text:
+    suspect = NUL in text or "\\u0000" in text
+    if not suspect and not text.lstrip().startswith(("[", "{")):
         return
+    # Parsed here too because a deeply nested JSON body makes every JSON parser after this
+    # hook (Flask's, pygeoapi's) raise RecursionError, which nobody maps to a 400.
     try:
         document = json.loads(text)
     except ValueError:
@@ -69,7 +73,8 @@ def _check_body() -> None:
         return  # not JSON and no NUL: the endpoint answers its own 400
     except RecursionError:
         raise BadRequest("JSON 嵌套层数过多", "the JSON body is nested too deeply") from None
-    _check_json(document)
+    if suspect:
+        _check_json(document)
 
 
 def guard() -> None:

@@ -51,6 +51,14 @@ def test_a_body_that_is_not_utf8_is_400_before_sign_in(client, path):
     assert "UTF-8" in response.get_json()["message"]["en"]
 
 
+@pytest.mark.parametrize(
+    "path", ["/api/v1/session", "/api/v1/reverse", "/ogc/collections/roads/items", "/ogc/processes/redistrict/execution"]
+)
+def test_json_nested_too_deeply_is_400(client, path):
+    deep = "[" * 100_000 + "]" * 100_000
+    assert "nested" in bilingual(client.post(path, data=deep, content_type="application/json"))["message"]["en"]
+
+
 def test_huge_offset_is_400_and_huge_item_id_is_404(client):
     offset = client.get(f"/ogc/collections/roads/items?offset={BIG}")
     assert "offset" in bilingual(offset)["message"]["en"]
