@@ -16,7 +16,7 @@ from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body
+from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -236,6 +236,7 @@ class MarkerBody(Body):
 
 @blueprint.post("/boundary-lines/<int:line_id>/markers")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(MarkerBody)
 def add_marker(line_id: int):
     """Register a marker: see ``MarkerBody``."""
     from boundaries.markers import marker_dict, register_marker

@@ -71,6 +71,16 @@ def field_error(exc: ValidationError) -> BadRequest:
     return BadRequest(zh, en, details={"field": field})
 
 
+def takes(model: type[Body]):
+    """Mark a view as reading a ``model`` body, so the OpenAPI document publishes its schema."""
+
+    def mark(view):
+        view.body_model = model
+        return view
+
+    return mark
+
+
 def read_body[B: Body](model: type[B]) -> B:
     """The JSON object body as ``model``, or a bilingual 400 naming the field that does not fit."""
     try:

@@ -16,7 +16,7 @@ from pydantic import Field
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, RecordId, Text, current_store, read_body
+from api.inputs import Body, RecordId, Text, current_store, read_body, takes
 from api.ratelimit import limited
 from gis.errors import BadRequest
 
@@ -95,6 +95,7 @@ class CommentBody(Body):
 
 @blueprint.post("/notices/<int:application_id>/comments")
 @limited(10, 600)
+@takes(CommentBody)
 def comment(application_id: int):
     """Anyone may comment while the notice runs; name and contact are optional and private."""
     from placenames import notices as service
@@ -118,6 +119,7 @@ class NameCheckBody(Body):
 
 @blueprint.post("/names/check")
 @auth.requires(PLACENAME_OFFICER)
+@takes(NameCheckBody)
 def check():
     from placenames import register
 
@@ -153,6 +155,7 @@ class NameEditBody(Body):
 
 @blueprint.patch("/names/<int:name_id>")
 @auth.requires(PLACENAME_OFFICER)
+@takes(NameEditBody)
 def edit_name(name_id: int):
     """{"version": n, "reason": ..., "changes": {field: value}}: census fields and the romanization override."""
     from placenames import register
@@ -229,6 +232,7 @@ class ApplicationBody(Body):
 
 @blueprint.post("/applications")
 @auth.requires(PLACENAME_OFFICER)
+@takes(ApplicationBody)
 def create_application():
     from placenames import applications
 
@@ -263,6 +267,7 @@ class TransitionBody(Body):
 
 @blueprint.post("/applications/<int:application_id>/transitions")
 @auth.requires(PLACENAME_OFFICER)
+@takes(TransitionBody)
 def transition(application_id: int):
     """{"action": "accept"|"review"|"start_notice"|"approve"|"reject"|"withdraw"|"file"|"announce", "reason": ..., "version": n, ...}"""
     from placenames import applications, transitions

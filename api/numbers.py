@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, json_body, read_body
+from api.inputs import Body, Number, RecordId, Text, current_store, json_body, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
@@ -79,6 +79,7 @@ class RetireBody(Body):
 
 @blueprint.post("/numbers/retire")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RetireBody)
 def retire():
     from placenames.numbering import lifecycle
 
@@ -91,6 +92,7 @@ def retire():
 
 @blueprint.post("/roads/<name>/renumber")
 @auth.requires(PLACENAME_OFFICER)
+@takes(ReasonBody)
 def renumber(name: str):
     from placenames.numbering import lifecycle
 
@@ -115,6 +117,7 @@ class RoadNumberingBody(Body):
 
 @blueprint.put("/roads/<name>/numbering")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RoadNumberingBody)
 def set_numbering(name: str):
     from placenames.numbering import lifecycle
 
@@ -141,6 +144,7 @@ class EntranceBody(Body):
 
 @blueprint.put("/buildings/<int:building_id>/entrance")
 @auth.requires(PLACENAME_OFFICER)
+@takes(EntranceBody)
 def set_entrance(building_id: int):
     """Record or move a building's main entrance: {"lon", "lat", "description", "reason"} (CGCS2000)."""
     import shapely

@@ -165,3 +165,14 @@ def test_unknown_encoding_on_sign_import_and_export_is_400(client, store, encodi
         response = client.post(path, data=upload, headers=headers, content_type="multipart/form-data")
         assert bilingual(response)["code"] == "invalid-encoding"
     assert bilingual(client.get(f"/api/v1/signs/export?format=csv&encoding={encoding}", headers=headers))["code"] == "invalid-encoding"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_body_models_are_published_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/boundary-lines/{line_id}/markers"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/MarkerBody"}
+    marker = document["components"]["schemas"]["MarkerBody"]
+    assert set(marker["required"]) == {"serial", "marker_type", "letter", "lon", "lat"}
+    assert marker["properties"]["photos"] == {"type": "array", "items": {"type": "string"}, "nullable": True, "default": None}
+    assert "ApplicationBody" in document["components"]["schemas"] and "Error" in document["components"]["schemas"]
