@@ -8,6 +8,7 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 import shapely
@@ -27,7 +28,7 @@ def _number(body: dict, name: str, default=None, *, positive: bool = False):
     value = body.get(name, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (positive and value <= 0):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or (positive and value <= 0):
         raise BadRequest(f"{name} 应为{'正' if positive else ''}数", f"'{name}' must be a {'positive ' if positive else ''}number")
     return float(value)
 
@@ -290,19 +291,23 @@ def marker_register(line_id: int):
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
+class SyntheticMarkersBody(Body):
+    """Where to place a plain marker set (all optional): spacing, turn angle, width of paired markers."""
+
+    spacing_km: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    turn_deg: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30.0
+    pair_width_m: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 20.0
+
+
 @blueprint.post("/boundary-lines/<int:line_id>/markers/synthetic")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(SyntheticMarkersBody)
 def synthetic_markers(line_id: int):
     from boundaries.markers import add_synthetic_markers, marker_dict
 
-    body = request.get_json(silent=True) or {}
+    body = read_body(SyntheticMarkersBody) if request.content_length else SyntheticMarkersBody()
     placed = add_synthetic_markers(
-        current_store(),
-        line_id,
-        actor=auth.actor(),
-        spacing_km=_number(body, "spacing_km", 1.0, positive=True),
-        turn_deg=_number(body, "turn_deg", 30.0, positive=True),
-        pair_width_m=_number(body, "pair_width_m", 20.0, positive=True),
+        current_store(), line_id, actor=auth.actor(), spacing_km=body.spacing_km, turn_deg=body.turn_deg, pair_width_m=body.pair_width_m
     )
     return jsonify({"markers": [marker_dict(m) for m in placed]}), 201
 

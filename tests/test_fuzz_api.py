@@ -63,11 +63,11 @@ def fuzz(schema, headers: dict[str, str]) -> list[str]:
         )
         @given(case=operation.as_strategy(GenerationMode.POSITIVE) | operation.as_strategy(GenerationMode.NEGATIVE))
         def run(case):
-            response = case.call(headers=headers)
             try:
+                response = case.call(headers=headers)
                 case.validate_response(response, checks=[not_a_server_error])
-            except Exception:  # noqa: BLE001 - collect every operation's failures, then report them all
-                found.append(f"{case.method} {case.formatted_path} -> {response.status_code}: {case.as_curl_command()}")
+            except Exception as exc:  # noqa: BLE001 - collect every operation's failures, then report them all
+                found.append(f"{case.method} {case.formatted_path}: {type(exc).__name__}: {str(exc)[:300]} | {case.as_curl_command()}")
 
         run()
     return found

@@ -153,6 +153,14 @@ def test_wrong_json_types_in_application_numbering_and_marker_bodies_name_the_fi
         answer = bilingual(response)
         assert answer["details"]["field"] == field, (path, body, answer)
         assert field in answer["message"]["en"] and field in answer["message"]["zh"], answer
+    synthetic = client.post("/api/v1/boundary-lines/1/markers/synthetic", data="7.1e16", content_type="application/json", headers=officer)
+    bilingual(synthetic)
+    spacing = client.post(
+        "/api/v1/boundary-lines/1/markers/synthetic", data='{"spacing_km": NaN}', content_type="application/json", headers=officer
+    )
+    assert bilingual(spacing)["details"]["field"] == "spacing_km"
+    reason = client.post("/api/v1/boundary-lines/build", json={"reason": {"why": 1}}, headers=officer)  # any audited write
+    assert bilingual(reason)["details"]["field"] == "reason"
     nan = client.put("/api/v1/buildings/1/entrance", data='{"lon": NaN, "lat": 25}', content_type="application/json", headers=officer)
     assert bilingual(nan)["details"]["field"] == "lon"
 
