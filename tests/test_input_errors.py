@@ -147,6 +147,10 @@ def test_wrong_json_types_in_application_numbering_and_marker_bodies_name_the_fi
             "photos",
         ),
         ("POST", "/api/v1/units/reorganisations", {"kind": "merge", "add": 123}, "add"),
+        ("POST", "/api/v1/inspections", {"name": ["x"], "inspector": "李四", "held_on": "2024-05-01"}, "name"),
+        ("POST", "/api/v1/inspections/1/reinspect", {"inspector": {"a": 1}, "held_on": "2024-05-01"}, "inspector"),
+        ("POST", "/api/v1/signs", {"road": "春城路", "lon": 102.72, "lat": 25.02, "size": 60}, "size"),
+        ("POST", "/api/v1/plates", {"door_plate": int(BIG), "level": "门牌"}, "door_plate"),
     ]
     for method, path, body, field in cases:
         response = client.open(path, method=method, json=body, headers=officer)
