@@ -29,7 +29,8 @@ _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
 def openapi_schema(model) -> dict:
-    """A pydantic model's JSON Schema in OpenAPI 3.0 terms: ``nullable`` instead of a null type."""
+    """A pydantic model's JSON Schema in OpenAPI 3.0 terms: ``nullable`` instead of a null type,
+    boolean ``exclusiveMinimum``/``exclusiveMaximum`` beside ``minimum``/``maximum``."""
 
     def convert(node):
         if isinstance(node, list):
@@ -37,6 +38,9 @@ def openapi_schema(model) -> dict:
         if not isinstance(node, dict):
             return node
         node = {k: convert(v) for k, v in node.items() if k != "title"}
+        for exclusive, bound in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+            if isinstance(node.get(exclusive), (int, float)) and not isinstance(node[exclusive], bool):
+                node[bound], node[exclusive] = node[exclusive], True
         options = node.get("anyOf")
         if isinstance(options, list) and {"type": "null"} in options:
             rest = [o for o in options if o != {"type": "null"}]

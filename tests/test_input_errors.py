@@ -188,3 +188,5 @@ def test_body_models_are_published_in_the_openapi_document(client):
     assert set(marker["required"]) == {"serial", "marker_type", "letter", "lon", "lat"}
     assert marker["properties"]["photos"] == {"type": "array", "items": {"type": "string"}, "nullable": True, "default": None}
     assert "ApplicationBody" in document["components"]["schemas"] and "Error" in document["components"]["schemas"]
+    spacing = document["components"]["schemas"]["SyntheticMarkersBody"]["properties"]["spacing_km"]
+    assert spacing["minimum"] == 0 and spacing["exclusiveMinimum"] is True  # OpenAPI 3.0 form
