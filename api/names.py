@@ -16,7 +16,7 @@ from pydantic import Field
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, RecordId, Text, current_store, read_body, takes
+from api.inputs import Body, RecordId, Text, current_store, int_arg, read_body, takes
 from api.ratelimit import limited
 from gis.errors import BadRequest
 
@@ -24,14 +24,6 @@ blueprint = Blueprint("names", __name__)
 
 # A record's version for optimistic locking: a JSON integer the version column can hold.
 Version = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
-
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name, str(default))
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为整数", f"Parameter '{name}' must be a whole number") from None
 
 
 # --- public -----------------------------------------------------------------------------
@@ -139,8 +131,8 @@ def list_names():
             session,
             status=request.args.get("status"),
             category=request.args.get("category"),
-            limit=min(_int_arg("limit", 200), 1000),
-            offset=_int_arg("offset", 0),
+            limit=min(int_arg("limit", 200, minimum=1), 1000),
+            offset=int_arg("offset", 0, maximum=2**31 - 1),
         )
     return jsonify(names=rows)
 
@@ -338,4 +330,4 @@ def application_comments(application_id: int):
 def deadlines():
     from placenames import notices as service
 
-    return jsonify(deadlines=service.deadlines(current_store(), _int_arg("within", 7)))
+    return jsonify(deadlines=service.deadlines(current_store(), int_arg("within", 7, maximum=3650)))

@@ -69,6 +69,13 @@ def test_huge_offset_is_400_and_huge_item_id_is_404(client):
     assert client.get("/ogc/collections/roads/items", query_string={"filter": f"id = {BIG}"}).status_code == 400
 
 
+def test_huge_paging_numbers_in_the_json_api_are_400(client, store):
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    for path in (f"/api/v1/names?offset={BIG}", f"/api/v1/deadlines?within={BIG}", "/api/v1/names?limit=0"):
+        assert "range" in bilingual(client.get(path, headers=officer))["message"]["en"], path
+    assert client.get(f"/api/v1/names?offset=5&limit={BIG}", headers=officer).status_code == 200  # served as the maximum
+
+
 @pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
 def test_cql2_json_geometry_with_nan_or_infinity_is_400_naming_the_point(client, coordinate):
     polygon = [[102.7, 25.0], [102.8, 25.0], [coordinate, 25.1], [102.7, 25.0]]
