@@ -20,7 +20,7 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 
 from accounts.roles import ROLES  # noqa: E402
 
-EXAMPLES = 5
+EXAMPLES = 4
 DOCUMENTS = [("/ogc/openapi?f=json", "/ogc"), ("/api/v1/openapi.json", "/api/v1")]
 # Processes run jobs (redistricting): generated inputs would start real work; their
 # input guards have their own tests.
