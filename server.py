@@ -14,7 +14,7 @@ from flask_cors import CORS
 
 import api
 import pages
-from api import security_headers
+from api import input_guard, ogc_read_only, security_headers
 from api.ogc import compat, language, limits, mount, processes
 from api.web import assets, caching, errors, health
 from boundaries import publish as boundaries_publish
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[health.STORE_KEY] = store
     app.extensions["diming.settings"] = settings
     app.extensions[district_profile.PROFILE_KEY] = profile
+    input_guard.install(app)
 
     collections = public_collections()
     extents = ExtentCache(store, collections, profile.extent)
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     config_path, openapi_path, openapi = ogc_config.write_files(config, settings.work_dir, is_protected=processes.is_protected)
     compat.apply()
     mount.mount(app, config, openapi, config_path, openapi_path, url_prefix=ogc_config.MOUNT_PATH)
+    ogc_read_only.install(app, ogc_config.MOUNT_PATH)
     language.install(app, ogc_config.MOUNT_PATH)
     limits.install(
         app,

@@ -8,13 +8,16 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
+import math
+from typing import Annotated
 
 import shapely
 from flask import Blueprint, jsonify, request
+from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import current_store, date_value, json_body
+from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -25,7 +28,7 @@ def _number(body: dict, name: str, default=None, *, positive: bool = False):
     value = body.get(name, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (positive and value <= 0):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or (positive and value <= 0):
         raise BadRequest(f"{name} 应为{'正' if positive else ''}数", f"'{name}' must be a {'positive ' if positive else ''}number")
     return float(value)
 
@@ -101,6 +104,8 @@ def reorganise_units():
 
     body = json_body()
     added = []
+    if not isinstance(body.get("add") or [], list):
+        raise BadRequest("add 应为新单元列表", "'add' must be a list of new units", details={"field": "add"})
     for item in body.get("add") or []:
         if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
             raise BadRequest("add 的每项须有 code、name、level", "Each item of 'add' needs code, name and level")
@@ -206,31 +211,46 @@ def line_markers(line_id: int):
     return jsonify({"markers": [marker_dict(m) for m in markers_of(current_store(), line_id)]})
 
 
+class MarkerBody(Body):
+    """A marker to register on a line (GB/T 17797 界桩): position in CGCS2000 lon/lat."""
+
+    serial: Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+    marker_type: Text
+    letter: Text
+    lon: Number
+    lat: Number
+    responsible_code: Text | None = None
+    material: Text | None = None
+    erected_on: Text | None = None
+    reference_objects: list[dict] | None = None
+    photos: list[Text] | None = None
+    remarks: Text | None = None
+    elevation_m: Number | None = None
+
+
 @blueprint.post("/boundary-lines/<int:line_id>/markers")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(MarkerBody)
 def add_marker(line_id: int):
+    """Register a marker: see ``MarkerBody``."""
     from boundaries.markers import marker_dict, register_marker
 
-    body = json_body()
-    serial = body.get("serial")
-    texts = all(isinstance(body.get(k), str) for k in ("marker_type", "letter"))
-    if not isinstance(serial, int) or isinstance(serial, bool) or not texts:
-        raise BadRequest("须给出 serial（整数）、marker_type、letter", "Give 'serial' (integer), 'marker_type' and 'letter'")
+    body = read_body(MarkerBody)
     marker = register_marker(
         current_store(),
         line_id,
-        serial=serial,
-        marker_type=body["marker_type"],
-        letter=body["letter"],
-        geom=_point(body),
+        serial=body.serial,
+        marker_type=body.marker_type,
+        letter=body.letter,
+        geom=parse_geometry({"type": "Point", "coordinates": [body.lon, body.lat]}),
         actor=auth.actor(),
-        responsible_code=body.get("responsible_code"),
-        material=body.get("material"),
-        erected_on=date_value(body.get("erected_on"), "erected_on"),
-        reference_objects=body.get("reference_objects"),
-        photos=list(body.get("photos") or []),
-        remarks=body.get("remarks"),
-        elevation_m=_number(body, "elevation_m"),
+        responsible_code=body.responsible_code,
+        material=body.material,
+        erected_on=date_value(body.erected_on, "erected_on"),
+        reference_objects=body.reference_objects,
+        photos=body.photos or [],
+        remarks=body.remarks,
+        elevation_m=body.elevation_m,
     )
     return jsonify(marker_dict(marker)), 201
 
@@ -264,19 +284,23 @@ def marker_register(line_id: int):
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
+class SyntheticMarkersBody(Body):
+    """Where to place a plain marker set (all optional): spacing, turn angle, width of paired markers."""
+
+    spacing_km: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 1.0
+    turn_deg: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 30.0
+    pair_width_m: Annotated[float, Field(gt=0, allow_inf_nan=False)] = 20.0
+
+
 @blueprint.post("/boundary-lines/<int:line_id>/markers/synthetic")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(SyntheticMarkersBody)
 def synthetic_markers(line_id: int):
     from boundaries.markers import add_synthetic_markers, marker_dict
 
-    body = request.get_json(silent=True) or {}
+    body = read_body(SyntheticMarkersBody) if request.content_length else SyntheticMarkersBody()
     placed = add_synthetic_markers(
-        current_store(),
-        line_id,
-        actor=auth.actor(),
-        spacing_km=_number(body, "spacing_km", 1.0, positive=True),
-        turn_deg=_number(body, "turn_deg", 30.0, positive=True),
-        pair_width_m=_number(body, "pair_width_m", 20.0, positive=True),
+        current_store(), line_id, actor=auth.actor(), spacing_km=body.spacing_km, turn_deg=body.turn_deg, pair_width_m=body.pair_width_m
     )
     return jsonify({"markers": [marker_dict(m) for m in placed]}), 201
 

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import base64
 import io
+from typing import Annotated
 
 from flask import Blueprint, current_app, jsonify, request, send_file
+from pydantic import Field
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import current_store, json_body
+from api.inputs import Body, RecordId, Text, current_store, int_arg, read_body, takes
 from api.ratelimit import limited
 from gis.errors import BadRequest
 
 blueprint = Blueprint("names", __name__)
 
-
-def _int_arg(name: str, default: int) -> int:
-    raw = request.args.get(name, str(default))
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为整数", f"Parameter '{name}' must be a whole number") from None
+# A record's version for optimistic locking: a JSON integer the version column can hold.
+Version = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
 
 
 # --- public -----------------------------------------------------------------------------
@@ -80,15 +77,24 @@ def notice(application_id: int):
     return jsonify(service.notice(current_store(), application_id))
 
 
+class CommentBody(Body):
+    """A public comment on a notice; name and contact are optional and never published."""
+
+    body: Text | None = None
+    author_name: Text | None = None
+    author_contact: Text | None = None
+
+
 @blueprint.post("/notices/<int:application_id>/comments")
 @limited(10, 600)
+@takes(CommentBody)
 def comment(application_id: int):
     """Anyone may comment while the notice runs; name and contact are optional and private."""
     from placenames import notices as service
 
-    body = json_body()
+    body = read_body(CommentBody)
     comment_id = service.add_comment(
-        current_store(), application_id, body.get("body"), author_name=body.get("author_name"), author_contact=body.get("author_contact")
+        current_store(), application_id, body.body, author_name=body.author_name, author_contact=body.author_contact
     )
     return jsonify(id=comment_id), 201
 
@@ -96,16 +102,23 @@ def comment(application_id: int):
 # --- officers ---------------------------------------------------------------------------
 
 
+class NameCheckBody(Body):
+    """A proposed name and its category code, checked against the register and the rules."""
+
+    name: Text
+    category: Text
+
+
 @blueprint.post("/names/check")
 @auth.requires(PLACENAME_OFFICER)
+@takes(NameCheckBody)
 def check():
     from placenames import register
 
-    body = json_body()
-    name, category = body.get("name"), body.get("category")
-    if not isinstance(name, str) or not name.strip() or not isinstance(category, str):
+    body = read_body(NameCheckBody)
+    if not body.name.strip():
         raise BadRequest("请给出 name 与 category", "Give 'name' and 'category'")
-    return jsonify(register.check_name(current_store(), name, category).to_dict())
+    return jsonify(register.check_name(current_store(), body.name, body.category).to_dict())
 
 
 @blueprint.get("/names")
@@ -118,23 +131,31 @@ def list_names():
             session,
             status=request.args.get("status"),
             category=request.args.get("category"),
-            limit=min(_int_arg("limit", 200), 1000),
-            offset=_int_arg("offset", 0),
+            limit=min(int_arg("limit", 200, minimum=1), 1000),
+            offset=int_arg("offset", 0, maximum=2**31 - 1),
         )
     return jsonify(names=rows)
 
 
+class NameEditBody(Body):
+    """A correction of register fields under optimistic locking (``version``)."""
+
+    changes: dict | None = None
+    reason: Text | None = None
+    version: Version | None = None
+
+
 @blueprint.patch("/names/<int:name_id>")
 @auth.requires(PLACENAME_OFFICER)
+@takes(NameEditBody)
 def edit_name(name_id: int):
     """{"version": n, "reason": ..., "changes": {field: value}}: census fields and the romanization override."""
     from placenames import register
 
-    body = json_body()
-    changes, reason = body.get("changes"), body.get("reason")
-    if not isinstance(changes, dict) or not changes or not isinstance(reason, str) or not reason.strip():
+    body = read_body(NameEditBody)
+    if not body.changes or not body.reason or not body.reason.strip():
         raise BadRequest("请给出 changes（字段与新值）和 reason", "Give 'changes' (fields and new values) and 'reason'")
-    register.update_name(current_store(), name_id, changes, actor=auth.actor(), reason=reason.strip(), version=body.get("version"))
+    register.update_name(current_store(), name_id, body.changes, actor=auth.actor(), reason=body.reason.strip(), version=body.version)
     with current_store().read() as session:
         return jsonify(register.officer_dict(session, register.get_name(session, name_id)))
 
@@ -176,12 +197,39 @@ def list_applications():
     return jsonify(applications=applications.list_applications(current_store(), request.args.get("state")))
 
 
+class ApplicationBody(Body):
+    """A naming application (申报): ``kind`` name|rename|cancel; required fields are checked by the domain."""
+
+    kind: Text | None = None
+    reasons: Text | None = None
+    applicant_name: Text | None = None
+    applicant_organisation: Text | None = None
+    applicant_contact: Text | None = None
+    notice_days: Annotated[int, Field(strict=True)] | None = None
+    geometry: dict | None = None
+    proposed_name: Text | None = None
+    category_code: Text | None = None
+    generic: Text | None = None
+    admin_code: Text | None = None
+    location_description: Text | None = None
+    place_name_id: RecordId | None = None
+    meaning: Text | None = None
+    origin: Text | None = None
+    history: Text | None = None
+    entity_description: Text | None = None
+    assessment_report: Text | None = None
+    expert_report: Text | None = None
+    consultation_report: Text | None = None
+
+
 @blueprint.post("/applications")
 @auth.requires(PLACENAME_OFFICER)
+@takes(ApplicationBody)
 def create_application():
     from placenames import applications
 
-    application_id = applications.create_application(current_store(), json_body(), actor=auth.actor())
+    body = read_body(ApplicationBody)
+    application_id = applications.create_application(current_store(), body.model_dump(exclude_unset=True), actor=auth.actor())
     return jsonify(applications.officer_view(current_store(), application_id)), 201
 
 
@@ -193,20 +241,32 @@ def application(application_id: int):
     return jsonify(applications.officer_view(current_store(), application_id))
 
 
+class TransitionBody(Body):
+    """One step of the naming procedure; which texts and dates a step needs is checked by the domain."""
+
+    action: Text
+    version: Version | None = None
+    reason: Text | None = None
+    justification: Text | None = None
+    officer_opinion: Text | None = None
+    approving_body: Text | None = None
+    approval_document: Text | None = None
+    approved_on: Text | None = None
+    filed_with: Text | None = None
+    filed_on: Text | None = None
+    announced_on: Text | None = None
+
+
 @blueprint.post("/applications/<int:application_id>/transitions")
 @auth.requires(PLACENAME_OFFICER)
+@takes(TransitionBody)
 def transition(application_id: int):
     """{"action": "accept"|"review"|"start_notice"|"approve"|"reject"|"withdraw"|"file"|"announce", "reason": ..., "version": n, ...}"""
     from placenames import applications, transitions
 
-    body = json_body()
-    action = body.get("action")
-    if not isinstance(action, str):
-        raise BadRequest("请给出 action", "Give 'action'")
-    version = body.get("version")
-    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
-        raise BadRequest("version 应为整数", "'version' must be a whole number")
-    transitions.apply_action(current_store(), application_id, action, body, actor=auth.actor(), version=version)
+    body = read_body(TransitionBody)
+    data = body.model_dump(exclude_unset=True)
+    transitions.apply_action(current_store(), application_id, body.action, data, actor=auth.actor(), version=body.version)
     return jsonify(applications.officer_view(current_store(), application_id))
 
 
@@ -270,4 +330,4 @@ def application_comments(application_id: int):
 def deadlines():
     from placenames import notices as service
 
-    return jsonify(deadlines=service.deadlines(current_store(), _int_arg("within", 7)))
+    return jsonify(deadlines=service.deadlines(current_store(), int_arg("within", 7, maximum=3650)))

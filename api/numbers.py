@@ -8,10 +8,11 @@ public notice of renumberings).
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, request
+from pydantic import ConfigDict
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import current_store, json_body
+from api.inputs import Body, Number, RecordId, Text, current_store, json_body, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
@@ -50,6 +51,12 @@ def preview():
     return jsonify(_plan_json(plan))
 
 
+class ReasonBody(Body):
+    """The reason recorded in the audit log (optional text)."""
+
+    reason: Text | None = None
+
+
 @blueprint.post("/numbers/assign")
 @auth.requires(PLACENAME_OFFICER)
 def assign():
@@ -58,43 +65,65 @@ def assign():
     body = json_body()
     roads = _roads(body.get("roads"), body.get("all"))
     allow_retired = _flag(body.get("allow_retired", False))
-    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=body.get("reason"), allow_retired=allow_retired)
+    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=read_body(ReasonBody).reason, allow_retired=allow_retired)
     return jsonify(_plan_json(plan)), 201
+
+
+class RetireBody(Body):
+    """Door plates to retire, by id, or every current plate of a building; with the reason."""
+
+    plates: list[RecordId] | None = None
+    building: RecordId | None = None
+    reason: Text | None = None
 
 
 @blueprint.post("/numbers/retire")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RetireBody)
 def retire():
     from placenames.numbering import lifecycle
 
-    body = json_body()
-    plates = body.get("plates")
-    if plates is not None and not (isinstance(plates, list) and all(isinstance(p, int) for p in plates)):
-        raise BadRequest("plates 应为门牌 id 列表", "'plates' must be a list of door plate ids")
-    building = body.get("building")
-    if building is not None and not isinstance(building, int):
-        raise BadRequest("building 应为建筑 id", "'building' must be a building id")
-    retired = lifecycle.retire(current_store(), plate_ids=plates, building_id=building, actor=auth.actor(), reason=body.get("reason") or "")
+    body = read_body(RetireBody)
+    retired = lifecycle.retire(
+        current_store(), plate_ids=body.plates, building_id=body.building, actor=auth.actor(), reason=body.reason or ""
+    )
     return jsonify({"items": retired})
 
 
 @blueprint.post("/roads/<name>/renumber")
 @auth.requires(PLACENAME_OFFICER)
+@takes(ReasonBody)
 def renumber(name: str):
     from placenames.numbering import lifecycle
 
-    changes = lifecycle.renumber(current_store(), name, actor=auth.actor(), reason=json_body().get("reason") or "")
+    changes = lifecycle.renumber(current_store(), name, actor=auth.actor(), reason=read_body(ReasonBody).reason or "")
     return jsonify({"items": changes})
+
+
+class RoadNumberingBody(Body):
+    """A road's own numbering settings (each optional; allowed values are checked by the domain)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    reason: Text | None = None
+    direction: Text | None = None
+    odd_side: Text | None = None
+    spacing_m: Number | None = None
+    suffix_style: Text | None = None
+    width_m: Number | None = None
+    start_description: Text | None = None
+    end_description: Text | None = None
 
 
 @blueprint.put("/roads/<name>/numbering")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RoadNumberingBody)
 def set_numbering(name: str):
     from placenames.numbering import lifecycle
 
-    body = json_body()
-    reason = body.pop("reason", None)
-    return jsonify(lifecycle.set_road_settings(current_store(), name, actor=auth.actor(), reason=reason, **body))
+    body = read_body(RoadNumberingBody)
+    values = body.model_dump(exclude_unset=True, exclude={"reason"})  # unknown keys reach the domain, which names them
+    return jsonify(lifecycle.set_road_settings(current_store(), name, actor=auth.actor(), reason=body.reason, **values))
 
 
 @blueprint.get("/roads/<name>/number-changes")
@@ -104,25 +133,32 @@ def number_changes(name: str):
     return jsonify({"items": lifecycle.changes(current_store(), name)})
 
 
+class EntranceBody(Body):
+    """A building's main entrance in CGCS2000 lon/lat, with a description and the reason."""
+
+    lon: Number
+    lat: Number
+    description: Text | None = None
+    reason: Text | None = None
+
+
 @blueprint.put("/buildings/<int:building_id>/entrance")
 @auth.requires(PLACENAME_OFFICER)
+@takes(EntranceBody)
 def set_entrance(building_id: int):
     """Record or move a building's main entrance: {"lon", "lat", "description", "reason"} (CGCS2000)."""
     import shapely
 
     from placenames.numbering import entrances
 
-    body = json_body()
-    lon, lat = body.get("lon"), body.get("lat")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)):
-        raise BadRequest("须给出入口经纬度 lon、lat（CGCS2000）", "Give the entrance as 'lon', 'lat' (CGCS2000)")
+    body = read_body(EntranceBody)
     row = entrances.set_entrance(
         current_store(),
         building_id,
-        shapely.Point(lon, lat),
+        shapely.Point(body.lon, body.lat),
         actor=auth.actor(),
-        reason=body.get("reason"),
-        description=body.get("description"),
+        reason=body.reason,
+        description=body.description,
     )
     return jsonify(row)
 

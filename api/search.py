@@ -8,6 +8,8 @@ its number of points) and may send smaller reverse batches than signed-in ones.
 
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, current_app, jsonify, request
 
 from api import auth, ratelimit
@@ -117,6 +119,18 @@ def autocomplete():
     return jsonify(geocodejson.collection(matches, {"text": request.args.get("q"), "limit": limit}, crs, _profile()))
 
 
+def _finite_points(lons, lats, *, batch: bool) -> None:
+    """NaN or Infinity is no place: a 400 naming the point (its index in a batch)."""
+    for index, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+        if not (math.isfinite(lon) and math.isfinite(lat)):
+            where_zh, where_en = (f"第 {index} 个点", f"point {index}") if batch else ("lon/lat", "lon/lat")
+            raise BadRequest(
+                f"{where_zh}坐标须为有限数值：[{lon}, {lat}]",
+                f"{where_en} must be finite numbers: [{lon}, {lat}]",
+                details={"index": index} if batch else None,
+            )
+
+
 @blueprint.route("/reverse", methods=["GET", "POST"])
 def reverse_lookup():
     """GET ?lon=&lat= for one point; POST {"points": [[lon, lat], ...]} for a batch."""
@@ -151,6 +165,7 @@ def reverse_lookup():
             lons, lats = [float(lon)], [float(lat)]
         except (TypeError, ValueError):
             raise BadRequest("须给出 lon 和 lat 数值", "lon and lat must be numbers") from None
+    _finite_points(lons, lats, batch=request.method == "POST")
     crs = _crs(options.get("crs"))
     try:
         radius = float(options.get("radius", 100))

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import current_store, date_value, json_body
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, json_body, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("signs", __name__)
@@ -33,61 +33,85 @@ def report():
     return jsonify(reports.report(current_store(), today=date_value(request.args.get("today"), "today"), due_after_days=days))
 
 
+class SignBody(Body):
+    """A road-name sign at a point (CGCS2000 lon/lat) on a named road."""
+
+    road: Text
+    lon: Number
+    lat: Number
+    sign_type: Text | None = None
+    size: Text | None = None
+    installed_on: Text | None = None
+
+
 @blueprint.post("/signs")
 @auth.requires(PLACENAME_OFFICER)
+@takes(SignBody)
 def add_sign():
     from placenames.signs import inventory
 
-    body = json_body()
-    lon, lat = body.get("lon"), body.get("lat")
-    if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (lon, lat)) or not isinstance(body.get("road"), str):
-        raise BadRequest("须给出 road 及经纬度 lon、lat（CGCS2000）", "Give 'road' and the position as 'lon', 'lat' (CGCS2000)")
+    body = read_body(SignBody)
     sign_id = inventory.add_road_sign(
         current_store(),
-        body["road"],
-        shapely.Point(lon, lat),
+        body.road,
+        shapely.Point(body.lon, body.lat),
         actor=auth.actor(),
-        sign_type=body.get("sign_type") or inventory.INTERSECTION_SIGN,
-        size=body.get("size"),
-        installed_on=date_value(body.get("installed_on"), "installed_on"),
+        sign_type=body.sign_type or inventory.INTERSECTION_SIGN,
+        size=body.size,
+        installed_on=date_value(body.installed_on, "installed_on"),
     )
     return jsonify({"id": sign_id}), 201
 
 
+class PlateBody(Body):
+    """A plate (门牌/楼牌/单元牌/户牌) of a door number."""
+
+    door_plate: RecordId
+    level: Text
+    label: Text | None = None
+    plate_type: Text | None = None
+    installed_on: Text | None = None
+
+
 @blueprint.post("/plates")
 @auth.requires(PLACENAME_OFFICER)
+@takes(PlateBody)
 def add_plate():
     from placenames.signs import inventory
 
-    body = json_body()
-    if not isinstance(body.get("door_plate"), int) or not isinstance(body.get("level"), str):
-        raise BadRequest(
-            "须给出 door_plate（门牌 id）和 level（门牌/楼牌/单元牌/户牌）",
-            "Give 'door_plate' (id) and 'level' (门牌/楼牌/单元牌/户牌)",
-        )
+    body = read_body(PlateBody)
     item = inventory.add_plate(
         current_store(),
-        body["door_plate"],
-        body["level"],
+        body.door_plate,
+        body.level,
         actor=auth.actor(),
-        label=body.get("label"),
-        plate_type=body.get("plate_type"),
-        installed_on=date_value(body.get("installed_on"), "installed_on"),
+        label=body.label,
+        plate_type=body.plate_type,
+        installed_on=date_value(body.installed_on, "installed_on"),
     )
     return jsonify({"id": item}), 201
 
 
+class RoundBody(Body):
+    """An inspection round: its name, the inspector and the day (YYYY-MM-DD)."""
+
+    name: Text | None = None
+    inspector: Text | None = None
+    held_on: Text | None = None
+
+
 @blueprint.post("/inspections")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RoundBody)
 def open_round():
     from placenames.signs import inspections
 
-    body = json_body()
+    body = read_body(RoundBody)
     round_id = inspections.open_round(
         current_store(),
-        body.get("name") or "",
-        inspector=body.get("inspector") or "",
-        held_on=date_value(body.get("held_on"), "held_on", required=True),
+        body.name or "",
+        inspector=body.inspector or "",
+        held_on=date_value(body.held_on, "held_on", required=True),
         actor=auth.actor(),
     )
     return jsonify({"id": round_id}), 201
@@ -116,15 +140,16 @@ def close(round_id: int):
 
 @blueprint.post("/inspections/<int:round_id>/reinspect")
 @auth.requires(PLACENAME_OFFICER)
+@takes(RoundBody)
 def reinspect(round_id: int):
     from placenames.signs import inspections
 
-    body = json_body()
+    body = read_body(RoundBody)
     new_round, due = inspections.reinspect(
         current_store(),
         round_id,
-        inspector=body.get("inspector") or "",
-        held_on=date_value(body.get("held_on"), "held_on", required=True),
+        inspector=body.inspector or "",
+        held_on=date_value(body.held_on, "held_on", required=True),
         actor=auth.actor(),
     )
     return jsonify({"id": new_round, "items": [{"kind": kind, "item": item} for kind, item in due]}), 201

@@ -18,6 +18,9 @@ from gis.errors import EncodingError
 #: Tried in this order when nothing names the encoding.
 AUTO_ENCODINGS = ("utf-8", "gbk", "gb18030")
 
+#: Text codecs Python knows that no data file is written in (they fail on ordinary text).
+NOT_FILE_ENCODINGS = frozenset({"idna", "punycode"})
+
 #: Encoding that carries undecoded bytes through GDAL unchanged (byte n -> U+00nn).
 TRANSPORT = "ISO-8859-1"
 
@@ -34,12 +37,16 @@ def codec_name(name: str, source: str = "") -> str:
     if label.isdigit():
         label = "utf-8" if label == "65001" else f"cp{label}"
     try:
-        return codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
+        info = None
+    # rot13/base64/zlib are codecs but not text encodings; idna/punycode encode host names only.
+    if info is None or not info._is_text_encoding or info.name in NOT_FILE_ENCODINGS:
         raise EncodingError(
             f"未知的文本编码“{name}”{('（' + source + '）') if source else ''}",
             f"Unknown text encoding {name!r}{(' (' + source + ')') if source else ''}",
-        ) from None
+        )
+    return info.name
 
 
 def looks_like_mojibake(text: str) -> bool:

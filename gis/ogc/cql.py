@@ -12,8 +12,10 @@ Geometry literals arrive already in the storage CRS (pygeoapi reprojects them fr
 from __future__ import annotations
 
 import datetime as dt
+import math
 import operator
 
+import shapely.errors
 import shapely.geometry
 from pygeoapi.provider.base import ProviderInvalidQueryError
 from pygeofilter import ast
@@ -161,6 +163,7 @@ class _Translator:
             raise _unsupported("BBOX without the feature geometry")
         if node.crs and "crs84" not in str(node.crs).lower():
             raise _unsupported("BBOX in a CRS other than CRS84")
+        _finite([[node.minx, node.miny], [node.maxx, node.maxy]])
         return bbox_match(self.source.geom_column, node.minx, node.miny, node.maxx, node.maxy)
 
     def _is_geometry(self, node) -> bool:
@@ -171,9 +174,10 @@ class _Translator:
             return self._bbox_literal(node.arguments)
         if not isinstance(node, (fvalues.Geometry, fvalues.Envelope)):
             raise _unsupported("spatial predicate between two properties")
+        _finite(_points(node.geometry.get("coordinates") if isinstance(node.geometry, dict) else None))
         try:
             shape = shapely.geometry.shape(node.geometry)
-        except (ValueError, TypeError, AttributeError) as exc:
+        except (ValueError, TypeError, AttributeError, shapely.errors.ShapelyError) as exc:
             raise ProviderInvalidQueryError(user_msg=f"几何图形无效 / invalid geometry: {exc}") from None
         try:
             filters.check_on_globe(shape)
@@ -192,7 +196,33 @@ class _Translator:
             raise _unsupported("BBOX() needs 4 or 6 numbers")
         if len(numbers) == 6:
             numbers = [numbers[0], numbers[1], numbers[3], numbers[4]]
+        _finite([numbers[:2], numbers[2:]])
         return shapely.geometry.box(*numbers)
+
+
+def _points(coordinates) -> list:
+    """The positions of GeoJSON ``coordinates`` at any nesting, in order."""
+    if not isinstance(coordinates, list) or not coordinates:
+        return []
+    if not isinstance(coordinates[0], list):
+        return [coordinates]
+    return [point for part in coordinates for point in _points(part)]
+
+
+def _finite(points: list[list[float]]) -> None:
+    """NaN or Infinity in a geometry literal is the client's 400 naming the point (SQL would see a bare word)."""
+    for index, point in enumerate(points):
+        try:
+            finite = all(math.isfinite(float(v)) for v in point)
+        except (TypeError, ValueError):
+            finite = False
+        if not finite:
+            shown = ", ".join(str(v) for v in point)
+            zh, en = (
+                f"几何图形第 {index + 1} 个点坐标不是有限数值：({shown})",
+                f"point {index + 1} of the geometry is not finite: ({shown})",
+            )
+            raise ProviderInvalidQueryError(user_msg=f"{zh} / {en}")
 
 
 def to_sql(tree, source: Source, geometry_names: set[str]) -> ColumnElement:

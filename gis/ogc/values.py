@@ -8,6 +8,7 @@ compares differently. Converting first turns a value that cannot fit into a 400.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from pygeoapi.provider.base import ProviderInvalidQueryError
@@ -54,14 +55,20 @@ def _to_int(value: Any) -> int:
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError("not a whole number")
-        return int(value)
-    return int(str(value).strip())
+        value = int(value)
+    number = int(str(value).strip())
+    if not -(2**63) <= number < 2**63:  # beyond every integer column (SQLite raises OverflowError, PostgreSQL "out of range")
+        raise OverflowError("beyond a 64-bit integer")
+    return number
 
 
 def _to_float(value: Any) -> float:
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number")
-    return float(value)
+    number = float(value)
+    if not math.isfinite(number):  # NaN/Infinity match nothing and reach SQL as a bare word
+        raise ValueError("not a finite number")
+    return number
 
 
 def _to_str(value: Any) -> str:

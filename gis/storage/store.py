@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from gis.errors import Conflict, DuplicateName, Unavailable, VersionConflict
+from gis.errors import Conflict, DuplicateName, InvalidInput, Unavailable, VersionConflict
 
 from . import audit, ddl
 from .engine import make_engine, normalise_url
@@ -91,6 +91,8 @@ class Store:
     @contextlib.contextmanager
     def transaction(self, *, actor: str, reason: str | None = None) -> Iterator[Session]:
         """One all-or-nothing unit of work, audited under ``actor`` and ``reason``."""
+        if reason is not None and not isinstance(reason, str):  # from a request body: a number or list is the client's 400
+            raise InvalidInput("理由（reason）应为文本", "'reason' must be text", details={"field": "reason"})
         with translate_errors(), self._sessions() as session:
             session.info["actor"] = actor
             session.info["reason"] = reason

@@ -1,0 +1,199 @@
+"""Bad input is the client's bilingual 4xx, never a 500: one test per kind a review found
+(issue 15), each on both backends where a store is involved."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from apitools import bearer, make_client
+from ogc_seed import seed
+
+from accounts.roles import BOUNDARY_OFFICER, PLACENAME_OFFICER
+
+BIG = "99999999999999999999"
+
+
+@pytest.fixture
+def client(store, tmp_path):
+    seed(store)
+    return make_client(store, tmp_path)
+
+
+def bilingual(response, status: int = 400) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    body = response.get_json()
+    assert body["message"]["zh"] and body["message"]["en"], body
+    return body
+
+
+def test_writes_to_ogc_items_are_405_with_allow(client):
+    for method in ("PUT", "PATCH", "DELETE"):
+        response = client.open("/ogc/collections/roads/items", method=method, json={})
+        bilingual(response, 405)
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS, POST"
+        one = client.open("/ogc/collections/roads/items/1", method=method, json={})
+        bilingual(one, 405)
+        assert one.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.post("/ogc/collections/roads/items/1", json={}).status_code == 405
+    # POST to items is a CQL2-JSON search: its body must be a JSON object.
+    for body in (b"", b"[1]", b"null", b"hello"):
+        bilingual(client.post("/ogc/collections/roads/items", data=body, content_type="application/json"))
+
+
+@pytest.mark.parametrize(
+    "path", ["/ogc/collections/roads/items", "/ogc/processes/redistrict/execution", "/api/v1/session", "/api/v1/reverse"]
+)
+def test_a_body_that_is_not_utf8_is_400_before_sign_in(client, path):
+    response = client.post(path, data=b'{"a": "\xff\xfe"}', content_type="application/json")
+    assert bilingual(response)["code"] == "invalid-encoding"
+    assert "UTF-8" in response.get_json()["message"]["en"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/session", "/api/v1/reverse", "/ogc/collections/roads/items", "/ogc/processes/redistrict/execution"]
+)
+def test_json_nested_too_deeply_is_400(client, path):
+    deep = "[" * 100_000 + "]" * 100_000
+    assert "nested" in bilingual(client.post(path, data=deep, content_type="application/json"))["message"]["en"]
+
+
+def test_huge_offset_is_400_and_huge_item_id_is_404(client):
+    offset = client.get(f"/ogc/collections/roads/items?offset={BIG}")
+    assert "offset" in bilingual(offset)["message"]["en"]
+    assert client.get("/ogc/collections/roads/items?offset=-1").status_code == 400
+    assert client.get("/ogc/collections/roads/items?offset=2").status_code == 200
+    assert client.get(f"/ogc/collections/roads/items/{BIG}").status_code == 404
+    assert client.get(f"/ogc/collections/door-plates/items/{BIG}").status_code == 404
+    assert client.get("/ogc/collections/roads/items", query_string={"filter": f"id = {BIG}"}).status_code == 400
+
+
+def test_huge_paging_numbers_in_the_json_api_are_400(client, store):
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    for path in (f"/api/v1/names?offset={BIG}", f"/api/v1/deadlines?within={BIG}", "/api/v1/names?limit=0"):
+        assert "range" in bilingual(client.get(path, headers=officer))["message"]["en"], path
+    assert client.get(f"/api/v1/names?offset=5&limit={BIG}", headers=officer).status_code == 200  # served as the maximum
+
+
+@pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
+def test_cql2_json_geometry_with_nan_or_infinity_is_400_naming_the_point(client, coordinate):
+    polygon = [[102.7, 25.0], [102.8, 25.0], [coordinate, 25.1], [102.7, 25.0]]
+    cql = {"op": "s_intersects", "args": [{"property": "geometry"}, {"type": "Polygon", "coordinates": [polygon]}]}
+    response = client.get("/ogc/collections/roads/items", query_string={"filter": json.dumps(cql), "filter-lang": "cql2-json"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+    assert "point 3" in response.get_json()["description"]
+    box = {"op": "s_intersects", "args": [{"property": "geometry"}, {"bbox": [102.7, 25.0, coordinate, 25.1]}]}
+    response = client.get("/ogc/collections/roads/items", query_string={"filter": json.dumps(box), "filter-lang": "cql2-json"})
+    assert response.status_code == 400, response.get_data(as_text=True)
+
+
+def test_reverse_with_nan_or_infinity_is_400_naming_the_point(client):
+    for lon, lat in (("nan", "25.0"), ("102.7", "inf"), ("-Infinity", "25")):
+        body = bilingual(client.get(f"/api/v1/reverse?lon={lon}&lat={lat}"))
+        assert "finite" in body["message"]["en"]
+    batch = client.post("/api/v1/reverse", data='{"points": [[102.72, 25.02], [102.7, 25.0], [NaN, 25]]}', content_type="application/json")
+    assert bilingual(batch)["details"] == {"index": 2}
+    assert "point 2" in batch.get_json()["message"]["en"]
+    strings = client.post("/api/v1/reverse", json={"points": [[102.72, 25.02], ["Infinity", "25"]]})
+    assert bilingual(strings)["details"] == {"index": 1}
+    assert client.post("/api/v1/reverse", json={"points": [[102.72, 25.02]]}).status_code == 200
+
+
+def test_a_nul_character_anywhere_is_400(client, store):
+    officer = bearer(store, "officer", [PLACENAME_OFFICER, BOUNDARY_OFFICER])
+    requests = [
+        ("POST", "/api/v1/session", {"json": {"username": "a\x00b", "password": "x"}}, "$.username"),
+        ("POST", "/api/v1/session", {"data": {"username": "a\x00b", "password": "x"}}, "'username'"),
+        ("GET", "/api/v1/search?q=a%00b", {}, "'q'"),
+        ("GET", "/api/v1/names/search?q=a%00b", {}, "'q'"),
+        ("GET", "/ogc/collections/roads/items?filter=name%3D%27a%00%27", {}, "'filter'"),
+        ("GET", "/api/v1/units/5301%00/history", {}, "path"),
+        ("GET", "/api/v1/units?level=community%00", {}, "'level'"),
+        ("GET", "/api/v1/names?status=%00", {"headers": officer}, "'status'"),
+        ("POST", "/api/v1/names/check", {"json": {"name": "x", "category": "2\x0021"}, "headers": officer}, "$.category"),
+        ("POST", "/api/v1/applications", {"json": {"deep": [{"x": ["ok", "no\x00"]}]}, "headers": officer}, "$.deep[0].x[1]"),
+        ("POST", "/api/v1/applications", {"json": {"key\x00": 1}, "headers": officer}, "name"),
+    ]
+    for method, path, kwargs, where in requests:
+        response = client.open(path, method=method, **kwargs)
+        body = bilingual(response)
+        assert "NUL" in body["message"]["en"] and where in body["message"]["en"], (path, body)
+    upload = {"file": (io.BytesIO(b"x"), "a\x00.csv")}
+    headers = bearer(store, "signs", PLACENAME_OFFICER)
+    assert client.post("/api/v1/signs/import", data=upload, headers=headers, content_type="multipart/form-data").status_code == 400
+
+
+def test_wrong_json_types_in_application_numbering_and_marker_bodies_name_the_field(client, store):
+    officer = bearer(store, "officer", [PLACENAME_OFFICER, BOUNDARY_OFFICER])
+    cases = [
+        ("POST", "/api/v1/applications", {"reasons": ["x"], "applicant_name": "张三"}, "reasons"),
+        ("POST", "/api/v1/applications", {"notice_days": True}, "notice_days"),
+        ("POST", "/api/v1/applications", {"geometry": "POINT(1 2)"}, "geometry"),
+        ("POST", "/api/v1/applications", {"kind": "rename", "place_name_id": int(BIG)}, "place_name_id"),
+        ("POST", "/api/v1/applications/1/transitions", {"action": "review", "justification": 5}, "justification"),
+        ("POST", "/api/v1/applications/1/transitions", {"action": 1}, "action"),
+        ("POST", "/api/v1/names/check", {"name": 1, "category": "221"}, "name"),
+        ("PATCH", "/api/v1/names/1", {"changes": ["remarks"], "reason": "x", "version": 1}, "changes"),
+        ("POST", "/api/v1/notices/1/comments", {"body": {"x": 1}}, "body"),
+        ("PUT", "/api/v1/roads/春城路/numbering", {"suffix_style": {"-": 1}}, "suffix_style"),
+        ("PUT", "/api/v1/roads/春城路/numbering", {"width_m": "wide"}, "width_m"),
+        ("PUT", "/api/v1/roads/春城路/numbering", {"reason": 5}, "reason"),
+        ("POST", "/api/v1/numbers/retire", {"plates": [int(BIG)], "reason": "拆除"}, "plates.0"),
+        ("POST", "/api/v1/numbers/retire", {"building": int(BIG), "reason": "拆除"}, "building"),
+        ("POST", "/api/v1/numbers/retire", {"plates": [1], "reason": ["拆除"]}, "reason"),
+        ("POST", "/api/v1/roads/春城路/renumber", {"reason": 3}, "reason"),
+        ("PUT", "/api/v1/buildings/1/entrance", {"lon": 102.7, "lat": "25"}, "lat"),
+        ("PUT", "/api/v1/buildings/1/entrance", {"lon": 102.7, "lat": 25.0, "description": 4}, "description"),
+        ("POST", "/api/v1/boundary-lines/1/markers", {"serial": 1, "marker_type": "single", "letter": "A", "lon": 1, "lat": True}, "lat"),
+        ("POST", "/api/v1/boundary-lines/1/markers", {"serial": "1", "marker_type": "single", "letter": "A", "lon": 1, "lat": 2}, "serial"),
+        (
+            "POST",
+            "/api/v1/boundary-lines/1/markers",
+            {"serial": 1, "marker_type": "single", "letter": "A", "lon": 102.7, "lat": 25.0, "photos": 123},
+            "photos",
+        ),
+        ("POST", "/api/v1/units/reorganisations", {"kind": "merge", "add": 123}, "add"),
+        ("POST", "/api/v1/inspections", {"name": ["x"], "inspector": "李四", "held_on": "2024-05-01"}, "name"),
+        ("POST", "/api/v1/inspections/1/reinspect", {"inspector": {"a": 1}, "held_on": "2024-05-01"}, "inspector"),
+        ("POST", "/api/v1/signs", {"road": "春城路", "lon": 102.72, "lat": 25.02, "size": 60}, "size"),
+        ("POST", "/api/v1/plates", {"door_plate": int(BIG), "level": "门牌"}, "door_plate"),
+    ]
+    for method, path, body, field in cases:
+        response = client.open(path, method=method, json=body, headers=officer)
+        answer = bilingual(response)
+        assert answer["details"]["field"] == field, (path, body, answer)
+        assert field in answer["message"]["en"] and field in answer["message"]["zh"], answer
+    synthetic = client.post("/api/v1/boundary-lines/1/markers/synthetic", data="7.1e16", content_type="application/json", headers=officer)
+    bilingual(synthetic)
+    spacing = client.post(
+        "/api/v1/boundary-lines/1/markers/synthetic", data='{"spacing_km": NaN}', content_type="application/json", headers=officer
+    )
+    assert bilingual(spacing)["details"]["field"] == "spacing_km"
+    reason = client.post("/api/v1/boundary-lines/build", json={"reason": {"why": 1}}, headers=officer)  # any audited write
+    assert bilingual(reason)["details"]["field"] == "reason"
+    nan = client.put("/api/v1/buildings/1/entrance", data='{"lon": NaN, "lat": 25}', content_type="application/json", headers=officer)
+    assert bilingual(nan)["details"]["field"] == "lon"
+
+
+@pytest.mark.parametrize("encoding", ["klingon", "rot13", "base64", "idna"])
+def test_unknown_encoding_on_sign_import_and_export_is_400(client, store, encoding):
+    headers = bearer(store, "signs", PLACENAME_OFFICER)
+    for path in ("/api/v1/signs/import", "/api/v1/plates/import"):
+        upload = {"file": (io.BytesIO(b"code,lon,lat\n1,102.7,25.0\n"), "s.csv"), "encoding": encoding, "crs": "EPSG:4490"}
+        response = client.post(path, data=upload, headers=headers, content_type="multipart/form-data")
+        assert bilingual(response)["code"] == "invalid-encoding"
+    assert bilingual(client.get(f"/api/v1/signs/export?format=csv&encoding={encoding}", headers=headers))["code"] == "invalid-encoding"
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_body_models_are_published_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/boundary-lines/{line_id}/markers"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/MarkerBody"}
+    marker = document["components"]["schemas"]["MarkerBody"]
+    assert set(marker["required"]) == {"serial", "marker_type", "letter", "lon", "lat"}
+    assert marker["properties"]["photos"] == {"type": "array", "items": {"type": "string"}, "nullable": True, "default": None}
+    assert "ApplicationBody" in document["components"]["schemas"] and "Error" in document["components"]["schemas"]
+    spacing = document["components"]["schemas"]["SyntheticMarkersBody"]["properties"]["spacing_km"]
+    assert spacing["minimum"] == 0 and spacing["exclusiveMinimum"] is True  # OpenAPI 3.0 form
