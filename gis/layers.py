@@ -16,12 +16,13 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from gis.io.validate import LayerSpec
+from gis.storage.model import Registered
 
 
 @dataclass(frozen=True)
 class Layer:
     name: str
-    model: type
+    model: type[Registered]
     spec: LayerSpec
     columns: tuple[str, ...]
     title_zh: str = ""

@@ -124,8 +124,8 @@ def _shapefile_source(path: Path, layer: str | None) -> tuple[str, str | None]:
             cpgs = [n for n in archive.namelist() if n.lower() == stem + ".cpg"]
             declared = _cpg_text(archive.read(cpgs[0])) if cpgs else None
         return f"/vsizip/{path.resolve().as_posix()}/{member}", declared
-    cpgs = [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"]
-    declared = _cpg_text(cpgs[0].read_bytes()) if cpgs else None
+    sidecars = [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"]
+    declared = _cpg_text(sidecars[0].read_bytes()) if sidecars else None
     return str(path), declared
 
 

@@ -14,12 +14,12 @@ import hashlib
 from typing import Any
 
 import shapely
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, inspect
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .coltypes import UTCDateTime
 from .geometry import Geometry, promote_to_multi
-from .model import Base, Registered, utcnow
+from .model import Base, Registered, table_of, utcnow
 
 AUDIT_TABLE = "audit_log"
 
@@ -132,7 +132,7 @@ def _after_flush(session: Session, _ctx) -> None:
                 "after": after,
             }
         )
-    session.execute(AuditEntry.__table__.insert(), rows)
+    session.execute(insert(table_of(AuditEntry)), rows)
 
 
 def install(session_factory) -> None:
