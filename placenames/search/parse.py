@@ -51,6 +51,7 @@ class ParsedAddress:
 def strip_prefix(text: str) -> tuple[str, bool]:
     """Text without 中国/云南省/昆明市/官渡区 at its start; whether 官渡区 was named."""
     match = _PREFIX.match(text)
+    assert match is not None  # every part of the pattern is optional
     return text[match.end() :], bool(match.group("district"))
 
 
@@ -76,6 +77,7 @@ def parse(text: str) -> ParsedAddress:
         _subunits(parsed, tail)
         return parsed
     number = _NUMBER.match(tail)
+    assert number is not None  # tail starts at a digit
     parsed.number = int(number["number"])
     parsed.suffix = number["suffix"] or ""
     tail = tail[number.end() :]
