@@ -29,16 +29,16 @@ def category_for(row: dict) -> str | None:
 def import_divisions(store, path: str | Path = DEFAULT_FILE, *, actor: str) -> dict[str, int]:
     """Add each unit not yet registered (by its 12-digit code); returns counts added/skipped."""
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if category_for(r)]
+        rows = [(r, category) for r in csv.DictReader(handle) if (category := category_for(r))]
     added = skipped = 0
     with store.transaction(actor=actor, reason=f"import divisions from {Path(path).name}") as session:
         known = set(session.scalars(select(PlaceName.entity_code).where(PlaceName.entity_code.is_not(None))))
-        for row in rows:
+        for row, category in rows:
             if row["code"] in known:
                 skipped += 1
                 continue
             entry = PlaceName(
-                **register.spelling(row["name"], category_for(row)),
+                **register.spelling(row["name"], category),
                 status="current",
                 admin_code=row["parent_code"],
                 entity_code=row["code"],
