@@ -51,4 +51,4 @@ check-api: install
 	$(PY) benchmarks/check_openapi.py --schemathesis .venv-check/bin/schemathesis
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
