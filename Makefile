@@ -1,6 +1,7 @@
 # Two entry points for a fresh machine:
 #   make run   - virtualenv, install, demo database if missing, serve on http://127.0.0.1:5000
-#   make test  - virtualenv, install with test tools, PostgreSQL+PostGIS, the whole suite
+#   make test  - virtualenv, install with test tools, lint and type checks, PostgreSQL+PostGIS, the whole suite
+#   make lint  - ruff (lint + format) and mypy only; `make test` fails first if they do
 VENV     ?= .venv
 PY       := $(VENV)/bin/python
 DIMING   := $(VENV)/bin/diming
@@ -9,7 +10,7 @@ PORT     ?= 5000
 WORKERS  ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: run test venv install install-test demo clean check-api
+.PHONY: run test lint venv install install-test demo clean check-api
 
 $(VENV)/.created:
 	"$$(tests/support/find_python.sh)" -m venv $(VENV)
@@ -35,7 +36,12 @@ demo: install
 run: demo
 	$(DIMING) serve --host $(HOST) --port $(PORT) --workers $(WORKERS)
 
-test: install-test lint-imports
+lint: install-test
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy
+
+test: install-test lint lint-imports
 	tests/support/ensure_browser.sh
 	DIMING_TEST_PG_URL="$$(tests/support/ensure_postgis.sh)" $(PY) -m pytest -n 2 -q $(PYTEST_ARGS)
 
@@ -49,4 +55,4 @@ check-api: install-test
 	$(PY) benchmarks/check_openapi.py --schemathesis $(VENV)/bin/schemathesis
 
 clean:
-	rm -rf $(VENV) var .pytest_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -211,7 +211,9 @@ def close_session(store: Store, session_id: str) -> bool:
     if row is None or row.revoked:
         return False
     with store.transaction(actor=row.username, reason="sign out") as session:
-        session.get(WebSession, row.id).revoked = True
+        web_session = session.get(WebSession, row.id)
+        assert web_session is not None  # read just above, and sessions are never deleted
+        web_session.revoked = True
     return True
 
 

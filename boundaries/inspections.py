@@ -252,6 +252,7 @@ def sign(store: Store, campaign_id: int, *, party: str, actor: str, ended_on: dt
                 line.last_inspected = campaign.ended_on
             for result in latest_results(session, campaign.id):
                 marker = session.get(BoundaryMarker, result.marker_id)
+                assert marker is not None  # a result's marker_id is a foreign key
                 marker.status = "intact" if result.status in ("rebuilt", "new") else result.status
     return campaign
 

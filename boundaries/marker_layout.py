@@ -20,6 +20,7 @@ Serials still run along the line (which is drawn west→east or north→south).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ class WideFeature:
     name: str
     kind: str
     width_m: float
-    geom: object
+    geom: shapely.Geometry
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class TriPoint:
     """An end of the line where three units meet: their codes and outlines (metres)."""
 
     end: str  # "start" or "end"
-    units: tuple[tuple[str, object], ...]
+    units: tuple[tuple[str, shapely.Geometry], ...]
     carries_set: bool  # False: another line meeting here carries the triple set
 
 
@@ -54,7 +55,7 @@ class PlannedMarker:
     serial: int
     marker_type: str
     letter: str
-    point: object  # metres
+    point: shapely.Geometry  # metres
     responsible_code: str | None
     note: str = ""
     chainage_m: float = 0.0
@@ -159,7 +160,7 @@ def stations(line, spacing_m: float, turn_deg: float, features: list[WideFeature
         fixed.append(key)
         width_at[key] = width
     chain = sorted(set(fixed))
-    filled = []
+    filled: list[float] = []
     for a, b in zip(chain[:-1], chain[1:], strict=True):
         steps = max(1, math.ceil((b - a) / spacing_m))
         filled.extend(a + (b - a) * s / steps for s in range(steps))
@@ -167,7 +168,7 @@ def stations(line, spacing_m: float, turn_deg: float, features: list[WideFeature
     return [(c, width_at.get(c)) for c in filled]
 
 
-def _triple(tri: TriPoint, at) -> list[tuple[str, object, str]]:
+def _triple(tri: TriPoint, at) -> list[tuple[str, shapely.Geometry, str]]:
     """(letter, point, unit code) of a triple set: one marker just inside each unit."""
     out = []
     for letter, (code, outline) in zip("CDE", sorted(tri.units, key=lambda u: u[0]), strict=False):
@@ -214,8 +215,8 @@ def plan(
     right_code: str,
     spacing_m: float = 1000.0,
     turn_deg: float = 30.0,
-    features: list[WideFeature] = (),
-    tripoints: list[TriPoint] = (),
+    features: Sequence[WideFeature] = (),
+    tripoints: Sequence[TriPoint] = (),
 ) -> list[PlannedMarker]:
     """The marker set of a line given as metric parts (in line order).
 

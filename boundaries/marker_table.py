@@ -109,7 +109,7 @@ def marker_table(store: Store, line_id: int) -> dict:
         )
         last_inspected = dict(session.execute(signed).all())
         codes = {m.responsible_code for m in markers if m.responsible_code}
-        names = dict(
+        names: dict[str | None, str] = dict(
             session.execute(select(AdminUnit.code, AdminUnit.name).where(AdminUnit.code.in_(codes), AdminUnit.valid_to.is_(None))).all()
         )
     names.setdefault(line.left_code, line.left_name)

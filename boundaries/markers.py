@@ -94,7 +94,7 @@ def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 
     Returned in line order, lon/lat."""
     if spacing_km <= 0:
         raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
-    out = []
+    out: list[tuple[float, float]] = []
     for part in shapely.get_parts(line_lonlat):
         metric = reproject(part, STORAGE_CRS, measure_crs())
         points = [metric.interpolate(c) for c, _ in stations(metric, spacing_km * 1000, turn_deg, [])]

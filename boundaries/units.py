@@ -33,7 +33,7 @@ class NewUnit:
     name: str
     level: str
     parent_code: str | None = None
-    geom: object = None
+    geom: shapely.Geometry | None = None
     households: int | None = None
     population: int | None = None
 

@@ -16,18 +16,19 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from gis.io.validate import LayerSpec
+from gis.storage.model import Registered
 
 
 @dataclass(frozen=True)
 class Layer:
     name: str
-    model: type
+    model: type[Registered]
     spec: LayerSpec
     columns: tuple[str, ...]
     title_zh: str = ""
     title_en: str = ""
     fixed: Mapping[str, Any] = field(default_factory=dict)
-    where: Callable[[type], Any] | None = None
+    where: Callable[[Any], Any] | None = None  # model class -> SQL condition (on its own columns)
     resolve: Callable[[Session, pd.DataFrame], pd.DataFrame] | None = None
     #: A layer whose rows need more than the generic checks imports through its own
     #: all-or-nothing importer: (store, path, *, actor, reason, encoding, crs, layer) -> rows added.

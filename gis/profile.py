@@ -174,7 +174,9 @@ def _bilingual(where: str, data: dict, key: str, default: Bilingual | None = Non
         return default
     if not isinstance(value, dict):
         raise _bad(where, f"{key} 须有 zh 和 en 两项", f"{key} must have zh and en")
-    return Bilingual(_text(where, value, "zh"), _text(where, value, "en"))
+    zh, en = _text(where, value, "zh"), _text(where, value, "en")
+    assert zh is not None and en is not None  # _text refuses a missing or empty one
+    return Bilingual(zh, en)
 
 
 def _numbers(where: str, value, count: int, key: str) -> tuple[float, ...]:

@@ -24,7 +24,7 @@ from gis.io.progress import progress
 from gis.io.validate import ROW_COLUMN, ValidationReport
 from gis.layers import Layer
 from gis.storage import Store
-from gis.storage.geometry import promote_to_multi
+from gis.storage.geometry import Geometry, promote_to_multi
 
 BATCH = 2000
 
@@ -78,6 +78,7 @@ def _import_with_own_checks(store, layer: Layer, path, *, actor, reason, source_
             f"图层 {layer.name} 逐行检查，全部通过才导入；不能跳过或修复要素",
             f"Layer {layer.name} is checked row by row and imported only if every row passes; --skip-invalid and --make-valid do not apply",
         )
+    assert layer.importer is not None  # the caller checked
     added = layer.importer(store, path, actor=actor, reason=reason, encoding=encoding, crs=crs, layer=source_layer)
     return ImportResult(layer.name, added, ValidationReport(layer.name, added))
 
@@ -102,7 +103,9 @@ def insert_frame(store: Store, session: Session, layer: Layer, frame: gpd.GeoDat
 
 
 def frame_to_rows(layer: Layer, frame: gpd.GeoDataFrame, source: str | None) -> list[dict[str, Any]]:
-    geometry_type = layer.model.__table__.c.geom.type.geometry_type
+    column_type = layer.model.__table__.c.geom.type
+    assert isinstance(column_type, Geometry)  # every layer's table has a geometry column
+    geometry_type = column_type.geometry_type
     present = [c for c in layer.columns if c in frame.columns]
     records = frame[present].to_dict("records") if present else [{} for _ in range(len(frame))]
     geoms = frame.geometry.array

@@ -228,7 +228,8 @@ def _repeated_names(session, prepared) -> list[dict[str, Any]]:
         if names
         else set()
     )
-    problems, first_row = [], {}
+    problems: list[dict[str, Any]] = []
+    first_row: dict[tuple, int] = {}
     for number, key in rows:
         if key in registered:
             problems.append({"row": number, "problem": f"'{key[1]}' is already a current standard name in the register (must not repeat)"})

@@ -43,16 +43,16 @@ def import_divisions(store, path: str | Path | None = None, *, actor: str) -> di
     ``path`` defaults to the profile's ``divisions_file``."""
     path = path or default_file()
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        rows = [r for r in csv.DictReader(handle) if category_for(r)]
+        rows = [(r, category) for r in csv.DictReader(handle) if (category := category_for(r))]
     added = skipped = 0
     with store.transaction(actor=actor, reason=f"import divisions from {Path(path).name}") as session:
         known = set(session.scalars(select(PlaceName.entity_code).where(PlaceName.entity_code.is_not(None))))
-        for row in rows:
+        for row, category in rows:
             if row["code"] in known:
                 skipped += 1
                 continue
             entry = PlaceName(
-                **register.spelling(row["name"], category_for(row)),
+                **register.spelling(row["name"], category),
                 status="current",
                 admin_code=row["parent_code"],
                 entity_code=row["code"],

@@ -27,8 +27,8 @@ def _public(application: NamingApplication, comments: list[PublicComment]) -> di
         "admin_code": application.admin_code,
         "location_description": application.location_description,
         "reasons": application.reasons,
-        "notice_starts_at": application.notice_starts_at.isoformat(),
-        "notice_ends_at": application.notice_ends_at.isoformat(),
+        "notice_starts_at": application.notice_starts_at.isoformat() if application.notice_starts_at else None,  # (set in notice)
+        "notice_ends_at": application.notice_ends_at.isoformat() if application.notice_ends_at else None,
         "geometry": application.geom.__geo_interface__ if application.geom is not None else None,
         "comments": [{"body": c.body, "submitted_at": c.submitted_at.isoformat()} for c in comments],
     }

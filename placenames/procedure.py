@@ -88,7 +88,8 @@ def target_state(state: str, action: str) -> str:
     return target
 
 
-def ensure_notice_over(notice_ends_at: dt.datetime | None) -> None:
+def ensure_notice_over(notice_ends_at: dt.datetime | None) -> dt.datetime:
+    """The end of the notice, or a Conflict if there was none or it has not ended yet."""
     moment = now()
     if notice_ends_at is None or moment < notice_ends_at:
         raise Conflict(
@@ -98,6 +99,7 @@ def ensure_notice_over(notice_ends_at: dt.datetime | None) -> None:
             else "No public notice yet; cannot approve",
             details={"notice_ends_at": notice_ends_at.isoformat() if notice_ends_at else None},
         )
+    return notice_ends_at
 
 
 def notice_period(days: int) -> tuple[dt.datetime, dt.datetime]:

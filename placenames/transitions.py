@@ -54,6 +54,7 @@ def _review(session, application: NamingApplication, entry: PlaceName, data: dic
     if application.kind == "cancel":
         application.findings = []
         return
+    assert application.proposed_name is not None  # only a cancel names no new name
     report = run_checks(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
     application.findings = [f.to_dict() for f in report.findings]
     if report.has_errors:
@@ -72,9 +73,9 @@ def _start_notice(session, application: NamingApplication, entry: PlaceName, dat
 
 
 def _approve(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
-    procedure.ensure_notice_over(application.notice_ends_at)
+    notice_ends_at = procedure.ensure_notice_over(application.notice_ends_at)
     approved_on = _date(data, "approved_on")
-    if approved_on < application.notice_ends_at.astimezone(procedure.local_time()).date():
+    if approved_on < notice_ends_at.astimezone(procedure.local_time()).date():
         raise Conflict("批准日期早于公示期满日期", "The approval date is before the end of the public notice")
     application.approving_body = _text(data, "approving_body", "批准机关")
     application.approval_document = _text(data, "approval_document", "批准文号")
@@ -99,19 +100,23 @@ def _withdraw(session, application: NamingApplication, entry: PlaceName, data: d
 def _file(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
     application.filed_with = _text(data, "filed_with", "备案机关")
     application.filed_on = _date(data, "filed_on")
+    assert application.approved_on is not None  # filing follows approval
     if application.filed_on < application.approved_on:
         raise InvalidInput("备案日期不能早于批准日期", "filed_on cannot be before the approval date")
 
 
 def _announce(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
     announced_on = _date(data, "announced_on")
+    assert application.approved_on is not None  # announcement follows approval
     if announced_on < application.approved_on:
         raise InvalidInput("公告日期不能早于批准日期", "announced_on cannot be before the approval date")
     if application.kind != "cancel":  # another application may have made the same name current since review
+        assert application.proposed_name is not None  # only a cancel names no new name
         clash = duplicate_name.check(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
         if clash:
             raise Conflict(clash[0].zh, clash[0].en, details=clash[0].to_dict())
     if application.kind == "rename":
+        assert application.proposed_name is not None  # a rename names the new name
         street_renames.follow_rename(session, entry.name, application.proposed_name, entry.category_code)
         session.add(
             NameAlias(
@@ -165,6 +170,7 @@ def _flush_name(session, application: NamingApplication) -> None:
 
 def announcement(session, application: NamingApplication, entry: PlaceName) -> dict[str, Any]:
     """The 公告 content the MCA rules require (地名备案公告管理办法)."""
+    assert application.approved_on is not None and application.announced_on is not None  # made on announcement
     area = (
         session.scalar(select(PlaceName.name).where(PlaceName.entity_code == entry.admin_code, PlaceName.status == "current"))
         if entry.admin_code

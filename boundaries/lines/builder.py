@@ -47,7 +47,7 @@ class BuiltLine:
     left_name: str
     right_code: str
     right_name: str
-    geom: object  # MultiLineString, lon/lat
+    geom: shapely.Geometry  # MultiLineString, lon/lat
     length_m: float
     parts: int
     disagreement: dict = field(default_factory=dict)

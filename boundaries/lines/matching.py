@@ -24,7 +24,7 @@ class Unit:
 
     code: str
     name: str
-    geom: object
+    geom: shapely.Geometry
 
 
 def _rings(polygonal) -> list[np.ndarray]:

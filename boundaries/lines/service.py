@@ -200,7 +200,7 @@ def line_summary(line: BoundaryLine, *, full: bool = False) -> dict:
         "parts": line.parts,
         "version": line.version,
         "last_inspected": line.last_inspected.isoformat() if line.last_inspected else None,
-        "next_inspection_due": next_due(line).isoformat() if line.last_inspected else None,
+        "next_inspection_due": due.isoformat() if (due := next_due(line)) else None,
         "description": line.description,
         "description_edited": line.description_edited,
     }

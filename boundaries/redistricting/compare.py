@@ -41,7 +41,7 @@ def compare(first: Plan, second: Plan) -> dict:
 
 def _blocks_changed(first: Plan, second: Plan) -> int:
     """Blocks whose second-plan community does not inherit their first-plan community."""
-    inherits: dict[int, str | None] = {}
+    inherits: dict[int, int | None] = {}
     g = first.graph
     for community, members in enumerate(second.members):
         weights: dict[int, int] = {}

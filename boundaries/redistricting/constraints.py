@@ -99,7 +99,7 @@ def community_count_in_target(plan: Plan, rules: Rules) -> list[Violation]:
     """The planner's wanted number of communities per subdistrict, where one is given."""
     counts: dict[str, int] = {}
     for subdistrict, members in zip(plan.subdistrict, plan.members, strict=False):
-        if len(members):
+        if len(members) and subdistrict is not None:  # an empty community has no subdistrict
             counts[subdistrict] = counts.get(subdistrict, 0) + 1
     out = []
     for subdistrict, (low, high) in sorted(rules.targets.items()):

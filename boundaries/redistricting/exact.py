@@ -20,7 +20,7 @@ def exact_divide(ws: Workspace) -> bool:
     blocks = ws.members.tolist()
     if len(blocks) > MAX_BLOCKS:
         return False
-    pinned_groups = {}
+    pinned_groups: dict[int, set[int]] = {}
     for b in blocks:
         if ws.pinned[b]:
             pinned_groups.setdefault(int(ws.assignment[b]), set()).add(b)

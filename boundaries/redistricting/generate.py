@@ -134,12 +134,12 @@ def boundary_costs(graph: BlockGraph) -> np.ndarray:
 def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
     """(label, blocks) of each community of one subdistrict."""
     _report_oversized_blocks(graph, rules, blocks, findings)
-    locked = {}
+    locked: dict[str, list[int]] = {}
     for b in blocks.tolist():
         if graph.communities[b] in rules.locked_communities:
             locked.setdefault(graph.communities[b], []).append(b)
     free = [b for b in blocks.tolist() if graph.communities[b] not in locked]
-    pinned = {}
+    pinned: dict[str, list[int]] = {}
     for b in free:
         if graph.codes[b] in rules.locked_blocks and graph.communities[b]:
             pinned.setdefault(graph.communities[b], []).append(b)
@@ -152,7 +152,7 @@ def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop
         parts.append((part, groups))
     choose_counts([p for p, _ in parts], rules, subdistrict, len(locked), findings)
     communities = [(label, np.array(sorted(members))) for label, members in sorted(locked.items())]
-    new = []
+    new: list[tuple[str | None, np.ndarray]] = []
     for part, groups in parts:
         for label, members in _divide_part(graph, rules, part, groups, costs, rng, should_stop):
             (communities if label else new).append((label, members))
@@ -166,7 +166,7 @@ def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
     area = float(graph.area[part.blocks].sum())
     weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)
     fixed_labels = sorted(groups)
-    tried = []
+    tried: list[tuple[tuple[int, float], int, Workspace]] = []
     for attempt in range(MAX_ATTEMPTS):
         if attempt >= ATTEMPTS and (min(t[0] for t in tried)[0] == 0 or not _may_be_feasible(part, rules)):
             break  # more growths only while no valid division has been found

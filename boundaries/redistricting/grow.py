@@ -78,6 +78,7 @@ def grow(ws: Workspace, seeds: list[list[int]]) -> None:
         if choice is None:
             community = growing[0]
             choice = _best_block(ws, community, frontier[community], total_cost, within_ceiling=False)
+            assert choice is not None  # without the ceiling a non-empty frontier always has a best block
         take(choice, community)
 
 

@@ -213,6 +213,6 @@ def resolve_subdistrict(data: RedistrictingInput, text: str, names: dict[str, st
     """A subdistrict as it appears in the blocks, given by that value, by its name, or its name without 街道."""
     present = set(data.blocks["subdistrict"])
     for candidate in (text, names.get(text), names.get(f"{text}街道")):
-        if candidate in present:
+        if candidate is not None and candidate in present:
             return candidate
     raise InvalidInput(f"找不到街道：{text}", f"No blocks in subdistrict '{text}' (give its code or name)")

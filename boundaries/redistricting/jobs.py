@@ -18,6 +18,7 @@ import os
 import socket
 import threading
 import time
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -47,7 +48,7 @@ def parse_parameters(body: dict) -> dict:
     if unknown:
         raise InvalidInput(f"未知参数：{', '.join(unknown)}", f"Unknown parameters: {', '.join(unknown)}")
     try:
-        params = {
+        params: dict[str, Any] = {
             "subdistricts": [str(s) for s in body.get("subdistricts") or []],
             "min": int(body.get("min", 5000)),
             "max": int(body.get("max", 10000)),
@@ -172,10 +173,10 @@ def status(store: Store, job_id: int) -> dict:
 def list_jobs(store: Store, *, limit: int | None = None, offset: int = 0) -> tuple[int, list[dict]]:
     """(how many jobs there are, the newest first from ``offset``, at most ``limit``)."""
     with store.read() as session:
-        total = session.scalar(select(func.count()).select_from(RedistrictingJob))
+        total = session.scalar(select(func.count()).select_from(RedistrictingJob)) or 0
         query = select(RedistrictingJob).order_by(RedistrictingJob.id.desc()).offset(offset)
         found = session.scalars(query.limit(limit) if limit is not None else query).all()
-        plans: dict[int, list[int]] = {job.id: [] for job in found}
+        plans: dict[int | None, list[int]] = {job.id: [] for job in found}  # keyed by job_id (a nullable column)
         if found:
             rows = session.execute(
                 select(RedistrictingPlan.job_id, RedistrictingPlan.id)
@@ -285,6 +286,7 @@ def _update(store: Store, job_id: int, actor: str, **values) -> bool:
     def write() -> bool:
         with store.transaction(actor=actor, reason="redistricting job progress") as session:
             job = session.get(RedistrictingJob, job_id)
+            assert job is not None  # jobs are never deleted
             for key, value in values.items():
                 setattr(job, key, value)
             return bool(job.cancel_requested)
@@ -323,7 +325,7 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
         if not state["cancel"] and now - state["checked"] >= PROGRESS_INTERVAL:
             state["checked"] = now
             state["cancel"] = _cancel_requested(store, job_id)
-        return state["cancel"]
+        return bool(state["cancel"])
 
     try:
         data, rules = select_blocks(from_store(store), subdistrict_names(store), params)
@@ -350,6 +352,7 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
             raise Cancelled()
         with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:
             job = session.get(RedistrictingJob, job_id)
+            assert job is not None  # jobs are never deleted
             if job.cancel_requested:  # asked while the last plan was being finished: store nothing
                 raise Cancelled()
             for index, proposal in enumerate(proposals):

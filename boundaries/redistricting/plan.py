@@ -26,7 +26,7 @@ class Plan:
         out = []
         for count in counts:
             out.append(order[start : start + count])
-            start += count
+            start += int(count)
         return out
 
     @cached_property

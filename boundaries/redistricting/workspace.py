@@ -21,7 +21,7 @@ class Workspace:
     def __init__(self, graph: BlockGraph, rules: Rules, members, k: int, costs: np.ndarray, compactness_weight: float):
         self.graph = graph
         self.rules = rules
-        self.members = np.asarray(sorted(int(b) for b in members))
+        self.members = np.asarray(sorted(int(b) for b in members), dtype=np.int64)
         self.inside = np.zeros(graph.size, bool)
         self.inside[self.members] = True
         self.k = k

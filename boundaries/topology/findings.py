@@ -30,7 +30,7 @@ class CheckUnit:
     name: str
     level: str
     parent_code: str | None
-    geom: object
+    geom: shapely.Geometry
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ class Finding:
     units: list[str]
     message_zh: str
     message_en: str
-    geom: object  # metres; converted to lon/lat on output
+    geom: shapely.Geometry  # metres; converted to lon/lat on output
     area_m2: float | None = None
     length_m: float | None = None
 

@@ -35,11 +35,9 @@ def parse(value) -> CRS:
     """A pyproj CRS for a user's CRS argument; CRSError when it is not one."""
     if isinstance(value, CRS):
         return value
-    try:
-        from gis.crs import parse_crs  # canonical spelling rules live there once written
-    except ImportError:
-        parse_crs = None
-    text = parse_crs(value) if parse_crs is not None and isinstance(value, str) else value
+    from gis.crs import parse_crs  # canonical spelling rules live there
+
+    text = parse_crs(value) if isinstance(value, str) else value
     try:
         return CRS.from_user_input(text)
     except PyprojCRSError as exc:

@@ -74,7 +74,7 @@ def read_csv(
     """
     text, _ = decode_bytes(path.read_bytes(), explicit=encoding, source=path.name)
     header, lines, records = _records(text)
-    columns = {name: [] for name in header}
+    columns: dict[str, list[str | None]] = {name: [] for name in header}
     extra: list[int] = []
     for line, record in zip(lines, records, strict=False):
         if len(record) > len(header):
@@ -107,7 +107,8 @@ def read_csv(
 
 def _points(columns, pair, lines, lonlat_range):
     lon_name, lat_name = pair
-    geoms, notes = [], []
+    geoms: list[shapely.Point | None] = []
+    notes: list[dict[str, object]] = []
     for line, lon_text, lat_text in zip(lines, columns[lon_name], columns[lat_name], strict=False):
         lon, lat = _number(lon_text), _number(lat_text)
         zh, en = [], []

@@ -134,8 +134,8 @@ def _shapefile_source(path: Path, layer: str | None) -> tuple[str, str | None]:
             cpgs = [n for n in archive.namelist() if n.lower() == stem + ".cpg"]
             declared = _cpg_text(archives.read_small(path, archive, cpgs[0])) if cpgs else None
         return f"/vsizip/{path.resolve().as_posix()}/{member}", declared
-    cpgs = [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"]
-    declared = _cpg_text(_read_small_file(cpgs[0])) if cpgs else None
+    sidecars = [p for p in path.parent.iterdir() if p.stem == path.stem and p.suffix.lower() == ".cpg"]
+    declared = _cpg_text(_read_small_file(sidecars[0])) if sidecars else None
     return str(path), declared
 
 

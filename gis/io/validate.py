@@ -182,8 +182,7 @@ def check_missing_geometry(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Probl
     """Rows without a geometry or with an empty one."""
     explained = {n["row"] for n in gdf.attrs.get(READ_NOTES) or [] if n["rule"] in GEOMETRY_NOTE_RULES}
     rows = row_numbers(gdf)
-    missing = np.flatnonzero(~_present(_geoms(gdf)))
-    missing = [i for i in missing if int(rows[i]) not in explained]
+    missing = [i for i in np.flatnonzero(~_present(_geoms(gdf))) if int(rows[i]) not in explained]
     return _problems(gdf, spec, missing, "missing_geometry", "缺少几何图形或几何为空", "Geometry is missing or empty")
 
 
@@ -332,10 +331,11 @@ def repair_geometry(geom, allowed: tuple[str, ...] = ()):
     returned as such unless only the multi type is allowed. None when nothing of
     that kind survives.
     """
-    kind, multi = _FAMILY.get(geom.geom_type, (None, None))
+    family = _FAMILY.get(geom.geom_type)
     fixed = shapely.make_valid(geom)
-    if kind is None:
+    if family is None:
         return fixed
+    kind, multi = family
     parts = [p for p in _flatten(fixed) if p.geom_type == kind and not p.is_empty]
     if not parts:
         return None
@@ -388,7 +388,7 @@ def prepare(
     report.problems = sorted(repaired + report.problems, key=lambda p: (p.row is not None, p.row or 0))
     errors = report.errors
     if errors and skip_invalid and all(p.row is not None for p in errors):
-        bad = {p.row for p in errors}
+        bad = {p.row for p in errors if p.row is not None}
         work = work[~np.isin(row_numbers(work), list(bad))]
         for p in errors:
             p.action = "skipped"

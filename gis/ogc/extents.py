@@ -76,8 +76,8 @@ class ExtentCache:
     def __init__(self, store: Store, collections: Iterable[Collection], fallback: BBox, *, ttl: float = DEFAULT_TTL, clock=time.monotonic):
         self.store = store
         self.sources = {c.id: source_of(c) for c in collections}
-        self.fixed = {c.id: c.bbox for c in collections if c.bbox is not None}
-        self.fallback = tuple(fallback)
+        self.fixed: dict[str, BBox] = {c.id: (c.bbox[0], c.bbox[1], c.bbox[2], c.bbox[3]) for c in collections if c.bbox is not None}
+        self.fallback: BBox = (fallback[0], fallback[1], fallback[2], fallback[3])
         self.ttl = ttl
         self.clock = clock
         self._extents: dict[str, BBox] = {}
@@ -90,7 +90,8 @@ class ExtentCache:
         A database that cannot answer (down at start-up, schema not migrated) leaves
         the last known extents (or the fallback) until the next try, ``ttl`` later:
         the app must start, and serve its 503s, without it."""
-        extents, reachable = {}, True
+        extents: dict[str, BBox] = {}
+        reachable = True
         for collection_id, source in self.sources.items():
             known = self._extents.get(collection_id, self.fallback)
             try:  # after one failure, don't wait for the database once per collection

@@ -198,7 +198,7 @@ class _Rewriter:
         if isinstance(node, ast.Node) and dataclasses.is_dataclass(node):
             logical = isinstance(node, (ast.And, ast.Or, ast.Not))
             changes = {f.name: self.visit(getattr(node, f.name), logical) for f in dataclasses.fields(node)}
-            return dataclasses.replace(node, **changes)
+            return dataclasses.replace(node, **changes)  # type: ignore[type-var]  # node is an instance here, not a class
         return node
 
     def _geometry(self, geom: shapely.Geometry, crs: str) -> fvalues.Geometry:

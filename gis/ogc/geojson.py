@@ -49,7 +49,7 @@ def output_transform(crs_transform_spec) -> Transform | None:
     return transform
 
 
-def feature(row: Mapping[str, Any], names: Iterable[str], transform: Transform | None) -> dict[str, Any]:
+def feature(row: Mapping[Any, Any], names: Iterable[str], transform: Transform | None) -> dict[str, Any]:
     """One GeoJSON feature from a row selected by ``Source.select``."""
     geom = row.get("__geom")
     if geom is not None and geom.is_empty:

@@ -55,7 +55,7 @@ class StoreProvider(BaseProvider):
         super().__init__(provider_def)
         options = self.options or {}
         self.editable = False
-        self.id_field = self.id_field or "id"
+        self.id_field: str = self.id_field or "id"
         self.geom_field = provider_def.get("geom_field", "geom")
         self.source = Source.from_options(options, id_field=self.id_field, geom_field=self.geom_field)
         self.properties = list(self.source.columns)
@@ -153,7 +153,7 @@ class StoreProvider(BaseProvider):
         return or_(*(column.icontains(term, autoescape=True) for term in terms))
 
     def _order(self, sortby: list[dict]) -> list[ColumnElement]:
-        order = []
+        order: list[ColumnElement] = []
         for item in sortby:
             column = self.source.column(item["property"])
             order.append(column.desc() if item.get("order") == "-" else column.asc())

@@ -102,9 +102,9 @@ def _resolve(source: str, table: Table, joined: dict[str, Table]) -> ColumnEleme
     if prefix:  # "admin_code[:9]": the first 9 characters (a code's parent level)
         column = _resolve(prefix["source"], table, joined)
         return func.substr(column, 1, int(prefix["length"]), type_=column.type)
-    owner, dot, column = source.rpartition(".")
+    owner, dot, name = source.rpartition(".")
     if not dot:
-        return _column(table, column)
+        return _column(table, name)
     if owner not in joined:
         raise SourceConfigError(f"property source {source!r} names table {owner!r}, which is not joined")
-    return _column(joined[owner], column)
+    return _column(joined[owner], name)

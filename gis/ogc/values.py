@@ -13,7 +13,7 @@ from typing import Any
 
 from pygeoapi.provider.base import ProviderInvalidQueryError
 
-JSON_TYPES = {
+JSON_TYPES: dict[type | None, dict[str, str]] = {
     str: {"type": "string"},
     int: {"type": "integer"},
     float: {"type": "number"},

@@ -18,12 +18,12 @@ import hashlib
 from typing import Any
 
 import shapely
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, inspect
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .coltypes import UTCDateTime
 from .geometry import Geometry, promote_to_multi
-from .model import Base, Registered, utcnow
+from .model import Base, Registered, table_of, utcnow
 
 AUDIT_TABLE = "audit_log"
 
@@ -89,15 +89,15 @@ def _stored_form(column, value: Any) -> Any:
     return value
 
 
-def snapshot(record: Registered) -> dict[str, Any]:
+def snapshot(record: Registered) -> dict[str, Any] | None:
     """All column values of a record, JSON-ready (geometry as WKT)."""
     state = inspect(record)
     columns = state.mapper.columns
     values = {key: to_jsonable(_stored_form(columns[key], state.dict.get(key))) for key in columns.keys()}
-    return conceal(record.__tablename__, values)
+    return conceal(table_of(type(record)).name, values)
 
 
-def _before_snapshot(record: Registered) -> dict[str, Any]:
+def _before_snapshot(record: Registered) -> dict[str, Any] | None:
     state = inspect(record)
     out = {}
     for attr in state.attrs:
@@ -111,7 +111,7 @@ def _before_snapshot(record: Registered) -> dict[str, Any]:
         else:
             value = state.dict.get(attr.key)
         out[attr.key] = to_jsonable(_stored_form(state.mapper.columns[attr.key], value))
-    return conceal(record.__tablename__, out)
+    return conceal(table_of(type(record)).name, out)
 
 
 def _actor(session: Session) -> str:
@@ -159,7 +159,7 @@ def _after_flush(session: Session, _ctx) -> None:
                 "after": after,
             }
         )
-    session.execute(AuditEntry.__table__.insert(), rows)
+    session.execute(insert(table_of(AuditEntry)), rows)
 
 
 def install(session_factory) -> None:

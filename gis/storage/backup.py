@@ -27,6 +27,14 @@ def _pg_args(store: Store) -> tuple[list[str], dict[str, str]]:
     return args, env
 
 
+def _database(store: Store) -> str:
+    """The database name (PostgreSQL) or file (SQLite) of the store's URL; an in-memory database has none to copy."""
+    database = make_url(store.url).database
+    if not database:
+        raise BadRequest("内存数据库不能备份或恢复", "An in-memory database cannot be backed up or restored")
+    return database
+
+
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -49,10 +57,10 @@ def backup(store: Store, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     if store.dialect == "postgresql":
         args, env = _pg_args(store)
-        _run([_tool("pg_dump"), *args, "-Fc", "-f", str(path), make_url(store.url).database], env)
+        _run([_tool("pg_dump"), *args, "-Fc", "-f", str(path), _database(store)], env)
         return path
     store.checkpoint()
-    source = sqlite3.connect(make_url(store.url).database)
+    source = sqlite3.connect(_database(store))
     target = sqlite3.connect(path)
     try:
         source.backup(target)
@@ -75,7 +83,7 @@ def restore(store: Store, path: str | Path) -> None:
         if listing is None or listing.returncode != 0:  # pg_restore --list reads the whole table of contents, touching no database
             raise BadRequest(f"{path} 不是 pg_dump 备份", f"{path} is not a pg_dump backup")
         args, env = _pg_args(store)
-        database = make_url(store.url).database
+        database = _database(store)
         _run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", database, str(path)], env)
         return
     source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
@@ -88,7 +96,7 @@ def restore(store: Store, path: str | Path) -> None:
             raise BadRequest(
                 f"{path} 不是 diming 的备份（不是 GeoPackage 数据库）", f"{path} is not a diming backup (not a GeoPackage database)"
             )
-        target = sqlite3.connect(make_url(store.url).database)
+        target = sqlite3.connect(_database(store))
         try:
             source.backup(target)
         finally:

@@ -58,7 +58,7 @@ def _wkb_offset(blob: bytes) -> int:
     return 8 + _ENVELOPE_SIZES[envelope]
 
 
-def decode(blob: bytes) -> shapely.Geometry:
+def decode(blob: bytes | bytearray | memoryview) -> shapely.Geometry:
     """GeoPackage binary (or plain WKB, as some tools write) -> shapely geometry."""
     blob = bytes(blob)
     if blob[:2] != MAGIC:

@@ -58,6 +58,7 @@ def _one_transaction(store: Store):
                 yield connection
             return
         driver = connection.connection.dbapi_connection
+        assert driver is not None  # the connection is open
         saved = driver.isolation_level
         driver.isolation_level = None  # the driver opens no transaction of its own
 

@@ -9,8 +9,9 @@ overwriting someone else's change.
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from sqlalchemy import Integer, MetaData, String
+from sqlalchemy import FromClause, Integer, MetaData, String, Table
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from .coltypes import UTCDateTime
@@ -39,6 +40,9 @@ class Registered:
     update and delete of one writes an append-only audit row.
     """
 
+    if TYPE_CHECKING:  # set on the mapped model the mixin is combined with (typed as in DeclarativeBase)
+        __table__: ClassVar[FromClause]
+
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     source: Mapped[str | None] = mapped_column(String(64))
@@ -48,5 +52,10 @@ class Registered:
     updated_by: Mapped[str] = mapped_column(String(64), nullable=False, default="system")
 
     @declared_attr.directive
-    def __mapper_args__(cls):
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}
+
+
+def table_of(model: type[Base] | type[Registered]) -> Table:
+    """The Table a model is mapped to (SQLAlchemy types ``__table__`` as the wider FromClause)."""
+    return cast(Table, model.__table__)

@@ -23,7 +23,7 @@ from gis.errors import Conflict, DuplicateName, InvalidInput, Unavailable, Versi
 
 from . import audit, ddl
 from .engine import make_engine, normalise_url
-from .model import Registered, utcnow
+from .model import Registered, table_of, utcnow
 
 
 class Store:
@@ -107,7 +107,7 @@ class Store:
         """
         actor = session.info["actor"]
         reason = session.info.get("reason")
-        table = model.__table__
+        table = table_of(model)
         now = utcnow()
         total = 0
         for start in range(0, len(rows), batch):
@@ -117,7 +117,7 @@ class Store:
             ]
             ids = session.execute(insert(table).returning(table.c.id), chunk).scalars().all()
             session.execute(
-                audit.AuditEntry.__table__.insert(),
+                insert(table_of(audit.AuditEntry)),
                 [
                     {
                         "occurred_at": now,

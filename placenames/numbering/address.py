@@ -59,9 +59,9 @@ class AdminNames:
         rows = session.execute(select(*columns).where(AdminUnit.valid_to.is_(None)))
         self.units = {code: (name, level, parent) for code, name, level, parent in rows}
 
-    def chain(self, code: str | None) -> dict[str, str]:
+    def chain(self, code: str | None) -> dict[str, str | None]:
         """level -> name for ``code`` and every unit above it (province and city from the profile)."""
-        names: dict[str, str] = {}
+        names: dict[str, str | None] = {}
         seen = set()
         while code and code in self.units and code not in seen:
             seen.add(code)
@@ -77,5 +77,7 @@ class AdminNames:
 
     def parts(self, code: str | None, road: str, number_text: str, **finer) -> AddressParts:
         chain = self.chain(code)
-        levels = ("province", "city", "district", "subdistrict", "community")
-        return AddressParts(*(chain.get(level) for level in levels), road, number_text, **finer)
+        province, city, district, subdistrict, community = (
+            chain.get(level) for level in ("province", "city", "district", "subdistrict", "community")
+        )
+        return AddressParts(province, city, district, subdistrict, community, road, number_text, **finer)

@@ -34,7 +34,7 @@ def merge_centreline(geom) -> shapely.LineString:
     coords = list(parts.pop(0).coords)
     while parts:
         head, tail = np.array(coords[0]), np.array(coords[-1])
-        best = None
+        best: tuple[float, int, bool, bool] | None = None
         for index, part in enumerate(parts):
             first, last = np.array(part.coords[0]), np.array(part.coords[-1])
             for gap, at_tail, flip in (
@@ -45,6 +45,7 @@ def merge_centreline(geom) -> shapely.LineString:
             ):
                 if best is None or gap < best[0]:
                     best = (gap, index, at_tail, flip)
+        assert best is not None  # parts is not empty
         _, index, at_tail, flip = best
         part_coords = list(parts.pop(index).coords)
         if flip:

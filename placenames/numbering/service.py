@@ -191,6 +191,7 @@ def stored_address(names: AdminNames, admin_code: str | None, road: str, number_
 
 
 def _write(store, session, plan: Plan) -> None:
+    assert plan.names is not None  # a plan from plan_numbers carries its names
     rows = []
     for road_plan in plan.roads:
         for a, door, admin_code in zip(road_plan.assignments, road_plan.entrances, road_plan.admin_codes, strict=True):

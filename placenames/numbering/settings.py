@@ -36,7 +36,7 @@ class NumberingSettings:
     reach_m: float = 60.0
 
     def __post_init__(self):
-        problems = []
+        problems: list[tuple[str, str, tuple[str, ...]]] = []
         if self.direction not in DIRECTIONS:
             problems.append(("direction", self.direction, DIRECTIONS))
         if self.odd_side not in SIDES:

@@ -55,7 +55,7 @@ def readings(text: str, extra: dict[str, tuple[str, ...]] | None = None) -> list
                 break
         else:
             position += 1
-    library = [item[0] for item in pinyin(text, style=Style.TONE, errors=lambda chars: list(chars))]
+    library = [item[0] for item in pinyin(text, style=Style.TONE, errors=lambda chars: list(chars))]  # type: ignore[arg-type, return-value]  # pypinyin takes a list from errors= (documented), its annotation says str
     result = _align(text, library)
     return erhua.apply(text, [fixed.get(i, syllable) for i, syllable in enumerate(result)], keep=set(fixed), is_hanzi=is_hanzi)
 

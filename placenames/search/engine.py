@@ -170,6 +170,8 @@ def _resolve_road(g: Gazetteer, text: str, number_text: str | None = None) -> tu
 
 
 def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
+    if not parsed.road:
+        return []
     road, how, historic = _resolve_road(g, parsed.road, parsed.number_text)
     if road is None:
         return []
@@ -181,17 +183,23 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     elif road.status == "retired":  # the centreline is still there, its name was cancelled
         match_type, confidence = "retired_name", confidence * RETIRED_CONFIDENCE
         extra.update(historic_extra(HistoricName(road.name, "retired", road, road.retired_on)))
-    if parsed.number is None:
+    number, number_text = parsed.number, parsed.number_text
+    if number is None or number_text is None:  # (both or neither)
         return [Match(road, match_type, confidence * (0.9 if extra else 1.0), extra)]
     plates = g.plates.get(normalize(road.name), {})
-    plate = plates.get(parsed.number_text)
+    plate = plates.get(number_text)
     if plate is not None:
         return [Match(plate, match_type, confidence, extra)]
-    neighbours = sorted(plates.values(), key=lambda e: (e.number % 2 != parsed.number % 2, abs(e.number - parsed.number), e.number_text))[
+    neighbours = sorted(plates.values(), key=lambda e: (_plate_number(e) % 2 != number % 2, abs(_plate_number(e) - number), e.number_text))[
         :2
     ]
     requested = {**extra, "requested_number": parsed.number_text, "registered": False}
     return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
+
+
+def _plate_number(e: Entry) -> int:
+    assert e.number is not None  # every door plate has its number
+    return e.number
 
 
 def historic_match(historic: HistoricName) -> Match:
@@ -220,6 +228,7 @@ def historic_extra(historic: HistoricName) -> dict:
 
 
 def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
+    assert parsed.intersection is not None  # the caller checked
     (a, how_a, _), (b, how_b, _) = (_resolve_road(g, name) for name in parsed.intersection)
     if a is None or b is None or a is b:
         return []

@@ -136,7 +136,8 @@ class Gazetteer:
 
 def _prefixed(keys: list[tuple[str, int]], items: list, prefix: str, cap: int) -> list:
     start = bisect.bisect_left(keys, (prefix, -1))
-    out, seen = [], set()
+    out: list = []
+    seen = set()
     for position in range(start, len(keys)):
         key, index = keys[position]
         if not key.startswith(prefix) or len(out) >= cap:
@@ -219,7 +220,7 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
 
     def admin_of(point: shapely.Point) -> tuple[AdminUnit | None, AdminUnit | None]:
         community = g.community_of(point.x, point.y)
-        return community, g.units.get(community.parent_code) if community is not None else None
+        return community, g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None
 
     for unit in units:
         if unit.geom is None:
@@ -412,11 +413,12 @@ def _add_history(g: Gazetteer, historic: HistoricName) -> None:
 
 def _spatial_indexes(g: Gazetteer) -> None:
     if g.plate_list:
-        x, y = to_metres(np.array([e.point.x for e in g.plate_list]), np.array([e.point.y for e in g.plate_list]))
+        xy = shapely.get_coordinates([e.point for e in g.plate_list])  # every plate stands somewhere
+        x, y = to_metres(xy[:, 0], xy[:, 1])
         g.plate_tree = shapely.STRtree(shapely.points(x, y))
     if g.road_list:
         g.road_tree = shapely.STRtree([_metric(e.geom) for e in g.road_list])
-    road_index = {e.name: i for i, e in enumerate(g.road_list)}
+    road_index: dict[str | None, int] = {e.name: i for i, e in enumerate(g.road_list)}
     g.plate_road = np.array([road_index.get(e.street, -1) for e in g.plate_list], dtype=int)
     g.plate_side = np.array([{"left": 1, "right": -1}.get(e.side or "", 0) for e in g.plate_list], dtype=int)
 

@@ -62,6 +62,7 @@ def _prefix(province: tuple[str, ...], city: tuple[str, ...], district: str) -> 
 def strip_prefix(text: str, profile: DistrictProfile | None = None) -> tuple[str, bool]:
     """Text without 中国/省/市/区 of the profile's district at its start; whether the district was named."""
     match = _prefix(*(profile or current_profile()).prefix_names).match(text)
+    assert match is not None  # every part of the pattern is optional
     return text[match.end() :], bool(match.group("district"))
 
 
@@ -87,6 +88,7 @@ def parse(text: str, profile: DistrictProfile | None = None) -> ParsedAddress:
         _subunits(parsed, tail)
         return parsed
     number = _NUMBER.match(tail)
+    assert number is not None  # tail starts at a digit
     parsed.number = int(number["number"])
     parsed.suffix = number["suffix"] or ""
     tail = tail[number.end() :]

@@ -19,7 +19,7 @@ MAX_VARIANTS = 8
 @lru_cache(maxsize=50_000)
 def keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(full pinyin keys, initials keys) of a Chinese name; Latin letters and digits kept as they are."""
-    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[c.lower()] for c in chars])
+    readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[c.lower()] for c in chars])  # type: ignore[arg-type, return-value]  # pypinyin takes a list from errors= (documented), its annotation says str
     options = [sorted({r.lower() for r in group if r})[:2] or [""] for group in readings]
     full, initials = set(), set()
     for combo in product(*options):

@@ -11,6 +11,7 @@ same road on the point's side within the radius is preferred.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
@@ -18,6 +19,9 @@ import shapely
 from gis.crs import STORAGE_CRS, transform_coords
 
 from .gazetteer import Entry, Gazetteer, to_metres
+
+if TYPE_CHECKING:
+    from gis.basemap import AdminUnit
 
 SIDE_TOLERANCE_M = 1.0  # closer to the centreline than this, the side cannot be told
 
@@ -28,8 +32,8 @@ class ReverseResult:
     lat: float
     address: Entry | None
     distance_m: float | None
-    community: object
-    subdistrict: object
+    community: AdminUnit | None
+    subdistrict: AdminUnit | None
 
 
 def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0) -> list[ReverseResult]:
@@ -44,7 +48,7 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
         (inputs, plates), dists = g.plate_tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=False)
         nearest[inputs], distance[inputs] = plates, dists
         _prefer_same_side(g, metric, nearest, distance, radius_m)
-    communities = [None] * len(lon)
+    communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
         inputs, units = g.community_tree.query(shapely.points(lon, lat), predicate="within")
         for i, u in zip(inputs, units, strict=False):
@@ -59,14 +63,14 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
                 g.plate_list[nearest[i]] if nearest[i] >= 0 else None,
                 None if np.isnan(distance[i]) else float(distance[i]),
                 community,
-                g.units.get(community.parent_code) if community is not None else None,
+                g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None,
             )
         )
     return results
 
 
 def _prefer_same_side(g: Gazetteer, points, nearest, distance, radius_m: float) -> None:
-    if g.road_tree is None:
+    if g.road_tree is None or g.plate_tree is None:  # (the caller has a plate tree)
         return
     found = np.flatnonzero(nearest >= 0)
     if not len(found):

@@ -25,6 +25,7 @@ from gis.basemap import Road
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
+from gis.storage.model import Registered
 from placenames.models import DoorPlate
 
 from . import rowcheck
@@ -115,7 +116,7 @@ def _records(frame: gpd.GeoDataFrame) -> list[rowcheck.Record]:
 @dataclass
 class _Planned:
     row: int
-    target: object | None  # the stored item this row updates; None: a new item
+    target: Registered | None  # the stored item this row updates; None: a new item
     values: dict | None  # None when the row has problems
 
 
@@ -126,7 +127,7 @@ def _sign_row(record: rowcheck.Record, errors, roads: dict, existing: dict) -> _
     road = roads.get(road_name) if road_name else None
     if road_name and road is None:
         cells.problem("road_name", f"道路“{road_name}”不存在", f"unknown road {road_name!r}")
-    default_zh, default_roman = sign_text(road_name) if road else (None, None)
+    default_zh, default_roman = sign_text(road_name) if road and road_name else (None, None)
     values = {
         "road_id": road[0] if road else None,
         "text_zh": cells.text("text_zh", 100) or default_zh,
@@ -158,7 +159,7 @@ def _plate_row(record: rowcheck.Record, errors, roads: dict, door_plates: dict, 
         cells.problem("level", f"应为 {'、'.join(PLATE_LEVELS)} 之一", f"must be one of {', '.join(PLATE_LEVELS)}")
     label = cells.text("label", 20)
     plate_text_value = cells.text("text", 200)
-    if plate_text_value is None and plate is not None and level in PLATE_LEVELS:
+    if plate_text_value is None and plate is not None and road_name and level in PLATE_LEVELS:  # (a plate implies its road)
         if level != "门牌" and not label:
             cells.problem("text", f"{level}须给出 text 或 label（幢、单元、室号）", f"a {level} needs its text or a label")
         else:
@@ -239,6 +240,7 @@ def _apply(store, session, model, kind: str, planned: list[_Planned]) -> ImportS
     summary = ImportSummary(kind, len(planned))
     inserts = []
     for p in planned:
+        assert p.values is not None  # errors.refuse raised on rows with problems
         if p.target is None:
             inserts.append(p.values)
             continue
