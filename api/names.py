@@ -103,7 +103,7 @@ def check():
 
     body = json_body()
     name, category = body.get("name"), body.get("category")
-    if not isinstance(name, str) or not name.strip() or not isinstance(category, str):
+    if not isinstance(name, str) or not isinstance(category, str):  # an empty name gets the empty-name finding
         raise BadRequest("请给出 name 与 category", "Give 'name' and 'category'")
     return jsonify(register.check_name(current_store(), name, category).to_dict())
 

@@ -48,7 +48,7 @@ def registered_road(store, name, line, numbers=()):
 
 def take_through(store, clock, data):
     """Apply and take the application through every step to its announcement."""
-    app_id = applications.create_application(store, {"reasons": "道路改造", "applicant_name": "关上街道", **data}, actor="wang")
+    app_id = applications.create_application(store, {"reasons": "道路改造", "applicant_name": "关上街道", **data}, actor="zhang")
 
     def step(action, **extra):
         transitions.apply_action(store, app_id, action, {"reason": f"{action} step", **extra}, actor="wang")
