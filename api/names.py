@@ -105,7 +105,7 @@ def check():
     name, category = body.get("name"), body.get("category")
     if not isinstance(name, str) or not isinstance(category, str):  # an empty name gets the empty-name finding
         raise BadRequest("请给出 name 与 category", "Give 'name' and 'category'")
-    return jsonify(register.check_name(current_store(), name, category).to_dict())
+    return jsonify(register.check_name(current_store(), name, category, body.get("admin_code")).to_dict())
 
 
 @blueprint.get("/names")

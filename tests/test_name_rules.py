@@ -322,3 +322,16 @@ def test_division_import_refuses_a_bad_row_and_imports_the_real_file(store, tmp_
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(PlaceName)) == 0
     assert division_import.import_divisions(store, actor="wang")["added"] == 146
+
+
+def test_api_check_reports_the_rules(api):
+    client, officer, _ = api
+
+    def check(**body):
+        return client.post("/api/v1/names/check", json={"category": "23510", **body}, headers=officer).get_json()
+
+    empty = check(name="  ")
+    assert empty["has_errors"] and empty["findings"][0]["message"] == {"zh": "名称不能为空", "en": "the name must not be empty"}
+    assert [f["rule"] for f in check(name="福源路", admin_code="530102001000")["findings"]] == ["admin-area"]
+    warned = check(name="子君街")
+    assert not warned["has_errors"] and warned["needs_justification"]

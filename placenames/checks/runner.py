@@ -29,6 +29,7 @@ from .statistics import statistics
 
 # The form of the text: checked wherever a name enters (application, import) before it is stored.
 FORM_RULES = (control_characters, markup_characters, latin_letters, name_length)
+FORM_RULE_NAMES = {empty_name.RULE, *(rule.RULE for rule in FORM_RULES)}
 # What the name says: the naming rules of 条例 Art.9 (lists, the register).
 NAMING_RULES = (generic_name, duplicate_name, same_specific, homophone, rare_characters, blocked_words, leader_names, person_names)
 RULES = (*FORM_RULES, *NAMING_RULES, admin_area)
@@ -65,7 +66,10 @@ def findings_of(session, candidate: Candidate, rules=RULES) -> list[Finding]:
     empty = empty_name.check(session, candidate)
     if empty:
         return empty
-    return [finding for rule in rules for finding in rule.check(session, candidate)]
+    form = [finding for rule in rules if rule in FORM_RULES for finding in rule.check(session, candidate)]
+    if any(f.severity == ERROR for f in form):  # text that cannot be stored is not compared with the register
+        rules = [rule for rule in rules if rule is admin_area]
+    return form + [finding for rule in rules if rule not in FORM_RULES for finding in rule.check(session, candidate)]
 
 
 def errors_of(session, candidate: Candidate, rules=RULES) -> list[Finding]:
@@ -100,4 +104,5 @@ def import_problem(session, candidate: Candidate, *, current: bool = True) -> st
 
 def run_checks(session, candidate: Candidate) -> CheckReport:
     findings = findings_of(session, candidate)
-    return CheckReport(candidate, findings, statistics(session, candidate))
+    storable = not any(f.severity == ERROR and f.rule in FORM_RULE_NAMES for f in findings)
+    return CheckReport(candidate, findings, statistics(session, candidate) if storable else {})
