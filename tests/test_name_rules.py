@@ -5,6 +5,7 @@ division files. Real names of 官渡区 keep passing."""
 from __future__ import annotations
 
 import csv
+import json
 import datetime as dt
 
 import pytest
@@ -335,3 +336,21 @@ def test_api_check_reports_the_rules(api):
     assert [f["rule"] for f in check(name="福源路", admin_code="530102001000")["findings"]] == ["admin-area"]
     warned = check(name="子君街")
     assert not warned["has_errors"] and warned["needs_justification"]
+
+
+def test_place_name_layer_import_refuses_rows_by_row(roads, tmp_path):
+    """``diming import place_names`` (the path the demo loads through) applies the rules too."""
+
+    def feature(name, admin_code=None):
+        properties = {"name": name, "category_code": "23510", "category_label": "街、路、巷", "admin_code": admin_code}
+        return {"type": "Feature", "properties": properties, "geometry": {"type": "Point", "coordinates": [102.75, 25.01]}}
+
+    path = tmp_path / "names.geojson"
+    features = [feature("福源路", "530111008000"), feature("毛泽东路"), feature("ABC路"), feature("宝象路", "530102001000")]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", roads.url, "import", "place_names", str(path)])
+    assert result.exit_code != 0 and "3 rows" in result.output and "nothing was imported" in result.output
+    with roads.read() as session:
+        assert session.scalar(select(func.count()).select_from(PlaceName)) == 1  # only 子君路
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features[:1]}, ensure_ascii=False), encoding="utf-8")
+    assert CliRunner().invoke(main, ["--db", roads.url, "import", "place_names", str(path)]).exit_code == 0
