@@ -5,8 +5,8 @@ division files. Real names of 官渡区 keep passing."""
 from __future__ import annotations
 
 import csv
-import json
 import datetime as dt
+import json
 
 import pytest
 from apitools import bearer, make_client
