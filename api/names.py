@@ -107,6 +107,7 @@ class NameCheckBody(Body):
 
     name: Text
     category: Text
+    admin_code: Text | None = None
 
 
 @blueprint.post("/names/check")
@@ -115,10 +116,8 @@ class NameCheckBody(Body):
 def check():
     from placenames import register
 
-    body = read_body(NameCheckBody)
-    if not body.name.strip():
-        raise BadRequest("请给出 name 与 category", "Give 'name' and 'category'")
-    return jsonify(register.check_name(current_store(), body.name, body.category).to_dict())
+    body = read_body(NameCheckBody)  # an empty name gets the empty-name finding
+    return jsonify(register.check_name(current_store(), body.name, body.category, body.admin_code).to_dict())
 
 
 @blueprint.get("/names")

@@ -33,13 +33,14 @@ def romanize(text, sign, tones, category) -> None:
 @names.command("check")
 @click.argument("name")
 @click.option("--category", required=True, help="Category code (e.g. 23510) or label (e.g. 街、路、巷).")
+@click.option("--admin-code", help="12-digit code of the administrative unit the named feature lies in.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_obj
-def check(obj, name, category, as_json) -> None:
+def check(obj, name, category, admin_code, as_json) -> None:
     """Print every finding on NAME; exit 1 when any finding is an error."""
     from placenames import register
 
-    report = register.check_name(obj.store, name, category)
+    report = register.check_name(obj.store, name, category, admin_code)
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

@@ -14,6 +14,7 @@ from typing import Any
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATABASE = PROJECT_ROOT / "var" / "diming.gpkg"
+FALSE_WORDS = ("0", "false", "no", "off")
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,23 @@ class Settings:
     max_unzipped_mb: int = field(
         default=2048, metadata={"env": "DIMING_MAX_UNZIPPED_MB", "help": "largest total uncompressed size (MB) of an uploaded zip"}
     )
+    max_name_chars: int = field(
+        default=20,
+        metadata={
+            "env": "DIMING_MAX_NAME_CHARS",
+            "help": "longest place name (characters) the checks accept; real names of the district reach 15",
+        },
+    )
+    name_lists_dir: str = field(
+        default="",
+        metadata={
+            "env": "DIMING_NAME_LISTS_DIR",
+            "help": "directory whose leaders/persons/enterprises/traditional .txt files extend data/reference/name_rules/",
+        },
+    )
+    four_eyes: bool = field(
+        default=True, metadata={"env": "DIMING_FOUR_EYES", "help": "the officer who filed an application may not approve it (0 to allow)"}
+    )
 
     @property
     def read_urls(self) -> list[str]:
@@ -91,6 +109,6 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
             if raw not in (None, ""):
-                values[f.name] = int(raw) if f.type == "int" else raw
+                values[f.name] = int(raw) if f.type == "int" else raw.strip().lower() not in FALSE_WORDS if f.type == "bool" else raw
         settings = cls(**values)
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})

@@ -15,6 +15,8 @@ from gis.errors import Conflict, InvalidInput, NotFound
 from gis.geojson_input import parse_geometry
 
 from . import categories, procedure, register
+from .checks import Candidate
+from .checks.runner import FORM_RULES, admin_area, refuse_errors
 from .models import PlaceName
 from .registry_models import NamingApplication, NamingTransition, PublicComment
 
@@ -48,6 +50,7 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
         if kind == "name":
             name = _required(data, "proposed_name", "拟用名称")
             category = categories.get(_required(data, "category_code", "类别代码"))
+            refuse_errors(session, Candidate(name, category.code, admin_code=data.get("admin_code")), (*FORM_RULES, admin_area))
             entry = PlaceName(
                 **register.spelling(name, category.code, generic=data.get("generic")),
                 admin_code=data.get("admin_code"),
@@ -67,6 +70,8 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
                 )
             name = _required(data, "proposed_name", "拟用名称") if kind == "rename" else entry.name
             category = categories.get(entry.category_code)
+            if kind == "rename":  # the form of the text and the area, before anything is stored
+                refuse_errors(session, Candidate(name, category.code, admin_code=data.get("admin_code")), (*FORM_RULES, admin_area))
         open_one = session.scalar(
             select(NamingApplication.id).where(
                 NamingApplication.place_name_id == entry.id, NamingApplication.state.not_in(procedure.FINAL_STATES)

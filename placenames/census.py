@@ -24,6 +24,8 @@ from gis.io.encoding import decode_bytes
 from gis.io.read import read_layer
 
 from . import categories, register
+from .checks import Candidate
+from .checks.runner import import_problem
 from .models import PlaceName
 from .registry_models import NameAlias
 
@@ -189,7 +191,7 @@ def import_census(store, path: str | Path, *, actor: str, reason: str | None = N
             problems.append({"row": number, "problem": exc.en if isinstance(exc, InvalidInput) else str(exc)})
     _refuse(problems)
     with store.transaction(actor=actor, reason=reason or f"census import {Path(path).name}") as session:
-        _refuse(_repeated_names(session, prepared))
+        _refuse(sorted(rule_problems(session, prepared) + _repeated_names(session, prepared), key=lambda p: p["row"]))
         for _number, record, aliases in prepared:
             entry = PlaceName(**record, source=f"census:{Path(path).name}"[:64])
             session.add(entry)
@@ -205,6 +207,18 @@ def _refuse(problems: list[dict[str, Any]]) -> None:
             f"{len(problems)} rows of the census file are invalid; nothing was imported",
             details=problems,
         )
+
+
+def rule_problems(session, prepared) -> list[dict[str, Any]]:
+    """The naming rules (``checks.runner.IMPORT_RULES``) on every row, by row number;
+    the same rules the procedure applies, so a file cannot bring in what an application may not."""
+    problems = []
+    for number, record, _aliases in prepared:
+        candidate = Candidate(record["name"], record["category_code"], admin_code=record.get("admin_code"))
+        problem = import_problem(session, candidate, current=record["status"] == "current")
+        if problem:
+            problems.append({"row": number, "problem": problem})
+    return problems
 
 
 def _repeated_names(session, prepared) -> list[dict[str, Any]]:

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from gis.errors import ConfigError
+from gis.errors import ConfigError, InvalidInput
 from gis.profile import DistrictProfile, current_profile
 
 from . import categories, register
+from .checks import Candidate
+from .checks.admin_area import outside
+from .checks.runner import FORM_RULES, errors_of, generic_name, leader_names
 from .models import PlaceName
 from .registry_models import NameAlias
 
@@ -43,9 +46,11 @@ def import_divisions(store, path: str | Path | None = None, *, actor: str) -> di
     ``path`` defaults to the profile's ``divisions_file``."""
     path = path or default_file()
     with Path(path).open(encoding="utf-8", newline="") as handle:
-        rows = [(r, category) for r in csv.DictReader(handle) if (category := category_for(r))]
+        numbered = [(n, r, category) for n, r in enumerate(csv.DictReader(handle), start=2) if (category := category_for(r))]
+    rows = [(r, category) for _, r, category in numbered]
     added = skipped = 0
     with store.transaction(actor=actor, reason=f"import divisions from {Path(path).name}") as session:
+        _refuse(session, numbered)
         known = set(session.scalars(select(PlaceName.entity_code).where(PlaceName.entity_code.is_not(None))))
         for row, category in rows:
             if row["code"] in known:
@@ -65,3 +70,21 @@ def import_divisions(store, path: str | Path | None = None, *, actor: str) -> di
                 session.add(NameAlias(place_name_id=entry.id, alias=row["name"].removesuffix("居民委员会"), kind="short"))
             added += 1
     return {"added": added, "skipped": skipped}
+
+
+def _refuse(session, numbered: list[tuple[int, dict, str]]) -> None:
+    """The naming rules on every unit name, and its parent inside the district, by row
+    (the file may come before the units are loaded, so the parent need not be in force yet)."""
+    problems = []
+    for number, row, category in numbered:
+        errors = errors_of(session, Candidate(row["name"], category), (*FORM_RULES, generic_name, leader_names))
+        wrong_parent = outside(row["parent_code"] or "")
+        errors += [wrong_parent] if wrong_parent else []
+        if errors:
+            problems.append({"row": number, "problem": "; ".join(f"{f.zh} / {f.en}" for f in errors)})
+    if problems:
+        raise InvalidInput(
+            f"区划代码文件有 {len(problems)} 行不符合地名规则，未导入任何记录",
+            f"{len(problems)} rows of the division file break the naming rules; nothing was imported",
+            details=problems,
+        )

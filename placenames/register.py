@@ -184,13 +184,14 @@ def search(session, text: str, *, limit: int = 50) -> list[dict[str, Any]]:
     return results
 
 
-def check_name(store, name: str, category: str):
-    """Run every check on ``name`` (category by code or label) against the register."""
+def check_name(store, name: str, category: str, admin_code: str | None = None):
+    """Run every check on ``name`` (category by code or label, and the administrative
+    area when given) against the register."""
     from .checks import Candidate, run_checks
 
     category_code = categories.find(category).code
     with store.read() as session:
-        return run_checks(session, Candidate(name.strip(), category_code))
+        return run_checks(session, Candidate(name.strip(), category_code, admin_code=admin_code))
 
 
 def fill_spelling(session, frame):
@@ -198,6 +199,7 @@ def fill_spelling(session, frame):
     file brings one) and homophone key, so imported names take part in the checks."""
     frame = frame.copy()
     known = categories.categories()
+    refuse_rule_breaks(session, frame)
     parts = [
         spelling(name, code) if code in known else {"pinyin_key": pinyin_key(name)}
         for name, code in zip(frame["name"], frame["category_code"], strict=True)
@@ -210,6 +212,36 @@ def fill_spelling(session, frame):
         for g, p, n in zip(given, parts, frame["name"], strict=True)
     ]
     return frame
+
+
+def refuse_rule_breaks(session, frame) -> None:
+    """The naming rules on every row of a place-name layer (the demo loads through here
+    too), all rows or none, by row number like the census import."""
+    from gis.errors import InvalidInput
+
+    from .checks import Candidate
+    from .checks.runner import import_problem
+
+    rows = frame["_row"].tolist() if "_row" in frame.columns else list(range(1, len(frame) + 1))
+    codes = frame["admin_code"].tolist() if "admin_code" in frame.columns else [None] * len(frame)
+    states = frame["status"].tolist() if "status" in frame.columns else ["current"] * len(frame)
+    known = categories.categories()
+    problems = []
+    for row, name, code, admin, state in zip(rows, frame["name"], frame["category_code"], codes, states, strict=True):
+        if code not in known:
+            continue  # categories outside the table are the layer spec's concern
+        admin = admin if isinstance(admin, str) and admin else None
+        problem = import_problem(
+            session, Candidate(str(name), code, admin_code=admin), current=not isinstance(state, str) or state == "current"
+        )
+        if problem:
+            problems.append({"row": int(row), "problem": problem})
+    if problems:
+        raise InvalidInput(
+            f"地名图层有 {len(problems)} 行不符合地名规则，未导入任何记录",
+            f"{len(problems)} rows of the place-name layer break the naming rules; nothing was imported",
+            details=problems,
+        )
 
 
 # Fields an officer may correct directly; the name, its category and its status change

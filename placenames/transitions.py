@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
-from . import procedure, register, street_renames
+from . import four_eyes, procedure, register, street_renames
 from .applications import load
 from .checks import Candidate, duplicate_name, run_checks
 from .models import PlaceName
@@ -48,24 +48,35 @@ def _accept(session, application: NamingApplication, entry: PlaceName, data: dic
         entry.status = "in_procedure"
 
 
-def _review(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
-    application.officer_opinion = _text(data, "officer_opinion", "审核意见")
-    justification = (data.get("justification") or application.justification or "").strip() or None
+def _check_name(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    """Run every rule on the proposed name: errors are a 409; warnings that need a
+    justification (homophone, same 专名, person/enterprise name) need one, given now or
+    at an earlier step. Review runs it, and approval again (the register and the lists
+    may have changed while the notice ran)."""
+    justification = data.get("justification") if isinstance(data.get("justification"), str) else None
+    justification = (justification or application.justification or "").strip() or None
     if application.kind == "cancel":
         application.findings = []
         return
     assert application.proposed_name is not None  # only a cancel names no new name
-    report = run_checks(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
+    candidate = Candidate(application.proposed_name, application.category_code, exclude_id=entry.id, admin_code=application.admin_code)
+    report = run_checks(session, candidate)
     application.findings = [f.to_dict() for f in report.findings]
     if report.has_errors:
         raise Conflict("名称审核未通过，存在错误项", "The name fails the checks (errors found)", details=report.to_dict())
     if report.needs_justification and not justification:
+        flagged = [f for f in report.findings if f.details.get("needs_justification")]
         raise Conflict(
-            "名称与现行地名同音，须填写使用理由（justification）",
-            "The name is a homophone of a current name; give a justification",
+            "须填写使用理由（justification）：" + "；".join(f.zh for f in flagged),
+            "A justification is needed: " + "; ".join(f.en for f in flagged),
             details=report.to_dict(),
         )
     application.justification = justification
+
+
+def _review(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
+    application.officer_opinion = _text(data, "officer_opinion", "审核意见")
+    _check_name(session, application, entry, data)
 
 
 def _start_notice(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
@@ -77,6 +88,7 @@ def _approve(session, application: NamingApplication, entry: PlaceName, data: di
     approved_on = _date(data, "approved_on")
     if approved_on < notice_ends_at.astimezone(procedure.local_time()).date():
         raise Conflict("批准日期早于公示期满日期", "The approval date is before the end of the public notice")
+    _check_name(session, application, entry, data)
     application.approving_body = _text(data, "approving_body", "批准机关")
     application.approval_document = _text(data, "approval_document", "批准文号")
     application.approved_on = approved_on
@@ -211,6 +223,7 @@ def apply_action(store, application_id: int, action: str, data: dict[str, Any], 
         before = application.state
         target = procedure.target_state(before, action)
         entry = register.get_name(session, application.place_name_id)
+        note = four_eyes.approval_note(session, application, actor) if action == "approve" else ""
         HANDLERS[action](session, application, entry, data)
         application.state = target
         session.add(
@@ -221,6 +234,6 @@ def apply_action(store, application_id: int, action: str, data: dict[str, Any], 
                 to_state=target,
                 actor=actor,
                 occurred_at=procedure.now(),
-                reason=reason,
+                reason=reason + note,
             )
         )

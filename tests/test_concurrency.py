@@ -8,6 +8,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 from apitools import bearer, make_client
+from guandu_units import add_units
 
 from gis.storage.audit import AuditEntry
 from placenames.registry_models import NamingTransition as Transition
@@ -45,6 +46,7 @@ def in_parallel(calls):
 
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 def test_one_decision_wins_on_one_application(store, tmp_path):
+    add_units(store)
     client = make_client(store, tmp_path)
     officers = [bearer(store, f"officer{i}", "placename_officer") for i in range(PARALLEL)]
     created = client.post("/api/v1/applications", json=APPLICATION, headers=officers[0])
@@ -69,6 +71,7 @@ def test_one_decision_wins_on_one_application(store, tmp_path):
 def test_parallel_edits_of_one_name_lose_nothing(store, tmp_path):
     from placenames import divisions
 
+    add_units(store)
     client = make_client(store, tmp_path)
     officers = [bearer(store, f"officer{i}", "placename_officer") for i in range(PARALLEL)]
     divisions.import_divisions(store, actor="setup")

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from apitools import make_client
+from guandu_units import add_units
 
 from accounts import service
 from gis.storage import utcnow
@@ -23,6 +24,19 @@ def officer(store):
     service.add_user(store, "wang", ["placename_officer"], actor="admin")
     token, _ = service.issue_token(store, "wang", actor="admin")
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture
+def chief(store):
+    """A second officer: the four-eyes rule lets only someone other than the filer approve."""
+    service.add_user(store, "chen", ["placename_officer"], actor="admin")
+    token, _ = service.issue_token(store, "chen", actor="admin")
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(autouse=True)
+def units(store):
+    add_units(store)
 
 
 @pytest.fixture
@@ -74,7 +88,7 @@ def test_writes_need_the_officer_role(client, officer, planner):
     assert bad.status_code == 400 and bad.get_json()["message"]["zh"]
 
 
-def test_full_procedure_over_http_with_public_comments_and_visibility(client, officer, clock):
+def test_full_procedure_over_http_with_public_comments_and_visibility(client, officer, chief, clock):
     app_id = client.post("/api/v1/applications", json=APPLICATION, headers=officer).get_json()["id"]
     assert public_names(client)[0] == []
     early = move(client, officer, app_id, "approve", approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号")
@@ -97,12 +111,14 @@ def test_full_procedure_over_http_with_public_comments_and_visibility(client, of
     assert shown[0]["body"] == "赞成" and "赵六" not in str(shown)
     officer_comments = client.get(f"/api/v1/applications/{app_id}/comments", headers=officer).get_json()["comments"]
     assert officer_comments[0]["author_name"] == "赵六"
-    assert move(client, officer, app_id, "approve", approving_body="昆明市人民政府", approval_document="x").status_code == 409
+    assert move(client, chief, app_id, "approve", approving_body="昆明市人民政府", approval_document="x").status_code == 409
     clock["now"] += dt.timedelta(days=7, minutes=1)
     version = client.get(f"/api/v1/applications/{app_id}", headers=officer).get_json()["version"]
-    assert move(client, officer, app_id, "approve", version=version - 1, approving_body="a", approval_document="b").status_code == 409
+    assert move(client, chief, app_id, "approve", version=version - 1, approving_body="a", approval_document="b").status_code == 409
+    own = move(client, officer, app_id, "approve", version=version, approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号")
+    assert own.status_code == 403 and "四眼" in own.get_json()["message"]["zh"] and "Four-eyes" in own.get_json()["message"]["en"]
     approved = move(
-        client, officer, app_id, "approve", version=version, approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号"
+        client, chief, app_id, "approve", version=version, approving_body="昆明市人民政府", approval_document="昆政复〔2026〕7号"
     )
     assert approved.status_code == 200 and approved.get_json()["filing_due"] == (procedure.today() + dt.timedelta(days=15)).isoformat()
     due = client.get("/api/v1/deadlines?within=15", headers=officer).get_json()["deadlines"]

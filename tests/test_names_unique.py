@@ -135,7 +135,7 @@ def test_two_officers_announcing_the_same_road_name_at_once(store, tmp_path, mon
             app_id,
             "approve",
             {"reason": "r", "approving_body": "昆明市人民政府", "approval_document": f"文号{app_id}"},
-            actor="wang",
+            actor="chen",  # four-eyes: not the officer who filed it
         )
         transitions.apply_action(store, app_id, "file", {"reason": "r", "filed_with": "云南省民政厅"}, actor="wang")
 

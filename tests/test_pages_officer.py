@@ -33,7 +33,7 @@ def _application(store, name: str) -> int:
         "applicant_contact": "13800000000",
         "notice_days": 1,
     }
-    return applications.create_application(store, data, actor="wang")
+    return applications.create_application(store, data, actor="zhang")  # filed by a clerk: wang may approve (four-eyes)
 
 
 def _step(store, app_id: int, action: str, **data) -> None:

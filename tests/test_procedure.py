@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from guandu_units import add_units
 from sqlalchemy import select
 
 from gis.errors import Conflict, InvalidInput
@@ -33,6 +34,13 @@ def clock(monkeypatch):
     return Clock(monkeypatch)
 
 
+@pytest.fixture(autouse=True)
+def units(request):
+    """The real subdistricts in force, for the applications' admin_code."""
+    if "store" in request.fixturenames:
+        add_units(request.getfixturevalue("store"))
+
+
 def new_road(store, name="子君东路", **extra):
     data = {
         "kind": "name",
@@ -52,8 +60,12 @@ def new_road(store, name="子君东路", **extra):
     return applications.create_application(store, data, actor="wang")
 
 
+APPROVER = "chen"  # four-eyes rule: not "wang", who files the applications
+
+
 def step(store, app_id, action, **data):
-    transitions.apply_action(store, app_id, action, {"reason": f"{action} step", **data}, actor="wang")
+    actor = APPROVER if action == "approve" else "wang"
+    transitions.apply_action(store, app_id, action, {"reason": f"{action} step", **data}, actor=actor)
 
 
 def through_notice(store, clock, app_id, **review):
@@ -101,7 +113,7 @@ def test_new_road_name_full_procedure(store, clock):
     view = applications.officer_view(store, app_id)
     assert view["state"] == "announced"
     assert [t["action"] for t in view["transitions"]] == ["apply", "accept", "review", "start_notice", "approve", "file", "announce"]
-    assert all(t["actor"] == "wang" and t["reason"] for t in view["transitions"])
+    assert all(t["actor"] == (APPROVER if t["action"] == "approve" else "wang") and t["reason"] for t in view["transitions"])
     assert [c["body"] for c in view["comments"]] == ["同意命名"]
     named = entry(store, name_id)
     assert (named.status, named.romanization, named.approving_body) == ("current", "Zijun Donglu", "昆明市人民政府")

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 from conftest import BACKENDS, make_store
+from guandu_units import add_units
 from shapely import LineString, MultiLineString, Point
 
 from gis.basemap import Road
@@ -49,7 +50,7 @@ def registered_road(store, name, line, numbers=()):
 
 def take_through(store, clock, data):
     """Apply and take the application through every step to its announcement."""
-    app_id = applications.create_application(store, {"reasons": "道路改造", "applicant_name": "关上街道", **data}, actor="wang")
+    app_id = applications.create_application(store, {"reasons": "道路改造", "applicant_name": "关上街道", **data}, actor="zhang")
 
     def step(action, **extra):
         transitions.apply_action(store, app_id, action, {"reason": f"{action} step", **extra}, actor="wang")
@@ -69,13 +70,16 @@ def world(request, tmp_path_factory):
     """锦西路 (plates 1, 3, 5) renamed 锦华路; 锦西大道 stays current; 安和路 (plate 8) cancelled.
     One database per backend for the module: the tests only read."""
     store = make_store(request, request.param, tmp_path_factory.mktemp("former"))
+    add_units(store)  # the rename names its area in force (530111001000, 关上街道)
     jinxi = registered_road(store, "锦西路", LineString([(102.73, 25.01), (102.73, 25.03)]), numbers=(1, 3, 5))
     registered_road(store, "锦西大道", LineString([(102.74, 25.01), (102.74, 25.03)]), numbers=(2,))
     anhe = registered_road(store, "安和路", LineString([(102.75, 25.01), (102.76, 25.01)]), numbers=(8,))
     clock = [utcnow()]  # the procedure's clock, moved past each public notice without sleeping
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(procedure, "now", lambda: clock[0])
-        renamed_on = take_through(store, clock, {"kind": "rename", "place_name_id": jinxi, "proposed_name": "锦华路"})
+        renamed_on = take_through(
+            store, clock, {"kind": "rename", "place_name_id": jinxi, "proposed_name": "锦华路", "admin_code": "530111001000"}
+        )
         cancelled_on = take_through(store, clock, {"kind": "cancel", "place_name_id": anhe})
     return SimpleNamespace(store=store, gazetteer=build(store), renamed_on=renamed_on, cancelled_on=cancelled_on)
 

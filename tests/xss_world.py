@@ -32,6 +32,7 @@ def seed(store) -> dict[str, int]:
     from placenames import applications, notices, transitions
     from placenames.models import PlaceName
     from placenames.numbering import service as numbering
+    from placenames.registry_models import NamingApplication
     from placenames.signs import inventory
 
     world.seed(store)
@@ -61,7 +62,7 @@ def seed(store) -> dict[str, int]:
         store,
         {
             "kind": "name",
-            "proposed_name": APPLICATION,
+            "proposed_name": "宝象新路",  # the rules refuse markup in a new name: APPLICATION is written below
             "category_code": "23510",
             "location_description": f"{BOLD}东起宝象河",
             "reasons": XSS,
@@ -73,6 +74,10 @@ def seed(store) -> dict[str, int]:
     )
     for action, extra in (("accept", {}), ("review", {"officer_opinion": XSS}), ("start_notice", {})):
         transitions.apply_action(store, app_id, action, {"reason": f"{BOLD}{action}", **extra}, actor="wang")
+    with store.transaction(actor="seed", reason="a name with markup from before the naming rules") as session:
+        application = session.get(NamingApplication, app_id)
+        application.proposed_name = APPLICATION
+        session.get(PlaceName, application.place_name_id).name = APPLICATION
     notices.add_comment(store, app_id, XSS, author_name=BOLD)
     build_and_save(store, "subdistrict", actor="admin", reason="test lines")
     with store.transaction(actor="seed") as session:

@@ -11,11 +11,13 @@ ERROR, WARNING, INFO = "error", "warning", "info"
 @dataclass(frozen=True)
 class Candidate:
     """A proposed name. ``exclude_id`` is the register entry it would replace or
-    become (a rename's own record), which must not count as a clash."""
+    become (a rename's own record), which must not count as a clash; ``admin_code``
+    the administrative unit it lies in, when known."""
 
     name: str
     category_code: str
     exclude_id: int | None = None
+    admin_code: str | None = None
 
 
 @dataclass(frozen=True)
