@@ -25,6 +25,7 @@ from gis.crs import MEASURE_CRS, STORAGE_CRS, reproject
 from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
 from placenames.models import DoorPlate, Road
+from placenames.placement import PLATE_REACH_M, SIGN_REACH_M
 
 from . import rowcheck
 from .export import export_plates, export_signs
@@ -33,8 +34,6 @@ from .models import PLATE_LEVELS, PlateItem, RoadSign
 
 __all__ = ["ImportSummary", "export_plates", "export_signs", "import_plates", "import_signs"]
 
-SIGN_REACH_M = 60.0  # a road sign stands by its road; further away means wrong coordinates or CRS
-PLATE_REACH_M = 50.0  # a plate hangs near its address point
 SAME_PLACE_M = 2.0  # a new sign this close to one of the same road and type is that sign
 
 

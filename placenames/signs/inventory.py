@@ -10,7 +10,9 @@ import shapely
 from sqlalchemy import select
 
 from gis.errors import InvalidInput, NotFound
+from gis.positions import check_point
 from placenames.models import DoorPlate, Road
+from placenames.placement import SIGN_REACH_M, require_near
 
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 
@@ -45,10 +47,13 @@ def add_road_sign(
     size: str | None = None,
     installed_on: dt.date | None = None,
 ) -> int:
+    check_point(point, what_zh="路牌", what_en="sign")
     with store.transaction(actor=actor, reason="路牌登记 road sign added") as session:
-        road_id = session.scalar(select(Road.id).where(Road.name == road_name))
-        if road_id is None:
+        road = session.execute(select(Road.id, Road.geom).where(Road.name == road_name)).first()
+        if road is None:
             raise NotFound(f"道路不存在：{road_name}", f"Unknown road: {road_name}")
+        road_id = road.id
+        require_near(point, road.geom, SIGN_REACH_M, f"道路“{road_name}”", f"road {road_name!r}")
         zh, roman = sign_text(road_name)
         sign = RoadSign(
             road_id=road_id, text_zh=zh, text_roman=roman, sign_type=sign_type, size=size, installed_on=installed_on, geom=point

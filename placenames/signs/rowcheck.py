@@ -15,6 +15,7 @@ import pandas as pd
 import shapely
 
 from gis.errors import InvalidInput
+from placenames.placement import far
 
 from .models import ITEM_STATUSES
 
@@ -128,13 +129,9 @@ class Cells:
         """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
         if self.record.metric is None or target_metric is None:
             return
-        offset = float(shapely.distance(self.record.metric, target_metric))
-        if offset > reach_m:
-            self.problem(
-                "geometry",
-                f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
-                f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
-            )
+        reason = far(float(shapely.distance(self.record.metric, target_metric)), reach_m, zh, en)
+        if reason is not None:
+            self.problem("geometry", *reason)
 
 
 def text(value) -> str | None:
