@@ -27,7 +27,7 @@ from gis.io.validate import ROW_COLUMN, LayerSpec
 from placenames.models import DoorPlate, Road
 from placenames.placement import PLATE_REACH_M, SIGN_REACH_M
 
-from . import rowcheck
+from . import main_plate, rowcheck
 from .export import export_plates, export_signs
 from .inventory import plate_text, sign_text
 from .models import PLATE_LEVELS, PlateItem, RoadSign
@@ -84,6 +84,7 @@ def import_plates(store, path, *, actor: str, reason: str | None = None, encodin
         planned = [_plate_row(record, errors, roads, door_plates, metric, existing) for record in _records(frame)]
         _match(planned, existing.values(), _stored_plate_key, _plate_key, _anywhere, errors)
         _refuse_twice_named(planned, errors)
+        _refuse_second_main_plates(planned, existing, errors)
         errors.refuse(path.name, len(frame))
         return _apply(store, session, PlateItem, "plates", planned)
 
@@ -230,6 +231,33 @@ def _refuse_twice_named(planned: list[_Planned], errors) -> None:
         first = by_target.setdefault(p.target.id, p.row)
         if first != p.row:
             errors.add(p.row, "id", f"与第 {first} 行是同一项目", f"names the same item as row {first}")
+
+
+def _refuse_second_main_plates(planned: list[_Planned], existing: dict, errors) -> None:
+    """After the import an address may carry one main plate (门牌) not removed (``main_plate``)."""
+    after = {("stored", i): (p.door_plate_id, p.level, p.status, None) for i, p in existing.items()}
+    for p in planned:
+        if p.values is not None:
+            key = ("stored", p.target.id) if p.target is not None else ("row", p.row)
+            after[key] = (p.values["door_plate_id"], p.values["level"], p.values["status"], p.row)
+    mains: dict[int, list[tuple]] = {}
+    for key, (door_plate_id, level, status, row) in after.items():
+        if main_plate.counts(level, status):
+            mains.setdefault(door_plate_id, []).append((key, row))
+    for plates in mains.values():
+        if len(plates) < 2:
+            continue
+        for key, row in plates:
+            if row is None:
+                continue
+            others = [f"编号 {k[1]}" if k[0] == "stored" else f"第 {k[1]} 行" for k, _ in plates if k != key]
+            others_en = [f"id {k[1]}" if k[0] == "stored" else f"row {k[1]}" for k, _ in plates if k != key]
+            errors.add(
+                row,
+                "level",
+                f"该门牌地址已有在用门牌（{'、'.join(others)}），一个地址只挂一块门牌",
+                f"the address already has a main plate ({', '.join(others_en)}); an address carries one",
+            )
 
 
 def _apply(store, session, model, kind: str, planned: list[_Planned]) -> ImportSummary:

@@ -14,6 +14,7 @@ from gis.positions import check_point
 from placenames.models import DoorPlate, Road
 from placenames.placement import SIGN_REACH_M, require_near
 
+from . import main_plate
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 
 INTERSECTION_SIGN = "街牌"
@@ -81,9 +82,14 @@ def add_plate(
             raise NotFound("门牌地址不存在", f"No door plate {door_plate_id}")
         road_name = session.scalar(select(Road.name).where(Road.id == plate.road_id))
         text = plate_text(plate, road_name, level, label)
+        if main_plate.counts(level, "in_service"):
+            taken = main_plate.existing(session, plate.id)
+            if taken is not None:
+                raise main_plate.conflict(plate.address, taken)
+        address = plate.address
         item = PlateItem(door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on, geom=plate.geom)
         session.add(item)
-        session.flush()
+        main_plate.flush(session, address)
         return item.id
 
 

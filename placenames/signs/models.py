@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
@@ -18,6 +18,10 @@ ROAD_SIGN, PLATE = "road_sign", "plate"
 PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
 ITEM_STATUSES = ("planned", "in_service", "damaged", "removed")  # of a sign or plate on the ground
 DEFECTS = ("damaged", "faded", "wrong_text", "missing", "wrong_position")
+MAIN_PLATE = "门牌"
+#: An address carries one main plate that is not removed (migration 0009b_one_main_plate).
+MAIN_PLATE_INDEX = "uq_plate_items_one_main_plate"
+MAIN_PLATE_WHERE = "level = '门牌' AND status <> 'removed'"
 
 
 class RoadSign(Registered, Base):
@@ -37,6 +41,15 @@ class PlateItem(Registered, Base):
     """A physical plate of one address level (门牌, 楼牌, 单元牌, 户牌) on a door-plate address."""
 
     __tablename__ = "plate_items"
+    __table_args__ = (
+        Index(
+            MAIN_PLATE_INDEX,
+            "door_plate_id",
+            unique=True,
+            postgresql_where=text(MAIN_PLATE_WHERE),
+            sqlite_where=text(MAIN_PLATE_WHERE),
+        ),
+    )
 
     door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
     level: Mapped[str] = mapped_column(String(8), nullable=False)
