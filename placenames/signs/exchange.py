@@ -29,7 +29,7 @@ from placenames.placement import PLATE_REACH_M, SIGN_REACH_M
 
 from . import main_plate, rowcheck
 from .export import export_plates, export_signs
-from .inventory import plate_text, sign_text
+from .inventory import plate_text, sign_texts
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 
 __all__ = ["ImportSummary", "export_plates", "export_signs", "import_plates", "import_signs"]
@@ -63,8 +63,9 @@ def import_signs(store, path, *, actor: str, reason: str | None = None, encoding
     frame, errors = _read(path, "road_signs", encoding, crs, layer)
     with store.transaction(actor=actor, reason=reason or f"路牌导入 road signs import {path.name}") as session:
         roads = {name: (road_id, line) for road_id, name, line in _metric_roads(session)}
+        texts = sign_texts(session, roads)
         existing = {s.id: s for s in session.scalars(select(RoadSign))}
-        planned = [_sign_row(record, errors, roads, existing) for record in _records(frame)]
+        planned = [_sign_row(record, errors, roads, texts, existing) for record in _records(frame)]
         _match(planned, existing.values(), _stored_sign_key, _sign_key, _same_place, errors)
         _refuse_twice_named(planned, errors)
         errors.refuse(path.name, len(frame))
@@ -118,14 +119,14 @@ class _Planned:
     values: dict | None  # None when the row has problems
 
 
-def _sign_row(record: rowcheck.Record, errors, roads: dict, existing: dict) -> _Planned:
+def _sign_row(record: rowcheck.Record, errors, roads: dict, texts: dict, existing: dict) -> _Planned:
     cells = rowcheck.Cells(record, errors)
     target = cells.id(existing, "路牌", "road sign")
     road_name = cells.text("road_name", 100, required=True)
     road = roads.get(road_name) if road_name else None
     if road_name and road is None:
         cells.problem("road_name", f"道路“{road_name}”不存在", f"unknown road {road_name!r}")
-    default_zh, default_roman = sign_text(road_name) if road else (None, None)
+    default_zh, default_roman = texts[road_name] if road else (None, None)
     values = {
         "road_id": road[0] if road else None,
         "text_zh": cells.text("text_zh", 100) or default_zh,
