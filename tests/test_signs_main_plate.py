@@ -52,7 +52,7 @@ def test_a_replacement_main_plate_is_accepted_once_the_old_one_is_removed(store)
 def test_an_import_adding_a_second_main_plate_names_the_row_and_writes_nothing(store, tmp_path):
     world.seed_inventory(store)
     path = tmp_path / "plates.csv"
-    exchange.export_plates(store, path)
+    exchange.export_plates(store, path, headers="en")
     rows = read_csv(path)
     extra = {**rows[0], "id": "", "text": rows[0]["text"] + "（新）"}
     write_csv(path, [*rows, extra])

@@ -27,7 +27,7 @@ from gis.io.validate import ROW_COLUMN, LayerSpec
 from placenames.models import DoorPlate, Road
 from placenames.placement import PLATE_REACH_M, SIGN_REACH_M
 
-from . import main_plate, rowcheck
+from . import columns, main_plate, rowcheck
 from .export import export_plates, export_signs
 from .inventory import plate_text, sign_texts
 from .models import PLATE_LEVELS, PlateItem, RoadSign
@@ -93,7 +93,9 @@ def import_plates(store, path, *, actor: str, reason: str | None = None, encodin
 def _read(path: Path, name: str, encoding, crs, layer) -> tuple[gpd.GeoDataFrame, rowcheck.RowErrors]:
     """The file in EPSG:4490 (file-level encoding and CRS problems raise here) and its geometry problems."""
     frame = read_layer(path, layer=layer, encoding=encoding, crs=crs)
-    errors = rowcheck.RowErrors()
+    renames = columns.from_file(name, frame.columns)
+    frame = frame.rename(columns=renames)
+    errors = rowcheck.RowErrors(labels={english: label for label, english in renames.items()})
     for problem in validate(frame, LayerSpec(name=name, geometry_types=("Point",))).problems:
         errors.add(problem.row, None if problem.rule == "bad_row" else "geometry", problem.message_zh, problem.message_en)
     frame.attrs["bad_geometry_rows"] = {e.row for e in errors.items if e.field == "geometry"}

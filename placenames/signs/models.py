@@ -16,7 +16,17 @@ from gis.storage import Base, Geometry, Registered
 
 ROAD_SIGN, PLATE = "road_sign", "plate"
 PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
-ITEM_STATUSES = ("planned", "in_service", "damaged", "removed")  # of a sign or plate on the ground
+#: The state of a sign or plate on the ground: stored code -> the label field teams read and write.
+STATUS_LABELS = {
+    "planned": "待安装",
+    "in_service": "在用",
+    "damaged": "损坏",
+    "faded": "褪色",
+    "missing": "缺失",
+    "removed": "已拆除",
+}
+ITEM_STATUSES = tuple(STATUS_LABELS)
+RESULT_LABELS = {"pass": "合格", "fail": "不合格"}  # of an inspection
 DEFECTS = ("damaged", "faded", "wrong_text", "missing", "wrong_position")
 MAIN_PLATE = "门牌"
 #: An address carries one main plate that is not removed (migration 0009b_one_main_plate).

@@ -17,7 +17,8 @@ import shapely
 from gis.errors import InvalidInput
 from placenames.placement import far
 
-from .models import ITEM_STATUSES
+from .columns import status_code
+from .models import ITEM_STATUSES, STATUS_LABELS
 
 SHOWN_IN_MESSAGE = 5
 
@@ -39,11 +40,12 @@ class RowError:
 
 
 class RowErrors:
-    def __init__(self):
+    def __init__(self, labels: dict[str, str] | None = None):
         self.items: list[RowError] = []
+        self.labels = labels or {}  # column -> the header the file used for it (Chinese files)
 
     def add(self, row: int | None, field: str | None, zh: str, en: str) -> None:
-        self.items.append(RowError(row, field, zh, en))
+        self.items.append(RowError(row, self.labels.get(field, field), zh, en))
 
     def refuse(self, source: str, rows: int) -> None:
         """Raise one bilingual 400 listing every problem, if there is any."""
@@ -120,10 +122,16 @@ class Cells:
         return value
 
     def status(self) -> str:
+        """A status given as a code or its Chinese label (在用, 损坏 ...), as the stored code."""
         value = self.text("status", 16) or "in_service"
-        if value not in ITEM_STATUSES:
-            self.problem("status", f"应为 {'、'.join(ITEM_STATUSES)} 之一", f"must be one of {', '.join(ITEM_STATUSES)}")
-        return value
+        code = status_code(value)
+        if code is None:
+            self.problem(
+                "status",
+                f"应为 {'、'.join(STATUS_LABELS.values())} 之一",
+                f"must be one of {', '.join(ITEM_STATUSES)} (or their Chinese labels)",
+            )
+        return code or value
 
     def near(self, target_metric, reach_m: float, zh: str, en: str) -> None:
         """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
