@@ -134,3 +134,13 @@ def test_cli_and_api_choose_the_header_language(store, tmp_path):
     assert en.splitlines()[0].startswith("lon,lat,id,road_name")
     bad = client.get("/api/v1/signs/export?format=csv&headers=fr", headers=officer)
     assert bad.status_code == 400 and json.loads(bad.data)["details"]["field"] == "headers"
+
+
+def test_a_zipped_shapefile_export_reimports_unchanged(store, tmp_path):
+    """Shapefile field names hold 10 bytes: English names (cut, e.g. installed_) with Chinese values."""
+    stocked(store)
+    path = tmp_path / "signs.zip"
+    with pytest.warns(UserWarning, match="installed_"):
+        exchange.export_signs(store, path)
+    again = exchange.import_signs(store, path, actor="wang")
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 2)

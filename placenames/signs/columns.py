@@ -11,6 +11,7 @@ from __future__ import annotations
 from .models import ITEM_STATUSES, RESULT_LABELS, STATUS_LABELS
 
 HEADER_LANGUAGES = ("zh", "en")
+SHAPEFILE_NAME_BYTES = 10
 
 _COMMON = {
     "road_name": "所属道路",
@@ -55,11 +56,16 @@ def status_code(value: str) -> str | None:
     return _STATUS_CODES.get(value.strip())
 
 
-def to_file(kind: str, records: list[dict], columns: tuple[str, ...], headers: str) -> tuple[list[dict], list[str]]:
-    """Records and column names as the file shows them in ``headers`` language."""
+def to_file(
+    kind: str, records: list[dict], columns: tuple[str, ...], headers: str, *, short_names: bool = False
+) -> tuple[list[dict], list[str]]:
+    """Records and column names as the file shows them in ``headers`` language.
+
+    ``short_names`` (shapefiles: 10-byte field names, too short for 所属道路 in UTF-8)
+    keeps the English names and translates the values only."""
     if check_language(headers) == "en":
         return records, list(columns)
-    names = HEADERS[kind]
+    names = {} if short_names else HEADERS[kind]
     out = []
     for record in records:
         row = dict(record)
@@ -72,6 +78,8 @@ def to_file(kind: str, records: list[dict], columns: tuple[str, ...], headers: s
 
 
 def from_file(kind: str, columns) -> dict[str, str]:
-    """Renames that turn a file's Chinese headers into the English column names (English ones stay)."""
-    english = {label: name for name, label in HEADERS[kind].items()}
+    """Renames that turn a file's Chinese headers, or English names a shapefile cut to 10
+    bytes (``installed_``), into the English column names (full English ones stay)."""
+    english = {name[:SHAPEFILE_NAME_BYTES]: name for name in HEADERS[kind] if len(name) > SHAPEFILE_NAME_BYTES}
+    english |= {label: name for name, label in HEADERS[kind].items()}
     return {c: english[c.strip()] for c in columns if isinstance(c, str) and c.strip() in english}

@@ -9,6 +9,7 @@ status values are Chinese by default (``columns``), English with ``headers="en"`
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -21,6 +22,7 @@ from placenames.models import DoorPlate, Road
 from .columns import to_file
 from .models import PLATE, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
 
+SHAPEFILE_SUFFIXES = (".shp", ".zip")  # field names of at most 10 bytes: English names, Chinese values
 STATE_COLUMNS = ("last_inspected", "last_result", "last_defects")
 SIGN_COLUMNS = ("id", "road_name", "text_zh", "text_roman", "sign_type", "size", "installed_on", "status", *STATE_COLUMNS)
 PLATE_COLUMNS = ("id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS)
@@ -78,7 +80,7 @@ def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8
 
 
 def _write(layer, records, geoms, columns, path, *, crs, encoding, headers) -> int:
-    records, columns = to_file(layer, records, columns, headers)
+    records, columns = to_file(layer, records, columns, headers, short_names=Path(path).suffix.lower() in SHAPEFILE_SUFFIXES)
     frame = pd.DataFrame.from_records(records, columns=columns)
     frame[columns[0]] = frame[columns[0]].astype("int64")
     for name in columns[1:]:
