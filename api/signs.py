@@ -158,7 +158,7 @@ def reinspect(round_id: int):
 @blueprint.get("/signs/export")
 @auth.requires(PLACENAME_OFFICER)
 def export_signs():
-    """The road signs with their inspection state: ?format=csv|gpkg|geojson&crs=&encoding=."""
+    """The road signs with their inspection state: ?format=csv|gpkg|geojson&crs=&encoding=&headers=zh|en."""
     from placenames.signs import exchange
 
     return _export(exchange.export_signs, "road_signs")
@@ -198,7 +198,7 @@ def _export(export, stem: str) -> Response:
     crs, encoding = request.args.get("crs") or "EPSG:4490", request.args.get("encoding") or "UTF-8"
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"{stem}.{fmt}"
-        export(current_store(), path, crs=crs, encoding=encoding)
+        export(current_store(), path, crs=crs, encoding=encoding, headers=request.args.get("headers") or "zh")
         data = path.read_bytes()
     return Response(data, mimetype=EXPORT_TYPES[fmt], headers={"Content-Disposition": f'attachment; filename="{stem}.{fmt}"'})
 

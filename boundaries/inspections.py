@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput, NotFound, VersionConflict
+from gis.positions import check_point
 from gis.storage import Store, utcnow
 
 from .line_models import BoundaryLine, BoundaryMarker, InspectionCampaign, MarkerInspection, StretchFinding
@@ -137,6 +138,8 @@ def record_marker(
         raise InvalidInput(f"未知的界桩状况：{status}", f"Unknown marker status: {status} (use {', '.join(MARKER_STATUSES)})")
     if measured is not None and measured.geom_type != "Point":
         raise InvalidInput("复测位置须为点", "The re-measured position must be a point")
+    if measured is not None:
+        check_point(measured, what_zh="复测位置", what_en="re-measured position")
     if status != "missing" and measured is None:
         raise InvalidInput("除“缺失”外须给出复测坐标", "Give the re-measured position unless the marker is missing")
     with store.transaction(actor=actor, reason="联检界桩记录 marker inspection") as session:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput
+from gis.positions import check_point
 from gis.storage import Store
 
 from .line_models import BoundaryLine, BoundaryMarker
@@ -68,6 +69,7 @@ def register_marker(
     check_type(marker_type, letter)
     if geom is None or geom.geom_type != "Point":
         raise InvalidInput("界桩位置须为点", "A marker's position must be a point")
+    check_point(geom, what_zh="界桩", what_en="marker")
     fields["reference_objects"] = check_reference_objects(fields.get("reference_objects"))
     elevation = fields.get("elevation_m")
     if elevation is not None and not -500 <= elevation <= 9000:

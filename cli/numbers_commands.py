@@ -152,13 +152,20 @@ def report(obj, as_json, due_days, today) -> None:
 @click.option("--plates", is_flag=True, help="The plates (门牌/楼牌/单元牌/户牌) instead of the road signs.")
 @click.option("--crs", default="EPSG:4490", show_default=True, help="Output CRS (also GCJ-02, BD-09).")
 @click.option("--encoding", default="UTF-8", show_default=True, help="Text encoding of CSV/shapefile output, e.g. GBK.")
+@click.option(
+    "--headers",
+    type=click.Choice(["zh", "en"]),
+    default="zh",
+    show_default=True,
+    help="Column names and status values: zh for field teams (所属道路, 在用), en for machine exchange.",
+)
 @click.pass_obj
-def export_inventory(obj, path, plates, crs, encoding) -> None:
+def export_inventory(obj, path, plates, crs, encoding, headers) -> None:
     """Write the road signs (or --plates) with their inspection state to a file."""
     from placenames.signs import exchange
 
     export = exchange.export_plates if plates else exchange.export_signs
-    count = export(obj.store, path, crs=crs, encoding=encoding)
+    count = export(obj.store, path, crs=crs, encoding=encoding, headers=headers)
     click.echo(f"wrote {count} {'plates' if plates else 'road signs'} to {path}")
 
 

@@ -4,13 +4,14 @@ mistyped coordinate is a 400 instead of a record drawn in the ocean."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import shapely
 import shapely.geometry
 
 from gis.errors import InvalidGeometry
-from gis.io.validate import CHINA_EXTENT
+from gis.positions import CHINA_EXTENT, inside
 
 
 def parse_geometry(value: Any) -> shapely.Geometry:
@@ -21,12 +22,10 @@ def parse_geometry(value: Any) -> shapely.Geometry:
     if geom.is_empty or not geom.is_valid:
         reason = "empty" if geom.is_empty else shapely.is_valid_reason(geom)
         raise InvalidGeometry(f"几何无效：{reason}", f"Invalid geometry: {reason}")
-    minx, miny, maxx, maxy = geom.bounds
-    west, south, east, north = CHINA_EXTENT
-    if minx < west or maxx > east or miny < south or maxy > north:
+    if not inside(shapely.bounds(geom), CHINA_EXTENT)[0]:
         raise InvalidGeometry(
-            "坐标超出中国范围（应为经度, 纬度，CGCS2000）",
-            "Coordinates outside China (expected longitude, latitude in CGCS2000)",
-            details={"bounds": [minx, miny, maxx, maxy]},
+            "坐标不是有限数或超出本区范围（应为经度, 纬度，CGCS2000）",
+            "Coordinates not finite or outside the district (expected longitude, latitude in CGCS2000)",
+            details={"bounds": [b if math.isfinite(b) else None for b in geom.bounds]},
         )
     return geom

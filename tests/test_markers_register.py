@@ -130,3 +130,12 @@ def test_cli_and_api(store, line, tmp_path):
     assert "<table>" in client.get(url + "?format=html", headers=officer).get_data(as_text=True)
     assert client.get(url + "?format=xls", headers=officer).status_code == 400
     assert client.get(f"/api/v1/boundary-lines/{line['id'] + 99}/markers/table", headers=officer).status_code == 404
+
+
+def test_a_marker_at_nan_or_far_outside_the_district_is_refused(store, line):
+    from gis.errors import InvalidInput
+
+    for lon, lat in ((float("nan"), 25.03), (1e308, 25.03), (0.0, 0.0)):
+        with pytest.raises(InvalidInput):
+            markers.register_marker(store, line["id"], serial=90, marker_type="single", letter="Q", geom=shapely.Point(lon, lat), actor="t")
+    assert all(m.serial != 90 for m in markers.markers_of(store, line["id"]))

@@ -82,7 +82,8 @@ def test_inventory_and_inspection_endpoints(store, client):
 
     with store.read() as session:
         plate_id = session.scalars(select(DoorPlate.id).order_by(DoorPlate.id)).first()
-    sign = client.post("/api/v1/signs", json={"road": "春城路", "lon": 102.70, "lat": 25.0, "installed_on": "2021-05-01"}, headers=officer)
+    lon, lat = world.line((200, 0), (201, 0)).geoms[0].coords[0]  # on 春城路
+    sign = client.post("/api/v1/signs", json={"road": "春城路", "lon": lon, "lat": lat, "installed_on": "2021-05-01"}, headers=officer)
     assert sign.status_code == 201
     assert client.post("/api/v1/signs", json={"road": "春城路", "lon": "x"}, headers=officer).status_code == 400
     unit = client.post("/api/v1/plates", json={"door_plate": plate_id, "level": "单元牌", "label": "2"}, headers=officer)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import shapely
 import sqlalchemy as sa
 from sqlalchemy import select
 
 from gis.basemap import Road
+from gis.errors import Conflict
 from gis.storage import migrate
 from gis.storage.coltypes import UTCDateTime
 from placenames.models import DoorPlate
@@ -48,3 +50,43 @@ def test_existing_plates_take_their_address_point(empty_store):
     migrate.upgrade(store)
     with store.read() as session:
         assert session.scalars(select(PlateItem)).one().geom is not None
+
+
+def _plate_and_items(store, levels: list[str]) -> int:
+    with store.transaction(actor="seed") as session:
+        road = Road(name="春城路", road_class="secondary", geom=shapely.MultiLineString([[(102.70, 25.0), (102.72, 25.0)]]))
+        session.add(road)
+        session.flush()
+        plate = DoorPlate(road_id=road.id, number=1, suffix="", number_text="1", address="春城路1号", geom=shapely.Point(102.705, 25.0002))
+        session.add(plate)
+        session.flush()
+        for level in levels:
+            session.add(PlateItem(door_plate_id=plate.id, level=level, text="春城路1号", status="in_service", geom=plate.geom))
+        return plate.id
+
+
+def test_one_main_plate_index_refuses_to_build_over_repeated_main_plates_and_lists_them(empty_store):
+    store = empty_store
+    migrate.upgrade(store, "0009_entrances")
+    _plate_and_items(store, ["门牌", "门牌", "楼牌"])
+    with pytest.raises(Conflict) as refused:
+        migrate.upgrade(store)
+    assert "春城路1号" in refused.value.zh and "春城路1号 (2)" in refused.value.en
+    assert refused.value.details["repeats"][0]["count"] == 2
+    assert "uq_plate_items_one_main_plate" not in {i["name"] for i in sa.inspect(store.engine).get_indexes("plate_items")}
+    with store.transaction(actor="t") as session:  # resolved: the extra plate is marked removed
+        session.scalars(select(PlateItem).where(PlateItem.level == "门牌")).first().status = "removed"
+    migrate.upgrade(store)
+    assert "uq_plate_items_one_main_plate" in {i["name"] for i in sa.inspect(store.engine).get_indexes("plate_items")}
+    migrate.downgrade(store, "0009_entrances")
+    assert "uq_plate_items_one_main_plate" not in {i["name"] for i in sa.inspect(store.engine).get_indexes("plate_items")}
+    migrate.upgrade(store)
+
+
+def test_the_database_itself_refuses_a_second_main_plate(store):
+    plate_id = _plate_and_items(store, ["门牌"])
+    with pytest.raises(Conflict), store.transaction(actor="t") as session:
+        session.add(PlateItem(door_plate_id=plate_id, level="门牌", text="春城路1号", status="planned"))
+    with store.transaction(actor="t") as session:  # removed plates and other levels do not count
+        session.add(PlateItem(door_plate_id=plate_id, level="门牌", text="春城路1号", status="removed"))
+        session.add(PlateItem(door_plate_id=plate_id, level="单元牌", text="春城路1号2单元", status="in_service"))

@@ -55,8 +55,8 @@ def write_csv(path, rows: list[dict], encoding="utf-8") -> None:
 def test_export_carries_inspection_state_and_reimport_is_idempotent(store, tmp_path, suffix):
     stocked(store)
     signs_file, plates_file = tmp_path / f"signs{suffix}", tmp_path / f"plates{suffix}"
-    assert exchange.export_signs(store, signs_file) == 2
-    assert exchange.export_plates(store, plates_file) == 7
+    assert exchange.export_signs(store, signs_file, headers="en") == 2
+    assert exchange.export_plates(store, plates_file, headers="en") == 7
     crs = "EPSG:4490" if suffix == ".csv" else None
     before = counts(store)
     again = exchange.import_signs(store, signs_file, actor="wang", crs=crs)
@@ -76,7 +76,7 @@ def test_export_carries_inspection_state_and_reimport_is_idempotent(store, tmp_p
 def test_an_edited_export_updates_its_items_and_new_rows_are_added_once(store, tmp_path):
     stocked(store)
     path = tmp_path / "plates.csv"
-    exchange.export_plates(store, path)
+    exchange.export_plates(store, path, headers="en")
     rows = read_csv(path)
     rows[0]["status"] = "damaged"
     unit = dict(rows[1], id="", level="单元牌", text="", label="2", plate_type="单元牌", installed_on="2026-03-01")
@@ -97,7 +97,7 @@ def test_an_edited_export_updates_its_items_and_new_rows_are_added_once(store, t
 def test_bad_rows_are_all_reported_by_row_field_and_reason_and_nothing_is_written(store, tmp_path):
     stocked(store)
     path = tmp_path / "signs.csv"
-    exchange.export_signs(store, path)
+    exchange.export_signs(store, path, headers="en")
     rows = read_csv(path)
     good = rows[0]
     shifted = shapely.Point(float(good["lon"]) + 0.005, float(good["lat"]))  # ~500 m off: a GCJ-02 slip
@@ -126,7 +126,7 @@ def test_bad_rows_are_all_reported_by_row_field_and_reason_and_nothing_is_writte
 def test_gbk_csv_is_read_and_written_and_file_level_problems_are_refused(store, tmp_path):
     stocked(store)
     gbk = tmp_path / "signs-gbk.csv"
-    exchange.export_signs(store, gbk, encoding="GBK")
+    exchange.export_signs(store, gbk, encoding="GBK", headers="en")
     assert "春城路" in gbk.read_bytes().decode("gbk")
     rows = read_csv(gbk, "gbk")
     corner = to_storage(shapely.Point(world.X0 + 200, world.Y0 + 3))
@@ -171,7 +171,7 @@ def test_officers_export_and_import_through_the_api(store, tmp_path):
     client = make_client(store, tmp_path)
     officer = bearer(store, "wang", "placename_officer")
     assert client.get("/api/v1/signs/export").status_code == 401
-    exported = client.get("/api/v1/plates/export?format=csv", headers=officer)
+    exported = client.get("/api/v1/plates/export?format=csv&headers=en", headers=officer)
     assert exported.status_code == 200 and exported.headers["Content-Disposition"].endswith('plates.csv"')
     rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert len(rows) == 7

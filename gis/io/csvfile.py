@@ -2,7 +2,8 @@
 
 Parsed with the csv module rather than GDAL or pandas so every record keeps the
 line it started on (header = line 1) for error reports, and attributes stay text
-(codes such as ``0871`` must keep their leading zero).
+(codes such as ``0871`` must keep their leading zero). Text cells that a spreadsheet
+would run as a formula are written with a leading apostrophe and read back without it.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ def read_csv(
             extra.append(line)
         for i, name in enumerate(header):
             value = record[i] if i < len(record) else ""
-            columns[name].append(value if value.strip() else None)
+            columns[name].append(unescape_formula(value) if value.strip() else None)
 
     notes = [{"row": line, "rule": "bad_row", "zh": "字段数多于表头", "en": "More fields than the header has"} for line in extra]
     pair = coordinate_columns(header, lon_column, lat_column)
@@ -138,11 +139,30 @@ def _shapes(texts, lines):
     return geoms, notes
 
 
+#: A cell starting with one of these is run as a formula by spreadsheet programs (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_formula(text: str) -> str:
+    """A text cell made inert for spreadsheets: a leading apostrophe before a formula start.
+
+    A cell that already starts with an apostrophe gets one more, so ``unescape_formula``
+    gives every exported cell back exactly (an import of an export changes nothing)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) or text.startswith("'") else text
+
+
+def unescape_formula(text: str) -> str:
+    """The cell as it was before ``escape_formula`` (a lone leading apostrophe typed by hand stays)."""
+    if len(text) > 1 and text[0] == "'" and (text[1] == "'" or text[1:].startswith(FORMULA_STARTS)):
+        return text[1:]
+    return text
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, str):
-        return value
+        return escape_formula(value)
     if isinstance(value, float):
         return "" if math.isnan(value) else repr(float(value))
     try:

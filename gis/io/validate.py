@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 
 from gis.errors import InvalidInput
+from gis.positions import CHINA_EXTENT, inside
 
 #: ``gdf.attrs`` key where readers leave row problems they found (list of dicts with
 #: row, rule, zh, en), e.g. a CSV line whose longitude is not a number.
@@ -26,9 +27,6 @@ READ_NOTES = "diming_read_notes"
 GEOMETRY_NOTE_RULES = frozenset({"bad_coordinates", "bad_wkt"})
 #: Column holding the source line (CSV) or 1-based feature number (other formats).
 ROW_COLUMN = "_row"
-
-#: Generous lon/lat box around China incl. the South China Sea islands (CGCS2000).
-CHINA_EXTENT = (73.0, 3.0, 136.0, 54.0)
 
 
 @dataclass
@@ -268,9 +266,7 @@ def check_extent(gdf: gpd.GeoDataFrame, spec: LayerSpec) -> list[Problem]:
     present = _present(arr)
     bounds = shapely.bounds(arr)
     minx, miny, maxx, maxy = spec.extent
-    with np.errstate(invalid="ignore"):
-        inside = (bounds[:, 0] >= minx) & (bounds[:, 1] >= miny) & (bounds[:, 2] <= maxx) & (bounds[:, 3] <= maxy)
-    bad = np.flatnonzero(present & ~inside)
+    bad = np.flatnonzero(present & ~inside(bounds, spec.extent))
     box = f"{minx}, {miny}, {maxx}, {maxy}"
 
     def where(i):

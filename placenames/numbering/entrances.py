@@ -15,26 +15,28 @@ from sqlalchemy import select
 
 from gis.basemap import Building
 from gis.errors import InvalidInput, NotFound
+from gis.positions import check_point
+from placenames.placement import ENTRANCE_REACH_M, far
 
 from . import geometry
 from .models import BuildingEntrance
 
 #: An entrance further than this from its building's outline is a typing or CRS error.
-MAX_OFFSET_M = 25.0
+MAX_OFFSET_M = ENTRANCE_REACH_M
 
 
 def set_entrance(store, building: int | str, point, *, actor: str, reason: str | None = None, description: str | None = None) -> dict:
     """Record (or move) the main entrance of a building given by id or code; CGCS2000 lon/lat."""
-    if not isinstance(point, shapely.Point) or point.is_empty:
-        raise InvalidInput("入口应为一个点（经度、纬度）", "An entrance is one point (lon, lat)")
+    check_point(point, what_zh="入口", what_en="entrance")
     with store.transaction(actor=actor, reason=reason or "登记建筑入口 building entrance") as session:
         row = _building(session, building)
         [offset] = offsets_m([row.geom], [point])
-        if offset > MAX_OFFSET_M:
+        problem = far(offset, MAX_OFFSET_M, f"建筑 {row.code} 轮廓", f"building {row.code}")
+        if problem is not None:
             raise InvalidInput(
-                f"入口距建筑 {row.code} 轮廓 {offset:.0f} 米，超过 {MAX_OFFSET_M:g} 米（坐标或坐标系有误？）",
-                f"The entrance is {offset:.0f} m from building {row.code}, more than {MAX_OFFSET_M:g} m (wrong coordinates or CRS?)",
-                details={"building": row.code, "offset_m": round(offset, 1)},
+                f"lon、lat：入口{problem[0]}",
+                f"lon, lat: entrance {problem[1]}",
+                details={"field": "lon", "building": row.code, "offset_m": round(offset, 1)},
             )
         entrance = session.scalars(select(BuildingEntrance).where(BuildingEntrance.building_id == row.id)).first()
         if entrance is None:

@@ -27,16 +27,15 @@ from gis.io import read_layer, validate
 from gis.io.validate import ROW_COLUMN, LayerSpec
 from gis.storage.model import Registered
 from placenames.models import DoorPlate
+from placenames.placement import PLATE_REACH_M, SIGN_REACH_M
 
-from . import rowcheck
+from . import columns, main_plate, rowcheck
 from .export import export_plates, export_signs
-from .inventory import plate_text, sign_text
+from .inventory import plate_text, sign_texts
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 
 __all__ = ["ImportSummary", "export_plates", "export_signs", "import_plates", "import_signs"]
 
-SIGN_REACH_M = 60.0  # a road sign stands by its road; further away means wrong coordinates or CRS
-PLATE_REACH_M = 50.0  # a plate hangs near its address point
 SAME_PLACE_M = 2.0  # a new sign this close to one of the same road and type is that sign
 
 
@@ -66,8 +65,9 @@ def import_signs(store, path, *, actor: str, reason: str | None = None, encoding
     frame, errors = _read(path, "road_signs", encoding, crs, layer)
     with store.transaction(actor=actor, reason=reason or f"路牌导入 road signs import {path.name}") as session:
         roads = {name: (road_id, line) for road_id, name, line in _metric_roads(session)}
+        texts = sign_texts(session, roads)
         existing = {s.id: s for s in session.scalars(select(RoadSign))}
-        planned = [_sign_row(record, errors, roads, existing) for record in _records(frame)]
+        planned = [_sign_row(record, errors, roads, texts, existing) for record in _records(frame)]
         _match(planned, existing.values(), _stored_sign_key, _sign_key, _same_place, errors)
         _refuse_twice_named(planned, errors)
         errors.refuse(path.name, len(frame))
@@ -87,6 +87,7 @@ def import_plates(store, path, *, actor: str, reason: str | None = None, encodin
         planned = [_plate_row(record, errors, roads, door_plates, metric, existing) for record in _records(frame)]
         _match(planned, existing.values(), _stored_plate_key, _plate_key, _anywhere, errors)
         _refuse_twice_named(planned, errors)
+        _refuse_second_main_plates(planned, existing, errors)
         errors.refuse(path.name, len(frame))
         return _apply(store, session, PlateItem, "plates", planned)
 
@@ -94,7 +95,9 @@ def import_plates(store, path, *, actor: str, reason: str | None = None, encodin
 def _read(path: Path, name: str, encoding, crs, layer) -> tuple[gpd.GeoDataFrame, rowcheck.RowErrors]:
     """The file in EPSG:4490 (file-level encoding and CRS problems raise here) and its geometry problems."""
     frame = read_layer(path, layer=layer, encoding=encoding, crs=crs)
-    errors = rowcheck.RowErrors()
+    renames = columns.from_file(name, frame.columns)
+    frame = frame.rename(columns=renames)
+    errors = rowcheck.RowErrors(labels={english: label for label, english in renames.items()})
     for problem in validate(frame, LayerSpec(name=name, geometry_types=("Point",))).problems:
         errors.add(problem.row, None if problem.rule == "bad_row" else "geometry", problem.message_zh, problem.message_en)
     frame.attrs["bad_geometry_rows"] = {e.row for e in errors.items if e.field == "geometry"}
@@ -120,14 +123,14 @@ class _Planned:
     values: dict | None  # None when the row has problems
 
 
-def _sign_row(record: rowcheck.Record, errors, roads: dict, existing: dict) -> _Planned:
+def _sign_row(record: rowcheck.Record, errors, roads: dict, texts: dict, existing: dict) -> _Planned:
     cells = rowcheck.Cells(record, errors)
     target = cells.id(existing, "路牌", "road sign")
     road_name = cells.text("road_name", 100, required=True)
     road = roads.get(road_name) if road_name else None
     if road_name and road is None:
         cells.problem("road_name", f"道路“{road_name}”不存在", f"unknown road {road_name!r}")
-    default_zh, default_roman = sign_text(road_name) if road and road_name else (None, None)
+    default_zh, default_roman = texts[road_name] if road and road_name else (None, None)
     values = {
         "road_id": road[0] if road else None,
         "text_zh": cells.text("text_zh", 100) or default_zh,
@@ -233,6 +236,33 @@ def _refuse_twice_named(planned: list[_Planned], errors) -> None:
         first = by_target.setdefault(p.target.id, p.row)
         if first != p.row:
             errors.add(p.row, "id", f"与第 {first} 行是同一项目", f"names the same item as row {first}")
+
+
+def _refuse_second_main_plates(planned: list[_Planned], existing: dict, errors) -> None:
+    """After the import an address may carry one main plate (门牌) not removed (``main_plate``)."""
+    after: dict[tuple, tuple] = {("stored", i): (p.door_plate_id, p.level, p.status, None) for i, p in existing.items()}
+    for p in planned:
+        if p.values is not None:
+            key = ("stored", p.target.id) if p.target is not None else ("row", p.row)
+            after[key] = (p.values["door_plate_id"], p.values["level"], p.values["status"], p.row)
+    mains: dict[int, list[tuple]] = {}
+    for key, (door_plate_id, level, status, row) in after.items():
+        if main_plate.counts(level, status):
+            mains.setdefault(door_plate_id, []).append((key, row))
+    for plates in mains.values():
+        if len(plates) < 2:
+            continue
+        for key, row in plates:
+            if row is None:
+                continue
+            others = [f"编号 {k[1]}" if k[0] == "stored" else f"第 {k[1]} 行" for k, _ in plates if k != key]
+            others_en = [f"id {k[1]}" if k[0] == "stored" else f"row {k[1]}" for k, _ in plates if k != key]
+            errors.add(
+                row,
+                "level",
+                f"该门牌地址已有在用门牌（{'、'.join(others)}），一个地址只挂一块门牌",
+                f"the address already has a main plate ({', '.join(others_en)}); an address carries one",
+            )
 
 
 def _apply(store, session, model, kind: str, planned: list[_Planned]) -> ImportSummary:

@@ -2,12 +2,14 @@
 with each item's latest inspection result, for field teams and desktop GIS.
 
 The columns are the ones ``exchange`` reads back, so an export re-imported unchanged
-changes nothing; the inspection columns are for reading only.
+changes nothing; the inspection columns are for reading only. Column names and
+status values are Chinese by default (``columns``), English with ``headers="en"``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
@@ -18,15 +20,18 @@ from gis.crs import STORAGE_CRS
 from gis.io import write_layer
 from placenames.models import DoorPlate
 
+from .columns import to_file
 from .models import PLATE, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
 
+SHAPEFILE_SUFFIXES = (".shp", ".zip")  # field names of at most 10 bytes: English names, Chinese values
 STATE_COLUMNS = ("last_inspected", "last_result", "last_defects")
 SIGN_COLUMNS = ("id", "road_name", "text_zh", "text_roman", "sign_type", "size", "installed_on", "status", *STATE_COLUMNS)
 PLATE_COLUMNS = ("id", "road_name", "number", "address", "level", "text", "plate_type", "installed_on", "status", *STATE_COLUMNS)
 
 
-def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
-    """Every road sign with its inspection state to ``path`` (format by extension)."""
+def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8", headers: str = "zh") -> int:
+    """Every road sign with its inspection state to ``path`` (format by extension); ``headers``
+    "zh" writes Chinese column names and status labels for field teams, "en" the codes."""
     with store.read() as session:
         roads = dict(session.execute(select(Road.id, Road.name)).all())
         state = _inspection_state(session, ROAD_SIGN)
@@ -46,10 +51,10 @@ def export_signs(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8"
             for s in signs
         ]
         geoms = [s.geom for s in signs]
-    return _write(records, geoms, SIGN_COLUMNS, path, crs=crs, encoding=encoding, layer="road_signs")
+    return _write("road_signs", records, geoms, SIGN_COLUMNS, path, crs=crs, encoding=encoding, headers=headers)
 
 
-def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
+def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8", headers: str = "zh") -> int:
     """Every plate (门牌/楼牌/单元牌/户牌) with its address and inspection state to ``path``."""
     with store.read() as session:
         roads = dict(session.execute(select(Road.id, Road.name)).all())
@@ -72,12 +77,13 @@ def export_plates(store, path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8
                 }
             )
             geoms.append(item.geom if item.geom is not None else plate.geom)
-    return _write(records, geoms, PLATE_COLUMNS, path, crs=crs, encoding=encoding, layer="plates")
+    return _write("plates", records, geoms, PLATE_COLUMNS, path, crs=crs, encoding=encoding, headers=headers)
 
 
-def _write(records, geoms, columns, path, *, crs, encoding, layer) -> int:
-    frame = pd.DataFrame.from_records(records, columns=list(columns))
-    frame["id"] = frame["id"].astype("int64")
+def _write(layer, records, geoms, columns, path, *, crs, encoding, headers) -> int:
+    records, columns = to_file(layer, records, columns, headers, short_names=Path(path).suffix.lower() in SHAPEFILE_SUFFIXES)
+    frame = pd.DataFrame.from_records(records, columns=columns)
+    frame[columns[0]] = frame[columns[0]].astype("int64")
     for name in columns[1:]:
         frame[name] = frame[name].astype(object).where(frame[name].notna(), None)
     gdf = gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(geoms, crs=STORAGE_CRS), crs=STORAGE_CRS)

@@ -11,19 +11,44 @@ from sqlalchemy import select
 
 from gis.basemap import Road
 from gis.errors import InvalidInput, NotFound
+from gis.positions import check_point
 from placenames.models import DoorPlate
+from placenames.placement import SIGN_REACH_M, require_near
 
+from . import main_plate
 from .models import PLATE_LEVELS, PlateItem, RoadSign
 
 INTERSECTION_SIGN = "街牌"
 MEET_TOLERANCE_DEG = 1e-5  # about 1 m: T-junctions in survey data rarely touch exactly
 
 
-def sign_text(road_name: str) -> tuple[str, str]:
-    """What a sign for ``road_name`` should read: the name and its capitalised romanization."""
-    from placenames.romanization import romanize
+def sign_text(road_name: str, spelled: str | None = None) -> tuple[str, str]:
+    """What a sign for ``road_name`` should read: the name and its capitalised romanization.
 
-    return road_name, romanize(road_name, sign=True)
+    ``spelled`` is the register's romanization of the name (an officer's override
+    included, see ``sign_texts``); only a name the register does not spell is spelled
+    here by the rules."""
+    from placenames.romanization import romanize, sign_form
+
+    return road_name, sign_form(spelled) if spelled else romanize(road_name, sign=True)
+
+
+def sign_texts(session, road_names) -> dict[str, tuple[str, str]]:
+    """Sign text of each road name, from the register's stored spelling (override included).
+
+    Why not re-spell the characters: an officer's override (a name read differently
+    locally, a historic spelling) is the legal spelling and must be what signs print."""
+    from placenames import categories
+    from placenames.models import PlaceName
+
+    names = sorted(set(road_names))
+    query = select(PlaceName.name, PlaceName.romanization_override, PlaceName.romanization, PlaceName.category_code).where(
+        PlaceName.name.in_(names), PlaceName.status == "current"
+    )
+    spelled: dict[str, str] = {}
+    for name, override, stored, _ in sorted(session.execute(query).all(), key=lambda r: r.category_code != categories.ROAD):
+        spelled.setdefault(name, override or stored)  # a road's entry before any other kind's
+    return {name: sign_text(name, spelled.get(name)) for name in names}
 
 
 def plate_text(plate: DoorPlate, road_name: str, level: str, label: str | None = None) -> str:
@@ -46,11 +71,14 @@ def add_road_sign(
     size: str | None = None,
     installed_on: dt.date | None = None,
 ) -> int:
+    check_point(point, what_zh="路牌", what_en="sign")
     with store.transaction(actor=actor, reason="路牌登记 road sign added") as session:
-        road_id = session.scalar(select(Road.id).where(Road.name == road_name))
-        if road_id is None:
+        road = session.execute(select(Road.id, Road.geom).where(Road.name == road_name)).first()
+        if road is None:
             raise NotFound(f"道路不存在：{road_name}", f"Unknown road: {road_name}")
-        zh, roman = sign_text(road_name)
+        road_id = road.id
+        require_near(point, road.geom, SIGN_REACH_M, f"道路“{road_name}”", f"road {road_name!r}")
+        zh, roman = sign_texts(session, [road_name])[road_name]
         sign = RoadSign(
             road_id=road_id, text_zh=zh, text_roman=roman, sign_type=sign_type, size=size, installed_on=installed_on, geom=point
         )
@@ -77,9 +105,14 @@ def add_plate(
             raise NotFound("门牌地址不存在", f"No door plate {door_plate_id}")
         road_name = session.scalar(select(Road.name).where(Road.id == plate.road_id))
         text = plate_text(plate, road_name, level, label)
+        if main_plate.counts(level, "in_service"):
+            taken = main_plate.existing(session, plate.id)
+            if taken is not None:
+                raise main_plate.conflict(plate.address, taken)
+        address = plate.address
         item = PlateItem(door_plate_id=plate.id, level=level, text=text, plate_type=plate_type, installed_on=installed_on, geom=plate.geom)
         session.add(item)
-        session.flush()
+        main_plate.flush(session, address)
         return item.id
 
 
@@ -96,14 +129,12 @@ def intersection_signs(store, session, *, installed_on: dt.date | None = None, r
     if roads is not None:
         chosen = {k for k, row in enumerate(rows) if row[1] in set(roads)}
         keep &= np.isin(a, list(chosen)) | np.isin(b, list(chosen))
-    texts = {}
+    texts = sign_texts(session, [name for _, name, _ in rows])
     signs = []
     for i, j in zip(a[keep], b[keep], strict=True):
         point = shapely.get_point(shapely.shortest_line(lines[i], lines[j]), 0)  # the crossing, or the T-junction's foot
         for k in (i, j):
             road_id, name, _ = rows[k]
-            if name not in texts:
-                texts[name] = sign_text(name)
             zh, roman = texts[name]
             signs.append(
                 {

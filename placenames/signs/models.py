@@ -9,15 +9,29 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
 
 ROAD_SIGN, PLATE = "road_sign", "plate"
 PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
-ITEM_STATUSES = ("planned", "in_service", "damaged", "removed")  # of a sign or plate on the ground
+#: The state of a sign or plate on the ground: stored code -> the label field teams read and write.
+STATUS_LABELS = {
+    "planned": "待安装",
+    "in_service": "在用",
+    "damaged": "损坏",
+    "faded": "褪色",
+    "missing": "缺失",
+    "removed": "已拆除",
+}
+ITEM_STATUSES = tuple(STATUS_LABELS)
+RESULT_LABELS = {"pass": "合格", "fail": "不合格"}  # of an inspection
 DEFECTS = ("damaged", "faded", "wrong_text", "missing", "wrong_position")
+MAIN_PLATE = "门牌"
+#: An address carries one main plate that is not removed (migration 0009b_one_main_plate).
+MAIN_PLATE_INDEX = "uq_plate_items_one_main_plate"
+MAIN_PLATE_WHERE = "level = '门牌' AND status <> 'removed'"
 
 
 class RoadSign(Registered, Base):
@@ -37,6 +51,15 @@ class PlateItem(Registered, Base):
     """A physical plate of one address level (门牌, 楼牌, 单元牌, 户牌) on a door-plate address."""
 
     __tablename__ = "plate_items"
+    __table_args__ = (
+        Index(
+            MAIN_PLATE_INDEX,
+            "door_plate_id",
+            unique=True,
+            postgresql_where=text(MAIN_PLATE_WHERE),
+            sqlite_where=text(MAIN_PLATE_WHERE),
+        ),
+    )
 
     door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
     level: Mapped[str] = mapped_column(String(8), nullable=False)

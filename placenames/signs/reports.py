@@ -18,7 +18,7 @@ from gis.basemap import AdminUnit, Road
 from placenames.models import DoorPlate
 from placenames.numbering.address import AdminNames
 
-from .inventory import sign_text
+from .inventory import sign_texts
 from .models import PLATE, ROAD_SIGN, InspectionResult, PlateItem, RoadSign
 
 DUE_AFTER_DAYS = 365
@@ -53,7 +53,7 @@ def report(store, *, today: dt.date | None = None, due_after_days: int = DUE_AFT
 
 def _items(session, roads: dict[int, str]) -> list[dict]:
     names = AdminNames(session)
-    expected_sign = {name: " / ".join(sign_text(name)) for name in roads.values()}
+    expected_sign = {name: " / ".join(text) for name, text in sign_texts(session, roads.values()).items()}
     in_force = (AdminUnit.level == "subdistrict") & AdminUnit.valid_to.is_(None)
     sub_rows = session.execute(select(AdminUnit.name, AdminUnit.geom).where(in_force)).all()
     sub_names = [n for n, g in sub_rows if g is not None]

@@ -15,8 +15,10 @@ import pandas as pd
 import shapely
 
 from gis.errors import InvalidInput
+from placenames.placement import far
 
-from .models import ITEM_STATUSES
+from .columns import status_code
+from .models import ITEM_STATUSES, STATUS_LABELS
 
 SHOWN_IN_MESSAGE = 5
 
@@ -38,11 +40,12 @@ class RowError:
 
 
 class RowErrors:
-    def __init__(self):
+    def __init__(self, labels: dict[str, str] | None = None):
         self.items: list[RowError] = []
+        self.labels = labels or {}  # column -> the header the file used for it (Chinese files)
 
     def add(self, row: int | None, field: str | None, zh: str, en: str) -> None:
-        self.items.append(RowError(row, field, zh, en))
+        self.items.append(RowError(row, self.labels.get(field, field) if field is not None else None, zh, en))
 
     def refuse(self, source: str, rows: int) -> None:
         """Raise one bilingual 400 listing every problem, if there is any."""
@@ -119,22 +122,24 @@ class Cells:
         return value
 
     def status(self) -> str:
+        """A status given as a code or its Chinese label (在用, 损坏 ...), as the stored code."""
         value = self.text("status", 16) or "in_service"
-        if value not in ITEM_STATUSES:
-            self.problem("status", f"应为 {'、'.join(ITEM_STATUSES)} 之一", f"must be one of {', '.join(ITEM_STATUSES)}")
-        return value
+        code = status_code(value)
+        if code is None:
+            self.problem(
+                "status",
+                f"应为 {'、'.join(STATUS_LABELS.values())} 之一",
+                f"must be one of {', '.join(ITEM_STATUSES)} (or their Chinese labels)",
+            )
+        return code or value
 
     def near(self, target_metric, reach_m: float, zh: str, en: str) -> None:
         """The row's point must lie within ``reach_m`` of ``target_metric`` (a CRS slip moves it hundreds of metres)."""
         if self.record.metric is None or target_metric is None:
             return
-        offset = float(shapely.distance(self.record.metric, target_metric))
-        if offset > reach_m:
-            self.problem(
-                "geometry",
-                f"位置距{zh} {offset:.0f} 米，超过 {reach_m:g} 米（坐标或坐标系有误？）",
-                f"position is {offset:.0f} m from {en}, more than {reach_m:g} m (wrong coordinates or CRS?)",
-            )
+        reason = far(float(shapely.distance(self.record.metric, target_metric)), reach_m, zh, en)
+        if reason is not None:
+            self.problem("geometry", *reason)
 
 
 def text(value) -> str | None:
