@@ -14,7 +14,7 @@ from boundaries.lines.description import compass_point, describe, stretches
 from gis.crs import STORAGE_CRS, length_m, measure_crs, reproject
 from gis.errors import InvalidInput
 
-X0, Y0 = 530000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
+X0, Y0 = 575000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
 REAL = Path(__file__).resolve().parents[1] / "data" / "reference" / "kunming_districts_cgcs2000.geojson"
 
 

@@ -18,7 +18,7 @@ from boundaries.lines.service import line_summary, next_due, save_lines
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput
 
-X0, Y0 = 530000.0, 2770000.0
+X0, Y0 = 575000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
 
 
 def lonlat_polygon(coords):

@@ -21,7 +21,7 @@ from boundaries.lines.service import save_lines
 from boundaries.marker_table import export, marker_table, to_csv, write_gpkg
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 
-X0, Y0 = 530000.0, 2770000.0
+X0, Y0 = 575000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
 REFERENCES = [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}, {"name": "水井", "bearing_deg": 270.5, "distance_m": 30}]
 
 
