@@ -29,7 +29,9 @@ def test_door_plates_and_road_signs_are_public_without_internal_fields(store, tm
 
     plates = client.get("/ogc/collections/door-plates/items?f=json&limit=50").get_json()
     assert plates["numberReturned"] == 8
-    assert all(set(f["properties"]) == {"level", "text", "status", "installed_on", "address", "number", "number_text"} for f in plates["features"])
+    assert all(
+        set(f["properties"]) == {"level", "text", "status", "installed_on", "address", "number", "number_text"} for f in plates["features"]
+    )
     assert {f["properties"]["level"] for f in plates["features"]} == {"门牌", "单元牌"}
     unit = next(f for f in plates["features"] if f["properties"]["level"] == "单元牌")
     assert unit["properties"]["text"].endswith("2单元") and unit["properties"]["installed_on"].startswith("2021-06-01")
