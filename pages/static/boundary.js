@@ -22,7 +22,7 @@
   let picking = false;
   let loaded = false;
 
-  const today = new Date().toISOString().slice(0, 10);
+  const today = window.dimingCommon.localDate();  // the district's calendar day, not UTC's
 
   function lineState(l) {
     if (!l.last_inspected) return "never";
