@@ -263,7 +263,7 @@
   C.signInBox((who) => {
     const allowed = who.signed_in && (who.roles.includes("boundary_officer") || who.roles.includes("admin"));
     $("workspace").hidden = !allowed;
-    if (who.signed_in && !allowed) C.showMessage(D.t.role_missing_fmt.replace("{role}", D.t.boundary_role));
+    if (who.signed_in && !allowed) C.showMessage(D.t.role_missing_fmt.replace("{role}", C.label("role", "boundary_officer")));
     if (allowed && !loaded) { loaded = true; loadLines(); }
   });
 })();
