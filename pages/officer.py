@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from pages.rendering import TEMPLATES, render
+from placenames.attachments import KIND_LABELS as ATTACHMENT_KIND_LABELS
 from placenames.procedure import ACTION_LABELS, KIND_LABELS, LABELS
 
 blueprint = Blueprint("officer", __name__, url_prefix="/officer", template_folder=TEMPLATES)
@@ -81,10 +82,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "attachment_note": ("说明（可选）", "Note (optional)"),
     "attachment_upload": ("上传材料", "Upload"),
     "attachment_done_fmt": ("已上传：{name}", "Uploaded: {name}"),
-    "attachment_kind_assessment": ("综合评估报告", "Assessment report"),
-    "attachment_kind_expert_opinion": ("专家论证报告", "Expert opinion"),
-    "attachment_kind_public_consultation": ("征求意见报告", "Public consultation report"),
-    "attachment_kind_other": ("其他材料", "Other document"),
     "col_action": ("环节", "Step"),
     "col_from_to": ("环节变化", "State change"),
     "col_actor": ("办理人", "Officer"),
@@ -154,6 +151,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     **{f"state_{state}": label for state, label in LABELS.items()},
     **{f"action_{action}": label for action, label in ACTION_LABELS.items()},
     **{f"kind_{kind}": label for kind, label in KIND_LABELS.items()},
+    **{f"attachment_kind_{kind}": (zh, en[:1].upper() + en[1:]) for kind, (zh, en) in ATTACHMENT_KIND_LABELS.items()},
 }
 
 PAGES = (
