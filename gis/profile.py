@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from gis.errors import ConfigError
+from gis.localtime import zone_label
 from gis.settings import PROJECT_ROOT
 
 PROFILES_DIR = PROJECT_ROOT / "data" / "profiles"
@@ -103,7 +104,7 @@ class DistrictProfile:
         return bool(code) and str(code).startswith(self.code)
 
     def public(self) -> dict[str, Any]:
-        """What the web pages' scripts are given (names, extent, start view)."""
+        """What the web pages' scripts are given (names, extent, start view, time zone)."""
         return {
             "code": self.code,
             "name": self.name.as_dict(),
@@ -112,6 +113,8 @@ class DistrictProfile:
             "extent": list(self.extent),
             "center": list(self.start_view.center),
             "zoom": self.start_view.zoom,
+            "time_zone": self.time_zone,
+            "time_zone_label": dict(zip(("zh", "en"), zone_label(self.time_zone), strict=True)),
         }
 
 

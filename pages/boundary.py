@@ -16,7 +16,6 @@ blueprint = Blueprint("boundary_pages", __name__, template_folder=TEMPLATES)
 
 TEXTS: dict[str, tuple[str, str]] = {
     "boundary_title": ("界线界桩工作台", "Boundary workspace"),
-    "boundary_role": ("界线管理人员（boundary_officer）", "boundary_officer"),
     "lines_title": ("行政区域界线", "Boundary lines"),
     "line": ("界线", "Line"),
     "sides": ("两侧", "Sides"),

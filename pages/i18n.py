@@ -1,10 +1,14 @@
 """Texts shared by every page, in Chinese and English; each area adds its own table.
 
-The scripts receive the merged table as ``window.DIMING.t``. The site title is the
+The scripts receive the merged table as ``window.DIMING.t``. Names of codes (roles,
+states, steps, kinds) are not written here: each comes from its one table in the
+domain (accounts.roles, placenames.procedure) and is merged in as ``role_*`` etc. The site title is the
 district's, from the deployment profile (``rendering.render`` adds it).
 """
 
 from __future__ import annotations
+
+from accounts.roles import ROLES
 
 LANGUAGES = ("zh", "en")
 
@@ -20,6 +24,7 @@ COMMON: dict[str, tuple[str, str]] = {
     "signout_button": ("退出", "Sign out"),
     "signed_in_fmt": ("已登录：{actor}（{roles}）", "Signed in as {actor} ({roles})"),
     "role_missing_fmt": ("此页面需要角色：{role}", "This page needs the role: {role}"),
+    **{f"role_{role}": label for role, label in ROLES.items()},  # the roles' names, from accounts.roles
 }
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import Blueprint
 
 from pages.rendering import TEMPLATES, render
-from placenames.procedure import LABELS
+from placenames.attachments import KIND_LABELS as ATTACHMENT_KIND_LABELS
+from placenames.procedure import ACTION_LABELS, KIND_LABELS, LABELS
 
 blueprint = Blueprint("officer", __name__, url_prefix="/officer", template_folder=TEMPLATES)
 
@@ -28,9 +29,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_category": ("类别代码", "Category"),
     "col_notice_ends": ("公示截止", "Notice ends"),
     "no_applications": ("没有符合条件的申报", "No applications match"),
-    "kind_name": ("命名", "naming"),
-    "kind_rename": ("更名", "renaming"),
-    "kind_cancel": ("销名", "cancellation"),
     # application detail
     "back_to_list": ("返回申报列表", "Back to the list"),
     "application_fmt": ("申报 {id}：{name}", "Application {id}: {name}"),
@@ -66,14 +64,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "step_reason": ("办理理由（必填）", "Reason for this step (required)"),
     "refused_fmt": ("未能办理：{message}", "Step refused: {message}"),
     "done_fmt": ("已办理：{action} → {state}", "Done: {action} → {state}"),
-    "action_accept": ("受理", "Accept"),
-    "action_review": ("审核通过", "Pass review"),
-    "action_start_notice": ("开始公示", "Start public notice"),
-    "action_approve": ("批准", "Approve"),
-    "action_reject": ("不予批准", "Reject"),
-    "action_withdraw": ("撤回申报", "Withdraw"),
-    "action_file": ("备案", "File"),
-    "action_announce": ("公告", "Announce"),
     "input_officer_opinion": ("审核意见", "Officer's opinion"),
     "input_justification": ("同音名称的使用理由（如需要）", "Justification for a homophone (if needed)"),
     "input_approving_body": ("批准机关", "Approving body"),
@@ -92,10 +82,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "attachment_note": ("说明（可选）", "Note (optional)"),
     "attachment_upload": ("上传材料", "Upload"),
     "attachment_done_fmt": ("已上传：{name}", "Uploaded: {name}"),
-    "attachment_kind_assessment": ("综合评估报告", "Assessment report"),
-    "attachment_kind_expert_opinion": ("专家论证报告", "Expert opinion"),
-    "attachment_kind_public_consultation": ("征求意见报告", "Public consultation report"),
-    "attachment_kind_other": ("其他材料", "Other document"),
     "col_action": ("环节", "Step"),
     "col_from_to": ("环节变化", "State change"),
     "col_actor": ("办理人", "Officer"),
@@ -161,7 +147,11 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nothing_chosen": ("请至少为一个项目选择结果", "Choose a result for at least one item"),
     "recorded_fmt": ("已登记 {items} 项：合格 {passed}，不合格 {failed}", "Recorded {items}: {passed} passed, {failed} failed"),
     "nothing_due": ("没有待巡查的项目", "No items due for inspection"),
+    # The names of the procedure's codes, each from its one table in placenames.procedure.
     **{f"state_{state}": label for state, label in LABELS.items()},
+    **{f"action_{action}": label for action, label in ACTION_LABELS.items()},
+    **{f"kind_{kind}": label for kind, label in KIND_LABELS.items()},
+    **{f"attachment_kind_{kind}": (zh, en[:1].upper() + en[1:]) for kind, (zh, en) in ATTACHMENT_KIND_LABELS.items()},
 }
 
 PAGES = (

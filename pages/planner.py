@@ -14,7 +14,6 @@ blueprint = Blueprint("planner_pages", __name__, template_folder=TEMPLATES)
 
 TEXTS: dict[str, tuple[str, str]] = {
     "planner_title": ("社区规划工作台", "Planner workspace"),
-    "planner_role": ("规划人员（planner）", "planner"),
     "run_title": ("生成社区划分方案", "Propose communities"),
     "subdistrict": ("街道", "Subdistrict"),
     "households_min": ("每个社区最少户数", "Minimum households per community"),

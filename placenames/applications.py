@@ -169,8 +169,21 @@ DETAIL = (
 )
 
 
+def category_label(code: str | None) -> dict[str, str] | None:
+    """``{"zh": "23510 街、路", "en": "23510 street, road"}``: the code with its name, for people."""
+    if code is None:
+        return None
+    known = categories.categories().get(code)
+    return {"zh": f"{code} {known.label_zh}", "en": f"{code} {known.label_en}"} if known else {"zh": code, "en": code}
+
+
 def summary(application: NamingApplication) -> dict[str, Any]:
-    return {f: _plain(getattr(application, f)) for f in SUMMARY}
+    """The list row, with the words for its kind, state and category next to the codes."""
+    body = {f: _plain(getattr(application, f)) for f in SUMMARY}
+    body["kind_label"] = procedure.bilingual(procedure.KIND_LABELS, application.kind)
+    body["state_label"] = procedure.bilingual(procedure.LABELS, application.state)
+    body["category_label"] = category_label(application.category_code)
+    return body
 
 
 def officer_view(store, application_id: int) -> dict[str, Any]:
@@ -179,13 +192,20 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
         application = load(session, application_id)
         body = {**summary(application), **{f: _plain(getattr(application, f)) for f in DETAIL}}
         body["geometry"] = application.geom.__geo_interface__ if application.geom is not None else None
-        body["state_label"] = dict(zip(("zh", "en"), procedure.LABELS[application.state], strict=True))
         body["next_actions"] = procedure.allowed_actions(application.state)
         steps = session.scalars(
             select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id)
         )
         body["transitions"] = [
-            {"action": t.action, "from": t.from_state, "to": t.to_state, "actor": t.actor, "at": _plain(t.occurred_at), "reason": t.reason}
+            {
+                "action": t.action,
+                "action_label": procedure.bilingual(procedure.ACTION_LABELS, t.action),
+                "from": t.from_state,
+                "to": t.to_state,
+                "actor": t.actor,
+                "at": _plain(t.occurred_at),
+                "reason": t.reason,
+            }
             for t in steps
         ]
         comments = session.scalars(select(PublicComment).where(PublicComment.application_id == application_id).order_by(PublicComment.id))

@@ -17,6 +17,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from gis.errors import Conflict
+from gis.localtime import local_text
 from gis.profile import current_profile
 from gis.storage import utcnow
 
@@ -47,6 +48,27 @@ LABELS = {
     "rejected": ("不予批准", "rejected"),
     "withdrawn": ("已撤回", "withdrawn"),
 }
+
+# The steps as officers name them (pages, messages); one table, like LABELS for states.
+ACTION_LABELS = {
+    "apply": ("申报", "Apply"),  # the first step, recorded when the application is made
+    "accept": ("受理", "Accept"),
+    "review": ("审核通过", "Pass review"),
+    "start_notice": ("开始公示", "Start public notice"),
+    "approve": ("批准", "Approve"),
+    "reject": ("不予批准", "Reject"),
+    "withdraw": ("撤回申报", "Withdraw"),
+    "file": ("备案", "File"),
+    "announce": ("公告", "Announce"),
+}
+KIND_LABELS = {"name": ("命名", "naming"), "rename": ("更名", "renaming"), "cancel": ("销名", "cancellation")}
+
+
+def bilingual(table: dict[str, tuple[str, str]], key: str) -> dict[str, str]:
+    """``{"zh": ..., "en": ...}`` for ``key`` in a label table (the key itself if unknown)."""
+    zh, en = table.get(key, (key, key))
+    return {"zh": zh, "en": en}
+
 
 DEFAULT_NOTICE_DAYS = 7
 FILING_DAYS = 15  # Art.13: 备案 within 15 days of approval
@@ -80,9 +102,10 @@ def target_state(state: str, action: str) -> str:
     allowed, target = ACTIONS[action]
     if state not in allowed:
         zh_state, en_state = LABELS[state]
+        zh_action, en_action = ACTION_LABELS[action]
         raise Conflict(
-            f"申报处于“{zh_state}”环节，不能执行“{action}”；此操作只能在{'、'.join(LABELS[s][0] for s in allowed)}环节进行",
-            f"The application is {en_state}; '{action}' is only allowed when it is {' or '.join(LABELS[s][1] for s in allowed)}",
+            f"申报处于“{zh_state}”环节，不能办理“{zh_action}”；此操作只能在{'、'.join(LABELS[s][0] for s in allowed)}环节进行",
+            f"The application is {en_state}; '{en_action}' is only allowed when it is {' or '.join(LABELS[s][1] for s in allowed)}",
             details={"state": state, "action": action, "allowed_from": list(allowed)},
         )
     return target
@@ -91,13 +114,14 @@ def target_state(state: str, action: str) -> str:
 def ensure_notice_over(notice_ends_at: dt.datetime | None) -> dt.datetime:
     """The end of the notice, or a Conflict if there was none or it has not ended yet."""
     moment = now()
-    if notice_ends_at is None or moment < notice_ends_at:
+    if notice_ends_at is None:
+        raise Conflict("尚未公示，不能批准", "No public notice yet; cannot approve", details={"notice_ends_at": None})
+    if moment < notice_ends_at:
+        zone = local_time()
         raise Conflict(
-            f"公示期至 {notice_ends_at:%Y-%m-%d %H:%M} UTC 才结束，公示期满前不能批准" if notice_ends_at else "尚未公示，不能批准",
-            f"The public notice runs until {notice_ends_at:%Y-%m-%d %H:%M} UTC; approval must wait until it has ended"
-            if notice_ends_at
-            else "No public notice yet; cannot approve",
-            details={"notice_ends_at": notice_ends_at.isoformat() if notice_ends_at else None},
+            f"公示期至 {local_text(notice_ends_at, zone, 'zh')} 才结束，公示期满前不能批准",
+            f"The public notice runs until {local_text(notice_ends_at, zone, 'en')}; approval must wait until it has ended",
+            details={"notice_ends_at": notice_ends_at.isoformat()},
         )
     return notice_ends_at
 

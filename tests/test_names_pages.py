@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
 from browser import LiveServer, chromium, close, wait
 from selenium.webdriver.common.by import By
@@ -53,12 +56,16 @@ def test_upload_a_report_then_withdraw_by_the_buttons(site):
     stored = attachments.list_attachments(store, app_id)
     assert [(a["kind"], a["filename"], a["uploaded_by"]) for a in stored] == [("expert_opinion", "专家论证报告.txt", "wang")]
     assert link.get_attribute("href").endswith(f"/api/v1/applications/{app_id}/attachments/{stored[0]['id']}")
+    row = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#attachments tbody td")]
+    uploaded = dt.datetime.fromisoformat(stored[0]["uploaded_at"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert row[0] == "专家论证报告" and row[-1] == f"{uploaded:%Y-%m-%d %H:%M}（北京时间）"  # Beijing time, not UTC
 
     buttons = [b.get_attribute("data-action") for b in browser.find_elements(By.CSS_SELECTOR, "#next-steps button")]
     assert buttons == ["accept", "reject", "withdraw"]
     browser.find_element(By.ID, "step-reason").send_keys("申请人来函撤回")
     browser.find_element(By.CSS_SELECTOR, "#next-steps button[data-action=withdraw]").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "已撤回"))
+    assert browser.find_element(By.ID, "step-result").text == "已办理：撤回申报 → 已撤回"
     assert "申请人来函撤回" in browser.find_element(By.ID, "application-data").text
     assert not browser.find_elements(By.CSS_SELECTOR, "#next-steps button")
     assert applications.officer_view(store, app_id)["state"] == "withdrawn"

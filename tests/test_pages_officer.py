@@ -261,7 +261,9 @@ def test_signed_out_sees_only_the_sign_in_and_wrong_role_is_told(site):
         assert not other.find_element(By.ID, "workspace").is_displayed()
         sign_in(other, "zhao")
         role = wait(other, EC.visibility_of_element_located((By.ID, "role-missing")))
-        assert "placename_officer" in role.text and not other.find_element(By.ID, "workspace").is_displayed()
+        assert "地名工作人员" in role.text and "placename_officer" not in role.text  # the role's name, not its code
+        assert "规划人员" in other.find_element(By.ID, "signed-in-as").text
+        assert not other.find_element(By.ID, "workspace").is_displayed()
         assert other.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         close(other)
@@ -310,3 +312,54 @@ def test_an_application_taken_through_approval_filing_and_announcement(site, bro
     with store.read() as session:
         name = session.scalars(sa.select(PlaceName).where(PlaceName.name == "福德东路")).one()
     assert name.status == "current" and name.approval_document == "昆政复〔2026〕9号"
+
+
+def _notice_ending_at_nine_utc(store, name: str) -> int:
+    """An application in public notice whose notice ends at 09:00 UTC three days on (17:00 Beijing time)."""
+    app_id = _application(store, name)
+    for action, extra in (("accept", {}), ("review", {"officer_opinion": "名称符合规定"}), ("start_notice", {})):
+        _step(store, app_id, action, **extra)
+    ends = (procedure.now() + dt.timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+    with store.transaction(actor="test", reason="a notice ending at 09:00 UTC") as session:
+        session.get(NamingApplication, app_id).notice_ends_at = ends
+    return app_id
+
+
+def test_times_are_beijing_time_and_codes_are_words(site, browser):
+    server, store, _ = site
+    app_id = _notice_ending_at_nine_utc(store, "青云东路")
+    browser.get(f"{server.url}/officer/applications/{app_id}")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "state-label"), "公示中"))
+    facts = browser.find_element(By.ID, "application-data").text
+    assert "17:00（北京时间）" in facts and "09:00" not in facts and "UTC" not in facts
+    assert "23510 街、路、巷" in facts and "命名" in facts
+    cells = browser.execute_script(
+        "return [...document.querySelectorAll('#history tbody tr')].map(r => [...r.children].slice(0, 3).map(c => c.textContent))"
+    )
+    assert [c[1] for c in cells] == ["申报", "受理", "审核通过", "开始公示"]  # the steps' names, not apply/start_notice
+    assert cells[-1][2] == "审核 → 公示中" and all(c[0].endswith("（北京时间）") for c in cells)
+    browser.get(f"{server.url}/officer/?lang=en")
+    wait(browser, lambda b: "Qingyun" in b.page_source or "青云东路" in b.find_element(By.ID, "applications").text)
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#applications tbody tr") if "青云东路" in r.text)
+    assert "17:00 (Beijing time)" in row.text and "in public notice" in row.text and "23510 Road, street or lane" in row.text
+
+
+def test_a_refused_step_keeps_what_the_officer_typed(site, browser):
+    """Approval before the notice ends is refused (409): the reason and the fields stay, the
+    refusal names the end in Beijing time beside the buttons."""
+    server, store, _ = site
+    app_id = _notice_ending_at_nine_utc(store, "青云西路")
+    browser.get(f"{server.url}/officer/applications/{app_id}")
+    button = wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, "#next-steps button[data-action=approve]")))
+    browser.find_element(By.ID, "step-approving_body").send_keys("昆明市人民政府")
+    browser.find_element(By.ID, "step-approval_document").send_keys("昆政复〔2026〕12号")
+    browser.find_element(By.ID, "step-reason").send_keys("名称符合规定，同意批准")
+    button.click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "step-result"), "未能办理"))
+    result = browser.find_element(By.ID, "step-result").text
+    assert "公示期至" in result and "17:00（北京时间）" in result and "UTC" not in result
+    wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, "#next-steps button[data-action=approve]")))
+    value = lambda box: browser.find_element(By.ID, box).get_attribute("value")  # noqa: E731
+    assert value("step-approving_body") == "昆明市人民政府" and value("step-approval_document") == "昆政复〔2026〕12号"
+    assert value("step-reason") == "名称符合规定，同意批准"
+    assert state_of(store, app_id)[0] == "in_notice"

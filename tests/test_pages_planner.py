@@ -107,7 +107,8 @@ def test_other_roles_cannot_run_jobs(site, browser):
     server, _ = site
     sign_in(browser, server.url + "/planner", "wang", "officer-2026-secret")
     message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
-    assert "planner" in message.text
+    assert "规划人员" in message.text and "planner" not in message.text  # the role's name from accounts.roles
+    assert "地名工作人员" in browser.find_element(By.ID, "signed-in-as").text
     assert not browser.find_element(By.ID, "run-panel").is_displayed()
     browser.find_element(By.ID, "signout-button").click()
     wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))

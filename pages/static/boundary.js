@@ -22,7 +22,7 @@
   let picking = false;
   let loaded = false;
 
-  const today = new Date().toISOString().slice(0, 10);
+  const today = window.dimingCommon.localDate();  // the district's calendar day, not UTC's
 
   function lineState(l) {
     if (!l.last_inspected) return "never";
@@ -263,7 +263,7 @@
   C.signInBox((who) => {
     const allowed = who.signed_in && (who.roles.includes("boundary_officer") || who.roles.includes("admin"));
     $("workspace").hidden = !allowed;
-    if (who.signed_in && !allowed) C.showMessage(D.t.role_missing_fmt.replace("{role}", D.t.boundary_role));
+    if (who.signed_in && !allowed) C.showMessage(D.t.role_missing_fmt.replace("{role}", C.label("role", "boundary_officer")));
     if (allowed && !loaded) { loaded = true; loadLines(); }
   });
 })();

@@ -55,8 +55,35 @@
     return call(url, { headers: { Accept: "application/json" } }, options);
   }
 
-  /* The district's start view, from its deployment profile (window.DIMING.profile). */
+  /* The district's start view and time zone, from its deployment profile (window.DIMING.profile). */
   const P = D.profile;
+
+  /* The one way a stored time (ISO 8601, UTC) is shown: in the profile's time zone (Beijing time),
+     "2026-12-18 17:00（北京时间）" / "2026-12-18 17:00 (Beijing time)"; labelled=false leaves the
+     zone's name off (the second time of a range). Twin of gis.localtime.local_text. */
+  const clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: P.time_zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+
+  function localTime(iso, labelled = true) {
+    if (!iso) return "—";
+    const moment = new Date(/(?:[zZ]|[+-]\d\d:?\d\d)$/.test(iso) ? iso : `${iso}Z`);
+    if (Number.isNaN(moment.getTime())) return String(iso);
+    const part = Object.fromEntries(clock.formatToParts(moment).map((p) => [p.type, p.value]));
+    const text = `${part.year}-${part.month}-${part.day} ${part.hour}:${part.minute}`;
+    if (!labelled) return text;
+    const zone = P.time_zone_label[D.lang] || P.time_zone;
+    return D.lang === "zh" ? `${text}（${zone}）` : `${text} (${zone})`;
+  }
+
+  /* Today's calendar date in the district (YYYY-MM-DD): legal dates are Beijing-time days. */
+  function localDate(moment = new Date()) {
+    const part = Object.fromEntries(clock.formatToParts(moment).map((p) => [p.type, p.value]));
+    return `${part.year}-${part.month}-${part.day}`;
+  }
+
+  /* A code's name from the text table (role_*, state_*, ...), or the code itself. */
+  function label(kind, code) { return D.t[`${kind}_${code}`] || code; }
 
   function baseMap(elementId) {
     const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView([P.center[1], P.center[0]], P.zoom);
@@ -107,7 +134,7 @@
       form.hidden = !!who.signed_in;
       signed.hidden = !who.signed_in;
       document.getElementById("signed-in-as").textContent = who.signed_in
-        ? D.t.signed_in_fmt.replace("{actor}", who.actor).replace("{roles}", who.roles.join(", ")) : "";
+        ? D.t.signed_in_fmt.replace("{actor}", who.actor).replace("{roles}", who.roles.map((r) => label("role", r)).join(D.lang === "zh" ? "、" : ", ")) : "";
       onChange(who);
     }
     form.addEventListener("submit", (event) => {
@@ -121,5 +148,5 @@
     getJSON("/api/v1/session").then(show).catch(() => {});
   }
 
-  window.dimingCommon = { el, getJSON, showMessage, baseMap, sendJSON, signInBox };
+  window.dimingCommon = { el, getJSON, showMessage, baseMap, sendJSON, signInBox, localTime, localDate, label };
 })();

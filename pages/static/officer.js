@@ -31,9 +31,12 @@
     });
   }
 
-  function stateLabel(state) { return t[`state_${state}`] || state; }
+  function stateLabel(state) { return common.label("state", state); }
 
-  function day(iso) { return iso ? iso.slice(0, 16).replace("T", " ") : "—"; }
+  /* An API field's {zh, en} words in the page's language, or the code when there are none. */
+  function words(pair, code) { return (pair && (pair[window.DIMING.lang] || pair.zh)) || code; }
+
+  const day = common.localTime;
 
   /* Run ``init`` once an officer is signed in; hide the workspace when signed out. */
   function start(init) {
@@ -44,11 +47,11 @@
       const allowed = who.signed_in && who.roles.some((r) => ROLES.includes(r));
       workspace.hidden = !allowed;
       missing.hidden = !who.signed_in || allowed;
-      missing.textContent = fmt(t.role_missing_fmt, { role: "placename_officer" });
+      missing.textContent = fmt(t.role_missing_fmt, { role: common.label("role", "placename_officer") });
       if (allowed && !started) { started = true; init(); }
       if (!who.signed_in) started = false;
     });
   }
 
-  window.officer = { el, fmt, fillRows, stateLabel, day, start, t };
+  window.officer = { el, fmt, fillRows, stateLabel, words, day, start, t };
 })();

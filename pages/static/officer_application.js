@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   const { getJSON, sendJSON, showMessage } = window.dimingCommon;
-  const { el, fmt, fillRows, stateLabel, day, start, t } = window.officer;
+  const { el, fmt, fillRows, stateLabel, words, day, start, t } = window.officer;
   const id = document.getElementById("application").dataset.id;
   const lang = window.DIMING.lang;
   /* What each step asks for besides its reason (the server checks them). */
@@ -19,10 +19,10 @@
     const dl = document.getElementById("application-data");
     dl.replaceChildren();
     const rows = [
-      [t.col_kind, t[`kind_${a.kind}`] || a.kind], [t.col_category, a.category_code], [t.field_location, a.location_description],
+      [t.col_kind, words(a.kind_label, a.kind)], [t.col_category, words(a.category_label, a.category_code)], [t.field_location, a.location_description],
       [t.field_reasons, a.reasons], [t.field_applicant, a.applicant_name], [t.field_organisation, a.applicant_organisation],
       [t.field_contact, a.applicant_contact], [t.field_opinion, a.officer_opinion], [t.field_justification, a.justification],
-      [t.field_notice, a.notice_starts_at ? `${day(a.notice_starts_at)} – ${day(a.notice_ends_at)}` : null],
+      [t.field_notice, a.notice_starts_at ? `${day(a.notice_starts_at, false)} – ${day(a.notice_ends_at)}` : null],
       [t.field_approval, a.approved_on ? [a.approving_body, a.approval_document, a.approved_on].join(" · ") : null],
       [t.field_filing, a.filed_on ? `${a.filed_with} · ${a.filed_on}` : null], [t.field_announced, a.announced_on],
       [t.field_decision, a.decision_reason],
@@ -53,7 +53,7 @@
     });
   }
 
-  function input(name, type) {
+  function input(name, type, value) {
     const wrap = el("div", null, "field");
     const label = el("label", t[`input_${name}`]);
     label.htmlFor = `step-${name}`;
@@ -61,6 +61,7 @@
     box.id = `step-${name}`;
     box.name = name;
     box.type = type;
+    if (value) box.value = value;
     wrap.append(label, box);
     return wrap;
   }
@@ -68,12 +69,14 @@
   function steps(a) {
     const fields = document.getElementById("step-fields");
     const buttons = document.getElementById("next-steps");
+    // What the officer typed stays when the page is redrawn (a refused step, a newer version).
+    const typed = Object.fromEntries([...fields.querySelectorAll("input")].map((box) => [box.name, box.value]));
     fields.replaceChildren();
     buttons.replaceChildren();
     if (!a.next_actions.length) { buttons.appendChild(el("p", t.no_next)); document.getElementById("step-reason").disabled = true; return; }
     document.getElementById("step-reason").disabled = false;
     a.next_actions.forEach((action) => {
-      (STEP_FIELDS[action] || []).forEach(([name, type]) => fields.appendChild(input(name, type)));
+      (STEP_FIELDS[action] || []).forEach(([name, type]) => fields.appendChild(input(name, type, typed[name])));
       const button = el("button", t[`action_${action}`] || action, action === "reject" || action === "withdraw" ? "danger" : "");
       button.type = "button";
       button.dataset.action = action;
@@ -98,14 +101,14 @@
   function show(a) {
     current = a;
     document.getElementById("application-title").textContent = fmt(t.application_fmt, { id: a.id, name: a.proposed_name });
-    document.getElementById("state-label").textContent = a.state_label[lang] || stateLabel(a.state);
+    document.getElementById("state-label").textContent = words(a.state_label, a.state);
     document.getElementById("state-label").dataset.state = a.state;
     facts(a);
     findingList(document.getElementById("stored-findings"), a.findings, a.findings ? t.no_findings : t.not_checked);
     comments(a.comments);
     files(a.attachments || []);
     fillRows(document.querySelector("#history tbody"), a.transitions,
-      (s) => [day(s.at), t[`action_${s.action}`] || s.action, `${s.from ? stateLabel(s.from) : "—"} → ${stateLabel(s.to)}`, s.actor, s.reason]);
+      (s) => [day(s.at), words(s.action_label, s.action), `${s.from ? stateLabel(s.from) : "—"} → ${stateLabel(s.to)}`, s.actor, s.reason]);
     steps(a);
   }
 
@@ -120,8 +123,9 @@
     });
     sendJSON("POST", `/api/v1/applications/${id}/transitions`, body).then((a) => {
       reason.value = "";
+      document.getElementById("step-fields").replaceChildren();  // done: the next step starts empty
       show(a);
-      result.textContent = fmt(t.done_fmt, { action: t[`action_${action}`] || action, state: a.state_label[lang] });
+      result.textContent = fmt(t.done_fmt, { action: t[`action_${action}`] || action, state: words(a.state_label, a.state) });
     }).catch((err) => {
       const refused = fmt(t.refused_fmt, { message: err.message });
       result.textContent = refused;

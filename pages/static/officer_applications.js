@@ -2,7 +2,7 @@
 (function () {
   "use strict";
   const { getJSON } = window.dimingCommon;
-  const { el, fillRows, stateLabel, day, start, t } = window.officer;
+  const { el, fillRows, words, day, start } = window.officer;
   const form = document.getElementById("filter-form");
   const select = document.getElementById("state");
   const tbody = document.querySelector("#applications tbody");
@@ -18,8 +18,8 @@
     const state = select.value;
     const url = "/api/v1/applications" + (state ? `?state=${encodeURIComponent(state)}` : "");
     getJSON(url).then((body) => {
-      fillRows(tbody, body.applications, (a) => [a.id, link(a), t[`kind_${a.kind}`] || a.kind, stateLabel(a.state), a.category_code,
-        a.notice_ends_at ? day(a.notice_ends_at) : null], t.no_applications);
+      fillRows(tbody, body.applications, (a) => [a.id, link(a), words(a.kind_label, a.kind), words(a.state_label, a.state),
+        words(a.category_label, a.category_code), a.notice_ends_at ? day(a.notice_ends_at) : null], window.officer.t.no_applications);
     }).catch(() => {});
   }
 

@@ -56,7 +56,7 @@
   function onSession(who) {
     const allowed = who.signed_in && (who.roles.includes("planner") || who.roles.includes("admin"));
     $("run-panel").hidden = !allowed;
-    if (who.signed_in && !allowed) C.showMessage(fmt(D.t.role_missing_fmt, { role: D.t.planner_role }));
+    if (who.signed_in && !allowed) C.showMessage(fmt(D.t.role_missing_fmt, { role: C.label("role", "planner") }));
     if (allowed) loadSubdistricts();
   }
 
