@@ -29,7 +29,7 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("threads", threads)
-            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("worker_class", "api.web.gunicorn_errors.JsonErrorThreadWorker")
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
 

@@ -93,3 +93,29 @@ def test_a_redistricting_job_executed_through_ogc_runs_under_gunicorn_and_any_wo
     assert {call("GET", f"/ogc/jobs/{accepted['jobID']}")[2]["status"] for _ in range(10)} == {"successful"}
     plans = call("GET", f"/ogc/jobs/{accepted['jobID']}/results")[2]["plans"]
     assert len(plans) == 1 and plans[0]["valid"]
+
+
+def raw_request(base: str, target: bytes) -> tuple[int, dict, bytes]:
+    """Send ``GET target`` byte for byte (as curl does with an unencoded Chinese URL)."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: " + host.encode() + b"\r\nConnection: close\r\n\r\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    return int(lines[0].split()[1]), headers, body
+
+
+def test_requests_gunicorn_refuses_itself_get_the_apps_bilingual_json(served):
+    status, headers, body = raw_request(served, "/api/v1/search?q=子君路12号".encode())
+    refusal = json.loads(body)
+    assert status == 400 and headers["Content-Type"].startswith("application/json")
+    assert refusal["code"] == "bad-request" and "百分号编码" in refusal["message"]["zh"] and "percent-encoded" in refusal["message"]["en"]
+    status, headers, body = raw_request(served, b"/api/v1/search?q=" + b"a" * 9000)
+    refusal = json.loads(body)
+    assert status == 414 and refusal["code"] == "uri-too-long" and refusal["message"]["zh"]
+    status, _, body = raw_request(served, b"/api/v1/search?q=%E5%AD%90%E5%90%9B%E8%B7%AF")
+    assert status == 200  # the same query percent-encoded is answered by the app
