@@ -41,8 +41,13 @@ def site(tmp_path_factory):
     signing = inspections.open_campaign(
         store, sign_line, code="QM-2026", party_a="官渡街道", party_b="矣六街道", started_on=dt.date(2026, 4, 1), actor="admin"
     )
-    service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
-    service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", actor="admin")
+    for marker in to_sign:  # every marker of the line has a record before sign-off
+        inspections.record_marker(store, signing.id, marker.id, status="intact", measured=marker.geom, actor="admin")
+    with store.read() as session:
+        sides = session.get(BoundaryLine, sign_line)
+        party_a_code, party_b_code = sides.left_code, sides.right_code
+    service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", unit_code=party_a_code, actor="admin")
+    service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", unit_code=party_b_code, actor="admin")
     with live_app(store, root) as server:
         yield (
             server,
@@ -155,9 +160,9 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
     wait(browser, lambda b: b.find_element(By.ID, "signed-a").get_attribute("data-signed") == "true")
     assert "zhao" in browser.find_element(By.ID, "signed-a").text
     assert not browser.find_element(By.ID, "sign-a").is_displayed() and browser.find_element(By.ID, "sign-b").is_displayed()
-    browser.find_element(By.ID, "sign-b").click()  # the same person cannot sign for the other side
+    browser.find_element(By.ID, "sign-b").click()  # zhao works for party A's unit, not B's: refused in words
     message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
-    assert "不同人员" in message.text
+    assert "可代表该方签认" in message.text
     assert browser.find_element(By.ID, "signoff").get_attribute("data-status") == "open"
 
     open_line(browser, server, world, line="sign_line", placed="sign_markers", user=("sun", "other-side-2026"))
