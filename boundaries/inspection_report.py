@@ -170,7 +170,7 @@ def _addenda(session, campaign_id: int, codes: dict[int, str]) -> list[dict]:
 
 
 def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
-    """report.json, markers.csv, findings.csv, map.png and <campaign>.gpkg in ``out_dir``."""
+    """report.json, markers.csv, findings.csv, map.png and <campaign>.gpkg in ``out_dir`` (and addenda.csv if any)."""
     report = campaign_report(store, campaign_id)
     geoms = report.pop("_geoms")
     out = Path(out_dir)
@@ -185,6 +185,14 @@ def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
     paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     _csv(paths["markers_csv"], report["markers"])
     _csv(paths["findings_csv"], report["findings"], ["id", "kind", "from_m", "to_m", "description", "corrects_id"])
+    if report["addenda"]:  # 补充记录: apart from the signed records, one row per record of each addendum
+        paths["addenda_csv"] = out / "addenda.csv"
+        rows = [{"addendum": a["code"], "addendum_status": a["status"], **r} for a in report["addenda"] for r in a["records"]]
+        _csv(
+            paths["addenda_csv"],
+            rows,
+            ["addendum", "addendum_status", "id", "code", "status", "displacement_m", "flagged", "remarks", "corrects_id"],
+        )
     figure.render(
         geoms["line"],
         [(r["registered_lon"], r["registered_lat"], r["status"], r["code"]) for r in report["markers"]],

@@ -117,7 +117,9 @@ def sign(store: Store, campaign_id: int, *, party: str, actor: str, ended_on: dt
         campaign = get_campaign(session, campaign_id)
         ensure_open(campaign)
         code, unit = _party_code(campaign, party), _unit_of(session, actor)
-        if code is None or unit != code:
+        if code is None:
+            raise Forbidden("该方未登记单位代码，无人可代表其签认", "This party has no unit code recorded, so nobody can sign for it")
+        if unit != code:
             raise Forbidden(
                 f"只有单位代码为 {code} 的人员可代表该方签认（您的单位：{unit or '未设置'}）",
                 f"Only a user of unit {code} may sign for this party (your unit: {unit or 'not set'})",

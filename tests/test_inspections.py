@@ -285,7 +285,7 @@ def test_the_neighbours_signed_paper_is_filed_by_our_side(store, line_id):
     ]
 
 
-def test_an_addendum_holds_changes_after_sign_off_and_is_signed_again(store, line_id):
+def test_an_addendum_holds_changes_after_sign_off_and_is_signed_again(store, line_id, tmp_path):
     from boundaries.inspection_report import campaign_report
 
     placed = markers.add_synthetic_markers(store, line_id, actor="wang")
@@ -330,3 +330,9 @@ def test_an_addendum_holds_changes_after_sign_off_and_is_signed_again(store, lin
     with store.read() as session:
         assert session.get(BoundaryMarker, placed[0].id).status == "intact"
         assert session.get(BoundaryLine, line_id).last_inspected == dt.date(2021, 2, 1)  # an addendum is not a new inspection
+    paths = write_report(store, campaign.id, tmp_path / "archive")
+    lines = paths["addenda_csv"].read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("addendum,addendum_status,id,code") and lines[1].startswith(
+        f"GX-2026-补1,signed,{fixed.id},{placed[0].code},intact"
+    )
+    assert json.loads(paths["json"].read_text(encoding="utf-8"))["addenda"][0]["code"] == "GX-2026-补1"

@@ -5,7 +5,8 @@
 * ``addendum_of``: an addendum (补充记录) is a campaign row pointing at the signed
   campaign it adds to, holding its own records, signed again by both parties;
 * ``party_a_code`` / ``party_b_code``: the unit code of each party, which must equal
-  the signer's unit code (``users.unit_code``);
+  the signer's unit code (``users.unit_code``); open campaigns take their line's left
+  and right unit;
 * ``inspection_signatures``: the uploaded signed paper of a neighbour that
   does not use the system.
 
@@ -75,6 +76,13 @@ def upgrade() -> None:
             f"ALTER TABLE inspection_campaigns ADD COLUMN addendum_of INTEGER CONSTRAINT {ADDENDUM_FK} REFERENCES inspection_campaigns (id)"
         )
     op.create_index("ix_inspection_campaigns_addendum_of", "inspection_campaigns", ["addendum_of"])
+    # Open campaigns take their line's left and right unit as the parties' units (signed ones are final).
+    bind.exec_driver_sql(
+        "UPDATE inspection_campaigns SET "
+        "party_a_code = (SELECT left_code FROM boundary_lines WHERE boundary_lines.id = inspection_campaigns.line_id), "
+        "party_b_code = (SELECT right_code FROM boundary_lines WHERE boundary_lines.id = inspection_campaigns.line_id) "
+        "WHERE status = 'open'"
+    )
     op.create_table(
         "inspection_signatures",
         *ddl.registered_columns(
