@@ -413,6 +413,9 @@ def record_finding(campaign_id: int):
     from_m, to_m = _number(body, "from_m"), _number(body, "to_m")
     if from_m is None or to_m is None:
         raise BadRequest("须给出 from_m、to_m（米）", "Give 'from_m' and 'to_m' (metres)")
+    corrects = body.get("corrects_id")
+    if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
+        raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
     finding = record(
         current_store(),
         campaign_id,
@@ -421,7 +424,7 @@ def record_finding(campaign_id: int):
         to_m=to_m,
         description=body["description"],
         actor=auth.actor(),
-        corrects_id=body.get("corrects_id"),
+        corrects_id=corrects,
     )
     return jsonify({"id": finding.id, "kind": finding.kind, "from_m": finding.from_m, "to_m": finding.to_m}), 201
 

@@ -171,6 +171,10 @@ def test_lines_markers_and_a_signed_campaign(store, client):
         json={"marker_id": first["id"], "status": "intact", "lon": first["lon"], "lat": first["lat"], "corrects_id": moved.json["id"]},
     )
     assert late.status_code == 409 and "JX-2021-01" in late.json["message"]["zh"] and "addendum" in late.json["message"]["en"]
+    bad = {"kind": "other", "from_m": 0, "to_m": 10, "description": "x", "corrects_id": "1"}
+    assert client.post(f"/api/v1/boundary-inspections/{cid}/findings", headers=officer, json=bad).status_code == 400
+    finding = {"kind": "other", "from_m": 0, "to_m": 10, "description": "x"}
+    assert client.post(f"/api/v1/boundary-inspections/{cid}/findings", headers=officer, json=finding).status_code == 409
     addendum = client.post(f"/api/v1/boundary-inspections/{cid}/addenda", headers=officer)
     assert addendum.status_code == 201 and addendum.json["code"] == "JX-2021-01-补1"
     fix = {"marker_id": first["id"], "status": "intact", "lon": first["lon"], "lat": first["lat"], "corrects_id": moved.json["id"]}
