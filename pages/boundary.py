@@ -44,6 +44,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "pick_on_map": ("在地图上点选实测位置", "Pick the measured position on the map"),
     "pick_hint": ("请点击地图上的实测位置", "Click the measured position on the map"),
     "record_button": ("保存结果", "Save result"),
+    "remarks": ("备注（未检查的须写明原因）", "Remarks (the reason, for a marker not inspected)"),
     "result_fmt": ("已保存：位移 {d} 米", "Saved: displaced {d} m"),
     "flagged": ("超出容差，已标记", "beyond tolerance: flagged"),
     "not_flagged": ("在容差以内", "within tolerance"),

@@ -147,6 +147,24 @@ def test_a_bad_position_is_refused_in_words(site, browser):
         assert session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).first() is None
 
 
+def test_a_marker_not_inspected_is_recorded_with_its_reason(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world)
+    marker = world["markers"][3]
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "record-panel")))
+    Select(browser.find_element(By.ID, "marker-status")).select_by_value("not-inspected")
+    browser.find_element(By.ID, "record-button").click()  # no reason given
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert message.text.startswith("出错了") and "原因" in message.text
+    browser.find_element(By.ID, "marker-remarks").send_keys("洪水冲毁便道，无法到达")
+    browser.find_element(By.ID, "record-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "record-result").get_attribute("data-flagged") == "false")
+    with store.read() as session:
+        stored = session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).one()
+        assert (stored.status, stored.remarks, stored.geom) == ("not-inspected", "洪水冲毁便道，无法到达", None)
+
+
 def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser):
     server, store, _, world = site
     open_line(browser, server, world, line="sign_line", placed="sign_markers")

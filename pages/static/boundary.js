@@ -209,6 +209,7 @@
     selected = marker;
     $("measured-lon").value = marker.lon;
     $("measured-lat").value = marker.lat;
+    $("marker-remarks").value = "";
     $("record-result").textContent = "";
     drawMarkers();
     updateRecordPanel();
@@ -239,7 +240,9 @@
     const campaign = currentCampaign();
     if (!campaign || !selected) return;
     const body = { marker_id: selected.id, status: $("marker-status").value };
-    if ($("measured-lon").value !== "" || $("measured-lat").value !== "") {
+    if ($("marker-remarks").value.trim()) body.remarks = $("marker-remarks").value.trim();
+    const unmeasured = body.status === "not-inspected";  // no position for a marker nobody reached
+    if (!unmeasured && ($("measured-lon").value !== "" || $("measured-lat").value !== "")) {
       const value = (id) => ($(id).value === "" ? null : Number($(id).value));  // a half-typed position is refused by the API
       body.lon = value("measured-lon");
       body.lat = value("measured-lat");
