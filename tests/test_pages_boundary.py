@@ -206,6 +206,15 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
         assert session.get(BoundaryLine, world["sign_line"]).last_inspected == dt.date(2026, 5, 20)
     screenshot(browser, "boundary-signed")
 
+    # a change after sign-off is an addendum: a campaign of its own, signed again by both parties
+    wait(browser, EC.element_to_be_clickable((By.ID, "open-addendum"))).click()
+    wait(browser, lambda b: b.find_element(By.ID, "signoff").get_attribute("data-status") == "open")
+    assert "QM-2026-补1" in Select(browser.find_element(By.ID, "campaign")).first_selected_option.text
+    assert browser.find_element(By.ID, "sign-b").is_displayed() and not browser.find_element(By.ID, "addenda-box").is_displayed()
+    with store.read() as session:
+        addendum = session.scalars(sa.select(InspectionCampaign).where(InspectionCampaign.addendum_of == world["sign_campaign"])).one()
+        assert (addendum.code, addendum.status, addendum.created_by) == ("QM-2026-补1", "open", "sun")
+
 
 def test_the_marker_register_is_linked_and_printable(site, browser):
     server, _, _, world = site
