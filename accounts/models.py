@@ -24,6 +24,7 @@ class User(Registered, Base):
     password_hash: Mapped[str | None] = mapped_column(String(200), info=SECRET)
     roles: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     disabled: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    unit_code: Mapped[str | None] = mapped_column(String(20))  # the organisation (unit code) the user works for
 
     @property
     def role_set(self) -> frozenset[str]:

@@ -45,10 +45,28 @@ def _check_roles(roles: list[str]) -> str:
     return ",".join(sorted(set(roles)))
 
 
+def _unit_code(code: str | None) -> str | None:
+    """A unit code (the organisation a user works for, e.g. 530111): digits, 6 to 12 of them."""
+    if code is None:
+        return None
+    code = code.strip()
+    if not (code.isascii() and code.isdigit() and 6 <= len(code) <= 12):
+        raise BadRequest(f"单位代码应为 6–12 位数字：{code}", f"A unit code is 6 to 12 digits: {code}")
+    return code
+
+
 def add_user(
-    store: Store, username: str, roles: list[str], *, password: str | None = None, display_name: str | None = None, actor: str
+    store: Store,
+    username: str,
+    roles: list[str],
+    *,
+    password: str | None = None,
+    display_name: str | None = None,
+    unit_code: str | None = None,
+    actor: str,
 ) -> User:
     check_username(username)
+    unit = _unit_code(unit_code)
     if password is not None:
         check_password(password, username)
     with store.transaction(actor=actor, reason=f"add user {username}") as session:
@@ -57,9 +75,17 @@ def add_user(
             display_name=display_name,
             roles=_check_roles(roles),
             password_hash=hash_password(password) if password else None,
+            unit_code=unit,
         )
         session.add(user)
     return user
+
+
+def set_unit(store: Store, username: str, unit_code: str, *, actor: str, reason: str | None = None) -> None:
+    """The organisation a user works for: they sign joint inspections only for the party of that unit."""
+    unit = _unit_code(unit_code)
+    with store.transaction(actor=actor, reason=reason or f"set unit of user {username} to {unit}") as session:
+        _user(session, username).unit_code = unit
 
 
 def _user(session, username: str) -> User:

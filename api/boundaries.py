@@ -12,7 +12,7 @@ import math
 from typing import Annotated
 
 import shapely
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
@@ -317,6 +317,8 @@ def open_campaign():
     body = json_body()
     if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):
         raise BadRequest("须给出 line_id、code、party_a、party_b", "Give 'line_id', 'code', 'party_a' and 'party_b'")
+    if any(body.get(k) is not None and not isinstance(body.get(k), str) for k in ("party_a_code", "party_b_code")):
+        raise BadRequest("party_a_code、party_b_code 应为单位代码文本", "'party_a_code' and 'party_b_code' must be unit codes as text")
     campaign = start(
         current_store(),
         body["line_id"],
@@ -328,8 +330,19 @@ def open_campaign():
         participants=body.get("participants"),
         tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True),
         remarks=body.get("remarks"),
+        party_a_code=body.get("party_a_code"),
+        party_b_code=body.get("party_b_code"),
     )
-    return jsonify({"id": campaign.id, "code": campaign.code, "status": campaign.status, "tolerance_m": campaign.tolerance_m}), 201
+    return jsonify(
+        {
+            "id": campaign.id,
+            "code": campaign.code,
+            "status": campaign.status,
+            "tolerance_m": campaign.tolerance_m,
+            "party_a_code": campaign.party_a_code,
+            "party_b_code": campaign.party_b_code,
+        }
+    ), 201
 
 
 @blueprint.get("/boundary-inspections")
@@ -400,6 +413,9 @@ def record_finding(campaign_id: int):
     from_m, to_m = _number(body, "from_m"), _number(body, "to_m")
     if from_m is None or to_m is None:
         raise BadRequest("须给出 from_m、to_m（米）", "Give 'from_m' and 'to_m' (metres)")
+    corrects = body.get("corrects_id")
+    if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
+        raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
     finding = record(
         current_store(),
         campaign_id,
@@ -408,7 +424,7 @@ def record_finding(campaign_id: int):
         to_m=to_m,
         description=body["description"],
         actor=auth.actor(),
-        corrects_id=body.get("corrects_id"),
+        corrects_id=corrects,
     )
     return jsonify({"id": finding.id, "kind": finding.kind, "from_m": finding.from_m, "to_m": finding.to_m}), 201
 
@@ -416,7 +432,7 @@ def record_finding(campaign_id: int):
 @blueprint.post("/boundary-inspections/<int:campaign_id>/sign")
 @auth.requires(BOUNDARY_OFFICER)
 def sign(campaign_id: int):
-    from boundaries.inspections import sign as do_sign
+    from boundaries.signoff import sign as do_sign
 
     body = json_body()
     if body.get("party") not in ("a", "b"):
@@ -424,12 +440,53 @@ def sign(campaign_id: int):
     campaign = do_sign(
         current_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=date_value(body.get("ended_on"), "ended_on")
     )
-    return jsonify(
-        {
-            "id": campaign.id,
-            "status": campaign.status,
-            "signed_a_by": campaign.signed_a_by,
-            "signed_b_by": campaign.signed_b_by,
-            "ended_on": campaign.ended_on.isoformat() if campaign.ended_on else None,
-        },
+    return jsonify(_signatures(campaign))
+
+
+def _signatures(campaign) -> dict:
+    return {
+        "id": campaign.id,
+        "status": campaign.status,
+        "signed_a_by": campaign.signed_a_by,
+        "signed_b_by": campaign.signed_b_by,
+        "ended_on": campaign.ended_on.isoformat() if campaign.ended_on else None,
+    }
+
+
+@blueprint.post("/boundary-inspections/<int:campaign_id>/signature-documents")
+@auth.requires(BOUNDARY_OFFICER)
+def file_signature(campaign_id: int):
+    """multipart/form-data: ``file`` (the neighbour's signed paper), ``party``, ``signatory``, ``document_no``, ``ended_on``?"""
+    from boundaries.signoff import file_signature as file_paper
+
+    upload = request.files.get("file")
+    if upload is None:
+        raise BadRequest("请以 multipart/form-data 的 file 字段上传文件", "Upload the file as the multipart/form-data field 'file'")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**31
+    campaign = file_paper(
+        current_store(),
+        campaign_id,
+        party=request.form.get("party", ""),
+        signatory=request.form.get("signatory", ""),
+        document_no=request.form.get("document_no", ""),
+        filename=upload.filename,
+        content=upload.read(limit + 1),
+        media_type=upload.mimetype,
+        actor=auth.actor(),
+        ended_on=date_value(request.form.get("ended_on"), "ended_on"),
     )
+    return jsonify(_signatures(campaign)), 201
+
+
+@blueprint.post("/boundary-inspections/<int:campaign_id>/addenda")
+@auth.requires(BOUNDARY_OFFICER)
+def open_addendum(campaign_id: int):
+    """After sign-off, changes are an addendum (补充记录): a new campaign both parties sign again."""
+    from boundaries.signoff import open_addendum as start
+
+    body = json_body() if request.content_length else {}
+    code, remarks = body.get("code"), body.get("remarks")
+    if any(v is not None and not isinstance(v, str) for v in (code, remarks)):
+        raise BadRequest("code、remarks 应为文本", "'code' and 'remarks' must be text")
+    addendum = start(current_store(), campaign_id, actor=auth.actor(), code=code, remarks=remarks)
+    return jsonify({"id": addendum.id, "code": addendum.code, "status": addendum.status, "addendum_of": addendum.addendum_of}), 201

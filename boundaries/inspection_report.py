@@ -1,7 +1,8 @@
 """The report of one joint inspection campaign, and its archive on disk.
 
 ``campaign_report`` gives the summary table, the per-marker table and the list of
-findings; ``write_report`` puts them in a folder with a PNG map of the line
+findings of the signed records, and apart from them the addenda (补充记录) with
+their own records; ``write_report`` puts them in a folder with a PNG map of the line
 (markers coloured by status) and a GeoPackage holding everything, so the campaign
 can be filed (3 sets: county, city, province) and read back in any GIS.
 """
@@ -20,7 +21,7 @@ from gis.storage import Store
 
 from . import figure
 from .inspections import MARKER_STATUSES, get_campaign, latest_results
-from .line_models import BoundaryMarker, MarkerInspection, StretchFinding
+from .line_models import BoundaryMarker, InspectionCampaign, MarkerInspection, SignatureDocument, StretchFinding
 from .lines.service import get_line, next_due
 
 
@@ -43,6 +44,14 @@ def campaign_report(store: Store, campaign_id: int) -> dict:
         )
         by_chainage = (StretchFinding.from_m, StretchFinding.id)
         findings = list(session.scalars(select(StretchFinding).where(StretchFinding.campaign_id == campaign.id).order_by(*by_chainage)))
+        addenda = _addenda(session, campaign.id, {m.id: m.code for m in markers})
+        papers = [
+            {"party": d.party, "signatory": d.signatory, "document_no": d.document_no, "filename": d.filename, "sha256": d.sha256}
+            for d in session.scalars(
+                select(SignatureDocument).where(SignatureDocument.campaign_id == campaign.id).order_by(SignatureDocument.id)
+            )
+        ]
+        original = get_campaign(session, campaign.addendum_of).code if campaign.addendum_of else None
     rows = []
     for marker in markers:
         result = latest.get(marker.id)
@@ -90,6 +99,8 @@ def campaign_report(store: Store, campaign_id: int) -> dict:
         "last_inspected": _date(line.last_inspected),
         "next_inspection_due": _date(next_due(line)),
         "synthetic_markers": any(row["source"] == "synthetic-demo" for row in rows),
+        "addendum_of": original,
+        "addenda": len(addenda),
     }
     finding_rows = [
         {"id": f.id, "kind": f.kind, "from_m": f.from_m, "to_m": f.to_m, "description": f.description, "corrects_id": f.corrects_id}
@@ -102,11 +113,64 @@ def campaign_report(store: Store, campaign_id: int) -> dict:
         "results": {r.id: (r, r.geom) for r in all_results},
         "findings": {f.id: f.geom for f in findings},
     }
-    return {"summary": summary, "markers": rows, "findings": finding_rows, "legend": legend, "_geoms": geoms}
+    return {
+        "summary": summary,
+        "markers": rows,
+        "findings": finding_rows,
+        "addenda": addenda,
+        "signature_documents": papers,
+        "legend": legend,
+        "_geoms": geoms,
+    }
+
+
+def _addenda(session, campaign_id: int, codes: dict[int, str]) -> list[dict]:
+    """补充记录: each addendum to the campaign with its own records, apart from the signed ones."""
+    found = []
+    for addendum in session.scalars(
+        select(InspectionCampaign).where(InspectionCampaign.addendum_of == campaign_id).order_by(InspectionCampaign.id)
+    ):
+        records = session.scalars(select(MarkerInspection).where(MarkerInspection.campaign_id == addendum.id).order_by(MarkerInspection.id))
+        findings = session.scalars(select(StretchFinding).where(StretchFinding.campaign_id == addendum.id).order_by(StretchFinding.id))
+        found.append(
+            {
+                "id": addendum.id,
+                "code": addendum.code,
+                "status": addendum.status,
+                "started_on": _date(addendum.started_on),
+                "ended_on": _date(addendum.ended_on),
+                "signed_a_by": addendum.signed_a_by,
+                "signed_b_by": addendum.signed_b_by,
+                "records": [
+                    {
+                        "id": r.id,
+                        "code": codes.get(r.marker_id),
+                        "status": r.status,
+                        "displacement_m": r.displacement_m,
+                        "flagged": r.flagged,
+                        "remarks": r.remarks,
+                        "corrects_id": r.corrects_id,
+                    }
+                    for r in records
+                ],
+                "findings": [
+                    {
+                        "id": f.id,
+                        "kind": f.kind,
+                        "from_m": f.from_m,
+                        "to_m": f.to_m,
+                        "description": f.description,
+                        "corrects_id": f.corrects_id,
+                    }
+                    for f in findings
+                ],
+            }
+        )
+    return found
 
 
 def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
-    """report.json, markers.csv, findings.csv, map.png and <campaign>.gpkg in ``out_dir``."""
+    """report.json, markers.csv, findings.csv, map.png and <campaign>.gpkg in ``out_dir`` (and addenda.csv if any)."""
     report = campaign_report(store, campaign_id)
     geoms = report.pop("_geoms")
     out = Path(out_dir)
@@ -121,6 +185,14 @@ def write_report(store: Store, campaign_id: int, out_dir) -> dict[str, Path]:
     paths["json"].write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     _csv(paths["markers_csv"], report["markers"])
     _csv(paths["findings_csv"], report["findings"], ["id", "kind", "from_m", "to_m", "description", "corrects_id"])
+    if report["addenda"]:  # 补充记录: apart from the signed records, one row per record of each addendum
+        paths["addenda_csv"] = out / "addenda.csv"
+        rows = [{"addendum": a["code"], "addendum_status": a["status"], **r} for a in report["addenda"] for r in a["records"]]
+        _csv(
+            paths["addenda_csv"],
+            rows,
+            ["addendum", "addendum_status", "id", "code", "status", "displacement_m", "flagged", "remarks", "corrects_id"],
+        )
     figure.render(
         geoms["line"],
         [(r["registered_lon"], r["registered_lat"], r["status"], r["code"]) for r in report["markers"]],

@@ -5,10 +5,11 @@ Rules kept here, in one place:
 * displacement = distance in metres (EPSG:4543) between the registered and the
   re-measured position, flagged above the campaign's tolerance (default 1 m; the
   standard value is not confirmed, so each campaign records the one it used);
-* once both parties have signed, nothing of the campaign changes again: a
-  correction is a new record pointing at the one it corrects;
-* the line's last inspection date is the sign-off's end date; the next is due
-  five years later (``lines.service.next_due``).
+* every write passes ``ensure_open``: once both parties have signed, nothing is added
+  to the campaign or changed again (the database refuses too, migration 0011); a
+  correction is a new record of the same marker pointing at the one it corrects;
+  later changes go into an addendum (``signoff.open_addendum``);
+* sign-off and its checks live in ``signoff``.
 """
 
 from __future__ import annotations
@@ -22,12 +23,14 @@ from sqlalchemy import select
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from gis.positions import check_point
-from gis.storage import Store, utcnow
+from gis.storage import Store
 
 from .line_models import BoundaryLine, BoundaryMarker, InspectionCampaign, MarkerInspection, StretchFinding
 from .lines.service import get_line
 
-MARKER_STATUSES = ("intact", "damaged", "displaced", "missing", "rebuilt", "new")
+MARKER_STATUSES = ("intact", "damaged", "displaced", "missing", "rebuilt", "new", "not-inspected")
+#: Statuses that carry no re-measured position (a not-inspected marker needs the reason in ``remarks``).
+UNMEASURED = ("missing", "not-inspected")
 FINDING_KINDS = ("terrain-change", "construction", "disputed", "reference-object", "other")
 DEFAULT_TOLERANCE_M = 1.0
 
@@ -73,16 +76,20 @@ def list_campaigns(store: Store, line_id: int | None = None) -> list[dict]:
                 "started_on": c.started_on.isoformat(),
                 "ended_on": c.ended_on.isoformat() if c.ended_on else None,
                 "tolerance_m": c.tolerance_m,
+                "party_a_code": c.party_a_code,
+                "party_b_code": c.party_b_code,
+                "addendum_of": c.addendum_of,
             }
             for c in session.scalars(query)
         ]
 
 
-def _open(campaign: InspectionCampaign) -> None:
+def ensure_open(campaign: InspectionCampaign) -> None:
+    """The one check every write to a campaign passes: signed means final (the database refuses too)."""
     if campaign.status != "open":
         raise Conflict(
-            f"联检 {campaign.code} 已由双方签认，记录不可更改；请另立更正记录",
-            f"Campaign {campaign.code} is signed by both parties and cannot change; add a correction instead",
+            f"联检 {campaign.code} 已由双方签认，不可再增改记录；如需更改，请另立补充记录并由双方重新签认",
+            f"Campaign {campaign.code} is signed by both parties and is final; record changes in an addendum both parties sign again",
         )
 
 
@@ -98,18 +105,26 @@ def open_campaign(
     participants=None,
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     remarks: str | None = None,
+    party_a_code: str | None = None,
+    party_b_code: str | None = None,
 ) -> InspectionCampaign:
+    """Open a campaign; each party's unit code (who may sign for it) defaults to the line's left and right unit."""
     if not (tolerance_m > 0):
         raise InvalidInput("位移容差须为正数", "The displacement tolerance must be positive")
     if not code.strip() or not party_a.strip() or not party_b.strip() or party_a == party_b:
         raise InvalidInput("联检须有编号和不同的双方", "A campaign needs a code and two different parties")
     with store.transaction(actor=actor, reason=f"开始联检 open campaign {code}") as session:
         line = get_line(session, line_id)
+        code_a, code_b = (party_a_code or line.left_code).strip(), (party_b_code or line.right_code).strip()
+        if code_a == code_b:
+            raise InvalidInput("双方须为不同单位（单位代码不同）", "The two parties must be different units (different unit codes)")
         campaign = InspectionCampaign(
             code=code.strip(),
             line_id=line.id,
             party_a=party_a.strip(),
             party_b=party_b.strip(),
+            party_a_code=code_a,
+            party_b_code=code_b,
             started_on=started_on,
             participants=list(participants or []),
             tolerance_m=tolerance_m,
@@ -133,24 +148,27 @@ def record_marker(
     remarks: str | None = None,
     corrects_id: int | None = None,
 ) -> MarkerInspection:
-    """What was found at one marker. After sign-off only corrections (``corrects_id``) are accepted."""
+    """What was found at one marker; ``corrects_id`` replaces an earlier record of the same marker in the same campaign."""
     if status not in MARKER_STATUSES:
         raise InvalidInput(f"未知的界桩状况：{status}", f"Unknown marker status: {status} (use {', '.join(MARKER_STATUSES)})")
     if measured is not None and measured.geom_type != "Point":
         raise InvalidInput("复测位置须为点", "The re-measured position must be a point")
     if measured is not None:
         check_point(measured, what_zh="复测位置", what_en="re-measured position")
-    if status != "missing" and measured is None:
-        raise InvalidInput("除“缺失”外须给出复测坐标", "Give the re-measured position unless the marker is missing")
+    if status not in UNMEASURED and measured is None:
+        raise InvalidInput(
+            "除“缺失”“未检查”外须给出复测坐标", "Give the re-measured position unless the marker is missing or not inspected"
+        )
+    if status == "not-inspected" and not (remarks and remarks.strip()):
+        raise InvalidInput("未检查的界桩须在备注中说明原因", "Give the reason a marker was not inspected in 'remarks'")
     with store.transaction(actor=actor, reason="联检界桩记录 marker inspection") as session:
         campaign = get_campaign(session, campaign_id)
         marker = session.get(BoundaryMarker, marker_id)
         if marker is None or marker.line_id != campaign.line_id:
             raise InvalidInput(f"界桩 {marker_id} 不在本次联检的界线上", f"Marker {marker_id} is not on this campaign's line")
-        if corrects_id is None:
-            _open(campaign)
-        else:
-            _check_corrects(session, MarkerInspection, corrects_id, campaign)
+        ensure_open(campaign)
+        if corrects_id is not None:
+            _check_corrects(session, MarkerInspection, corrects_id, campaign, marker_id=marker.id)
         moved = displacement_m(marker.geom, measured) if measured is not None else None
         result = MarkerInspection(
             campaign_id=campaign.id,
@@ -168,10 +186,13 @@ def record_marker(
     return result
 
 
-def _check_corrects(session, model, record_id: int, campaign: InspectionCampaign) -> None:
+def _check_corrects(session, model, record_id: int, campaign: InspectionCampaign, marker_id: int | None = None) -> None:
+    """A correction replaces a record of the same campaign (or of the campaign an addendum adds to) and the same marker."""
     original = session.get(model, record_id)
-    if original is None or original.campaign_id != campaign.id:
+    if original is None or original.campaign_id not in (campaign.id, campaign.addendum_of):
         raise InvalidInput(f"被更正的记录 {record_id} 不属于本次联检", f"The corrected record {record_id} is not part of this campaign")
+    if marker_id is not None and original.marker_id != marker_id:
+        raise InvalidInput(f"被更正的记录 {record_id} 不是该界桩的记录", f"The corrected record {record_id} is of another marker")
 
 
 def record_finding(
@@ -184,9 +205,8 @@ def record_finding(
         raise InvalidInput("须说明发现的情况", "Describe the finding")
     with store.transaction(actor=actor, reason="联检界线发现 stretch finding") as session:
         campaign = get_campaign(session, campaign_id)
-        if corrects_id is None:
-            _open(campaign)
-        else:
+        ensure_open(campaign)
+        if corrects_id is not None:
             _check_corrects(session, StretchFinding, corrects_id, campaign)
         line = get_line(session, campaign.line_id)
         if not 0 <= from_m < to_m <= line.length_m + 1:
@@ -225,39 +245,12 @@ def amend_marker_result(store: Store, result_id: int, *, version: int, actor: st
         result = session.get(MarkerInspection, result_id)
         if result is None:
             raise NotFound(f"没有编号为 {result_id} 的联检记录", f"No inspection result with id {result_id}")
-        _open(get_campaign(session, result.campaign_id))
+        ensure_open(get_campaign(session, result.campaign_id))
         if result.version != version:
             raise VersionConflict()
         for key, value in changes.items():
             setattr(result, key, value)
     return result
-
-
-def sign(store: Store, campaign_id: int, *, party: str, actor: str, ended_on: dt.date | None = None) -> InspectionCampaign:
-    """One party signs; when both have (two different people), the campaign is closed for good."""
-    if party not in ("a", "b"):
-        raise InvalidInput("签认方须为 a 或 b", "The signing party must be 'a' or 'b'")
-    with store.transaction(actor=actor, reason=f"联检签认 sign-off by party {party}") as session:
-        campaign = get_campaign(session, campaign_id)
-        _open(campaign)
-        if getattr(campaign, f"signed_{party}_by"):
-            raise Conflict("该方已签认", "This party has already signed")
-        other = campaign.signed_b_by if party == "a" else campaign.signed_a_by
-        if other == actor:
-            raise Conflict("双方须由不同人员签认", "The two parties must sign by different people")
-        setattr(campaign, f"signed_{party}_by", actor)
-        setattr(campaign, f"signed_{party}_at", utcnow())
-        if campaign.signed_a_by and campaign.signed_b_by:
-            campaign.status = "signed"
-            campaign.ended_on = ended_on or campaign.ended_on or dt.date.today()
-            line = get_line(session, campaign.line_id)
-            if line.last_inspected is None or campaign.ended_on > line.last_inspected:
-                line.last_inspected = campaign.ended_on
-            for result in latest_results(session, campaign.id):
-                marker = session.get(BoundaryMarker, result.marker_id)
-                assert marker is not None  # a result's marker_id is a foreign key
-                marker.status = "intact" if result.status in ("rebuilt", "new") else result.status
-    return campaign
 
 
 def latest_results(session, campaign_id: int) -> list[MarkerInspection]:

@@ -2,15 +2,16 @@
 (联检) and unit reorganisations.
 
 Inspection results belong to a campaign; once both parties have signed the
-campaign they are never changed again, a correction is a new result pointing at
-the one it corrects (``corrects_id``).
+campaign nothing is added to it or changed again (the database refuses too). A
+later change is an addendum (补充记录): a campaign row with ``addendum_of`` set,
+holding its own records, which both parties sign again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, Float, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
@@ -74,11 +75,32 @@ class InspectionCampaign(Registered, Base):
     participants: Mapped[list | None] = mapped_column(JSON)
     tolerance_m: Mapped[float] = mapped_column(Float, nullable=False, default=1.0)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="open")
+    party_a_code: Mapped[str | None] = mapped_column(String(20))
+    party_b_code: Mapped[str | None] = mapped_column(String(20))
+    addendum_of: Mapped[int | None] = mapped_column(ForeignKey("inspection_campaigns.id"), index=True)
     signed_a_by: Mapped[str | None] = mapped_column(String(64))
     signed_a_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     signed_b_by: Mapped[str | None] = mapped_column(String(64))
     signed_b_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     remarks: Mapped[str | None] = mapped_column(Text)
+
+
+class SignatureDocument(Registered, Base):
+    """The signed paper of a party that does not use the system, filed by an officer of our side."""
+
+    __tablename__ = "inspection_signatures"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("inspection_campaigns.id"), nullable=False, index=True)
+    party: Mapped[str] = mapped_column(String(1), nullable=False)
+    signatory: Mapped[str] = mapped_column(String(100), nullable=False)
+    document_no: Mapped[str] = mapped_column(String(100), nullable=False)
+    filename: Mapped[str] = mapped_column(String(200), nullable=False)
+    media_type: Mapped[str] = mapped_column(String(100), nullable=False)
+    size_bytes: Mapped[int] = mapped_column(Integer, nullable=False)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_by: Mapped[str] = mapped_column(String(64), nullable=False)
+    uploaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False)
+    content: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class MarkerInspection(Registered, Base):

@@ -104,7 +104,7 @@ def marker_table(store: Store, line_id: int) -> dict:
         signed = (
             select(MarkerInspection.marker_id, func.max(InspectionCampaign.ended_on))
             .join(InspectionCampaign, InspectionCampaign.id == MarkerInspection.campaign_id)
-            .where(InspectionCampaign.line_id == line.id, InspectionCampaign.status == "signed")
+            .where(InspectionCampaign.line_id == line.id, InspectionCampaign.status == "signed", MarkerInspection.status != "not-inspected")
             .group_by(MarkerInspection.marker_id)
         )
         last_inspected = dict(session.execute(signed).all())

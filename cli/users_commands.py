@@ -24,12 +24,27 @@ def _admin_actor(actor: str | None) -> str:
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(sorted(ROLES)), help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Display name.")
 @click.option("--password", help="Password for signing in to the web pages (see the password policy in docs/operations.md).")
+@click.option("--unit", "unit_code", help="Unit code of the organisation the user works for (e.g. 530111); they sign inspections for it.")
 @click.option("--actor")
 @click.pass_obj
-def add(obj, username, roles, display_name, password, actor) -> None:
+def add(obj, username, roles, display_name, password, unit_code, actor) -> None:
     """Add a user with one or more roles."""
-    service.add_user(obj.store, username, list(roles), password=password, display_name=display_name, actor=_admin_actor(actor))
+    service.add_user(
+        obj.store, username, list(roles), password=password, display_name=display_name, unit_code=unit_code, actor=_admin_actor(actor)
+    )
     click.echo(f"user {username} added with roles {', '.join(roles)}")
+
+
+@users.command("set-unit")
+@click.argument("username")
+@click.argument("code")
+@click.option("--reason")
+@click.option("--actor")
+@click.pass_obj
+def set_unit(obj, username, code, reason, actor) -> None:
+    """Set the unit code of the organisation a user works for (who they sign joint inspections for)."""
+    service.set_unit(obj.store, username, code, actor=_admin_actor(actor), reason=reason)
+    click.echo(f"user {username} now belongs to unit {code.strip()}")
 
 
 @users.command("disable")

@@ -10,6 +10,7 @@ from apitools import bearer, make_client
 from click.testing import CliRunner
 from shapely.geometry import MultiPolygon, box, mapping
 
+from accounts.service import set_unit
 from gis.basemap import AdminUnit
 
 DISTRICT = "530111000000"
@@ -148,20 +149,39 @@ def test_lines_markers_and_a_signed_campaign(store, client):
         ).status_code
         == 201
     )
-    assert (
-        client.post(f"/api/v1/boundary-inspections/{cid}/sign", headers=officer, json={"party": "a", "ended_on": "2021-04-20"}).status_code
-        == 200
-    )
-    signed = client.post(f"/api/v1/boundary-inspections/{cid}/sign", headers=other, json={"party": "b", "ended_on": "2021-04-20"})
+    sign_url = f"/api/v1/boundary-inspections/{cid}/sign"
+    set_unit(store, "zhang", line["left_code"], actor="admin")
+    set_unit(store, "wu", line["right_code"], actor="admin")
+    wrong_side = client.post(sign_url, headers=other, json={"party": "a", "ended_on": "2021-04-20"})
+    assert wrong_side.status_code == 403 and line["left_code"] in wrong_side.json["message"]["zh"]
+    incomplete = client.post(sign_url, headers=officer, json={"party": "a", "ended_on": "2021-04-20"})
+    assert incomplete.status_code == 409 and markers[1]["code"] in incomplete.json["message"]["en"]
+    assert len(incomplete.json["details"]["missing_markers"]) == len(markers)  # 6 synthetic + the manual one
+    for marker in [*markers[1:], manual.json]:
+        body = {"marker_id": marker["id"], "status": "not-inspected", "remarks": "施工围挡，无法到达"}
+        assert client.post(f"/api/v1/boundary-inspections/{cid}/markers", headers=officer, json=body).status_code == 201
+    for when in ("2021-03-31", "2999-01-01"):
+        assert client.post(sign_url, headers=officer, json={"party": "a", "ended_on": when}).status_code == 400
+    assert client.post(sign_url, headers=officer, json={"party": "a", "ended_on": "2021-04-20"}).status_code == 200
+    signed = client.post(sign_url, headers=other, json={"party": "b", "ended_on": "2021-04-20"})
     assert signed.json["status"] == "signed"
     late = client.post(
         f"/api/v1/boundary-inspections/{cid}/markers",
         headers=officer,
-        json={"marker_id": first["id"], "status": "intact", "lon": first["lon"], "lat": first["lat"]},
+        json={"marker_id": first["id"], "status": "intact", "lon": first["lon"], "lat": first["lat"], "corrects_id": moved.json["id"]},
     )
-    assert late.status_code == 409 and "correction" in late.json["message"]["en"]
+    assert late.status_code == 409 and "JX-2021-01" in late.json["message"]["zh"] and "addendum" in late.json["message"]["en"]
+    bad = {"kind": "other", "from_m": 0, "to_m": 10, "description": "x", "corrects_id": "1"}
+    assert client.post(f"/api/v1/boundary-inspections/{cid}/findings", headers=officer, json=bad).status_code == 400
+    finding = {"kind": "other", "from_m": 0, "to_m": 10, "description": "x"}
+    assert client.post(f"/api/v1/boundary-inspections/{cid}/findings", headers=officer, json=finding).status_code == 409
+    addendum = client.post(f"/api/v1/boundary-inspections/{cid}/addenda", headers=officer)
+    assert addendum.status_code == 201 and addendum.json["code"] == "JX-2021-01-补1"
+    fix = {"marker_id": first["id"], "status": "intact", "lon": first["lon"], "lat": first["lat"], "corrects_id": moved.json["id"]}
+    assert client.post(f"/api/v1/boundary-inspections/{addendum.json['id']}/markers", headers=officer, json=fix).status_code == 201
     report = client.get(f"/api/v1/boundary-inspections/{cid}", headers=officer).json
-    assert report["summary"]["flagged"] == 1 and report["summary"]["next_inspection_due"] == "2026-04-20"
+    assert report["summary"]["flagged"] == 1 and report["summary"]["next_inspection_due"] == "2026-04-20"  # the signed records stand
+    assert [section["code"] for section in report["addenda"]] == ["JX-2021-01-补1"] and report["addenda"][0]["status"] == "open"
     assert client.get("/api/v1/boundary-lines").json["lines"][0]["last_inspected"] == "2021-04-20"
 
 
@@ -219,6 +239,45 @@ def test_cli_inspection_report_writes_the_archive(store, tmp_path):
     assert {p.name for p in (tmp_path / "r").iterdir()} == {"report.json", "markers.csv", "findings.csv", "map.png", "JX-1.gpkg"}
     report = json.loads((tmp_path / "r" / "report.json").read_text(encoding="utf-8"))
     assert report["summary"]["by_status"]["damaged"] == 1 and report["summary"]["by_status"]["not-inspected"] == len(placed) - 1
+
+
+def test_the_neighbours_signed_paper_through_the_api_and_user_units_through_the_cli(store, client):
+    import io
+
+    from boundaries import inspections, markers
+    from boundaries.line_models import BoundaryLine
+    from boundaries.lines.service import build_and_save
+    from cli import main
+
+    seed(store)
+    build_and_save(store, "subdistrict", actor="t", reason="t")
+    with store.read() as session:
+        line = session.query(BoundaryLine).order_by(BoundaryLine.id).first()
+    placed = markers.add_synthetic_markers(store, line.id, actor="t")
+    campaign = inspections.open_campaign(store, line.id, code="JX-2", party_a="甲", party_b="乙", started_on=dt.date(2021, 1, 1), actor="t")
+    for marker in placed:
+        inspections.record_marker(store, campaign.id, marker.id, status="intact", measured=marker.geom, actor="t")
+    ours, theirs = bearer(store, "zhang", "boundary_officer"), bearer(store, "wu", "boundary_officer")
+    runner = CliRunner()
+    assert runner.invoke(main, ["--db", store.url, "users", "set-unit", "zhang", line.left_code]).exit_code == 0
+    assert runner.invoke(main, ["--db", store.url, "users", "set-unit", "wu", "乙街道"]).exit_code != 0  # not a unit code
+    added = runner.invoke(main, ["--db", store.url, "users", "add", "li", "--role", "boundary_officer", "--unit", line.right_code])
+    assert added.exit_code == 0, added.output
+    url = f"/api/v1/boundary-inspections/{campaign.id}/signature-documents"
+
+    def paper():
+        return {"party": "b", "signatory": "赵主任", "document_no": "乙〔2021〕3号", "file": (io.BytesIO(b"%PDF-1.4 signed"), "签认书.pdf")}
+
+    refused = client.post(url, headers=theirs, data=paper(), content_type="multipart/form-data")  # wu has no unit
+    assert refused.status_code == 403 and refused.json["message"]["zh"] and refused.json["message"]["en"]
+    filed = client.post(url, headers=ours, data=paper(), content_type="multipart/form-data")
+    assert filed.status_code == 201 and filed.json["signed_b_by"] == "赵主任" and filed.json["status"] == "open"
+    again = client.post(url, headers=ours, data=paper(), content_type="multipart/form-data")
+    assert again.status_code == 409
+    signed = client.post(f"/api/v1/boundary-inspections/{campaign.id}/sign", headers=ours, json={"party": "a", "ended_on": "2021-02-01"})
+    assert signed.status_code == 200 and signed.json["status"] == "signed"
+    report = client.get(f"/api/v1/boundary-inspections/{campaign.id}", headers=ours).json
+    assert [(d["party"], d["document_no"]) for d in report["signature_documents"]] == [("b", "乙〔2021〕3号")]
 
 
 def test_cli_builds_from_a_gcj02_file_after_converting_it(tmp_path):

@@ -14,14 +14,15 @@ from apitools import bearer, make_client
 from click.testing import CliRunner
 from shapely.geometry import Polygon
 
-from boundaries import inspections, markers
+from accounts.service import add_user
+from boundaries import inspections, markers, signoff
 from boundaries.line_models import BoundaryLine
 from boundaries.lines.builder import build_lines
 from boundaries.lines.service import save_lines
 from boundaries.marker_table import export, marker_table, to_csv, write_gpkg
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 
-X0, Y0 = 575000.0, 2770000.0  # metres in EPSG:4543, inside 官渡区
+X0, Y0 = 575000.0, 2770000.0  # inside the district extent (about 102.76°E, 25.03°N)
 REFERENCES = [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}, {"name": "水井", "bearing_deg": 270.5, "distance_m": 30}]
 
 
@@ -56,8 +57,12 @@ def line(store):
         store, record.id, code="GP-2021", party_a="官渡", party_b="盘龙", started_on=dt.date(2021, 5, 1), actor="t"
     )
     inspections.record_marker(store, campaign.id, placed[0].id, status="intact", measured=placed[0].geom, actor="t")
-    inspections.sign(store, campaign.id, party="a", actor="t")
-    inspections.sign(store, campaign.id, party="b", actor="u", ended_on=dt.date(2021, 6, 1))
+    for marker in [*placed[1:], surveyed]:
+        inspections.record_marker(store, campaign.id, marker.id, status="not-inspected", remarks="不在本次范围", actor="t")
+    add_user(store, "t", ["boundary_officer"], unit_code=record.left_code, actor="admin")
+    add_user(store, "u", ["boundary_officer"], unit_code=record.right_code, actor="admin")
+    signoff.sign(store, campaign.id, party="a", actor="t")
+    signoff.sign(store, campaign.id, party="b", actor="u", ended_on=dt.date(2021, 6, 1))
     return {"id": record.id, "code": record.code, "placed": placed, "surveyed": surveyed}
 
 

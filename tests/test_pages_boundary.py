@@ -41,8 +41,13 @@ def site(tmp_path_factory):
     signing = inspections.open_campaign(
         store, sign_line, code="QM-2026", party_a="官渡街道", party_b="矣六街道", started_on=dt.date(2026, 4, 1), actor="admin"
     )
-    service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", actor="admin")
-    service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", actor="admin")
+    for marker in to_sign:  # every marker of the line has a record before sign-off
+        inspections.record_marker(store, signing.id, marker.id, status="intact", measured=marker.geom, actor="admin")
+    with store.read() as session:
+        sides = session.get(BoundaryLine, sign_line)
+        party_a_code, party_b_code = sides.left_code, sides.right_code
+    service.add_user(store, "zhao", ["boundary_officer"], password="bound-2026-secret", unit_code=party_a_code, actor="admin")
+    service.add_user(store, "sun", ["boundary_officer"], password="other-side-2026", unit_code=party_b_code, actor="admin")
     with live_app(store, root) as server:
         yield (
             server,
@@ -142,6 +147,24 @@ def test_a_bad_position_is_refused_in_words(site, browser):
         assert session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).first() is None
 
 
+def test_a_marker_not_inspected_is_recorded_with_its_reason(site, browser):
+    server, store, _, world = site
+    open_line(browser, server, world)
+    marker = world["markers"][3]
+    browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "record-panel")))
+    Select(browser.find_element(By.ID, "marker-status")).select_by_value("not-inspected")
+    browser.find_element(By.ID, "record-button").click()  # no reason given
+    message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
+    assert message.text.startswith("出错了") and "原因" in message.text
+    browser.find_element(By.ID, "marker-remarks").send_keys("洪水冲毁便道，无法到达")
+    browser.find_element(By.ID, "record-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "record-result").get_attribute("data-flagged") == "false")
+    with store.read() as session:
+        stored = session.scalars(sa.select(MarkerInspection).where(MarkerInspection.marker_id == marker.id)).one()
+        assert (stored.status, stored.remarks, stored.geom) == ("not-inspected", "洪水冲毁便道，无法到达", None)
+
+
 def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser):
     server, store, _, world = site
     open_line(browser, server, world, line="sign_line", placed="sign_markers")
@@ -155,9 +178,9 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
     wait(browser, lambda b: b.find_element(By.ID, "signed-a").get_attribute("data-signed") == "true")
     assert "zhao" in browser.find_element(By.ID, "signed-a").text
     assert not browser.find_element(By.ID, "sign-a").is_displayed() and browser.find_element(By.ID, "sign-b").is_displayed()
-    browser.find_element(By.ID, "sign-b").click()  # the same person cannot sign for the other side
+    browser.find_element(By.ID, "sign-b").click()  # zhao works for party A's unit, not B's: refused in words
     message = wait(browser, EC.visibility_of_element_located((By.ID, "message")))
-    assert "不同人员" in message.text
+    assert "可代表该方签认" in message.text
     assert browser.find_element(By.ID, "signoff").get_attribute("data-status") == "open"
 
     open_line(browser, server, world, line="sign_line", placed="sign_markers", user=("sun", "other-side-2026"))
@@ -182,6 +205,15 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
         assert campaign.ended_on == dt.date(2026, 5, 20)
         assert session.get(BoundaryLine, world["sign_line"]).last_inspected == dt.date(2026, 5, 20)
     screenshot(browser, "boundary-signed")
+
+    # a change after sign-off is an addendum: a campaign of its own, signed again by both parties
+    wait(browser, EC.element_to_be_clickable((By.ID, "open-addendum"))).click()
+    wait(browser, lambda b: b.find_element(By.ID, "signoff").get_attribute("data-status") == "open")
+    assert "QM-2026-补1" in Select(browser.find_element(By.ID, "campaign")).first_selected_option.text
+    assert browser.find_element(By.ID, "sign-b").is_displayed() and not browser.find_element(By.ID, "addenda-box").is_displayed()
+    with store.read() as session:
+        addendum = session.scalars(sa.select(InspectionCampaign).where(InspectionCampaign.addendum_of == world["sign_campaign"])).one()
+        assert (addendum.code, addendum.status, addendum.created_by) == ("QM-2026-补1", "open", "sun")
 
 
 def test_the_marker_register_is_linked_and_printable(site, browser):

@@ -153,6 +153,18 @@
     });
     $("ended-on-field").hidden = !open;
     $("signoff-state").textContent = open ? D.t.campaign_open : D.t.campaign_signed_fmt.replace("{date}", s.ended_on || "—");
+    // 补充记录: after sign-off, changes go into an addendum both parties sign again; the signed records stay as they are
+    $("addenda-box").hidden = open || !!s.addendum_of;
+    $("addenda").replaceChildren(...(report.addenda || []).map((a) => C.el("li", {},
+      D.t.addendum_fmt.replace("{code}", a.code).replace("{status}", a.status).replace("{n}", String(a.records.length + a.findings.length)))));
+  }
+
+  function openAddendum() {
+    const campaign = currentCampaign();
+    if (!campaign) return;
+    C.sendJSON("POST", `/api/v1/boundary-inspections/${campaign.id}/addenda`, {})
+      .then((created) => loadCampaigns(created.id))
+      .catch(() => {});
   }
 
   function signFor(party) {
@@ -209,6 +221,7 @@
     selected = marker;
     $("measured-lon").value = marker.lon;
     $("measured-lat").value = marker.lat;
+    $("marker-remarks").value = "";
     $("record-result").textContent = "";
     drawMarkers();
     updateRecordPanel();
@@ -218,6 +231,7 @@
   $("campaign").addEventListener("change", loadReport);
   $("sign-a").addEventListener("click", () => signFor("a"));
   $("sign-b").addEventListener("click", () => signFor("b"));
+  $("open-addendum").addEventListener("click", openAddendum);
 
   $("pick-button").addEventListener("click", () => {
     picking = !picking;
@@ -239,7 +253,9 @@
     const campaign = currentCampaign();
     if (!campaign || !selected) return;
     const body = { marker_id: selected.id, status: $("marker-status").value };
-    if ($("measured-lon").value !== "" || $("measured-lat").value !== "") {
+    if ($("marker-remarks").value.trim()) body.remarks = $("marker-remarks").value.trim();
+    const unmeasured = body.status === "not-inspected";  // no position for a marker nobody reached
+    if (!unmeasured && ($("measured-lon").value !== "" || $("measured-lat").value !== "")) {
       const value = (id) => ($(id).value === "" ? null : Number($(id).value));  // a half-typed position is refused by the API
       body.lon = value("measured-lon");
       body.lat = value("measured-lat");
