@@ -46,7 +46,7 @@ def _check_roles(roles: list[str]) -> str:
 
 
 def _unit_code(code: str | None) -> str | None:
-    """A unit code (the organisation a user works for, e.g. 530111): digits, 6 to 12 of them."""
+    """A unit code (the organisation a user works for, e.g. 530103): digits, 6 to 12 of them."""
     if code is None:
         return None
     code = code.strip()

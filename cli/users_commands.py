@@ -24,7 +24,7 @@ def _admin_actor(actor: str | None) -> str:
 @click.option("--role", "roles", multiple=True, required=True, type=click.Choice(sorted(ROLES)), help="Repeat for several roles.")
 @click.option("--name", "display_name", help="Display name.")
 @click.option("--password", help="Password for signing in to the web pages (see the password policy in docs/operations.md).")
-@click.option("--unit", "unit_code", help="Unit code of the organisation the user works for (e.g. 530111); they sign inspections for it.")
+@click.option("--unit", "unit_code", help="Unit code of the organisation the user works for (e.g. 530103); they sign inspections for it.")
 @click.option("--actor")
 @click.pass_obj
 def add(obj, username, roles, display_name, password, unit_code, actor) -> None:
