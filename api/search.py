@@ -13,8 +13,9 @@ import math
 from flask import Blueprint, current_app, jsonify, request
 
 from api import auth, ratelimit
+from api.inputs import int_arg
 from api.web.health import STORE_KEY
-from gis.crs import CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
+from gis.crs import BD09, CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
 from gis.errors import BadRequest, PayloadTooLarge
 from gis.profile import PROFILE_KEY, DistrictProfile
 from placenames.search import engine, geocodejson
@@ -24,7 +25,7 @@ from placenames.search.reverse import reverse
 blueprint = Blueprint("search", __name__)
 
 CACHE_KEY = "diming.gazetteer"
-ACCEPTED_CRS = {CRS84: CRS84, STORAGE_CRS: STORAGE_CRS, "EPSG:4326": CRS84, GCJ02: GCJ02}
+ACCEPTED_CRS = {CRS84: CRS84, STORAGE_CRS: STORAGE_CRS, "EPSG:4326": CRS84, GCJ02: GCJ02, BD09: BD09}
 MAX_LIMIT = 50
 MAX_RADIUS_M = 1000.0
 
@@ -56,7 +57,9 @@ def _max_batch() -> int:
 def _crs(value: str | None) -> str:
     crs = parse_crs(value or CRS84)
     if crs not in ACCEPTED_CRS:
-        raise BadRequest(f"坐标系须为 CRS84、EPSG:4490 或 GCJ-02：{value}", f"crs must be CRS84, EPSG:4490 or GCJ-02: {value}")
+        raise BadRequest(
+            f"坐标系须为 CRS84、EPSG:4490、GCJ-02 或 BD-09：{value}", f"crs must be CRS84, EPSG:4490, GCJ-02 or BD-09: {value}"
+        )
     return ACCEPTED_CRS[crs]
 
 
@@ -73,15 +76,9 @@ def _numbers(name: str, count: int) -> list[float] | None:
     return values
 
 
-def _int(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, default)
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        value = None
-    if value is None or not low <= value <= high:
-        raise BadRequest(f"{name} 须为 {low} 到 {high} 的整数", f"{name} must be a whole number from {low} to {high}")
-    return value
+def _limit() -> int:
+    """``limit`` as the OGC side reads it: a whole number from 1; above the maximum it is capped, not refused."""
+    return min(int_arg("limit", 10, minimum=1), MAX_LIMIT)
 
 
 def _scope(crs: str) -> engine.Scope:
@@ -98,7 +95,7 @@ def _scope(crs: str) -> engine.Scope:
 def search():
     _spend(1)
     crs = _crs(request.args.get("crs"))
-    limit = _int("limit", 10, 1, MAX_LIMIT)
+    limit = _limit()
     scope = _scope(crs)
     q = request.args.get("q")
     parts = {k: request.args.get(k, "") for k in ("road", "number", "community", "subdistrict")}
@@ -114,20 +111,27 @@ def search():
 def autocomplete():
     _spend(1)
     crs = _crs(request.args.get("crs"))
-    limit = _int("limit", 10, 1, MAX_LIMIT)
+    limit = _limit()
     matches = engine.autocomplete(_gazetteer(), request.args.get("q", ""), limit=limit, scope=_scope(crs))
     return jsonify(geocodejson.collection(matches, {"text": request.args.get("q"), "limit": limit}, crs, _profile()))
 
 
-def _finite_points(lons, lats, *, batch: bool) -> None:
-    """NaN or Infinity is no place: a 400 naming the point (its index in a batch)."""
+def _check_points(lons, lats, *, batch: bool) -> None:
+    """NaN, Infinity or a latitude beyond ±90° (often lon and lat swapped) is no place: a 400 naming
+    the point (its index in a batch), before anything is transformed, so one bad point is named
+    rather than failing the whole batch with a message about coordinate systems."""
     for index, (lon, lat) in enumerate(zip(lons, lats, strict=True)):
+        where_zh, where_en = (f"第 {index} 个点", f"point {index}") if batch else ("lon/lat", "lon/lat")
+        details = {"index": index} if batch else None
         if not (math.isfinite(lon) and math.isfinite(lat)):
-            where_zh, where_en = (f"第 {index} 个点", f"point {index}") if batch else ("lon/lat", "lon/lat")
             raise BadRequest(
-                f"{where_zh}坐标须为有限数值：[{lon}, {lat}]",
-                f"{where_en} must be finite numbers: [{lon}, {lat}]",
-                details={"index": index} if batch else None,
+                f"{where_zh}坐标须为有限数值：[{lon}, {lat}]", f"{where_en} must be finite numbers: [{lon}, {lat}]", details=details
+            )
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90):
+            raise BadRequest(
+                f"{where_zh}不是经纬度（经度 −180～180，纬度 −90～90；是否把经纬度写反了？）：[{lon}, {lat}]",
+                f"{where_en} is not a longitude/latitude (lon −180..180, lat −90..90; swapped?): [{lon}, {lat}]",
+                details=details,
             )
 
 
@@ -165,8 +169,9 @@ def reverse_lookup():
             lons, lats = [float(lon)], [float(lat)]
         except (TypeError, ValueError):
             raise BadRequest("须给出 lon 和 lat 数值", "lon and lat must be numbers") from None
-    _finite_points(lons, lats, batch=request.method == "POST")
     crs = _crs(options.get("crs"))
+    batch = request.method == "POST"
+    _check_points(lons, lats, batch=batch)
     try:
         radius = float(options.get("radius", 100))
     except (TypeError, ValueError):
@@ -174,11 +179,4 @@ def reverse_lookup():
     if not 0 < radius <= MAX_RADIUS_M:
         raise BadRequest(f"radius 须在 0 到 {MAX_RADIUS_M:.0f} 米之间", f"radius must be between 0 and {MAX_RADIUS_M:.0f} m")
     results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius)
-    features = [geocodejson.reverse_feature(r, crs, _profile()) for r in results]
-    return jsonify(
-        {
-            "type": "FeatureCollection",
-            "geocoding": {"version": geocodejson.VERSION, "crs": crs, "query": {"radius_m": radius, "points": len(features)}},
-            "features": features,
-        }
-    )
+    return jsonify(geocodejson.reverse_collection(results, list(zip(lons, lats, strict=True)), crs, radius, _profile()))

@@ -9,7 +9,7 @@ from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 
 from gis.basemap import AdminUnit, Road
-from gis.chinacoords import wgs84_to_gcj02
+from gis.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from gis.settings import Settings
 from placenames.models import DoorPlate, PlaceName
 from server import create_app
@@ -234,10 +234,13 @@ def test_reverse_from_gcj02_and_in_batches(client):
     body = {"points": [[102.72702, 25.02025], [102.71, 24.99], [103.5, 26.0]], "radius": 50}
     response = client.post("/api/v1/reverse", json=body)
     assert response.status_code == 200
-    first, second, third = (geo(f) for f in response.get_json()["features"])
+    found = response.get_json()
+    first, second = (geo(f) for f in found["features"])
+    assert [f["properties"]["query_index"] for f in found["features"]] == [0, 1]
     assert first["housenumber"] == "14" and first["distance_m"] < 10
     assert second.get("housenumber") is None and second["community"]["name"] == "六甲社区居民委员会"
-    assert third["community"] is None and third["subdistrict"] is None
+    assert found["features"][1]["geometry"]["coordinates"] == [102.71, 24.99]  # a community only: placed at the point
+    assert found["geocoding"]["query"] == {"radius_m": 50.0, "points": 3, "unmatched": [2]}  # outside the district
     assert client.post("/api/v1/reverse", json={"points": []}).status_code == 400
     assert client.get("/api/v1/reverse", query_string={"lon": "x", "lat": 1}).status_code == 400
     assert client.get("/api/v1/reverse", query_string={"lon": 102.7, "lat": 25, "radius": 5000}).status_code == 400
@@ -261,3 +264,45 @@ def test_gazetteer_cache_refreshes_in_the_background(store):
         time.sleep(0.05)
     cache.max_age = 3600.0
     cache.settle()
+
+
+def test_reverse_outside_the_district_is_an_empty_collection(client):
+    response = client.get("/api/v1/reverse", query_string={"lon": 116.39, "lat": 39.9})
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["type"] == "FeatureCollection" and body["features"] == []
+    assert body["geocoding"]["query"]["unmatched"] == [0]
+
+
+def test_reverse_echoes_the_query_point_in_the_callers_crs(client):
+    lon, lat = wgs84_to_gcj02(102.72702, 25.02025)
+    feature = top(client, "/api/v1/reverse", lon=lon, lat=lat, crs="GCJ-02")
+    assert feature["properties"]["query_point"] == pytest.approx([lon, lat], abs=1e-12)
+    plate_gcj = wgs84_to_gcj02(*PLATES["14"][1:])
+    assert feature["geometry"]["coordinates"] == pytest.approx(list(plate_gcj), abs=1e-7)
+
+
+def test_bd09_is_accepted_and_emitted(client):
+    bd_lon, bd_lat = wgs84_to_bd09(102.72702, 25.02025)
+    feature = top(client, "/api/v1/reverse", lon=bd_lon, lat=bd_lat, crs="BD-09")
+    assert geo(feature)["housenumber"] == "14"
+    found = top(client, "/api/v1/search", q="子君路14号", crs="BD-09")
+    assert found["geometry"]["coordinates"] == pytest.approx(list(wgs84_to_bd09(*PLATES["14"][1:])), abs=1e-7)
+
+
+def test_a_swapped_point_in_a_batch_is_named_by_its_index(client):
+    points = [[102.72702, 25.02025]] * 5 + [[25.02, 102.72]] + [[102.71, 24.99]]
+    response = client.post("/api/v1/reverse", json={"points": points})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["details"]["index"] == 5
+    assert "第 5 个点" in body["message"]["zh"] and "point 5" in body["message"]["en"]
+    assert "coordinate system" not in body["message"]["en"].lower()
+
+
+@pytest.mark.parametrize("path", ["/api/v1/search", "/api/v1/autocomplete"])
+def test_limit_above_the_maximum_is_capped_not_refused(client, path):
+    response = client.get(path, query_string={"q": "子君", "limit": 51})
+    assert response.status_code == 200
+    assert response.get_json()["geocoding"]["query"]["limit"] == 50
+    assert client.get(path, query_string={"q": "子君", "limit": 0}).status_code == 400

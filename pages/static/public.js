@@ -113,10 +113,17 @@
   map.on("click", async (ev) => {
     const { lat, lng } = ev.latlng;
     const fc = await getJSON(`/api/v1/reverse?lon=${lng.toFixed(6)}&lat=${lat.toFixed(6)}&radius=300`).catch(() => null);
-    if (!fc || !fc.features.length) return;
-    const g = geo(fc.features[0]);
+    if (!fc) return;
     const panel = document.getElementById("reverse");
     panel.hidden = false;
+    if (!fc.features.length) {  // outside the district: nothing registered here
+      document.getElementById("reverse-address").textContent = t.none_nearby;
+      document.getElementById("reverse-community").textContent = "—";
+      document.getElementById("reverse-subdistrict").textContent = "—";
+      L.popup().setLatLng(ev.latlng).setContent(el("span", t.none_nearby, "popup-label")).openOn(map);
+      return;
+    }
+    const g = geo(fc.features[0]);
     document.getElementById("reverse-address").textContent = g.standard_address
       ? g.standard_address + t.distance_fmt.replace("{m}", Math.round(g.distance_m)) : t.none_nearby;
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shapely.geometry import mapping
+from shapely.geometry import Point, mapping
 
 from gis.crs import STORAGE_CRS, parse_crs, reproject
 from gis.profile import DistrictProfile, current_profile
@@ -106,7 +106,38 @@ def collection(matches: list[Match], query: dict[str, Any], crs: str, profile: D
     }
 
 
-def reverse_feature(result: ReverseResult, crs: str, profile: DistrictProfile | None = None) -> dict[str, Any]:
+def reverse_collection(
+    results: list[ReverseResult],
+    query_points: list[tuple[float, float]],
+    crs: str,
+    radius_m: float,
+    profile: DistrictProfile | None = None,
+) -> dict[str, Any]:
+    """A FeatureCollection of what the points found: a point where nothing is (no address within
+    the radius and no community around it, e.g. outside the district) gives no feature, and its
+    index is listed under ``unmatched``. Each feature says which point it answers (``query_index``)."""
+    profile = profile or current_profile()
+    features, unmatched = [], []
+    for index, (result, point) in enumerate(zip(results, query_points, strict=True)):
+        if result.address is None and result.community is None:
+            unmatched.append(index)
+            continue
+        feature = reverse_feature(result, crs, profile, query_point=point)
+        feature["properties"]["query_index"] = index
+        features.append(feature)
+    query = {"radius_m": radius_m, "points": len(query_points), "unmatched": unmatched}
+    return {
+        "type": "FeatureCollection",
+        "geocoding": {"version": VERSION, "attribution": attribution(profile), "crs": parse_crs(crs), "query": query},
+        "features": features,
+    }
+
+
+def reverse_feature(
+    result: ReverseResult, crs: str, profile: DistrictProfile | None = None, *, query_point: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    """One point's answer. ``query_point`` is the point as the caller sent it (in ``crs``); a result
+    with a community but no address within the radius is placed at that point."""
     e, profile = result.address, profile or current_profile()
     geocoding: dict[str, Any] = {
         "type": "house" if e else "locality",
@@ -137,9 +168,10 @@ def reverse_feature(result: ReverseResult, crs: str, profile: DistrictProfile | 
                     "retired_on": e.retired_on.isoformat() if e.retired_on else None,
                 }
             )
-    point = e.point if e else None
-    return {
-        "type": "Feature",
-        "geometry": None if point is None else mapping(reproject(point, STORAGE_CRS, crs)),
-        "properties": {"geocoding": geocoding, "query_point": [result.lon, result.lat]},
-    }
+    if query_point is None:
+        query_point = tuple(reproject(Point(result.lon, result.lat), STORAGE_CRS, crs).coords[0])[:2]
+    if e is not None and e.point is not None:
+        geometry = mapping(reproject(e.point, STORAGE_CRS, crs))
+    else:
+        geometry = {"type": "Point", "coordinates": list(query_point)}
+    return {"type": "Feature", "geometry": geometry, "properties": {"geocoding": geocoding, "query_point": list(query_point)}}
