@@ -81,15 +81,65 @@ def test_bad_parameters_are_refused_and_no_job_is_created(client, store):
         assert session.query(RedistrictingJob).count() == 0
 
 
-def test_an_unknown_subdistrict_fails_the_job_with_its_reason(client, store):
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"subdistricts": ["Z"]}, "'Z'"),
+        ({"subdistricts": ["W"], "targets": {"E": [1, 2]}}, "'E' is not in this run"),
+        ({"targets": {"Q": [1, 2]}}, "'Q'"),
+        ({"locked_communities": ["999"]}, "Unknown locked communities: 999"),
+        ({"subdistricts": ["W"], "locked_communities": ["E1"]}, "Locked communities outside this run: E1"),
+        ({"locked_blocks": ["no-such-block"]}, "Unknown locked blocks: no-such-block"),
+    ],
+)
+def test_a_request_naming_what_the_blocks_do_not_have_is_refused_before_a_job_exists(client, store, body, named):
     planner = token(store, "li", ["planner"])
-    job_id = client.post("/api/v1/redistricting/jobs", headers=planner, json={"subdistricts": ["Z"]}).get_json()["id"]
-    job = wait(client, planner, job_id)
-    assert job["status"] == "failed" and job["error"]["code"] == "invalid-input"
+    response = client.post("/api/v1/redistricting/jobs", headers=planner, json=body)
+    assert response.status_code == 400
+    message = response.get_json()["message"]
+    assert named in message["en"] and message["zh"]
+    assert all(set(d) == {"zh", "en"} for d in response.get_json()["details"])
+    with store.read() as session:
+        assert session.query(RedistrictingJob).count() == 0
+
+
+def test_every_problem_of_a_request_is_listed_at_once(client, store):
+    planner = token(store, "li", ["planner"])
+    body = {"subdistricts": ["Z", "W"], "targets": {"E": [1, 2]}, "locked_communities": ["999"]}
+    details = client.post("/api/v1/redistricting/jobs", headers=planner, json=body).get_json()["details"]
+    assert len(details) == 3
+
+
+def test_subdistricts_and_targets_are_stored_as_the_blocks_codes(client, store):
+    import datetime as dt
+
+    from gis.basemap import AdminUnit
+
+    with store.transaction(actor="test", reason="names") as session:
+        session.add(AdminUnit(code="W", name="西街道", level="subdistrict", parent_code=None, valid_from=dt.date(2020, 1, 1)))
+    job_id = jobs.submit(store, {"subdistricts": ["西"], "targets": {"西街道": [1, 2]}}, actor="li", start=False)
+    with store.read() as session:
+        params = session.get(RedistrictingJob, job_id).parameters
+    assert params["subdistricts"] == ["W"] and params["targets"] == {"W": [1, 2]}
+
+
+def test_a_job_whose_blocks_went_away_before_it_ran_fails_with_its_reason(client, store):
+    from sqlalchemy import delete
+
+    from gis.basemap import Block
+
+    planner = token(store, "li", ["planner"])
+    job_id = jobs.submit(store, {"subdistricts": ["W"], "min": 100, "max": 200}, actor="li", start=False)
+    with store.transaction(actor="test", reason="blocks re-surveyed") as session:
+        session.execute(delete(Block).where(Block.subdistrict_code == "W"))
+    jobs.run(store, job_id, "li")
+    job = client.get(f"/api/v1/redistricting/jobs/{job_id}", headers=planner).get_json()
+    assert job["status"] == "failed" and job["error"]["code"] == "invalid-input" and "'W'" in job["error"]["message"]["en"]
     assert client.post(f"/api/v1/redistricting/jobs/{job_id}/cancel", headers=planner).status_code == 409
 
 
 def test_a_queued_job_can_be_cancelled_and_then_never_runs(store):
+    seed_blocks(store)
     job_id = jobs.submit(store, {"min": 100, "max": 200}, actor="li", start=False)
     jobs.cancel(store, job_id, actor="li")
     jobs.run(store, job_id, "li")
@@ -98,6 +148,7 @@ def test_a_queued_job_can_be_cancelled_and_then_never_runs(store):
 
 
 def test_a_restart_fails_jobs_of_a_dead_process_but_not_of_a_live_one(store):
+    seed_blocks(store)
     dead = jobs.submit(store, {}, actor="li", start=False)
     live = jobs.submit(store, {}, actor="li", start=False)
     with store.transaction(actor="test") as session:

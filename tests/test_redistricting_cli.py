@@ -187,3 +187,51 @@ def test_save_stores_the_plan_as_a_proposal(blocks_file, tmp_path, store):
     stored = get_plan(store, summary["id"])
     assert stored["valid"] and len(stored["assignment"]) == 16
     assert sorted(f["properties"]["households"] for f in stored["communities"]["features"]) == [200, 200, 200, 200]
+
+
+def _redistrict_file(blocks_file, tmp_path, *extra):
+    return run(
+        "--db",
+        str(tmp_path / "unused.gpkg"),
+        "redistrict",
+        "--blocks",
+        str(blocks_file),
+        "--out",
+        str(tmp_path / "plan.gpkg"),
+        "--id-column",
+        "BLOCK_ID",
+        "--households-column",
+        "HH",
+        "--min",
+        "100",
+        "--max",
+        "200",
+        *extra,
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "named"),
+    [
+        (("--subdistrict", "Z"), "Unknown subdistrict 'Z'"),
+        (("--subdistrict", "W", "--targets", "E=2"), "'E' is not in this run"),
+        (("--lock-community", "999"), "Unknown locked communities: 999"),
+        (("--lock-block", "nowhere"), "Unknown locked blocks: nowhere"),
+    ],
+)
+def test_names_the_blocks_do_not_have_exit_2_before_any_plan_is_made(blocks_file, tmp_path, extra, named):
+    result = _redistrict_file(blocks_file, tmp_path, *extra)
+    assert result.exit_code == 2, result.output
+    assert named in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "plan.gpkg").exists()
+
+
+def test_negative_households_are_named_with_the_block_and_the_value(tmp_path):
+    path = tmp_path / "bad.gpkg"
+    blocks = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4)
+    blocks.loc[5, "households"] = -7
+    blocks.rename(columns={"code": "BLOCK_ID", "households": "HH"}).to_file(path, layer="blocks")
+    result = _redistrict_file(path, tmp_path)
+    assert result.exit_code == 2
+    code = blocks.loc[5, "code"]
+    assert f"街区 {code} 的户数无效（-7）" in result.output and f"Block {code}: households must be a whole number" in result.output

@@ -153,7 +153,7 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
     assert poll(client, {}, job_path(response))["status"] == "successful"
 
 
-def test_bad_inputs_are_refused_in_both_languages_and_a_job_that_fails_says_why(client, store):
+def test_bad_inputs_are_refused_in_both_languages_before_a_job_exists(client, store):
     planner = user(store, "li", ["planner"])
     for inputs in (
         {"min": 300, "max": 200},
@@ -162,21 +162,16 @@ def test_bad_inputs_are_refused_in_both_languages_and_a_job_that_fails_says_why(
         {"targets": {"W": "x"}},
         {"seed": "abc"},
         {"name": "x" * 200},
+        {"subdistricts": ["北京街道"]},
+        {"locked_communities": ["999"]},
     ):
         response = client.post(EXECUTE, headers={**planner, **ASYNC}, json={"inputs": inputs})
         assert response.status_code == 400, inputs
         message = response.get_json()["message"]
         assert message["zh"] and message["en"], inputs
     assert job_count(store) == 0
-
-    # Inputs that are well formed but name no blocks fail the job, which says why.
-    # (Without "Prefer: respond-async" the process still runs asynchronously: it offers nothing else.)
-    response = client.post(EXECUTE, headers=planner, json={"inputs": {"subdistricts": ["北京街道"]}})
-    assert response.status_code == 201 and response.headers["Preference-Applied"] == "respond-async"
-    status = poll(client, planner, job_path(response))
-    assert status["status"] == "failed"
-    assert "北京街道" in status["message"] and "No blocks in subdistrict" in status["message"]
-    assert client.get(f"{job_path(response)}/results", headers=planner).status_code == 400
+    unknown = client.post(EXECUTE, headers={**planner, **ASYNC}, json={"inputs": {"subdistricts": ["北京街道"]}}).get_json()
+    assert "北京街道" in unknown["message"]["zh"] and "Unknown subdistrict '北京街道'" in unknown["message"]["en"]
 
 
 def test_dismissing_a_job_cancels_it_and_keeps_it_listed_as_dismissed(client, store):

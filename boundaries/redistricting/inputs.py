@@ -104,16 +104,30 @@ def _texts(values: pd.Series) -> list[str | None]:
 
 
 def _check_blocks(blocks: gpd.GeoDataFrame) -> None:
-    problems = []
-    bad_households = blocks.index[blocks["households"].isna() | (blocks["households"] < 0)]
-    problems += [f"{blocks.at[i, 'code']}: households" for i in bad_households]
-    duplicated = blocks["code"][blocks["code"].duplicated()]
-    problems += [f"{code}: duplicate code" for code in duplicated]
+    """Every bad block named with what is wrong, in both languages (the first 50 in ``details``)."""
+    problems: list[dict[str, str]] = []
+    for i in blocks.index[blocks["households"].isna() | (blocks["households"] < 0)]:
+        code, value = blocks.at[i, "code"], blocks.at[i, "households"]
+        shown = "空" if pd.isna(value) else f"{value:g}"
+        problems.append(
+            {
+                "block": code,
+                "zh": f"街区 {code} 的户数无效（{shown}）：须为不小于 0 的整数",
+                "en": f"Block {code}: households must be a whole number of at least 0, not {'empty' if pd.isna(value) else f'{value:g}'}",
+            }
+        )
+    for code in blocks["code"][blocks["code"].duplicated()]:
+        problems.append({"block": code, "zh": f"街区编号 {code} 重复", "en": f"Block code {code} appears more than once"})
     types = blocks.geometry.geom_type
-    not_polygon = blocks.index[~types.isin(["Polygon", "MultiPolygon"])]
-    problems += [f"{blocks.at[i, 'code']}: geometry {types[i]}" for i in not_polygon]
+    for i in blocks.index[~types.isin(["Polygon", "MultiPolygon"])]:
+        code = blocks.at[i, "code"]
+        problems.append({"block": code, "zh": f"街区 {code} 不是面（{types[i]}）", "en": f"Block {code} is not a polygon ({types[i]})"})
     if problems:
-        raise InvalidInput(f"街区数据有 {len(problems)} 处错误", f"The blocks have {len(problems)} problem(s)", details=problems[:50])
+        raise InvalidInput(
+            f"街区数据有 {len(problems)} 处错误，如：{problems[0]['zh']}",
+            f"The blocks have {len(problems)} problem(s), e.g. {problems[0]['en']}",
+            details=problems[:50],
+        )
 
 
 def normalise_lines(frame: gpd.GeoDataFrame, class_column: str = "class") -> gpd.GeoDataFrame:
@@ -207,12 +221,3 @@ def subdistrict_names(store) -> dict[str, str]:
             select(AdminUnit.name, AdminUnit.code).where(AdminUnit.level == "subdistrict", AdminUnit.valid_to.is_(None))
         ).all()
     return {name: code for name, code in rows}
-
-
-def resolve_subdistrict(data: RedistrictingInput, text: str, names: dict[str, str]) -> str:
-    """A subdistrict as it appears in the blocks, given by that value, by its name, or its name without 街道."""
-    present = set(data.blocks["subdistrict"])
-    for candidate in (text, names.get(text), names.get(f"{text}街道")):
-        if candidate is not None and candidate in present:
-            return candidate
-    raise InvalidInput(f"找不到街道：{text}", f"No blocks in subdistrict '{text}' (give its code or name)")

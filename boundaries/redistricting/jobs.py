@@ -22,9 +22,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from boundaries.redistricting.checks import catalogue_of_input, catalogue_of_store, check_request
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
-from boundaries.redistricting.inputs import RedistrictingInput, from_store, resolve_subdistrict, subdistrict_names
+from boundaries.redistricting.inputs import RedistrictingInput, from_store, subdistrict_names
 from boundaries.redistricting.models import FINISHED_STATES, RedistrictingJob, RedistrictingPlan
 from boundaries.redistricting.proposals import save_proposal
 from boundaries.redistricting.rules import Rules
@@ -82,12 +83,11 @@ def rules_of(params: dict) -> Rules:
 
 
 def select_blocks(everything: RedistrictingInput, names: dict[str, str], params: dict) -> tuple[RedistrictingInput, Rules]:
-    """The blocks of the requested subdistricts and the rules, subdistricts and targets given by code or name resolved.
-
-    One place for the job and the ``diming redistrict`` command (which may read its blocks from a file)."""
-    data = everything.only([resolve_subdistrict(everything, s, names) for s in params["subdistricts"]] or None)
-    params = {**params, "targets": {resolve_subdistrict(everything, k, names): v for k, v in params["targets"].items()}}
-    return data, rules_of(params)
+    """The blocks of the requested subdistricts and the rules, every name checked against the blocks
+    (``checks.check_request``). One place for the job and the ``diming redistrict`` command (which may
+    read its blocks from a file)."""
+    params = check_request(params, catalogue_of_input(everything, names))
+    return everything.only(params["subdistricts"] or None), rules_of(params)
 
 
 def seeds(params: dict) -> range:
@@ -96,8 +96,10 @@ def seeds(params: dict) -> range:
 
 
 def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
-    """Record a queued job and (unless ``start`` is false) wake this process's worker to run it."""
-    params = parse_parameters(body)
+    """Record a queued job and (unless ``start`` is false) wake this process's worker to run it.
+
+    The request is checked against the stored blocks first, so a job that could not run is never queued."""
+    params = check_request(parse_parameters(body), catalogue_of_store(store))
     with store.transaction(actor=actor, reason="submit redistricting job") as session:
         job = RedistrictingJob(
             status="queued", progress=0.0, parameters=params, cancel_requested=False, worker=None, created_by=actor, updated_by=actor
