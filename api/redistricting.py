@@ -76,6 +76,15 @@ def cancel_job(job_id: int):
     return response
 
 
+@blueprint.get("/redistricting/subdistricts")
+@auth.requires(PLANNER)
+def subdistricts():
+    """Each subdistrict's blocks, households and today's communities: where a plan starts from."""
+    from boundaries.redistricting import overview
+
+    return jsonify(subdistricts=overview.subdistricts(current_store()))
+
+
 @blueprint.get("/redistricting/plans")
 @auth.requires(PLANNER)
 def plans():

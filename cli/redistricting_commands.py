@@ -22,7 +22,13 @@ import click
 @click.option("--min", "min_households", type=int, default=5000, show_default=True)
 @click.option("--max", "max_households", type=int, default=10000, show_default=True)
 @click.option("--dense-max", type=int, default=20000, show_default=True, help="Maximum in designated dense areas.")
-@click.option("--targets", "targets", multiple=True, help="Wanted community count, e.g. 关上街道=5-8 (repeatable).")
+@click.option("--targets", "targets", multiple=True, help="Wanted total community count, e.g. 关上街道=12-15 (repeatable).")
+@click.option(
+    "--new",
+    "new",
+    multiple=True,
+    help="Communities to add to today's, as the plan writes them, e.g. 关上街道=5-8 (repeatable; not with --targets for one subdistrict).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--alternatives",
@@ -52,6 +58,7 @@ def redistrict(
     max_households,
     dense_max,
     targets,
+    new,
     seed,
     alternatives,
     locked_blocks,
@@ -78,6 +85,7 @@ def redistrict(
             "max": max_households,
             "dense_max": dense_max,
             "targets": dict(rd.parse_target(text) for text in targets),
+            "new": dict(rd.parse_target(text, least=0) for text in new),
             "seed": seed,
             "alternatives": alternatives,
             "locked_blocks": list(locked_blocks),
@@ -89,7 +97,7 @@ def redistrict(
         everything = rd.from_file(blocks_path, columns=columns, roads_path=roads_path, class_column=class_column)
     else:
         everything = rd.from_store(obj.store)
-    data, rules = jobs.select_blocks(everything, _names(obj, bool(subdistricts) or bool(targets), blocks_path), params)
+    data, rules = jobs.select_blocks(everything, _names(obj, bool(subdistricts or targets or new), blocks_path), params)
     graph = rd.build_graph(data)
     all_valid = True
     report = []

@@ -7,7 +7,6 @@ import sqlalchemy as sa
 from browser import chromium, close, demo_store, live_app, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
-from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries.redistricting.models import RedistrictingJob, RedistrictingPlan
@@ -35,11 +34,34 @@ def sign_in(browser, url, user, password):
     wait(browser, EC.visibility_of_element_located((By.ID, "signed-in")))
 
 
+def session_plan(store, job_id):
+    with store.read() as session:
+        return session.scalars(sa.select(RedistrictingPlan).where(RedistrictingPlan.job_id == job_id)).one()
+
+
+def subdistrict_row(browser, name):
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict-table tbody tr")) > 1)
+    return next(
+        r
+        for r in browser.find_elements(By.CSS_SELECTOR, "#subdistrict-table tbody tr")
+        if r.find_elements(By.XPATH, f"td[text()='{name}']")
+    )
+
+
+def pick(browser, name, add=None):
+    """Tick a subdistrict and, optionally, give the (min, max) communities to add."""
+    row = subdistrict_row(browser, name)
+    row.find_element(By.CSS_SELECTOR, "input.pick").click()
+    if add:
+        row.find_element(By.CSS_SELECTOR, "input.new-min").send_keys(str(add[0]))
+        row.find_element(By.CSS_SELECTOR, "input.new-max").send_keys(str(add[1]))
+    return row
+
+
 def test_a_planner_runs_a_job_and_sees_the_proposal(site, browser):
     server, store = site
     sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
-    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
-    Select(browser.find_element(By.ID, "subdistrict")).select_by_visible_text("关上街道")
+    pick(browser, "关上街道")
     for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400")):
         box = browser.find_element(By.ID, field)
         box.clear()
@@ -73,9 +95,8 @@ def test_a_planner_runs_a_job_and_sees_the_proposal(site, browser):
 def test_a_rule_breaking_request_shows_violations_on_the_map(site, browser):
     server, _ = site
     sign_in(browser, server.url + "/planner?lang=en", "li", "plan-2026-secret")
-    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
-    Select(browser.find_element(By.ID, "subdistrict")).select_by_visible_text("关上街道")
-    for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400"), ("target", "20")):  # 20 is too many
+    pick(browser, "关上街道", add=(60, 60))  # 60 more is far too many
+    for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400")):
         box = browser.find_element(By.ID, field)
         box.clear()
         box.send_keys(value)
@@ -84,12 +105,42 @@ def test_a_rule_breaking_request_shows_violations_on_the_map(site, browser):
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map path.violation"))
     assert browser.find_elements(By.CSS_SELECTOR, "#violations-table tbody tr.bad")
     assert browser.find_element(By.ID, "plan-summary").text == "breaks a rule"
+    findings = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#findings-list li.finding")]
+    assert findings and all(f.isascii() for f in findings)  # the reason, in the page's language
+
+
+def test_several_subdistricts_with_the_plans_ranges_of_new_communities(site, browser):
+    server, store = site
+    sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
+    today = {}
+    for name, add in (("关上街道", (1, 3)), ("太和街道", (0, 2))):
+        row = pick(browser, name, add=add)
+        today[row.get_attribute("data-code")] = (name, int(row.find_elements(By.TAG_NAME, "td")[2].text), add)
+    for field, value in (("min", "100"), ("max", "100000"), ("dense_max", "100000")):
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    with store.read() as session:
+        before = session.scalar(sa.select(sa.func.max(RedistrictingJob.id))) or 0
+    browser.find_element(By.ID, "run-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "job-status").get_attribute("data-status") == "succeeded", 120)
+    with store.read() as session:
+        job = session.scalars(sa.select(RedistrictingJob).where(RedistrictingJob.id > before)).one()
+    assert sorted(job.parameters["subdistricts"]) == sorted(today)
+    assert job.parameters["new"] == {code: list(add) for code, (_, _, add) in today.items()}
+    plan = session_plan(store, job.id)
+    assert plan.rules["targets"] == {code: [now + add[0], now + add[1]] for code, (_, now, add) in today.items()}
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr")) == 2)
+    for row in browser.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr"):
+        name, now, proposed, change = (td.text for td in row.find_elements(By.TAG_NAME, "td"))
+        [(_, expected_now, _)] = [v for v in today.values() if v[0] == name]
+        assert int(now) == expected_now and int(change) == int(proposed) - expected_now
 
 
 def test_bad_bounds_are_refused_in_words(site, browser):
     server, store = site
     sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
-    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict option")) > 1)
+    pick(browser, "关上街道")
     with store.read() as session:
         before = session.scalar(sa.select(sa.func.count()).select_from(RedistrictingJob))
     for field, value in (("min", "500"), ("max", "100")):

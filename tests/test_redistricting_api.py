@@ -262,3 +262,39 @@ def test_a_job_still_queued_when_the_server_stopped_runs_when_it_starts_again(st
     restarted = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run"))).test_client()
     job = wait(restarted, token(store, "li", ["planner"]), job_id)
     assert job["status"] == "succeeded" and len(job["plans"]) == 1
+
+
+def test_new_communities_are_counted_from_todays_and_stored_as_totals(client, store):
+    planner = token(store, "li", ["planner"])
+    subdistricts = client.get("/api/v1/redistricting/subdistricts", headers=planner).get_json()["subdistricts"]
+    assert [(s["code"], s["blocks"], s["households"], s["communities"]) for s in subdistricts] == [("E", 8, 400, 2), ("W", 8, 400, 2)]
+    job_id = jobs.submit(store, {"new": {"W": [1, 2], "E": "0-1"}, "min": 100, "max": 200}, actor="li", start=False)
+    with store.read() as session:
+        params = session.get(RedistrictingJob, job_id).parameters
+    assert params["targets"] == {} and params["new"] == {"W": [1, 2], "E": [0, 1]}
+    jobs.run(store, job_id, "li")
+    state = jobs.status(store, job_id)
+    assert state["status"] == "succeeded"
+    plan = client.get(f"/api/v1/redistricting/plans/{state['plans'][0]}", headers=planner).get_json()
+    assert plan["rules"]["targets"] == {"W": [3, 4], "E": [2, 3]}  # today's two each, plus the range
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ({"new": {"W": [1, 2]}, "targets": {"W": [3, 3]}}, "both a total target and a new count"),
+        ({"new": {"W": [-1, 2]}}, "Invalid number of new communities"),
+        ({"new": {"Q": [1, 2]}}, "unknown subdistrict 'Q'"),
+        ({"subdistricts": ["E"], "new": {"W": 1}}, "not in this run"),
+        ({"new": {"W": "x"}}, "Malformed"),
+    ],
+)
+def test_bad_new_counts_are_refused(client, store, body, named):
+    planner = token(store, "li", ["planner"])
+    response = client.post("/api/v1/redistricting/jobs", headers=planner, json=body)
+    assert response.status_code == 400 and named in response.get_json()["message"]["en"]
+
+
+def test_the_overview_is_for_planners_only(client, store):
+    assert client.get("/api/v1/redistricting/subdistricts").status_code == 401
+    assert client.get("/api/v1/redistricting/subdistricts", headers=token(store, "wu", ["placename_officer"])).status_code == 403

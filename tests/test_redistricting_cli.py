@@ -235,3 +235,15 @@ def test_negative_households_are_named_with_the_block_and_the_value(tmp_path):
     assert result.exit_code == 2
     code = blocks.loc[5, "code"]
     assert f"街区 {code} 的户数无效（-7）" in result.output and f"Block {code}: households must be a whole number" in result.output
+
+
+def test_new_communities_as_the_plan_writes_them(tmp_path):
+    path = tmp_path / "district.gpkg"
+    blocks = grid_blocks([[50] * 4] * 4, subdistricts=[["W", "W", "E", "E"]] * 4, communities=[["W1", "W1", "E1", "E1"]] * 4)
+    blocks.rename(columns={"code": "BLOCK_ID", "households": "HH"}).to_file(path, layer="blocks")
+    result = _redistrict_file(path, tmp_path, "--new", "W=1", "--new", "E=1-1", "--json")
+    assert result.exit_code == 0, result.output
+    communities = gpd.read_file(tmp_path / "plan.gpkg", layer="communities")
+    assert sorted(communities["subdistrict"]) == ["E", "E", "W", "W"]  # one community each today, one more each
+    refused = _redistrict_file(path, tmp_path, "--new", "W=-1")
+    assert refused.exit_code == 2 and "SUBDISTRICT=MIN-MAX" in refused.output

@@ -99,6 +99,17 @@ PROCESS_METADATA = {
                 "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 1}, "minItems": 1, "maxItems": 2},
             },
         ),
+        "new": _input(
+            ("新增社区数", "New communities"),
+            (
+                "街道 → [最少, 最多] 个新增社区（在现有社区数之上，按规划的写法；与同一街道的社区数目标二选一）",
+                "Subdistrict → [least, most] communities to add to today's (as the plan writes it; not with a target for the same one)",
+            ),
+            {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1, "maxItems": 2},
+            },
+        ),
         "seed": _input(
             ("随机种子", "Seed"),
             ("同一输入与种子得到同一方案", "The same input and seed give the same plan"),

@@ -1,5 +1,8 @@
 """A redistricting request checked against the blocks it would run on, before any job exists.
 
+The plan writes its targets as communities *added* to a subdistrict (``new``: 关上街道
+5–8 more); ``totals`` turns them into counts, from the blocks' communities at run time.
+
 A job that is accepted and then fails minutes later, or quietly ignores part of what the
 planner asked, wastes the planner's time and hides mistakes. So every name in a request —
 subdistricts, the keys of ``targets``, locked communities and locked blocks — must resolve
@@ -33,6 +36,10 @@ class Catalogue:
     @property
     def subdistricts(self) -> set[str]:
         return set(self.block_subdistrict.values())
+
+    def current_communities(self, subdistrict: str) -> int:
+        """How many communities the subdistrict's blocks belong to today."""
+        return len({c for b, c in self.block_community.items() if c and self.block_subdistrict[b] == subdistrict})
 
     def resolve(self, text: str) -> str | None:
         """A subdistrict as the blocks hold it, given by that value, its name or its name without 街道."""
@@ -96,6 +103,7 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
             run.append(code)
     in_run = set(run) if params["subdistricts"] else catalogue.subdistricts
     targets: dict[str, list[int]] = {}
+    new_counts: dict[str, list[int]] = {}
     for text, bounds in params["targets"].items():
         code = catalogue.resolve(text)
         if code is None:
@@ -104,6 +112,24 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
             problems.append(Problem(f"目标中的街道“{text}”不在本次调整的街道之内", f"The target's subdistrict '{text}' is not in this run"))
         else:
             targets[code] = bounds
+    for text, (low, high) in params.get("new", {}).items():
+        code = catalogue.resolve(text)
+        if code is None:
+            problems.append(
+                Problem(f"新增社区数中的街道“{text}”不存在", f"The new-communities count names an unknown subdistrict '{text}'")
+            )
+        elif code not in in_run:
+            problems.append(
+                Problem(f"新增社区数中的街道“{text}”不在本次调整之内", f"The new-communities subdistrict '{text}' is not in this run")
+            )
+        elif code in targets:
+            problems.append(
+                Problem(
+                    f"街道“{text}”同时给了目标总数和新增数，只能给一个", f"Subdistrict '{text}' has both a total target and a new count"
+                )
+            )
+        else:
+            new_counts[code] = [low, high]
     communities = {c: s for b, c in catalogue.block_community.items() if c for s in [catalogue.block_subdistrict[b]]}
     problems += _unknown(params["locked_communities"], communities, in_run, "锁定的社区", "locked communities")
     problems += _unknown(params["locked_blocks"], catalogue.block_subdistrict, in_run, "锁定的街区", "locked blocks")
@@ -113,7 +139,7 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
             f"The redistricting request has {len(problems)} problem(s): " + "; ".join(p.en for p in problems[:SHOWN]),
             details=[p.to_dict() for p in problems],
         )
-    return {**params, "subdistricts": run, "targets": targets}
+    return {**params, "subdistricts": run, "targets": targets, "new": new_counts}
 
 
 def _unknown(asked: list[str], where: dict[str, str], in_run: set[str], zh: str, en: str) -> list[Problem]:
@@ -127,3 +153,12 @@ def _unknown(asked: list[str], where: dict[str, str], in_run: set[str], zh: str,
         listed_zh, listed_en = _listed(outside)
         problems.append(Problem(f"{zh}不在本次调整的街道之内：{listed_zh}", f"{en.capitalize()} outside this run: {listed_en}"))
     return problems
+
+
+def totals(params: dict, catalogue: Catalogue) -> dict[str, list[int]]:
+    """Community-count targets as totals: the explicit ones, and today's count plus the ``new`` range."""
+    combined = dict(params["targets"])
+    for code, (low, high) in params.get("new", {}).items():
+        current = catalogue.current_communities(code)
+        combined[code] = [current + low, current + high]
+    return combined

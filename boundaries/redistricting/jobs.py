@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from boundaries.redistricting.checks import catalogue_of_input, catalogue_of_store, check_request
+from boundaries.redistricting.checks import catalogue_of_input, catalogue_of_store, check_request, totals
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
 from boundaries.redistricting.inputs import RedistrictingInput, from_store, subdistrict_names
@@ -44,7 +44,19 @@ def parse_parameters(body: dict) -> dict:
     """Check a job request and return it normalised (so a bad request fails before a job exists)."""
     if not isinstance(body, dict):
         raise InvalidInput("请求体应为 JSON 对象", "The request body must be a JSON object")
-    known = {"subdistricts", "min", "max", "dense_max", "targets", "seed", "alternatives", "locked_blocks", "locked_communities", "name"}
+    known = {
+        "subdistricts",
+        "min",
+        "max",
+        "dense_max",
+        "targets",
+        "new",
+        "seed",
+        "alternatives",
+        "locked_blocks",
+        "locked_communities",
+        "name",
+    }
     unknown = sorted(set(body) - known)
     if unknown:
         raise InvalidInput(f"未知参数：{', '.join(unknown)}", f"Unknown parameters: {', '.join(unknown)}")
@@ -54,7 +66,8 @@ def parse_parameters(body: dict) -> dict:
             "min": int(body.get("min", 5000)),
             "max": int(body.get("max", 10000)),
             "dense_max": int(body.get("dense_max", 20000)),
-            "targets": {str(k): [int(v[0]), int(v[-1])] for k, v in (body.get("targets") or {}).items()},
+            "targets": _counts(body.get("targets")),
+            "new": _counts(body.get("new")),
             "seed": int(body.get("seed", 0)),
             "alternatives": int(body.get("alternatives", 1)),
             "locked_blocks": [str(b) for b in body.get("locked_blocks") or []],
@@ -67,8 +80,30 @@ def parse_parameters(body: dict) -> dict:
         raise InvalidInput(f"方案名称最长 {MAX_NAME} 字", f"The name is longer than {MAX_NAME} characters")
     if not 1 <= params["alternatives"] <= MAX_ALTERNATIVES:
         raise InvalidInput(f"备选方案数须为 1-{MAX_ALTERNATIVES}", f"alternatives must be 1-{MAX_ALTERNATIVES}")
+    for subdistrict, (low, high) in params["new"].items():
+        if not 0 <= low <= high:
+            raise InvalidInput(
+                f"街道 {subdistrict} 的新增社区数无效：{low}-{high}", f"Invalid number of new communities for {subdistrict}: {low}-{high}"
+            )
     rules_of(params)  # validates the bounds and targets
     return params
+
+
+def _counts(value) -> dict[str, list[int]]:
+    """``{"关上街道": [5, 8]}``, ``{"关上街道": 6}`` or ``{"关上街道": "5-8"}`` → ``{"关上街道": [5, 8]}``."""
+    counts = {}
+    for key, bounds in (value or {}).items():
+        if isinstance(bounds, str):
+            low, _, high = bounds.partition("-")
+            bounds = [int(low), int(high or low)]
+        elif isinstance(bounds, int) and not isinstance(bounds, bool):
+            bounds = [bounds, bounds]
+        if isinstance(bounds, tuple):
+            bounds = list(bounds)
+        if not isinstance(bounds, list) or not 1 <= len(bounds) <= 2 or any(isinstance(b, bool) for b in bounds):
+            raise TypeError(f"{key}: {bounds!r}")
+        counts[str(key)] = [int(bounds[0]), int(bounds[-1])]
+    return counts
 
 
 def rules_of(params: dict) -> Rules:
@@ -86,8 +121,9 @@ def select_blocks(everything: RedistrictingInput, names: dict[str, str], params:
     """The blocks of the requested subdistricts and the rules, every name checked against the blocks
     (``checks.check_request``). One place for the job and the ``diming redistrict`` command (which may
     read its blocks from a file)."""
-    params = check_request(params, catalogue_of_input(everything, names))
-    return everything.only(params["subdistricts"] or None), rules_of(params)
+    catalogue = catalogue_of_input(everything, names)
+    params = check_request(params, catalogue)
+    return everything.only(params["subdistricts"] or None), rules_of({**params, "targets": totals(params, catalogue)})
 
 
 def seeds(params: dict) -> range:

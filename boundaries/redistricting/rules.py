@@ -35,14 +35,14 @@ class Rules:
         return self.dense_max_households if all_dense else self.max_households
 
 
-def parse_target(text: str) -> tuple[str, tuple[int, int]]:
-    """``拓东街道=5-8`` or ``530103001000=6`` → (subdistrict, (5, 8))."""
+def parse_target(text: str, least: int = 1) -> tuple[str, tuple[int, int]]:
+    """``拓东街道=5-8`` or ``530103001000=6`` → (subdistrict, (5, 8)); counts below ``least`` are refused."""
     name, sep, numbers = text.partition("=")
     low, _, high = numbers.partition("-")
     try:
         bounds = (int(low), int(high or low))
     except ValueError:
         bounds = None
-    if not sep or not name.strip() or bounds is None:
+    if not sep or not name.strip() or bounds is None or not least <= bounds[0] <= bounds[1]:
         raise InvalidInput(f"目标格式应为“街道=最少-最多”：{text}", f"A target reads SUBDISTRICT=MIN-MAX, got: {text}")
     return name.strip(), bounds

@@ -1,4 +1,5 @@
-/* Planner workspace: submit a redistricting job, follow it with a progress bar,
+/* Planner workspace: pick subdistricts and the communities to add in each (as the plan
+   writes its ranges), submit a redistricting job, follow it with a progress bar,
    then draw the proposal (colour per community, household labels, violations in red),
    compare it and offer it as GeoJSON, GeoPackage and CSV downloads. */
 (function () {
@@ -37,20 +38,57 @@
   }
 
   let subdistrictsLoaded = false;
+  let subdistrictRows = [];  // what the plan starts from: code, name, blocks, households, communities today
+
+  function numberInput(className, label) {
+    const input = document.createElement("input");
+    input.type = "number";
+    input.min = "0";
+    input.className = className;
+    input.setAttribute("aria-label", label);
+    return input;
+  }
 
   function loadSubdistricts() {
     if (subdistrictsLoaded) return;
     subdistrictsLoaded = true;
-    C.getJSON("/ogc/collections/subdistricts/items?f=json&limit=100").then((fc) => {
-      const select = $("subdistrict");
-      select.replaceChildren();
-      fc.features.sort((a, b) => a.properties.code.localeCompare(b.properties.code)).forEach((f) => {
-        const option = document.createElement("option");
-        option.value = f.properties.code;
-        option.textContent = f.properties.name;
-        select.appendChild(option);
+    C.getJSON("/api/v1/redistricting/subdistricts").then((body) => {
+      subdistrictRows = body.subdistricts;
+      const tbody = $("subdistrict-table").tBodies[0];
+      tbody.replaceChildren();
+      subdistrictRows.forEach((s) => {
+        const row = tbody.insertRow();
+        row.dataset.code = s.code;
+        const pick = document.createElement("input");
+        pick.type = "checkbox";
+        pick.className = "pick";
+        pick.value = s.code;
+        pick.setAttribute("aria-label", s.name);
+        row.insertCell().appendChild(pick);
+        cell(row, s.name);
+        cell(row, s.communities, true);
+        cell(row, s.households, true);
+        const label = fmt(D.t.new_of_fmt, { name: s.name });
+        row.insertCell().appendChild(numberInput("new-min", `${label} ${D.t.new_min}`));
+        row.insertCell().appendChild(numberInput("new-max", `${label} ${D.t.new_max}`));
       });
     }).catch(() => { subdistrictsLoaded = false; });
+  }
+
+  /** The ticked subdistricts and, where a range is given, the communities to add: {codes, new, names}. */
+  function picked() {
+    const codes = [], names = [], added = {};
+    Array.from($("subdistrict-table").tBodies[0].rows).forEach((row) => {
+      if (!row.querySelector("input.pick").checked) return;
+      const code = row.dataset.code;
+      codes.push(code);
+      names.push(row.cells[1].textContent);
+      const low = row.querySelector("input.new-min").value, high = row.querySelector("input.new-max").value;
+      if (low !== "" || high !== "") {
+        added[code] = [Number(low === "" ? 0 : low), Number(high === "" ? low : high)];
+      }
+    });
+    return { codes, names, added };
   }
 
   function onSession(who) {
@@ -85,14 +123,15 @@
   $("run-form").addEventListener("submit", (event) => {
     event.preventDefault();
     const form = event.target;
-    const subdistrict = form.subdistrict.value;
+    const choice = picked();
+    if (!choice.codes.length) { C.showMessage(D.t.pick_one); return; }
     const body = {
-      subdistricts: [subdistrict],
+      subdistricts: choice.codes,
       min: Number(form.min.value), max: Number(form.max.value), dense_max: Number(form.dense_max.value),
       seed: Number(form.seed.value || 0),
-      name: `${form.subdistrict.selectedOptions[0].textContent} ${form.min.value}-${form.max.value}`,
+      name: `${choice.names.join("、")} ${form.min.value}-${form.max.value}`.slice(0, 90),
     };
-    if (form.target.value) body.targets = { [subdistrict]: [Number(form.target.value), Number(form.target.value)] };
+    if (Object.keys(choice.added).length) body.new = choice.added;
     $("run-button").disabled = true;
     C.sendJSON("POST", "/api/v1/redistricting/jobs", body).then((job) => {
       currentJob = job.id;
@@ -144,6 +183,23 @@
       cell(row, v.rule); cell(row, v.subject); cell(row, D.lang === "zh" ? v.zh : v.en);
     });
     if (!plan.violations.length) cell(violations.insertRow(), D.t.no_violations).colSpan = 3;
+    const bySubdistrict = $("subdistrict-result").tBodies[0];
+    bySubdistrict.replaceChildren();
+    const proposed = {};
+    plan.communities.features.forEach((f) => { proposed[f.properties.subdistrict] = (proposed[f.properties.subdistrict] || 0) + 1; });
+    Object.keys(proposed).sort().forEach((code) => {
+      const today = subdistrictRows.find((s) => s.code === code);
+      const row = bySubdistrict.insertRow();
+      cell(row, today ? today.name : code);
+      cell(row, today ? today.communities : "—", true);
+      cell(row, proposed[code], true);
+      const change = today ? proposed[code] - today.communities : null;
+      cell(row, change === null ? "—" : (change > 0 ? `+${change}` : String(change)), true);
+    });
+    const findings = $("findings-list");
+    findings.replaceChildren();
+    (plan.findings || []).forEach((f) => findings.appendChild(C.el("li", { className: "finding" }, D.lang === "zh" ? f.zh : f.en)));
+    if (!(plan.findings || []).length) findings.appendChild(C.el("li", null, D.t.no_findings));
     const communities = $("communities-table").tBodies[0];
     communities.replaceChildren();
     plan.communities.features.forEach((f) => {
