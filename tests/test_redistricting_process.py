@@ -112,6 +112,7 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
         "max",
         "dense_max",
         "targets",
+        "new",
         "seed",
         "alternatives",
         "locked_blocks",
