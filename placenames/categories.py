@@ -96,6 +96,16 @@ def all_generics() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
+def detect(name: str) -> tuple[str, tuple[Category, ...]]:
+    """The 通名 of ``name`` by the longest known generic it ends with, and the
+    categories that use that generic ("", () when none fits). For spelling a name
+    given without its category: 小哨 ends with 哨, a village generic."""
+    for generic in all_generics():
+        if name.endswith(generic) and len(name) > len(generic):
+            return generic, tuple(c for c in categories().values() if generic in c.generics)
+    return "", ()
+
+
 def unique_classes() -> dict[str, str]:
     """Category code -> uniqueness class, for the categories whose names must not repeat."""
     return {c.code: c.unique_class for c in categories().values() if c.unique_class}

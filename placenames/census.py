@@ -28,6 +28,7 @@ from .checks import Candidate
 from .checks.runner import import_problem
 from .models import PlaceName
 from .registry_models import NameAlias
+from .romanization.syllables import check as check_override
 
 # census header -> PlaceName column (plain copies)
 TEXT_FIELDS = {
@@ -150,6 +151,8 @@ def record_from_row(row: dict, geom=None) -> tuple[dict[str, Any], list[tuple[st
     record: dict[str, Any] = {**register.spelling(name, category.code), "status": USAGE.get(usage, "current")}
     rules_spelling = record["romanization"]
     given = _cell(row, "罗马字母拼写")
+    if given:
+        given = check_override(given)  # Hanyu Pinyin syllables, no English (InvalidInput names the row)
     if given and given != rules_spelling:
         record["romanization"] = record["romanization_override"] = given
     for header, column in TEXT_FIELDS.items():
@@ -188,7 +191,7 @@ def import_census(store, path: str | Path, *, actor: str, reason: str | None = N
         try:
             prepared.append((number, *record_from_row(row, geom)))
         except (ValueError, InvalidInput) as exc:
-            problems.append({"row": number, "problem": exc.en if isinstance(exc, InvalidInput) else str(exc)})
+            problems.append({"row": number, "problem": f"{exc.zh} / {exc.en}" if isinstance(exc, InvalidInput) else str(exc)})
     _refuse(problems)
     with store.transaction(actor=actor, reason=reason or f"census import {Path(path).name}") as session:
         _refuse(sorted(rule_problems(session, prepared) + _repeated_names(session, prepared), key=lambda p: p["row"]))
@@ -267,7 +270,7 @@ def row_from_entry(entry: PlaceName, aliases: list[NameAlias]) -> dict[str, Any]
     row.update(
         {
             "标准名称": entry.name,
-            "罗马字母拼写": entry.romanization,
+            "罗马字母拼写": register.spelling_of(entry),
             "使用时间": "现行" if entry.status == "current" else "历史" if entry.status == "retired" else entry.status,
             "东经": bounds[0],
             "北纬": bounds[1],

@@ -87,6 +87,7 @@ def layers() -> list[Layer]:
             columns=(
                 "name",
                 "romanization",
+                "romanization_override",
                 "specific_part",
                 "generic_part",
                 "pinyin_key",

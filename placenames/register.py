@@ -3,6 +3,10 @@ and for the public, and searching current and former names.
 
 Whatever writes a name (an import, an announcement) takes its spelling from
 ``spelling`` so the 专名/通名 split, romanization and homophone key never disagree.
+What a sign prints or the public is served is ``spelling_of`` an entry: the officer's
+override when set, else the rules' spelling; the stored ``romanization`` column is
+written from it (and ``respell`` rewrites it when the rules change), so search and the
+OGC layer, which read the column, agree with signs and census files.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from . import categories
 from .models import PlaceName
 from .registry_models import NameAlias
 from .romanization import analyse, pinyin_key, romanize
+from .romanization.syllables import check as check_override
 
 PUBLIC_FIELDS = (
     "name",
@@ -69,9 +74,42 @@ CENSUS_FIELDS = (
 )
 
 
+def spelling_of(record: Any) -> str:
+    """The romanization of a register entry (or any row with ``name``,
+    ``category_code`` and ``romanization_override``) as signs print it and the public
+    is served it: the officer's override when set, else the rules' spelling of the
+    name in its category. The one place for that rule."""
+    override = getattr(record, "romanization_override", None)
+    if override:
+        return override
+    code = getattr(record, "category_code", None)
+    if code not in categories.categories():
+        return romanize(record.name)
+    return romanize(record.name, category=code, generic=getattr(record, "generic_part", None))
+
+
+def respell(store, *, actor: str) -> int:
+    """Rewrite the stored spelling of every entry whose rules' spelling changed (a new
+    rule, a corrected reading); overrides stay. Audited; returns how many changed."""
+    with store.transaction(actor=actor, reason="罗马字母拼写按现行规则重算 romanization re-spelled by the current rules") as session:
+        changed = 0
+        for entry in session.scalars(select(PlaceName).order_by(PlaceName.id)):
+            columns = {"romanization": spelling_of(entry)}
+            if entry.category_code in categories.categories() and not entry.romanization_override:
+                fresh = spelling(entry.name, entry.category_code)
+                columns.update({k: fresh[k] for k in ("specific_part", "generic_part", "generic_romanization", "romanization")})
+            differing = {k: v for k, v in columns.items() if getattr(entry, k) != v}
+            for key, value in differing.items():
+                setattr(entry, key, value)
+            changed += bool(differing)
+        return changed
+
+
 def spelling(name: str, category_code: str, *, override: str | None = None, generic: str | None = None) -> dict[str, Any]:
-    """The columns of a name that follow from its characters and category."""
+    """The columns of a name that follow from its characters and category; an
+    override is checked as Hanyu Pinyin first (InvalidInput when it is not)."""
     category = categories.get(category_code)
+    override = check_override(override) if override else None
     parts = analyse(name, category=category.code, generic=generic)
     generic_text = parts.generic
     return {
@@ -80,7 +118,7 @@ def spelling(name: str, category_code: str, *, override: str | None = None, gene
         "category_label": category.label_zh,
         "specific_part": parts.specific + ("" if parts.ordinal is None else name[len(parts.specific) : len(name) - len(generic_text)]),
         "generic_part": generic_text or None,
-        "romanization": romanize(name, category=category.code, generic=generic, override=override),
+        "romanization": override or romanize(name, category=category.code, generic=generic),
         "generic_romanization": romanize(generic_text, generic="") if generic_text else None,
         "romanization_override": override or None,
         "pinyin_key": pinyin_key(name),
@@ -105,6 +143,7 @@ def _plain(value: Any) -> Any:
 def public_dict(entry: PlaceName, former: list[NameAlias] | None = None) -> dict[str, Any]:
     """What anyone may see: no census-only, classified or audit data."""
     body = {"id": entry.id, **{f: _plain(getattr(entry, f)) for f in PUBLIC_FIELDS}}
+    body["romanization"] = spelling_of(entry)
     if former is not None:
         body["former_names"] = [
             {"name": a.alias, "valid_from": _plain(a.valid_from), "valid_to": _plain(a.valid_to)} for a in former if a.kind == "former"
@@ -207,10 +246,12 @@ def fill_spelling(session, frame):
     for column in ("specific_part", "generic_part", "pinyin_key"):
         frame[column] = [p.get(column) for p in parts]
     given = frame["romanization"] if "romanization" in frame.columns else [None] * len(frame)
-    frame["romanization"] = [
-        g if isinstance(g, str) and g.strip() else p.get("romanization") or romanize(n)
-        for g, p, n in zip(given, parts, frame["name"], strict=True)
+    overrides = [
+        override if override != p.get("romanization") else None
+        for override, p in zip((check_override(g) if isinstance(g, str) and g.strip() else None for g in given), parts, strict=True)
     ]
+    frame["romanization_override"] = overrides  # a file's spelling that differs from the rules is kept as an override
+    frame["romanization"] = [o or p.get("romanization") or romanize(n) for o, p, n in zip(overrides, parts, frame["name"], strict=True)]
     return frame
 
 
@@ -290,6 +331,11 @@ def update_name(store, name_id: int, changes: dict[str, Any], *, actor: str, rea
         )
     if not isinstance(version, int) or isinstance(version, bool):
         raise InvalidInput("须给出当前版本号 version", "Give the current 'version' of the record")
+    if "romanization_override" in changes:
+        given = changes["romanization_override"]
+        if given is not None and not isinstance(given, str):
+            raise InvalidInput("罗马字母拼写应为文字或 null", "romanization_override must be text or null")
+        changes = {**changes, "romanization_override": check_override(given) if given and given.strip() else None}
     with store.transaction(actor=actor, reason=reason) as session:
         entry = get_name(session, name_id)
         if entry.version != version:
@@ -297,11 +343,7 @@ def update_name(store, name_id: int, changes: dict[str, Any], *, actor: str, rea
         for key, value in changes.items():
             setattr(entry, key, value)
         if "romanization_override" in changes:
-            entry.romanization = romanize(
-                entry.name,
-                category=entry.category_code if entry.category_code in categories.categories() else None,
-                override=entry.romanization_override,
-            )
+            entry.romanization = spelling_of(entry)
 
 
 def list_names(

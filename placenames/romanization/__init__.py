@@ -4,7 +4,8 @@
     romanize("中山东路", sign=True)   -> "ZHONGSHAN DONGLU"
     romanize("经五路")                -> "Jing 5 Lu"
 
-A per-name ``override`` (set by an officer) always wins over the rules.
+A per-name ``override`` (set by an officer, checked by ``syllables.check``) always
+wins over the rules.
 """
 
 from __future__ import annotations
@@ -23,11 +24,24 @@ def analyse(name: str, *, category: str | None = None, generic: str | None = Non
         found = category_table.find(category)
         generics, street, joined = found.generics, found.code == category_table.ROAD, found.joined
     else:
-        generics = category_table.all_generics()
-        road = category_table.get(category_table.ROAD).generics
-        street = any(name.endswith(g) for g in road)
-        joined = False
+        found_generic, users = category_table.detect(name)
+        generics = (found_generic,) if found_generic else ()
+        street = any(c.code == category_table.ROAD for c in users)
+        joined = village_like(name, found_generic, users)
     return split(name, generics, street=street, joined=joined, generic=generic)
+
+
+def village_like(name: str, generic: str, users) -> bool:
+    """Without a category: is ``name`` a natural village, written as one word (1984
+    rule 3)? Yes when every category using its 通名 writes its names as one word
+    (小哨, 巫家坝), or when a surname + 家 stands before a one-syllable 通名
+    (佴家湾, 黄家庄: the common form of village names)."""
+    if not generic:
+        return False
+    if all(c.joined for c in users):
+        return True
+    head = name[: len(name) - len(generic)]
+    return len(generic) == 1 and len(head) == 2 and head.endswith("家")
 
 
 def romanize(

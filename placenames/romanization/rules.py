@@ -1,14 +1,19 @@
-"""The 1984 spelling rules for Chinese place names (GB/T 16159-2012), as domain.md §3
-summarises them:
+"""The 1984 spelling rules for Chinese place names (中国地名汉语拼音字母拼写规则（汉语地名部分）,
+referenced by GB/T 16159-2012); docs/placenames.md says which rule is which:
 
-1. 专名 (specific part) and 通名 (generic part) are written apart, each capitalised.
-2. A one-syllable modifier joins the part it modifies: a direction word before a
-   one-syllable 通名 joins the 通名 (中山东路 → Zhongshan Donglu); longer modifiers
-   stay apart.
-3. Villages written as one word when the 通名 is one syllable (王村 → Wangcun).
-4. Ordinals in street names are Arabic digits (经五路 → Jing 5 Lu); other numerals
-   are spelled (五一广场 → Wuyi Guangchang, 三八路 → Sanba Lu). A word of the reading
-   dictionary is never cut by the ordinal (东四十二条 → Dongsi 12 Tiao).
+1. 专名 (specific part) and 通名 (generic part) are written apart, each capitalised,
+   also when the 专名 has one syllable (太湖 Tai Hu, 1984 rule 1).
+2. A one-syllable modifier joins the part it modifies (1984 rule 2): a direction word
+   or 新/老/旧/横/直/正/支 at the end of a 专名 of three or more characters joins a
+   short 通名 (中山东路 → Zhongshan Donglu, 关上新路 → Guanshang Xinlu); 内/外 stay with
+   the place they locate (朝阳门内大街 → Chaoyangmennei Dajie).
+3. Natural villages are one word (王村 → Wangcun, 小哨 → Xiaoshao; 1984 rule 3).
+4. Numerals are spelled (五一广场 → Wuyi Guangchang) except the serial numbers of
+   streets, which are digits (经五路 → Jing 5 Lu, 1984 rules 6-7). A numeral that
+   belongs to a word of ``data/numeral_words.txt`` or of the reading dictionary is
+   no serial (统一路 → Tongyi Lu, 东四十二条 → Dongsi 12 Tiao). A ring road's number
+   is a serial too: 二环路 → 2 Huanlu (the rule's own 三环路 3 Huanlu), 二环北路 →
+   2 Huan Beilu.
 5. An apostrophe separates a syllable starting with a, o or e inside a word (西安 → Xi'an).
 6. Signs use capitals without tone marks (ZHONGSHAN DONGLU).
 7. A written 儿 after a syllable is an r on it (帽儿胡同 → Maor Hutong; see ``erhua``).
@@ -21,7 +26,9 @@ from dataclasses import dataclass
 from . import numerals
 from .readings import dictionary, is_hanzi, readings, toneless
 
-DIRECTIONS = set("东西南北中上下前后内外")
+# One-syllable modifiers that join a following short 通名 (rule 2).
+GENERIC_MODIFIERS = set("东西南北中前后新老旧横直正支")
+RING = "环"  # 二环北路: the serial 2 numbers the ring (环), 北路 is the 通名
 # Words a long 通名 is made of; a leftover single character joins its neighbour (rule 2).
 GENERIC_WORDS = (
     "社区",
@@ -42,35 +49,48 @@ GENERIC_WORDS = (
     "高架桥",
     "游园",
     "广场",
+    "国际",
+    "机场",
 )
 
 
 @dataclass(frozen=True)
 class Parts:
-    """A name cut for spelling: 专名, an optional ordinal, 通名."""
+    """A name cut for spelling: 专名, an optional serial number (and the ring it
+    numbers, 环), 通名."""
 
     specific: str
     ordinal: int | None
     generic: str
     joined: bool = False
+    series: str = ""
+
+
+def protected_words() -> tuple[str, ...]:
+    """Words a serial number never cuts: the reading dictionary and the numeral words."""
+    return tuple(dictionary()) + numerals.numeral_words()
 
 
 def split(name: str, generics: tuple[str, ...], *, street: bool, joined: bool = False, generic: str | None = None) -> Parts:
     """Cut ``name`` into its parts. ``generics`` are the 通名 the category knows,
-    ``street`` turns on the ordinal rule, ``generic`` forces the 通名."""
+    ``street`` turns on the serial-number rule, ``generic`` forces the 通名."""
     if generic is None:
         generic = next((g for g in sorted(generics, key=len, reverse=True) if name.endswith(g) and len(name) > len(g)), "")
     if generic and not name.endswith(generic):
         generic = ""
     specific = name[: len(name) - len(generic)]
-    if generic and len(specific) >= 3 and specific[-1] in DIRECTIONS and (len(generic) == 1 or specific[-2] in "路街巷"):
+    if generic and len(generic) <= 2 and len(specific) >= 3 and specific[-1] in GENERIC_MODIFIERS:
         specific, generic = specific[:-1], specific[-1] + generic
-    ordinal = None
+    ordinal, series = None, ""
     if street and generic:
-        found = numerals.trailing_numeral(specific, tuple(dictionary()))
+        words = protected_words()
+        found = numerals.trailing_numeral(specific, words)
+        if found is None and specific.endswith(RING):
+            found = numerals.trailing_numeral(specific[:-1], words)
+            series = RING if found is not None else ""
         if found is not None:
             specific, ordinal = found
-    return Parts(specific, ordinal, generic, joined=joined and len(generic) == 1 and ordinal is None)
+    return Parts(specific, ordinal, generic, joined=joined and len(generic) == 1 and ordinal is None, series=series)
 
 
 def generic_words(generic: str) -> list[str]:
@@ -113,7 +133,13 @@ def spell(parts: Parts, syllables: dict[int, str], *, tones: bool = False) -> st
         return spell_word(_span(syllables, 0, len(syllables)), tones=tones)
     result = [spell_word(_span(syllables, 0, len(parts.specific)), tones=tones)] if parts.specific else []
     if parts.ordinal is not None:
-        result.append(str(parts.ordinal))
+        if parts.specific == "第":
+            result[-1] += f"-{parts.ordinal}"  # 第九弄 Di-9 Long (1984 rule 7)
+        else:
+            result.append(str(parts.ordinal))
+    if parts.series:
+        start = len(syllables) - len(parts.generic) - len(parts.series)
+        result.append(spell_word(_span(syllables, start, start + len(parts.series)), tones=tones))
     cursor = len(syllables) - len(parts.generic)
     for word in generic_words(parts.generic):
         result.append(spell_word(_span(syllables, cursor, cursor + len(word)), tones=tones))

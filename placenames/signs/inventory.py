@@ -25,29 +25,28 @@ MEET_TOLERANCE_DEG = 1e-5  # about 1 m: T-junctions in survey data rarely touch 
 def sign_text(road_name: str, spelled: str | None = None) -> tuple[str, str]:
     """What a sign for ``road_name`` should read: the name and its capitalised romanization.
 
-    ``spelled`` is the register's romanization of the name (an officer's override
-    included, see ``sign_texts``); only a name the register does not spell is spelled
-    here by the rules."""
+    ``spelled`` is the register's spelling of the name (``register.spelling_of``, an
+    officer's override included, see ``sign_texts``); only a name the register does not
+    hold is spelled here by the rules."""
     from placenames.romanization import romanize, sign_form
 
     return road_name, sign_form(spelled) if spelled else romanize(road_name, sign=True)
 
 
 def sign_texts(session, road_names) -> dict[str, tuple[str, str]]:
-    """Sign text of each road name, from the register's stored spelling (override included).
+    """Sign text of each road name, from the register's spelling (override included).
 
     Why not re-spell the characters: an officer's override (a name read differently
     locally, a historic spelling) is the legal spelling and must be what signs print."""
     from placenames import categories
     from placenames.models import PlaceName
+    from placenames.register import spelling_of
 
     names = sorted(set(road_names))
-    query = select(PlaceName.name, PlaceName.romanization_override, PlaceName.romanization, PlaceName.category_code).where(
-        PlaceName.name.in_(names), PlaceName.status == "current"
-    )
+    query = select(PlaceName).where(PlaceName.name.in_(names), PlaceName.status == "current")
     spelled: dict[str, str] = {}
-    for name, override, stored, _ in sorted(session.execute(query).all(), key=lambda r: r.category_code != categories.ROAD):
-        spelled.setdefault(name, override or stored)  # a road's entry before any other kind's
+    for entry in sorted(session.scalars(query).all(), key=lambda e: (e.category_code != categories.ROAD, e.id)):
+        spelled.setdefault(entry.name, spelling_of(entry))  # a road's entry before any other kind's
     return {name: sign_text(name, spelled.get(name)) for name in names}
 
 
