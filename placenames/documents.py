@@ -198,8 +198,7 @@ def notice_document(f: dict[str, Any], lang: str, *, comment_url: str | None) ->
     if lang == "en":
         title = f"Public notice on {_subject(f, lang)}"
         intro = (
-            f"Under the Regulations on Place Names, {authority} gives public notice of the following matter. "
-            f"The notice runs from {period}."
+            f"Under the Regulations on Place Names, {authority} gives public notice of the following matter. The notice runs from {period}."
         )
         notes = ["While the notice runs, anyone may comment" + (f" online at {comment_url}" if comment_url else "") + "."]
         notes += [f"Also: {contact}"] if contact else []
