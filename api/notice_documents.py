@@ -7,7 +7,7 @@ a signed-in place-name officer may also print a notice after it has ended.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER, allows
 from api import auth
@@ -26,8 +26,8 @@ def is_officer() -> bool:
 
 
 def comment_url(application_id: int) -> str:
-    """Where the public comments on a notice: the notice's page on this site."""
-    return f"{request.url_root.rstrip('/')}/notices/{application_id}"
+    """Where the public comments on a notice: the notice's page at the service's public URL (DIMING_PUBLIC_URL)."""
+    return f"{current_app.extensions['diming.settings'].public_url.rstrip('/')}/notices/{application_id}"
 
 
 @blueprint.get("/announcements")

@@ -17,7 +17,7 @@ import click
 @click.option("--format", "fmt", type=click.Choice(["html", "docx"]), help="Default: from the suffix of --out (.docx, else html).")
 @click.option("--out", required=True, type=click.Path(dir_okay=False), help="File to write.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--base-url", help="The public site's address, for the notice's comment link (e.g. https://names.example.gov.cn).")
+@click.option("--base-url", help="The public site's address for the notice's comment link. Default: DIMING_PUBLIC_URL.")
 @click.pass_obj
 def print_command(obj, application_id, document, fmt, out, lang, base_url) -> None:
     """Write the 公示 or 公告 of application APPLICATION_ID (A4 HTML with its stylesheet, or Word)."""
@@ -26,7 +26,7 @@ def print_command(obj, application_id, document, fmt, out, lang, base_url) -> No
     from placenames import documents
 
     fmt = fmt or ("docx" if out.lower().endswith(".docx") else "html")
-    url = f"{base_url.rstrip('/')}/notices/{application_id}" if base_url else None
+    url = f"{(base_url or obj.settings.public_url).rstrip('/')}/notices/{application_id}"
     doc = documents.build(obj.store, application_id, document, lang=lang, officer=True, comment_url=url)
     content = to_docx(doc) if fmt == "docx" else to_html(doc).encode("utf-8")
     target = Path(out)

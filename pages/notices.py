@@ -25,6 +25,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "no_announcements": ("尚无已公告的地名", "No name has been announced yet"),
     "map_label": ("地图：公示和公告地名的位置", "Map: where the names in notice and announced lie"),
     "notice_period_fmt": ("公示期：{start} 至 {end}", "Notice: {start} to {end}"),
+    "period_fmt": ("{start} 至 {end}", "{start} to {end}"),
     "announced_fmt": ("公告日期：{date}", "Announced on {date}"),
     "details": ("查看详情并提出意见", "Details and comments"),
     "details_announced": ("查看公告", "View the announcement"),
@@ -64,7 +65,7 @@ MAX_NAME = 100
 MAX_CONTACT = 200
 
 
-@blueprint.get("/")
+@blueprint.get("/", strict_slashes=False)
 def board():
     return render("pages/notices.html", TEXTS)
 

@@ -11,7 +11,7 @@
   function words(pair, fallback) { return pair ? pair[lang] || pair.zh : fallback || "—"; }
   function withLang(path) { return `${path}${path.includes("?") ? "&" : "?"}lang=${lang}`; }
   function area(a) { return a && a.code ? `${a.name || "—"}${lang === "zh" ? `（${a.code}）` : ` (${a.code})`}` : "—"; }
-  function period(n) { return t.notice_period_fmt.replace("{start}", localTime(n.notice_starts_at)).replace("{end}", localTime(n.notice_ends_at)); }
+  function period(n, format = t.notice_period_fmt) { return format.replace("{start}", localTime(n.notice_starts_at)).replace("{end}", localTime(n.notice_ends_at)); }
 
   /* A call whose refusal the page explains itself (beside the form, in the closed box): no #message. */
   async function fetchJSON(url, init) {
@@ -70,7 +70,7 @@
       [t.field_kind, words(n.kind_label, n.kind)], [t.field_name, n.name], [t.field_former_name, n.former_name],
       [t.field_romanization, n.romanization], [t.field_category, words(n.category_label, n.category_code)], [t.field_area, area(n.area)],
       [t.field_location, n.location_description], [t.field_reasons, n.reasons],
-      [t.field_notice_period, announced ? null : period(n)],
+      [t.field_notice_period, announced ? null : period(n, t.period_fmt)],
       [t.field_approval, announced ? [n.approving_body, n.approval_document, n.approved_on].filter(Boolean).join(" · ") : null],
       [t.field_announced_on, announced ? n.announced_on : null],
     ];
