@@ -146,3 +146,28 @@ def test_a_name_with_markup_shows_as_text(site, store, browser):
     wait(browser, EC.text_to_be_present_in_element((By.ID, "notice-title"), "新路"))
     assert browser.find_element(By.ID, "notice-title").text == f"命名：{MARKUP}新路"
     assert not browser.find_elements(By.CSS_SELECTOR, "main img") and browser.execute_script("return window.__xss") is None
+
+
+def test_an_officer_prints_a_closed_notice_from_the_application_page(site, store, browser):
+    from accounts import service
+
+    app_id = in_notice(store)
+    with store.transaction(actor="test") as session:  # the notice is over: no longer public
+        session.execute(sa.update(NamingApplication).where(NamingApplication.id == app_id).values(notice_ends_at=utcnow()))
+    number = applications.officer_view(store, app_id)["notice_number"]
+    browser.delete_all_cookies()
+    browser.get(f"{site.url}/notices/{app_id}/notice/print")
+    assert "不在公示期内" in browser.find_element(By.TAG_NAME, "body").text  # anonymous: refused
+    service.add_user(store, "wang", ["placename_officer"], password="s3cret-officer", actor="admin")
+    browser.get(f"{site.url}/officer/applications/{app_id}")
+    form = wait(browser, EC.visibility_of_element_located((By.ID, "signin-form")))
+    form.find_element(By.ID, "signin-user").send_keys("wang")
+    form.find_element(By.ID, "signin-password").send_keys("s3cret-officer")
+    form.find_element(By.ID, "signin-button").click()
+    link = wait(browser, EC.visibility_of_element_located((By.ID, "print-notice")))
+    facts = browser.find_element(By.ID, "application-data").text
+    assert "公示文号" in facts and number in facts
+    link.click()
+    wait(browser, EC.visibility_of_element_located((By.ID, "doc-number")))
+    assert browser.find_element(By.ID, "doc-number").text == number
+    assert browser.find_element(By.ID, "doc-title").text == "关于“子君东路”命名的公示"
