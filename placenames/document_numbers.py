@@ -28,7 +28,7 @@ from .registry_models import NamingApplication
 
 KINDS = ("notice", "announcement")
 COLUMNS = {"notice": NamingApplication.notice_number, "announcement": NamingApplication.announcement_number}
-ATTEMPTS = 5
+ATTEMPTS = 20
 
 
 def prefix(kind: str) -> str:

@@ -246,3 +246,32 @@ def test_cli_writes_html_and_docx_and_refuses_bad_input(store, clock, tmp_path):
     assert not missing.exists()
     result = runner.invoke(main, ["--db", store.url, "names", "print", "999", "--kind", "notice", "--out", str(missing)])
     assert result.exit_code == 2 and "999" in result.output and not missing.exists()
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_notices_started_at_the_same_moment_get_consecutive_numbers(store):
+    import threading
+
+    ids = [new_road(store, name) for name in ("子君东路", "子泰东路", "子安东路", "子华东路", "子和东路", "子兴东路")]
+    for app_id in ids:
+        step(store, app_id, "accept")
+        step(store, app_id, "review", officer_opinion="名称符合规定")
+    barrier = threading.Barrier(len(ids))
+    errors = []
+
+    def start(app_id):
+        barrier.wait()
+        try:
+            step(store, app_id, "start_notice")
+        except Exception as exc:  # noqa: BLE001  (reported below)
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start, args=(i,)) for i in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    prefix, year = current_profile().document_prefixes[0], procedure.today().year
+    numbers = sorted(applications.officer_view(store, i)["notice_number"] for i in ids)
+    assert numbers == sorted(f"{prefix}〔{year}〕{serial}号" for serial in range(1, len(ids) + 1))
