@@ -12,7 +12,15 @@ from werkzeug.routing import IntegerConverter
 
 from api import auth, openapi, proxies, session
 
-BLUEPRINT_MODULES: tuple[str, ...] = ("api.numbers", "api.signs", "api.names", "api.redistricting", "api.boundaries", "api.search")
+BLUEPRINT_MODULES: tuple[str, ...] = (
+    "api.numbers",
+    "api.signs",
+    "api.names",
+    "api.notice_documents",
+    "api.redistricting",
+    "api.boundaries",
+    "api.search",
+)
 
 
 class RecordId(IntegerConverter):

@@ -65,16 +65,16 @@ def search():
 
 @blueprint.get("/notices")
 def notices():
-    from placenames import notices as service
+    from placenames import notice_board
 
-    return jsonify(notices=service.open_notices(current_store()))
+    return jsonify(notices=notice_board.open_notices(current_store()))
 
 
 @blueprint.get("/notices/<int:application_id>")
 def notice(application_id: int):
-    from placenames import notices as service
+    from placenames import notice_board
 
-    return jsonify(service.notice(current_store(), application_id))
+    return jsonify(notice_board.notice(current_store(), application_id))
 
 
 class CommentBody(Body):

@@ -73,6 +73,9 @@ def register_commands() -> None:
     from cli import names_commands
 
     main.add_command(names_commands.names)
+    from cli import names_print_command
+
+    names_commands.names.add_command(names_print_command.print_command)
     main.add_command(numbers_commands.signs)
     from cli import redistricting_commands
 

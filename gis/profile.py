@@ -78,12 +78,23 @@ class DistrictProfile:
     site_title: Bilingual  # title of the web pages
     time_zone: str = "Asia/Shanghai"
     divisions_file: Path | None = None  # NBS division codes of the district's units (names import-divisions)
+    # The 地名主管部门 that issues public notices (公示) and announcements (公告); default: the bureau.
+    naming_authority: Bilingual | None = None
+    # Prefixes of the document numbers (文号) of notices and announcements: "<prefix>〔<year>〕<serial>号".
+    document_prefixes: tuple[str, str] = ("", "")
+    # Other ways to send a comment on a notice (address, telephone), printed under the web address.
+    notice_contact: Bilingual | None = None
     source: str = field(default="", compare=False)  # the file it was read from
 
     @property
     def district_code(self) -> str:
         """The district's 12-digit statistical code (530103000000)."""
         return self.code + "000000"
+
+    @property
+    def authority(self) -> Bilingual:
+        """Who issues 公示 and 公告 (the 地名主管部门): ``naming_authority``, else the bureau."""
+        return self.naming_authority or self.bureau
 
     @property
     def zone(self) -> ZoneInfo:
@@ -243,6 +254,22 @@ def _time_zone(where: str, data: dict) -> str:
     return value
 
 
+def _prefixes(where: str, data: dict, name: Bilingual) -> tuple[str, str]:
+    """(notice, announcement) prefixes of document numbers; default: the district's first
+    character + 民地示 / 民地告 (e.g. 盘民地示〔2026〕3号)."""
+    value = data.get("document_prefixes")
+    default = (f"{name.zh[0]}民地示", f"{name.zh[0]}民地告")
+    if value is None:
+        return default
+    if not isinstance(value, dict) or set(value) - {"notice", "announcement"}:
+        raise _bad(where, "document_prefixes 只能有 notice 和 announcement 两项", "document_prefixes may only have notice and announcement")
+    notice = _text(where, value, "notice", required=False) or default[0]
+    announcement = _text(where, value, "announcement", required=False) or default[1]
+    if notice == announcement:
+        raise _bad(where, "公示与公告的文号前缀须不同", "the notice and announcement prefixes must differ")
+    return notice, announcement
+
+
 def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profile>") -> DistrictProfile:
     """Check a profile given as a mapping; relative file paths are resolved against ``base``."""
     known = {
@@ -258,6 +285,9 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         "site_title",
         "time_zone",
         "divisions_file",
+        "naming_authority",
+        "document_prefixes",
+        "notice_contact",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -288,6 +318,9 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         ),
         time_zone=_time_zone(where, data),
         divisions_file=None if divisions is None else (base / divisions).resolve(),
+        naming_authority=_bilingual(where, data, "naming_authority", bureau),
+        document_prefixes=_prefixes(where, data, name),
+        notice_contact=_bilingual(where, data, "notice_contact") if data.get("notice_contact") is not None else None,
         source=where,
     )
 

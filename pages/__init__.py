@@ -15,6 +15,7 @@ from flask import Flask
 
 AREAS: tuple[str, ...] = (
     "pages.public",
+    "pages.notices",
     "pages.planner",
     "pages.officer",
     "pages.boundary",

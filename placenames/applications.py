@@ -165,6 +165,8 @@ DETAIL = (
     "filed_with",
     "announced_on",
     "announcement",
+    "notice_number",
+    "announcement_number",
     "version",
 )
 

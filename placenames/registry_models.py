@@ -73,6 +73,10 @@ class NamingApplication(Registered, Base):
     announcement_due: Mapped[dt.date | None] = mapped_column(Date)
     announced_on: Mapped[dt.date | None] = mapped_column(Date)
     announcement: Mapped[Any] = mapped_column(JSON, nullable=True)
+    # 文号 of the 公示 and the 公告, given when each is issued (placenames.document_numbers;
+    # migration 0012_notices_numbers). Unique: two documents never share a number.
+    notice_number: Mapped[str | None] = mapped_column(String(60), index=True, unique=True)
+    announcement_number: Mapped[str | None] = mapped_column(String(60), index=True, unique=True)
 
 
 class NamingTransition(Registered, Base):

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
-from . import four_eyes, procedure, register, street_renames
+from . import document_numbers, four_eyes, procedure, register, street_renames
 from .applications import load
 from .checks import Candidate, duplicate_name, run_checks
 from .models import PlaceName
@@ -81,6 +81,7 @@ def _review(session, application: NamingApplication, entry: PlaceName, data: dic
 
 def _start_notice(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
     application.notice_starts_at, application.notice_ends_at = procedure.notice_period(application.notice_days)
+    document_numbers.assign(session, application, "notice", application.notice_starts_at.astimezone(procedure.local_time()).date())
 
 
 def _approve(session, application: NamingApplication, entry: PlaceName, data: dict) -> None:
@@ -158,6 +159,7 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
     _flush_name(session, application)
     application.announced_on = announced_on
     application.announcement = announcement(session, application, entry)
+    document_numbers.assign(session, application, "announcement", announced_on)
 
 
 def _flush_name(session, application: NamingApplication) -> None:

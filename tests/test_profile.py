@@ -122,6 +122,9 @@ def test_the_example_profile_covers_its_district_outline():
         ("start_view: {zoom: 40}", "start_view.zoom"),
         ("time_zone: Mars/Olympus", "time zone"),
         ("colour: red", "unknown fields: colour"),
+        ("document_prefixes: {notice: 盘示, announcement: 盘示}", "prefixes must differ"),
+        ("document_prefixes: {notice: 盘示, memo: 盘备}", "document_prefixes"),
+        ("naming_authority: 盘龙区民政局", "naming_authority"),
     ],
 )
 def test_a_bad_field_is_named_in_both_languages(tmp_path, change, word):
@@ -130,6 +133,23 @@ def test_a_bad_field_is_named_in_both_languages(tmp_path, change, word):
     with pytest.raises(ConfigError) as caught:
         district_profile.from_file(write(tmp_path, "\n".join([*lines, change])))
     assert word in caught.value.en and "部署配置文件" in caught.value.zh
+
+
+def test_the_issuing_authority_and_document_prefixes(tmp_path):
+    """Who issues 公示 and 公告 and the prefixes of their numbers: defaults, then given."""
+    plain = district_profile.from_file(write(tmp_path, MINIMAL))
+    assert plain.authority == plain.bureau and plain.notice_contact is None
+    assert plain.document_prefixes == (plain.name.zh[0] + "民地示", plain.name.zh[0] + "民地告")
+    extra = "\n".join(
+        (
+            "naming_authority: {zh: 某区地名办, en: Place-name office}",
+            "document_prefixes: {notice: 某地示}",
+            "notice_contact: {zh: 电话 1, en: phone 1}",
+        )
+    )
+    given = district_profile.from_file(write(tmp_path, MINIMAL.strip() + "\n" + extra))
+    assert given.authority.zh == "某区地名办" and given.notice_contact.en == "phone 1"
+    assert given.document_prefixes == ("某地示", plain.name.zh[0] + "民地告")
 
 
 @pytest.mark.parametrize("text", ["code: [", "- just\n- a list\n", ""])

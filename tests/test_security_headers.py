@@ -79,7 +79,17 @@ def test_no_template_has_an_inline_script_or_style(client):
     """The CSP would block them: page data travels as JSON data blocks, styles in .css files."""
     import re
 
-    pages = ["/", "/officer/", "/officer/numbering", "/officer/signs", "/officer/deadlines", "/officer/applications/1", "/boundaries"]
+    pages = [
+        "/",
+        "/officer/",
+        "/officer/numbering",
+        "/officer/signs",
+        "/officer/deadlines",
+        "/officer/applications/1",
+        "/boundaries",
+        "/notices",
+        "/notices/1",
+    ]
     pages += ["/planner", "/ogc/collections/roads/items?f=html"] + [f"{path}?f=html" for path in OGC_PAGES]
     roads = client.get("/ogc/collections/roads/items?f=json").get_json()["features"]
     pages.append(f"/ogc/collections/roads/items/{roads[0]['id']}?f=html")

@@ -26,8 +26,22 @@
       [t.field_approval, a.approved_on ? [a.approving_body, a.approval_document, a.approved_on].join(" · ") : null],
       [t.field_filing, a.filed_on ? `${a.filed_with} · ${a.filed_on}` : null], [t.field_announced, a.announced_on],
       [t.field_decision, a.decision_reason],
+      [t.field_notice_number, a.notice_number && documents(a.notice_number, "notice")],
+      [t.field_announcement_number, a.announcement_number && documents(a.announcement_number, "announcement")],
     ];
     rows.filter(([, value]) => value).forEach(([label, value]) => { dl.appendChild(el("dt", label)); dl.appendChild(el("dd", value)); });
+  }
+
+  /* A document number (文号) with links to print its 公示/公告 and to download it as Word. */
+  function documents(number, kind) {
+    const print = el("a", t.print_document, "doc-link");
+    print.href = `/notices/${id}/${kind}/print?lang=${lang}`;
+    print.id = `print-${kind}`;
+    const word = el("a", t.docx_document, "doc-link");
+    word.href = `/api/v1/notices/${id}/documents/${kind}?format=docx&lang=${lang}`;
+    const dd = el("span", number);
+    dd.append(" ", print, " ", word);
+    return dd;
   }
 
   function findingList(list, findings, emptyText) {
