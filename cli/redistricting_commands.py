@@ -29,6 +29,14 @@ import click
     multiple=True,
     help="Communities to add to today's, as the plan writes them, e.g. 关上街道=5-8 (repeatable; not with --targets for one subdistrict).",
 )
+@click.option(
+    "--mode",
+    type=click.Choice(["adjust", "redraw"]),
+    default="adjust",
+    show_default=True,
+    help="adjust: keep today's communities unless a rule or target needs a change; redraw: divide afresh.",
+)
+@click.option("--merge-undersized", is_flag=True, help="adjust mode: merge communities below the minimum into a neighbour with room.")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--alternatives",
@@ -59,6 +67,8 @@ def redistrict(
     dense_max,
     targets,
     new,
+    mode,
+    merge_undersized,
     seed,
     alternatives,
     locked_blocks,
@@ -86,6 +96,8 @@ def redistrict(
             "dense_max": dense_max,
             "targets": dict(rd.parse_target(text) for text in targets),
             "new": dict(rd.parse_target(text, least=0) for text in new),
+            "mode": mode,
+            "merge_undersized": merge_undersized,
             "seed": seed,
             "alternatives": alternatives,
             "locked_blocks": list(locked_blocks),
@@ -107,7 +119,7 @@ def redistrict(
             def advance(fraction, _what, bar=bar):
                 bar.update(int(fraction * 1000) - bar.done)
 
-            proposal = rd.propose(graph, rules, seed=plan_seed, progress=advance)
+            proposal = jobs.make_plan(graph, rules, params, seed=plan_seed, progress=advance)
         path = write_plan(proposal, alternative_path(out_path, index, alternatives))
         plan_id = None
         if save:
@@ -147,6 +159,8 @@ def _describe(proposal, path, plan_id) -> dict:
         "metrics": proposal.metrics(),
         "violations": [v.to_dict() for v in proposal.violations],
         "findings": [f.to_dict() for f in proposal.findings],
+        "mode": proposal.mode,
+        "changes": proposal.changes,
     }
 
 
@@ -160,6 +174,14 @@ def _echo(item: dict) -> None:
         f"({m['major_lines_used']:.0%} of them used), "
         f"straightness {m['straightness']:.2f}, households moved {m['households_moved']}"
     )
+    for change in item["changes"]:
+        splits = "; ".join(f"{old} → {'+'.join(new)}" for old, new in change["split"].items())
+        click.echo(
+            f"  {change['subdistrict']}: kept 保留 {len(change['kept'])}, split 拆分 {len(change['split'])}"
+            f"{f' ({splits})' if splits else ''}, merged 合并 {sum(map(len, change['merged'].values()))}, "
+            f"created 新建 {len(change['created'])}, below minimum kept 低于下限保留 {len(change['below_minimum_kept'])}, "
+            f"households moved 迁移户数 {change['households_moved']}"
+        )
     if item["plan_id"] is not None:
         click.echo(f"  stored as proposal {item['plan_id']}")
     for finding in item["findings"]:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from browser import chromium, close, demo_store, live_app, screenshot, wait
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
 
 from accounts import service
 from boundaries.redistricting.models import RedistrictingJob, RedistrictingPlan
@@ -96,6 +97,7 @@ def test_a_rule_breaking_request_shows_violations_on_the_map(site, browser):
     server, _ = site
     sign_in(browser, server.url + "/planner?lang=en", "li", "plan-2026-secret")
     pick(browser, "关上街道", add=(60, 60))  # 60 more is far too many
+    Select(browser.find_element(By.ID, "mode")).select_by_value("redraw")  # redraw forces them in, below the minimum
     for field, value in (("min", "100"), ("max", "300"), ("dense_max", "400")):
         box = browser.find_element(By.ID, field)
         box.clear()
@@ -132,7 +134,7 @@ def test_several_subdistricts_with_the_plans_ranges_of_new_communities(site, bro
     assert plan.rules["targets"] == {code: [now + add[0], now + add[1]] for code, (_, now, add) in today.items()}
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr")) == 2)
     for row in browser.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr"):
-        name, now, proposed, change = (td.text for td in row.find_elements(By.TAG_NAME, "td"))
+        name, now, proposed, change = [td.text for td in row.find_elements(By.TAG_NAME, "td")][:4]
         [(_, expected_now, _)] = [v for v in today.values() if v[0] == name]
         assert int(now) == expected_now and int(change) == int(proposed) - expected_now
 
@@ -175,3 +177,28 @@ def test_phone_width_has_no_horizontal_scroll(site):
         assert phone.find_element(By.ID, "run-button").is_displayed()
     finally:
         close(phone)
+
+
+def test_adjust_mode_keeps_todays_communities_and_says_what_changed(site, browser):
+    server, store = site
+    sign_in(browser, server.url + "/planner", "li", "plan-2026-secret")
+    row = pick(browser, "关上街道", add=(1, 1))
+    today = int(row.find_elements(By.TAG_NAME, "td")[2].text)
+    assert Select(browser.find_element(By.ID, "mode")).first_selected_option.get_attribute("value") == "adjust"
+    for field, value in (("min", "1"), ("max", "100000"), ("dense_max", "100000")):  # every community today is within
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value)
+    with store.read() as session:
+        before = session.scalar(sa.select(sa.func.max(RedistrictingJob.id))) or 0
+    browser.find_element(By.ID, "run-button").click()
+    wait(browser, lambda b: b.find_element(By.ID, "job-status").get_attribute("data-status") == "succeeded", 120)
+    with store.read() as session:
+        job = session.scalars(sa.select(RedistrictingJob).where(RedistrictingJob.id > before)).one()
+    plan = session_plan(store, job.id)
+    [change] = plan.metrics["changes"]
+    assert len(change["kept"]) == today - 1 and len(change["split"]) == 1  # one split for the one new community
+    assert plan.metrics["communities"] == today + 1
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr")) == 1)
+    cells_ = [td.text for td in browser.find_elements(By.CSS_SELECTOR, "#subdistrict-result tbody tr td")]
+    assert cells_[3] == "+1" and "拆分" in cells_[4] and int(cells_[5]) == change["households_moved"] > 0

@@ -220,7 +220,7 @@ def test_a_cancel_that_arrives_while_a_plan_is_made_stops_the_job_and_stores_not
     seed_blocks(store)
     real_propose = jobs.propose
     monkeypatch.setattr(jobs, "PROGRESS_INTERVAL", 0.0)
-    job_id = jobs.submit(store, {"min": 100, "max": 200, "alternatives": 2}, actor="li", start=False)
+    job_id = jobs.submit(store, {"min": 100, "max": 200, "alternatives": 2, "mode": "redraw"}, actor="li", start=False)
     subdistricts_done = []
 
     def propose_and_cancel_midway(graph, rules, *, progress, should_stop, **kwargs):

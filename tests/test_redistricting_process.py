@@ -113,6 +113,8 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
         "dense_max",
         "targets",
         "new",
+        "mode",
+        "merge_undersized",
         "seed",
         "alternatives",
         "locked_blocks",

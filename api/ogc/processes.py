@@ -110,6 +110,20 @@ PROCESS_METADATA = {
                 "additionalProperties": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1, "maxItems": 2},
             },
         ),
+        "mode": _input(
+            ("方式", "Mode"),
+            (
+                "adjust：保留符合规则的现有社区，只拆分、合并或新建所需的社区（默认）；redraw：整体重新划分",
+                "adjust: keep today's communities that meet the rules and change only what a rule or target needs (default); "
+                "redraw: divide each subdistrict afresh",
+            ),
+            {"type": "string", "enum": ["adjust", "redraw"], "default": "adjust"},
+        ),
+        "merge_undersized": _input(
+            ("合并过小社区", "Merge undersized"),
+            ("adjust 方式下把低于下限的社区并入有余量的相邻社区", "In adjust mode, merge communities below the minimum into a neighbour with room"),
+            {"type": "boolean", "default": False},
+        ),
         "seed": _input(
             ("随机种子", "Seed"),
             ("同一输入与种子得到同一方案", "The same input and seed give the same plan"),

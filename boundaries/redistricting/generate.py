@@ -82,13 +82,18 @@ class Proposal:
     seed: int
     violations: list[Violation]
     findings: list[Violation] = field(default_factory=list)  # why the input cannot be fully satisfied
+    mode: str = "redraw"
+    changes: list[dict] = field(default_factory=list)  # adjust mode: per subdistrict, what was kept, split, ...
 
     @property
     def valid(self) -> bool:
         return not self.violations
 
     def metrics(self) -> dict:
-        return metrics.summary(self.plan)
+        summary = metrics.summary(self.plan)
+        if self.mode == "adjust":
+            summary["changes"] = self.changes
+        return summary
 
 
 def propose(
@@ -154,14 +159,14 @@ def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop
     communities = [(label, np.array(sorted(members))) for label, members in sorted(locked.items())]
     new: list[tuple[str | None, np.ndarray]] = []
     for part, groups in parts:
-        for label, members in _divide_part(graph, rules, part, groups, costs, rng, should_stop):
+        for label, members in divide_part(graph, rules, part, groups, costs, rng, should_stop):
             (communities if label else new).append((label, members))
     new.sort(key=lambda item: (-round(graph.centroids[item[1], 1].mean(), -2), graph.centroids[item[1], 0].mean()))
     communities += [(f"{subdistrict}-{i + 1:02d}", members) for i, (_, members) in enumerate(new)]
     return communities
 
 
-def _divide_part(graph, rules, part, groups, costs, rng, should_stop):
+def divide_part(graph, rules, part, groups, costs, rng, should_stop):
     """The best of a few repaired and improved region growths of one connected part."""
     area = float(graph.area[part.blocks].sum())
     weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)

@@ -96,7 +96,7 @@ def build_graph(data: RedistrictingInput) -> BlockGraph:
     return BlockGraph(
         codes=blocks["code"].tolist(),
         subdistricts=blocks["subdistrict"].to_numpy(dtype=object),
-        communities=list(blocks["community"]),
+        communities=[c if isinstance(c, str) and c else None for c in blocks["community"]],  # pandas gives NaN for none
         households=blocks["households"].to_numpy(dtype=np.int64),
         dense=blocks["dense"].to_numpy(dtype=bool),
         area=shapely.area(polygons),

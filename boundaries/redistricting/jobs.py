@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from boundaries.redistricting.adjust import adjust
 from boundaries.redistricting.checks import catalogue_of_input, catalogue_of_store, check_request, totals
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
@@ -37,6 +38,9 @@ PROGRESS_INTERVAL = 1.0
 #: Progress (0-1) when the blocks are loaded and their graph built, and when every plan is made.
 GRAPH_BUILT, PLANS_MADE = 0.1, 0.95
 MAX_ALTERNATIVES = 10
+#: adjust: keep today's communities unless a rule or target needs a change (boundaries.redistricting.adjust);
+#: redraw: divide each subdistrict afresh (boundaries.redistricting.generate).
+MODES = ("adjust", "redraw")
 MAX_NAME = 90  # the stored name is at most 100, with ' #10' for alternatives
 
 
@@ -56,6 +60,8 @@ def parse_parameters(body: dict) -> dict:
         "locked_blocks",
         "locked_communities",
         "name",
+        "mode",
+        "merge_undersized",
     }
     unknown = sorted(set(body) - known)
     if unknown:
@@ -73,9 +79,15 @@ def parse_parameters(body: dict) -> dict:
             "locked_blocks": [str(b) for b in body.get("locked_blocks") or []],
             "locked_communities": [str(c) for c in body.get("locked_communities") or []],
             "name": str(body.get("name") or "proposal"),
+            "mode": str(body.get("mode") or "adjust"),
+            "merge_undersized": _boolean(body.get("merge_undersized", False)),
         }
     except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidInput(f"参数格式错误：{exc}", f"Malformed parameters: {exc}") from exc
+    if params["mode"] not in MODES:
+        raise InvalidInput(
+            f"mode 须为 {' 或 '.join(MODES)}：{params['mode']}", f"mode must be {' or '.join(MODES)}, not {params['mode']!r}"
+        )
     if len(params["name"]) > MAX_NAME:
         raise InvalidInput(f"方案名称最长 {MAX_NAME} 字", f"The name is longer than {MAX_NAME} characters")
     if not 1 <= params["alternatives"] <= MAX_ALTERNATIVES:
@@ -87,6 +99,12 @@ def parse_parameters(body: dict) -> dict:
             )
     rules_of(params)  # validates the bounds and targets
     return params
+
+
+def _boolean(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise TypeError(f"merge_undersized must be true or false, not {value!r}")
 
 
 def _counts(value) -> dict[str, list[int]]:
@@ -124,6 +142,15 @@ def select_blocks(everything: RedistrictingInput, names: dict[str, str], params:
     catalogue = catalogue_of_input(everything, names)
     params = check_request(params, catalogue)
     return everything.only(params["subdistricts"] or None), rules_of({**params, "targets": totals(params, catalogue)})
+
+
+def make_plan(graph, rules: Rules, params: dict, *, seed: int, progress=None, should_stop=None):
+    """One plan in the request's mode; the same for the job and ``diming redistrict``."""
+    if params.get("mode", "adjust") == "adjust":
+        return adjust(
+            graph, rules, seed=seed, merge_undersized=params.get("merge_undersized", False), progress=progress, should_stop=should_stop
+        )
+    return propose(graph, rules, seed=seed, progress=progress, should_stop=should_stop)
 
 
 def seeds(params: dict) -> range:
@@ -385,7 +412,7 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
 
             if should_stop():
                 raise Cancelled()
-            proposals.append(propose(graph, rules, seed=seed, progress=progress, should_stop=should_stop))
+            proposals.append(make_plan(graph, rules, params, seed=seed, progress=progress, should_stop=should_stop))
         if _update(store, job_id, actor, progress=PLANS_MADE, message=f"storing {count} plan(s)"):
             raise Cancelled()
         with store.transaction(actor=actor, reason=f"redistricting job {job_id}") as session:

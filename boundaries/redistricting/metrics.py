@@ -7,6 +7,7 @@ draws: the district's outer edge is nobody's choice and is left out.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import shapely
@@ -105,24 +106,26 @@ def major_lines_used(plan: Plan) -> float:
     return float(major[plan.cut_edges].sum() / total) if total else 0.0
 
 
-def households_moved(plan: Plan, reference: list[str | None] | None = None) -> int:
-    """Households whose community changes: each new community inherits the old one it holds most of.
+def households_moved(plan: Plan, reference: list[str | None] | None = None, communities: Iterable[int] | None = None) -> int:
+    """Households whose community changes. Each old community lives on in the one new community
+    that holds most of its households; its households anywhere else have moved (so splitting a
+    community in two moves the smaller piece, not nothing). Households of blocks that had no
+    community have none to move from and are not counted.
 
-    ``reference`` is the old community per block (default: the current communities).
+    ``reference`` is the old community per block (default: the current communities);
+    ``communities`` counts only the households now in some of the plan's communities (default: all).
     """
-    g = plan.graph
-    before = g.communities if reference is None else reference
-    moved = 0
-    for members in plan.members:
-        current = [before[b] for b in members.tolist()]
-        if not current:
-            continue
-        weights: dict[str | None, int] = {}
-        for b, c in zip(members.tolist(), current, strict=False):
-            weights[c] = weights.get(c, 0) + int(g.households[b])
-        keep = max((c for c in weights if c), key=lambda c: (weights[c], c), default=None)
-        moved += sum(w for c, w in weights.items() if c != keep)
-    return moved
+    before = plan.graph.communities if reference is None else reference
+    households = plan.graph.households
+    held: dict[tuple[str, int], int] = {}
+    for b, (old, new) in enumerate(zip(before, plan.assignment.tolist(), strict=True)):
+        if old and new >= 0:
+            held[(old, new)] = held.get((old, new), 0) + int(households[b])
+    heir: dict[str, tuple[int, int]] = {}  # old community → (households held, -new index) of its heir
+    for (old, new), weight in held.items():
+        heir[old] = max(heir.get(old, (-1, 0)), (weight, -new))
+    chosen = None if communities is None else set(communities)
+    return sum(weight for (old, new), weight in held.items() if -heir[old][1] != new and (chosen is None or new in chosen))
 
 
 def community_major_share(plan: Plan) -> np.ndarray:

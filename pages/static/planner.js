@@ -132,6 +132,8 @@
       name: `${choice.names.join("、")} ${form.min.value}-${form.max.value}`.slice(0, 90),
     };
     if (Object.keys(choice.added).length) body.new = choice.added;
+    body.mode = form.mode.value;
+    body.merge_undersized = form.merge_undersized.checked;
     $("run-button").disabled = true;
     C.sendJSON("POST", "/api/v1/redistricting/jobs", body).then((job) => {
       currentJob = job.id;
@@ -161,6 +163,17 @@
       },
     }).addTo(proposalLayer);
     if (plan.communities.features.length) map.fitBounds(layer.getBounds(), { padding: [10, 10] });
+  }
+
+  /** Adjust mode's account of one subdistrict, in words: kept, split, merged, absorbed, created. */
+  function describeChange(c) {
+    const parts = [fmt(D.t.kept_fmt, { n: c.kept.length })];
+    Object.entries(c.split).forEach(([old, pieces]) => parts.push(fmt(D.t.split_fmt, { old, new: pieces.join("、") })));
+    Object.entries(c.merged).forEach(([into, codes]) => parts.push(fmt(D.t.merged_fmt, { into, codes: codes.join("、") })));
+    Object.entries(c.absorbed).forEach(([code, n]) => parts.push(fmt(D.t.absorbed_fmt, { code, n })));
+    if (c.created.length) parts.push(fmt(D.t.created_fmt, { codes: c.created.join("、") }));
+    if (c.below_minimum_kept.length) parts.push(fmt(D.t.below_min_fmt, { codes: c.below_minimum_kept.join("、") }));
+    return parts.join("；");
   }
 
   function fillTables(plan) {
@@ -195,6 +208,9 @@
       cell(row, proposed[code], true);
       const change = today ? proposed[code] - today.communities : null;
       cell(row, change === null ? "—" : (change > 0 ? `+${change}` : String(change)), true);
+      const done = (plan.metrics.changes || []).find((c) => c.subdistrict === code);
+      cell(row, done ? describeChange(done) : "—");
+      cell(row, done ? done.households_moved : "—", true);
     });
     const findings = $("findings-list");
     findings.replaceChildren();
