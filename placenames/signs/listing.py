@@ -30,6 +30,7 @@ MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
 KINDS = (ROAD_SIGN, PLATE)
 ID_LIST_MAX = 900
+UNKNOWN = "未知 unknown"  # items outside every subdistrict in force
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def summary(store, filters: Filters = Filters(), *, today: dt.date | None = None
     due = 0
     for r in rows:
         result = latest.get((r.kind, r.id))
-        for tally in (totals, by_subdistrict.setdefault(r.subdistrict or "未知 unknown", _tally())):
+        for tally in (totals, by_subdistrict.setdefault(r.subdistrict or UNKNOWN, _tally())):
             tally["items"] += 1
             if result is not None:
                 tally["inspected"] += 1
@@ -118,7 +119,7 @@ def summary(store, filters: Filters = Filters(), *, today: dt.date | None = None
         due += r.status == "in_service" and (result is None or result[0] < cutoff)
     return {
         "totals": _rated(totals),
-        "by_subdistrict": {name: _rated(t) for name, t in sorted(by_subdistrict.items())},
+        "by_subdistrict": {name: _rated(t) for name, t in sorted(by_subdistrict.items(), key=lambda kv: (kv[0] == UNKNOWN, kv[0]))},
         "due": due,
         "mismatch": sum(r.expected != r.text for r in rows),
     }
