@@ -177,7 +177,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nothing_due": ("没有待巡查的项目", "No items due for inspection"),
     **{f"status_{code}": (zh, STATUS_EN[code]) for code, zh in STATUS_LABELS.items()},
     # numbering: picking a road, the numbers already on it
-    "road_search_fmt": ("找到 {total} 条道路，显示前 {shown} 条；请输入更多字缩小范围", "{total} roads found, first {shown} shown; type more to narrow"),
+    "road_search_fmt": (
+        "找到 {total} 条道路，显示前 {shown} 条；请输入更多字缩小范围",
+        "{total} roads found, first {shown} shown; type more to narrow",
+    ),
     "road_none": ("没有名称含“{text}”的道路", "No road name contains “{text}”"),
     "road_pick": ("请从列表中选择一条道路", "Pick a road from the list"),
     "road_loaded_fmt": ("{name}：已有门牌 {numbers} 个", "{name}: {numbers} door numbers already"),

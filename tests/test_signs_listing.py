@@ -132,7 +132,9 @@ def test_signs_api_pages_filters_and_bilingual_refusals(store, client):
         assert bad.status_code == 400, query
         assert field in bad.json["message"]["zh"] + bad.json["message"]["en"], query
         assert bad.json["message"]["zh"] != bad.json["message"]["en"]
-        assert client.get(f"/api/v1/signs/summary?{query}", headers=officer).status_code == (200 if "limit" in query or "offset" in query else 400)
+        assert client.get(f"/api/v1/signs/summary?{query}", headers=officer).status_code == (
+            200 if "limit" in query or "offset" in query else 400
+        )
 
 
 def test_report_cli_lists_up_to_the_limit_and_says_how_many_more(store):

@@ -55,7 +55,15 @@ def road_view(store, road_id: int) -> dict:
         plates = session.execute(query.order_by(DoorPlate.chainage_m, DoorPlate.number, DoorPlate.suffix)).all()
         view = {"id": road.id, "name": road.name, "road_class": road.road_class, "geometry": shapely.geometry.mapping(road.geom)}
     view["numbers"] = [
-        {"id": p.id, "number": p.number_text, "address": p.address, "side": p.side, "building": p.building_id, "lon": p.geom.x, "lat": p.geom.y}
+        {
+            "id": p.id,
+            "number": p.number_text,
+            "address": p.address,
+            "side": p.side,
+            "building": p.building_id,
+            "lon": p.geom.x,
+            "lat": p.geom.y,
+        }
         for p in plates
     ]
     return view
