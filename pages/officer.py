@@ -132,7 +132,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_failed": ("不合格", "Failed"),
     "col_pass_rate": ("合格率", "Pass rate"),
     "report_counts_fmt": (
-        "符合条件 {items} 件：已巡查 {inspected}，合格 {passed}，不合格 {failed}，合格率 {rate}；{due} 件待巡查，{mismatch} 件文字与登记不符",
+        "符合条件 {items} 件：已巡查 {inspected}，合格 {passed}，不合格 {failed}，合格率 {rate}；"
+        "{due} 件待巡查，{mismatch} 件文字与登记不符",
         "{items} items match: {inspected} inspected, {passed} passed, {failed} failed, pass rate {rate}; "
         "{due} due for inspection, {mismatch} with text not matching the register",
     ),

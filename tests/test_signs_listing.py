@@ -56,8 +56,11 @@ def test_pages_cover_every_item_once_in_road_order(store):
         assert len(page["items"]) <= 4
         offset = page["next_offset"]
     assert totals == {9} and len(seen) == len(set(seen)) == 9
-    assert [road for *_, road in seen] == ["关上路"] * 2 + ["春城路"] * 7  # by road name, signs first
-    assert seen[0] == ("road_sign", ids["signs"]["关上路"], "关上路") and seen[2][0] == "road_sign"
+    assert [road for *_, road in seen] == ["春城路"] * 7 + ["关上路"] * 2  # by road (stored first, first), signs first
+    assert seen[0] == ("road_sign", ids["signs"]["春城路"], "春城路") and seen[7] == ("road_sign", ids["signs"]["关上路"], "关上路")
+    # Paged in SQL (no filter) and in Python (a filter every item passes): the same order.
+    scanned = listing.item_page(store, listing.Filters(due=True), limit=20, today=DAY)["items"]
+    assert [(i["kind"], i["id"], i["road"]) for i in scanned] == seen
     assert listing.item_page(store, limit=4, offset=40)["items"] == []  # beyond the end: empty, total still told
     assert listing.item_page(store, limit=4, offset=40)["total"] == 9
 
@@ -65,7 +68,7 @@ def test_pages_cover_every_item_once_in_road_order(store):
 def test_filters_by_subdistrict_road_status_mismatch_and_due(store):
     ids = stocked(store)
     taihe = listing.item_page(store, listing.Filters(subdistrict="太和街道"))
-    assert [(i["kind"], i["id"]) for i in taihe["items"]] == [("road_sign", ids["signs"][r]) for r in ("关上路", "春城路")]
+    assert [(i["kind"], i["id"]) for i in taihe["items"]] == [("road_sign", ids["signs"][r]) for r in ("春城路", "关上路")]
     assert {i["subdistrict"] for i in taihe["items"]} == {"太和街道"}
     by_code = listing.item_page(store, listing.Filters(subdistrict="530111001000"))
     assert by_code["total"] == 7 and {i["subdistrict"] for i in by_code["items"]} == {"关上街道"}

@@ -77,16 +77,19 @@
     fillRows(document.querySelector("#by-subdistrict tbody"), rows, (r) => [r.name, r.items, r.inspected, r.passed, r.failed, rate(r)]);
   }
 
-  /* One page of items; the summary of the same filters only when the filters changed. */
+  /* One page of items, then (when the filters changed) the counts of the same filters: the
+     rows come first, the counts, which read every item, after them. */
   function load(withSummary) {
     const mine = ++ticket;
     const params = new URLSearchParams(query);
     params.set("limit", PAGE);
     params.set("offset", offset);
-    const page = getJSON(`/api/v1/signs?${params}`).then((body) => { if (mine === ticket) showItems(body); });
-    if (!withSummary) return page;
-    const summary = getJSON(`/api/v1/signs/summary?${query}`).then((body) => { if (mine === ticket) showSummary(body); });
-    return Promise.all([page, summary]);
+    return getJSON(`/api/v1/signs?${params}`).then((body) => {
+      if (mine !== ticket) return null;
+      showItems(body);
+      if (!withSummary) return null;
+      return getJSON(`/api/v1/signs/summary?${query}`).then((counts) => { if (mine === ticket) showSummary(counts); });
+    });
   }
 
   function applyFilters() {

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 
 from gis.basemap import AdminUnit, Road
 from gis.errors import InvalidInput
@@ -71,27 +71,61 @@ def item_page(
     today: dt.date | None = None,
     due_after_days: int = DUE_AFTER_DAYS,
 ) -> dict:
-    """``{"items", "total", "limit", "offset", "next_offset"}``: items ordered by road name,
-    road signs before plates, then id; ``next_offset`` is None on the last page."""
+    """``{"items", "total", "limit", "offset", "next_offset"}``: items ordered by road (its id,
+    so by when it was stored), road signs before plates, then id; ``next_offset`` is None on
+    the last page. Filters the database can apply alone (road, status, kind) page in SQL."""
     _check(filters, limit, offset)
     cutoff = (today or dt.date.today()) - dt.timedelta(days=due_after_days)
     with store.read() as session:
         roads = dict(session.execute(select(Road.id, Road.name)).all())
         admin = AdminNames(session)
-        rows = _select(session, filters, roads, admin, cutoff)
-        rows.sort(key=lambda r: (roads[r.road_id], KINDS.index(r.kind), r.id))
-        page = rows[offset : offset + limit]
+        if filters.subdistrict is None and not filters.mismatch and not filters.due:
+            page, total = _sql_page(session, filters, _road_id(roads, filters.road), limit, offset)
+        else:
+            rows = _select(session, filters, roads, admin, cutoff)
+            rows.sort(key=_order)
+            page, total = rows[offset : offset + limit], len(rows)
         _fill_expected(session, [r for r in page if r.expected is None], roads)
         _fill_subdistricts(session, [r for r in page if r.subdistrict is None], admin)
         latest = _latest(session, page)
     end = offset + len(page)
     return {
         "items": [_public(r, roads, latest.get((r.kind, r.id)), cutoff) for r in page],
-        "total": len(rows),
+        "total": total,
         "limit": limit,
         "offset": offset,
-        "next_offset": end if end < len(rows) else None,
+        "next_offset": end if end < total else None,
     }
+
+
+def _order(r: _Row) -> tuple[int, int, int]:
+    return (r.road_id, KINDS.index(r.kind), r.id)
+
+
+def _sql_page(session, filters: Filters, road_id: int | None, limit: int, offset: int) -> tuple[list[_Row], int]:
+    """One page ordered and cut in the database, then only its rows read: the first load of
+    the whole district's inventory without reading every item."""
+    parts = []
+    if filters.kind in (None, ROAD_SIGN):
+        signs = select(literal(0).label("k"), RoadSign.id.label("id"), RoadSign.road_id.label("road"))
+        signs = signs.where(RoadSign.road_id == road_id) if road_id is not None else signs
+        parts.append(signs.where(RoadSign.status == filters.status) if filters.status is not None else signs)
+    if filters.kind in (None, PLATE):
+        plates = select(literal(1).label("k"), PlateItem.id.label("id"), DoorPlate.road_id.label("road"))
+        plates = plates.join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id)
+        plates = plates.where(DoorPlate.road_id == road_id) if road_id is not None else plates
+        parts.append(plates.where(PlateItem.status == filters.status) if filters.status is not None else plates)
+    total = sum(session.scalar(select(func.count()).select_from(part.subquery())) or 0 for part in parts)
+    both = union_all(*parts).subquery()
+    keys = [
+        (KINDS[k], i)
+        for k, i in session.execute(select(both.c.k, both.c.id).order_by(both.c.road, both.c.k, both.c.id).limit(limit).offset(offset))
+    ]
+    only = {kind: [i for k, i in keys if k == kind] for kind in KINDS}
+    rows = _light_rows(session, filters, road_id, only=only)
+    place = {key: n for n, key in enumerate(keys)}
+    rows.sort(key=lambda r: place[(r.kind, r.id)])
+    return rows, total
 
 
 def summary(store, filters: Filters = Filters(), *, today: dt.date | None = None, due_after_days: int = DUE_AFTER_DAYS) -> dict:
@@ -107,7 +141,8 @@ def summary(store, filters: Filters = Filters(), *, today: dt.date | None = None
         _fill_expected(session, [r for r in rows if r.expected is None], roads)
         _fill_subdistricts(session, [r for r in rows if r.subdistrict is None], admin)
         latest = _latest(session, rows)
-    totals, by_subdistrict = _tally(), {}
+    totals = _tally()
+    by_subdistrict: dict[str, dict] = {}
     due = 0
     for r in rows:
         result = latest.get((r.kind, r.id))
@@ -183,16 +218,19 @@ def _subdistrict(session, key: str | None):
     return unit
 
 
-def _light_rows(session, filters: Filters, road_id: int | None) -> list[_Row]:
+def _light_rows(session, filters: Filters, road_id: int | None, *, only: dict[str, list[int]] | None = None) -> list[_Row]:
+    """The light columns of the items the database filters keep (``only``: of these ids alone)."""
     rows: list[_Row] = []
-    if filters.kind in (None, ROAD_SIGN):
+    if filters.kind in (None, ROAD_SIGN) and (only is None or only[ROAD_SIGN]):
         query = select(RoadSign.id, RoadSign.road_id, RoadSign.status, RoadSign.text_zh, RoadSign.text_roman)
+        if only is not None:
+            query = query.where(RoadSign.id.in_(only[ROAD_SIGN]))
         if road_id is not None:
             query = query.where(RoadSign.road_id == road_id)
         if filters.status is not None:
             query = query.where(RoadSign.status == filters.status)
         rows += [_Row(ROAD_SIGN, i, r, s, f"{zh} / {roman}") for i, r, s, zh, roman in session.execute(query)]
-    if filters.kind in (None, PLATE):
+    if filters.kind in (None, PLATE) and (only is None or only[PLATE]):
         columns = (
             PlateItem.id,
             DoorPlate.road_id,
@@ -203,12 +241,14 @@ def _light_rows(session, filters: Filters, road_id: int | None) -> list[_Row]:
             DoorPlate.number_text,
             DoorPlate.status,
         )
-        query = select(*columns).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id)
+        plates = select(*columns).join(DoorPlate, DoorPlate.id == PlateItem.door_plate_id)
+        if only is not None:
+            plates = plates.where(PlateItem.id.in_(only[PLATE]))
         if road_id is not None:
-            query = query.where(DoorPlate.road_id == road_id)
+            plates = plates.where(DoorPlate.road_id == road_id)
         if filters.status is not None:
-            query = query.where(PlateItem.status == filters.status)
-        rows += [_Row(PLATE, *values) for values in session.execute(query)]
+            plates = plates.where(PlateItem.status == filters.status)
+        rows += [_Row(PLATE, *values) for values in session.execute(plates)]
     return rows
 
 
