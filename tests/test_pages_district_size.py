@@ -138,7 +138,8 @@ def test_numbering_picks_a_road_beyond_the_first_thousand_and_draws_its_numbers(
     assert not browser.find_elements(By.CSS_SELECTOR, "#numbers tbody tr td:not(.empty)")
     assert not browser.find_element(By.ID, "commit-form").is_displayed()
 
-    # A filler road has no current standard name: its preview numbers nothing, and 春城路's labels are gone too.
+    # A filler road has no current standard name: the road loads, its preview is refused (409),
+    # and then neither it nor 春城路 keeps anything on the map.
     road.clear()
     road.send_keys("春城路")
     browser.find_element(By.ID, "preview-button").click()
@@ -146,10 +147,10 @@ def test_numbering_picks_a_road_beyond_the_first_thousand_and_draws_its_numbers(
     road.clear()
     road.send_keys("一路1100")
     browser.find_element(By.ID, "preview-button").click()
-    wait(browser, EC.text_to_be_present_in_element((By.ID, "road-info"), "一路1100"))
-    wait(
-        browser, lambda b: not b.find_elements(By.CSS_SELECTOR, ".existing-label") and not b.find_elements(By.CSS_SELECTOR, ".number-label")
-    )
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "preview-error"), "预览未成功"))
+    assert not browser.find_elements(By.CSS_SELECTOR, ".existing-label, .number-label")
+    assert browser.execute_script("return document.querySelectorAll('#map path[stroke=\"#c0392b\"]').length") == 0
+    assert browser.find_element(By.ID, "road-info").text == ""
 
 
 def test_signs_page_shows_page_one_then_pages_and_filters(site, browser):
