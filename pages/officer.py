@@ -155,7 +155,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_last_inspected": ("最近巡查", "Last inspected"),
     "last_result_fmt": ("{day}（{result}）", "{day} ({result})"),
     "not_inspected": ("未巡查", "not inspected"),
-    "record_title": ("登记一轮巡查结果（待巡查项目）", "Record an inspection round (items due)"),
+    "record_title": ("登记一轮巡查结果（为本页项目选择结果）", "Record an inspection round (choose results for items on this page)"),
     "round_name": ("轮次名称", "Round name"),
     "inspector": ("检查人", "Inspector"),
     "held_on": ("检查日期", "Date"),
