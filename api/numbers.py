@@ -1,4 +1,4 @@
-"""/api/v1/numbers and /api/v1/roads/<name>/...: door numbering for officers.
+"""/api/v1/numbers, /api/v1/roads and /api/v1/roads/<name>/...: door numbering for officers.
 
 Thin: parse the request, call ``placenames.numbering``, return JSON. Writes need
 the place-name officer role; the change history of a road is public (it backs the
@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, int_arg, json_body, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
@@ -38,6 +38,24 @@ def _flag(value) -> bool:
 
 def _plan_json(plan):
     return {"items": plan.rows(), "summary": plan.summary()}
+
+
+@blueprint.get("/roads")
+@auth.requires(PLACENAME_OFFICER)
+def find_roads():
+    """Roads whose name contains ?q= (names starting with it first), at most ?limit= (1–50, default 20)."""
+    from placenames.numbering import roads
+
+    return jsonify(roads.find(current_store(), request.args.get("q", ""), limit=int_arg("limit", 20, minimum=1, maximum=roads.MAX_LIMIT)))
+
+
+@blueprint.get("/roads/<int:road_id>")
+@auth.requires(PLACENAME_OFFICER)
+def road(road_id: int):
+    """One road by id: its centreline (GeoJSON, CGCS2000) and the door numbers already on it."""
+    from placenames.numbering import roads
+
+    return jsonify(roads.road_view(current_store(), road_id))
 
 
 @blueprint.get("/numbers/preview")

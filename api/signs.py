@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, date_value, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, flag, int_arg, json_body, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("signs", __name__)
@@ -31,6 +31,49 @@ def report():
     if not 1 <= days <= 3650:
         raise BadRequest("due_days 应在 1 到 3650 之间", "'due_days' must be between 1 and 3650")
     return jsonify(reports.report(current_store(), today=date_value(request.args.get("today"), "today"), due_after_days=days))
+
+
+def _filters():
+    """The inventory filters of a query string: subdistrict, road, status, kind, mismatch, due."""
+    from placenames.signs.listing import Filters
+
+    args = request.args
+    text = {key: (args.get(key) or "").strip() or None for key in ("subdistrict", "road", "status", "kind")}
+    return Filters(**text, mismatch=flag(args.get("mismatch", "")), due=flag(args.get("due", "")))
+
+
+def _due_days() -> int:
+    from placenames.signs import reports
+
+    return int_arg("due_days", reports.DUE_AFTER_DAYS, minimum=1, maximum=3650)
+
+
+@blueprint.get("/signs")
+@auth.requires(PLACENAME_OFFICER)
+def list_items():
+    """One page of road signs and plates: ?limit=&offset=&subdistrict=&road=&status=&kind=&mismatch=&due=."""
+    from placenames.signs import listing
+
+    return jsonify(
+        listing.item_page(
+            current_store(),
+            _filters(),
+            limit=int_arg("limit", listing.DEFAULT_LIMIT, minimum=1, maximum=listing.MAX_LIMIT),
+            offset=int_arg("offset", 0, maximum=2**31 - 1),
+            today=date_value(request.args.get("today"), "today"),
+            due_after_days=_due_days(),
+        )
+    )
+
+
+@blueprint.get("/signs/summary")
+@auth.requires(PLACENAME_OFFICER)
+def summary():
+    """Counts and pass rates of the filtered items, in all and by subdistrict (same filters as /signs)."""
+    from placenames.signs import listing
+
+    today = date_value(request.args.get("today"), "today")
+    return jsonify(listing.summary(current_store(), _filters(), today=today, due_after_days=_due_days()))
 
 
 class SignBody(Body):

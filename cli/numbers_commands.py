@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+from dataclasses import replace
 
 import click
 
@@ -119,32 +120,68 @@ def signs() -> None:
     """Road signs and door plates: inventory and inspections (检查验收)."""
 
 
+REPORT_WORDS = {
+    "zh": {
+        "by_subdistrict": "按街道统计（以每件最近一次巡查结果计）",
+        "row": "  {name}\t{items} 件\t已巡查 {inspected}\t合格 {passed}\t不合格 {failed}\t合格率 {rate}",
+        "total": "合计：{items} 件，已巡查 {inspected}，合格 {passed}，不合格 {failed}，合格率 {rate}",
+        "counts": "待巡查 {due} 件；文字与登记不符 {mismatch} 件",
+        "mismatch": "  {kind} {id}（{road}）：“{text}” 应为 “{expected}”",
+        "more": "  还有 {more} 条（--limit 调整显示条数，--json 输出为 JSON）",
+        "road_sign": "路牌",
+        "plate": "门牌类",
+    },
+    "en": {
+        "by_subdistrict": "By subdistrict (each item's latest inspection counts)",
+        "row": "  {name}\t{items} items\t{inspected} inspected\t{passed} passed\t{failed} failed\tpass rate {rate}",
+        "total": "total: {items} items, {inspected} inspected, {passed} passed, {failed} failed, pass rate {rate}",
+        "counts": "due for inspection: {due}; text no longer matching the register: {mismatch}",
+        "mismatch": "  {kind} {id} on {road}: '{text}' should read '{expected}'",
+        "more": "  and {more} more (--limit shows more, --json writes JSON)",
+        "road_sign": "road sign",
+        "plate": "plate",
+    },
+}
+
+
 @signs.command("report")
-@click.option("--json", "as_json", is_flag=True, help="The whole report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="The counts and the listed items as JSON.")
 @click.option(
     "--due-days", default=365, show_default=True, type=click.IntRange(1, 3650), help="An item is due when not inspected for this many days."
 )
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Report as of this date (default: today).")
+@click.option("--road", help="Only the items of this road.")
+@click.option("--subdistrict", help="Only the items in this subdistrict (name or code).")
+@click.option("--status", help="Only items of this status: planned, in_service, damaged, faded, missing, removed.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 500), help="List at most this many out-of-date texts.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Language of the text output.")
 @click.pass_obj
-def report(obj, as_json, due_days, today) -> None:
-    """Counts and pass rates by road and subdistrict, items due, text out of date."""
-    from placenames.signs import reports
+def report(obj, as_json, due_days, today, road, subdistrict, status, limit, lang) -> None:
+    """Counts and pass rates by subdistrict, items due, and the signs and plates whose text
+    no longer matches the register (the first --limit, then how many more)."""
+    from placenames.signs import listing
 
-    result = reports.report(obj.store, today=today.date() if today else None, due_after_days=due_days)
+    filters = listing.Filters(subdistrict=subdistrict, road=road, status=status)
+    day = today.date() if today else None
+    counts = listing.summary(obj.store, filters, today=day, due_after_days=due_days)
+    stale = listing.item_page(obj.store, replace(filters, mismatch=True), limit=limit, today=day, due_after_days=due_days)
     if as_json:
-        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        click.echo(json.dumps({**counts, "text_mismatch": stale}, ensure_ascii=False, indent=1))
         return
-    for title, key in (("按街道 by subdistrict", "by_subdistrict"), ("按道路 by road", "by_road")):
-        click.echo(title)
-        for name, t in result[key].items():
-            rate = f"{t['pass_rate']:.1%}" if t["pass_rate"] is not None else "-"
-            click.echo(f"  {name}\t{t['items']} items\t{t['inspected']} inspected\t{t['passed']} passed\t{t['failed']} failed\t{rate}")
-    totals = result["totals"]
-    rate = totals["pass_rate"] if totals["pass_rate"] is not None else "-"
-    click.echo(f"total: {totals['items']} items, {totals['inspected']} inspected, pass rate {rate}")
-    click.echo(f"due for inspection: {len(result['due'])}; text no longer matching the register: {len(result['text_mismatch'])}")
-    for item in result["text_mismatch"][:50]:
-        click.echo(f"  {item['kind']} {item['id']} on {item['road']}: '{item['text']}' should read '{item['expected']}'")
+    words = REPORT_WORDS[lang]
+
+    def rate(t: dict) -> str:
+        return f"{t['pass_rate']:.1%}" if t["pass_rate"] is not None else "-"
+
+    click.echo(words["by_subdistrict"])
+    for name, t in counts["by_subdistrict"].items():
+        click.echo(words["row"].format(**t, name=name, rate=rate(t)))
+    click.echo(words["total"].format(**counts["totals"], rate=rate(counts["totals"])))
+    click.echo(words["counts"].format(due=counts["due"], mismatch=counts["mismatch"]))
+    for item in stale["items"]:
+        click.echo(words["mismatch"].format(**{**item, "kind": words[item["kind"]]}))
+    if stale["total"] > len(stale["items"]):
+        click.echo(words["more"].format(more=stale["total"] - len(stale["items"])))
 
 
 @signs.command("export")

@@ -9,8 +9,18 @@ from flask import Blueprint
 from pages.rendering import TEMPLATES, render
 from placenames.attachments import KIND_LABELS as ATTACHMENT_KIND_LABELS
 from placenames.procedure import ACTION_LABELS, KIND_LABELS, LABELS
+from placenames.signs.models import ITEM_STATUSES, STATUS_LABELS
 
 blueprint = Blueprint("officer", __name__, url_prefix="/officer", template_folder=TEMPLATES)
+
+STATUS_EN = {
+    "planned": "planned",
+    "in_service": "in service",
+    "damaged": "damaged",
+    "faded": "faded",
+    "missing": "missing",
+    "removed": "removed",
+}
 
 TEXTS: dict[str, tuple[str, str]] = {
     "officer_title": ("地名办理工作台", "Place-name officer workspace"),
@@ -125,12 +135,31 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_passed": ("合格", "Passed"),
     "col_failed": ("不合格", "Failed"),
     "col_pass_rate": ("合格率", "Pass rate"),
-    "report_due_fmt": (
-        "{due} 件待巡查，{stale} 件文字与登记不符",
-        "{due} items due for inspection, {stale} with text not matching the register",
+    "report_counts_fmt": (
+        "符合条件 {items} 件：已巡查 {inspected}，合格 {passed}，不合格 {failed}，合格率 {rate}；"
+        "{due} 件待巡查，{mismatch} 件文字与登记不符",
+        "{items} items match: {inspected} inspected, {passed} passed, {failed} failed, pass rate {rate}; "
+        "{due} due for inspection, {mismatch} with text not matching the register",
     ),
+    "filter_subdistrict": ("街道", "Subdistrict"),
+    "filter_status": ("标志状态", "Status"),
+    "filter_kind": ("类型", "Kind"),
+    "filter_all": ("全部", "All"),
+    "filter_mismatch": ("只看文字与登记不符", "Only text not matching the register"),
+    "filter_due": ("只看待巡查", "Only items due for inspection"),
+    "filter_button": ("筛选", "Filter"),
+    "pager_label": ("翻页", "Pages"),
+    "page_prev": ("上一页", "Previous page"),
+    "page_next": ("下一页", "Next page"),
+    "page_info_fmt": ("第 {first}–{last} 条，共 {total} 条", "{first}–{last} of {total}"),
+    "page_empty": ("没有符合条件的标志或门牌", "No signs or plates match"),
+    "col_subdistrict": ("街道", "Subdistrict"),
+    "col_expected": ("按登记应为", "Should read"),
+    "col_status": ("状态", "Status"),
+    "col_last_inspected": ("最近巡查", "Last inspected"),
+    "last_result_fmt": ("{day}（{result}）", "{day} ({result})"),
     "not_inspected": ("未巡查", "not inspected"),
-    "record_title": ("登记一轮巡查结果（待巡查项目）", "Record an inspection round (items due)"),
+    "record_title": ("登记一轮巡查结果（为本页项目选择结果）", "Record an inspection round (choose results for items on this page)"),
     "round_name": ("轮次名称", "Round name"),
     "inspector": ("检查人", "Inspector"),
     "held_on": ("检查日期", "Date"),
@@ -151,6 +180,19 @@ TEXTS: dict[str, tuple[str, str]] = {
     "nothing_chosen": ("请至少为一个项目选择结果", "Choose a result for at least one item"),
     "recorded_fmt": ("已登记 {items} 项：合格 {passed}，不合格 {failed}", "Recorded {items}: {passed} passed, {failed} failed"),
     "nothing_due": ("没有待巡查的项目", "No items due for inspection"),
+    **{f"status_{code}": (zh, STATUS_EN[code]) for code, zh in STATUS_LABELS.items()},
+    # numbering: picking a road, the numbers already on it
+    "road_search_fmt": (
+        "找到 {total} 条道路，显示前 {shown} 条；请输入更多字缩小范围",
+        "{total} roads found, first {shown} shown; type more to narrow",
+    ),
+    "road_none": ("没有名称含“{text}”的道路", "No road name contains “{text}”"),
+    "road_pick": ("请从列表中选择一条道路", "Pick a road from the list"),
+    "road_loaded_fmt": ("{name}：已有门牌 {numbers} 个", "{name}: {numbers} door numbers already"),
+    "existing_number": ("已有门牌", "Existing number"),
+    "preview_failed_fmt": ("预览未成功：{message}", "Preview failed: {message}"),
+    "commit_failed_fmt": ("写入未成功：{message}", "Commit failed: {message}"),
+    "road_failed_fmt": ("道路未能载入：{message}", "Road could not be loaded: {message}"),
     # The names of the procedure's codes, each from its one table in placenames.procedure.
     **{f"state_{state}": label for state, label in LABELS.items()},
     **{f"action_{action}": label for action, label in ACTION_LABELS.items()},
@@ -196,4 +238,4 @@ def numbering():
 def signs():
     from placenames.signs.models import DEFECTS
 
-    return _page("pages/officer_signs.html", "officer.signs", defects=DEFECTS)
+    return _page("pages/officer_signs.html", "officer.signs", defects=DEFECTS, statuses=ITEM_STATUSES)

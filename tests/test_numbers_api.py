@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numbering_world as world
 import pytest
+import shapely
 from apitools import bearer, make_client
+
+from gis.basemap import Road
 
 
 @pytest.fixture
@@ -105,3 +108,33 @@ def test_inventory_and_inspection_endpoints(store, client):
     assert figures.status_code == 200 and figures.json["by_road"]["春城路"]["pass_rate"] == 0.5
     assert client.get("/api/v1/signs/report", headers=officer).status_code == 200
     assert client.get("/api/v1/signs/report?due_days=0", headers=officer).status_code == 400
+
+
+def test_roads_are_found_by_part_of_their_name_and_drawn_by_id_with_their_numbers(store, client):
+    """The numbering page's road picker: a server-side search with a limit, then one road by id."""
+    world.seed(store)
+    officer = bearer(store, "wang", "placename_officer")
+    assert client.get("/api/v1/roads?q=路").status_code == 401
+    both = client.get("/api/v1/roads", query_string={"q": "路"}, headers=officer).json
+    assert both["total"] == 2 and [r["name"] for r in both["items"]] == ["关上路", "春城路"]
+    first = client.get("/api/v1/roads", query_string={"q": "城", "limit": 1}, headers=officer).json
+    assert first["total"] == 1 and first["items"][0]["name"] == "春城路" and first["items"][0]["numbers"] == 0
+    with store.transaction(actor="seed") as session:  # 春关路 contains 关 after its first character; 关上路 starts with it
+        session.add(Road(name="春关路", road_class="local", geom=world.line((0, 500), (100, 500))))
+    ordered = client.get("/api/v1/roads", query_string={"q": "关"}, headers=officer).json
+    assert [r["name"] for r in ordered["items"]] == ["关上路", "春关路"]
+    assert client.get("/api/v1/roads", query_string={"q": "%"}, headers=officer).json["total"] == 0  # LIKE wildcards are text
+    for query in ({"q": ""}, {"q": "  "}, {"q": "路", "limit": 0}, {"q": "路", "limit": 51}, {"q": "路", "limit": "x"}):
+        bad = client.get("/api/v1/roads", query_string=query, headers=officer)
+        assert bad.status_code == 400 and bad.json["message"]["zh"] and bad.json["message"]["en"], query
+
+    road_id = first["items"][0]["id"]
+    client.post("/api/v1/numbers/assign", json={"roads": ["春城路"]}, headers=officer)
+    view = client.get(f"/api/v1/roads/{road_id}", headers=officer).json
+    assert view["name"] == "春城路" and view["geometry"]["type"] == "MultiLineString"
+    assert len(view["numbers"]) == 6 and all(n["address"].endswith(f"春城路{n['number']}号") for n in view["numbers"])
+    line = world.line((0, 0), (400, 0))
+    assert all(shapely.Point(n["lon"], n["lat"]).distance(line) < 0.0005 for n in view["numbers"])  # ~50 m
+    assert client.get(f"/api/v1/roads/{road_id}", headers=officer).json["numbers"] == view["numbers"]
+    missing = client.get("/api/v1/roads/999999", headers=officer)
+    assert missing.status_code == 404 and "999999" in missing.json["message"]["zh"]

@@ -212,8 +212,9 @@ def test_deadline_view_shows_the_filing_due(site, browser):
 def test_door_numbering_preview_then_commit(site, browser):
     server, store, _ = site
     browser.get(server.url + "/officer/numbering")
-    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#road-names option').length") == 2)
-    browser.find_element(By.ID, "road").send_keys("春城路")
+    browser.find_element(By.ID, "road").send_keys("春城")  # the server suggests the roads whose name holds it
+    wait(browser, lambda b: b.execute_script("return [...document.querySelectorAll('#road-names option')].map(o => o.value)") == ["春城路"])
+    browser.find_element(By.ID, "road").send_keys("路")
     browser.find_element(By.ID, "preview-button").click()
     wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, ".number-label")) > 0)
     labels = sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".number-label"))
@@ -231,22 +232,35 @@ def test_door_numbering_preview_then_commit(site, browser):
     assert stored == labels
     browser.find_element(By.ID, "preview-button").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "preview-summary"), "没有待编号"))
+    # Previewed again, the committed numbers are on the map as the road's existing numbers.
+    existing = sorted(e.text for e in browser.find_elements(By.CSS_SELECTOR, ".existing-label"))
+    assert existing == labels and not browser.find_elements(By.CSS_SELECTOR, ".number-label")
+    assert f"已有门牌 {len(labels)}" in browser.find_element(By.ID, "road-info").text
 
 
 def test_inspection_pass_rates_and_recording_a_round(site, browser):
     server, store, _ = site
     browser.get(server.url + "/officer/signs?lang=en")
-    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-road"), "春城路"))
-    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#by-road tbody tr") if r.text.startswith("春城路"))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-subdistrict"), "关上街道"))
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#by-subdistrict tbody tr") if r.text.startswith("关上街道"))
     assert row.text.split()[-1] == "50.0%"
-    [due] = browser.find_elements(By.CSS_SELECTOR, "#due tbody select")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "page-info"), "1–3 of 3"))
+    assert "in service" in browser.find_element(By.ID, "items").text  # status codes are words
+    browser.find_element(By.ID, "filter-due").click()
+    browser.find_element(By.ID, "filter-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "page-info"), "1–1 of 1"))
+    [due] = browser.find_elements(By.CSS_SELECTOR, "#items tbody select")
     browser.find_element(By.ID, "round-name").send_keys("2026 autumn")
     browser.find_element(By.ID, "round-inspector").send_keys("Li")
     browser.execute_script("document.getElementById('round-held-on').value = '2026-05-01'")
     due.find_element(By.CSS_SELECTOR, "option[value=pass]").click()
     browser.find_element(By.ID, "record-button").click()
     wait(browser, EC.text_to_be_present_in_element((By.ID, "record-result"), "Recorded 1"))
-    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-road"), "66.7%"))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "page-info"), "0–0 of 0"))  # nothing due any more
+    browser.find_element(By.ID, "filter-due").click()
+    browser.find_element(By.ID, "filter-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "by-subdistrict"), "66.7%"))
+    assert browser.find_element(By.CSS_SELECTOR, "#filter-subdistrict option[value='关上街道']")
     with store.read() as session:
         assert session.scalar(sa.select(sa.func.count(InspectionResult.id)).where(InspectionResult.result == "pass")) == 2
     shot(browser, "signs")

@@ -147,16 +147,16 @@ def test_officer_applications_list_and_detail(site, page):
 def test_officer_numbering_and_signs(site, page):
     server, _ = site
     sign_in(page, server.url + "/officer/numbering")
-    wait(page, lambda b: b.execute_script("return document.querySelectorAll('#road-names option').length") >= 2)
     page.find_element(By.ID, "road").send_keys(xw.ROAD)
+    wait(page, lambda b: xw.ROAD in b.execute_script("return [...document.querySelectorAll('#road-names option')].map(o => o.value)"))
     page.find_element(By.ID, "preview-button").click()
     wait(page, lambda b: b.find_elements(By.CSS_SELECTOR, ".number-label"))
+    assert xw.ROAD in page.find_element(By.ID, "road-info").text  # the road's name, as text
     hover_all(page, ".number-marker")
     wait(page, lambda b: b.find_elements(By.CSS_SELECTOR, ".leaflet-tooltip"))
     clean(page, "numbering")
     page.get(server.url + "/officer/signs")
-    shows(page, "#by-road", xw.ROAD)
-    shows(page, "#due", xw.ROAD)
+    shows(page, "#items", xw.ROAD)
     clean(page, "signs")
 
 

@@ -99,14 +99,14 @@ def _items(session, roads: dict[int, str]) -> list[dict]:
                 "road": roads[p.road_id],
                 "status": p.status,
                 "text": p.text,
-                "expected": _expected_plate_text(p.text, p.level, base, p.plate_status),
+                "expected": expected_plate_text(p.text, p.level, base, p.plate_status),
                 "subdistrict": names.chain(p.admin_code).get("subdistrict"),
             }
         )
     return items
 
 
-def _expected_plate_text(text: str, level: str, base: str, plate_status: str) -> str:
+def expected_plate_text(text: str, level: str, base: str, plate_status: str) -> str:
     """What the plate should read now: its address's current text, followed for 楼牌/单元牌/户牌
     by the plate's own 幢/单元/室 label (kept from its text, after the last 号: the street number's);
     a plate of a retired number should no longer be up."""
