@@ -121,7 +121,7 @@ PROCESS_METADATA = {
         ),
         "merge_undersized": _input(
             ("合并过小社区", "Merge undersized"),
-            ("adjust 方式下把低于下限的社区并入有余量的相邻社区", "In adjust mode, merge communities below the minimum into a neighbour with room"),
+            ("adjust 方式下把低于下限的社区并入有余量的相邻社区", "In adjust mode, merge communities below the minimum into a neighbour"),
             {"type": "boolean", "default": False},
         ),
         "seed": _input(
