@@ -96,9 +96,36 @@ def plans():
 @blueprint.get("/redistricting/plans/<int:plan_id>")
 @auth.requires(PLANNER)
 def plan(plan_id: int):
+    """A stored proposal; its new communities carry proposed names checked by the naming rules."""
     from boundaries.redistricting import proposals
 
-    return jsonify(proposals.get_plan(current_store(), plan_id))
+    body = proposals.get_plan(current_store(), plan_id)
+    names = _proposed_names(plan_id, {f["id"]: f["properties"]["subdistrict"] for f in body["communities"]["features"]})
+    for feature in body["communities"]["features"]:
+        if feature["id"] in names:
+            feature["properties"]["proposed_name"] = names[feature["id"]]["name"]
+    body["proposed_names"] = names
+    return jsonify(body)
+
+
+def _proposed_names(plan_id: int, subdistrict_of: dict[str, str]) -> dict[str, dict]:
+    """Per new community: the road-derived candidates, each with the naming rules' findings, and the
+    first that passes without needing a justification (None when none does). All are proposals."""
+    from boundaries.redistricting import naming
+    from placenames.categories import COMMUNITY
+    from placenames.register import check_name
+
+    store = current_store()
+    out = {}
+    for code, names in naming.candidates(store, plan_id).items():
+        checked = []
+        for name in names:
+            report = check_name(store, name, COMMUNITY, subdistrict_of.get(code))
+            usable = not report.has_errors and not report.needs_justification
+            checked.append({"name": name, "usable": usable, "findings": [f.to_dict() for f in report.findings]})
+        chosen = next((c["name"] for c in checked if c["usable"]), None)
+        out[code] = {"name": chosen, "status": "proposal", "candidates": checked}
+    return out
 
 
 @blueprint.get("/redistricting/plans/<int:plan_id>/compare")

@@ -32,6 +32,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "new_of_fmt": ("{name}新增社区数", "New communities in {name}"),
     "by_subdistrict": ("各街道社区数", "Communities per subdistrict"),
     "mode": ("方式", "Mode"),
+    "proposed_name": ("拟用名称（待审批）", "Proposed name (to be approved)"),
     "mode_adjust": ("调整：保留符合规则的现有社区（推荐）", "Adjust: keep today's communities that meet the rules (recommended)"),
     "mode_redraw": ("重划：整体重新划分", "Redraw: divide afresh"),
     "merge_undersized": ("合并低于下限的社区", "Merge communities below the minimum"),

@@ -221,7 +221,7 @@
     plan.communities.features.forEach((f) => {
       const row = communities.insertRow();
       if (f.properties.violations) row.className = "bad";
-      cell(row, f.properties.community); cell(row, f.properties.households, true);
+      cell(row, f.properties.community); cell(row, f.properties.proposed_name || "—"); cell(row, f.properties.households, true);
     });
   }
 
