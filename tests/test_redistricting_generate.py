@@ -169,7 +169,9 @@ def test_merge_and_resplit_repairs_a_pair_outside_the_bounds():
 
 
 def test_following_costs_pay_for_boundary_on_an_arterial_and_charge_for_the_rest():
-    from boundaries.redistricting.generate import FOLLOW_SCALE, FOLLOW_TARGET, following_costs
+    from boundaries.redistricting.generate import DEFAULT_TUNING, following_costs
+
+    FOLLOW_SCALE, FOLLOW_TARGET = DEFAULT_TUNING.follow_scale, DEFAULT_TUNING.follow_target
 
     graph = grid_graph([[10] * 4] * 3, roads=vertical_road(2, 3))
     costs = following_costs(graph)

@@ -25,7 +25,7 @@ import numpy as np
 
 from boundaries.redistricting.constraints import Violation, violations
 from boundaries.redistricting.counts import Part, choose_counts, feasible_range
-from boundaries.redistricting.generate import Cancelled, Progress, Proposal, boundary_costs, divide_part
+from boundaries.redistricting.generate import DEFAULT_TUNING, Cancelled, Progress, Proposal, Tuning, boundary_costs, divide_part
 from boundaries.redistricting.graph import BlockGraph
 from boundaries.redistricting.metrics import households_moved
 from boundaries.redistricting.plan import Plan
@@ -70,9 +70,10 @@ def adjust(
     merge_undersized: bool = False,
     progress: Progress | None = None,
     should_stop: Callable[[], bool] | None = None,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> Proposal:
     """A plan that keeps every current community it can (see the module's docstring)."""
-    costs = boundary_costs(graph)
+    costs = boundary_costs(graph, tuning)
     assignment = np.full(graph.size, -1, dtype=np.int64)
     labels: list[str] = []
     findings: list[Violation] = []
@@ -84,9 +85,8 @@ def adjust(
             raise Cancelled()
         rng = np.random.default_rng([seed % 2**64, zlib.crc32(subdistrict.encode("utf-8"))])
         change = Change(subdistrict)
-        communities = _Subdistrict(graph, rules, subdistrict, merge_undersized, change, findings).communities(
-            costs, rng, taken, should_stop
-        )
+        here = _Subdistrict(graph, rules, subdistrict, merge_undersized, change, findings)
+        communities = here.communities(costs, rng, taken, should_stop, tuning)
         first = len(labels)
         for label, members in communities:
             assignment[members] = len(labels)
@@ -179,7 +179,7 @@ class _Subdistrict:
             return False
         return self.households(members) > self.ceiling(members) or len(self.graph.components(members)) > 1
 
-    def communities(self, costs, rng, taken: set[str], should_stop) -> list[tuple[str, np.ndarray]]:
+    def communities(self, costs, rng, taken: set[str], should_stop, tuning: Tuning) -> list[tuple[str, np.ndarray]]:
         released = sorted(c for c in self.groups if self._must_change(c))
         kept = [c for c in sorted(self.groups) if c not in released]
         parts = self._parts(released)
@@ -207,7 +207,7 @@ class _Subdistrict:
         out = [(code, np.array(self.groups[code])) for code in kept]
         new_pieces: list[tuple[str | None, np.ndarray]] = []
         for part, origin in parts:
-            pieces = [members for _, members in divide_part(self.graph, self.rules, part, {}, costs, rng, should_stop)]
+            pieces = [members for _, members in divide_part(self.graph, self.rules, part, {}, costs, rng, should_stop, tuning)]
             if origin is None:
                 new_pieces += [(None, p) for p in pieces]
                 continue

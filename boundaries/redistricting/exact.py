@@ -56,7 +56,7 @@ def exact_divide(ws: Workspace) -> bool:
         start = min(free)
         for subset in connected_sets(start, free):
             households = int(g.households[list(subset)].sum())
-            if not rules.min_households <= households <= ceiling(subset):
+            if not rules.fits(households, ceiling(subset)):
                 continue
             if not _respects_pins(subset, pinned_groups):
                 continue

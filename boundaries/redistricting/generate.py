@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import math
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import numpy as np
 
@@ -31,42 +32,51 @@ from boundaries.redistricting.rules import Rules
 from boundaries.redistricting.search import anneal, improve, recombine, repair, restore
 from boundaries.redistricting.workspace import Workspace
 
-#: Cost per metre of community boundary by the strongest line along it (then: along no line). A
-#: metre on a river or arterial costs a few hundredths of one across open block edges, so the
-#: search carries boundaries several blocks to reach one (docs/benchmarks.md: road-following).
-BOUNDARY_PRICE = {"river": 0.02, "arterial": 0.03, "secondary": 0.5, "local": 1.0, "lane": 1.0}
-NO_LINE_PRICE = 1.3
-#: Weight of compactness (sum of inverse Polsby–Popper) against boundary cost, in community perimeters.
-COMPACTNESS_WEIGHT = 0.3
-#: Region growths tried (each repaired and improved) per part; the best is kept. While none is
-#: valid, up to MAX_ATTEMPTS are tried.
-ATTEMPTS = 4
-MAX_ATTEMPTS = 12
-#: Simulated-annealing moves per block of a part, and the start temperature in compactness-weight units.
-ANNEAL_STEPS_PER_BLOCK = 30
-ANNEAL_TEMPERATURE = 0.2
 
-#: Merge-and-resplit rounds over all neighbouring community pairs, and spanning trees tried per pair.
-RECOMBINE_ROUNDS = 3
-RECOMBINE_TREES = 6
+@dataclass(frozen=True)
+class Tuning:
+    """Every tuning constant of the generator, in one object the benchmarks can vary
+    (``propose(..., tuning=Tuning(attempts=8))``). The defaults are the measured ones
+    (docs/benchmarks.md)."""
 
-#: Best growths taken through the last phases; the one with most boundary on major lines is kept.
-POLISHED = 2
-#: When no growth ends valid: rounds of merge-and-resplit with this many trees per pair, then block moves.
-REPAIR_ROUNDS = 4
-REPAIR_TREES = 30
+    #: Cost per metre of community boundary by the strongest line along it (then: along no line). A
+    #: metre on a river or arterial costs a few hundredths of one across open block edges, so the
+    #: search carries boundaries several blocks to reach one (docs/benchmarks.md: road-following).
+    boundary_price: Mapping[str, float] = field(
+        default_factory=lambda: MappingProxyType({"river": 0.02, "arterial": 0.03, "secondary": 0.5, "local": 1.0, "lane": 1.0})
+    )
+    no_line_price: float = 1.3
+    #: Weight of compactness (sum of inverse Polsby–Popper) against boundary cost, in community perimeters.
+    compactness_weight: float = 0.3
+    #: Region growths tried (each repaired and improved) per part; the best is kept. While none is
+    #: valid, up to max_attempts are tried.
+    attempts: int = 4
+    max_attempts: int = 12
+    #: Simulated-annealing moves per block of a part, and the start temperature in compactness-weight units.
+    anneal_steps_per_block: int = 30
+    anneal_temperature: float = 0.2
+    #: Merge-and-resplit rounds over all neighbouring community pairs, and spanning trees tried per pair.
+    recombine_rounds: int = 3
+    recombine_trees: int = 6
+    #: Best growths taken through the last phases; the one with most boundary on major lines is kept.
+    polished: int = 2
+    #: When no growth ends valid: rounds of merge-and-resplit with this many trees per pair, then block moves.
+    repair_rounds: int = 4
+    repair_trees: int = 30
+    #: The last phase rewards boundary along rivers and arterials directly: a metre costs
+    #: follow_scale × (follow_target − its river/arterial share), so a metre on a major line earns what a
+    #: metre elsewhere costs at the wanted share. Minimising that cost maximises the share of boundary
+    #: on major lines whenever it can beat the target (the ratio trick of Dinkelbach); the scale makes
+    #: it outweigh compactness, which still keeps shapes (docs/benchmarks.md).
+    follow_target: float = 0.55
+    follow_scale: float = 10.0
+    #: During that phase no move may push a community below this Polsby–Popper score, and its result is
+    #: dropped if the boundary ends less straight than this (and than before).
+    follow_min_polsby_popper: float = 0.2
+    follow_min_straightness: float = 0.85
 
-#: The last phase rewards boundary along rivers and arterials directly: a metre costs
-#: SCALE × (TARGET − its river/arterial share), so a metre on a major line earns what a metre
-#: elsewhere costs at the wanted share. Minimising that cost maximises the share of
-#: boundary on major lines whenever it can beat TARGET (the ratio trick of Dinkelbach); the
-#: scale makes it outweigh compactness, which still keeps shapes (docs/benchmarks.md).
-FOLLOW_TARGET = 0.55
-FOLLOW_SCALE = 10.0
-#: During that phase no move may push a community below this Polsby–Popper score, and its
-#: result is dropped if the boundary ends less straight than this (and than before).
-FOLLOW_MIN_POLSBY_POPPER = 0.2
-FOLLOW_MIN_STRAIGHTNESS = 0.85
+
+DEFAULT_TUNING = Tuning()
 
 Progress = Callable[[float, str], None]
 
@@ -97,14 +107,20 @@ class Proposal:
 
 
 def propose(
-    graph: BlockGraph, rules: Rules, *, seed: int = 0, progress: Progress | None = None, should_stop: Callable[[], bool] | None = None
+    graph: BlockGraph,
+    rules: Rules,
+    *,
+    seed: int = 0,
+    progress: Progress | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    tuning: Tuning = DEFAULT_TUNING,
 ) -> Proposal:
     """One plan for every block of ``graph`` (restrict the input to choose subdistricts).
 
     Each subdistrict draws from its own random stream (the seed and its code), so a
     subdistrict gets the same plan whether it is proposed alone or with the others.
     """
-    costs = boundary_costs(graph)
+    costs = boundary_costs(graph, tuning)
     assignment = np.full(graph.size, -1, dtype=np.int64)
     labels: list[str] = []
     findings: list[Violation] = []
@@ -115,7 +131,7 @@ def propose(
             raise Cancelled()
         blocks = graph.blocks_of(subdistrict)
         rng = np.random.default_rng([seed % 2**64, zlib.crc32(subdistrict.encode("utf-8"))])
-        for label, members in _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
+        for label, members in _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop, tuning):
             assignment[members] = len(labels)
             labels.append(label)
         done += len(blocks)
@@ -125,18 +141,18 @@ def propose(
     return Proposal(plan, rules, seed, violations(plan, rules), findings)
 
 
-def boundary_costs(graph: BlockGraph) -> np.ndarray:
+def boundary_costs(graph: BlockGraph, tuning: Tuning = DEFAULT_TUNING) -> np.ndarray:
     """Cost of cutting each edge: its length priced by the strongest lines along it."""
     remaining = graph.edge_length.copy()
     cost = np.zeros_like(remaining)
     for k, name in enumerate(LINE_CLASSES):
         taken = np.minimum(graph.edge_class_length[:, k], remaining)
-        cost += taken * BOUNDARY_PRICE[name]
+        cost += taken * tuning.boundary_price[name]
         remaining -= taken
-    return cost + remaining * NO_LINE_PRICE
+    return cost + remaining * tuning.no_line_price
 
 
-def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop):
+def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop, tuning):
     """(label, blocks) of each community of one subdistrict."""
     _report_oversized_blocks(graph, rules, blocks, findings)
     locked: dict[str, list[int]] = {}
@@ -159,28 +175,28 @@ def _divide(graph, rules, subdistrict, blocks, costs, rng, findings, should_stop
     communities = [(label, np.array(sorted(members))) for label, members in sorted(locked.items())]
     new: list[tuple[str | None, np.ndarray]] = []
     for part, groups in parts:
-        for label, members in divide_part(graph, rules, part, groups, costs, rng, should_stop):
+        for label, members in divide_part(graph, rules, part, groups, costs, rng, should_stop, tuning):
             (communities if label else new).append((label, members))
     new.sort(key=lambda item: (-round(graph.centroids[item[1], 1].mean(), -2), graph.centroids[item[1], 0].mean()))
     communities += [(f"{subdistrict}-{i + 1:02d}", members) for i, (_, members) in enumerate(new)]
     return communities
 
 
-def divide_part(graph, rules, part, groups, costs, rng, should_stop):
+def divide_part(graph, rules, part, groups, costs, rng, should_stop, tuning: Tuning = DEFAULT_TUNING):
     """The best of a few repaired and improved region growths of one connected part."""
     area = float(graph.area[part.blocks].sum())
-    weight = COMPACTNESS_WEIGHT * 4 * math.sqrt(area / part.k)
+    weight = tuning.compactness_weight * 4 * math.sqrt(area / part.k)
     fixed_labels = sorted(groups)
     tried: list[tuple[tuple[int, float], int, Workspace]] = []
-    for attempt in range(MAX_ATTEMPTS):
-        if attempt >= ATTEMPTS and (min(t[0] for t in tried)[0] == 0 or not _may_be_feasible(part, rules)):
+    for attempt in range(tuning.max_attempts):
+        if attempt >= tuning.attempts and (min(t[0] for t in tried)[0] == 0 or not _may_be_feasible(part, rules)):
             break  # more growths only while no valid division has been found
         ws = Workspace(graph, rules, part.blocks, part.k, costs, weight)
         for label in fixed_labels:
             ws.pinned[groups[label]] = True
         grow(ws, choose_seeds(ws, rng, [groups[label] for label in fixed_labels]))
         if repair(ws, rng) > 0 and ws.k > 1:
-            recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
+            recombine(ws, rng, tuning.recombine_rounds, tuning.recombine_trees, should_stop)
             repair(ws, rng)
         if ws.total_excess() > 0:
             exact_divide(ws)  # small parts: find a valid division if any exists
@@ -188,8 +204,8 @@ def divide_part(graph, rules, part, groups, costs, rng, should_stop):
         tried.append(((ws.total_excess(), ws.objective()), attempt, ws))
     tried.sort(key=lambda t: t[:2])
     finished = []
-    for _, attempt, ws in tried[:POLISHED]:
-        _polish(ws, part, rules, rng, weight, should_stop)
+    for _, attempt, ws in tried[: tuning.polished]:
+        _polish(ws, part, rules, rng, weight, should_stop, tuning)
         finished.append(((ws.total_excess(), -_major_share(ws)), attempt, ws))
         if ws.k == 1 or ws.total_excess() > 0:
             break  # nothing to choose between, or the best growth is already invalid
@@ -200,54 +216,54 @@ def divide_part(graph, rules, part, groups, costs, rng, should_stop):
             yield (fixed_labels[community] if community < len(fixed_labels) else None), members
 
 
-def _polish(ws: Workspace, part, rules, rng, weight: float, should_stop) -> None:
+def _polish(ws: Workspace, part, rules, rng, weight: float, should_stop, tuning: Tuning) -> None:
     """Make the most of one growth: repair it if it is still invalid, re-split neighbouring
     pairs, then carry its boundaries onto rivers and arterials — or, where that does not
     help, anneal it for short, compact boundaries instead."""
     if ws.k == 1:
         return
     if ws.total_excess() > 0 and _may_be_feasible(part, rules):
-        _repair_harder(ws, rng, should_stop)
+        _repair_harder(ws, rng, should_stop, tuning)
     if ws.total_excess() == 0:
-        recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
-        if _follow_major_lines(ws, rng, weight, should_stop):
+        recombine(ws, rng, tuning.recombine_rounds, tuning.recombine_trees, should_stop)
+        if _follow_major_lines(ws, rng, weight, should_stop, tuning):
             return
-    anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(part.blocks), ANNEAL_TEMPERATURE * weight, should_stop)
+    anneal(ws, rng, tuning.anneal_steps_per_block * len(part.blocks), tuning.anneal_temperature * weight, should_stop)
     improve(ws, rng, should_stop=should_stop)
 
 
-def _repair_harder(ws: Workspace, rng, should_stop) -> None:
+def _repair_harder(ws: Workspace, rng, should_stop, tuning: Tuning) -> None:
     """No growth ended valid: re-split neighbouring pairs with many more trees, then move blocks, while it helps."""
-    for _ in range(REPAIR_ROUNDS):
+    for _ in range(tuning.repair_rounds):
         excess = ws.total_excess()
-        recombine(ws, rng, RECOMBINE_ROUNDS, REPAIR_TREES, should_stop)
+        recombine(ws, rng, tuning.recombine_rounds, tuning.repair_trees, should_stop)
         if repair(ws, rng) == 0 or ws.total_excess() >= excess:
             return
 
 
-def following_costs(graph: BlockGraph) -> np.ndarray:
-    """Cost of cutting each edge in the last phase: negative along rivers and arterials (see FOLLOW_TARGET)."""
+def following_costs(graph: BlockGraph, tuning: Tuning = DEFAULT_TUNING) -> np.ndarray:
+    """Cost of cutting each edge in the last phase: negative along rivers and arterials (see ``Tuning.follow_target``)."""
     major = graph.major_share(np.arange(len(graph.edge_length)))
-    return FOLLOW_SCALE * graph.edge_length * (FOLLOW_TARGET - major)
+    return tuning.follow_scale * graph.edge_length * (tuning.follow_target - major)
 
 
-def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop) -> bool:
+def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop, tuning: Tuning = DEFAULT_TUNING) -> bool:
     """Carry a valid division's boundaries onto rivers and arterials, without breaking bounds or shapes.
 
     Kept (True) only if more of the boundary lies on major lines and the boundary stays
-    straight (at least FOLLOW_MIN_STRAIGHTNESS, or as straight as before); otherwise the
+    straight (at least ``tuning.follow_min_straightness``, or as straight as before); otherwise the
     division, its costs and limits are put back as they were (False): where there is
     nothing to follow, the phase would only trade straightness for length.
     """
     before, costs = ws.assignment.copy(), ws.costs
     share, straight = _major_share(ws), _straightness(ws)
-    ws.costs = following_costs(ws.graph)
-    ws.min_polsby_popper = FOLLOW_MIN_POLSBY_POPPER
-    recombine(ws, rng, RECOMBINE_ROUNDS, RECOMBINE_TREES, should_stop)
-    anneal(ws, rng, ANNEAL_STEPS_PER_BLOCK * len(ws.members), ANNEAL_TEMPERATURE * weight, should_stop)
+    ws.costs = following_costs(ws.graph, tuning)
+    ws.min_polsby_popper = tuning.follow_min_polsby_popper
+    recombine(ws, rng, tuning.recombine_rounds, tuning.recombine_trees, should_stop)
+    anneal(ws, rng, tuning.anneal_steps_per_block * len(ws.members), tuning.anneal_temperature * weight, should_stop)
     improve(ws, rng, should_stop=should_stop)
     ws.costs, ws.min_polsby_popper = costs, 0.0
-    if _major_share(ws) > share and _straightness(ws) >= min(straight, FOLLOW_MIN_STRAIGHTNESS):
+    if _major_share(ws) > share and _straightness(ws) >= min(straight, tuning.follow_min_straightness):
         return True
     restore(ws, before)
     return False
@@ -270,7 +286,7 @@ def _straightness(ws: Workspace) -> float:
 
 
 def _may_be_feasible(part, rules) -> bool:
-    return rules.min_households * part.k <= part.households <= rules.dense_max_households * part.k
+    return rules.may_hold(part.households, part.k)
 
 
 def _report_oversized_blocks(graph, rules, blocks, findings):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from gis.errors import InvalidInput
 
 
@@ -30,9 +32,27 @@ class Rules:
                     f"街道 {subdistrict} 的社区数目标无效：{low}-{high}", f"Invalid community-count target for {subdistrict}: {low}-{high}"
                 )
 
+    # The household rule, in one place: the generator, the search, the exact divider and the
+    # checks all ask these (scalars in the hot loops, arrays in the spanning-tree splits).
     def ceiling(self, all_dense: bool) -> int:
         """A community lies in a dense area only when every one of its blocks does."""
         return self.dense_max_households if all_dense else self.max_households
+
+    def ceilings(self, all_dense: np.ndarray) -> np.ndarray:
+        """``ceiling`` element-wise."""
+        return np.where(all_dense, self.dense_max_households, self.max_households)
+
+    def fits(self, households, ceiling):
+        """Within [min, ceiling] (a bool, or a bool array for arrays)."""
+        return (households >= self.min_households) & (households <= ceiling)
+
+    def excess(self, households: int, ceiling: int) -> int:
+        """Households outside [min, ceiling]: 0 when within."""
+        return max(0, self.min_households - households) + max(0, households - ceiling)
+
+    def may_hold(self, households: int, communities: int) -> bool:
+        """Could ``communities`` communities share these households at all (dense ceilings, the loosest)?"""
+        return self.min_households * communities <= households <= self.dense_max_households * communities
 
 
 def parse_target(text: str, least: int = 1) -> tuple[str, tuple[int, int]]:

@@ -50,7 +50,7 @@ def _excess_gain(ws: Workspace, block: int, source: int, target: int) -> int:
     hs, ht = int(ws.households[source]) - h, int(ws.households[target]) + h
     cs = ws.ceiling(source, -dense, -1)
     ct = ws.ceiling(target, dense, 1)
-    after = max(0, rules.min_households - hs) + max(0, hs - cs) + max(0, rules.min_households - ht) + max(0, ht - ct)
+    after = rules.excess(hs, cs) + rules.excess(ht, ct)
     return before - after
 
 
@@ -211,9 +211,9 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
             sub_d[p] += sub_d[v]
             sub_n[p] += sub_n[v]
         rest_h = total_h - sub_h
-        ceiling_in = np.where(sub_d == sub_n, rules.dense_max_households, rules.max_households)
-        ceiling_out = np.where(total_dense - sub_d == n - sub_n, rules.dense_max_households, rules.max_households)
-        ok = (sub_h >= rules.min_households) & (sub_h <= ceiling_in) & (rest_h >= rules.min_households) & (rest_h <= ceiling_out)
+        ceiling_in = rules.ceilings(sub_d == sub_n)
+        ceiling_out = rules.ceilings(total_dense - sub_d == n - sub_n)
+        ok = rules.fits(sub_h, ceiling_in) & rules.fits(rest_h, ceiling_out)
         ok[order[0]] = False
         candidates = np.flatnonzero(ok)
         if not len(candidates):

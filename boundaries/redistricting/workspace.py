@@ -79,8 +79,7 @@ class Workspace:
 
     def excess(self, community: int) -> int:
         """Households outside [min, ceiling] for one community (0 when within)."""
-        h = int(self.households[community])
-        return max(0, self.rules.min_households - h) + max(0, h - self.ceiling(community))
+        return self.rules.excess(int(self.households[community]), self.ceiling(community))
 
     def total_excess(self) -> int:
         return sum(self.excess(c) for c in range(self.k))
