@@ -275,6 +275,23 @@ def marker_register(line_id: int):
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
 
 
+@blueprint.post("/boundary-lines/<int:line_id>/markers/import")
+@auth.requires(BOUNDARY_OFFICER)
+def import_markers(line_id: int):
+    """multipart/form-data ``file``: a surveyed 界桩成果表 (.csv or .xlsx, the columns of the table export), all or nothing."""
+    from boundaries.marker_import import import_table
+    from boundaries.markers import marker_dict
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest("请以 multipart/form-data 的 file 字段上传成果表", "Upload the table as the multipart/form-data field 'file'")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**31
+    added = import_table(
+        current_store(), line_id, upload.read(limit + 1), upload.filename, actor=auth.actor(), reason=request.form.get("reason")
+    )
+    return jsonify({"markers": [marker_dict(m) for m in added]}), 201
+
+
 class SyntheticMarkersBody(Body):
     """Where to place a plain marker set (all optional): spacing, turn angle, width of paired markers."""
 

@@ -211,7 +211,8 @@ def check_plausible(status: str, moved: float | None, remarks: str | None) -> No
                 f"实测位置距界桩 {moved:.1f} 米，超过 {settings.inspection_max_offset_m:g} 米：请核对坐标；"
                 "界桩确被移动或异地重建的，请记为“移位”或“重建”并在备注中说明原因",
                 f"The measured position is {moved:.1f} m from the marker, beyond {settings.inspection_max_offset_m:g} m: check the "
-                "coordinates; a marker really moved or rebuilt elsewhere is recorded as 'displaced' or 'rebuilt' with the reason in 'remarks'",
+                "coordinates; a marker really moved or rebuilt elsewhere is recorded as 'displaced' or 'rebuilt' "
+                "with the reason in 'remarks'",
                 details={"field": "lon", "displacement_m": round(moved, 3)},
             )
 

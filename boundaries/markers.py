@@ -85,7 +85,9 @@ def new_marker(session, line: BoundaryLine, *, serial: int, marker_type: str, le
     fields["reference_objects"] = check_reference_objects(fields.get("reference_objects"))
     elevation = fields.get("elevation_m")
     if elevation is not None and not -500 <= elevation <= 9000:
-        raise InvalidInput("高程须在 -500 至 9000 米之间", "The elevation must be between -500 and 9000 m", details={"field": "elevation_m"})
+        raise InvalidInput(
+            "高程须在 -500 至 9000 米之间", "The elevation must be between -500 and 9000 m", details={"field": "elevation_m"}
+        )
     check_marker(session, line, marker_type=marker_type, letter=letter, geom=geom, responsible_code=fields.get("responsible_code"))
     code = marker_code(line.number, serial, letter)
     if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.code == code)):

@@ -78,7 +78,8 @@ def unit_history(obj, code, as_json) -> None:
     for version in record["versions"]:
         click.echo(f"{version.valid_from} – {version.valid_to or '(in force)'}  {version.name}  parent {version.parent_code or '—'}")
     for change in changes:
-        click.echo(f"{change['effective']} {change['kind']}: closed {', '.join(change['closed']) or '—'}; added {', '.join(change['added']) or '—'}")
+        closed, added = ", ".join(change["closed"]) or "—", ", ".join(change["added"]) or "—"
+        click.echo(f"{change['effective']} {change['kind']}: closed {closed}; added {added}")
 
 
 def _print_findings(result: dict) -> None:
@@ -91,7 +92,9 @@ def _print_findings(result: dict) -> None:
 
 @units.command("reorganise")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--preview", is_flag=True, help="Only show the topology findings before and after; save nothing (exit 1 if it would be refused).")
+@click.option(
+    "--preview", is_flag=True, help="Only show the topology findings before and after; save nothing (exit 1 if it would be refused)."
+)
 @click.option("--json", "as_json", is_flag=True, help="With --preview: print the findings as JSON.")
 @click.option("--actor", help="Who (recorded in the audit log); default cli:<user>.")
 @click.option("--reason", help="Why (recorded in the audit log); default the file's reason.")

@@ -43,7 +43,9 @@ class Layer:
             if self.dated is None:
                 from gis.errors import InvalidInput
 
-                raise InvalidInput(f"图层 {self.name} 没有历史版本，不能按日期导出", f"Layer {self.name} keeps no history; it has no --date export")
+                raise InvalidInput(
+                    f"图层 {self.name} 没有历史版本，不能按日期导出", f"Layer {self.name} keeps no history; it has no --date export"
+                )
             return self.dated(self.model, date)
         return None if self.where is None else self.where(self.model)
 

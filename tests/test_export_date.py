@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pyogrio
 from click.testing import CliRunner
-from test_reorganisation_checks import A, B, DISTRICT, WHEN, NewUnit, area, seed
+from test_reorganisation_checks import DISTRICT, WHEN, A, B, NewUnit, area, seed
 
 from boundaries.units import reorganise
 

@@ -97,7 +97,9 @@ def test_a_community_moved_far_outside_its_parent_is_refused(store):
 
 def test_a_rename_without_an_outline_keeps_the_old_one_and_passes(store):
     seed(store)
-    reorganise(store, kind="rename", effective=WHEN, close=[B], add=[NewUnit(B, "新乙街道", "subdistrict", DISTRICT)], actor="w", reason="更名")
+    reorganise(
+        store, kind="rename", effective=WHEN, close=[B], add=[NewUnit(B, "新乙街道", "subdistrict", DISTRICT)], actor="w", reason="更名"
+    )
     now = {u.code: u for u in units_at(store, WHEN)}
     assert now[B].name == "新乙街道" and now[B].geom.equals(MultiPolygon([area(1000, 0, 2000, 2000)]))
 

@@ -6,7 +6,7 @@ import json
 
 from click.testing import CliRunner
 from shapely.geometry import Polygon, mapping
-from test_reorganisation_checks import A, A1, A2, B, C, DISTRICT, area, seed
+from test_reorganisation_checks import A1, A2, DISTRICT, A, B, C, area, seed
 
 from boundaries.units import history
 
