@@ -1,6 +1,6 @@
 """The JSON of a reorganisation, read one way for the API body and the CLI's file.
 
-    {"kind": "split", "effective": "2024-01-01", "close": ["530111001000"],
+    {"kind": "split", "effective": "2024-01-01", "close": ["<unit code>"],
      "add": [{"code": ..., "name": ..., "level": ..., "parent_code": ..., "geometry": {GeoJSON}}],
      "reason": "...", "document": "..."}
 
