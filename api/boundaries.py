@@ -100,29 +100,20 @@ def unit_history(code: str):
 @blueprint.post("/units/reorganisations")
 @auth.requires(BOUNDARY_OFFICER)
 def reorganise_units():
-    from boundaries.units import NewUnit, reorganise
+    """Save a reorganisation, refused (409) when it introduces gaps, overlaps or units outside
+    their parent; ``?preview=1`` only returns the topology findings before and after (200)."""
+    from boundaries.reorganisation_file import parse_reorganisation
+    from boundaries.units import preview, reorganise
 
-    body = json_body()
-    added = []
-    if not isinstance(body.get("add") or [], list):
-        raise BadRequest("add 应为新单元列表", "'add' must be a list of new units", details={"field": "add"})
-    for item in body.get("add") or []:
-        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("code", "name", "level")):
-            raise BadRequest("add 的每项须有 code、name、level", "Each item of 'add' needs code, name and level")
-        geom = parse_geometry(item["geometry"]) if item.get("geometry") else None
-        added.append(NewUnit(item["code"], item["name"], item["level"], item.get("parent_code"), geom))
-    close = body.get("close") or []
-    if not isinstance(close, list) or not all(isinstance(c, str) for c in close) or not isinstance(body.get("kind"), str):
-        raise BadRequest("须给出 kind 及 close（代码列表）", "Give 'kind' and 'close' (a list of codes)")
+    request_ = parse_reorganisation(json_body())
+    if request.args.get("preview", "").lower() in ("1", "true", "yes"):
+        return jsonify(preview(current_store(), **request_.change()).to_dict())
     change = reorganise(
         current_store(),
-        kind=body["kind"],
-        effective=date_value(body.get("effective"), "effective", required=True),
-        close=close,
-        add=added,
+        **request_.change(),
         actor=auth.actor(),
-        reason=body.get("reason") or "区划调整 reorganisation",
-        document=body.get("document"),
+        reason=request_.reason or "区划调整 reorganisation",
+        document=request_.document,
     )
     return jsonify(
         {
@@ -282,6 +273,23 @@ def marker_register(line_id: int):
         with tempfile.TemporaryDirectory() as folder:
             body, mimetype = write_gpkg(table, Path(folder) / name).read_bytes(), "application/geopackage+sqlite3"
     return Response(body, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={name}"})
+
+
+@blueprint.post("/boundary-lines/<int:line_id>/markers/import")
+@auth.requires(BOUNDARY_OFFICER)
+def import_markers(line_id: int):
+    """multipart/form-data ``file``: a surveyed 界桩成果表 (.csv or .xlsx, the columns of the table export), all or nothing."""
+    from boundaries.marker_import import import_table
+    from boundaries.markers import marker_dict
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise BadRequest("请以 multipart/form-data 的 file 字段上传成果表", "Upload the table as the multipart/form-data field 'file'")
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 2**31
+    added = import_table(
+        current_store(), line_id, upload.read(limit + 1), upload.filename, actor=auth.actor(), reason=request.form.get("reason")
+    )
+    return jsonify({"markers": [marker_dict(m) for m in added]}), 201
 
 
 class SyntheticMarkersBody(Body):

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import Conflict, InvalidInput, NotFound, VersionConflict
 from gis.positions import check_point
+from gis.settings import Settings
 from gis.storage import Store
 
 from .line_models import BoundaryLine, BoundaryMarker, InspectionCampaign, MarkerInspection, StretchFinding
@@ -31,6 +32,8 @@ from .lines.service import get_line
 MARKER_STATUSES = ("intact", "damaged", "displaced", "missing", "rebuilt", "new", "not-inspected")
 #: Statuses that carry no re-measured position (a not-inspected marker needs the reason in ``remarks``).
 UNMEASURED = ("missing", "not-inspected")
+#: Statuses that may carry a position far from the registered one, with the reason in ``remarks``.
+MOVED_FAR = ("displaced", "rebuilt")
 FINDING_KINDS = ("terrain-change", "construction", "disputed", "reference-object", "other")
 DEFAULT_TOLERANCE_M = 1.0
 
@@ -170,6 +173,7 @@ def record_marker(
         if corrects_id is not None:
             _check_corrects(session, MarkerInspection, corrects_id, campaign, marker_id=marker.id)
         moved = displacement_m(marker.geom, measured) if measured is not None else None
+        check_plausible(status, moved, remarks)
         result = MarkerInspection(
             campaign_id=campaign.id,
             marker_id=marker.id,
@@ -184,6 +188,33 @@ def record_marker(
         )
         session.add(result)
     return result
+
+
+def check_plausible(status: str, moved: float | None, remarks: str | None) -> None:
+    """Refuse a record that cannot be right: a "displaced" marker that did not move beyond survey
+    precision (``survey_precision_m``, default 0.05 m), or a position farther from the marker than
+    ``inspection_max_offset_m`` (default 50 m) — unless it is recorded as displaced or rebuilt
+    with the reason in ``remarks`` (moved by construction, rebuilt elsewhere by agreement)."""
+    settings = Settings.from_env()
+    if status == "displaced" and (moved is None or moved < settings.survey_precision_m):
+        shown = "—" if moved is None else f"{moved:.3f}"
+        raise InvalidInput(
+            f"“移位”须有超过测量精度 {settings.survey_precision_m:g} 米的位移（实测位移 {shown} 米）；位移更小的请记为“完好”",
+            f"'displaced' needs a displacement of at least the survey precision, {settings.survey_precision_m:g} m "
+            f"(measured: {shown} m); record a smaller one as 'intact'",
+            details={"field": "status", "displacement_m": moved},
+        )
+    if moved is not None and moved > settings.inspection_max_offset_m:
+        explained = status in MOVED_FAR and bool(remarks and remarks.strip())
+        if not explained:
+            raise InvalidInput(
+                f"实测位置距界桩 {moved:.1f} 米，超过 {settings.inspection_max_offset_m:g} 米：请核对坐标；"
+                "界桩确被移动或异地重建的，请记为“移位”或“重建”并在备注中说明原因",
+                f"The measured position is {moved:.1f} m from the marker, beyond {settings.inspection_max_offset_m:g} m: check the "
+                "coordinates; a marker really moved or rebuilt elsewhere is recorded as 'displaced' or 'rebuilt' "
+                "with the reason in 'remarks'",
+                details={"field": "lon", "displacement_m": round(moved, 3)},
+            )
 
 
 def _check_corrects(session, model, record_id: int, campaign: InspectionCampaign, marker_id: int | None = None) -> None:
@@ -248,6 +279,7 @@ def amend_marker_result(store: Store, result_id: int, *, version: int, actor: st
         ensure_open(get_campaign(session, result.campaign_id))
         if result.version != version:
             raise VersionConflict()
+        check_plausible(changes.get("status", result.status), result.displacement_m, changes.get("remarks", result.remarks))
         for key, value in changes.items():
             setattr(result, key, value)
     return result

@@ -45,6 +45,9 @@ def _unit_layer(name: str, level: str, zh: str, en: str) -> Layer:
         title_en=en,
         fixed={"level": level},
         where=lambda model: (model.level == level) & model.valid_to.is_(None),
+        dated=lambda model, date: (
+            (model.level == level) & (model.valid_from <= date) & (model.valid_to.is_(None) | (model.valid_to > date))
+        ),
         resolve=_unit_dates,
     )
 

@@ -20,6 +20,7 @@ from gis.storage import Store
 
 from .line_models import BoundaryLine, BoundaryMarker
 from .lines.service import get_line
+from .marker_checks import check_marker
 from .marker_layout import PlannedMarker, plan, stations
 from .marker_sites import PAIR_WIDTH_M, reference_objects, tripoints, wide_features
 
@@ -67,26 +68,31 @@ def register_marker(
 ) -> BoundaryMarker:
     """Register one marker on a line (``geom``: a lon/lat point)."""
     check_type(marker_type, letter)
+    with store.transaction(actor=actor, reason=reason or "登记界桩 register marker") as session:
+        line = get_line(session, line_id)
+        marker = new_marker(session, line, serial=serial, marker_type=marker_type, letter=letter, geom=geom, **fields)
+        session.add(marker)
+    return marker
+
+
+def new_marker(session, line: BoundaryLine, *, serial: int, marker_type: str, letter: str, geom, **fields) -> BoundaryMarker:
+    """Every check a registered marker passes (type, position on its line, responsible side,
+    reference objects, elevation), then the unsaved record: registration and the 成果表 import share it."""
+    check_type(marker_type, letter)
     if geom is None or geom.geom_type != "Point":
         raise InvalidInput("界桩位置须为点", "A marker's position must be a point")
     check_point(geom, what_zh="界桩", what_en="marker")
     fields["reference_objects"] = check_reference_objects(fields.get("reference_objects"))
     elevation = fields.get("elevation_m")
     if elevation is not None and not -500 <= elevation <= 9000:
-        raise InvalidInput("高程须在 -500 至 9000 米之间", "The elevation must be between -500 and 9000 m")
-    with store.transaction(actor=actor, reason=reason or "登记界桩 register marker") as session:
-        line = get_line(session, line_id)
-        marker = BoundaryMarker(
-            line_id=line.id,
-            code=marker_code(line.number, serial, letter),
-            serial=serial,
-            marker_type=marker_type,
-            letter=letter,
-            geom=geom,
-            **fields,
+        raise InvalidInput(
+            "高程须在 -500 至 9000 米之间", "The elevation must be between -500 and 9000 m", details={"field": "elevation_m"}
         )
-        session.add(marker)
-    return marker
+    check_marker(session, line, marker_type=marker_type, letter=letter, geom=geom, responsible_code=fields.get("responsible_code"))
+    code = marker_code(line.number, serial, letter)
+    if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.code == code)):
+        raise Conflict(f"界桩 {code} 已登记", f"Marker {code} is already registered", details={"field": "serial"})
+    return BoundaryMarker(line_id=line.id, code=code, serial=serial, marker_type=marker_type, letter=letter, geom=geom, **fields)
 
 
 def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[tuple[float, float]]:

@@ -211,6 +211,23 @@ def export(obj, line_code, out) -> None:
     click.echo(f"marker register of {line_code} written to {path}")
 
 
+@markers.command("import")
+@click.argument("line_code")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--actor", help="Who (recorded in the audit log); default cli:<user>.")
+@click.option("--reason", help="Why (recorded in the audit log).")
+@click.pass_obj
+def import_markers(obj, line_code, path, actor, reason) -> None:
+    """Register the surveyed markers of PATH (界桩成果表, .csv or .xlsx, the columns of `markers export`) on LINE_CODE, all or nothing."""
+    from boundaries.lines.service import line_id_of
+    from boundaries.marker_import import import_table
+
+    source = Path(path)
+    added = import_table(obj.store, line_id_of(obj.store, line_code), source.read_bytes(), source.name, actor=_actor(actor), reason=reason)
+    obj.store.checkpoint()
+    click.echo(f"{len(added)} markers registered on {line_code}: {added[0].code} … {added[-1].code}")
+
+
 @click.group()
 def inspections() -> None:
     """Joint inspections (界线联检) of boundary lines."""

@@ -70,10 +70,19 @@ def import_command(obj, layer, path, source_layer, encoding, crs, skip_invalid, 
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--crs", default="EPSG:4490", show_default=True, help="Target CRS (EPSG:4490, EPSG:4543, CRS84, GCJ-02, BD-09, ...).")
 @click.option("--encoding", default="UTF-8", show_default=True, help="Attribute encoding for shapefiles and CSV.")
+@click.option("--date", "on", help="Units layers: the versions in force on this date (YYYY-MM-DD) instead of today's.")
 @click.pass_obj
-def export_command(obj, layer, path, crs, encoding) -> None:
+def export_command(obj, layer, path, crs, encoding, on) -> None:
     """Export LAYER to PATH; the format follows the extension (.gpkg .shp .geojson .csv)."""
-    count = transfer.export_file(obj.store, registry().get(layer), path, crs=crs, encoding=encoding)
+    import datetime as dt
+
+    from gis.errors import InvalidInput
+
+    try:
+        date = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        raise InvalidInput("日期应为 YYYY-MM-DD", "The date must be YYYY-MM-DD") from None
+    count = transfer.export_file(obj.store, registry().get(layer), path, crs=crs, encoding=encoding, date=date)
     click.echo(f"exported {count} features of {layer} to {path}")
 
 

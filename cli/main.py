@@ -84,6 +84,10 @@ def register_commands() -> None:
 
     for command in boundaries_commands.COMMANDS:
         main.add_command(command)
+    from cli import units_commands
+
+    for command in units_commands.COMMANDS:
+        main.add_command(command)
     from cli import profile_commands
 
     for command in profile_commands.COMMANDS:

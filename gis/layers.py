@@ -29,12 +29,24 @@ class Layer:
     title_en: str = ""
     fixed: Mapping[str, Any] = field(default_factory=dict)
     where: Callable[[Any], Any] | None = None  # model class -> SQL condition (on its own columns)
+    #: For layers kept through time: (model class, date) -> SQL condition of the rows in force that day
+    #: (``diming export --date``); layers without it have no dated export.
+    dated: Callable[[Any, Any], Any] | None = None
     resolve: Callable[[Session, pd.DataFrame], pd.DataFrame] | None = None
     #: A layer whose rows need more than the generic checks imports through its own
     #: all-or-nothing importer: (store, path, *, actor, reason, encoding, crs, layer) -> rows added.
     importer: Callable[..., int] | None = None
 
-    def export_filter(self):
+    def export_filter(self, date=None):
+        """The rows to export: those in force on ``date`` when given (refused for an undated layer)."""
+        if date is not None:
+            if self.dated is None:
+                from gis.errors import InvalidInput
+
+                raise InvalidInput(
+                    f"图层 {self.name} 没有历史版本，不能按日期导出", f"Layer {self.name} keeps no history; it has no --date export"
+                )
+            return self.dated(self.model, date)
         return None if self.where is None else self.where(self.model)
 
 

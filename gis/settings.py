@@ -97,6 +97,36 @@ class Settings:
     four_eyes: bool = field(
         default=True, metadata={"env": "DIMING_FOUR_EYES", "help": "the officer who filed an application may not approve it (0 to allow)"}
     )
+    # --- boundary checks (docs/boundaries.md, "Checks before saving") ---
+    reorganisation_tolerance_m2: float = field(
+        default=1.0,
+        metadata={
+            "env": "DIMING_REORGANISATION_TOLERANCE_M2",
+            "help": "a gap, overlap or crossing a reorganisation introduces is refused above this area (m², as `boundaries check`)",
+        },
+    )
+    marker_line_tolerance_m: float = field(
+        default=5.0,
+        metadata={"env": "DIMING_MARKER_LINE_TOLERANCE_M", "help": "farthest a single marker (Q) may stand from its line (m)"},
+    )
+    marker_pair_offset_m: float = field(
+        default=60.0,
+        metadata={
+            "env": "DIMING_MARKER_PAIR_OFFSET_M",
+            "help": "farthest a paired marker (A/B) may stand from its line: half the widest river or road plus clearance (m)",
+        },
+    )
+    inspection_max_offset_m: float = field(
+        default=50.0,
+        metadata={
+            "env": "DIMING_INSPECTION_MAX_OFFSET_M",
+            "help": "farthest a re-measured position may be from its marker, unless the record says the marker was moved (m)",
+        },
+    )
+    survey_precision_m: float = field(
+        default=0.05,
+        metadata={"env": "DIMING_SURVEY_PRECISION_M", "help": "smallest displacement a 'displaced' record may report (m)"},
+    )
 
     @property
     def read_urls(self) -> list[str]:
@@ -109,6 +139,16 @@ class Settings:
         for f in fields(cls):
             raw = environ.get(f.metadata["env"])
             if raw not in (None, ""):
-                values[f.name] = int(raw) if f.type == "int" else raw.strip().lower() not in FALSE_WORDS if f.type == "bool" else raw
+                values[f.name] = _typed(f.type, raw)
         settings = cls(**values)
         return replace(settings, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _typed(kind, raw: str):
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    if kind == "bool":
+        return raw.strip().lower() not in FALSE_WORDS
+    return raw

@@ -134,13 +134,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def read_frame(store: Store, layer: Layer) -> gpd.GeoDataFrame:
-    """All records of a layer as a GeoDataFrame in EPSG:4490."""
+def read_frame(store: Store, layer: Layer, date=None) -> gpd.GeoDataFrame:
+    """All records of a layer (those in force on ``date``, if given) as a GeoDataFrame in EPSG:4490."""
     table = layer.model.__table__
     names = ["id", *(name for name in layer.columns if name in table.c and name not in ("id", "source", "version")), "source", "version"]
     columns = [table.c[name] for name in names]
     query = select(*columns, table.c.geom).order_by(table.c.id)
-    condition = layer.export_filter()
+    condition = layer.export_filter(date)
     if condition is not None:
         query = query.where(condition)
     with store.read() as session:
@@ -151,8 +151,9 @@ def read_frame(store: Store, layer: Layer) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4490")
 
 
-def export_file(store: Store, layer: Layer, path: str | Path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8") -> int:
-    frame = read_frame(store, layer)
+def export_file(store: Store, layer: Layer, path: str | Path, *, crs: str = "EPSG:4490", encoding: str = "UTF-8", date=None) -> int:
+    """Write ``layer`` (its rows in force on ``date`` for a layer kept through time) to ``path``."""
+    frame = read_frame(store, layer, date)
     frame = frame.drop(columns=[ROW_COLUMN], errors="ignore")
     write_layer(frame, path, crs=crs, layer=layer.name, encoding=encoding)
     return len(frame)

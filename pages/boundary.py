@@ -68,6 +68,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ended_on": ("联检结束日期（第二方签认时记录）", "End date (recorded with the second signature)"),
     "legend": ("图例", "Legend"),
+    "reorg_title": ("区划调整预检", "Reorganisation preview"),
+    "reorg_json": (
+        "调整内容（JSON，与 POST /api/v1/units/reorganisations 相同）",
+        "The reorganisation (JSON, as for POST /api/v1/units/reorganisations)",
+    ),
+    "reorg_preview": ("预检拓扑", "Preview the topology"),
+    "reorg_bad_json": ("不是有效的 JSON", "This is not valid JSON"),
+    "reorg_ok": ("可以保存：没有新的拓扑错误", "Can be saved: no new topology errors"),
+    "reorg_blocked_fmt": ("不能保存：{n} 项新的拓扑错误", "Cannot be saved: {n} new topology errors"),
+    "reorg_new": ("新", "new"),
+    "reorg_existing": ("原有", "existing"),
     "map_label": (
         "地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
         "Map: lines coloured by inspection status, markers by condition; click a marker to select it",

@@ -23,6 +23,7 @@ from boundaries.marker_table import export, marker_table, to_csv, write_gpkg
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 X0, Y0 = 575000.0, 2770000.0  # inside the district extent (about 102.76°E, 25.03°N)
+ON_LINE = reproject(shapely.Point(X0 + 1500.0, Y0 + 0.4), measure_crs(), STORAGE_CRS)  # surveyed 0.4 m off the drawn line
 REFERENCES = [{"name": "电杆", "bearing_deg": 45, "distance_m": 12.5}, {"name": "水井", "bearing_deg": 270.5, "distance_m": 30}]
 
 
@@ -45,7 +46,7 @@ def line(store):
         serial=50,
         marker_type="single",
         letter="Q",
-        geom=shapely.Point(102.71, 25.03),
+        geom=ON_LINE,
         actor="t",
         elevation_m=1893.25,
         reference_objects=REFERENCES,
@@ -97,7 +98,7 @@ def test_files_csv_gpkg_html(store, line, tmp_path):
     frame = pyogrio.read_dataframe(export(store, line["id"], tmp_path / "t.gpkg"), layer="markers")
     assert frame.crs.to_epsg() == 4490 and len(frame) == len(rows)
     surveyed = frame[frame["code"] == "0311050Q"].iloc[0]
-    assert surveyed.geometry.x == pytest.approx(102.71) and surveyed["elevation_m"] == 1893.25
+    assert surveyed.geometry.x == pytest.approx(ON_LINE.x) and surveyed["elevation_m"] == 1893.25
     empty = {"header": {}, "rows": [], "_points": []}  # a line without markers: the same columns, no rows
     assert to_csv(empty).decode("utf-8-sig").splitlines() == [",".join(rows[0])]
     info = pyogrio.read_info(write_gpkg(empty, tmp_path / "empty.gpkg"))

@@ -276,6 +276,22 @@
     }).then((created) => { $("open-campaign").open = false; return loadCampaigns(created.id); }).catch(() => {});
   });
 
+  /* 区划调整预检: the findings a reorganisation would introduce (new first), each as plain text. */
+  $("reorg-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    let body;
+    try { body = JSON.parse($("reorg-json").value); } catch (e) { $("reorg-verdict").textContent = D.t.reorg_bad_json; return; }
+    C.sendJSON("POST", "/api/v1/units/reorganisations?preview=1", body).then((result) => {
+      const verdict = $("reorg-verdict");
+      verdict.dataset.ok = String(result.ok);
+      verdict.textContent = result.ok ? D.t.reorg_ok : D.t.reorg_blocked_fmt.replace("{n}", String(result.blocking.length));
+      const message = (f) => (D.lang === "en" ? f.message_en : f.message_zh);
+      const rows = [...result.new.map((f) => [D.t.reorg_new, f]), ...result.existing.map((f) => [D.t.reorg_existing, f])];
+      $("reorg-findings").replaceChildren(...rows.map(([kind, f]) =>
+        C.el("li", { "data-rule": f.rule, "data-kind": kind === D.t.reorg_new ? "new" : "existing" }, `[${kind}] ${f.rule}: ${message(f)}`)));
+    }).catch(() => {});
+  });
+
   C.signInBox((who) => {
     const allowed = who.signed_in && (who.roles.includes("boundary_officer") || who.roles.includes("admin"));
     $("workspace").hidden = !allowed;
