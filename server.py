@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     store = stores.adopt(Store(settings.database_url, pool_size=settings.pool_size, read_urls=settings.read_urls))
 
     app = Flask(__name__)
-    app.json.ensure_ascii = False
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]  # the default provider has it
     app.extensions[health.STORE_KEY] = store
     app.extensions["diming.settings"] = settings
     app.extensions[district_profile.PROFILE_KEY] = profile

@@ -38,7 +38,7 @@ def register(app: Flask) -> None:
     app.url_map.converters["int"] = RecordId
     settings = app.extensions["diming.settings"]
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body_mb * 1024 * 1024
-    app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, settings.trusted_proxies)
+    app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, settings.trusted_proxies)  # type: ignore[method-assign]  # Flask's documented way
     session.configure(app, settings)
     auth.install(app)
     app.register_blueprint(session.blueprint, url_prefix="/api/v1")

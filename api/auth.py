@@ -86,7 +86,7 @@ def requires(*wanted: str):
                 raise Forbidden(f"此操作需要以下角色之一：{needed}", f"This needs one of the roles: {', '.join(wanted)}")
             return view(*args, **kwargs)
 
-        guarded.required_roles = wanted
+        guarded.required_roles = wanted  # type: ignore[attr-defined]  # read by the OpenAPI writer
         return guarded
 
     return decorate

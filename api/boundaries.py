@@ -17,7 +17,7 @@ from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body, takes
+from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body, required_date, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -334,7 +334,7 @@ def open_campaign():
         party_a=body["party_a"],
         party_b=body["party_b"],
         actor=auth.actor(),
-        started_on=date_value(body.get("started_on"), "started_on", required=True),
+        started_on=required_date(body.get("started_on"), "started_on"),
         participants=body.get("participants"),
         tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True),
         remarks=body.get("remarks"),

@@ -89,6 +89,13 @@ def read_body[B: Body](model: type[B]) -> B:
         raise field_error(exc) from None
 
 
+def required_date(value, name: str) -> dt.date:
+    """A date the request must give (YYYY-MM-DD), else a 400 naming it."""
+    date = date_value(value, name, required=True)
+    assert date is not None  # required: None is refused as a bad date
+    return date
+
+
 def date_value(value, name: str, *, required: bool = False) -> dt.date | None:
     if value in (None, "") and not required:
         return None

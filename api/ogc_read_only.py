@@ -16,8 +16,8 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from gis.errors import BadRequest
 
-READ_METHODS = ("GET", "HEAD", "OPTIONS")
-SEARCH_METHODS = (*READ_METHODS, "POST")
+READ_METHODS: tuple[str, ...] = ("GET", "HEAD", "OPTIONS")
+SEARCH_METHODS: tuple[str, ...] = (*READ_METHODS, "POST")
 
 
 def install(app: Flask, mount_path: str) -> None:

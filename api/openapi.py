@@ -10,6 +10,7 @@ and the bodies not yet read as models are described in docs/api.md and docs/sear
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
@@ -57,7 +58,7 @@ def openapi_schema(model) -> dict:
 def _operation(view, method: str, rule, schemas: dict) -> dict:
     doc = (view.__doc__ or "").strip().splitlines()
     roles = getattr(view, "required_roles", None)
-    operation = {
+    operation: dict[str, Any] = {
         "operationId": f"{rule.endpoint}.{method.lower()}",
         "summary": doc[0] if doc else rule.endpoint,
         "parameters": [

@@ -82,12 +82,13 @@ def _limit() -> int:
 
 
 def _scope(crs: str) -> engine.Scope:
-    bbox, focus = _numbers("bbox", 4), _numbers("focus", 2)
-    if bbox is not None:
-        (x0, x1), (y0, y1) = transform_coords([bbox[0], bbox[2]], [bbox[1], bbox[3]], crs, STORAGE_CRS)
+    box, point = _numbers("bbox", 4), _numbers("focus", 2)
+    bbox = focus = None
+    if box is not None:
+        (x0, x1), (y0, y1) = transform_coords([box[0], box[2]], [box[1], box[3]], crs, STORAGE_CRS)
         bbox = (float(x0), float(y0), float(x1), float(y1))
-    if focus is not None:
-        focus = transform_coords(focus[0], focus[1], crs, STORAGE_CRS)
+    if point is not None:
+        focus = transform_coords(point[0], point[1], crs, STORAGE_CRS)
     return engine.Scope(bbox=bbox, focus=focus, admin_code=request.args.get("admin_code") or None)
 
 
@@ -166,7 +167,7 @@ def reverse_lookup():
         options = request.args
         lon, lat = request.args.get("lon"), request.args.get("lat")
         try:
-            lons, lats = [float(lon)], [float(lat)]
+            lons, lats = (float(lon),), (float(lat),)  # type: ignore[arg-type]  # None is caught below
         except (TypeError, ValueError):
             raise BadRequest("须给出 lon 和 lat 数值", "lon and lat must be numbers") from None
     crs = _crs(options.get("crs"))

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, date_value, flag, int_arg, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, flag, int_arg, json_body, read_body, required_date, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("signs", __name__)
@@ -154,7 +154,7 @@ def open_round():
         current_store(),
         body.name or "",
         inspector=body.inspector or "",
-        held_on=date_value(body.held_on, "held_on", required=True),
+        held_on=required_date(body.held_on, "held_on"),
         actor=auth.actor(),
     )
     return jsonify({"id": round_id}), 201
@@ -192,7 +192,7 @@ def reinspect(round_id: int):
         current_store(),
         round_id,
         inspector=body.inspector or "",
-        held_on=date_value(body.held_on, "held_on", required=True),
+        held_on=required_date(body.held_on, "held_on"),
         actor=auth.actor(),
     )
     return jsonify({"id": new_round, "items": [{"kind": kind, "item": item} for kind, item in due]}), 201

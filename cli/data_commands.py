@@ -100,7 +100,7 @@ def demo(obj, seed: int, scale: float, if_empty: bool) -> None:
     if if_empty and not database_is_empty(obj.store):
         click.echo("database already holds data; demo not rebuilt")
         return
-    counts = load_demo(obj.store, registry(), **({} if seed is None else {"seed": seed}), scale=scale)
+    counts = load_demo(obj.store, registry(), scale=scale) if seed is None else load_demo(obj.store, registry(), seed=seed, scale=scale)
     obj.store.checkpoint()
     click.echo("demo built: " + ", ".join(f"{name} {count}" for name, count in counts.items()))
 

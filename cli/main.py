@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from gis.errors import DimingError
 from gis.settings import Settings
+
+if TYPE_CHECKING:
+    from gis.storage import Store
 
 
 class Context:
@@ -20,7 +24,7 @@ class Context:
 
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._store = None
+        self._store: Store | None = None
 
     @property
     def profile(self):

@@ -240,7 +240,7 @@ class RedistrictingJobManager(BaseManager):
 
         _check_planner()
         self.get_processor(process_id)  # UnknownProcessError for anything but a configured process
-        job_id = jobs.submit(current_store(), data_dict if isinstance(data_dict, dict) else None, actor=auth.actor())
+        job_id = jobs.submit(current_store(), data_dict if isinstance(data_dict, dict) else None, actor=auth.actor())  # type: ignore[arg-type]  # None is refused there
         return str(job_id), "application/json", None, JobStatus.accepted, {"Preference-Applied": "respond-async"}
 
     def get_jobs(self, status=None, limit=None, offset=None) -> dict:

@@ -37,8 +37,9 @@ def _from_http(error: HTTPException) -> DimingError:
 
 def _http_error(error: HTTPException):
     response = render(_from_http(error))
-    if error.code == 405 and error.valid_methods:
-        response.headers["Allow"] = ", ".join(error.valid_methods)
+    allowed = getattr(error, "valid_methods", None)  # only werkzeug's MethodNotAllowed has them
+    if error.code == 405 and allowed:
+        response.headers["Allow"] = ", ".join(allowed)
     return response
 
 

@@ -6,6 +6,8 @@ Load balancers poll it, so it does one cheap round trip (``SELECT 1``) and answe
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify
 
 from gis.storage import migrate
@@ -17,7 +19,7 @@ blueprint = Blueprint("health", __name__)
 
 @blueprint.get("/healthz")
 def healthz():
-    body = {"status": "ok", "database": migrate.database_health(current_app.extensions[STORE_KEY])}
+    body: dict[str, Any] = {"status": "ok", "database": migrate.database_health(current_app.extensions[STORE_KEY])}
     if not body["database"]["reachable"]:
         body["status"] = "unavailable"
         return jsonify(body), 503

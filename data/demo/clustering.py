@@ -17,14 +17,14 @@ def weighted_kmeans(xy: np.ndarray, mass: np.ndarray, k: int, rng: np.random.Gen
         d2 = np.min(((xy[:, None, :] - np.array(centres)[None]) ** 2).sum(axis=2), axis=1)
         weight = mass * d2
         centres.append(xy[rng.choice(len(xy), p=weight / weight.sum())])
-    centres = np.array(centres, dtype=float)
+    points = np.array(centres, dtype=float)
     for _ in range(iterations):
-        labels = _nearest(xy, centres)
+        labels = _nearest(xy, points)
         for c in range(k):
             members = labels == c
             if members.any():
-                centres[c] = (xy[members] * mass[members, None]).sum(axis=0) / mass[members].sum()
-    snapped = xy[_nearest(centres, xy)]
+                points[c] = (xy[members] * mass[members, None]).sum(axis=0) / mass[members].sum()
+    snapped = xy[_nearest(points, xy)]
     if len({tuple(p) for p in snapped}) < k:
         raise RuntimeError("two clusters collapsed onto one sample point; use more sample points")
     return snapped

@@ -74,6 +74,6 @@ def name_roads(
 
 def road_set(lines: list, classes: list[str], subdistricts: np.ndarray, unit_codes: list[str], reserved: set[str], rng) -> RoadSet:
     oriented = np.array([orient(line, cls) for line, cls in zip(lines, classes, strict=True)], dtype=object)
-    classes = np.array(classes, dtype=object)
-    names = name_roads(classes, shapely.length(oriented), home_units(oriented, subdistricts), unit_codes, reserved, rng)
-    return RoadSet(lines=oriented, classes=classes, names=names)
+    kinds = np.array(classes, dtype=object)
+    names = name_roads(kinds, shapely.length(oriented), home_units(oriented, subdistricts), unit_codes, reserved, rng)
+    return RoadSet(lines=oriented, classes=kinds, names=names)

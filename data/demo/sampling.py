@@ -11,8 +11,8 @@ def grid_points(polygon, spacing: float) -> np.ndarray:
     x0, y0, x1, y1 = polygon.bounds
     xs = np.arange(x0 + spacing / 2, x1, spacing)
     ys = np.arange(y0 + spacing / 2, y1, spacing)
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    grid_x, grid_y = np.meshgrid(xs, ys)
+    gx, gy = grid_x.ravel(), grid_y.ravel()
     shapely.prepare(polygon)
     inside = shapely.contains_xy(polygon, gx, gy)
     return np.column_stack([gx[inside], gy[inside]])

@@ -71,7 +71,8 @@ def draw_streets(seed: int, scale: float, land: Territories) -> tuple[list, list
     """Every community's street grid, with a road class per street."""
     rng = stream(seed, "streets")
     factor = spacing_factor(scale)
-    streets, classes = [], []
+    streets: list = []
+    classes: list[str] = []
     for polygon, parent in zip(land.communities, land.community_parent, strict=True):
         style = STYLES[PLANS[parent].density]
         mine = community_streets(polygon, style, factor, rng)
