@@ -10,10 +10,10 @@ straight from the database (the collection's table and fixed filter, shapely for
 from __future__ import annotations
 
 import subprocess
-from collections import Counter
 import sys
 import time
 import urllib.request
+from collections import Counter
 
 import pyogrio
 import pyproj
