@@ -207,6 +207,12 @@ def test_ogc_item_pages_popup(site, page):
     page.get(server.url + "/ogc/collections/addresses/items?f=html")
     wait(page, lambda b: b.find_elements(By.CSS_SELECTOR, "#items-map canvas"))
     assert xw.ROAD in page.find_element(By.CSS_SELECTOR, "table").text
+    names = page.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        fetch("/ogc/collections/roads/items?f=json").then((r) => r.json())
+          .then((fc) => done(fc.features.map((f) => f.properties.name)), (e) => done(String(e)));"""
+    )
+    assert xw.ROAD in names  # the JSON a script reads holds the register's text, not an HTML-escaped copy
     clean(page, "ogc items")
     link = page.find_element(By.CSS_SELECTOR, "table tbody a").get_attribute("href")
     page.get(link)

@@ -23,6 +23,13 @@
 * Media type: pygeoapi answers features in JSON as ``application/json``; they are
   GeoJSON, so they go out as ``application/geo+json`` unless the client asked for
   plain application/json only.
+* JSON text: pygeoapi's ``to_json`` turns ``<`` and ``>`` into ``&lt;`` and ``&gt;``, so
+  a name stored as ``<b>路`` reached every JSON client as ``&lt;b&gt;路``: data changed
+  to suit HTML. The JSON answers of its API modules use ``json_text`` instead: the
+  literal text, with ``<``, ``>`` and ``&`` written as JSON unicode escapes, which every
+  JSON reader decodes back and no HTML parser reads as markup. HTML pages escape on
+  their own (Jinja autoescape; their data blocks use ``tojson``); pygeoapi's own
+  template filter keeps its escaping.
 * The OpenAPI document: the API objects built afterwards are handed the self-contained
   version (``gis.ogc.openapi.self_contained_openapi``: remote ``$ref`` replaced by local
   components).
@@ -30,6 +37,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from gis.ogc.openapi import self_contained_openapi
@@ -70,6 +78,20 @@ PROCESSES_CONFORMANCE_CLASSES = [
     f"{PROCESSES}/job-list",
     f"{PROCESSES}/dismiss",
 ]
+
+#: pygeoapi's modules whose answers are JSON built by ``util.to_json``.
+JSON_MODULES = (
+    "pygeoapi.api",
+    "pygeoapi.api.itemtypes",
+    "pygeoapi.api.processes",
+    "pygeoapi.api.tiles",
+    "pygeoapi.api.maps",
+    "pygeoapi.api.stac",
+    "pygeoapi.api.coverages",
+    "pygeoapi.api.environmental_data_retrieval",
+)
+
+JSON_HTML_ESCAPES = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
 
 _applied = False
 
@@ -120,6 +142,7 @@ def apply() -> None:
     api_module.render_j2_template = render_in_request_language
     _describe_properties(api_module, itemtypes)
     _geojson_media_type(itemtypes)
+    _json_text_as_is()
 
     from pygeoapi.api import API
 
@@ -151,8 +174,6 @@ def apply() -> None:
 
 def _describe_properties(api_module, itemtypes) -> None:
     """Queryables and schema documents and pages: JSON Schema 2020-12, every property titled."""
-    import json
-
     from gis.ogc import titles
 
     def english(locale) -> bool:
@@ -185,8 +206,6 @@ def _geojson_media_type(itemtypes) -> None:
     """Features and feature collections in JSON are served as application/geo+json;
     an items page's self and alternate links keep its offset; CSV has a WKT column;
     JSON-LD features keep their properties (``outputs``)."""
-    import json
-
     from flask import has_request_context, request
     from pygeoapi import linked_data
     from pygeoapi.formatter import csv_
@@ -229,6 +248,22 @@ def _geojson_media_type(itemtypes) -> None:
 
     linked_data.render_j2_template = render_jsonld
     csv_.CSVFormatter._write_from_geojson = lambda self, options=None, data=None, is_point=False: outputs.features_csv(data)
+
+
+def _json_text_as_is() -> None:
+    """The JSON answers carry the stored text, not an HTML-escaped copy (see the module docstring)."""
+    import importlib
+
+    from pygeoapi import util
+
+    def json_text(dict_: Any, pretty: bool = False) -> str:
+        text = json.dumps(dict_, default=util.json_serial, indent=4 if pretty else None, separators=(",", ":"))
+        return text.translate(JSON_HTML_ESCAPES)  # these three only ever stand inside JSON strings
+
+    for name in JSON_MODULES:
+        module = importlib.import_module(name)
+        if getattr(module, "to_json", None) is util.to_json:
+            module.to_json = json_text
 
 
 def _offset(api_request) -> int:

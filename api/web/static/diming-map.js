@@ -1,9 +1,25 @@
-/* The Leaflet map of the OGC item pages, with no tile server: the district's communities and
-   roads are the base map. A static file (the CSP allows no inline script): each
-   <script type="application/json" class="diming-map" data-map="ID" data-base="…/collections/">
-   holds the features to draw in the element ID. Popups are text nodes, never HTML. */
+/* The Leaflet map of the OGC item pages, with no tile server: the communities and roads of the
+   part of the district in view are the base map. A static file (the CSP allows no inline script):
+   each <script type="application/json" class="diming-map" data-map="ID" data-base="…/collections/"
+   data-extent="[w,s,e,n]" data-limit="N"> holds the features to draw in the element ID.
+
+   The base map is read by bounding box: every move or zoom asks for the features in the visible
+   box (debounced, the previous request aborted), at most data-limit of each collection; when the
+   box holds more, a note on the map says how many are drawn and asks to zoom in. The first view
+   is the page's own features, else the collection's extent (data-extent, from the server).
+   Popups and the note are text nodes, never HTML. */
 (function () {
   "use strict";
+
+  const DEBOUNCE_MS = 250;
+  const BASE_LAYERS = [
+    { id: "communities", zh: "社区", en: "communities", style: { color: "#9aa7b3", weight: 1, fillColor: "#eef2f5", fillOpacity: 0.6 } },
+    { id: "roads", zh: "道路", en: "roads", style: { color: "#c9b27c", weight: 1.5 } },
+  ];
+
+  function english() {
+    return (document.documentElement.lang || "").toLowerCase().startsWith("en");
+  }
 
   function text(value) {
     const span = document.createElement("span");
@@ -11,16 +27,95 @@
     return span;
   }
 
-  function dimingMap(elementId, features, base) {
-    const map = L.map(elementId, { preferCanvas: true, attributionControl: false });
-    function load(collection, style) {
-      fetch(base + collection + "/items?f=json&limit=1000&properties=name")
-        .then((r) => r.json())
-        .then((data) => L.geoJSON(data, { style, interactive: false }).addTo(map).bringToBack())
-        .catch(() => {});
+  /* "50 of 2,160 roads": what a truncated page of one base layer drew. */
+  function shortfall(layer, shown, matched) {
+    const total = typeof matched === "number" ? matched.toLocaleString() : null;
+    if (english()) return `${shown.toLocaleString()} of ${total || "more"} ${layer.en}`;
+    return total ? `${layer.zh} ${total} 条中的 ${shown.toLocaleString()} 条` : `${layer.zh}的前 ${shown.toLocaleString()} 条`;
+  }
+
+  function noteText(parts, failed) {
+    if (failed) return english() ? "The base map could not be loaded." : "底图未能加载。";
+    if (!parts.length) return "";
+    return english()
+      ? `The base map shows ${parts.join(" and ")} in this view; zoom in to see all.`
+      : `底图只显示了本范围内${parts.join("、")}；放大可看到全部。`;
+  }
+
+  function truncated(page) {
+    const more = (page.links || []).some((link) => link.rel === "next");
+    return more || (typeof page.numberMatched === "number" && page.numberMatched > (page.numberReturned || 0));
+  }
+
+  /* The visible box as an OGC bbox (lon/lat), kept on the globe. */
+  function viewBox(map) {
+    const b = map.getBounds();
+    const clamp = (v, limit) => Math.max(-limit, Math.min(limit, v));
+    return [clamp(b.getWest(), 180), clamp(b.getSouth(), 90), clamp(b.getEast(), 180), clamp(b.getNorth(), 90)].map((v) => v.toFixed(6));
+  }
+
+  function baseMap(map, element, base, limit) {
+    const layers = BASE_LAYERS.map((layer) => ({ layer, drawn: L.geoJSON(null, { style: layer.style, interactive: false }).addTo(map) }));
+    const Note = L.Control.extend({
+      onAdd: () => {
+        const box = L.DomUtil.create("div", "diming-map-note");
+        box.hidden = true;
+        return box;
+      },
+    });
+    const note = new Note({ position: "bottomleft" }).addTo(map).getContainer();
+    let controller = null;
+    let timer = null;
+
+    function refresh() {
+      if (controller) controller.abort();
+      controller = new AbortController();
+      const signal = controller.signal;
+      const bbox = viewBox(map).join(",");
+      const pages = layers.map(({ layer }) =>
+        fetch(`${base}${layer.id}/items?f=json&limit=${limit}&properties=name&bbox=${bbox}`, {
+          signal,
+          headers: { Accept: "application/geo+json" },
+        }).then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status))))),
+      );
+      Promise.all(pages)
+        .then((results) => {
+          const parts = [];
+          results.forEach((page, i) => {
+            const { layer, drawn } = layers[i];
+            drawn.clearLayers();
+            drawn.addData(page);
+            drawn.bringToBack();
+            element.dataset[layer.id] = String((page.features || []).length);
+            if (truncated(page)) parts.push(shortfall(layer, (page.features || []).length, page.numberMatched));
+          });
+          if (layers.length > 1) layers[0].drawn.bringToBack();  // the communities under the roads
+          element.dataset.bbox = bbox;
+          note.replaceChildren(text(noteText(parts, false)));
+          note.hidden = parts.length === 0;
+        })
+        .catch((error) => {
+          if (signal.aborted) return;  // a newer view asked already
+          note.replaceChildren(text(noteText([], true)));
+          note.hidden = false;
+          element.dataset.bbox = "";
+          console.warn("base map:", error.message);
+        });
     }
-    load("communities", { color: "#9aa7b3", weight: 1, fillColor: "#eef2f5", fillOpacity: 0.6 });
-    load("roads", { color: "#c9b27c", weight: 1.5 });
+
+    map.on("moveend", () => {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, DEBOUNCE_MS);
+    });
+  }
+
+  function dimingMap(data) {
+    const element = document.getElementById(data.dataset.map);
+    const features = JSON.parse(data.textContent);
+    const extent = data.dataset.extent ? JSON.parse(data.dataset.extent) : null;
+    const limit = Math.max(1, parseInt(data.dataset.limit, 10) || 500);
+    const map = L.map(element, { preferCanvas: true, attributionControl: false });
+    baseMap(map, element, data.dataset.base, limit);  // before the first view: its moveend loads the base map
     const items = L.geoJSON(features, {
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: "#0d6efd" }),
       onEachFeature: (f, layer) => {
@@ -29,7 +124,9 @@
       },
     }).addTo(map);
     const bounds = items.getBounds();
-    if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17 }); else map.fitBounds([[24.85, 102.6], [25.2, 103.1]]);
+    if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17 });
+    else if (Array.isArray(extent) && extent.length === 4) map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]]);
+    else map.fitWorld();
     return map;
   }
 
@@ -48,9 +145,7 @@
   }
 
   function start() {
-    document.querySelectorAll("script.diming-map").forEach((data) => {
-      dimingMap(data.dataset.map, JSON.parse(data.textContent), data.dataset.base);
-    });
+    document.querySelectorAll("script.diming-map").forEach(dimingMap);
     fillTotal();
   }
 
