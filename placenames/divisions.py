@@ -71,7 +71,8 @@ def import_divisions(store, path: str | Path | None = None, *, actor: str) -> di
                     counts["changed"] += 1
                     continue
             if entry is not None:
-                counts["unchanged" if entry.name == row["name"] else "differs"] += 1
+                same = entry.name in {name for name, _ in _keys(row["name"], category)}
+                counts["unchanged" if same else "differs"] += 1
                 continue
             _add(session, row, category)
             counts["added"] += 1
