@@ -25,7 +25,8 @@ def _category(code: str) -> dict[str, str]:
 def build(application: NamingApplication, entry: PlaceName, session, *, former: dict[str, Any] | None = None) -> dict[str, Any]:
     """The announcement of ``application`` whose register entry is now ``entry``.
 
-    ``former``: for a rename, ``{"name", "romanization"}`` of the name before it.
+    ``former``: for a rename, ``{"name", "romanization"}`` of the name before it
+    (announced as ``former_name``, a text, and ``former_romanization``).
     A cancellation announces the name that ceases, in the area it lay in."""
     assert application.approved_on is not None and application.announced_on is not None  # made on announcement
     code = application.admin_code or entry.admin_code
@@ -38,7 +39,8 @@ def build(application: NamingApplication, entry: PlaceName, session, *, former: 
         "category_label": _category(entry.category_code),
         "administrative_area": area(session, code, application.announced_on),
         "location_description": entry.location_description or application.location_description,
-        "former_name": former if application.kind == "rename" else None,
+        "former_name": former["name"] if former and application.kind == "rename" else None,
+        "former_romanization": former["romanization"] if former and application.kind == "rename" else None,
         "approving_body": application.approving_body,
         "approval_date": application.approved_on.isoformat(),
         "approval_document": application.approval_document,

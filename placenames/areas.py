@@ -4,7 +4,7 @@ The 公告 and the officers' views must name the area, not only give its code. T
 units table (``gis.basemap.AdminUnit``) is the authority: the version in force on the
 day asked about, else the latest version (a unit closed since), else the register's
 current standard name of the unit (a register filled from the division codes before
-the units were loaded). The full name runs from the district down (区 + 街道 + 社区).
+the units were loaded), else, for the district itself, its deployment profile. The full name runs from the district down (区 + 街道 + 社区).
 """
 
 from __future__ import annotations
@@ -45,23 +45,27 @@ def _registered(session, code: str) -> tuple[str, str | None] | None:
     return (found[0], found[1]) if found is not None else None
 
 
-def unit_name(session, code: str | None, on: dt.date | None = None) -> str | None:
-    """The name of the unit ``code`` (None when no unit or name has that code)."""
-    if not code:
-        return None
-    found = _unit(session, code, on) or _registered(session, code)
-    return found[0] if found else None
+def _district(code: str) -> tuple[str, str | None] | None:
+    """The district itself, named by its deployment profile when no table has it."""
+    from gis.profile import current_profile
+
+    profile = current_profile()
+    return (profile.name.zh, None) if code in (profile.code, profile.district_code) else None
+
+
+def _find(session, code: str, on: dt.date | None) -> tuple[str, str | None] | None:
+    return _unit(session, code, on) or _registered(session, code) or _district(code)
 
 
 def area(session, code: str | None, on: dt.date | None = None) -> dict[str, Any]:
     """``{"code", "name", "full_name"}`` of the area ``code``: name None when unknown,
-    ``full_name`` the names from the top unit found down to this one (``官渡区关上街道``)."""
+    ``full_name`` the names from the top unit found down to this one (district, subdistrict, community names joined)."""
     if not code:
         return {"code": code, "name": None, "full_name": None}
     chain: list[str] = []
     current: str | None = code
     while current and len(chain) < MAX_LEVELS:
-        found = _unit(session, current, on) or _registered(session, current)
+        found = _find(session, current, on)
         if found is None:
             break
         chain.append(found[0])
