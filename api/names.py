@@ -193,7 +193,7 @@ def name_history(name_id: int):
 def list_applications():
     from placenames import applications
 
-    return jsonify(applications=applications.list_applications(current_store(), request.args.get("state")))
+    return jsonify(applications=applications.list_applications(current_store(), request.args.get("state"), request.args.get("kind")))
 
 
 class ApplicationBody(Body):
@@ -219,6 +219,7 @@ class ApplicationBody(Body):
     assessment_report: Text | None = None
     expert_report: Text | None = None
     consultation_report: Text | None = None
+    justification: Text | None = None
 
 
 @blueprint.post("/applications")

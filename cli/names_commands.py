@@ -1,4 +1,5 @@
-"""``diming names``: romanize, check, census import/export, the real divisions."""
+"""``diming names``: romanize, check, census import/export, the real divisions, and the
+naming procedure (apply, step, show, list; in ``cli.names_procedure``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import sys
 
 import click
 
+from cli import names_procedure
+
 
 def _actor(actor: str | None) -> str:
     return actor or f"cli:{getpass.getuser()}"
@@ -15,7 +18,11 @@ def _actor(actor: str | None) -> str:
 
 @click.group()
 def names() -> None:
-    """Standard place names: spelling, checks, census files."""
+    """Standard place names: spelling, checks, census files, the naming procedure."""
+
+
+for _command in names_procedure.COMMANDS:
+    names.add_command(_command)
 
 
 @names.command("romanize")
@@ -98,9 +105,12 @@ def export_census(obj, path, status) -> None:
 @click.option("--actor")
 @click.pass_obj
 def import_divisions(obj, path, actor) -> None:
-    """Register the real subdistricts and communities as current names (skips those present)."""
+    """Register the real subdistricts and communities as current names; a second run adds nothing."""
     from placenames import divisions
 
     counts = divisions.import_divisions(obj.store, path or divisions.default_file(obj.profile), actor=_actor(actor))
     obj.store.checkpoint()
-    click.echo(f"added {counts['added']}, already present {counts['skipped']}")
+    click.echo(
+        f"added {counts['added']}, unchanged {counts['unchanged']}, changed {counts['changed']} (unit code filled in), "
+        f"differs {counts['differs']} (registered under another name, left alone)"
+    )

@@ -7,18 +7,22 @@ the application. Moving an application along is ``transitions``.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from gis.errors import Conflict, InvalidInput, NotFound
 from gis.geojson_input import parse_geometry
 
-from . import categories, procedure, register
+from . import areas, categories, procedure, register
 from .checks import Candidate
 from .checks.runner import FORM_RULES, admin_area, refuse_errors
 from .models import PlaceName
 from .registry_models import NamingApplication, NamingTransition, PublicComment
+
+if TYPE_CHECKING:
+    from .attachments import NewAttachment
 
 NAME_TEXT_FIELDS = ("meaning", "origin", "history", "entity_description")
 REPORTS = ("assessment_report", "expert_report", "consultation_report")
@@ -31,12 +35,20 @@ def _required(data: dict[str, Any], key: str, zh: str) -> str:
     return value.strip()
 
 
+def _optional_text(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    if value is not None and not isinstance(value, str):
+        raise InvalidInput(f"{key} 应为文字", f"{key} must be text", details={"field": key})
+    return (value or "").strip() or None
+
+
 def _geometry(value: Any):
     return None if value is None else parse_geometry(value)
 
 
-def create_application(store, data: dict[str, Any], *, actor: str) -> int:
-    """Record an application (申报); returns its id."""
+def create_application(store, data: dict[str, Any], *, actor: str, attachments: Sequence[NewAttachment] = ()) -> int:
+    """Record an application (申报) with the documents filed with it, all or nothing;
+    returns its id. ``attachments`` come checked from ``attachments.prepare``."""
     kind = data.get("kind", "name")
     if kind not in procedure.KINDS:
         raise InvalidInput(f"申报类型应为 {'/'.join(procedure.KINDS)}", f"kind must be one of {', '.join(procedure.KINDS)}")
@@ -97,10 +109,16 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
             applicant_organisation=data.get("applicant_organisation"),
             applicant_contact=data.get("applicant_contact"),
             notice_days=notice_days,
+            justification=_optional_text(data, "justification"),
             **{r: data.get(r) for r in REPORTS},
         )
         session.add(application)
         session.flush()
+        if attachments:
+            from .attachments import attach  # attachments build on this module
+
+            for new in attachments:
+                attach(session, application, new, actor=actor)
         session.add(
             NamingTransition(
                 application_id=application.id,
@@ -185,7 +203,22 @@ def summary(application: NamingApplication) -> dict[str, Any]:
     body["kind_label"] = procedure.bilingual(procedure.KIND_LABELS, application.kind)
     body["state_label"] = procedure.bilingual(procedure.LABELS, application.state)
     body["category_label"] = category_label(application.category_code)
+    body["updated_at"] = _plain(application.updated_at)
     return body
+
+
+def _register_entry(session, application: NamingApplication) -> dict[str, Any]:
+    """The register entry the application is about, and the romanization of its name
+    as the application stands (a rename's new name before it is announced)."""
+    entry = register.get_name(session, application.place_name_id)
+    if application.kind == "rename" and application.state != "announced" and application.proposed_name:
+        spelled = register.spelling(application.proposed_name, application.category_code)["romanization"]
+    else:
+        spelled = entry.romanization
+    return {
+        "romanization": spelled,
+        "register_entry": {"id": entry.id, "name": entry.name, "romanization": entry.romanization, "status": entry.status},
+    }
 
 
 def officer_view(store, application_id: int) -> dict[str, Any]:
@@ -195,6 +228,8 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
         body = {**summary(application), **{f: _plain(getattr(application, f)) for f in DETAIL}}
         body["geometry"] = application.geom.__geo_interface__ if application.geom is not None else None
         body["next_actions"] = procedure.allowed_actions(application.state)
+        body.update(_register_entry(session, application))
+        body["administrative_area"] = areas.area(session, application.admin_code, procedure.today())
         steps = session.scalars(
             select(NamingTransition).where(NamingTransition.application_id == application_id).order_by(NamingTransition.id)
         )
@@ -227,9 +262,14 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
         return body
 
 
-def list_applications(store, state: str | None = None) -> list[dict[str, Any]]:
+def list_applications(store, state: str | None = None, kind: str | None = None) -> list[dict[str, Any]]:
+    """The applications, oldest first; only those in ``state`` / of ``kind`` when given."""
     with store.read() as session:
         query = select(NamingApplication).order_by(NamingApplication.id)
+        if kind:
+            if kind not in procedure.KINDS:
+                raise InvalidInput(f"未知申报类型“{kind}”", f"Unknown kind '{kind}'", details={"kinds": list(procedure.KINDS)})
+            query = query.where(NamingApplication.kind == kind)
         if state:
             if state not in procedure.STATES:
                 raise InvalidInput(f"未知环节“{state}”", f"Unknown state '{state}'", details={"states": list(procedure.STATES)})

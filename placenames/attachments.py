@@ -20,7 +20,7 @@ from gis.errors import Conflict, DimingError, InvalidInput, NotFound, PayloadToo
 
 from . import procedure
 from .applications import load
-from .registry_models import ATTACHMENT_KINDS, NamingAttachment
+from .registry_models import ATTACHMENT_KINDS, NamingApplication, NamingAttachment
 
 KIND_LABELS = {
     "assessment": ("综合评估报告", "assessment report"),
@@ -54,19 +54,22 @@ def _filename(name: str | None) -> str:
     return base[:200]
 
 
-def add_attachment(
-    store,
-    application_id: int,
-    *,
-    kind: Any,
-    filename: str | None,
-    content: bytes,
-    media_type: str | None = None,
-    note: str | None = None,
-    actor: str,
-    max_bytes: int,
-) -> dict[str, Any]:
-    """File one document with an open application; returns its description."""
+@dataclass(frozen=True)
+class NewAttachment:
+    """A document checked and ready to file (kind, name, size, digest), not yet stored."""
+
+    kind: str
+    filename: str
+    media_type: str
+    content: bytes
+    sha256: str
+    note: str | None
+
+
+def prepare(
+    *, kind: Any, filename: str | None, content: bytes, media_type: str | None = None, note: str | None = None, max_bytes: int
+) -> NewAttachment:
+    """Check one document before anything is written: kind, name, not empty, not too large."""
     if kind not in ATTACHMENT_KINDS:
         raise InvalidInput(
             f"附件类型应为 {'、'.join(ATTACHMENT_KINDS)} 之一",
@@ -82,30 +85,53 @@ def add_attachment(
             f"The file is larger than the limit of {max_bytes} bytes",
             details={"limit_bytes": max_bytes},
         )
-    digest = hashlib.sha256(content).hexdigest()
-    label_zh, label_en = KIND_LABELS[kind]
-    with store.transaction(actor=actor, reason=f"attach {label_en} to application {application_id}: {name}") as session:
-        application = load(session, application_id)
-        if application.state in procedure.FINAL_STATES:
-            zh_state, en_state = procedure.LABELS[application.state]
-            raise Conflict(
-                f"申报已{zh_state}，不能再添加{label_zh}", f"The application is {en_state}; no more documents can be filed with it"
-            )
-        attachment = NamingAttachment(
-            application_id=application_id,
-            kind=kind,
-            filename=name,
-            media_type=_media_type(name, media_type),
-            size_bytes=len(content),
-            sha256=digest,
-            note=(note or "").strip() or None,
-            uploaded_by=actor,
-            uploaded_at=procedure.now(),
-            content=content,
+    return NewAttachment(
+        kind, name, _media_type(name, media_type), content, hashlib.sha256(content).hexdigest(), (note or "").strip() or None
+    )
+
+
+def attach(session, application: NamingApplication, new: NewAttachment, *, actor: str) -> NamingAttachment:
+    """File ``new`` with an open application inside the caller's transaction (409 once final)."""
+    if application.state in procedure.FINAL_STATES:
+        zh_state, en_state = procedure.LABELS[application.state]
+        raise Conflict(
+            f"申报已{zh_state}，不能再添加{KIND_LABELS[new.kind][0]}",
+            f"The application is {en_state}; no more documents can be filed with it",
         )
-        session.add(attachment)
-        session.flush()
-        return describe(attachment)
+    attachment = NamingAttachment(
+        application_id=application.id,
+        kind=new.kind,
+        filename=new.filename,
+        media_type=new.media_type,
+        size_bytes=len(new.content),
+        sha256=new.sha256,
+        note=new.note,
+        uploaded_by=actor,
+        uploaded_at=procedure.now(),
+        content=new.content,
+    )
+    session.add(attachment)
+    session.flush()
+    return attachment
+
+
+def add_attachment(
+    store,
+    application_id: int,
+    *,
+    kind: Any,
+    filename: str | None,
+    content: bytes,
+    media_type: str | None = None,
+    note: str | None = None,
+    actor: str,
+    max_bytes: int,
+) -> dict[str, Any]:
+    """File one document with an open application; returns its description."""
+    new = prepare(kind=kind, filename=filename, content=content, media_type=media_type, note=note, max_bytes=max_bytes)
+    label_en = KIND_LABELS[new.kind][1]
+    with store.transaction(actor=actor, reason=f"attach {label_en} to application {application_id}: {new.filename}") as session:
+        return describe(attach(session, load(session, application_id), new, actor=actor))
 
 
 def describe(attachment: NamingAttachment) -> dict[str, Any]:

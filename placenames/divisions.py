@@ -42,34 +42,75 @@ def default_file(profile: DistrictProfile | None = None) -> Path:
 
 
 def import_divisions(store, path: str | Path | None = None, *, actor: str) -> dict[str, int]:
-    """Add each unit not yet registered (by its 12-digit code); returns counts added/skipped.
+    """Register each unit of the file once, so running it again adds nothing.
+
+    A unit is already registered when an entry has its 12-digit code (``entity_code``),
+    or, failing that, when a current name of the same category reads the same (full
+    name or its short form, e.g. a register filled from the demo data or a census file
+    without codes): that entry gets the code (``changed``) instead of a twin beside it.
+    A registered name that reads otherwise than the file is left alone (``differs``):
+    a standard name changes only through the renaming procedure.
+    Returns the counts added / unchanged / changed / differs (``skipped`` = all but added).
     ``path`` defaults to the profile's ``divisions_file``."""
     path = path or default_file()
     with Path(path).open(encoding="utf-8", newline="") as handle:
         numbered = [(n, r, category) for n, r in enumerate(csv.DictReader(handle), start=2) if (category := category_for(r))]
-    rows = [(r, category) for _, r, category in numbered]
-    added = skipped = 0
+    counts = dict.fromkeys(("added", "unchanged", "changed", "differs"), 0)
     with store.transaction(actor=actor, reason=f"import divisions from {Path(path).name}") as session:
         _refuse(session, numbered)
-        known = set(session.scalars(select(PlaceName.entity_code).where(PlaceName.entity_code.is_not(None))))
-        for row, category in rows:
-            if row["code"] in known:
-                skipped += 1
+        by_code = {e.entity_code: e for e in session.scalars(select(PlaceName).where(PlaceName.entity_code.is_not(None)))}
+        by_name = _uncoded_current(session, {category for _, _, category in numbered})
+        for _, row, category in numbered:
+            entry = by_code.get(row["code"])
+            if entry is None:
+                entry = next((by_name.pop(key) for key in _keys(row["name"], category) if key in by_name), None)
+                if entry is not None:
+                    entry.entity_code = row["code"]
+                    entry.data_source = entry.data_source or SOURCE
+                    by_code[row["code"]] = entry
+                    counts["changed"] += 1
+                    continue
+            if entry is not None:
+                same = entry.name in {name for name, _ in _keys(row["name"], category)}
+                counts["unchanged" if same else "differs"] += 1
                 continue
-            entry = PlaceName(
-                **register.spelling(row["name"], category),
-                status="current",
-                admin_code=row["parent_code"],
-                entity_code=row["code"],
-                data_source=SOURCE,
-                source="divisions-2023",
-            )
-            session.add(entry)
-            session.flush()
-            if row["name"].endswith("社区居民委员会"):
-                session.add(NameAlias(place_name_id=entry.id, alias=row["name"].removesuffix("居民委员会"), kind="short"))
-            added += 1
-    return {"added": added, "skipped": skipped}
+            _add(session, row, category)
+            counts["added"] += 1
+    return {**counts, "skipped": counts["unchanged"] + counts["changed"] + counts["differs"]}
+
+
+def _keys(name: str, category: str) -> list[tuple[str, str]]:
+    """The ways a unit's name may already be registered: in full, or short (…社区)."""
+    short = name.removesuffix("居民委员会")
+    return [(name, category)] + ([(short, category)] if short != name else [])
+
+
+def _uncoded_current(session, category_codes: set[str]) -> dict[tuple[str, str], PlaceName]:
+    """Current names of these categories without a unit code, by (name, category)."""
+    rows = session.scalars(
+        select(PlaceName)
+        .where(PlaceName.entity_code.is_(None), PlaceName.status == "current", PlaceName.category_code.in_(category_codes))
+        .order_by(PlaceName.id)
+    )
+    found: dict[tuple[str, str], PlaceName] = {}
+    for entry in rows:
+        found.setdefault((entry.name, entry.category_code), entry)
+    return found
+
+
+def _add(session, row: dict, category: str) -> None:
+    entry = PlaceName(
+        **register.spelling(row["name"], category),
+        status="current",
+        admin_code=row["parent_code"],
+        entity_code=row["code"],
+        data_source=SOURCE,
+        source="divisions-2023",
+    )
+    session.add(entry)
+    session.flush()
+    if row["name"].endswith("社区居民委员会"):
+        session.add(NameAlias(place_name_id=entry.id, alias=row["name"].removesuffix("居民委员会"), kind="short"))
 
 
 def _refuse(session, numbered: list[tuple[int, dict, str]]) -> None:

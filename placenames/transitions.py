@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
+from . import announcement as announcement_document
 from . import document_numbers, four_eyes, procedure, register, street_renames
 from .applications import load
 from .checks import Candidate, duplicate_name, run_checks
@@ -128,6 +128,7 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
         clash = duplicate_name.check(session, Candidate(application.proposed_name, application.category_code, exclude_id=entry.id))
         if clash:
             raise Conflict(clash[0].zh, clash[0].en, details=clash[0].to_dict())
+    former = {"name": entry.name, "romanization": entry.romanization}  # before a rename changes them
     if application.kind == "rename":
         assert application.proposed_name is not None  # a rename names the new name
         street_renames.follow_rename(session, entry.name, application.proposed_name, entry.category_code)
@@ -158,7 +159,7 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
     entry.announced_on = announced_on
     _flush_name(session, application)
     application.announced_on = announced_on
-    application.announcement = announcement(session, application, entry)
+    application.announcement = announcement(session, application, entry, former)
     document_numbers.assign(session, application, "announcement", announced_on)
 
 
@@ -182,25 +183,9 @@ def _flush_name(session, application: NamingApplication) -> None:
         ) from exc
 
 
-def announcement(session, application: NamingApplication, entry: PlaceName) -> dict[str, Any]:
-    """The 公告 content the MCA rules require (地名备案公告管理办法)."""
-    assert application.approved_on is not None and application.announced_on is not None  # made on announcement
-    area = (
-        session.scalar(select(PlaceName.name).where(PlaceName.entity_code == entry.admin_code, PlaceName.status == "current"))
-        if entry.admin_code
-        else None
-    )
-    return {
-        "kind": application.kind,
-        "standard_name": entry.name,
-        "romanization": entry.romanization,
-        "administrative_area": {"code": entry.admin_code, "name": area},
-        "location_description": entry.location_description,
-        "approving_body": application.approving_body,
-        "approval_date": application.approved_on.isoformat(),
-        "approval_document": application.approval_document,
-        "announced_on": application.announced_on.isoformat(),
-    }
+def announcement(session, application: NamingApplication, entry: PlaceName, former: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The 公告 content the MCA rules require (地名备案公告管理办法); see ``placenames.announcement``."""
+    return announcement_document.build(application, entry, session, former=former)
 
 
 HANDLERS = {

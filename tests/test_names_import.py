@@ -114,8 +114,8 @@ def test_a_bad_census_row_refuses_the_whole_file(store, tmp_path):
 
 
 def test_real_divisions_become_current_names_once(store):
-    assert divisions.import_divisions(store, actor="wang") == {"added": 146, "skipped": 0}
-    assert divisions.import_divisions(store, actor="wang") == {"added": 0, "skipped": 146}
+    assert divisions.import_divisions(store, actor="wang") == {"added": 146, "unchanged": 0, "changed": 0, "differs": 0, "skipped": 0}
+    assert divisions.import_divisions(store, actor="wang") == {"added": 0, "unchanged": 146, "changed": 0, "differs": 0, "skipped": 146}
     with store.read() as session:
 
         def count(code):
