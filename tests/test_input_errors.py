@@ -76,6 +76,29 @@ def test_huge_paging_numbers_in_the_json_api_are_400(client, store):
     assert client.get(f"/api/v1/names?offset=5&limit={BIG}", headers=officer).status_code == 200  # served as the maximum
 
 
+def test_every_whole_number_parameter_is_read_by_one_parser_with_one_message(client, store):
+    """The JSON API, the sign report and the OGC API say the same thing about a bad whole number."""
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    for path, name in (
+        ("/api/v1/names?limit=abc", "limit"),
+        ("/api/v1/signs/report?due_days=abc", "due_days"),
+        ("/ogc/collections/roads/items?limit=abc", "limit"),
+        ("/ogc/collections/roads/items?offset=1.5", "offset"),
+    ):
+        message = bilingual(client.get(path, headers=officer))["message"]
+        assert message["en"].startswith(f"Parameter '{name}' must be a whole number"), path
+        assert message["zh"].startswith(f"参数 {name} 应为整数"), path
+    too_many = bilingual(client.get("/api/v1/signs/report?due_days=3651", headers=officer))["message"]
+    assert too_many["en"] == "Parameter 'due_days' is out of range 1–3650"
+    assert client.get("/api/v1/signs/report?due_days=30", headers=officer).status_code == 200
+
+
+def test_boolean_parameters_of_the_numbering_preview_are_read_by_the_one_flag_parser(client, store):
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    bad = bilingual(client.get("/api/v1/numbers/preview?all=maybe", headers=officer))
+    assert bad["message"]["en"] == "Boolean parameter must be true or false"
+
+
 @pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
 def test_cql2_json_geometry_with_nan_or_infinity_is_400_naming_the_point(client, coordinate):
     polygon = [[102.7, 25.0], [102.8, 25.0], [coordinate, 25.1], [102.7, 25.0]]
