@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, flag, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, flag, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
@@ -49,15 +49,23 @@ class ReasonBody(Body):
     reason: Text | None = None
 
 
+class AssignBody(ReasonBody):
+    """The roads to number (or ``all``: true), whether retired numbers may be reused, and the reason."""
+
+    roads: list[Text] | Text | None = None
+    all: bool | None = None
+    allow_retired: bool | Text = False
+
+
 @blueprint.post("/numbers/assign")
 @auth.requires(PLACENAME_OFFICER)
+@takes(AssignBody)
 def assign():
     from placenames.numbering import service
 
-    body = json_body()
-    roads = _roads(body.get("roads"), body.get("all"))
-    allow_retired = flag(body.get("allow_retired", False))
-    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=read_body(ReasonBody).reason, allow_retired=allow_retired)
+    body = read_body(AssignBody)
+    roads = _roads(body.roads, body.all)
+    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=body.reason, allow_retired=flag(body.allow_retired))
     return jsonify(_plan_json(plan)), 201
 
 

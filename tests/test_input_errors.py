@@ -97,6 +97,16 @@ def test_boolean_parameters_of_the_numbering_preview_are_read_by_the_one_flag_pa
     officer = bearer(store, "officer", PLACENAME_OFFICER)
     bad = bilingual(client.get("/api/v1/numbers/preview?all=maybe", headers=officer))
     assert bad["message"]["en"] == "Boolean parameter must be true or false"
+    assert bilingual(client.post("/api/v1/numbers/assign", json={"all": True, "allow_retired": "maybe"}, headers=officer))
+    wrong = bilingual(client.post("/api/v1/numbers/assign", json={"roads": [1, 2]}, headers=officer))
+    assert wrong["details"]["field"].startswith("roads")
+
+
+def test_the_numbering_body_is_published_in_the_openapi_document(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/numbers/assign"]["post"]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AssignBody"}
+    assert set(document["components"]["schemas"]["AssignBody"]["properties"]) == {"roads", "all", "allow_retired", "reason"}
 
 
 @pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
