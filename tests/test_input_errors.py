@@ -102,11 +102,40 @@ def test_boolean_parameters_of_the_numbering_preview_are_read_by_the_one_flag_pa
     assert wrong["details"]["field"].startswith("roads")
 
 
-def test_the_numbering_body_is_published_in_the_openapi_document(client):
+@pytest.mark.parametrize(
+    "path,method,model",
+    [
+        ("/numbers/assign", "post", "AssignBody"),
+        ("/boundary-lines/build", "post", "BuildLinesBody"),
+        ("/boundary-lines/{line_id}/description", "put", "DescriptionBody"),
+        ("/boundary-inspections", "post", "CampaignBody"),
+        ("/boundary-inspections/{campaign_id}/markers", "post", "MarkerRecordBody"),
+        ("/boundary-inspections/{campaign_id}/findings", "post", "StretchFindingBody"),
+        ("/boundary-inspections/{campaign_id}/sign", "post", "SignBody"),
+    ],
+)
+def test_numbering_line_and_inspection_bodies_are_published_in_the_openapi_document(client, path, method, model):
     document = client.get("/api/v1/openapi.json").get_json()
-    operation = document["paths"]["/numbers/assign"]["post"]
-    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/AssignBody"}
-    assert set(document["components"]["schemas"]["AssignBody"]["properties"]) == {"roads", "all", "allow_retired", "reason"}
+    operation = document["paths"][path][method]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert document["components"]["schemas"][model]["properties"]
+
+
+def test_inspection_bodies_name_the_field_that_does_not_fit(client, store):
+    officer = bearer(store, "boundary", BOUNDARY_OFFICER)
+    cases = [
+        (
+            "/api/v1/boundary-inspections",
+            {"line_id": "1", "code": "X", "party_a": "A", "party_b": "B", "started_on": "2024-01-01"},
+            "line_id",
+        ),
+        ("/api/v1/boundary-inspections/1/markers", {"marker_id": 1, "status": "intact", "corrects_id": True}, "corrects_id"),
+        ("/api/v1/boundary-inspections/1/findings", {"kind": "k", "description": "d", "from_m": 0, "to_m": "NaN"}, "to_m"),
+        ("/api/v1/boundary-inspections/1/sign", {"party": "c"}, "party"),
+        ("/api/v1/boundary-lines/build", {"tolerance_m": -1}, "tolerance_m"),
+    ]
+    for path, body, field in cases:
+        assert bilingual(client.post(path, json=body, headers=officer))["details"]["field"] == field, path
 
 
 @pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
