@@ -16,7 +16,7 @@ from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, date_value, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, int_value, json_body, read_body, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -365,10 +365,9 @@ def list_campaigns():
     """Campaigns, newest first; ``?line_id=`` keeps one line's (the boundary workspace picks from these)."""
     from boundaries.inspections import list_campaigns as campaigns_of
 
-    line_id = request.args.get("line_id")
-    if line_id is not None and not line_id.isdigit():
-        raise BadRequest("line_id 应为界线编号", "'line_id' must be a line id")
-    campaigns = campaigns_of(current_store(), int(line_id) if line_id is not None else None)
+    raw = request.args.get("line_id")
+    line_id = None if raw in (None, "") else int_value(raw, "line_id", 0, minimum=1, maximum=2**31 - 1)
+    campaigns = campaigns_of(current_store(), line_id)
     return jsonify({"campaigns": campaigns})
 
 

@@ -78,12 +78,13 @@ def test_huge_paging_numbers_in_the_json_api_are_400(client, store):
 
 def test_every_whole_number_parameter_is_read_by_one_parser_with_one_message(client, store):
     """The JSON API, the sign report and the OGC API say the same thing about a bad whole number."""
-    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    officer = bearer(store, "officer", [PLACENAME_OFFICER, BOUNDARY_OFFICER])
     for path, name in (
         ("/api/v1/names?limit=abc", "limit"),
         ("/api/v1/signs/report?due_days=abc", "due_days"),
         ("/ogc/collections/roads/items?limit=abc", "limit"),
         ("/ogc/collections/roads/items?offset=1.5", "offset"),
+        ("/api/v1/boundary-inspections?line_id=abc", "line_id"),
     ):
         message = bilingual(client.get(path, headers=officer))["message"]
         assert message["en"].startswith(f"Parameter '{name}' must be a whole number"), path
