@@ -12,19 +12,20 @@ from boundaries.redistricting.plan import Plan
 from boundaries.redistricting.rules import Rules
 from gis.findings import ERROR, Finding
 
-# A violation is the one bilingual finding type, an error about one subject (community label, block code or subdistrict).
-Violation = Finding
 
+class Violation(Finding):
+    """The one bilingual finding type (``gis.findings``) as an error about one subject: a
+    community label, a block code or a subdistrict."""
 
-def violation(rule: str, subject: str, zh: str, en: str) -> Finding:
-    return Finding(rule, ERROR, zh, en, subject=subject)
+    def __init__(self, rule: str, subject: str, zh: str, en: str):
+        super().__init__(rule, ERROR, zh, en, subject=subject)
 
 
 def every_block_assigned(plan: Plan, rules: Rules) -> list[Violation]:
     """Every block lies in exactly one community (the assignment array rules out two)."""
     missing = np.flatnonzero(plan.assignment < 0)
     return [
-        violation(
+        Violation(
             "assigned", plan.graph.codes[b], f"街区 {plan.graph.codes[b]} 未划入任何社区", f"Block {plan.graph.codes[b]} is in no community"
         )
         for b in missing
@@ -38,7 +39,7 @@ def contiguous(plan: Plan, rules: Rules) -> list[Violation]:
         if len(members) and len(plan.graph.components(members)) > 1:
             parts = len(plan.graph.components(members))
             out.append(
-                violation(
+                Violation(
                     "contiguity", label, f"社区 {label} 分为 {parts} 块不相连的区域", f"Community {label} falls into {parts} separate parts"
                 )
             )
@@ -54,7 +55,7 @@ def households_within_bounds(plan: Plan, rules: Rules) -> list[Violation]:
         ceiling = rules.ceiling(bool(dense))
         if households < rules.min_households:
             out.append(
-                violation(
+                Violation(
                     "households-min",
                     label,
                     f"社区 {label} 仅 {households} 户，少于下限 {rules.min_households}",
@@ -63,7 +64,7 @@ def households_within_bounds(plan: Plan, rules: Rules) -> list[Violation]:
             )
         elif households > ceiling:
             out.append(
-                violation(
+                Violation(
                     "households-max",
                     label,
                     f"社区 {label} 有 {households} 户，超过上限 {ceiling}",
@@ -80,7 +81,7 @@ def nested_in_subdistrict(plan: Plan, rules: Rules) -> list[Violation]:
         found = sorted(set(plan.graph.subdistricts[members]))
         if len(found) > 1:
             out.append(
-                violation(
+                Violation(
                     "nesting",
                     label,
                     f"社区 {label} 跨越街道：{'、'.join(found)}",
@@ -103,7 +104,7 @@ def community_count_in_target(plan: Plan, rules: Rules) -> list[Violation]:
         count = counts.get(subdistrict, 0)
         if not low <= count <= high:
             out.append(
-                violation(
+                Violation(
                     "target-count",
                     subdistrict,
                     f"街道 {subdistrict} 有 {count} 个社区，目标为 {low}-{high}",
@@ -120,7 +121,7 @@ def locks_respected(plan: Plan, rules: Rules) -> list[Violation]:
     for b, code in enumerate(g.codes):
         if code in rules.locked_blocks and plan.assignment[b] >= 0 and plan.labels[plan.assignment[b]] != g.communities[b]:
             out.append(
-                violation(
+                Violation(
                     "locked-block",
                     code,
                     f"锁定街区 {code} 被移出社区 {g.communities[b]}",
@@ -134,7 +135,7 @@ def locks_respected(plan: Plan, rules: Rules) -> list[Violation]:
             after = set(plan.members[plan.labels.index(community)].tolist())
         if before and before != after:
             out.append(
-                violation("locked-community", community, f"锁定社区 {community} 的范围被改变", f"Locked community {community} was changed")
+                Violation("locked-community", community, f"锁定社区 {community} 的范围被改变", f"Locked community {community} was changed")
             )
     return out
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from boundaries.redistricting.constraints import Violation, violation
+from boundaries.redistricting.constraints import Violation
 from boundaries.redistricting.rules import Rules
 
 
@@ -34,7 +34,7 @@ def feasible_range(part: Part, rules: Rules, subdistrict: str, findings: list[Vi
     high = min(high, len(part.blocks))
     if part.households < rules.min_households:
         findings.append(
-            violation(
+            Violation(
                 "infeasible-part",
                 subdistrict,
                 f"街道 {subdistrict} 中有一片相连街区（{len(part.blocks)} 个街区）仅 {part.households} 户，"
@@ -46,7 +46,7 @@ def feasible_range(part: Part, rules: Rules, subdistrict: str, findings: list[Vi
         high = low
     elif low > high:
         findings.append(
-            violation(
+            Violation(
                 "infeasible-part",
                 subdistrict,
                 f"街道 {subdistrict} 中一片 {part.households} 户的相连街区无法分为每个 {rules.min_households}-{ceiling} 户的社区",
@@ -83,7 +83,7 @@ def choose_counts(parts: list[Part], rules: Rules, subdistrict: str, locked: int
         possible_high = sum(p.high for p in parts) + locked
         households = sum(p.households for p in parts)
         findings.append(
-            violation(
+            Violation(
                 "infeasible-target",
                 subdistrict,
                 f"街道 {subdistrict} 共 {households} 户，按户数范围只能设 {possible_low}-{possible_high} 个社区，无法满足目标 {low}-{high}",

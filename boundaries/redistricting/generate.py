@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from boundaries.redistricting import metrics
-from boundaries.redistricting.constraints import Violation, violation, violations
+from boundaries.redistricting.constraints import Violation, violations
 from boundaries.redistricting.counts import Part, choose_counts, feasible_range
 from boundaries.redistricting.exact import exact_divide
 from boundaries.redistricting.graph import BlockGraph
@@ -273,7 +273,7 @@ def _report_oversized_blocks(graph, rules, blocks, findings):
         ceiling = rules.ceiling(bool(graph.dense[b]))
         if graph.households[b] > ceiling:
             findings.append(
-                violation(
+                Violation(
                     "block-over-max",
                     graph.codes[b],
                     f"街区 {graph.codes[b]} 单独就有 {graph.households[b]} 户，超过上限 {ceiling}",
