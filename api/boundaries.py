@@ -8,8 +8,7 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
-import math
-from typing import Annotated
+from typing import Annotated, Literal
 
 import shapely
 from flask import Blueprint, current_app, jsonify, request
@@ -17,20 +16,11 @@ from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import Body, Number, Text, current_store, date_value, json_body, read_body, required_date, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, int_value, json_body, read_body, required_date, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
 blueprint = Blueprint("boundaries", __name__)
-
-
-def _number(body: dict, name: str, default=None, *, positive: bool = False):
-    value = body.get(name, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or (positive and value <= 0):
-        raise BadRequest(f"{name} 应为{'正' if positive else ''}数", f"'{name}' must be a {'positive ' if positive else ''}number")
-    return float(value)
 
 
 def _point(body: dict, required: bool = True):
@@ -138,19 +128,28 @@ def check_units():
 # --- lines -------------------------------------------------------------------------
 
 
+Positive = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+
+
+class BuildLinesBody(Body):
+    """Which level's boundary lines to build from the unit polygons, and how closely sides must meet."""
+
+    level: Text = "subdistrict"
+    tolerance_m: Positive = 25.0
+    reason: Text | None = None
+
+
 @blueprint.post("/boundary-lines/build")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(BuildLinesBody)
 def build_lines():
     from boundaries.lines.builder import BuildOptions
     from boundaries.lines.service import build_and_save
 
-    body = json_body()
-    level = body.get("level", "subdistrict")
-    if not isinstance(level, str):
-        raise BadRequest("level 应为字符串", "'level' must be a string")
-    options = BuildOptions(tolerance_m=_number(body, "tolerance_m", 25.0, positive=True))
+    body = read_body(BuildLinesBody)
+    options = BuildOptions(tolerance_m=body.tolerance_m)
     counts = build_and_save(
-        current_store(), level, actor=auth.actor(), reason=body.get("reason") or "由区划面生成界线 build lines", options=options
+        current_store(), body.level, actor=auth.actor(), reason=body.reason or "由区划面生成界线 build lines", options=options
     )
     return jsonify(counts), 201
 
@@ -177,18 +176,21 @@ def get_line(line_id: int):
     return jsonify(body)
 
 
+class DescriptionBody(Body):
+    """A line's written description (null: back to the generated one) and the version it edits."""
+
+    text: Text | None = None
+    version: Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+
+
 @blueprint.put("/boundary-lines/<int:line_id>/description")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(DescriptionBody)
 def put_description(line_id: int):
     from boundaries.lines.service import edit_description, line_summary
 
-    body = json_body()
-    text, version = body.get("text"), body.get("version")
-    if (text is not None and not isinstance(text, str)) or not isinstance(version, int) or isinstance(version, bool):
-        raise BadRequest(
-            "须给出 text（字符串，null 表示恢复自动生成）和 version", "Give 'text' (a string, or null for the generated one) and 'version'"
-        )
-    return jsonify(line_summary(edit_description(current_store(), line_id, text, version=version, actor=auth.actor())))
+    body = read_body(DescriptionBody)
+    return jsonify(line_summary(edit_description(current_store(), line_id, body.text, version=body.version, actor=auth.actor())))
 
 
 # --- markers -----------------------------------------------------------------------
@@ -316,30 +318,42 @@ def synthetic_markers(line_id: int):
 # --- joint inspections --------------------------------------------------------------
 
 
+class CampaignBody(Body):
+    """A joint inspection (联检) of one line by both parties; ``tolerance_m`` defaults to the service's."""
+
+    line_id: RecordId
+    code: Text
+    party_a: Text
+    party_b: Text
+    started_on: Text
+    participants: list[Text] | None = None
+    tolerance_m: Positive | None = None
+    remarks: Text | None = None
+    party_a_code: Text | None = None
+    party_b_code: Text | None = None
+
+
 @blueprint.post("/boundary-inspections")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(CampaignBody)
 def open_campaign():
     from boundaries.inspections import DEFAULT_TOLERANCE_M
     from boundaries.inspections import open_campaign as start
 
-    body = json_body()
-    if not isinstance(body.get("line_id"), int) or not all(isinstance(body.get(k), str) for k in ("code", "party_a", "party_b")):
-        raise BadRequest("须给出 line_id、code、party_a、party_b", "Give 'line_id', 'code', 'party_a' and 'party_b'")
-    if any(body.get(k) is not None and not isinstance(body.get(k), str) for k in ("party_a_code", "party_b_code")):
-        raise BadRequest("party_a_code、party_b_code 应为单位代码文本", "'party_a_code' and 'party_b_code' must be unit codes as text")
+    body = read_body(CampaignBody)
     campaign = start(
         current_store(),
-        body["line_id"],
-        code=body["code"],
-        party_a=body["party_a"],
-        party_b=body["party_b"],
+        body.line_id,
+        code=body.code,
+        party_a=body.party_a,
+        party_b=body.party_b,
         actor=auth.actor(),
-        started_on=required_date(body.get("started_on"), "started_on"),
-        participants=body.get("participants"),
-        tolerance_m=_number(body, "tolerance_m", DEFAULT_TOLERANCE_M, positive=True),
-        remarks=body.get("remarks"),
-        party_a_code=body.get("party_a_code"),
-        party_b_code=body.get("party_b_code"),
+        started_on=required_date(body.started_on, "started_on"),
+        participants=body.participants,
+        tolerance_m=body.tolerance_m if body.tolerance_m is not None else DEFAULT_TOLERANCE_M,
+        remarks=body.remarks,
+        party_a_code=body.party_a_code,
+        party_b_code=body.party_b_code,
     )
     return jsonify(
         {
@@ -359,10 +373,9 @@ def list_campaigns():
     """Campaigns, newest first; ``?line_id=`` keeps one line's (the boundary workspace picks from these)."""
     from boundaries.inspections import list_campaigns as campaigns_of
 
-    line_id = request.args.get("line_id")
-    if line_id is not None and not line_id.isdigit():
-        raise BadRequest("line_id 应为界线编号", "'line_id' must be a line id")
-    campaigns = campaigns_of(current_store(), int(line_id) if line_id is not None else None)
+    raw = request.args.get("line_id")
+    line_id = None if raw in (None, "") else int_value(raw, "line_id", 0, minimum=1, maximum=2**31 - 1)
+    campaigns = campaigns_of(current_store(), line_id)
     return jsonify({"campaigns": campaigns})
 
 
@@ -376,28 +389,37 @@ def campaign_report(campaign_id: int):
     return jsonify(report)
 
 
+class MarkerRecordBody(Body):
+    """What the inspection found at one marker; ``lon``/``lat`` the measured position (CGCS2000), if measured."""
+
+    marker_id: RecordId
+    status: Text
+    lon: Number | None = None
+    lat: Number | None = None
+    reference_changes: Text | None = None
+    photos: list[Text] | None = None
+    remarks: Text | None = None
+    corrects_id: RecordId | None = None
+
+
 @blueprint.post("/boundary-inspections/<int:campaign_id>/markers")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(MarkerRecordBody)
 def record_marker(campaign_id: int):
     from boundaries.inspections import record_marker as record
 
-    body = json_body()
-    if not isinstance(body.get("marker_id"), int) or not isinstance(body.get("status"), str):
-        raise BadRequest("须给出 marker_id 和 status", "Give 'marker_id' and 'status'")
-    corrects = body.get("corrects_id")
-    if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
-        raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
+    body = read_body(MarkerRecordBody)
     result = record(
         current_store(),
         campaign_id,
-        body["marker_id"],
-        status=body["status"],
-        measured=_point(body, required=False),
+        body.marker_id,
+        status=body.status,
+        measured=_point({"lon": body.lon, "lat": body.lat}, required=False),
         actor=auth.actor(),
-        reference_changes=body.get("reference_changes"),
-        photos=body.get("photos"),
-        remarks=body.get("remarks"),
-        corrects_id=corrects,
+        reference_changes=body.reference_changes,
+        photos=body.photos,
+        remarks=body.remarks,
+        corrects_id=body.corrects_id,
     )
     return jsonify(
         {
@@ -410,44 +432,51 @@ def record_marker(campaign_id: int):
     ), 201
 
 
+class StretchFindingBody(Body):
+    """A finding along the line between ``from_m`` and ``to_m`` metres from its start."""
+
+    kind: Text
+    description: Text
+    from_m: Number
+    to_m: Number
+    corrects_id: RecordId | None = None
+
+
 @blueprint.post("/boundary-inspections/<int:campaign_id>/findings")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(StretchFindingBody)
 def record_finding(campaign_id: int):
     from boundaries.inspections import record_finding as record
 
-    body = json_body()
-    if not isinstance(body.get("kind"), str) or not isinstance(body.get("description"), str):
-        raise BadRequest("须给出 kind、description、from_m、to_m", "Give 'kind', 'description', 'from_m' and 'to_m'")
-    from_m, to_m = _number(body, "from_m"), _number(body, "to_m")
-    if from_m is None or to_m is None:
-        raise BadRequest("须给出 from_m、to_m（米）", "Give 'from_m' and 'to_m' (metres)")
-    corrects = body.get("corrects_id")
-    if corrects is not None and (not isinstance(corrects, int) or isinstance(corrects, bool)):
-        raise BadRequest("corrects_id 应为整数", "'corrects_id' must be an integer")
+    body = read_body(StretchFindingBody)
     finding = record(
         current_store(),
         campaign_id,
-        kind=body["kind"],
-        from_m=from_m,
-        to_m=to_m,
-        description=body["description"],
+        kind=body.kind,
+        from_m=body.from_m,
+        to_m=body.to_m,
+        description=body.description,
         actor=auth.actor(),
-        corrects_id=corrects,
+        corrects_id=body.corrects_id,
     )
     return jsonify({"id": finding.id, "kind": finding.kind, "from_m": finding.from_m, "to_m": finding.to_m}), 201
 
 
+class SignBody(Body):
+    """Which party signs (``a`` or ``b``) and, optionally, the campaign's end date."""
+
+    party: Literal["a", "b"]
+    ended_on: Text | None = None
+
+
 @blueprint.post("/boundary-inspections/<int:campaign_id>/sign")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(SignBody)
 def sign(campaign_id: int):
     from boundaries.signoff import sign as do_sign
 
-    body = json_body()
-    if body.get("party") not in ("a", "b"):
-        raise BadRequest("party 应为 a 或 b", "'party' must be 'a' or 'b'")
-    campaign = do_sign(
-        current_store(), campaign_id, party=body["party"], actor=auth.actor(), ended_on=date_value(body.get("ended_on"), "ended_on")
-    )
+    body = read_body(SignBody)
+    campaign = do_sign(current_store(), campaign_id, party=body.party, actor=auth.actor(), ended_on=date_value(body.ended_on, "ended_on"))
     return jsonify(_signatures(campaign))
 
 

@@ -105,18 +105,25 @@ def date_value(value, name: str, *, required: bool = False) -> dt.date | None:
         raise BadRequest(f"{name} 应为日期 YYYY-MM-DD", f"'{name}' must be a date YYYY-MM-DD") from None
 
 
-def int_arg(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
-    raw = request.args.get(name)
+def int_value(raw, name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """A whole number given as text (a query parameter), ``default`` when absent or empty;
+    a bilingual 400 when it is not a whole number or lies outside ``minimum``..``maximum``."""
     if raw in (None, ""):
         return default
     try:
         value = int(raw)
-    except ValueError:
-        raise BadRequest(f"参数 {name} 应为整数", f"Parameter '{name}' must be an integer") from None
-    if value < minimum or (maximum is not None and value > maximum):
-        upper = "" if maximum is None else f"–{maximum}"
-        raise BadRequest(f"参数 {name} 超出范围 {minimum}{upper}", f"Parameter '{name}' is out of range {minimum}{upper}")
+    except (TypeError, ValueError):
+        raise BadRequest(f"参数 {name} 应为整数：“{raw}”", f"Parameter '{name}' must be a whole number: '{raw}'") from None
+    if maximum is None and value < minimum:
+        raise BadRequest(f"参数 {name} 超出范围：至少为 {minimum}", f"Parameter '{name}' is out of range: at least {minimum}")
+    if maximum is not None and not minimum <= value <= maximum:
+        raise BadRequest(f"参数 {name} 超出范围 {minimum}–{maximum}", f"Parameter '{name}' is out of range {minimum}–{maximum}")
     return value
+
+
+def int_arg(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
+    """``int_value`` of the query parameter ``name``."""
+    return int_value(request.args.get(name), name, default, minimum=minimum, maximum=maximum)
 
 
 def flag(value) -> bool:

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, int_arg, json_body, read_body, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, flag, int_arg, read_body, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("numbers", __name__)
@@ -26,14 +26,6 @@ def _roads(value, all_roads) -> list[str] | None:
     if not value or not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
         raise BadRequest("请给出道路名称列表 roads，或 all=true", "Give 'roads' (a list of road names) or 'all': true")
     return [v.strip() for v in value]
-
-
-def _flag(value) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no", ""):
-        return value.lower() in ("1", "true", "yes")
-    raise BadRequest("布尔参数取值无效", "Boolean parameter must be true or false")
 
 
 def _plan_json(plan):
@@ -64,8 +56,8 @@ def preview():
     """Dry run: ?road=春城路&road=... or ?all=true; every number with its reason."""
     from placenames.numbering import service
 
-    roads = _roads(request.args.getlist("road"), _flag(request.args.get("all", "false")))
-    plan = service.preview(current_store(), roads, allow_retired=_flag(request.args.get("allow_retired", "false")))
+    roads = _roads(request.args.getlist("road"), flag(request.args.get("all", "false")))
+    plan = service.preview(current_store(), roads, allow_retired=flag(request.args.get("allow_retired", "false")))
     return jsonify(_plan_json(plan))
 
 
@@ -75,15 +67,23 @@ class ReasonBody(Body):
     reason: Text | None = None
 
 
+class AssignBody(ReasonBody):
+    """The roads to number (or ``all``: true), whether retired numbers may be reused, and the reason."""
+
+    roads: list[Text] | Text | None = None
+    all: bool | None = None
+    allow_retired: bool | Text = False
+
+
 @blueprint.post("/numbers/assign")
 @auth.requires(PLACENAME_OFFICER)
+@takes(AssignBody)
 def assign():
     from placenames.numbering import service
 
-    body = json_body()
-    roads = _roads(body.get("roads"), body.get("all"))
-    allow_retired = _flag(body.get("allow_retired", False))
-    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=read_body(ReasonBody).reason, allow_retired=allow_retired)
+    body = read_body(AssignBody)
+    roads = _roads(body.roads, body.all)
+    plan = service.commit(current_store(), roads, actor=auth.actor(), reason=body.reason, allow_retired=flag(body.allow_retired))
     return jsonify(_plan_json(plan)), 201
 
 

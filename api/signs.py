@@ -24,12 +24,7 @@ IMPORT_SUFFIXES = (".csv", ".gpkg", ".geojson", ".json", ".zip")
 def report():
     from placenames.signs import reports
 
-    try:
-        days = int(request.args.get("due_days", reports.DUE_AFTER_DAYS))
-    except ValueError:
-        raise BadRequest("due_days 应为整数", "'due_days' must be an integer") from None
-    if not 1 <= days <= 3650:
-        raise BadRequest("due_days 应在 1 到 3650 之间", "'due_days' must be between 1 and 3650")
+    days = int_arg("due_days", reports.DUE_AFTER_DAYS, minimum=1, maximum=3650)
     return jsonify(reports.report(current_store(), today=date_value(request.args.get("today"), "today"), due_after_days=days))
 
 

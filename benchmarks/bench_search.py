@@ -30,6 +30,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
+import opencc
 import sqlalchemy as sa
 from pypinyin import lazy_pinyin
 from scratch import scratch_database
@@ -43,10 +44,9 @@ from placenames.models import DoorPlate, PlaceName
 from placenames.registry_models import NameAlias
 from placenames.search import engine
 from placenames.search.gazetteer import build
-from placenames.search.normalize import _TRADITIONAL
 from placenames.search.reverse import reverse
 
-SIMPLE_TO_TRADITIONAL = {simple: trad for trad, simple in _TRADITIONAL.items() if trad != simple}
+TO_TRADITIONAL = opencc.OpenCC("s2t")
 CN_DIGITS = "零一二三四五六七八九"
 # Common characters a pinyin input method offers for the same syllable.
 HOMOPHONE_POOL = (
@@ -130,7 +130,7 @@ def evaluation_set(g, rng: random.Random, size: int) -> list[tuple[str, str, obj
             ("full_width", full_width(f"{road}{n}号"), p),
             ("sub_building", f"{road}{n}号{rng.randint(1, 30)}幢{rng.randint(1, 4)}单元{rng.randint(101, 2402)}室", p),
         ]
-        trad = "".join(SIMPLE_TO_TRADITIONAL.get(c, c) for c in f"官渡区{road}{n}號")
+        trad = TO_TRADITIONAL.convert(f"官渡区{road}{n}号")
         cases.append(("traditional", trad, p))
         i = rng.randrange(len(road) - 1)
         same_sound = [c for c in homophones.get(lazy_pinyin(road[i])[0], ()) if c != road[i]]

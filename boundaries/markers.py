@@ -21,7 +21,7 @@ from gis.storage import Store
 from .line_models import BoundaryLine, BoundaryMarker
 from .lines.service import get_line
 from .marker_checks import check_marker
-from .marker_layout import PlannedMarker, plan, stations
+from .marker_layout import PlannedMarker, plan
 from .marker_sites import PAIR_WIDTH_M, reference_objects, tripoints, wide_features
 
 MARKER_TYPES = {"single": ("Q",), "paired": ("A", "B"), "triple": ("C", "D", "E")}
@@ -93,21 +93,6 @@ def new_marker(session, line: BoundaryLine, *, serial: int, marker_type: str, le
     if session.scalar(select(func.count()).select_from(BoundaryMarker).where(BoundaryMarker.code == code)):
         raise Conflict(f"界桩 {code} 已登记", f"Marker {code} is already registered", details={"field": "serial"})
     return BoundaryMarker(line_id=line.id, code=code, serial=serial, marker_type=marker_type, letter=letter, geom=geom, **fields)
-
-
-def synthetic_positions(line_lonlat, spacing_km: float = 1.0, turn_deg: float = 30.0) -> list[tuple[float, float]]:
-    """Where a plain marker set would stand on a line with nothing wide along it: both
-    ends, every turn sharper than ``turn_deg`` (on the line generalised to 20 m), and
-    enough in between that no two neighbours are more than ``spacing_km`` apart.
-    Returned in line order, lon/lat."""
-    if spacing_km <= 0:
-        raise InvalidInput("界桩间距须为正数", "Marker spacing must be positive")
-    out: list[tuple[float, float]] = []
-    for part in shapely.get_parts(line_lonlat):
-        metric = reproject(part, STORAGE_CRS, measure_crs())
-        points = [metric.interpolate(c) for c, _ in stations(metric, spacing_km * 1000, turn_deg, [])]
-        out.extend((p.x, p.y) for p in reproject(shapely.MultiPoint(points), measure_crs(), STORAGE_CRS).geoms)
-    return out
 
 
 def plan_synthetic(

@@ -76,6 +76,69 @@ def test_huge_paging_numbers_in_the_json_api_are_400(client, store):
     assert client.get(f"/api/v1/names?offset=5&limit={BIG}", headers=officer).status_code == 200  # served as the maximum
 
 
+def test_every_whole_number_parameter_is_read_by_one_parser_with_one_message(client, store):
+    """The JSON API, the sign report and the OGC API say the same thing about a bad whole number."""
+    officer = bearer(store, "officer", [PLACENAME_OFFICER, BOUNDARY_OFFICER])
+    for path, name in (
+        ("/api/v1/names?limit=abc", "limit"),
+        ("/api/v1/signs/report?due_days=abc", "due_days"),
+        ("/ogc/collections/roads/items?limit=abc", "limit"),
+        ("/ogc/collections/roads/items?offset=1.5", "offset"),
+        ("/api/v1/boundary-inspections?line_id=abc", "line_id"),
+    ):
+        message = bilingual(client.get(path, headers=officer))["message"]
+        assert message["en"].startswith(f"Parameter '{name}' must be a whole number"), path
+        assert message["zh"].startswith(f"参数 {name} 应为整数"), path
+    too_many = bilingual(client.get("/api/v1/signs/report?due_days=3651", headers=officer))["message"]
+    assert too_many["en"] == "Parameter 'due_days' is out of range 1–3650"
+    assert client.get("/api/v1/signs/report?due_days=30", headers=officer).status_code == 200
+
+
+def test_boolean_parameters_of_the_numbering_preview_are_read_by_the_one_flag_parser(client, store):
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    bad = bilingual(client.get("/api/v1/numbers/preview?all=maybe", headers=officer))
+    assert bad["message"]["en"] == "Boolean parameter must be true or false"
+    assert bilingual(client.post("/api/v1/numbers/assign", json={"all": True, "allow_retired": "maybe"}, headers=officer))
+    wrong = bilingual(client.post("/api/v1/numbers/assign", json={"roads": [1, 2]}, headers=officer))
+    assert wrong["details"]["field"].startswith("roads")
+
+
+@pytest.mark.parametrize(
+    "path,method,model",
+    [
+        ("/numbers/assign", "post", "AssignBody"),
+        ("/boundary-lines/build", "post", "BuildLinesBody"),
+        ("/boundary-lines/{line_id}/description", "put", "DescriptionBody"),
+        ("/boundary-inspections", "post", "CampaignBody"),
+        ("/boundary-inspections/{campaign_id}/markers", "post", "MarkerRecordBody"),
+        ("/boundary-inspections/{campaign_id}/findings", "post", "StretchFindingBody"),
+        ("/boundary-inspections/{campaign_id}/sign", "post", "SignBody"),
+    ],
+)
+def test_numbering_line_and_inspection_bodies_are_published_in_the_openapi_document(client, path, method, model):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"][path][method]
+    assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
+    assert document["components"]["schemas"][model]["properties"]
+
+
+def test_inspection_bodies_name_the_field_that_does_not_fit(client, store):
+    officer = bearer(store, "boundary", BOUNDARY_OFFICER)
+    cases = [
+        (
+            "/api/v1/boundary-inspections",
+            {"line_id": "1", "code": "X", "party_a": "A", "party_b": "B", "started_on": "2024-01-01"},
+            "line_id",
+        ),
+        ("/api/v1/boundary-inspections/1/markers", {"marker_id": 1, "status": "intact", "corrects_id": True}, "corrects_id"),
+        ("/api/v1/boundary-inspections/1/findings", {"kind": "k", "description": "d", "from_m": 0, "to_m": "NaN"}, "to_m"),
+        ("/api/v1/boundary-inspections/1/sign", {"party": "c"}, "party"),
+        ("/api/v1/boundary-lines/build", {"tolerance_m": -1}, "tolerance_m"),
+    ]
+    for path, body, field in cases:
+        assert bilingual(client.post(path, json=body, headers=officer))["details"]["field"] == field, path
+
+
 @pytest.mark.parametrize("coordinate", [float("nan"), float("inf"), "Infinity", "NaN"])
 def test_cql2_json_geometry_with_nan_or_infinity_is_400_naming_the_point(client, coordinate):
     polygon = [[102.7, 25.0], [102.8, 25.0], [coordinate, 25.1], [102.7, 25.0]]

@@ -196,7 +196,7 @@ def test_unknown_property_is_400_in_filter_query_and_json(client):
 def test_limits_are_bilingual_400s(client):
     zero = get_items(client, "roads", limit=0)
     assert zero.status_code == 400
-    assert zero.get_json()["message"] == {"zh": "limit 必须至少为 1", "en": "limit must be at least 1"}
+    assert zero.get_json()["message"] == {"zh": "参数 limit 超出范围：至少为 1", "en": "Parameter 'limit' is out of range: at least 1"}
     assert get_items(client, "roads", limit="ten").get_json()["code"] == "bad-request"
     assert get_items(client, "roads", limit=5000).status_code == 200  # served as max_items (GDAL asks for 1000)
     huge = get_items(client, "roads", bbox="100,20,106,30")  # only the part over the data counts (test_ogc_extents.py)

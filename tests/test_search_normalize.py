@@ -32,8 +32,17 @@ def test_chinese_number(text, number):
     assert chinese_number(text) == number
 
 
+def test_a_malformed_numeral_is_left_as_typed():
+    assert chinese_number("十十") is None
+    assert normalize("子君路十十号") == "子君路十十号"
+    assert normalize("子君路一千零八号") == "子君路1008号"
+
+
 def test_simplify_and_latin_detection():
     assert simplify("雲南省昆明市官渡區") == "云南省昆明市官渡区"
+    assert simplify("臺灣路") == "台湾路" and simplify("裡仁巷") == "里仁巷"  # Taiwan and Hong Kong variants too
+    assert simplify("麵粉廠後街") == "面粉厂后街"  # characters the old hand-made table lacked
+    assert simplify("乾元路著名瞭望台") == "乾元路著名瞭望台"  # simplified text stays as it is
     assert is_latin("zijun lu 12") and is_latin("ZJL") and not is_latin("子君路") and not is_latin("12")
 
 

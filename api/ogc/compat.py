@@ -263,7 +263,7 @@ def _json_text_as_is() -> None:
     for name in JSON_MODULES:
         module = importlib.import_module(name)
         if getattr(module, "to_json", None) is util.to_json:
-            module.to_json = json_text
+            module.to_json = json_text  # type: ignore[attr-defined]  # pygeoapi's modules are untyped
 
 
 def _offset(api_request) -> int:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from flask import Flask, request
 from werkzeug.datastructures import ImmutableMultiDict
 
+from api.inputs import int_value
 from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
 from gis.errors import BadRequest, CRSError, InvalidGeometry
 from gis.ogc import filters, temporal
@@ -107,14 +108,7 @@ def check(
 
 
 def _check_limit(raw: str | None) -> None:
-    if raw is None:
-        return
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadRequest(f"limit 必须是整数：“{raw}”", f"limit must be a whole number: '{raw}'") from None
-    if value < 1:
-        raise BadRequest("limit 必须至少为 1", "limit must be at least 1")
+    int_value(raw, "limit", 1, minimum=1)
     # A limit above max_items is served as max_items (pygeoapi's "throttle"), which
     # Part 1 permits: GDAL asks for limit=1000 whatever the API document says, and
     # must keep working.
@@ -122,16 +116,7 @@ def _check_limit(raw: str | None) -> None:
 
 def _check_offset(raw: str | None) -> None:
     """An offset beyond any table (2³¹−1) is a 400, not a database integer overflow."""
-    if raw is None:
-        return
-    try:
-        value = int(raw)
-    except ValueError:
-        value = -1
-    if not 0 <= value <= MAX_OFFSET:
-        raise BadRequest(
-            f"offset 必须是 0 到 {MAX_OFFSET} 的整数：“{raw}”", f"offset must be a whole number from 0 to {MAX_OFFSET}: '{raw}'"
-        )
+    int_value(raw, "offset", 0, maximum=MAX_OFFSET)
 
 
 def _check_bbox(raw: str, crs_text: str, max_km2: float, extent=None) -> None:

@@ -6,23 +6,19 @@ says why; ``violations`` runs them all. An empty list means a valid plan.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-
 import numpy as np
 
 from boundaries.redistricting.plan import Plan
 from boundaries.redistricting.rules import Rules
+from gis.findings import ERROR, Finding
 
 
-@dataclass(frozen=True)
-class Violation:
-    rule: str
-    subject: str  # community label, block code or subdistrict
-    zh: str
-    en: str
+class Violation(Finding):
+    """The one bilingual finding type (``gis.findings``) as an error about one subject: a
+    community label, a block code or a subdistrict."""
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def __init__(self, rule: str, subject: str, zh: str, en: str):
+        super().__init__(rule, ERROR, zh, en, subject=subject)
 
 
 def every_block_assigned(plan: Plan, rules: Rules) -> list[Violation]:

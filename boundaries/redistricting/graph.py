@@ -12,6 +12,7 @@ import numpy as np
 import shapely
 
 from boundaries.redistricting.inputs import LINE_CLASSES, RedistrictingInput
+from gis import graphs
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 
 #: Blocks closer than this (metres) touch: files from other tools are rarely noded exactly.
@@ -56,23 +57,7 @@ class BlockGraph:
 
     def components(self, members) -> list[list[int]]:
         """Connected parts of the subgraph induced by ``members``, each sorted, largest first."""
-        inside = set(int(b) for b in members)
-        seen: set[int] = set()
-        parts = []
-        for start in sorted(inside):
-            if start in seen:
-                continue
-            stack, part = [start], []
-            seen.add(start)
-            while stack:
-                node = stack.pop()
-                part.append(node)
-                for other, _ in self.neighbours[node]:
-                    if other in inside and other not in seen:
-                        seen.add(other)
-                        stack.append(other)
-            parts.append(sorted(part))
-        return sorted(parts, key=lambda p: (-len(p), p[0]))
+        return graphs.components(self.size, self.edge_u, self.edge_v, members)
 
     def major_share(self, edges) -> np.ndarray:
         """Per edge, the share of its length along a river or arterial."""

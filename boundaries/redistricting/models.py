@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from gis.storage import Base, Geometry, Registered
 from gis.storage.coltypes import UTCDateTime
 
-JOB_STATES = ("queued", "running", "succeeded", "failed", "cancelled")
 FINISHED_STATES = ("succeeded", "failed", "cancelled")
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from boundaries.redistricting.graph import BlockGraph
 from boundaries.redistricting.rules import Rules
+from gis import graphs
 
 
 class Workspace:
@@ -24,6 +25,11 @@ class Workspace:
         self.members = np.asarray(sorted(int(b) for b in members), dtype=np.int64)
         self.inside = np.zeros(graph.size, bool)
         self.inside[self.members] = True
+        # The part's own edges, numbered within the part, so connectivity checks stay as small as the part.
+        self.local = np.full(graph.size, -1, dtype=np.int64)
+        self.local[self.members] = np.arange(len(self.members))
+        own = self.inside[graph.edge_u] & self.inside[graph.edge_v]
+        self.local_u, self.local_v = self.local[graph.edge_u[own]], self.local[graph.edge_v[own]]
         self.k = k
         self.costs = costs
         self.compactness_weight = compactness_weight
@@ -90,17 +96,11 @@ class Workspace:
         targets = [o for o, _ in self.graph.neighbours[block] if self.assignment[o] == community]
         if len(targets) <= 1:
             return self.size[community] > 1 or not targets
-        wanted = set(targets[1:])
-        seen = {block, targets[0]}
-        stack = [targets[0]]
-        while stack and wanted:
-            node = stack.pop()
-            for other, _ in self.graph.neighbours[node]:
-                if other not in seen and self.assignment[other] == community:
-                    seen.add(other)
-                    wanted.discard(other)
-                    stack.append(other)
-        return not wanted
+        rest = self.assignment[self.members] == community
+        rest[self.local[block]] = False
+        labels = graphs.component_labels(len(self.members), self.local_u, self.local_v, rest)
+        ends = self.local[targets]
+        return bool((labels[ends] == labels[ends[0]]).all())
 
     # ----- objective
     def _inverse_pp(self, perimeter: float, area: float) -> float:

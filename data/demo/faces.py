@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 
 from data.demo.metric import GRID_M
+from gis import graphs
 
 
 class Faces:
@@ -59,20 +60,9 @@ class Faces:
 
     def components(self, labels: np.ndarray) -> np.ndarray:
         """Id of the edge-connected component of same-label faces, per face."""
-        parent = np.arange(len(self))
-
-        def find(k):
-            while parent[k] != k:
-                parent[k] = parent[parent[k]]
-                k = parent[k]
-            return k
-
         i, j, _ = self.adjacency
-        for a, b in zip(i[labels[i] == labels[j]], j[labels[i] == labels[j]], strict=True):
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-        return np.array([find(k) for k in range(len(self))])
+        same = labels[i] == labels[j]
+        return graphs.component_labels(len(self), i[same], j[same])
 
     def make_contiguous(self, labels: np.ndarray, fixed: np.ndarray | None = None, rounds: int = 50) -> np.ndarray:
         """Relabel stray pieces so each label forms one edge-connected region.

@@ -43,7 +43,3 @@ PLANS: tuple[UnitPlan, ...] = (
 
 # The old city centre (近日楼 area, just outside the district): urban density falls off from here.
 CITY_CENTRE_LONLAT = (102.713, 25.043)
-
-
-def plan_by_code() -> dict[str, UnitPlan]:
-    return {plan.code: plan for plan in PLANS}

@@ -1,11 +1,13 @@
-"""What a rule looks at (``Candidate``) and what it reports (``Finding``)."""
+"""What a rule looks at (``Candidate``) and what it reports (``Finding``, the one
+bilingual finding type of ``gis.findings``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
-ERROR, WARNING, INFO = "error", "warning", "info"
+from gis.findings import ERROR, INFO, WARNING, Finding
+
+__all__ = ["ERROR", "INFO", "WARNING", "Candidate", "Finding"]
 
 
 @dataclass(frozen=True)
@@ -18,15 +20,3 @@ class Candidate:
     category_code: str
     exclude_id: int | None = None
     admin_code: str | None = None
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    severity: str
-    zh: str
-    en: str
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "severity": self.severity, "message": {"zh": self.zh, "en": self.en}, "details": self.details}

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pandas as pd
 import shapely
 
 from gis.errors import InvalidInput
+from gis.findings import ERROR, Finding
 from placenames.placement import far
 
 from .columns import status_code
@@ -23,29 +24,24 @@ from .models import ITEM_STATUSES, STATUS_LABELS
 SHOWN_IN_MESSAGE = 5
 
 
-@dataclass(frozen=True)
-class RowError:
-    row: int | None  # the file's row (CSV line, header = 1; GeoPackage feature number); None: the whole file
-    field: str | None
-    zh: str
-    en: str
+ROW_RULE = "row"
 
-    def to_dict(self) -> dict:
-        return asdict(self)
 
-    def where(self) -> tuple[str, str]:
-        row_zh = "整个文件" if self.row is None else f"第 {self.row} 行"
-        row_en = "whole file" if self.row is None else f"row {self.row}"
-        return (f"{row_zh} {self.field}" if self.field else row_zh), (f"{row_en} {self.field}" if self.field else row_en)
+def where(error: Finding) -> tuple[str, str]:
+    """Row and field of a row error, in Chinese and English ("第 3 行 road_name")."""
+    row_zh = "整个文件" if error.row is None else f"第 {error.row} 行"
+    row_en = "whole file" if error.row is None else f"row {error.row}"
+    return (f"{row_zh} {error.field}" if error.field else row_zh), (f"{row_en} {error.field}" if error.field else row_en)
 
 
 class RowErrors:
     def __init__(self, labels: dict[str, str] | None = None):
-        self.items: list[RowError] = []
+        self.items: list[Finding] = []  # row (None: the whole file) and field set on each
         self.labels = labels or {}  # column -> the header the file used for it (Chinese files)
 
     def add(self, row: int | None, field: str | None, zh: str, en: str) -> None:
-        self.items.append(RowError(row, self.labels.get(field, field) if field is not None else None, zh, en))
+        shown = self.labels.get(field, field) if field is not None else None
+        self.items.append(Finding(ROW_RULE, ERROR, zh, en, row=row, field=shown))
 
     def refuse(self, source: str, rows: int) -> None:
         """Raise one bilingual 400 listing every problem, if there is any."""
@@ -54,8 +50,8 @@ class RowErrors:
         items = sorted(self.items, key=lambda e: (e.row is not None, e.row or 0, e.field or ""))
         bad_rows = sorted({e.row for e in items if e.row is not None})
         first = items[:SHOWN_IN_MESSAGE]
-        zh = "；".join(f"{e.where()[0]}：{e.zh}" for e in first)
-        en = "; ".join(f"{e.where()[1]}: {e.en}" for e in first)
+        zh = "；".join(f"{where(e)[0]}：{e.zh}" for e in first)
+        en = "; ".join(f"{where(e)[1]}: {e.en}" for e in first)
         more = len(items) - len(first)
         raise InvalidInput(
             f"{source}：{len(bad_rows)} 行有误（共 {len(items)} 处），未导入任何数据。{zh}" + (f"；另有 {more} 处" if more else ""),
