@@ -8,9 +8,9 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 import math
 from typing import Annotated
+from urllib.parse import quote
 
 import shapely
 from flask import Blueprint, current_app, jsonify, request

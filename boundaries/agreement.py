@@ -58,9 +58,7 @@ def agreement(store: Store, campaign_id: int) -> dict:
                 f"Campaign {campaign.code} is not signed by both parties yet; no agreement can be issued",
             )
         line = get_line(session, campaign.line_id)
-        markers = {
-            m.id: m for m in session.scalars(select(BoundaryMarker).where(BoundaryMarker.line_id == line.id))
-        }
+        markers = {m.id: m for m in session.scalars(select(BoundaryMarker).where(BoundaryMarker.line_id == line.id))}
         signers = {campaign.signed_a_by, campaign.signed_b_by}
         names = dict(session.execute(select(User.username, User.display_name).where(User.username.in_(signers))).all())
     zone = current_profile().zone

@@ -42,7 +42,9 @@ CAMPAIGN_DAYS = 14  # the campaign ran two weeks and ended a week before the dem
 
 def add_boundaries(store: Store, *, seed: int) -> dict[str, int]:
     """Lines, markers and one signed campaign; returns counts for the demo's summary."""
-    _, district = register_district_lines(store, NEIGHBOURS_FILE, actor=ACTOR, reason="演示数据：由区县轮廓生成县级界线 demo district lines")
+    _, district = register_district_lines(
+        store, NEIGHBOURS_FILE, actor=ACTOR, reason="演示数据：由区县轮廓生成县级界线 demo district lines"
+    )
     subdistrict = build_and_save(store, "subdistrict", actor=ACTOR, reason="演示数据：由街道面生成界线 demo subdistrict lines")
     markers = 0
     for level in LEVELS:
@@ -113,7 +115,13 @@ def signed_campaign(store: Store, *, seed: int):
         distance = 1.6 if status == "displaced" else float(rng.uniform(0.02, 0.3))
         remarks = {"displaced": f"界桩受施工扰动移位，待双方共同恢复{DEMO_NOTE}", "damaged": f"桩体破损，注记模糊，需重新描红{DEMO_NOTE}"}
         record_marker(
-            store, campaign.id, marker.id, status=status, actor=officer_a, measured=_moved(marker.geom, distance, rng), remarks=remarks.get(status)
+            store,
+            campaign.id,
+            marker.id,
+            status=status,
+            actor=officer_a,
+            measured=_moved(marker.geom, distance, rng),
+            remarks=remarks.get(status),
         )
     record_finding(
         store,

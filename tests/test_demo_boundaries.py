@@ -180,7 +180,9 @@ def test_agreement_through_the_api_and_refusals(demo, tmp_path):
     assert bad.status_code == 400 and "docx" in bad.get_data(as_text=True)
 
     other = next(line for line in list_lines(store, "subdistrict"))
-    opened = open_campaign(store, other.id, code=f"OPEN-{tmp_path.name[-6:]}", party_a="甲", party_b="乙", started_on=other_day(), actor="t")
+    opened = open_campaign(
+        store, other.id, code=f"OPEN-{tmp_path.name[-6:]}", party_a="甲", party_b="乙", started_on=other_day(), actor="t"
+    )
     refused = client.get(f"/api/v1/boundary-inspections/{opened.id}/agreement", headers=officer)
     assert refused.status_code == 409
     with pytest.raises(Conflict):

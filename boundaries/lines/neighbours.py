@@ -46,7 +46,7 @@ def district_lines(store: Store, neighbours_path, *, crs: str | None = None, opt
     neighbours = [(statistical_code(code), name, geom) for code, name, geom in units_from_file(neighbours_path, crs=crs)]
     around = shapely.union_all([geom for _, _, geom in ours]).buffer(NEAR_DEG)
     neighbours = [(code, name, shapely.intersection(geom, around)) for code, name, geom in neighbours if code not in own]
-    neighbours = [unit for unit in neighbours if unit[2].area > 0]
+    neighbours = [unit for unit in neighbours if shapely.area(unit[2]) > 0]
     if not neighbours:
         raise InvalidInput("文件中没有相邻区县", "The file holds no neighbouring district")
     lines = build_lines(ours + neighbours, options)
