@@ -60,7 +60,8 @@ def district_outline(subdistricts):
     its ends alone are converted to lon/lat — the stored outline and its children would
     then differ by slivers of up to ~150 m² (``diming boundaries check`` errors). The
     union carries every shared vertex, so parent and children match vertex for vertex.
-    It differs from the cut outline only by the snap grid (well under 1 m² in all).
+    In metres it differs from the cut outline only by the snap grid; stored in lon/lat,
+    its extra vertices move it by about a centimetre at most from the converted outline.
     """
     return shapely.coverage_union_all(subdistricts)
 
