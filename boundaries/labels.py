@@ -27,6 +27,9 @@ FINDING_KIND_LABELS: dict[str, tuple[str, str]] = {
     "other": ("其他", "other"),
 }
 
+#: 联检状态: campaign statuses.
+CAMPAIGN_STATUS_LABELS: dict[str, tuple[str, str]] = {"open": ("进行中", "open"), "signed": ("双方已签认", "signed")}
+
 #: 界桩类型: marker types.
 MARKER_TYPE_LABELS: dict[str, tuple[str, str]] = {
     "single": ("单立", "single"),
