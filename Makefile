@@ -1,5 +1,5 @@
 # Two entry points for a fresh machine:
-#   make run   - virtualenv, install, demo database if missing, serve on http://127.0.0.1:5000
+#   make run   - virtualenv, install (with a CJK font from apt when missing), demo database if missing, serve on http://127.0.0.1:5000
 #   make test  - virtualenv, install with test tools, lint and type checks, PostgreSQL+PostGIS, the whole suite
 #   make lint  - ruff (lint + format) and mypy only; `make test` fails first if they do
 VENV     ?= .venv
@@ -19,6 +19,7 @@ $(VENV)/.created:
 
 $(VENV)/.installed: $(VENV)/.created pyproject.toml
 	$(PY) -m pip install -q -e .
+	tests/support/ensure_cjk_font.sh
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 import shapely
 from flask import Blueprint, current_app, jsonify, request
@@ -527,3 +528,25 @@ def open_addendum(campaign_id: int):
         raise BadRequest("code、remarks 应为文本", "'code' and 'remarks' must be text")
     addendum = start(current_store(), campaign_id, actor=auth.actor(), code=code, remarks=remarks)
     return jsonify({"id": addendum.id, "code": addendum.code, "status": addendum.status, "addendum_of": addendum.addendum_of}), 201
+
+
+@blueprint.get("/boundary-inspections/<int:campaign_id>/agreement")
+@auth.requires(BOUNDARY_OFFICER)
+def campaign_agreement(campaign_id: int):
+    """联检协议书 of a campaign signed by both parties: ``?format=html`` (printable, default) or ``docx``."""
+    from flask import Response
+
+    from boundaries.agreement import FORMATS, agreement, render
+
+    kind = request.args.get("format", "html")
+    if kind not in FORMATS:
+        raise BadRequest("format 应为 html 或 docx", "'format' must be html or docx")
+    doc = agreement(current_store(), campaign_id)
+    if kind == "html":
+        return Response(render(doc, kind), mimetype="text/html")
+    name = f"agreement-{doc['campaign']}.docx"
+    return Response(
+        render(doc, kind),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+    )

@@ -6,8 +6,9 @@ run only scripts and styles served by this site (no inline script, no ``eval``),
 markup cannot run script or send data elsewhere, and the page cannot be framed.
 
 No inline script is left in any template (page data travels as ``<script type="application/json">``,
-which is data, not script), so no nonce is needed. The one inline ``<style>`` block, the
-printable marker register's, is allowed by the hash of its constant text.
+which is data, not script), so no nonce is needed. The inline ``<style>`` blocks of the
+printable marker register and of the joint-inspection agreement are allowed by the hashes
+of their constant texts.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 
 from flask import Flask, Response
 
+from boundaries.agreement import AGREEMENT_CSS
 from boundaries.marker_table import PRINT_CSS
 
 
@@ -29,7 +31,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
         "script-src 'self'",
-        f"style-src 'self' {csp_hash(PRINT_CSS)}",
+        f"style-src 'self' {csp_hash(PRINT_CSS)} {csp_hash(AGREEMENT_CSS)}",
         "img-src 'self' data: blob:",  # data: for Bootstrap's form-control icons, blob: for downloads
         "connect-src 'self'",
         "font-src 'self'",

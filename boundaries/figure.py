@@ -3,8 +3,9 @@ legend, marker codes, a scale bar, a north arrow and a title.
 
 Drawn with matplotlib's Agg canvas (no display, no pyplot global state, so it is safe
 in a web worker), in EPSG:4543 metres with equal axes so the scale bar is true.
-Chinese needs a CJK font; when none is installed every text is romanized to ASCII
-(pinyin) instead, so the picture never shows empty boxes for missing glyphs.
+Chinese needs a CJK font (``make install`` installs fonts-wqy-zenhei through apt when
+none is found); when none is installed every text is romanized to ASCII (pinyin)
+instead, so the picture never shows empty boxes for missing glyphs.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from matplotlib.lines import Line2D
 
 from gis.crs import STORAGE_CRS, measure_crs, reproject
 
+from .labels import MARKER_STATUS_LABELS
+
 STATUS_COLOURS = {
     "intact": (26, 150, 65),
     "damaged": (253, 174, 97),
@@ -30,15 +33,7 @@ STATUS_COLOURS = {
     "new": (171, 221, 164),
     "not-inspected": (160, 160, 160),
 }
-STATUS_NAMES = {
-    "intact": "完好",
-    "damaged": "损坏",
-    "displaced": "移位",
-    "missing": "缺失",
-    "rebuilt": "重建",
-    "new": "新设",
-    "not-inspected": "未检查",
-}
+STATUS_NAMES = {code: names[0] for code, names in MARKER_STATUS_LABELS.items()}
 LINE_COLOUR = (90, 90, 90)
 CJK_FAMILIES = (
     "Noto Sans CJK SC",
@@ -53,6 +48,7 @@ CJK_FAMILIES = (
     "SimHei",
     "Microsoft YaHei",
 )
+CJK_FILE_HINTS = ("wqy", "cjk", "sourcehan", "droidsansfallback", "uming", "ukai", "simhei", "msyh")
 MAX_LABELS = 80  # beyond this many markers only every n-th code is written
 
 
@@ -60,20 +56,35 @@ def _hex(rgb) -> str:
     return "#{:02x}{:02x}{:02x}".format(*tuple(rgb))
 
 
-@lru_cache(maxsize=1)
-def cjk_font() -> str | None:
-    """Path of an installed font that has Chinese glyphs, or None."""
+def _has_chinese(path: str) -> bool:
     from matplotlib.ft2font import FT2Font
 
+    try:
+        return all(FT2Font(path).get_char_index(ord(ch)) for ch in "界桩联检")
+    except (OSError, RuntimeError):
+        return False
+
+
+@lru_cache(maxsize=1)
+def cjk_font() -> str | None:
+    """Path of an installed font that has Chinese glyphs, or None.
+
+    matplotlib's own list first (known CJK families ahead); then the system's font
+    files, because matplotlib caches its list once and does not see a font installed
+    later (``make install`` adds fonts-wqy-zenhei after matplotlib may have run).
+    """
     fonts = sorted(font_manager.fontManager.ttflist, key=lambda f: (f.name not in CJK_FAMILIES, f.name))
     for entry in fonts:
         if "last resort" in entry.name.lower():  # draws a placeholder box for every character
             continue
-        try:
-            if all(FT2Font(entry.fname).get_char_index(ord(ch)) for ch in "界桩联检"):
-                return entry.fname
-        except (OSError, RuntimeError):
-            continue
+        if _has_chinese(entry.fname):
+            return entry.fname
+    known = {entry.fname for entry in fonts}
+    hinted = sorted(font_manager.findSystemFonts(), key=lambda p: not any(h in p.lower() for h in CJK_FILE_HINTS))
+    for path in hinted:
+        if path not in known and "lastresort" not in path.lower().replace(" ", "") and _has_chinese(path):
+            font_manager.fontManager.addfont(path)
+            return path
     return None
 
 
@@ -130,6 +141,24 @@ def render(
     ``title`` may be a pair (Chinese, ASCII): the ASCII form is used when no CJK font is
     installed. ``cjk``: None chooses by the fonts installed; False forces ASCII text.
     """
+    figure = draw(line_lonlat, markers, size, margin, title=title, subtitle=subtitle, cjk=cjk)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, format="png", dpi=100)
+    return path
+
+
+def draw(
+    line_lonlat,
+    markers: list[tuple],
+    size: int = 800,
+    margin: int = 30,
+    *,
+    title: str | tuple[str, str] | None = None,
+    subtitle: str | None = None,
+    cjk: bool | None = None,
+) -> Figure:
+    """The map as a matplotlib Figure on an Agg canvas (``render`` saves it); arguments as there."""
     font = cjk_font() if cjk is not False else None
     text = (lambda s: s) if font else ascii_text
     props = font_manager.FontProperties(fname=font) if font else font_manager.FontProperties(family="DejaVu Sans")
@@ -194,10 +223,7 @@ def render(
         figure.text(0.5, 1 - inset / 2 - 0.02, text(title), ha="center", va="top", fontproperties=props, fontsize=14)
     if subtitle:
         figure.text(0.5, 1 - inset / 2 - 0.055, text(subtitle), ha="center", va="top", fontproperties=props, fontsize=9)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, format="png", dpi=100)
-    return path
+    return figure
 
 
 def code_labels(codes: list[str | None]) -> list[tuple[int, str]]:

@@ -21,6 +21,7 @@ from gis.storage import Store
 
 from . import figure
 from .inspections import MARKER_STATUSES, get_campaign, latest_results
+from .labels import CAMPAIGN_STATUS_LABELS, zh
 from .line_models import BoundaryMarker, InspectionCampaign, MarkerInspection, SignatureDocument, StretchFinding
 from .lines.service import get_line, next_due
 
@@ -213,7 +214,7 @@ def _figure_title(summary: dict) -> tuple[str, str]:
 
 def _figure_dates(summary: dict) -> str:
     dates = f"{summary['started_on']} - {summary['ended_on'] or '...'}"
-    return f"{summary['line']} | {dates} | {summary['status']}"
+    return f"{summary['line']} | {dates} | {zh(CAMPAIGN_STATUS_LABELS, summary['status'])} {summary['status']}"
 
 
 def _safe(name: str) -> str:

@@ -1,7 +1,8 @@
 """界桩成果表: the registration table of one line's markers, for the archive and the
 neighbour, as CSV, GeoPackage or a printable HTML page.
 
-One row per marker: code and type, position in CGCS2000 both as longitude/latitude
+One row per marker: code and type, its status (the code, and its Chinese name from
+``labels``), position in CGCS2000 both as longitude/latitude
 (EPSG:4490) and as Gauss–Krüger plane coordinates (the deployment's measuring zone,
 e.g. EPSG:4543, whose axes are
 X = northing and Y = easting, in that order — the surveyors' convention, which is
@@ -26,10 +27,11 @@ from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.errors import InvalidInput
 from gis.storage import Store
 
+from .labels import MARKER_STATUS_LABELS, MARKER_TYPE_LABELS, zh
 from .line_models import BoundaryMarker, InspectionCampaign, MarkerInspection
 from .lines.service import get_line
 
-TYPE_NAMES = {"single": "单立", "paired": "同号双立", "triple": "同号三立"}
+TYPE_NAMES = {code: names[0] for code, names in MARKER_TYPE_LABELS.items()}
 MAX_REFERENCES = 3
 FORMATS = ("csv", "gpkg", "html")
 
@@ -41,6 +43,7 @@ COLUMNS = (
     "letter",
     "type_name",
     "status",
+    "status_name",
     "longitude",
     "latitude",
     "x_north_m",
@@ -67,7 +70,7 @@ HEADINGS = {
     "code": "界桩号 Code",
     "marker_type": "类型 Type",
     "type_name": "类型名称",
-    "status": "状况 Status",
+    "status_name": "状况 Status",
     "longitude": "经度 Lon (CGCS2000)",
     "latitude": "纬度 Lat (CGCS2000)",
     "x_north_m": "X 北 ({zone})",
@@ -126,6 +129,7 @@ def marker_table(store: Store, line_id: int) -> dict:
             "letter": marker.letter,
             "type_name": TYPE_NAMES.get(marker.marker_type, marker.marker_type),
             "status": marker.status,
+            "status_name": zh(MARKER_STATUS_LABELS, marker.status),
             "longitude": round(marker.geom.x, 8),
             "latitude": round(marker.geom.y, 8),
             "x_north_m": round(xy.y, 3),

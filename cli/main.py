@@ -92,6 +92,10 @@ def register_commands() -> None:
 
     for command in units_commands.COMMANDS:
         main.add_command(command)
+
+    from cli import boundary_documents_commands
+
+    boundary_documents_commands.attach(boundaries_commands.boundaries, boundaries_commands.inspections)
     from cli import profile_commands
 
     for command in profile_commands.COMMANDS:

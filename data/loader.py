@@ -1,7 +1,9 @@
 """Writes the demo dataset into a store, through the same layers an import uses.
 
-Everything goes in one transaction: a demo build that fails half way leaves the
-database as it was. The register of standard names is filled from the units,
+The layers go in one transaction: a demo build that fails there leaves the database
+as it was. The demo steps that follow (boundary lines, markers, a signed joint
+inspection: ``data/demo_boundaries.py``) go through the domain services like an
+officer's work, one audited transaction per act. The register of standard names is filled from the units,
 roads and rivers, so every public layer has content; door numbers are then assigned
 by the numbering engine (the generator's own plates are not stored).
 """
@@ -62,10 +64,25 @@ def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs="EPSG:4490")
 
 
+def demo_steps():
+    """The steps an officer would take on the stored demo units, in order; each is
+    ``step(store, seed=...) -> counts`` in its own module (boundaries first)."""
+    from data.demo_boundaries import add_boundaries
+
+    return (add_boundaries,)
+
+
 def load_demo(
-    store: Store, registry: LayerRegistry, *, seed: int = 530111, scale: float = 1.0, frames: dict[str, gpd.GeoDataFrame] | None = None
+    store: Store,
+    registry: LayerRegistry,
+    *,
+    seed: int = 530111,
+    scale: float = 1.0,
+    frames: dict[str, gpd.GeoDataFrame] | None = None,
+    steps=None,
 ) -> dict[str, int]:
-    """Build (or take the already built ``frames``) and store the demo dataset."""
+    """Build (or take the already built ``frames``) and store the demo dataset, then run
+    the demo ``steps`` (default: every one of ``demo_steps()``; ``()`` for none)."""
     if frames is None:
         from data.demo import build_demo
 
@@ -91,4 +108,8 @@ def load_demo(
         counts["door_plates"] = assign_all(store, session)["numbers"]
         stock = stock_demo(store, session, seed=seed)
         counts.update(road_signs=stock["road_signs"], plate_items=stock["plates"], inspected_items=stock["inspected"])
+    # The steps work through the domain services, each change in its own audited
+    # transaction, as an officer's would be; they run on the stored units.
+    for step in demo_steps() if steps is None else steps:
+        counts.update(step(store, seed=seed))
     return counts

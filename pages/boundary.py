@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from boundaries.inspections import MARKER_STATUSES
+from boundaries.labels import MARKER_STATUS_LABELS
 from pages.rendering import TEMPLATES, render
 
 blueprint = Blueprint("boundary_pages", __name__, template_folder=TEMPLATES)
@@ -50,6 +51,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "campaign_closed": ("此联检已签署，不能再记录", "This campaign is signed; no more results can be recorded"),
     "report_link": ("下载联检报告（JSON）", "Download the campaign report (JSON)"),
     "register_link": ("界桩成果表（可打印）", "Marker register (printable)"),
+    "agreement_link": ("联检协议书（可打印）", "Inspection agreement (printable)"),
+    "agreement_docx_link": ("协议书 Word 文件", "Agreement as a Word file"),
     "signoff_title": ("双方签认", "Sign-off by both parties"),
     "addenda_title": ("补充记录", "Addenda"),
     "open_addendum": ("开立补充记录（双方须重新签认）", "Open an addendum (both parties sign again)"),
@@ -83,18 +86,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "地图：界线按联检状况着色，界桩按检查状况着色；点击界桩选中",
         "Map: lines coloured by inspection status, markers by condition; click a marker to select it",
     ),
-    **{
-        f"status_{s}": pair
-        for s, pair in {
-            "intact": ("完好", "intact"),
-            "damaged": ("损坏", "damaged"),
-            "displaced": ("移位", "displaced"),
-            "missing": ("缺失", "missing"),
-            "rebuilt": ("重建", "rebuilt"),
-            "new": ("新设", "new"),
-            "not-inspected": ("未检查", "not inspected"),
-        }.items()
-    },
+    **{f"status_{code}": pair for code, pair in MARKER_STATUS_LABELS.items()},
 }
 
 

@@ -92,15 +92,17 @@ def screenshot(browser, name: str) -> None:
     browser.save_screenshot(os.path.join(SCREENSHOTS, f"{name}.png"))
 
 
-def demo_store(root):
-    """A GeoPackage store in ``root`` with the demo district at scale 0.02."""
+def demo_store(root, *, steps=()):
+    """A GeoPackage store in ``root`` with the demo district at scale 0.02; the demo steps
+    (boundary lines, markers, a signed campaign) only when asked, as the page tests
+    set up their own lines."""
     from cli.data_commands import registry
     from data.loader import load_demo
     from gis.storage import Store, migrate
 
     store = Store(os.path.join(str(root), "demo.gpkg"))
     migrate.upgrade(store)
-    load_demo(store, registry(), seed=530111, scale=0.02)
+    load_demo(store, registry(), seed=530111, scale=0.02, steps=steps)
     return store
 
 

@@ -68,3 +68,21 @@ def test_ascii_fallback_and_helpers():
     assert all(32 <= ord(ch) < 127 for ch in figure.ascii_text("宜良县与官渡区界线·联检—2021"))
     assert figure.nice_length(7300) == 1000 and figure.nice_length(12000) == 2000 and figure.nice_length(40) == 5
     assert figure.code_labels(["001002001C", "001002001D", "001002001E", "001002002Q", None]) == [(0, "001002001C/D/E"), (3, "001002002Q")]
+
+
+def test_a_cjk_font_is_found_and_the_map_writes_chinese_names():
+    """The set-up installs a CJK font (tests/support/ensure_cjk_font.sh, run by ``make install``);
+    the map then keeps the Chinese names and status names instead of romanizing them."""
+    from matplotlib.ft2font import FT2Font
+    from matplotlib.text import Text
+
+    font = figure.cjk_font()
+    assert font is not None, "no CJK font: run tests/support/ensure_cjk_font.sh"
+    assert all(FT2Font(font).get_char_index(ord(ch)) for ch in "官渡盘龙界线联检完好移位")
+    line, markers = world()
+    drawn = figure.draw(line, markers, title=("官渡区与盘龙区界线联检 GP-2021", "Guandu Qu - Panlong Qu GP-2021"))
+    texts = " ".join(t.get_text() for t in drawn.findobj(Text))
+    assert "官渡区与盘龙区界线联检 GP-2021" in texts and "Guandu" not in texts
+    assert "完好 intact" in texts and "移位 displaced" in texts and "北 N" in texts
+    ascii_only = " ".join(t.get_text() for t in figure.draw(line, markers, title=("官渡区", "Guandu Qu"), cjk=False).findobj(Text))
+    assert "Guandu Qu" in ascii_only and "官" not in ascii_only

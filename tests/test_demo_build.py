@@ -111,8 +111,10 @@ def test_other_seed_gives_other_data(demo):
     other = build_demo(seed=SEED + 1, scale=SMALL)
     assert not demo["buildings"].geometry.geom_equals(other["buildings"].geometry.reindex(demo["buildings"].index)).all()
     assert not shapely.equals(demo["communities"].geometry.values, other["communities"].geometry.values).all()
-    # The real frame does not depend on the seed.
-    assert demo["district"].geometry.iloc[0].equals(other["district"].geometry.iloc[0])
+    # The real frame does not depend on the seed, up to the snap grid (the outline is the union of
+    # the subdistricts, so it has a vertex wherever this seed's subdistrict lines meet it).
+    ours, theirs = demo["district"].geometry.iloc[0], other["district"].geometry.iloc[0]
+    assert ours.symmetric_difference(theirs).area / ours.area < 1e-6 and ours.hausdorff_distance(theirs) < 1e-6  # ~0.1 m
     assert list(demo["communities"]["code"]) == list(other["communities"]["code"])
 
 

@@ -30,7 +30,7 @@ def count(session, model, *where):
 
 
 def test_demo_is_stored_completely_and_audited(store, frames):
-    counts = load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames)
+    counts = load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames, steps=())
     with store.read() as session:
         assert count(session, AdminUnit, AdminUnit.level == "subdistrict") == 13
         assert count(session, AdminUnit, AdminUnit.level == "community") == 133
@@ -58,7 +58,7 @@ def test_demo_is_stored_completely_and_audited(store, frames):
 
 
 def test_stored_communities_lie_in_their_subdistricts(store, frames):
-    load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames)
+    load_demo(store, registry(), seed=SEED, scale=SCALE, frames=frames, steps=())
     with store.read() as session:
         subdistricts = {u.code: u for u in session.scalars(sa.select(AdminUnit).where(AdminUnit.level == "subdistrict"))}
         guanshang = next(u for u in subdistricts.values() if u.name == "关上街道")
@@ -87,6 +87,7 @@ def test_cli_demo_if_empty_builds_once(store, monkeypatch, frames):
     first = CliRunner().invoke(main, ["--db", store.url, "demo", "--scale", str(SCALE), "--if-empty"])
     assert first.exit_code == 0, first.output
     assert "demo built" in first.output
+    assert "district_lines 5, subdistrict_lines 23" in first.output and "signed_campaigns 1" in first.output  # the boundary step
     second = CliRunner().invoke(main, ["--db", store.url, "demo", "--if-empty"])
     assert "already holds data" in second.output
     with store.read() as session:

@@ -172,6 +172,7 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
     open_line(browser, server, world, line="sign_line", placed="sign_markers")
     wait(browser, EC.visibility_of_element_located((By.ID, "signoff")))
     assert browser.find_element(By.ID, "signed-a").get_attribute("data-signed") == "false"
+    assert not browser.find_element(By.ID, "agreement-link").is_displayed()  # no agreement before both have signed
     marker = world["sign_markers"][0]
     browser.find_element(By.CSS_SELECTOR, f"#markers-table tr[data-marker-id='{marker.id}']").click()
     assert browser.find_element(By.ID, "record-button").is_displayed()
@@ -207,6 +208,10 @@ def test_both_parties_sign_from_the_page_and_the_record_buttons_go(site, browser
         assert campaign.ended_on == dt.date(2026, 5, 20)
         assert session.get(BoundaryLine, world["sign_line"]).last_inspected == dt.date(2026, 5, 20)
     screenshot(browser, "boundary-signed")
+    agreement = wait(browser, EC.visibility_of_element_located((By.ID, "agreement-link")))
+    assert browser.find_element(By.ID, "agreement-docx-link").is_displayed()
+    page = browser.execute_script("return fetch(arguments[0]).then(r => r.text())", agreement.get_attribute("href"))
+    assert "联合检查协议书" in page and "QM-2026" in page and "zhao" in page and "（北京时间）" in page
 
     # a change after sign-off is an addendum: a campaign of its own, signed again by both parties
     wait(browser, EC.element_to_be_clickable((By.ID, "open-addendum"))).click()

@@ -141,7 +141,7 @@
   function drawSignoff() {
     const panel = $("signoff");
     panel.hidden = !report || !currentCampaign();
-    if (panel.hidden) return;
+    if (panel.hidden) { $("agreement-link").hidden = $("agreement-docx-link").hidden = true; return; }
     const s = report.summary;
     const open = s.status === "open";
     panel.dataset.status = s.status;
@@ -152,6 +152,11 @@
       $(`sign-${party}`).hidden = !!by || !open;
     });
     $("ended-on-field").hidden = !open;
+    // 联检协议书: issued once both parties have signed (the API answers 409 before that)
+    const agreement = `/api/v1/boundary-inspections/${currentCampaign().id}/agreement`;
+    $("agreement-link").href = `${agreement}?format=html`;
+    $("agreement-docx-link").href = `${agreement}?format=docx`;
+    $("agreement-link").hidden = $("agreement-docx-link").hidden = s.status !== "signed";
     $("signoff-state").textContent = open ? D.t.campaign_open : D.t.campaign_signed_fmt.replace("{date}", s.ended_on || "—");
     // 补充记录: after sign-off, changes go into an addendum both parties sign again; the signed records stay as they are
     $("addenda-box").hidden = open || !!s.addendum_of;
