@@ -114,3 +114,15 @@ def import_divisions(obj, path, actor) -> None:
         f"added {counts['added']}, unchanged {counts['unchanged']}, changed {counts['changed']} (unit code filled in), "
         f"differs {counts['differs']} (registered under another name, left alone)"
     )
+
+
+@names.command("respell")
+@click.option("--actor")
+@click.pass_obj
+def respell(obj, actor) -> None:
+    """Re-spell every stored name by the current romanization rules (overrides stay); run after an upgrade that changed them."""
+    from placenames.register import respell as respell_register
+
+    changed = respell_register(obj.store, actor=_actor(actor))
+    obj.store.checkpoint()
+    click.echo(f"re-spelled 重新拼写 {changed} name(s)")

@@ -118,3 +118,19 @@ def test_respell_follows_the_rules_but_keeps_overrides(store, loaded):
         spelled = dict(session.execute(select(PlaceName.name, PlaceName.romanization)).all())
     assert spelled == {"滇秀新路": "Dianxiu Xinlu", "统一路": "Tongyi Lu", "关上新路": "Guanshangxin Lu"}
     assert register.respell(store, actor="wang") == 0
+
+
+def test_respell_from_the_command_line(store, loaded):
+    from click.testing import CliRunner
+
+    from cli import main
+
+    with store.transaction(actor="wang", reason="an old rule's spelling") as session:
+        session.add(PlaceName(name="唯一路", category_code="23510", category_label="街、路、巷", romanization="Wei 1 Lu", status="current"))
+    result = CliRunner().invoke(main, ["--db", store.url, "names", "respell", "--actor", "wang"])
+    assert result.exit_code == 0, result.output
+    assert "重新拼写 1 name(s)" in result.output or "重新拼写 2 name(s)" in result.output
+    with store.read() as session:
+        assert session.scalar(select(PlaceName.romanization).where(PlaceName.name == "唯一路")) == "Weiyi Lu"
+    again = CliRunner().invoke(main, ["--db", store.url, "names", "respell", "--actor", "wang"])
+    assert "重新拼写 0 name(s)" in again.output
