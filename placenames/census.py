@@ -273,8 +273,7 @@ def import_file(store, path: str | Path, *, actor: str, reason: str | None = Non
             prepared.append(Row(number, cells, *record_from_row(cells, geom)))
         except RowProblem as exc:
             problems.append(exc.at(number))
-    problems += _repeated_codes(prepared)
-    _refuse(problems)
+    _refuse(sorted(problems + _repeated_codes(prepared), key=lambda p: p["row"]))
     with store.transaction(actor=actor, reason=reason or f"census import {Path(path).name}") as session:
         registered = _registered(session, [r.record["name_code"] for r in prepared if r.record["name_code"]])
         new, unchanged = [], 0
@@ -416,17 +415,10 @@ def _repeated_names(session, prepared: list[Row]) -> list[dict[str, Any]]:
         if row.record["status"] == "current" and row.record["category_code"] in classes
     ]
     names = sorted({name for _, (_, name) in rows})
-    registered = (
-        set(
-            session.execute(
-                select(PlaceName.unique_class, PlaceName.name).where(
-                    PlaceName.status == "current", PlaceName.unique_class.is_not(None), PlaceName.name.in_(names)
-                )
-            ).tuples()
-        )
-        if names
-        else set()
+    query = select(PlaceName.unique_class, PlaceName.name).where(
+        PlaceName.status == "current", PlaceName.unique_class.is_not(None), PlaceName.name.in_(names)
     )
+    registered = {(row[0], row[1]) for row in session.execute(query)} if names else set()
     problems: list[dict[str, Any]] = []
     first_row: dict[tuple, int] = {}
     for number, key in rows:
