@@ -4,7 +4,8 @@ The census (工作规程; 国家地名数据库代码编制规则, 民地办发�
 segments: the 6-digit county code (GB/T 2260), the 3-digit township code (街道/镇/乡, as
 in the statistical division code), the 5-digit category code (GB/T 18521 as extended by
 the census; ``categories``), and a 6-digit serial (附加码) counted separately for each
-category in each township, from 000001. Example: 530111 008 23510 000001.
+category in each township, from 000001. Example from the census training material,
+a residential estate: 330381 001 22100 000001.
 
 The first three segments come from the name's ``admin_code`` (the 12-digit code of the
 unit it lies in; none, or the district itself, gives township 000) and its category.

@@ -36,7 +36,7 @@ ROWS = [
         "所在(跨)行政区": "530111008000",
         "标牌个数": "4",
         "高程": "1892.5",
-        "备注": "=HYPERLINK(\"http://example.invalid\")",  # a formula in a spreadsheet unless escaped
+        "备注": '=HYPERLINK("http://example.invalid")',  # a formula in a spreadsheet unless escaped
         "登记时间": "2016-05-01",
     },
     {"标准名称": "宝象桥", "类别代码": "23610", "东经(度分秒)": "102°46′12.5″", "北纬(度分秒)": "25度1分2.25秒", "使用时间": "历史"},
