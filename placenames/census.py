@@ -303,19 +303,11 @@ def import_file(store, path: str | Path, *, actor: str, reason: str | None = Non
             if entry.name_code:
                 name_codes.reserve(session, entry.name_code)
             else:
-                _issue(session, entry)
+                name_codes.give(session, entry)
             session.add(entry)
             session.flush()
             session.add_all(NameAlias(place_name_id=entry.id, alias=alias, kind=kind) for alias, kind in row.aliases)
     return {"added": len(new), "unchanged": unchanged}
-
-
-def _issue(session, entry: PlaceName) -> None:
-    """Give a code where the rule can make one (a 5-digit category code)."""
-    try:
-        name_codes.issue(session, entry)
-    except ValueError:
-        pass
 
 
 def _refuse(problems: list[dict[str, Any]]) -> None:
@@ -487,7 +479,7 @@ def export_census(store, path: str | Path, *, status: str | None = None, encodin
     census_files.check_suffix(path)
     with store.transaction(actor=actor, reason="地名代码编制（普查文件导出）地名代码 given for a census export") as session:
         for entry in session.scalars(_query(status).where(PlaceName.name_code.is_(None))):
-            _issue(session, entry)
+            name_codes.give(session, entry)
     with store.read() as session:
         entries = list(session.scalars(_query(status)))
         aliases = list(session.scalars(select(NameAlias)))

@@ -62,17 +62,29 @@ def issue(session, entry: PlaceName) -> str:
     if entry.name_code:
         return entry.name_code
     head = prefix(entry.admin_code, entry.category_code)
+    checked = session.info.setdefault("name_code_prefixes_checked", set())
     counter = _counter(session, head)
-    # Codes stored before the counter existed (or typed in) also count as given.
-    stored = session.scalar(
-        select(func.max(PlaceName.name_code)).where(PlaceName.name_code.like(head + "%"), func.length(PlaceName.name_code) == LENGTH)
-    )
-    serial = max(counter.last_serial, int(stored[PREFIX_LENGTH:]) if stored else 0) + 1
+    if head not in checked:  # codes stored before the counter existed (or typed in) also count as given
+        stored = session.scalar(
+            select(func.max(PlaceName.name_code)).where(PlaceName.name_code.like(head + "%"), func.length(PlaceName.name_code) == LENGTH)
+        )
+        if stored and int(stored[PREFIX_LENGTH:]) > counter.last_serial:
+            counter.last_serial = int(stored[PREFIX_LENGTH:])
+        checked.add(head)
+    serial = counter.last_serial + 1
     if serial >= 10 ** (LENGTH - PREFIX_LENGTH):
         raise ValueError(f"{head} 下的地名代码已用尽 / no 地名代码 left under {head}")
     counter.last_serial = serial
     entry.name_code = f"{head}{serial:06d}"
     return entry.name_code
+
+
+def give(session, entry: PlaceName) -> str | None:
+    """``issue`` where the rule can make a code (a 5-digit category code), else None."""
+    try:
+        return issue(session, entry)
+    except ValueError:
+        return None
 
 
 def reserve(session, code: str) -> None:
