@@ -305,7 +305,8 @@ def import_file(store, path: str | Path, *, actor: str, reason: str | None = Non
             else:
                 name_codes.give(session, entry)
             session.add(entry)
-            session.flush()
+            if row.aliases:  # they need the entry's id
+                session.flush()
             session.add_all(NameAlias(place_name_id=entry.id, alias=alias, kind=kind) for alias, kind in row.aliases)
     return {"added": len(new), "unchanged": unchanged}
 

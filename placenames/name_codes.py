@@ -50,10 +50,15 @@ def prefix(admin_code: str | None, category_code: str, district: str | None = No
 
 
 def _counter(session, head: str) -> NameCodeSerial:
-    counter = session.scalars(select(NameCodeSerial).where(NameCodeSerial.prefix == head).with_for_update()).one_or_none()
+    """The counter of a prefix, locked for this transaction; read once per session."""
+    counters = session.info.setdefault("name_code_counters", {})
+    counter = counters.get(head)
     if counter is None:
-        counter = NameCodeSerial(prefix=head, last_serial=0)
-        session.add(counter)
+        counter = session.scalars(select(NameCodeSerial).where(NameCodeSerial.prefix == head).with_for_update()).one_or_none()
+        if counter is None:
+            counter = NameCodeSerial(prefix=head, last_serial=0)
+            session.add(counter)
+        counters[head] = counter
     return counter
 
 
