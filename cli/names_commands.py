@@ -75,23 +75,24 @@ def list_categories() -> None:
 @click.option("--reason")
 @click.pass_obj
 def import_census(obj, path, encoding, actor, reason) -> None:
-    """Import census registration records (CSV or GeoPackage with census headers), all or nothing."""
+    """Import census registration records (.xlsx, .csv or .gpkg with census headers), all or nothing."""
     from placenames import census
 
-    count = census.import_census(obj.store, path, actor=_actor(actor), reason=reason, encoding=encoding)
+    counts = census.import_file(obj.store, path, actor=_actor(actor), reason=reason, encoding=encoding)
     obj.store.checkpoint()
-    click.echo(f"imported {count} place names")
+    click.echo(f"imported {counts['added']} place names, {counts['unchanged']} already registered unchanged")
 
 
 @names.command("export")
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("--status", type=click.Choice(["proposed", "in_procedure", "current", "retired", "rejected", "withdrawn"]))
+@click.option("--encoding", help="Text encoding of a CSV (default GBK; UTF-8 is written with a BOM).")
 @click.pass_obj
-def export_census(obj, path, status) -> None:
-    """Export the register with census headers to PATH (.csv or .gpkg)."""
+def export_census(obj, path, status, encoding) -> None:
+    """Export the register with census headers to PATH (.xlsx, .csv or .gpkg); gives missing 地名代码."""
     from placenames import census
 
-    count = census.export_census(obj.store, path, status=status)
+    count = census.export_census(obj.store, path, status=status, encoding=encoding, actor=_actor(None))
     click.echo(f"exported {count} place names to {path}")
 
 

@@ -38,6 +38,7 @@ class PlaceName(Registered, Base):
             postgresql_where=text(categories.UNIQUE_INDEX_WHERE),
             sqlite_where=text(categories.UNIQUE_INDEX_WHERE),
         ),
+        Index("uq_place_names_name_code", "name_code", unique=True),  # 地名代码: one name each (placenames.name_codes)
     )
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
@@ -95,6 +96,16 @@ class PlaceName(Registered, Base):
     # The category's uniqueness class (categories.csv), computed by the database from
     # category_code so no writer — import, procedure or hand-made SQL — can leave it out.
     unique_class: Mapped[str | None] = mapped_column(String(16), Computed(categories.unique_class_sql(), persisted=True))
+
+
+class NameCodeSerial(Registered, Base):
+    """The last serial given under one 14-digit 地名代码 prefix (placenames.name_codes).
+    Serials only grow, so a code once given is never given again, even if its name goes."""
+
+    __tablename__ = "name_code_serials"
+
+    prefix: Mapped[str] = mapped_column(String(14), nullable=False, index=True, unique=True)
+    last_serial: Mapped[int] = mapped_column(Integer, nullable=False)
 
 
 class DoorPlate(Registered, Base):

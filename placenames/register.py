@@ -286,10 +286,9 @@ def refuse_rule_breaks(session, frame) -> None:
 
 
 # Fields an officer may correct directly; the name, its category and its status change
-# only through the procedure (applications / transitions).
+# only through the procedure (applications / transitions); the 地名代码 never (name_codes).
 EDITABLE = (
     "romanization_override",
-    "name_code",
     "map_name",
     "map_sheet",
     "map_scale",

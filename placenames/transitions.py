@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from gis.errors import Conflict, InvalidInput, VersionConflict
 
 from . import announcement as announcement_document
-from . import document_numbers, four_eyes, procedure, register, street_renames
+from . import document_numbers, four_eyes, name_codes, procedure, register, street_renames
 from .applications import load
 from .checks import Candidate, duplicate_name, run_checks
 from .models import PlaceName
@@ -158,6 +158,8 @@ def _announce(session, application: NamingApplication, entry: PlaceName, data: d
             entry.geom = application.geom
     entry.announced_on = announced_on
     _flush_name(session, application)
+    if entry.status == "current":
+        name_codes.give(session, entry)  # a standard name has its 地名代码 from the announcement on (once its name is safely its own)
     application.announced_on = announced_on
     application.announcement = announcement(session, application, entry, former)
     document_numbers.assign(session, application, "announcement", announced_on)

@@ -81,7 +81,7 @@ def test_census_csv_import_then_export_round_trip(store, tmp_path):
     assert former == ["子君村路"]
     out_csv, out_gpkg = tmp_path / "out.csv", tmp_path / "out.gpkg"
     assert census.export_census(store, out_csv) == 2
-    with out_csv.open(encoding="utf-8-sig") as handle:
+    with out_csv.open(encoding="gbk") as handle:
         exported = list(csv.DictReader(handle))
     assert tuple(exported[0]) == census.HEADERS
     assert (exported[0]["标准名称"], exported[0]["曾用名"], exported[0]["坐标系"], exported[1]["密级"]) == (
@@ -201,7 +201,7 @@ FULL_ROW = {
 
 
 def exported_rows(store, path):
-    census.export_census(store, path)
+    census.export_census(store, path, encoding="UTF-8")
     with path.open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))
 

@@ -117,6 +117,7 @@ def test_new_road_name_full_procedure(store, clock):
     assert [c["body"] for c in view["comments"]] == ["同意命名"]
     named = entry(store, name_id)
     assert (named.status, named.romanization, named.approving_body) == ("current", "Zijun Donglu", "昆明市人民政府")
+    assert named.name_code == "53011100823510000001"  # 地名代码 by the census rule, given at the announcement
     assert view["announcement"]["standard_name"] == "子君东路" and view["announcement"]["romanization"] == "Zijun Donglu"
     assert view["announcement"]["approval_date"] == procedure.today().isoformat()
     assert {"insert", "update"} <= {h.action for h in store.history("place_names", name_id)}

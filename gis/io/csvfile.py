@@ -53,6 +53,12 @@ def _records(text: str) -> tuple[list[str], list[int], list[list[str]]]:
     return header, lines, records
 
 
+def table_records(text: str) -> tuple[list[str], list[int], list[list[str]]]:
+    """Header, starting line of each non-blank record, and the records, for tables
+    read without geometry (census files); cells still carry their formula escapes."""
+    return _records(text)
+
+
 def _number(text: str | None) -> float | None:
     try:
         value = float(text.strip()) if text is not None else None
