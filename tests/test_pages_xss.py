@@ -184,7 +184,9 @@ def test_planner_plan_tooltips_and_popup(site, page):
     """The job is stored finished; only the page's submit is answered in the page, then it follows the real job."""
     server, ids = site
     sign_in(page, server.url + "/planner")
-    wait(page, lambda b: b.find_elements(By.CSS_SELECTOR, "#subdistrict option"))
+    wait(page, lambda b: b.find_elements(By.CSS_SELECTOR, "#subdistrict-table tbody tr"))
+    assert page.find_element(By.CSS_SELECTOR, "#subdistrict-table tbody tr td:nth-child(2)").text == xw.EAST
+    page.find_element(By.CSS_SELECTOR, "#subdistrict-table input.pick").click()
     page.execute_script(
         """const job = arguments[0], real = window.fetch;
         window.fetch = (url, init) => (init && init.method === "POST" && url === "/api/v1/redistricting/jobs")

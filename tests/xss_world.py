@@ -94,7 +94,20 @@ def _plan(store) -> int:
     from boundaries.redistricting.models import ProposedCommunity, RedistrictingJob, RedistrictingPlan
 
     geom = world.to_storage(shapely.MultiPolygon([shapely.box(world.X0 - 500, world.Y0 - 500, world.X0 + 500, world.Y0 + 500)]))
+    from gis.basemap import Block
+
     with store.transaction(actor="seed") as session:
+        session.add(  # a block of the subdistrict with the markup name: the planner lists it
+            Block(
+                code="B1",
+                subdistrict_code="530111002000",
+                community_code=None,
+                households=100,
+                dense=False,
+                area_m2=1.0,
+                geom=geom.geoms[0],
+            )
+        )
         job = RedistrictingJob(status="succeeded", progress=1.0, parameters={"subdistricts": ["530111001000"]})
         session.add(job)
         session.flush()
