@@ -138,11 +138,15 @@ def test_retire_by_address_text_api_and_cli(store, tmp_path):
     assert wrong.status_code == 404  # a prefix that is not the plate's own
     bad = client.post("/api/v1/numbers/retire", json={"address": "春城路", "reason": "x"}, headers=officer)
     assert bad.status_code == 400 and bad.json["message"]["en"]
-    both = client.post("/api/v1/numbers/retire", json={"address": f"春城路{n2.number_text}号", "plates": [n2.id], "reason": "x"}, headers=officer)
+    both = client.post(
+        "/api/v1/numbers/retire", json={"address": f"春城路{n2.number_text}号", "plates": [n2.id], "reason": "x"}, headers=officer
+    )
     assert both.status_code == 400
 
     runner = CliRunner()
-    result = runner.invoke(main, ["--db", store.url, "numbers", "retire", "--address", f"春城路{n2.number_text}号", "--reason", "demolished"])
+    result = runner.invoke(
+        main, ["--db", store.url, "numbers", "retire", "--address", f"春城路{n2.number_text}号", "--reason", "demolished"]
+    )
     assert result.exit_code == 0, result.output
     assert f"春城路{n2.number_text}号" in result.output
     assert {p.id: p.status for p in current_numbers_of(store, "春城路")}[n2.id] == "retired"

@@ -194,7 +194,7 @@ def renumber(settings: NumberingSettings, retired: list[Existing], candidates: l
                 slot: int | None = want
                 zh, en = f"{grid}（整街按里程定号）", f"{grid_en} (whole road numbered by chainage)"
             else:
-                high = desired[i + 1] - 1 if i + 1 < len(row) and last_number is not None else None
+                high: int | None = desired[i + 1] - 1 if i + 1 < len(row) and last_number is not None else None
                 slot = _nearest_free(want, last_slot + 1, high, blocked[side])
                 why = "已注销，不再使用" if want in blocked[side] else "已由前一门牌使用"
                 why_en = "is retired and not reused" if want in blocked[side] else "is used by the plate before"
