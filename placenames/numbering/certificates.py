@@ -10,7 +10,7 @@ road renames both count).
 
 Certificate number rule (stored in ``address_certificates``):
 
-    <district code>-<MP|DZ>-<year>-<serial, 6 digits>      e.g. 530111-MP-2026-000012
+    <district code>-<MP|DZ>-<year>-<serial, 6 digits>      e.g. 530103-MP-2026-000012
 
 MP = 门牌证, DZ = 地址证明; the year is the Beijing-time year of issue; the serial
 counts from 1 within kind and year. Asking again for the same address text (down to

@@ -1,7 +1,7 @@
 """Finding a door-plate address: by its text, and its full standard address by id.
 
 Why here: officers name addresses as people write them (子君路88号, or the whole
-云南省…社区子君路88号), not by record id; and the full standard address down to
+四川省…社区子君路88号), not by record id; and the full standard address down to
 幢/单元/室 (GB/T 39609 order: division, road, number, building, unit, room) is one
 reading every face (API, command line, certificates) must give the same way.
 """

@@ -89,7 +89,9 @@ def assign(
     """Numbers for ``candidates`` that fit between ``existing`` plates; neighbours keep theirs."""
     sides = {"L": _Side(), "R": _Side()}
     for plate in existing:
-        side = sides[plate.side]
+        # a retired number blocks the side its parity belongs to (the side it stood on may differ
+        # after the road's odd side changed)
+        side = sides[settings.side_of_number(plate.number) if plate.status == "retired" else plate.side]
         ordinal = suffix_ordinal(plate.suffix)
         side.suffixes[plate.number] = max(side.suffixes.get(plate.number, 0), ordinal)
         if plate.status == "retired" and allow_retired and not ordinal:
