@@ -54,6 +54,19 @@ def test_renumber_suffixes_plates_that_share_a_slot_instead_of_pushing_the_next(
     assert [a.number_text for a in renumber(TEN, [], spaced)] == ["1", "3", "7"]
 
 
+def test_infill_treats_retired_numbers_by_parity_and_not_as_neighbours():
+    from placenames.numbering.plan import assign
+
+    swapped = NumberingSettings(direction="forward", odd_side="R", spacing_m=10.0)
+    # 3 was retired while odd numbers stood on the left; the odd side is now the right.
+    retired = [Existing(99, 3, "", "L", 500.0, "retired")]
+    [a] = assign(swapped, retired, [Candidate(1, 15.0, "R")])
+    assert a.number != 3 and a.number % 2 == 1
+    # A retired number far from its grid slot (after a renumbering) does not push later infill.
+    [b] = assign(TEN, [Existing(98, 150, "", "R", 298.0, "retired")], [Candidate(2, 598.0, "R")])
+    assert b.number_text == "120"
+
+
 # --- against the store ---------------------------------------------------------------
 
 SOUTH = [50, 100, 150, 200, 250, 298, 348, 400, 450, 500, 550, 650, 700, 800, 900]  # even side
