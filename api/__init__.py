@@ -20,6 +20,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "api.redistricting",
     "api.boundaries",
     "api.search",
+    "api.certificates",
 )
 
 

@@ -88,10 +88,12 @@ def assign():
 
 
 class RetireBody(Body):
-    """Door plates to retire, by id, or every current plate of a building; with the reason."""
+    """Door plates to retire: by id, every current plate of a building, or the current plate of
+    an address text (子君路88号 or the full standard address); with the reason."""
 
     plates: list[RecordId] | None = None
     building: RecordId | None = None
+    address: Text | None = None
     reason: Text | None = None
 
 
@@ -103,9 +105,36 @@ def retire():
 
     body = read_body(RetireBody)
     retired = lifecycle.retire(
-        current_store(), plate_ids=body.plates, building_id=body.building, actor=auth.actor(), reason=body.reason or ""
+        current_store(),
+        plate_ids=body.plates,
+        building_id=body.building,
+        address=body.address,
+        actor=auth.actor(),
+        reason=body.reason or "",
     )
     return jsonify({"items": retired})
+
+
+@blueprint.get("/addresses/<int:plate_id>")
+@auth.requires(PLACENAME_OFFICER)
+def address(plate_id: int):
+    """One door-plate address in full, down to ?building=3&unit=2&room=501; main or secondary."""
+    from placenames.numbering import lookup
+
+    finer = {key: request.args.get(key) for key in ("building", "unit", "room")}
+    return jsonify(lookup.describe(current_store(), plate_id, **finer))
+
+
+@blueprint.get("/addresses")
+@auth.requires(PLACENAME_OFFICER)
+def address_by_text():
+    """The current door-plate address that ?text=子君路88号 (or a full standard address) names."""
+    from placenames.numbering import lookup
+
+    text = request.args.get("text", "")
+    if not text.strip():
+        raise BadRequest("请给出地址 text（如 子君路88号）", "Give the address as 'text' (e.g. 子君路88号)")
+    return jsonify(lookup.find(current_store(), text))
 
 
 @blueprint.post("/roads/<name>/renumber")

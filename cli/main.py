@@ -74,6 +74,9 @@ def register_commands() -> None:
     from cli import numbers_commands
 
     main.add_command(numbers_commands.numbers)
+    from cli import certificate_command
+
+    numbers_commands.numbers.add_command(certificate_command.certificate)
     from cli import names_commands
 
     main.add_command(names_commands.names)

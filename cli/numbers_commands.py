@@ -60,15 +60,41 @@ def assign(obj, roads, all_roads, dry_run, as_json, allow_retired, actor, reason
 @numbers.command("retire")
 @click.option("--plate", "plate_ids", type=int, multiple=True, help="Door plate id (repeat).")
 @click.option("--building", "building_id", type=int, help="Retire every current plate of this (demolished) building.")
+@click.option("--address", help="Retire the current plate of this address, e.g. 子君路88号 (or the full standard address).")
 @click.option("--reason", required=True)
 @click.option("--actor")
 @click.pass_obj
-def retire(obj, plate_ids, building_id, reason, actor) -> None:
+def retire(obj, plate_ids, building_id, address, reason, actor) -> None:
     """Retire door numbers; they stay blocked for reuse."""
     from placenames.numbering import lifecycle
 
-    for row in lifecycle.retire(obj.store, plate_ids=list(plate_ids) or None, building_id=building_id, actor=_actor(actor), reason=reason):
+    rows = lifecycle.retire(
+        obj.store, plate_ids=list(plate_ids) or None, building_id=building_id, address=address, actor=_actor(actor), reason=reason
+    )
+    for row in rows:
         click.echo(f"retired {row['address']}")
+
+
+@numbers.command("address")
+@click.argument("address_id", type=int)
+@click.option("--building", help="幢 (building) number, e.g. 3.")
+@click.option("--unit", help="单元 (unit) number, e.g. 2.")
+@click.option("--room", help="室 (room) number, e.g. 501.")
+@click.option("--json", "as_json", is_flag=True, help="The parts, texts and kind as JSON.")
+@click.pass_obj
+def address(obj, address_id, building, unit, room, as_json) -> None:
+    """The full standard address of door plate ADDRESS_ID, down to 幢/单元/室; a secondary address says so."""
+    from placenames.numbering import lookup
+
+    view = lookup.describe(obj.store, address_id, building=building, unit=unit, room=room)
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=1))
+        return
+    click.echo(view["full_text"])
+    if view["secondary"]:
+        click.echo(f"（次要地址 secondary address；主地址 main address: {view['main_address'] or '—'}）")
+    if view["status"] != "current":
+        click.echo(f"（已注销 {view['status']}）")
 
 
 @numbers.command("renumber")

@@ -19,6 +19,7 @@ AREAS: tuple[str, ...] = (
     "pages.planner",
     "pages.officer",
     "pages.boundary",
+    "pages.certificates",
 )
 
 

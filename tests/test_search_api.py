@@ -138,7 +138,7 @@ def test_geocodejson_shape_and_china_extensions(client):
     assert response["geocoding"]["version"] == "0.1.0" and response["geocoding"]["query"]["text"] == "子君路14号2单元502室"
     feature = response["features"][0]
     g = geo(feature)
-    assert g["label"] == g["standard_address"] == "官渡区关上街道子君路14号"
+    assert g["label"] == g["standard_address"] == "官渡区关上街道子君路14号2单元502室"  # down to 单元/室, as asked
     assert g["community"] == {"code": "530111001002", "name": "双桥社区居民委员会"}
     assert g["subdistrict"] == {"code": "530111001", "name": "关上街道"}
     assert (g["unit"], g["room"], g["district"], g["confidence"]) == ("2", "502", "官渡区", 1.0)

@@ -13,21 +13,35 @@ from placenames.models import DoorPlate
 
 from . import context, geometry
 from .address import AdminNames
+from .lookup import plate_by_address
 from .models import NumberChange, RoadNumbering
-from .plan import Candidate, assign
+from .plan import Candidate
+from .plan import renumber as renumber_rule
 from .service import existing_plate, stored_address
 
 SETTING_FIELDS = ("direction", "odd_side", "spacing_m", "suffix_style", "width_m", "start_description", "end_description")
 
 
-def retire(store, *, actor: str, reason: str, plate_ids: list[int] | None = None, building_id: int | None = None) -> list[dict]:
-    """Retire the given plates, or every current plate of a demolished building. The numbers stay
+def retire(
+    store,
+    *,
+    actor: str,
+    reason: str,
+    plate_ids: list[int] | None = None,
+    building_id: int | None = None,
+    address: str | None = None,
+) -> list[dict]:
+    """Retire the given plates, every current plate of a demolished building, or the current
+    plate of an address text (子君路88号, or the full standard address). The numbers stay
     taken (the row keeps them) so they are not handed out again unless an officer allows it."""
     if not reason:
         raise InvalidInput("注销门牌号须说明理由", "Retiring a number needs a reason")
-    if not plate_ids and building_id is None:
-        raise InvalidInput("请指定门牌或建筑", "Give plate ids or a building id")
+    given = sum((bool(plate_ids), building_id is not None, address is not None))
+    if given != 1:
+        raise InvalidInput("请指定门牌、建筑或地址（三者之一）", "Give plate ids, a building id or an address (one of them)")
     with store.transaction(actor=actor, reason=reason) as session:
+        if address is not None:
+            plate_ids = [plate_by_address(session, address).id]
         query = select(DoorPlate)
         if plate_ids:
             query = query.where(DoorPlate.id.in_(plate_ids))
@@ -60,7 +74,8 @@ def retire(store, *, actor: str, reason: str, plate_ids: list[int] | None = None
 
 def renumber(store, road_name: str, *, actor: str, reason: str) -> list[dict]:
     """Number a road's current plates afresh (after a rename or realignment), keeping the
-    plates (ids, buildings) and recording old -> new for every address. Retired numbers stay blocked."""
+    plates (ids, buildings) and recording old -> new for every address. Numbers follow the
+    chainage grid (``plan.renumber``); retired numbers stay blocked and shift nothing."""
     if not reason:
         raise InvalidInput("整街重新编号须说明理由（如更名或改线公告）", "Renumbering a road needs a reason (e.g. the rename notice)")
     with store.transaction(actor=actor, reason=reason) as session:
@@ -77,7 +92,7 @@ def renumber(store, road_name: str, *, actor: str, reason: str) -> list[dict]:
         sides = geometry.sides(road.line, at, doors)
         candidates = [Candidate(p.id, float(c), str(s), 0.0, p.kind) for p, c, s in zip(current, at, sides, strict=True)]
         by_id = {p.id: p for p in current}
-        result = assign(road.settings, retired, candidates)
+        result = renumber_rule(road.settings, retired, candidates)
         names = AdminNames(session)
         targets = {(a.number, a.suffix) for a in result}
         # Plates whose new number another plate still holds step aside first (the

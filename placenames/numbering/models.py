@@ -6,12 +6,15 @@ code: ``NumberingDefaults`` holds a district's defaults and ``RoadNumbering`` a
 road's own choices (an empty column inherits the default). ``NumberChange`` keeps
 old -> new for every renumbered, retired or reused address, for public notices.
 ``BuildingEntrance`` is a building's surveyed main entrance, which numbering uses
-instead of guessing the door from the outline.
+instead of guessing the door from the outline. ``AddressCertificate`` is one printed
+门牌证 or 地址证明 with its certificate number (``certificates``).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, String, Text
+import datetime as dt
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
@@ -68,3 +71,22 @@ class BuildingEntrance(Registered, Base):
     building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), nullable=False, unique=True)
     description: Mapped[str | None] = mapped_column(String(100))
     geom = mapped_column(Geometry("POINT"), nullable=False)
+
+
+class AddressCertificate(Registered, Base):
+    """One issued 门牌证 (``plate``) or 地址证明 (``proof``) of a door-plate address.
+
+    ``number`` follows the rule in ``certificates`` (unique); ``address_text`` is the full
+    standard address it certifies (down to 幢/单元/室), so a reprint of the same address
+    keeps its number and a changed address gets a new certificate."""
+
+    __tablename__ = "address_certificates"
+    __table_args__ = (UniqueConstraint("kind", "year", "serial"),)
+
+    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    serial: Mapped[int] = mapped_column(Integer, nullable=False)
+    address_text: Mapped[str] = mapped_column(String(300), nullable=False)
+    issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)

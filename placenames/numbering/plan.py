@@ -5,6 +5,10 @@ and stands for one number (odd side 2k+1, even side 2k+2), so empty frontage kee
 its numbers in reserve. A new building takes the free slot nearest its own between
 its numbered neighbours; when none is left it gets the lower neighbour's number
 with a suffix (12-1). Existing numbers are never changed here.
+
+A retired number only blocks its own number: it is not a neighbour. After a whole-road
+renumbering (``renumber``) a retired number no longer sits at its old chainage, so
+letting it bound the search would push every later number up.
 """
 
 from __future__ import annotations
@@ -62,25 +66,21 @@ class _Side:
     chainages: list[float] = field(default_factory=list)
     slots: list[int] = field(default_factory=list)
     numbers: list[int] = field(default_factory=list)
-    live: list[bool] = field(default_factory=list)  # False for a retired plate: no suffix is hung on it
     taken: set[int] = field(default_factory=set)
     retired: dict[int, int] = field(default_factory=dict)  # base number -> retired plate id (reusable)
     suffixes: dict[int, int] = field(default_factory=dict)  # base number -> highest suffix ordinal
 
-    def add(self, chainage: float, number: int, live: bool = True) -> None:
+    def add(self, chainage: float, number: int) -> None:
         at = bisect.bisect_right(self.chainages, chainage)
         self.chainages.insert(at, chainage)
         self.slots.insert(at, slot_of_number(number))
         self.numbers.insert(at, number)
-        self.live.insert(at, live)
 
     def suffix_base(self, at: int) -> int:
-        """The number an infill at position ``at`` hangs its suffix on: the nearest current
-        plate before it, else after it (a retired number is not revived as 3-1)."""
-        before = next((k for k in range(at - 1, -1, -1) if self.live[k]), None)
-        after = next((k for k in range(at, len(self.numbers)) if self.live[k]), None)
-        chosen = before if before is not None else after if after is not None else max(at - 1, 0)
-        return self.numbers[chosen]
+        """The number an infill at position ``at`` hangs its suffix on: the current plate
+        before it, else the one after it (retired numbers are no neighbours, so a
+        demolished 3 is not revived as 3-1)."""
+        return self.numbers[at - 1] if at > 0 else self.numbers[at]
 
 
 def assign(
@@ -89,7 +89,9 @@ def assign(
     """Numbers for ``candidates`` that fit between ``existing`` plates; neighbours keep theirs."""
     sides = {"L": _Side(), "R": _Side()}
     for plate in existing:
-        side = sides[plate.side]
+        # a retired number blocks the side its parity belongs to (the side it stood on may differ
+        # after the road's odd side changed)
+        side = sides[settings.side_of_number(plate.number) if plate.status == "retired" else plate.side]
         ordinal = suffix_ordinal(plate.suffix)
         side.suffixes[plate.number] = max(side.suffixes.get(plate.number, 0), ordinal)
         if plate.status == "retired" and allow_retired and not ordinal:
@@ -97,7 +99,8 @@ def assign(
             continue
         if not ordinal:
             side.taken.add(slot_of_number(plate.number))
-        side.add(plate.chainage, plate.number, live=plate.status != "retired")
+        if plate.status != "retired":  # a retired number blocks its number, it is no neighbour
+            side.add(plate.chainage, plate.number)
     ordered = sorted(candidates, key=lambda c: (c.chainage, c.depth, c.building_id))
     return [_assign_one(settings, sides[c.side], c) for c in ordered]
 
@@ -159,3 +162,56 @@ def _slot_reason(chainage: float, spacing: float, slot: int, desired: int, neigh
         zh += "；经批准重新启用已注销门牌号"
         en += "; reuses a retired number (explicitly allowed)"
     return zh, en
+
+
+def renumber(settings: NumberingSettings, retired: list[Existing], candidates: list[Candidate]) -> list[Assignment]:
+    """Fresh numbers for every plate of a road (a whole-road renumbering), on the fixed grid.
+
+    Each plate takes the number of its own chainage slot (``number_for_slot(floor(chainage /
+    spacing), side)``), so both sides stay aligned and a gap stays a gap. Only when that number
+    is retired or already used by the plate before it does the plate take the nearest free
+    number between that plate and the next plate's slot; when none is left it takes the
+    previous number with a suffix. Retired numbers (``retired``, by their parity) are never
+    handed out again and are not neighbours: they shift nothing.
+    """
+    blocked: dict[str, set[int]] = {"L": set(), "R": set()}
+    suffixes: dict[str, dict[int, int]] = {"L": {}, "R": {}}
+    for plate in retired:
+        side = settings.side_of_number(plate.number)
+        ordinal = suffix_ordinal(plate.suffix)
+        if ordinal:
+            suffixes[side][plate.number] = max(suffixes[side].get(plate.number, 0), ordinal)
+        else:
+            blocked[side].add(slot_of_number(plate.number))
+    out = []
+    for side in ("L", "R"):
+        row = sorted((c for c in candidates if c.side == side), key=lambda c: (c.chainage, c.depth, c.building_id))
+        desired = [int(math.floor(c.chainage / settings.spacing_m)) for c in row]
+        last_slot, last_number = -1, None
+        for i, candidate in enumerate(row):
+            want = desired[i]
+            grid = f"里程 {candidate.chainage:.1f} m ÷ 间距 {settings.spacing_m:g} m → 第 {want} 号位"
+            grid_en = f"chainage {candidate.chainage:.1f} m / spacing {settings.spacing_m:g} m -> slot {want}"
+            if want > last_slot and want not in blocked[side]:
+                slot: int | None = want
+                zh, en = f"{grid}（整街按里程定号）", f"{grid_en} (whole road numbered by chainage)"
+            else:
+                high: int | None = desired[i + 1] - 1 if i + 1 < len(row) and last_number is not None else None
+                slot = _nearest_free(want, last_slot + 1, high, blocked[side])
+                why = "已注销，不再使用" if want in blocked[side] else "已由前一门牌使用"
+                why_en = "is retired and not reused" if want in blocked[side] else "is used by the plate before"
+                zh = f"{grid}；该号{why}，取前后门牌之间最近的空号位 {slot}"
+                en = f"{grid_en}; that number {why_en}, nearest free slot between the neighbours is {slot}"
+            if slot is not None:
+                number = settings.number_for_slot(slot, side)
+                last_slot, last_number = slot, number
+                out.append(Assignment(candidate.building_id, side, candidate.chainage, number, "", str(number), candidate.kind, zh, en))
+                continue
+            assert last_number is not None  # the first plate of a side always finds a slot
+            ordinal = suffixes[side].get(last_number, 0) + 1
+            suffixes[side][last_number] = ordinal
+            text = settings.format(last_number, str(ordinal))
+            zh = f"{grid}；与前一门牌之间无空号，在 {last_number} 号后加附号"
+            en = f"{grid_en}; no free number after the plate before, suffix after {last_number}"
+            out.append(Assignment(candidate.building_id, side, candidate.chainage, last_number, str(ordinal), text, candidate.kind, zh, en))
+    return out

@@ -60,6 +60,8 @@ class Entry:
     admin_code: str | None = None
     status: str = "current"  # current | retired (a cancelled name, or a plate on a road whose name was cancelled)
     retired_on: dt.date | None = None
+    address_kind: str | None = None  # a plate's: main, or secondary (a corner building's address on its other road)
+    main_label: str | None = None  # a secondary plate's: its building's main address
 
 
 @dataclass(eq=False)
@@ -187,7 +189,15 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
         roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
         plates = session.execute(
             select(
-                DoorPlate.id, DoorPlate.road_id, DoorPlate.number, DoorPlate.number_text, DoorPlate.address, DoorPlate.side, DoorPlate.geom
+                DoorPlate.id,
+                DoorPlate.road_id,
+                DoorPlate.number,
+                DoorPlate.number_text,
+                DoorPlate.address,
+                DoorPlate.side,
+                DoorPlate.geom,
+                DoorPlate.kind,
+                DoorPlate.building_id,
             ).where(DoorPlate.status == "current")
         ).all()
         places = session.execute(
@@ -294,6 +304,7 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             continue  # the unit itself is already indexed with its polygon
         place_by_id[row.id] = entry
         _add(g, entry, [row.name])
+    main_address = {row.building_id: row.address for row in plates if row.kind == "main" and row.building_id is not None}
     for row in plates:
         street = road_names.get(row.road_id)
         if street is None:
@@ -312,6 +323,8 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             category="门牌",
             community=community,
             subdistrict=subdistrict,
+            address_kind=row.kind,
+            main_label=main_address.get(row.building_id) if row.kind == "secondary" else None,
         )
         if row.road_id in road_status:  # the plate stands, but its road's name was cancelled
             entry.status, entry.retired_on = "retired", road_status[row.road_id].retired_on

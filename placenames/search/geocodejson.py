@@ -7,6 +7,9 @@ confidence, match_type, sub-building parts and, for an unregistered number, the
 number asked for. A result found by a former name carries ``former_name`` and a
 label ending in （原名：…）; a cancelled name has ``name_status: retired`` and a
 label ending in （已撤销）, so neither is mistaken for a current standard name.
+An address asked down to 幢/单元/室 keeps them in its label and standard address; a
+corner building's secondary address says so (``address_kind``, label ending in
+（次要地址）, ``main_address``) in search and reverse geocoding alike.
 Coordinates are CRS84 unless ``crs`` asks for CGCS2000 or GCJ-02
 (always x = longitude, as GeoJSON writes them).
 """
@@ -19,6 +22,7 @@ from shapely.geometry import Point, mapping
 
 from gis.crs import STORAGE_CRS, parse_crs, reproject
 from gis.profile import DistrictProfile, current_profile
+from placenames.numbering.address import sub_address
 
 from .engine import Match
 from .reverse import ReverseResult
@@ -38,9 +42,34 @@ def _unit(unit) -> dict[str, str] | None:
     return None if unit is None else {"code": unit.code, "name": unit.name}
 
 
+SECONDARY_MARK = "（次要地址）"
+
+
+def standard_text(match: Match) -> str:
+    """The entry's standard text; for a registered address asked with 幢/单元/室, down to them
+    (never hung on a neighbouring plate returned for a number that does not exist)."""
+    e, extra = match.entry, match.extra
+    if e.kind != "address" or extra.get("registered") is False:
+        return e.label
+    return sub_address(e.label, extra.get("building"), extra.get("unit"), extra.get("room"))
+
+
+def _address_kind(e) -> dict[str, Any]:
+    """A plate's kind; a secondary one with its building's main address."""
+    if e.kind != "address" or e.address_kind is None:
+        return {}
+    out: dict[str, Any] = {"address_kind": e.address_kind}
+    if e.address_kind == "secondary":
+        out["main_address"] = e.main_label
+    return out
+
+
 def label(match: Match) -> str:
-    """The entry's label, saying when it was found by a former name or is cancelled."""
-    text = match.entry.label
+    """The entry's label, saying when it was found by a former name, is cancelled or is a
+    secondary address."""
+    text = standard_text(match)
+    if match.entry.address_kind == "secondary":
+        text += SECONDARY_MARK
     if match.extra.get("former_name"):
         text += f"（原名：{match.extra['former_name']}）"
     if match.entry.status == "retired":
@@ -72,7 +101,7 @@ def feature(match: Match, crs: str, profile: DistrictProfile | None = None) -> d
         "city": profile.city.zh,
         "district": profile.name.zh,
         "admin": {"level8": getattr(e.subdistrict, "name", None), "level10": getattr(e.community, "name", None)},
-        "standard_address": None if e.status == "retired" else e.label,  # a cancelled name is no standard
+        "standard_address": None if e.status == "retired" else standard_text(match),  # a cancelled name is no standard
         "category": e.category,
         "subdistrict": _unit(e.subdistrict),
         "community": _unit(e.community),
@@ -88,6 +117,7 @@ def feature(match: Match, crs: str, profile: DistrictProfile | None = None) -> d
         geocoding["housenumber"] = e.number_text
     if e.romanization:
         geocoding["romanization"] = e.romanization
+    geocoding.update(_address_kind(e))
     geocoding.update(match.extra)
     return {
         "type": "Feature",
@@ -158,12 +188,15 @@ def reverse_feature(
                 "side": e.side,
                 "address_id": e.id,
                 "name_status": e.status,
+                **_address_kind(e),
             }
         )
+        if e.address_kind == "secondary":  # a corner building's address on its other road, not its address
+            geocoding["label"] = f"{e.label}{SECONDARY_MARK}"
         if e.status == "retired":  # the plate stands on a road whose name was cancelled
             geocoding.update(
                 {
-                    "label": f"{e.label}（已撤销）",
+                    "label": f"{geocoding['label']}（已撤销）",
                     "standard_address": None,
                     "retired_on": e.retired_on.isoformat() if e.retired_on else None,
                 }

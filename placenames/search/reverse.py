@@ -5,7 +5,8 @@ within the radius comes from one STRtree query, the containing community from
 another. Side of the road: door plates record their side (left/right of the
 road's numbering direction); when the point lies clearly on one side of its
 nearest road and the nearest plate is on the other side, the nearest plate of the
-same road on the point's side within the radius is preferred.
+same road on the point's side within the radius is preferred. Of plates equally near
+(a corner building's main and secondary address drawn at one point), the main one.
 """
 
 from __future__ import annotations
@@ -45,8 +46,12 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
     nearest = np.full(len(lon), -1)
     distance = np.full(len(lon), np.nan)
     if g.plate_tree is not None:
-        (inputs, plates), dists = g.plate_tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=False)
-        nearest[inputs], distance[inputs] = plates, dists
+        (inputs, plates), dists = g.plate_tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=True)
+        # Equally near plates (a corner building's main and secondary address at one point): the main one.
+        secondary = np.array([g.plate_list[p].address_kind == "secondary" for p in plates], dtype=bool)
+        order = np.lexsort((secondary, inputs))
+        first = order[np.r_[True, inputs[order][1:] != inputs[order][:-1]]] if len(order) else order
+        nearest[inputs[first]], distance[inputs[first]] = plates[first], dists[first]
         _prefer_same_side(g, metric, nearest, distance, radius_m)
     communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
