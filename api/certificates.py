@@ -24,9 +24,17 @@ def issue_from_request(plate_id: int):
     """The certificate the query asks for (?kind=plate|proof, lang, building, unit, room), issued by the signed-in officer."""
     from placenames.numbering import certificates
 
-    finer = {key: request.args.get(key) for key in ("building", "unit", "room")}
     kind = request.args.get("kind", "plate")
-    return certificates.issue(current_store(), plate_id, kind, actor=auth.actor(), lang=request.args.get("lang", "zh"), **finer)
+    return certificates.issue(
+        current_store(),
+        plate_id,
+        kind,
+        actor=auth.actor(),
+        lang=request.args.get("lang", "zh"),
+        building=request.args.get("building"),
+        unit=request.args.get("unit"),
+        room=request.args.get("room"),
+    )
 
 
 @blueprint.get("/addresses/<int:plate_id>/certificate")

@@ -6,6 +6,8 @@ link to the same certificate as .docx from the API.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, request, url_for
 
 from pages.printing import to_html
@@ -23,7 +25,7 @@ def certificate(plate_id: int):
     @auth.requires(PLACENAME_OFFICER)
     def page():
         doc = issue_from_request(plate_id)
-        query = {k: v for k, v in request.args.items() if k in ("kind", "building", "unit", "room")}
+        query: dict[str, Any] = {k: v for k, v in request.args.items() if k in ("kind", "building", "unit", "room")}
         docx = url_for("certificates.certificate", plate_id=plate_id, format="docx", lang=language(), **query)
         other = {**query, "lang": "zh" if language() == "en" else "en"}
         switch = url_for("certificates_page.certificate", plate_id=plate_id, **other)
