@@ -97,6 +97,7 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
             applicant_organisation=data.get("applicant_organisation"),
             applicant_contact=data.get("applicant_contact"),
             notice_days=notice_days,
+            justification=_optional_text(data.get("justification")),
             **{r: data.get(r) for r in REPORTS},
         )
         session.add(application)
@@ -113,6 +114,12 @@ def create_application(store, data: dict[str, Any], *, actor: str) -> int:
             )
         )
         return application.id
+
+
+def _optional_text(value: Any) -> str | None:
+    """A filer's justification for a warning (homophone, same 专名): kept when given, so
+    the review need not ask for it again."""
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _target_id(data: dict[str, Any]) -> int:
@@ -221,9 +228,13 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
             }
             for c in comments
         ]
-        from .attachments import listing  # attachments build on this module
+        from .attachments import listing  # attachments and documents build on this module
+        from .documents import facts
 
         body["attachments"] = listing(session, application_id)
+        # What the notice will say: the spelling (the officer's override included), the area in words, a rename's old name.
+        told = facts(session, application)
+        body.update(romanization=told["romanization"], area=told["area"], former_name=told["former_name"])
         return body
 
 
