@@ -85,6 +85,7 @@ REGISTER_TEXTS: dict[str, tuple[str, str]] = {
     "register_button": ("查找", "Search"),
     "register_map": ("地图：本页结果", "Map: the results on this page"),
     "register_none": ("没有符合条件的地名", "No names match"),
+    "col_register_name": ("名称", "Name"),
     "col_romanization": ("罗马字母拼写", "Romanization"),
     "col_area": ("所在行政区", "Area"),
     "col_name_status": ("状态", "Status"),

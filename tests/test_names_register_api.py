@@ -78,7 +78,8 @@ def test_one_entry_with_area_override_and_applications(store, client, officer):
     entry = client.get(f"/api/v1/names/{name_id}", headers=officer).get_json()
     assert entry["romanization"] == "Zǐjūn Dōnglù" and entry["rules_romanization"] == "Zijun Donglu"
     assert entry["area"] == {"code": LIUJIA, "name": "六甲街道"}
-    assert [(a["id"], a["kind"], a["state"], a["proposed_name"]) for a in entry["applications"]] == [(app_id, "rename", "applied", "子君大道")]
+    listed = [(a["id"], a["kind"], a["state"], a["proposed_name"]) for a in entry["applications"]]
+    assert listed == [(app_id, "rename", "applied", "子君大道")]
     view = client.get(f"/api/v1/applications/{app_id}", headers=officer).get_json()
     assert view["former_name"] == "子君东路" and view["romanization"] == "Zijun Dadao"
     assert view["area"] == {"code": LIUJIA, "name": "六甲街道"}

@@ -19,7 +19,7 @@
     const dl = document.getElementById("entry-data");
     dl.replaceChildren();
     const rows = [
-      [t.col_name, n.name], [t.field_romanization, spelling(n)],
+      [t.col_register_name, n.name], [t.field_romanization, spelling(n)],
       [t.field_parts, n.specific_part ? fmt(t.entry_parts_fmt, { specific: n.specific_part, generic: n.generic_part || "—" }) : null],
       [t.field_category, words(n.category_words, n.category_code)], [t.field_area, area(n.area)],
       [t.field_status, t[`name_status_${n.status}`] || n.status], [t.field_entity_code, n.entity_code],
