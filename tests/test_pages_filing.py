@@ -246,3 +246,29 @@ def test_the_register_finds_a_name_by_pinyin_and_shows_its_page(site, store, bro
     assert "romanization_override: — → Zǐjūn Dōnglù" in audit
     screenshot(browser, "register-entry")
     wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") == 1)
+
+
+def test_a_name_with_markup_shows_as_text_on_the_register_and_form(site, store, browser):
+    markup = '<img src=x onerror="window.__xss=1">新路'
+    with store.transaction(actor="test", reason="register fixture") as session:
+        entry = PlaceName(name=markup, category_code="23510", category_label="街、路、巷", admin_code=LIUJIA, status="current")
+        entry.geom = LineString([(102.75, 25.01), (102.76, 25.012)])
+        session.add(entry)
+        session.flush()
+        name_id = entry.id
+    browser.delete_all_cookies()
+    browser.get(f"{site.url}/officer/register")
+    sign_in(browser, "wang")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "register"), "新路"))
+    assert browser.find_element(By.CSS_SELECTOR, "#register tbody a").text == markup
+    browser.get(f"{site.url}/officer/register/{name_id}")
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "entry-title"), "新路"))
+    assert browser.find_element(By.ID, "entry-title").text == f"地名 {name_id}：{markup}"
+    browser.get(f"{site.url}/officer/applications/new")
+    wait(browser, EC.visibility_of_element_located((By.ID, "kind-rename"))).click()
+    browser.find_element(By.ID, "target-search").send_keys("新路")
+    browser.find_element(By.ID, "target-find").click()
+    wait(browser, EC.element_to_be_clickable((By.CSS_SELECTOR, "#target-results button"))).click()
+    assert browser.find_element(By.ID, "old-name").text == f"原名称：{markup}"
+    assert not browser.find_elements(By.CSS_SELECTOR, "main img") and browser.execute_script("return window.__xss") is None
+    assert not [entry for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
