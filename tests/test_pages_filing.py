@@ -272,3 +272,21 @@ def test_a_name_with_markup_shows_as_text_on_the_register_and_form(site, store, 
     assert browser.find_element(By.ID, "old-name").text == f"原名称：{markup}"
     assert not browser.find_elements(By.CSS_SELECTOR, "main img") and browser.execute_script("return window.__xss") is None
     assert not [entry for entry in browser.get_log("browser") if "Content Security Policy" in entry["message"]]
+
+
+def test_the_check_asks_for_a_justification_and_the_filing_keeps_it(site, store, browser):
+    with store.transaction(actor="test", reason="register fixture") as session:
+        session.add(PlaceName(**register.spelling("子君东路", "23510"), admin_code=LIUJIA, status="current"))
+    open_form(browser, site)
+    fill_required(browser, "紫君东路")  # sounds like 子君东路
+    browser.find_element(By.ID, "check-name").click()
+    warning = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#check-findings li.warning")))
+    assert warning.text.startswith("警告：") and "子君东路" in warning.text
+    assert browser.find_element(By.ID, "error-justification").text == "名称检查发现须说明理由的问题，请填写使用理由"
+    browser.find_element(By.ID, "justification").send_keys("紫君为片区历史地名，与子君东路相距较远")
+    browser.find_element(By.ID, "submit-application").click()
+    wait(browser, EC.url_matches(r"/officer/applications/\d+\?lang=zh$"))
+    app_id = int(browser.current_url.split("/")[-1].split("?")[0])
+    view = applications.officer_view(store, app_id)
+    assert view["proposed_name"] == "紫君东路" and view["justification"] == "紫君为片区历史地名，与子君东路相距较远"
+    assert view["geometry"] is None  # nothing drawn, nothing stored
