@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from pages.officer_texts import FILING_TEXTS, REGISTER_TEXTS
+from pages.officer_texts import EDIT_FIELDS, FILING_TEXTS, REGISTER_TEXTS
 from pages.rendering import TEMPLATES, render
 from placenames.attachments import KIND_LABELS as ATTACHMENT_KIND_LABELS
 from placenames.models import NAME_STATUS_LABELS
@@ -272,7 +272,7 @@ def register():
 
 @blueprint.get("/register/<int:name_id>")
 def register_entry(name_id: int):
-    return _page("pages/officer_register_entry.html", "officer.register", name_id=name_id)
+    return _page("pages/officer_register_entry.html", "officer.register", name_id=name_id, edit_fields=EDIT_FIELDS)
 
 
 @blueprint.get("/deadlines")

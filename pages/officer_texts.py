@@ -75,7 +75,28 @@ FILING_TEXTS: dict[str, tuple[str, str]] = {
     "no_geometry": ("没有位置图形", "No shape recorded"),
 }
 
+# Register fields the entry page lets an officer correct (a subset of register.EDITABLE;
+# the name, category and status change only through the procedure).
+EDIT_FIELDS = ("romanization_override", "location_description", "meaning", "origin", "history", "remarks")
+
 REGISTER_TEXTS: dict[str, tuple[str, str]] = {
+    "edit_title": ("更正登记信息", "Correct the entry"),
+    "edit_hint": (
+        "名称、类别和状态只能经命名程序改变；每次更正都记入修改记录",
+        "The name, category and status change only through the procedure; every correction is recorded",
+    ),
+    "edit_field_romanization_override": ("罗马字母拼写（人工校定，空为按规则）", "Romanization override (empty: by the rules)"),
+    "edit_field_location_description": ("位置描述", "Location"),
+    "edit_field_meaning": ("含义", "Meaning"),
+    "edit_field_origin": ("来历", "Origin"),
+    "edit_field_history": ("沿革", "History"),
+    "edit_field_remarks": ("备注", "Remarks"),
+    "edit_reason": ("更正理由（必填）", "Reason for the correction (required)"),
+    "edit_save": ("保存更正", "Save the correction"),
+    "edit_nothing": ("没有改动", "Nothing changed"),
+    "edit_need_reason": ("请填写更正理由", "Give the reason for the correction"),
+    "edit_done_fmt": ("已更正：{fields}", "Corrected: {fields}"),
+    "edit_refused_fmt": ("未能更正：{message}", "Not corrected: {message}"),
     "register_title": ("地名登记簿", "Place-name register"),
     "register_search": ("名称或拼音", "Name or pinyin"),
     "register_category": ("类别", "Category"),

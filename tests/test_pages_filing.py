@@ -247,6 +247,29 @@ def test_the_register_finds_a_name_by_pinyin_and_shows_its_page(site, store, bro
     screenshot(browser, "register-entry")
     wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") == 1)
 
+    # Correct the entry from its page: a spelling that is not Hanyu Pinyin is refused beside the form, typed text kept.
+    override = browser.find_element(By.ID, "edit-romanization_override")
+    assert override.get_attribute("value") == "Zǐjūn Dōnglù"
+    override.clear()
+    override.send_keys("Zijun Dongxqz")
+    browser.find_element(By.ID, "edit-reason").send_keys("更正拼写")
+    browser.find_element(By.ID, "edit-save").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "edit-error"), "未能更正："))
+    assert override.get_attribute("value") == "Zijun Dongxqz"
+    assert browser.find_element(By.ID, "edit-reason").get_attribute("value") == "更正拼写"
+    with store.read() as session:
+        assert session.get(PlaceName, name_id).romanization_override == "Zǐjūn Dōnglù"
+    override.clear()
+    override.send_keys("Zǐjūn Dōnglù")
+    browser.find_element(By.ID, "edit-meaning").send_keys("子君村东侧的道路")
+    browser.find_element(By.ID, "edit-save").click()  # the override back as it was: only the meaning changes
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "edit-result"), "已更正：含义"))
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "audit"), "meaning: — → 子君村东侧的道路"))
+    assert "子君村东侧的道路" in browser.find_element(By.ID, "entry-data").text
+    with store.read() as session:
+        corrected = session.get(PlaceName, name_id)
+        assert (corrected.meaning, corrected.romanization_override) == ("子君村东侧的道路", "Zǐjūn Dōnglù")
+
 
 def test_a_name_with_markup_shows_as_text_on_the_register_and_form(site, store, browser):
     markup = '<img src=x onerror="window.__xss=1">新路'

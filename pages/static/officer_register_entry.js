@@ -3,10 +3,15 @@
    and every audited change — times in Beijing time. */
 (function () {
   "use strict";
-  const { getJSON, baseMap } = window.dimingCommon;
+  const { getJSON, sendJSON, baseMap } = window.dimingCommon;
   const { el, fmt, fillRows, words, day, start, t } = window.officer;
   const lang = window.DIMING.lang;
   const id = document.getElementById("entry").dataset.id;
+  const editForm = document.getElementById("edit-form");
+  const FIELDS = [...editForm.querySelectorAll("input:not([name=reason])")].map((box) => box.name);
+  let current = null;
+  let map = null;
+  let shape = null;
 
   function area(a) { return a && a.code ? `${a.name || "—"}${lang === "zh" ? `（${a.code}）` : ` (${a.code})`}` : null; }
 
@@ -44,8 +49,34 @@
       .map((k) => `${k}: ${e.before[k] ?? "—"} → ${e.after[k] ?? "—"}`).join("; ");
   }
 
+  /* The correction form starts from the entry as shown; what was typed stays on a refusal. */
+  function fillEdit(n) { FIELDS.forEach((name) => { editForm.elements[name].value = n[name] || ""; }); }
+
+  function save(event) {
+    event.preventDefault();
+    const error = document.getElementById("edit-error");
+    const result = document.getElementById("edit-result");
+    error.textContent = "";
+    result.textContent = "";
+    const changes = {};
+    FIELDS.forEach((name) => {
+      const value = editForm.elements[name].value.trim();
+      if (value !== (current[name] || "")) changes[name] = value || null;
+    });
+    const reason = editForm.elements.reason.value.trim();
+    if (!Object.keys(changes).length) { error.textContent = t.edit_nothing; return; }
+    if (!reason) { error.textContent = t.edit_need_reason; editForm.elements.reason.focus(); return; }
+    sendJSON("PATCH", `/api/v1/names/${id}`, { version: current.version, reason, changes }).then(() => {
+      editForm.elements.reason.value = "";
+      result.textContent = fmt(t.edit_done_fmt, { fields: Object.keys(changes).map((k) => t[`edit_field_${k}`] || k).join("、") });
+      return load();
+    }).catch((err) => { error.textContent = fmt(t.edit_refused_fmt, { message: err.message }); });
+  }
+
   function show(n, history) {
+    current = n;
     facts(n);
+    fillEdit(n);
     fillRows(document.querySelector("#aliases tbody"), n.aliases,
       (a) => [a.alias, t[`alias_kind_${a.kind}`] || a.kind, a.valid_from || a.valid_to ? `${a.valid_from || "…"} – ${a.valid_to || "…"}` : null], t.no_aliases);
     fillRows(document.querySelector("#entry-applications tbody"), n.applications,
@@ -53,9 +84,10 @@
       t.no_entry_applications);
     fillRows(document.querySelector("#audit tbody"), history.history,
       (e) => [day(e.at), t[`audit_${e.action}`] || e.action, e.actor, e.reason, changes(e)], t.no_audit);
-    const map = baseMap("map");
+    if (!map) map = baseMap("map");
+    if (shape) shape.remove();
     if (n.geometry) {
-      const shape = L.geoJSON(n.geometry, {
+      shape = L.geoJSON(n.geometry, {
         style: { color: "#c0392b", weight: 5 },
         pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: "#c0392b" }),
       }).addTo(map);
@@ -63,6 +95,10 @@
     }
   }
 
-  start(() => Promise.all([getJSON(`/api/v1/names/${id}`), getJSON(`/api/v1/names/${id}/history`)])
-    .then(([n, history]) => show(n, history)).catch(() => {}));
+  function load() {
+    return Promise.all([getJSON(`/api/v1/names/${id}`), getJSON(`/api/v1/names/${id}/history`)]).then(([n, history]) => show(n, history));
+  }
+
+  editForm.addEventListener("submit", save);
+  start(() => load().catch(() => {}));
 })();
