@@ -123,17 +123,21 @@ def check():
 @blueprint.get("/names")
 @auth.requires(PLACENAME_OFFICER)
 def list_names():
-    from placenames import register
+    """Register entries, one page: ?q= (name or pinyin), ?category=, ?status=, ?subdistrict= (12-digit code),
+    ?limit= (1–1000, default 200), ?offset=; with the total that match."""
+    from placenames import register_browse
 
     with current_store().read() as session:
-        rows = register.list_names(
+        page = register_browse.browse(
             session,
+            q=request.args.get("q"),
             status=request.args.get("status"),
             category=request.args.get("category"),
-            limit=min(int_arg("limit", 200, minimum=1), 1000),
+            subdistrict=request.args.get("subdistrict"),
+            limit=min(int_arg("limit", 200, minimum=1), register_browse.MAX_LIMIT),
             offset=int_arg("offset", 0, maximum=2**31 - 1),
         )
-    return jsonify(names=rows)
+    return jsonify(page)
 
 
 class NameEditBody(Body):
@@ -162,10 +166,11 @@ def edit_name(name_id: int):
 @blueprint.get("/names/<int:name_id>")
 @auth.requires(PLACENAME_OFFICER)
 def name_record(name_id: int):
-    from placenames import register
+    """Every field of the entry, its category and area in words, former names, and the applications about it."""
+    from placenames import register_browse
 
     with current_store().read() as session:
-        return jsonify(register.officer_dict(session, register.get_name(session, name_id)))
+        return jsonify(register_browse.entry_view(session, name_id))
 
 
 @blueprint.get("/names/<int:name_id>/history")
@@ -205,6 +210,7 @@ class ApplicationBody(Body):
     applicant_organisation: Text | None = None
     applicant_contact: Text | None = None
     notice_days: Annotated[int, Field(strict=True)] | None = None
+    justification: Text | None = None
     geometry: dict | None = None
     proposed_name: Text | None = None
     category_code: Text | None = None

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
+from pages.officer_texts import EDIT_FIELDS, FILING_TEXTS, REGISTER_TEXTS
 from pages.rendering import TEMPLATES, render
 from placenames.attachments import KIND_LABELS as ATTACHMENT_KIND_LABELS
-from placenames.procedure import ACTION_LABELS, KIND_LABELS, LABELS
+from placenames.models import NAME_STATUS_LABELS
+from placenames.procedure import ACTION_LABELS, DEFAULT_NOTICE_DAYS, KIND_LABELS, LABELS
 from placenames.signs.models import ITEM_STATUSES, STATUS_LABELS
 
 blueprint = Blueprint("officer", __name__, url_prefix="/officer", template_folder=TEMPLATES)
@@ -26,6 +28,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "officer_title": ("地名办理工作台", "Place-name officer workspace"),
     "nav_label": ("工作台导航", "Workspace navigation"),
     "nav_applications": ("命名申报", "Naming applications"),
+    "nav_new_application": ("填报申报", "File an application"),
+    "nav_register": ("地名登记簿", "Name register"),
     "nav_deadlines": ("期限提醒", "Deadlines"),
     "nav_numbering": ("门牌编号", "Door numbering"),
     "nav_signs": ("标志与门牌巡查", "Sign and plate inspections"),
@@ -101,6 +105,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "col_actor": ("办理人", "Officer"),
     "col_at": ("时间", "When"),
     "col_reason": ("理由", "Reason"),
+    **FILING_TEXTS,
+    **REGISTER_TEXTS,
     # deadlines
     "within_label": ("显示逾期及几天内到期的事项", "Show overdue items and those due within (days)"),
     "show": ("显示", "Show"),
@@ -197,11 +203,14 @@ TEXTS: dict[str, tuple[str, str]] = {
     **{f"state_{state}": label for state, label in LABELS.items()},
     **{f"action_{action}": label for action, label in ACTION_LABELS.items()},
     **{f"kind_{kind}": label for kind, label in KIND_LABELS.items()},
+    **{f"name_status_{status}": label for status, label in NAME_STATUS_LABELS.items()},
     **{f"attachment_kind_{kind}": (zh, en[:1].upper() + en[1:]) for kind, (zh, en) in ATTACHMENT_KIND_LABELS.items()},
 }
 
 PAGES = (
     ("officer.applications", "nav_applications"),
+    ("officer.new_application", "nav_new_application"),
+    ("officer.register", "nav_register"),
     ("officer.deadlines", "nav_deadlines"),
     ("officer.numbering", "nav_numbering"),
     ("officer.signs", "nav_signs"),
@@ -222,6 +231,48 @@ def application(application_id: int):
     from placenames.registry_models import ATTACHMENT_KINDS
 
     return _page("pages/officer_application.html", "officer.applications", application_id=application_id, attachment_kinds=ATTACHMENT_KINDS)
+
+
+@blueprint.get("/applications/new")
+def new_application():
+    """The filing form: kind, name, category (grouped, Chinese labels), area, geometry on the map, reasons, files."""
+    from placenames import categories
+    from placenames.registry_models import ATTACHMENT_KINDS
+
+    return _page(
+        "pages/officer_new_application.html",
+        "officer.new_application",
+        kinds=tuple(KIND_LABELS),
+        category_groups=_category_groups(categories.categories().values()),
+        attachment_kinds=ATTACHMENT_KINDS,
+        default_notice_days=DEFAULT_NOTICE_DAYS,
+    )
+
+
+def _category_groups(table) -> list[tuple[str, list]]:
+    """The categories under their census class (大类), in the table's order, for an <optgroup> each."""
+    groups: dict[str, list] = {}
+    for category in table:
+        groups.setdefault(category.census_class, []).append(category)
+    return list(groups.items())
+
+
+@blueprint.get("/register")
+def register():
+    from placenames import categories
+    from placenames.models import NAME_STATUSES
+
+    return _page(
+        "pages/officer_register.html",
+        "officer.register",
+        category_groups=_category_groups(categories.categories().values()),
+        statuses=NAME_STATUSES,
+    )
+
+
+@blueprint.get("/register/<int:name_id>")
+def register_entry(name_id: int):
+    return _page("pages/officer_register_entry.html", "officer.register", name_id=name_id, edit_fields=EDIT_FIELDS)
 
 
 @blueprint.get("/deadlines")

@@ -256,9 +256,13 @@ def officer_view(store, application_id: int) -> dict[str, Any]:
             }
             for c in comments
         ]
-        from .attachments import listing  # attachments build on this module
+        from .attachments import listing  # attachments and documents build on this module
+        from .documents import facts
 
         body["attachments"] = listing(session, application_id)
+        # What the notice will say: the spelling (the officer's override included), the area in words, a rename's old name.
+        told = facts(session, application)
+        body.update(romanization=told["romanization"], area=told["area"], former_name=told["former_name"])
         return body
 
 

@@ -13,6 +13,14 @@ from gis.storage import Base, Geometry, Registered
 from . import categories
 
 NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected", "withdrawn")
+NAME_STATUS_LABELS = {
+    "proposed": ("拟命名", "proposed"),
+    "in_procedure": ("办理中", "in procedure"),
+    "current": ("现行", "current"),
+    "retired": ("已销名（历史）", "retired (cancelled)"),
+    "rejected": ("未获批准", "rejected"),
+    "withdrawn": ("已撤回", "withdrawn"),
+}
 
 
 class PlaceName(Registered, Base):

@@ -2,7 +2,7 @@
    next steps the procedure allows now (the server says which; it refuses any other). */
 (function () {
   "use strict";
-  const { getJSON, sendJSON, showMessage } = window.dimingCommon;
+  const { getJSON, sendJSON, showMessage, baseMap } = window.dimingCommon;
   const { el, fmt, fillRows, stateLabel, words, day, start, t } = window.officer;
   const id = document.getElementById("application").dataset.id;
   const lang = window.DIMING.lang;
@@ -14,12 +14,39 @@
     announce: [["announced_on", "date"]],
   };
   let current = null;
+  let map = null;
+  let shape = null;
+
+  function area(a) { return a && a.code ? `${a.name || "—"}${lang === "zh" ? `（${a.code}）` : ` (${a.code})`}` : null; }
+
+  /* The register entry the application is about (a new name's entry is made when it is filed). */
+  function entryLink(a) {
+    const link = el("a", `${a.place_name_id}`);
+    link.href = `/officer/register/${a.place_name_id}?lang=${lang}`;
+    link.id = "register-entry";
+    return link;
+  }
+
+  /* The application's shape on the district's base map (once; redrawn when it changes). */
+  function drawShape(a) {
+    document.getElementById("no-geometry").hidden = !!a.geometry;
+    if (!a.geometry) return;
+    if (!map) map = baseMap("map");
+    if (shape) shape.remove();
+    shape = L.geoJSON(a.geometry, {
+      style: { color: "#c0392b", weight: 5 },
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 7, color: "#c0392b" }),
+    }).addTo(map);
+    map.fitBounds(shape.getBounds(), { maxZoom: 17, padding: [30, 30] });
+  }
 
   function facts(a) {
     const dl = document.getElementById("application-data");
     dl.replaceChildren();
     const rows = [
-      [t.col_kind, words(a.kind_label, a.kind)], [t.col_category, words(a.category_label, a.category_code)], [t.field_location, a.location_description],
+      [t.col_kind, words(a.kind_label, a.kind)], [t.field_former_name, a.former_name], [t.field_romanization, a.romanization],
+      [t.col_category, words(a.category_label, a.category_code)], [t.field_area, area(a.area)],
+      [t.field_register_entry, a.place_name_id && entryLink(a)], [t.field_location, a.location_description],
       [t.field_reasons, a.reasons], [t.field_applicant, a.applicant_name], [t.field_organisation, a.applicant_organisation],
       [t.field_contact, a.applicant_contact], [t.field_opinion, a.officer_opinion], [t.field_justification, a.justification],
       [t.field_notice, a.notice_starts_at ? `${day(a.notice_starts_at, false)} – ${day(a.notice_ends_at)}` : null],
@@ -118,6 +145,7 @@
     document.getElementById("state-label").textContent = words(a.state_label, a.state);
     document.getElementById("state-label").dataset.state = a.state;
     facts(a);
+    drawShape(a);
     findingList(document.getElementById("stored-findings"), a.findings, a.findings ? t.no_findings : t.not_checked);
     comments(a.comments);
     files(a.attachments || []);
