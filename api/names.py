@@ -225,7 +225,6 @@ class ApplicationBody(Body):
     assessment_report: Text | None = None
     expert_report: Text | None = None
     consultation_report: Text | None = None
-    justification: Text | None = None
 
 
 @blueprint.post("/applications")
