@@ -105,7 +105,10 @@ def search():
     else:
         matches = engine.structured(_gazetteer(), limit=limit, scope=scope, **parts)
     query = {"text": q, **{k: v for k, v in parts.items() if v}, "limit": limit}
-    return jsonify(geocodejson.collection(matches, query, crs, _profile()))
+    body = geocodejson.collection(matches, query, crs, _profile())
+    # "did you mean": when nothing was found, what autocomplete offers, typing slips forgiven
+    body["suggestions"] = geocodejson.suggestions(engine.suggest(_gazetteer(), q, scope=scope)) if q and not matches else []
+    return jsonify(body)
 
 
 @blueprint.get("/autocomplete")
