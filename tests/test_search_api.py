@@ -327,3 +327,21 @@ def test_autocomplete_forgives_a_typing_slip(client, prefix):
     g = geo(top(client, "/api/v1/autocomplete", q=prefix))
     assert (g["street"] if g["type"] == "house" else g["name"]) == "子君路"
     assert g["match_type"] == "fuzzy"
+
+
+def test_warm_up_builds_the_gazetteer_before_the_first_search(client, tmp_path):
+    """``diming serve`` warms each worker: the gazetteer is built in the background, so the
+    first search finds it ready."""
+    from api import search as search_api
+    from api.web.health import STORE_KEY
+
+    store = client.application.extensions[STORE_KEY]
+    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+    assert search_api.CACHE_KEY not in app.extensions
+    search_api.warm(app).join(timeout=60)
+    cache = app.extensions[search_api.CACHE_KEY]
+    with app.app_context():
+        assert cache.get(store).roads["子君路"].name == "子君路"  # built, and for this store
+    built_at = cache.get(store).built_at
+    assert geo(top(app.test_client(), q="子君路12号"))["housenumber"] == "12"
+    assert cache.get(store).built_at == built_at  # the search used the warm copy
