@@ -43,7 +43,14 @@ def test_search_json_is_compressed(client):
     assert page.headers["Content-Encoding"] == "br" and "<html" in brotli.decompress(page.get_data()).decode()
 
 
-@pytest.mark.parametrize(("path", "kind"), [("/static/pages/public.js", "javascript"), ("/static/pages/site.css", "css"), ("/ogc/assets/vendor/leaflet-1.9.4/leaflet.js", "javascript")])
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [
+        ("/static/pages/public.js", "javascript"),
+        ("/static/pages/site.css", "css"),
+        ("/ogc/assets/vendor/leaflet-1.9.4/leaflet.js", "javascript"),
+    ],
+)
 def test_scripts_and_styles_are_compressed_and_revalidate(client, path, kind):
     first = client.get(path, headers={"Accept-Encoding": "gzip, deflate, br"})
     assert first.status_code == 200 and kind in first.headers["Content-Type"]

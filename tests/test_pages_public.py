@@ -149,7 +149,11 @@ def test_unregistered_number_is_said_plainly_with_its_neighbours(site, browser):
     server, store = site
     with store.read() as session:
         road, highest = session.execute(
-            sa.select(Road.name, sa.func.max(DoorPlate.number)).join(DoorPlate, DoorPlate.road_id == Road.id).group_by(Road.name).order_by(Road.name).limit(1)
+            sa.select(Road.name, sa.func.max(DoorPlate.number))
+            .join(DoorPlate, DoorPlate.road_id == Road.id)
+            .group_by(Road.name)
+            .order_by(Road.name)
+            .limit(1)
         ).one()
     status = search_for(browser, server, f"{road}{highest + 2}号")
     assert status.text.startswith(f"{road}{highest + 2}号未登记") and "最近的已登记门牌" in status.text

@@ -70,7 +70,7 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope())
 
 
 def suggest(g: Gazetteer, query: str, *, limit: int = 5, scope: Scope = Scope()) -> list[Match]:
-    """"Did you mean": what autocomplete offers for ``query``, typing slips forgiven (for a search that found nothing)."""
+    """Suggestions ("did you mean"): what autocomplete offers for ``query``, typing slips forgiven (for a search that found nothing)."""
     return autocomplete(g, query, limit=limit, scope=scope)
 
 
