@@ -16,7 +16,7 @@ import api
 import pages
 from api import input_guard, ogc_read_only, security_headers
 from api.ogc import compat, language, limits, mount, processes
-from api.web import assets, caching, errors, health
+from api.web import assets, caching, compression, errors, health
 from boundaries import publish as boundaries_publish
 from gis import profile as district_profile
 from gis.ogc import config as ogc_config
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
 
     CORS(app, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS)
+    compression.install(app, ["static", "pages.static", "ogc_assets.static"])  # before caching: tags the uncompressed body
     caching.install(app, ogc_config.MOUNT_PATH)
     processes.install(app, ogc_config.MOUNT_PATH)
     app.register_blueprint(health.blueprint)

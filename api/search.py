@@ -8,9 +8,11 @@ its number of points) and may send smaller reverse batches than signed-in ones.
 
 from __future__ import annotations
 
+import logging
 import math
+import threading
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Flask, current_app, jsonify, request
 
 from api import auth, ratelimit
 from api.inputs import int_arg
@@ -25,6 +27,7 @@ from placenames.search.reverse import reverse
 blueprint = Blueprint("search", __name__)
 
 CACHE_KEY = "diming.gazetteer"
+LOGGER = logging.getLogger(__name__)
 ACCEPTED_CRS = {CRS84: CRS84, STORAGE_CRS: STORAGE_CRS, "EPSG:4326": CRS84, GCJ02: GCJ02, BD09: BD09}
 MAX_LIMIT = 50
 MAX_RADIUS_M = 1000.0
@@ -37,6 +40,22 @@ def _profile() -> DistrictProfile:
 def _gazetteer():
     cache = current_app.extensions.setdefault(CACHE_KEY, GazetteerCache(_profile()))
     return cache.get(current_app.extensions[STORE_KEY])
+
+
+def warm(app: Flask) -> threading.Thread:
+    """Build the app's gazetteer in the background now, so the first search after a worker
+    starts does not wait seconds for it (``diming serve`` calls this in each worker)."""
+
+    def build() -> None:
+        with app.app_context():
+            try:
+                _gazetteer()
+            except Exception:  # e.g. the database is away: the first search builds it (and says why)
+                LOGGER.warning("gazetteer warm-up failed; the first search will build it", exc_info=True)
+
+    thread = threading.Thread(target=build, name="gazetteer-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _settings():
@@ -105,7 +124,10 @@ def search():
     else:
         matches = engine.structured(_gazetteer(), limit=limit, scope=scope, **parts)
     query = {"text": q, **{k: v for k, v in parts.items() if v}, "limit": limit}
-    return jsonify(geocodejson.collection(matches, query, crs, _profile()))
+    body = geocodejson.collection(matches, query, crs, _profile())
+    # "did you mean": when nothing was found, what autocomplete offers, typing slips forgiven
+    body["suggestions"] = geocodejson.suggestions(engine.suggest(_gazetteer(), q, scope=scope)) if q and not matches else []
+    return jsonify(body)
 
 
 @blueprint.get("/autocomplete")

@@ -18,6 +18,7 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
 
     from gunicorn.app.base import BaseApplication
 
+    from api import search
     from server import create_app
 
     settings = obj.settings
@@ -33,8 +34,10 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
             self.cfg.set("timeout", 120)
             self.cfg.set("accesslog", "-")
 
-        def load(self):
-            return create_app(settings)
+        def load(self):  # in each worker, after the fork
+            app = create_app(settings)
+            search.warm(app)  # the first search is not kept waiting for the gazetteer
+            return app
 
     from gis.storage import migrate
 

@@ -16,6 +16,8 @@ COMMON: dict[str, tuple[str, str]] = {
     "error_prefix": ("出错了：", "Something went wrong: "),
     "network_error": ("无法连接服务器，请稍后重试", "Cannot reach the server; try again later"),
     "switch_language": ("English", "中文"),
+    "zoom_in": ("放大", "Zoom in"),
+    "zoom_out": ("缩小", "Zoom out"),
     "nav_notices": ("地名公示与公告", "Name notices"),
     "data_note": ("演示数据：建筑、门牌和户数为合成数据", "Demo data: buildings, door plates and households are synthetic"),
     "signin_title": ("登录", "Sign in"),

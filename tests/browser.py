@@ -38,8 +38,9 @@ class LiveServer:
         self.server.shutdown()
 
 
-def chromium(width: int = 1280, height: int = 900):
-    """A headless Chromium, or a skip (a failure under CI) when none is installed."""
+def chromium(width: int = 1280, height: int = 900, language: str = "zh-CN"):
+    """A headless Chromium, or a skip (a failure under CI) when none is installed. It asks for
+    ``language`` (Accept-Language), as the district's readers' browsers do: pages follow it."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -65,6 +66,8 @@ def chromium(width: int = 1280, height: int = 900):
         f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
+    options.add_argument(f"--lang={language}")
+    options.add_experimental_option("prefs", {"intl.accept_languages": f"{language},{language.split('-')[0]}"})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages: browser.get_log("browser")
     browser = webdriver.Chrome(options=options, service=Service(driver))
     browser.set_page_load_timeout(30)

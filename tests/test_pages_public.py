@@ -9,6 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 
+from gis.basemap import Road
 from placenames.models import DoorPlate
 
 
@@ -79,11 +80,137 @@ def test_english_and_offline_assets(site, browser):
 
 
 def test_phone_width_has_no_horizontal_scroll(site):
-    server, _ = site
+    server, store = site
+    with store.read() as session:
+        address = session.scalars(sa.select(DoorPlate.address).order_by(sa.func.length(DoorPlate.address).desc()).limit(1)).one()
     phone = chromium(390, 844)
     try:
-        phone.get(server.url + "/")
-        assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
-        assert phone.find_element(By.ID, "q").is_displayed() and phone.find_element(By.ID, "map").is_displayed()
+        for lang in ("zh", "en"):  # the English header and texts are the longer
+            phone.get(server.url + f"/?lang={lang}")
+            assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+            assert phone.find_element(By.ID, "q").is_displayed() and phone.find_element(By.ID, "map").is_displayed()
+            phone.find_element(By.ID, "q").send_keys(address + "附1号" * 3, Keys.ENTER)  # a long answer, and a long query echoed
+            wait(phone, EC.visibility_of_element_located((By.ID, "results-status")))
+            assert phone.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
     finally:
         close(phone)
+
+
+def test_an_english_browser_gets_english(site):
+    server, _ = site
+    english = chromium(language="en-GB")
+    try:
+        english.get(server.url + "/")  # no lang= and no cookie: the browser's language
+        assert english.find_element(By.CSS_SELECTOR, "label[for=q]").text.startswith("Name or address")
+        assert english.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
+    finally:
+        close(english)
+
+
+def search_for(browser, server, text):
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "q").send_keys(text, Keys.ENTER)
+    return wait(browser, EC.visibility_of_element_located((By.ID, "results-status")))
+
+
+def test_a_name_begun_and_entered_is_found(site, browser):
+    """双桥 + Enter, without picking the suggestion, finds the community (and says how)."""
+    server, _ = site
+    status = search_for(browser, server, "双桥")
+    assert "以它开头" in status.text and "双桥" in status.text
+    assert "双桥社区" in browser.find_element(By.CSS_SELECTOR, "#results li").text
+
+
+def test_a_typo_says_did_you_mean(site, browser):
+    server, _ = site
+    status = search_for(browser, server, "子均路")  # one character slipped: found, and said so
+    assert "您要找的是不是“子君路”" in status.text
+    assert "子君路" in browser.find_element(By.CSS_SELECTOR, "#results li").text
+
+
+def test_no_result_offers_suggestions_and_clears_the_old_answer(site, browser):
+    server, _ = site
+    search_for(browser, server, "子君路")
+    assert browser.find_elements(By.CSS_SELECTOR, "#results li")
+    box = browser.find_element(By.ID, "q")
+    box.clear()
+    box.send_keys("子均", Keys.ENTER)  # nothing begins so: a slip of 子君
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "results-status"), "没有找到“子均”"))
+    assert browser.find_elements(By.CSS_SELECTOR, "#results li") == []  # the previous results are gone
+    offered = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#did-you-mean button")))
+    assert "子君" in offered.text and "您要找的是不是" in browser.find_element(By.ID, "did-you-mean").text
+    offered.click()
+    wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#results li")))
+    assert browser.find_element(By.ID, "q").get_attribute("value").startswith("子君")
+    assert browser.find_element(By.ID, "did-you-mean").is_displayed() is False
+
+
+def test_unregistered_number_is_said_plainly_with_its_neighbours(site, browser):
+    server, store = site
+    with store.read() as session:
+        road, highest = session.execute(
+            sa.select(Road.name, sa.func.max(DoorPlate.number))
+            .join(DoorPlate, DoorPlate.road_id == Road.id)
+            .group_by(Road.name)
+            .order_by(Road.name)
+            .limit(1)
+        ).one()
+    status = search_for(browser, server, f"{road}{highest + 2}号")
+    assert status.text.startswith(f"{road}{highest + 2}号未登记") and "最近的已登记门牌" in status.text
+    first = browser.find_element(By.CSS_SELECTOR, "#results li").text
+    assert road in first and f"{highest + 2}号" not in first  # a registered neighbour, not the number asked for
+
+
+@pytest.mark.parametrize("key", [Keys.ENTER, Keys.SPACE])
+def test_the_highlighted_suggestion_is_what_enter_and_space_pick(site, browser, key):
+    server, _ = site
+    browser.get(server.url + "/")
+    box = browser.find_element(By.ID, "q")
+    box.send_keys("子君")
+    wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#suggestions li")))
+    box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
+    highlighted = browser.find_element(By.CSS_SELECTOR, "#suggestions li[aria-selected=true]").text.splitlines()[0]
+    box.send_keys(key)
+    wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#results li")))
+    assert box.get_attribute("value") == highlighted
+    assert browser.find_element(By.CSS_SELECTOR, "#results li").text.startswith(highlighted)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#results li")) == 1
+
+
+def test_results_are_a_live_region_and_space_picks_a_result(site, browser):
+    server, _ = site
+    search_for(browser, server, "双桥")
+    area = browser.find_element(By.ID, "results-area")
+    assert area.get_attribute("aria-live") == "polite"
+    assert browser.find_element(By.ID, "results") in area.find_elements(By.TAG_NAME, "ol")
+    items = browser.find_elements(By.CSS_SELECTOR, "#results li")
+    browser.execute_script("window.__map_moves = 0; document.querySelector('.leaflet-marker-icon').remove();")
+    items[-1].send_keys(Keys.SPACE)
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
+    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text == items[-1].text.splitlines()[0]
+
+
+def test_keyboard_map_lookup_and_chinese_zoom_titles(site, browser):
+    server, _ = site
+    browser.get(server.url + "/")
+    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").get_attribute("title") == "放大"
+    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").get_attribute("aria-label") == "缩小"
+    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") > 0)
+    the_map = browser.find_element(By.ID, "map")
+    assert "回车" in the_map.get_attribute("aria-label")
+    browser.execute_script("arguments[0].focus()", the_map)
+    the_map.send_keys(Keys.ENTER)
+    wait(browser, EC.visibility_of_element_located((By.ID, "reverse")))
+    assert browser.find_element(By.ID, "reverse-community").text not in ("", "—")
+    browser.get(server.url + "/?lang=en")
+    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").get_attribute("title") == "Zoom in"
+
+
+def test_search_errors_are_shown_beside_the_box(site, browser):
+    server, _ = site
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "q").send_keys("子" * 101, Keys.ENTER)  # too long: a 400 in words
+    error = wait(browser, EC.visibility_of_element_located((By.ID, "search-error")))
+    assert error.text.startswith("出错了") and "100" in error.text
+    assert error.find_element(By.XPATH, "..").get_attribute("id") == "search-form"
+    assert browser.find_element(By.ID, "message").is_displayed() is False

@@ -306,3 +306,42 @@ def test_limit_above_the_maximum_is_capped_not_refused(client, path):
     assert response.status_code == 200
     assert response.get_json()["geocoding"]["query"]["limit"] == 50
     assert client.get(path, query_string={"q": "子君", "limit": 0}).status_code == 400
+
+
+def test_a_name_begun_is_found_and_a_slip_is_suggested(client):
+    """双桥 + Enter finds the community (a name that begins so); 子均 finds nothing, but says
+    "did you mean" with the road whose name begins one slip away, as autocomplete now does."""
+    begun = client.get("/api/v1/search", query_string={"q": "双桥"}).get_json()
+    assert geo(begun["features"][0])["name"] == "双桥社区居民委员会" and geo(begun["features"][0])["match_type"] == "partial"
+    assert begun["suggestions"] == []
+    slipped = client.get("/api/v1/search", query_string={"q": "子均"}).get_json()
+    assert slipped["features"] == []
+    assert slipped["suggestions"][0] == {"text": "子君路", "label": "官渡区子君路", "type": "street"}
+    assert geo(top(client, q=slipped["suggestions"][0]["text"]))["name"] == "子君路"  # the suggestion, searched, is found
+    nothing = client.get("/api/v1/search", query_string={"q": "无此地名"}).get_json()
+    assert nothing["features"] == [] and nothing["suggestions"] == []
+
+
+@pytest.mark.parametrize("prefix", ["子均", "子军路1", "紫君"])
+def test_autocomplete_forgives_a_typing_slip(client, prefix):
+    g = geo(top(client, "/api/v1/autocomplete", q=prefix))
+    assert (g["street"] if g["type"] == "house" else g["name"]) == "子君路"
+    assert g["match_type"] == "fuzzy"
+
+
+def test_warm_up_builds_the_gazetteer_before_the_first_search(client, tmp_path):
+    """``diming serve`` warms each worker: the gazetteer is built in the background, so the
+    first search finds it ready."""
+    from api import search as search_api
+    from api.web.health import STORE_KEY
+
+    store = client.application.extensions[STORE_KEY]
+    app = create_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+    assert search_api.CACHE_KEY not in app.extensions
+    search_api.warm(app).join(timeout=60)
+    cache = app.extensions[search_api.CACHE_KEY]
+    with app.app_context():
+        assert cache.get(store).roads["子君路"].name == "子君路"  # built, and for this store
+    built_at = cache.get(store).built_at
+    assert geo(top(app.test_client(), q="子君路12号"))["housenumber"] == "12"
+    assert cache.get(store).built_at == built_at  # the search used the warm copy

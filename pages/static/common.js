@@ -86,7 +86,8 @@
   function label(kind, code) { return D.t[`${kind}_${code}`] || code; }
 
   function baseMap(elementId) {
-    const map = L.map(elementId, { zoomControl: true, attributionControl: false }).setView([P.center[1], P.center[0]], P.zoom);
+    const map = L.map(elementId, { zoomControl: false, attributionControl: false }).setView([P.center[1], P.center[0]], P.zoom);
+    L.control.zoom({ zoomInTitle: D.t.zoom_in, zoomOutTitle: D.t.zoom_out }).addTo(map);  // titles in the page's language
     const units = L.layerGroup().addTo(map);
     const roads = L.layerGroup().addTo(map);
     getJSON("/ogc/collections/subdistricts/items?f=json&limit=100", { background: true }).then((fc) => {

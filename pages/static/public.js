@@ -1,4 +1,5 @@
-/* Public look-up page: autocomplete, search results, map, reverse lookup on click. */
+/* Public look-up page: autocomplete, search results that say what was found, map, reverse lookup
+   on click or (keyboard) Enter on the map. */
 (function () {
   "use strict";
   const { getJSON, baseMap, el: make } = window.dimingCommon;
@@ -6,12 +7,19 @@
   const input = document.getElementById("q");
   const list = document.getElementById("suggestions");
   const results = document.getElementById("results");
+  const status = document.getElementById("results-status");
+  const didYouMean = document.getElementById("did-you-mean");
+  const searchError = document.getElementById("search-error");
+  const mapBox = document.getElementById("map");
   const map = baseMap("map");
   const marker = L.layerGroup().addTo(map);
   let active = -1;
   let typingTimer = null;
+  let ticket = 0;  // the latest search; an older answer arriving late is dropped
 
   function el(tag, text, className) { return make(tag, { className }, text || null); }
+
+  function fill(template, values) { return Object.entries(values).reduce((s, [k, v]) => s.replaceAll(`{${k}}`, v), template); }
 
   function geo(feature) { return feature.properties.geocoding; }
 
@@ -19,32 +27,55 @@
     return [window.DIMING.profile.name.zh, g.subdistrict && g.subdistrict.name, g.community && g.community.name].filter(Boolean).join(" › ");
   }
 
+  /* An API error in words beside the search box (not at the foot of the page). */
+  function showError(err) {
+    searchError.textContent = err ? (err instanceof TypeError ? t.network_error : t.error_prefix + err.message) : "";
+    searchError.hidden = !err;
+  }
+
+  function say(text) { status.textContent = text || ""; status.hidden = !text; }
+
+  /* Forget the previous answer: results, message, "did you mean", marker, clicked place. */
+  function clearAnswer() {
+    results.replaceChildren();
+    didYouMean.replaceChildren();
+    didYouMean.hidden = true;
+    say("");
+    showError(null);
+    marker.clearLayers();
+    document.getElementById("reverse").hidden = true;
+  }
+
   function closeSuggestions() {
     list.hidden = true;
     list.replaceChildren();
     input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
     active = -1;
   }
 
   function choose(feature) {
     clearTimeout(typingTimer);
+    ticket++;
     input.value = geo(feature).label;
     closeSuggestions();
+    clearAnswer();
     showResults([feature]);
-    focusFeature(feature);
   }
 
   async function suggest() {
     const q = input.value.trim();
     if (!q) { closeSuggestions(); return; }
-    const fc = await getJSON(`/api/v1/autocomplete?limit=8&q=${encodeURIComponent(q)}`);
-    if (input.value.trim() !== q) return;
-    list.replaceChildren();
+    const searches = ticket;
+    const fc = await getJSON(`/api/v1/autocomplete?limit=8&q=${encodeURIComponent(q)}`, { background: true });
+    if (input.value.trim() !== q || searches !== ticket) return;  // typed on, or searched meanwhile
+    closeSuggestions();
     fc.features.forEach((f, i) => {
       const g = geo(f);
       const item = el("li", g.label);
       item.id = `suggestion-${i}`;
       item.setAttribute("role", "option");
+      item.setAttribute("aria-selected", "false");
       if (g.romanization) item.appendChild(el("span", g.romanization, "roman"));
       item.addEventListener("mousedown", (ev) => { ev.preventDefault(); choose(f); });
       item.feature = f;
@@ -56,10 +87,11 @@
 
   function highlight(index) {
     const items = Array.from(list.children);
-    if (!items.length) return;
+    if (list.hidden || !items.length) return;
     active = (index + items.length) % items.length;
     items.forEach((item, i) => item.setAttribute("aria-selected", String(i === active)));
     input.setAttribute("aria-activedescendant", items[active].id);
+    items[active].scrollIntoView({ block: "nearest" });
   }
 
   function focusFeature(feature) {
@@ -72,22 +104,59 @@
 
   function showResults(features) {
     results.replaceChildren();
-    if (!features.length) { results.appendChild(el("li", t.no_results, "empty")); return; }
+    if (!status.textContent) say(features.length ? fill(t.found_fmt, { n: features.length }) : t.no_results);
     features.forEach((f) => {
       const g = geo(f);
       const item = el("li", g.label);
       item.tabIndex = 0;
-      if (g.romanization) item.appendChild(el("span", g.romanization, "roman"));
+      if (g.romanization) item.appendChild(el("span", g.romanization, "roman"));  // the registered spelling
+      if (g.note) item.appendChild(el("span", g.note[window.DIMING.lang] || g.note.zh, "note"));
       item.appendChild(el("span", adminPath(g), "path"));
       item.addEventListener("click", () => focusFeature(f));
-      item.addEventListener("keydown", (ev) => { if (ev.key === "Enter") focusFeature(f); });
+      item.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); focusFeature(f); }
+      });
       results.appendChild(item);
     });
-    focusFeature(features[0]);
+    if (features.length) focusFeature(features[0]);
   }
 
-  async function search(q) {
-    const fc = await getJSON(`/api/v1/search?limit=10&q=${encodeURIComponent(q)}`);
+  /* What the answer is, said first: an unregistered number, a name only begun, a typing slip. */
+  function explain(q, fc) {
+    const first = fc.features[0];
+    if (!first) {
+      say(fill(t.not_found_fmt, { q }));
+      (fc.suggestions || []).forEach((s) => {
+        const button = make("button", { type: "button", className: "link" }, s.label);
+        if (s.romanization) button.appendChild(el("span", s.romanization, "roman"));
+        button.addEventListener("click", () => { input.value = s.text; runSearch(s.text); });
+        didYouMean.appendChild(make("li", null, button));
+      });
+      if (didYouMean.children.length) { didYouMean.prepend(el("li", t.did_you_mean, "lead")); didYouMean.hidden = false; }
+      return;
+    }
+    const g = geo(first);
+    if (g.registered === false && g.requested_number) {
+      say(fill(t.unregistered_fmt, { street: g.street || g.name, number: g.requested_number }));
+    } else if (g.match_type === "fuzzy") {
+      say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));
+    } else if (g.match_type === "partial") {
+      say(fill(t.begun_fmt, { q }));
+    }
+  }
+
+  async function runSearch(q) {
+    const mine = ++ticket;
+    clearAnswer();
+    let fc;
+    try {
+      fc = await getJSON(`/api/v1/search?limit=10&q=${encodeURIComponent(q)}`, { background: true });
+    } catch (err) {
+      if (mine === ticket) showError(err);
+      return;
+    }
+    if (mine !== ticket) return;
+    explain(q, fc);
     showResults(fc.features);
   }
 
@@ -96,10 +165,12 @@
     typingTimer = setTimeout(() => suggest().catch(() => {}), 200);
   });
   input.addEventListener("keydown", (ev) => {
+    const picking = active >= 0 && !list.hidden;
     if (ev.key === "ArrowDown") { ev.preventDefault(); highlight(active + 1); }
     else if (ev.key === "ArrowUp") { ev.preventDefault(); highlight(active - 1); }
     else if (ev.key === "Escape") closeSuggestions();
-    else if (ev.key === "Enter" && active >= 0 && !list.hidden) { ev.preventDefault(); choose(list.children[active].feature); }
+    // Enter (and Space, once one is highlighted) does what the highlighted suggestion says
+    else if ((ev.key === "Enter" || ev.key === " ") && picking) { ev.preventDefault(); choose(list.children[active].feature); }
   });
   input.addEventListener("blur", () => setTimeout(closeSuggestions, 150));
   document.getElementById("search-form").addEventListener("submit", (ev) => {
@@ -107,11 +178,12 @@
     clearTimeout(typingTimer);
     closeSuggestions();
     const q = input.value.trim();
-    if (q) search(q).catch(() => {});
+    if (q) runSearch(q);
   });
 
-  map.on("click", async (ev) => {
-    const { lat, lng } = ev.latlng;
+  /* The nearest address and the community at a point: by a click, or Enter on the focused map (its centre). */
+  async function lookupAt(latlng) {
+    const { lat, lng } = latlng;
     const fc = await getJSON(`/api/v1/reverse?lon=${lng.toFixed(6)}&lat=${lat.toFixed(6)}&radius=300`).catch(() => null);
     if (!fc) return;
     const panel = document.getElementById("reverse");
@@ -120,7 +192,7 @@
       document.getElementById("reverse-address").textContent = t.none_nearby;
       document.getElementById("reverse-community").textContent = "—";
       document.getElementById("reverse-subdistrict").textContent = "—";
-      L.popup().setLatLng(ev.latlng).setContent(el("span", t.none_nearby, "popup-label")).openOn(map);
+      L.popup().setLatLng(latlng).setContent(el("span", t.none_nearby, "popup-label")).openOn(map);
       return;
     }
     const g = geo(fc.features[0]);
@@ -128,6 +200,11 @@
       ? g.standard_address + t.distance_fmt.replace("{m}", Math.round(g.distance_m)) : t.none_nearby;
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";
     document.getElementById("reverse-subdistrict").textContent = g.subdistrict ? g.subdistrict.name : "—";
-    L.popup().setLatLng(ev.latlng).setContent(el("span", g.standard_address || (g.community ? g.community.name : t.none_nearby), "popup-label")).openOn(map);
+    L.popup().setLatLng(latlng).setContent(el("span", g.standard_address || (g.community ? g.community.name : t.none_nearby), "popup-label")).openOn(map);
+  }
+
+  map.on("click", (ev) => lookupAt(ev.latlng));
+  mapBox.addEventListener("keydown", (ev) => {
+    if (ev.target === mapBox && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); lookupAt(map.getCenter()); }
   });
 })();

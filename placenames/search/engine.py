@@ -19,7 +19,7 @@ import shapely
 
 from gis.errors import BadRequest
 
-from . import pinyin
+from . import gazetteer, pinyin
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
@@ -30,6 +30,8 @@ MAX_QUERY_CHARS = 100
 # exact current match, so a name in use today always comes first.
 FORMER_CONFIDENCE = 0.7
 RETIRED_CONFIDENCE = 0.6
+# A search answered by names that begin with the query (nothing is called exactly that).
+BEGINS_WITH = 0.6
 
 
 @dataclass
@@ -61,7 +63,15 @@ class Scope:
 def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope()) -> list[Match]:
     text = _checked(query)
     matches = _pinyin(g, text) if is_latin(query) else _chinese(g, text)
+    if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
+        body = text if is_latin(query) else strip_prefix(text, g.profile)[0] or text
+        matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, is_latin(query), limit)]
     return _rank(matches, scope, limit)
+
+
+def suggest(g: Gazetteer, query: str, *, limit: int = 5, scope: Scope = Scope()) -> list[Match]:
+    """Suggestions ("did you mean"): what autocomplete offers for ``query``, typing slips forgiven (for a search that found nothing)."""
+    return autocomplete(g, query, limit=limit, scope=scope)
 
 
 def structured(
@@ -81,14 +91,44 @@ def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = S
     text = _checked(prefix)
     latin = is_latin(prefix)
     body = text if latin else strip_prefix(text, g.profile)[0] or text
+    matches = _begins_with(g, body, latin, limit) or _slipped(g, body, latin, limit)
+    return _rank(matches, scope, limit, keep_order=True)
+
+
+def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
+    """Names beginning with ``body``, the whole name first, current names above former ones."""
     cap = max(100, limit * 10)
     matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in g.prefixed(body, latin, cap)]
     for key, historic in g.prefixed_history(body, latin, cap):  # below every current name
         match = historic_match(historic)
         match.confidence *= 1.0 if key == body else 0.8
         matches.append(match)
-    matches.sort(key=lambda m: (-m.confidence, KIND_ORDER[m.entry.kind], len(m.entry.name), m.entry.number or 0, m.entry.name))
-    return _rank(matches, scope, limit, keep_order=True)
+    return sorted(matches, key=_suggestion_order)
+
+
+def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
+    """Names whose beginning is one typing slip from ``body`` (子均 → 子君路), as search forgives
+    a whole name one edit away: the same sound typed with the wrong character first, then one
+    character changed, added or left out. Only current names, marked ``fuzzy``."""
+    cap = max(100, limit * 10)
+    found: dict[int, Match] = {}
+    sounds = sorted(pinyin.keys(body)[0]) if not latin else []
+    for sound in sounds:  # the pinyin input method's slip: same sound, wrong character
+        for _, e in g.prefixed(sound, True, cap):
+            found.setdefault(id(e), Match(e, "fuzzy", 0.7))
+    if len(body) >= 2 and len(found) < limit:
+        for key, e in g.prefixed(body[:1], latin, cap * 20):
+            if any(_one_edit(key[: len(body) + d], body) for d in (-1, 0, 1)):
+                found.setdefault(id(e), Match(e, "fuzzy", 0.6))
+    return sorted(found.values(), key=_suggestion_order)
+
+
+def _one_edit(a: str, b: str) -> bool:
+    return a != b and gazetteer.one_edit_apart(a, b)
+
+
+def _suggestion_order(m: Match) -> tuple:
+    return (-m.confidence, KIND_ORDER[m.entry.kind], len(m.entry.name), m.entry.number or 0, m.entry.name)
 
 
 def _checked(query: str) -> str:

@@ -119,7 +119,7 @@ class Gazetteer:
             if variant in self.names:
                 found.add(variant)
         found.discard(key)
-        return {name for name in found if _one_edit_apart(name, key)}
+        return {name for name in found if one_edit_apart(name, key)}
 
     def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
         """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
@@ -154,7 +154,8 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) > 1 else set()
 
 
-def _one_edit_apart(a: str, b: str) -> bool:
+def one_edit_apart(a: str, b: str) -> bool:
+    """One insert, delete or substitution turns ``a`` into ``b``."""
     if abs(len(a) - len(b)) > 1:
         return False
     if len(a) == len(b):

@@ -136,6 +136,23 @@ def collection(matches: list[Match], query: dict[str, Any], crs: str, profile: D
     }
 
 
+def suggestions(matches: list[Match]) -> list[dict[str, Any]]:
+    """Suggestions ("did you mean") for a search that found nothing: each name to search for instead, briefly
+    (the top-level ``suggestions`` member, beside ``features``; not GeocodeJSON features, as they
+    are not answers to the query)."""
+    out = []
+    for m in matches:
+        item = {
+            "text": m.entry.name if m.entry.kind != "address" else m.entry.label,
+            "label": label(m),
+            "type": GEOCODING_TYPE[m.entry.kind],
+        }
+        if m.entry.romanization:
+            item["romanization"] = m.entry.romanization
+        out.append(item)
+    return out
+
+
 def reverse_collection(
     results: list[ReverseResult],
     query_points: list[tuple[float, float]],
