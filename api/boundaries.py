@@ -8,7 +8,7 @@ beyond the public OGC collections is for boundary officers, who alone may write.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 import shapely
@@ -17,7 +17,7 @@ from pydantic import Field
 
 from accounts.roles import BOUNDARY_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, date_value, int_value, json_body, read_body, required_date, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, int_value, read_body, required_date, takes
 from gis.errors import BadRequest
 from gis.geojson_input import parse_geometry
 
@@ -88,15 +88,42 @@ def unit_history(code: str):
     return jsonify({"code": code, "versions": [_unit(v) for v in record["versions"]], "changes": changes})
 
 
+Count = Annotated[int, Field(strict=True, ge=0, le=2**31 - 1)]
+
+
+class NewUnitBody(Body):
+    """A unit a reorganisation adds; ``geometry`` is GeoJSON in CGCS2000 lon/lat."""
+
+    code: Text
+    name: Text
+    level: Text
+    parent_code: Text | None = None
+    geometry: dict[str, Any] | None = None
+    households: Count | None = None
+    population: Count | None = None
+
+
+class ReorganisationBody(Body):
+    """The API's form of the reorganisation file (``boundaries.reorganisation_file``)."""
+
+    kind: Text
+    effective: Text  # YYYY-MM-DD
+    close: list[Text] | None = None
+    add: list[NewUnitBody] | None = None
+    reason: Text | None = None
+    document: Text | None = None
+
+
 @blueprint.post("/units/reorganisations")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(ReorganisationBody)
 def reorganise_units():
     """Save a reorganisation, refused (409) when it introduces gaps, overlaps or units outside
     their parent; ``?preview=1`` only returns the topology findings before and after (200)."""
     from boundaries.reorganisation_file import parse_reorganisation
     from boundaries.units import preview, reorganise
 
-    request_ = parse_reorganisation(json_body())
+    request_ = parse_reorganisation(read_body(ReorganisationBody).model_dump(exclude_none=True))
     if request.args.get("preview", "").lower() in ("1", "true", "yes"):
         return jsonify(preview(current_store(), **request_.change()).to_dict())
     change = reorganise(
@@ -516,17 +543,22 @@ def file_signature(campaign_id: int):
     return jsonify(_signatures(campaign)), 201
 
 
+class AddendumBody(Body):
+    """Optional: the addendum's code (default: the campaign's with 补N) and remarks."""
+
+    code: Text | None = None
+    remarks: Text | None = None
+
+
 @blueprint.post("/boundary-inspections/<int:campaign_id>/addenda")
 @auth.requires(BOUNDARY_OFFICER)
+@takes(AddendumBody)
 def open_addendum(campaign_id: int):
     """After sign-off, changes are an addendum (补充记录): a new campaign both parties sign again."""
     from boundaries.signoff import open_addendum as start
 
-    body = json_body() if request.content_length else {}
-    code, remarks = body.get("code"), body.get("remarks")
-    if any(v is not None and not isinstance(v, str) for v in (code, remarks)):
-        raise BadRequest("code、remarks 应为文本", "'code' and 'remarks' must be text")
-    addendum = start(current_store(), campaign_id, actor=auth.actor(), code=code, remarks=remarks)
+    body = read_body(AddendumBody) if request.content_length else AddendumBody()
+    addendum = start(current_store(), campaign_id, actor=auth.actor(), code=body.code, remarks=body.remarks)
     return jsonify({"id": addendum.id, "code": addendum.code, "status": addendum.status, "addendum_of": addendum.addendum_of}), 201
 
 

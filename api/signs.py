@@ -10,7 +10,7 @@ from flask import Blueprint, Response, jsonify, request
 
 from accounts.roles import PLACENAME_OFFICER
 from api import auth
-from api.inputs import Body, Number, RecordId, Text, current_store, date_value, flag, int_arg, json_body, read_body, required_date, takes
+from api.inputs import Body, Number, RecordId, Text, current_store, date_value, flag, int_arg, read_body, required_date, takes
 from gis.errors import BadRequest
 
 blueprint = Blueprint("signs", __name__)
@@ -155,14 +155,31 @@ def open_round():
     return jsonify({"id": round_id}), 201
 
 
+class ResultBody(Body):
+    """One item's result: ``kind`` road_sign or plate, ``result`` pass (no defects) or fail
+    (defect codes); ``on`` YYYY-MM-DD, the round's date when absent."""
+
+    kind: Text
+    item: RecordId
+    result: Text
+    defects: list[Text] | None = None
+    photos: Text | None = None
+    on: Text | None = None
+    note: Text | None = None
+
+
+class ResultsBody(Body):
+    results: list[ResultBody]
+
+
 @blueprint.post("/inspections/<int:round_id>/results")
 @auth.requires(PLACENAME_OFFICER)
+@takes(ResultsBody)
 def record(round_id: int):
+    """One batch of results, all or nothing (``placenames.signs.inspections.record``)."""
     from placenames.signs import inspections
 
-    results = json_body().get("results")
-    if not isinstance(results, list) or not all(isinstance(r, dict) for r in results):
-        raise BadRequest("results 应为结果对象列表", "'results' must be a list of result objects")
+    results = [entry.model_dump(exclude_none=True) for entry in read_body(ResultsBody).results]
     for entry in results:
         entry["on"] = date_value(entry.get("on"), "on")
     return jsonify({"recorded": inspections.record(current_store(), round_id, results, actor=auth.actor())}), 201

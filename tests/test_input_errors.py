@@ -113,6 +113,9 @@ def test_boolean_parameters_of_the_numbering_preview_are_read_by_the_one_flag_pa
         ("/boundary-inspections/{campaign_id}/markers", "post", "MarkerRecordBody"),
         ("/boundary-inspections/{campaign_id}/findings", "post", "StretchFindingBody"),
         ("/boundary-inspections/{campaign_id}/sign", "post", "SignBody"),
+        ("/units/reorganisations", "post", "ReorganisationBody"),
+        ("/boundary-inspections/{campaign_id}/addenda", "post", "AddendumBody"),
+        ("/inspections/{round_id}/results", "post", "ResultsBody"),
     ],
 )
 def test_numbering_line_and_inspection_bodies_are_published_in_the_openapi_document(client, path, method, model):
@@ -120,6 +123,39 @@ def test_numbering_line_and_inspection_bodies_are_published_in_the_openapi_docum
     operation = document["paths"][path][method]
     assert operation["requestBody"]["content"]["application/json"]["schema"] == {"$ref": f"#/components/schemas/{model}"}
     assert document["components"]["schemas"][model]["properties"]
+
+
+def test_reorganisation_addendum_and_results_bodies_name_the_field_that_does_not_fit(client, store):
+    boundary = bearer(store, "boundary", BOUNDARY_OFFICER)
+    officer = bearer(store, "officer", PLACENAME_OFFICER)
+    cases = [
+        ("/api/v1/units/reorganisations", {"effective": "2024-01-01"}, boundary, "kind"),
+        ("/api/v1/units/reorganisations", {"kind": "merge", "effective": "2024-01-01", "close": ["A", 7]}, boundary, "close.1"),
+        ("/api/v1/units/reorganisations", {"kind": "split", "effective": "2024-01-01", "add": [{"code": "A"}]}, boundary, "add.0.name"),
+        (
+            "/api/v1/units/reorganisations",
+            {"kind": "split", "effective": "2024-01-01", "add": [{"code": "A", "name": "甲", "level": "c", "households": -1}]},
+            boundary,
+            "add.0.households",
+        ),
+        ("/api/v1/boundary-inspections/1/addenda", {"code": 5}, boundary, "code"),
+        ("/api/v1/boundary-inspections/1/addenda", {"remarks": ["x"]}, boundary, "remarks"),
+        ("/api/v1/inspections/1/results", {}, officer, "results"),
+        ("/api/v1/inspections/1/results", {"results": [{"kind": "plate", "item": "3", "result": "pass"}]}, officer, "results.0.item"),
+        (
+            "/api/v1/inspections/1/results",
+            {"results": [{"kind": "plate", "item": 3, "result": "fail", "defects": "x"}]},
+            officer,
+            "results.0.defects",
+        ),
+    ]
+    for path, body, headers, field in cases:
+        answer = bilingual(client.post(path, json=body, headers=headers))
+        assert answer["details"]["field"] == field, (path, body, answer)
+        assert field in answer["message"]["en"] and field in answer["message"]["zh"], answer
+    # the date is still read by the shared reorganisation reader, with its own message
+    late = bilingual(client.post("/api/v1/units/reorganisations", json={"kind": "merge", "effective": "soon"}, headers=boundary))
+    assert late["details"]["field"] == "effective"
 
 
 def test_inspection_bodies_name_the_field_that_does_not_fit(client, store):
@@ -218,7 +254,7 @@ def test_wrong_json_types_in_application_numbering_and_marker_bodies_name_the_fi
             {"serial": 1, "marker_type": "single", "letter": "A", "lon": 102.7, "lat": 25.0, "photos": 123},
             "photos",
         ),
-        ("POST", "/api/v1/units/reorganisations", {"kind": "merge", "add": 123}, "add"),
+        ("POST", "/api/v1/units/reorganisations", {"kind": "merge", "effective": "2024-01-01", "add": 123}, "add"),
         ("POST", "/api/v1/inspections", {"name": ["x"], "inspector": "李四", "held_on": "2024-05-01"}, "name"),
         ("POST", "/api/v1/inspections/1/reinspect", {"inspector": {"a": 1}, "held_on": "2024-05-01"}, "inspector"),
         ("POST", "/api/v1/signs", {"road": "春城路", "lon": 102.72, "lat": 25.02, "size": 60}, "size"),

@@ -130,7 +130,7 @@ def test_validate_collects_and_sorts():
     assert report.rows() == [3, 7, 10]
     d = report.to_dict()
     assert d["ok"] is False and d["counts"] == {"errors": 3, "skipped": 0, "repaired": 0}
-    assert d["problems"][0] == {
+    old_keys = {
         "row": 3,
         "feature_id": "530111001",
         "rule": "missing_value",
@@ -138,6 +138,10 @@ def test_validate_collects_and_sorts():
         "message_en": "Required value '名称' is empty",
         "action": "error",
     }
+    assert {k: d["problems"][0][k] for k in old_keys} == old_keys  # the import report's keys, kept
+    # ... and those of every bilingual finding (gis.findings)
+    assert d["problems"][0]["message"] == {"zh": "必填字段 名称 为空", "en": "Required value '名称' is empty"}
+    assert d["problems"][0]["severity"] == "error" and d["problems"][0]["zh"] == "必填字段 名称 为空"
     text = report.summary()
     assert "图层 村界" in text and "Layer 村界: 3 features; 3 errors" in text and "第 10 行 / row 10" in text
 
@@ -188,6 +192,7 @@ def test_skip_invalid_drops_and_reports():
     assert report.ok
     assert report.rows("skipped") == [3, 4, 5]
     assert {p.rule for p in report.skipped} == {"invalid_geometry", "duplicate_id", "missing_geometry"}
+    assert {p.to_dict()["severity"] for p in report.skipped} == {"warning"}  # left out, no longer blocking
 
 
 def test_skip_invalid_cannot_skip_layer_wide_problem():
@@ -204,6 +209,7 @@ def test_make_valid_repairs_bowtie():
     assert fixed.area == pytest.approx(0.01 * 0.01 / 2, rel=1e-9)  # two triangles of a quarter square each
     assert [(p.row, p.action) for p in report.problems] == [(3, "repaired")]
     assert "Self-intersection" in report.repaired[0].message_en
+    assert report.repaired[0].severity == "info" and report.repaired[0].to_dict()["action"] == "repaired"
     assert clean.geometry.iloc[0].equals(square())
 
 

@@ -98,7 +98,9 @@ def test_a_request_naming_what_the_blocks_do_not_have_is_refused_before_a_job_ex
     assert response.status_code == 400
     message = response.get_json()["message"]
     assert named in message["en"] and message["zh"]
-    assert all(set(d) == {"zh", "en"} for d in response.get_json()["details"])
+    details = response.get_json()["details"]  # bilingual findings (gis.findings): zh/en and message, rule, subject
+    assert all(d["message"] == {"zh": d["zh"], "en": d["en"]} and d["rule"] and d["severity"] == "error" for d in details)
+    assert any(named in d["en"] for d in details)
     with store.read() as session:
         assert session.query(RedistrictingJob).count() == 0
 

@@ -94,5 +94,8 @@ def test_report_as_geojson_and_summary_in_lonlat():
     assert overlap["count"] == 1 and overlap["area_m2"] == pytest.approx(10_000, rel=0.01)
     feature = body["findings"]["features"][0]
     assert feature["properties"]["rule"] == "overlap"
+    props = feature["properties"]  # the flat keys the map reads, and those of every bilingual finding
+    assert props["units"] == "A,B" and props["message_zh"] == props["zh"] and props["message_en"] == props["en"]
+    assert props["message"] == {"zh": props["zh"], "en": props["en"]} and props["severity"] == "error" and props["subject"] == "A,B"
     lon, lat = feature["properties"]["location"]
     assert 102 < lon < 104 and 24 < lat < 26

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from gis.errors import InvalidInput
+from gis.findings import ERROR, Finding
 
 from .inputs import RedistrictingInput
 
@@ -71,13 +72,12 @@ def catalogue_of_input(data: RedistrictingInput, names: dict[str, str]) -> Catal
     )
 
 
-@dataclass(frozen=True)
-class Problem:
-    zh: str
-    en: str
+class Problem(Finding):
+    """The one bilingual finding type (``gis.findings``) as an error in a request about one
+    name in it (a subdistrict, a target's key, a locked community or block)."""
 
-    def to_dict(self) -> dict[str, str]:
-        return {"zh": self.zh, "en": self.en}
+    def __init__(self, rule: str, subject: str | None, zh: str, en: str):
+        super().__init__(rule, ERROR, zh, en, subject=subject)
 
 
 def _listed(items: Iterable[str]) -> tuple[str, str]:
@@ -98,7 +98,14 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
         code = catalogue.resolve(text)
         if code is None:
             known_zh, known_en = _listed(catalogue.names or catalogue.subdistricts)
-            problems.append(Problem(f"找不到街道“{text}”（可用：{known_zh}）", f"Unknown subdistrict '{text}' (known: {known_en})"))
+            problems.append(
+                Problem(
+                    "unknown-subdistrict",
+                    text,
+                    f"找不到街道“{text}”（可用：{known_zh}）",
+                    f"Unknown subdistrict '{text}' (known: {known_en})",
+                )
+            )
         elif code not in run:
             run.append(code)
     in_run = set(run) if params["subdistricts"] else catalogue.subdistricts
@@ -107,32 +114,56 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
     for text, bounds in params["targets"].items():
         code = catalogue.resolve(text)
         if code is None:
-            problems.append(Problem(f"目标中的街道“{text}”不存在", f"The target names an unknown subdistrict '{text}'"))
+            problems.append(
+                Problem(
+                    "target-unknown-subdistrict", text, f"目标中的街道“{text}”不存在", f"The target names an unknown subdistrict '{text}'"
+                )
+            )
         elif code not in in_run:
-            problems.append(Problem(f"目标中的街道“{text}”不在本次调整的街道之内", f"The target's subdistrict '{text}' is not in this run"))
+            problems.append(
+                Problem(
+                    "target-outside-run",
+                    text,
+                    f"目标中的街道“{text}”不在本次调整的街道之内",
+                    f"The target's subdistrict '{text}' is not in this run",
+                )
+            )
         else:
             targets[code] = bounds
     for text, (low, high) in params.get("new", {}).items():
         code = catalogue.resolve(text)
         if code is None:
             problems.append(
-                Problem(f"新增社区数中的街道“{text}”不存在", f"The new-communities count names an unknown subdistrict '{text}'")
+                Problem(
+                    "new-unknown-subdistrict",
+                    text,
+                    f"新增社区数中的街道“{text}”不存在",
+                    f"The new-communities count names an unknown subdistrict '{text}'",
+                )
             )
         elif code not in in_run:
             problems.append(
-                Problem(f"新增社区数中的街道“{text}”不在本次调整之内", f"The new-communities subdistrict '{text}' is not in this run")
+                Problem(
+                    "new-outside-run",
+                    text,
+                    f"新增社区数中的街道“{text}”不在本次调整之内",
+                    f"The new-communities subdistrict '{text}' is not in this run",
+                )
             )
         elif code in targets:
             problems.append(
                 Problem(
-                    f"街道“{text}”同时给了目标总数和新增数，只能给一个", f"Subdistrict '{text}' has both a total target and a new count"
+                    "target-and-new",
+                    text,
+                    f"街道“{text}”同时给了目标总数和新增数，只能给一个",
+                    f"Subdistrict '{text}' has both a total target and a new count",
                 )
             )
         else:
             new_counts[code] = [low, high]
     communities = {c: s for b, c in catalogue.block_community.items() if c for s in [catalogue.block_subdistrict[b]]}
-    problems += _unknown(params["locked_communities"], communities, in_run, "锁定的社区", "locked communities")
-    problems += _unknown(params["locked_blocks"], catalogue.block_subdistrict, in_run, "锁定的街区", "locked blocks")
+    problems += _unknown(params["locked_communities"], communities, in_run, "locked-community", "锁定的社区", "locked communities")
+    problems += _unknown(params["locked_blocks"], catalogue.block_subdistrict, in_run, "locked-block", "锁定的街区", "locked blocks")
     if problems:
         raise InvalidInput(
             f"调整请求有 {len(problems)} 处问题：" + "；".join(p.zh for p in problems[:SHOWN]),
@@ -142,16 +173,23 @@ def check_request(params: dict, catalogue: Catalogue) -> dict:
     return {**params, "subdistricts": run, "targets": targets, "new": new_counts}
 
 
-def _unknown(asked: list[str], where: dict[str, str], in_run: set[str], zh: str, en: str) -> list[Problem]:
+def _unknown(asked: list[str], where: dict[str, str], in_run: set[str], rule: str, zh: str, en: str) -> list[Problem]:
     missing = [item for item in asked if item not in where]
     outside = [item for item in asked if item in where and where[item] not in in_run]
     problems = []
     if missing:
         listed_zh, listed_en = _listed(missing)
-        problems.append(Problem(f"{zh}不存在：{listed_zh}", f"Unknown {en}: {listed_en}"))
+        problems.append(Problem(f"unknown-{rule}", ",".join(missing), f"{zh}不存在：{listed_zh}", f"Unknown {en}: {listed_en}"))
     if outside:
         listed_zh, listed_en = _listed(outside)
-        problems.append(Problem(f"{zh}不在本次调整的街道之内：{listed_zh}", f"{en.capitalize()} outside this run: {listed_en}"))
+        problems.append(
+            Problem(
+                f"{rule}-outside-run",
+                ",".join(outside),
+                f"{zh}不在本次调整的街道之内：{listed_zh}",
+                f"{en.capitalize()} outside this run: {listed_en}",
+            )
+        )
     return problems
 
 

@@ -51,13 +51,12 @@ class Comparison:
 
 
 def finding_row(finding: Finding) -> dict:
-    """One finding as a flat row: rule, severity, units, bilingual message, size and place."""
+    """One finding as a row: the standard finding keys, with units, the flat bilingual message, size and place."""
     return {
-        "rule": finding.rule,
-        "severity": severity(finding.rule),
+        **finding.to_dict(),
         "units": list(finding.units),
-        "message_zh": finding.message_zh,
-        "message_en": finding.message_en,
+        "message_zh": finding.zh,
+        "message_en": finding.en,
         "area_m2": finding.area_m2,
         "location": finding.location(),
     }

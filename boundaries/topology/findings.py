@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import shapely
 
 from gis.crs import STORAGE_CRS, measure_crs, reproject
+from gis.findings import ERROR, WARNING
+from gis.findings import Finding as BaseFinding
 
 # A sliver can be a real narrow strip of territory (along a river, a road): it is worth
 # a look but does not by itself make the map wrong. Everything else is an error.
@@ -19,7 +21,7 @@ WARNINGS = frozenset({"sliver"})
 
 
 def severity(rule: str) -> str:
-    return "warning" if rule in WARNINGS else "error"
+    return WARNING if rule in WARNINGS else ERROR
 
 
 @dataclass(frozen=True)
@@ -42,30 +44,55 @@ class CheckOptions:
     sliver_width_m: float = 5.0
 
 
-@dataclass
-class Finding:
-    rule: str
-    units: list[str]
-    message_zh: str
-    message_en: str
-    geom: shapely.Geometry  # metres; converted to lon/lat on output
+@dataclass(frozen=True, init=False)
+class Finding(BaseFinding):
+    """The one bilingual finding (``gis.findings``) with where it is: the units involved,
+    its geometry (metres; lon/lat on output) and its size."""
+
+    units: list[str] = field(default_factory=list)
+    geom: shapely.Geometry = shapely.GeometryCollection()
     area_m2: float | None = None
     length_m: float | None = None
+
+    def __init__(
+        self,
+        rule: str,
+        units: list[str],
+        message_zh: str,
+        message_en: str,
+        geom: shapely.Geometry,
+        area_m2: float | None = None,
+        length_m: float | None = None,
+    ):
+        super().__init__(rule, severity(rule), message_zh, message_en, subject=",".join(units))
+        object.__setattr__(self, "units", list(units))
+        object.__setattr__(self, "geom", geom)
+        object.__setattr__(self, "area_m2", area_m2)
+        object.__setattr__(self, "length_m", length_m)
+
+    @property
+    def message_zh(self) -> str:
+        return self.zh
+
+    @property
+    def message_en(self) -> str:
+        return self.en
 
     def location(self) -> list[float]:
         point = reproject(self.geom.representative_point() if not self.geom.is_empty else shapely.Point(0, 0), measure_crs(), STORAGE_CRS)
         return [round(point.x, 7), round(point.y, 7)]
 
     def feature(self) -> dict:
+        """A GeoJSON feature: the standard finding keys in its properties, with the flat
+        ``units``/``message_zh``/``message_en`` the map and older clients read."""
         return {
             "type": "Feature",
             "geometry": shapely.geometry.mapping(reproject(self.geom, measure_crs(), STORAGE_CRS)),
             "properties": {
-                "rule": self.rule,
-                "severity": severity(self.rule),
+                **self.to_dict(),
                 "units": ",".join(self.units),
-                "message_zh": self.message_zh,
-                "message_en": self.message_en,
+                "message_zh": self.zh,
+                "message_en": self.en,
                 "area_m2": self.area_m2,
                 "length_m": self.length_m,
                 "location": self.location(),
@@ -85,7 +112,7 @@ class TopologyReport:
     @property
     def errors(self) -> int:
         """How many findings are errors (not warnings): a check fails on these."""
-        return sum(1 for f in self.findings if severity(f.rule) == "error")
+        return sum(1 for f in self.findings if f.severity == ERROR)
 
     def summary(self) -> list[dict]:
         rows = []

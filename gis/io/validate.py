@@ -8,7 +8,7 @@ repair invalid geometries first.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import geopandas as gpd
@@ -18,6 +18,7 @@ import shapely
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 
 from gis.errors import InvalidInput
+from gis.findings import ERROR, INFO, WARNING, Finding
 from gis.positions import CHINA_EXTENT, inside
 
 #: ``gdf.attrs`` key where readers leave row problems they found (list of dicts with
@@ -29,24 +30,45 @@ GEOMETRY_NOTE_RULES = frozenset({"bad_coordinates", "bad_wkt"})
 ROW_COLUMN = "_row"
 
 
-@dataclass
-class Problem:
-    """One thing wrong with one row (``row`` None: the layer as a whole)."""
+#: What an import did about a problem, as the severity of the one finding type: an error
+#: blocks the import, a skipped row is data left out, a repair only changed a geometry.
+ACTIONS = {"error": ERROR, "skipped": WARNING, "repaired": INFO}
 
-    row: int | None
-    feature_id: Any
-    rule: str
-    message_zh: str
-    message_en: str
+
+@dataclass(frozen=True, init=False)
+class Problem(Finding):
+    """One thing wrong with one row (``row`` None: the layer as a whole): the one bilingual
+    finding (``gis.findings``) plus the feature's id and what the import did about it."""
+
+    feature_id: Any = None
     action: str = "error"  # "error", "skipped" or "repaired"
 
+    def __init__(self, row: int | None, feature_id: Any, rule: str, message_zh: str, message_en: str, action: str = "error"):
+        if action not in ACTIONS:
+            raise ValueError(f"action must be one of {tuple(ACTIONS)}, not {action!r}")
+        super().__init__(rule, ACTIONS[action], message_zh, message_en, row=row)
+        object.__setattr__(self, "feature_id", feature_id)
+        object.__setattr__(self, "action", action)
+
+    @property
+    def message_zh(self) -> str:
+        return self.zh
+
+    @property
+    def message_en(self) -> str:
+        return self.en
+
+    def with_action(self, action: str) -> Problem:
+        return Problem(self.row, self.feature_id, self.rule, self.zh, self.en, action)
+
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        """The standard finding keys, plus the import report's own (``feature_id``,
+        ``message_zh``/``message_en``, ``action``) for the clients that read those."""
         fid = self.feature_id
         if hasattr(fid, "item") and not isinstance(fid, str):
             fid = fid.item()  # numpy scalar
-        d["feature_id"] = fid if isinstance(fid, (str, int, float, type(None))) else str(fid)
-        return d
+        fid = fid if isinstance(fid, (str, int, float, type(None))) else str(fid)
+        return {**super().to_dict(), "feature_id": fid, "message_zh": self.zh, "message_en": self.en, "action": self.action}
 
 
 @dataclass
@@ -386,8 +408,7 @@ def prepare(
     if errors and skip_invalid and all(p.row is not None for p in errors):
         bad = {p.row for p in errors if p.row is not None}
         work = work[~np.isin(row_numbers(work), list(bad))]
-        for p in errors:
-            p.action = "skipped"
+        report.problems = [p.with_action("skipped") if p.action == "error" else p for p in report.problems]
     if report.errors:
         rows = report.rows()
         shown = ", ".join(map(str, rows[:20])) + (" …" if len(rows) > 20 else "")
