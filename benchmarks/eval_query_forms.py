@@ -92,7 +92,9 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
         sub_short = sub.removesuffix("街道")
         out.append(("chain_community", f"{province}{city}{district}{sub}{base}社区", c))
         out.append(("short_subdistrict", f"{sub_short}{base}社区", c))
-        out.append(("question", rng.choice([f"{base}社区居委会在哪里", f"请问{base}社区在哪儿", f"{base}居委会怎么走", f"{base}社区的地址"]), c))
+        out.append(
+            ("question", rng.choice([f"{base}社区居委会在哪里", f"请问{base}社区在哪儿", f"{base}居委会怎么走", f"{base}社区的地址"]), c)
+        )
         out.append(("spaced", rng.choice([f"{city_short} {district_short} {base}社区", f"{city} {district} {base}社区居委会"]), c))
         forms = [f"{base}居委会", f"{sub}{base}社区", f"{base}社区居民委员会"]
         if base != sub_short:  # 六甲 alone names the subdistrict first (and the community second)
@@ -105,12 +107,61 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
         road, n = e.street, e.number_text
         specific, generic = road[:-1], road[-1]
         py = " ".join(lazy_pinyin(specific))
-        out.append(("mixed_pinyin", rng.choice([f"{city_en.lower()} {district} {py} {GENERIC_PY[generic]} {n}", f"{district}{''.join(lazy_pinyin(specific))}{GENERIC_PY[generic]} {n}hao", f"{city_short} {spelled(specific)} {GENERIC_EN[generic]} {n}号"]), e))
-        out.append(("english", rng.choice([f"No. {n} {spelled(specific)} {GENERIC_EN[generic]}", f"No.{n}, {spelled(specific)} {GENERIC_EN[generic]}, {p.name.en}, {p.city.en}", f"{n} {spelled(specific)} {'Rd' if generic == '路' else GENERIC_EN[generic]}, {city_en}"]), e))
+        out.append(
+            (
+                "mixed_pinyin",
+                rng.choice(
+                    [
+                        f"{city_en.lower()} {district} {py} {GENERIC_PY[generic]} {n}",
+                        f"{district}{''.join(lazy_pinyin(specific))}{GENERIC_PY[generic]} {n}hao",
+                        f"{city_short} {spelled(specific)} {GENERIC_EN[generic]} {n}号",
+                    ]
+                ),
+                e,
+            )
+        )
+        out.append(
+            (
+                "english",
+                rng.choice(
+                    [
+                        f"No. {n} {spelled(specific)} {GENERIC_EN[generic]}",
+                        f"No.{n}, {spelled(specific)} {GENERIC_EN[generic]}, {p.name.en}, {p.city.en}",
+                        f"{n} {spelled(specific)} {'Rd' if generic == '路' else GENERIC_EN[generic]}, {city_en}",
+                    ]
+                ),
+                e,
+            )
+        )
         out.append(("bare_address", f"{road}{n}号", e))
     for a, b in crossings(g, rng, per_class):
-        out.append(("crossing_kou", rng.choice([f"{a.name}{b.name}口", f"{a.name}{b.name}路口" if b.name[-1] != "路" else f"{a.name}{b.name}口", f"{a.name}、{b.name}十字路口"]), (a, b)))
-        out.append(("crossing_near", rng.choice([f"{a.name}和{b.name}交汇处附近", f"{a.name}与{b.name}交叉口附近", f"{a.name}/{b.name}", f"{spelled(a.name[:-1])} {GENERIC_EN[a.name[-1]]} and {spelled(b.name[:-1])} {GENERIC_EN[b.name[-1]]}"]), (a, b)))
+        out.append(
+            (
+                "crossing_kou",
+                rng.choice(
+                    [
+                        f"{a.name}{b.name}口",
+                        f"{a.name}{b.name}路口" if b.name[-1] != "路" else f"{a.name}{b.name}口",
+                        f"{a.name}、{b.name}十字路口",
+                    ]
+                ),
+                (a, b),
+            )
+        )
+        out.append(
+            (
+                "crossing_near",
+                rng.choice(
+                    [
+                        f"{a.name}和{b.name}交汇处附近",
+                        f"{a.name}与{b.name}交叉口附近",
+                        f"{a.name}/{b.name}",
+                        f"{spelled(a.name[:-1])} {GENERIC_EN[a.name[-1]]} and {spelled(b.name[:-1])} {GENERIC_EN[b.name[-1]]}",
+                    ]
+                ),
+                (a, b),
+            )
+        )
     return out
 
 
@@ -152,7 +203,8 @@ def main() -> None:
         started = time.perf_counter()
         new, old, total = evaluate(g, queries)
         elapsed = time.perf_counter() - started
-        print(f"{len(queries)} queries on {len(g.road_list)} roads, {len(g.plate_list)} plates ({elapsed / len(queries) / 2 * 1000:.2f} ms a query)")
+        per_query = elapsed / len(queries) / 2 * 1000
+        print(f"{len(queries)} queries on {len(g.road_list)} roads, {len(g.plate_list)} plates ({per_query:.2f} ms a query)")
         print(f"{'class':20s} {'new':>7s} {'old':>7s}  n")
         for kind in sorted(total):
             print(f"{kind:20s} {new[kind] / total[kind]:7.1%} {old[kind] / total[kind]:7.1%}  {total[kind]}")

@@ -24,12 +24,30 @@ def seed(store) -> None:
     with store.transaction(actor="test", reason="query forms fixture") as s:
         s.add_all(
             [
-                AdminUnit(code="530111009", name="青石街道", level="subdistrict", parent_code="530111", valid_from=day,
-                          geom=MultiPolygon([box(102.70, 24.98, 102.80, 25.05)])),
-                AdminUnit(code="530111009001", name="梨园社区居民委员会", level="community", parent_code="530111009", valid_from=day,
-                          geom=MultiPolygon([box(102.70, 24.98, 102.75, 25.05)])),
-                AdminUnit(code="530111009002", name="青石社区居民委员会", level="community", parent_code="530111009", valid_from=day,
-                          geom=MultiPolygon([box(102.75, 24.98, 102.80, 25.05)])),
+                AdminUnit(
+                    code="530111009",
+                    name="青石街道",
+                    level="subdistrict",
+                    parent_code="530111",
+                    valid_from=day,
+                    geom=MultiPolygon([box(102.70, 24.98, 102.80, 25.05)]),
+                ),
+                AdminUnit(
+                    code="530111009001",
+                    name="梨园社区居民委员会",
+                    level="community",
+                    parent_code="530111009",
+                    valid_from=day,
+                    geom=MultiPolygon([box(102.70, 24.98, 102.75, 25.05)]),
+                ),
+                AdminUnit(
+                    code="530111009002",
+                    name="青石社区居民委员会",
+                    level="community",
+                    parent_code="530111009",
+                    valid_from=day,
+                    geom=MultiPolygon([box(102.75, 24.98, 102.80, 25.05)]),
+                ),
             ]
         )
         roads = {
@@ -43,10 +61,23 @@ def seed(store) -> None:
             made[name] = Road(name=name, road_class="secondary", admin_code="530111009", geom=MultiLineString([LineString(line)]))
         s.add_all(made.values())
         s.flush()
-        for road, number, lon, lat in (("银杏路", 12, 102.72, 25.0202), ("银杏路", 14, 102.725, 25.0202), ("银星路", 30, 102.74, 24.9902),
-                                       ("梨园路", 8, 102.7202, 25.01)):
-            s.add(DoorPlate(road_id=made[road].id, number=number, suffix="", number_text=str(number), side="left",
-                            address=f"青石街道{road}{number}号", geom=Point(lon, lat)))
+        for road, number, lon, lat in (
+            ("银杏路", 12, 102.72, 25.0202),
+            ("银杏路", 14, 102.725, 25.0202),
+            ("银星路", 30, 102.74, 24.9902),
+            ("梨园路", 8, 102.7202, 25.01),
+        ):
+            s.add(
+                DoorPlate(
+                    road_id=made[road].id,
+                    number=number,
+                    suffix="",
+                    number_text=str(number),
+                    side="left",
+                    address=f"青石街道{road}{number}号",
+                    geom=Point(lon, lat),
+                )
+            )
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -125,8 +156,16 @@ def test_same_sound_roads_take_the_one_with_the_number(g):
 
 @pytest.mark.parametrize(
     "query",
-    ["银杏路松涛街口", "银杏路松涛街路口", "银杏路和松涛街交汇处附近", "银杏路与松涛街交叉口附近", "银杏路/松涛街", "银杏路、松涛街十字路口",
-     "Yinxing Road and Songtao Street", "Yinxing Rd & Songtao St"],
+    [
+        "银杏路松涛街口",
+        "银杏路松涛街路口",
+        "银杏路和松涛街交汇处附近",
+        "银杏路与松涛街交叉口附近",
+        "银杏路/松涛街",
+        "银杏路、松涛街十字路口",
+        "Yinxing Road and Songtao Street",
+        "Yinxing Rd & Songtao St",
+    ],
 )
 def test_crossing_in_every_wording(g, query):
     top = first(g, query)
@@ -141,7 +180,9 @@ def test_a_road_that_starts_with_a_community_name_keeps_its_name(g):
     assert first(g, "青石梨园路8号").entry.name == "梨园路8号"
 
 
-@pytest.mark.parametrize("query", ["银杏路12号", "梨园社区", "银杏路", "青石街道", "yinxinglu", "银杏路与松涛街交叉口", "银杏路14", "银杏路13号"])
+@pytest.mark.parametrize(
+    "query", ["银杏路12号", "梨园社区", "银杏路", "青石街道", "yinxinglu", "银杏路与松涛街交叉口", "银杏路14", "银杏路13号"]
+)
 def test_bare_forms_answer_as_before(g, query):
     new = [(m.entry.kind, m.entry.id, m.match_type, m.confidence) for m in engine.search(g, query)]
     old = [(m.entry.kind, m.entry.id, m.match_type, m.confidence) for m in engine.search(g, query, forms=False)]

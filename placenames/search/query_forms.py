@@ -3,7 +3,7 @@
 Real queries carry more than the address: the whole administrative chain before it
 (省 市 区 街道 社区, each with or without its generic word: 关上 for 关上街道, 双桥 or
 双桥居委会 for 双桥社区居民委员会), a question around it (…在哪里, 请问…), spaces
-between words, pinyin mixed with characters (kunming 官渡区 zijun lu 12), English word
+between words, pinyin mixed with characters (chengdu 锦江区 zijun lu 12), English word
 order and generic words (No. 12 Zijun Road), and road crossings in several wordings
 (子君路民航路口, 子君路和民航路交汇处附近, Zijun Rd & Minhang Rd). ``understand`` peels all
 of that off and returns the core the engine already matches (``子君路12号``,
@@ -22,6 +22,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+import shapely
+
 from . import pinyin
 from .gazetteer import Entry, Gazetteer
 from .normalize import normalize, simplify
@@ -30,31 +32,175 @@ from .normalize import normalize, simplify
 SUBDISTRICT_GENERICS = ("街道办事处", "街道办", "街道", "办事处", "镇", "乡")
 COMMUNITY_GENERICS = ("社区居民委员会", "社区居委会", "社区服务中心", "村民委员会", "居民委员会", "社区", "居委会", "村委会", "村")
 # Words around an address that ask for it rather than name it.
-LEADING_FILLER = ("请问一下", "请问", "请帮我查一下", "帮我查一下", "帮我找一下", "帮我查", "帮我找", "查一下", "查询", "查找", "搜索",
-                  "我想去", "我要去", "我想找", "怎么去", "导航到", "导航去", "导航", "前往", "位于", "地址是", "地址", "去", "到", "在")
-TRAILING_FILLER = ("在什么地方", "在什么位置", "在哪个位置", "在哪里啊", "在哪里呀", "在哪里", "在哪儿", "在哪", "是哪里", "怎么走", "怎么去",
-                   "的具体位置", "的位置", "的地址", "具体位置", "位置", "地址", "哪里", "附近", "周边", "一带", "旁边", "对面", "那边",
-                   "这边", "吗", "呢", "呀", "啊", "的")
+LEADING_FILLER = (
+    "请问一下",
+    "请问",
+    "请帮我查一下",
+    "帮我查一下",
+    "帮我找一下",
+    "帮我查",
+    "帮我找",
+    "查一下",
+    "查询",
+    "查找",
+    "搜索",
+    "我想去",
+    "我要去",
+    "我想找",
+    "怎么去",
+    "导航到",
+    "导航去",
+    "导航",
+    "前往",
+    "位于",
+    "地址是",
+    "地址",
+    "去",
+    "到",
+    "在",
+)
+TRAILING_FILLER = (
+    "在什么地方",
+    "在什么位置",
+    "在哪个位置",
+    "在哪里啊",
+    "在哪里呀",
+    "在哪里",
+    "在哪儿",
+    "在哪",
+    "是哪里",
+    "怎么走",
+    "怎么去",
+    "的具体位置",
+    "的位置",
+    "的地址",
+    "具体位置",
+    "位置",
+    "地址",
+    "哪里",
+    "附近",
+    "周边",
+    "一带",
+    "旁边",
+    "对面",
+    "那边",
+    "这边",
+    "吗",
+    "呢",
+    "呀",
+    "啊",
+    "的",
+)
 # Endings that mark a crossing; 路口 may have eaten the second road's 路 (民航路口).
-CROSSING_ENDINGS = ("十字路口", "丁字路口", "交叉路口", "交叉口", "交汇处", "交汇口", "交会处", "交界处", "交接处", "路口", "交口", "岔口", "口")
+CROSSING_ENDINGS = (
+    "十字路口",
+    "丁字路口",
+    "交叉路口",
+    "交叉口",
+    "交汇处",
+    "交汇口",
+    "交会处",
+    "交界处",
+    "交接处",
+    "路口",
+    "交口",
+    "岔口",
+    "口",
+)
 CONNECTORS = ("与", "和", "同", "跟", "及", "交", "至", "&", "/", "、", "")
 ROAD_ENDINGS = ("路", "街", "巷", "道", "大道", "弄", "里")
 
 # English and pinyin words of an address typed on a Latin keyboard.
 _EN_GENERIC = {
-    "road": "lu", "rd": "lu", "lu": "lu", "street": "jie", "st": "jie", "jie": "jie", "lane": "xiang", "ln": "xiang",
-    "alley": "xiang", "xiang": "xiang", "avenue": "dadao", "ave": "dadao", "boulevard": "dadao", "dadao": "dadao",
-    "community": "shequ", "shequ": "shequ", "subdistrict": "jiedao", "jiedao": "jiedao", "town": "zhen", "village": "cun",
+    "road": "lu",
+    "rd": "lu",
+    "lu": "lu",
+    "street": "jie",
+    "st": "jie",
+    "jie": "jie",
+    "lane": "xiang",
+    "ln": "xiang",
+    "alley": "xiang",
+    "xiang": "xiang",
+    "avenue": "dadao",
+    "ave": "dadao",
+    "boulevard": "dadao",
+    "dadao": "dadao",
+    "community": "shequ",
+    "shequ": "shequ",
+    "subdistrict": "jiedao",
+    "jiedao": "jiedao",
+    "town": "zhen",
+    "village": "cun",
 }
-_EN_DIRECTION = {"east": "dong", "e": "dong", "west": "xi", "w": "xi", "south": "nan", "s": "nan", "north": "bei", "n": "bei",
-                 "middle": "zhong", "central": "zhong"}
-_EN_SUBUNIT = {"room": "室", "rm": "室", "unit": "单元", "building": "栋", "bldg": "栋", "block": "栋", "blk": "栋", "floor": "层", "fl": "层"}
+_EN_DIRECTION = {
+    "east": "dong",
+    "e": "dong",
+    "west": "xi",
+    "w": "xi",
+    "south": "nan",
+    "s": "nan",
+    "north": "bei",
+    "n": "bei",
+    "middle": "zhong",
+    "central": "zhong",
+}
+_EN_SUBUNIT = {
+    "room": "室",
+    "rm": "室",
+    "unit": "单元",
+    "building": "栋",
+    "bldg": "栋",
+    "block": "栋",
+    "blk": "栋",
+    "floor": "层",
+    "fl": "层",
+}
 _EN_NUMBER = {"no", "number", "num", "nr"}
 _EN_AND = {"and", "with"}
-_EN_DROP = {"the", "of", "at", "near", "intersection", "junction", "crossing", "corner", "cross", "where", "is", "please", "find",
-            "china", "pr", "prc", "p", "r", "people", "peoples", "s", "republic", "province", "city", "district", "county",
-            "residents", "residential", "committee", "neighborhood", "neighbourhood", "office", "sub", "in", "to", "how", "go",
-            "get", "sheng", "shi", "qu"}
+_EN_DROP = {
+    "the",
+    "of",
+    "at",
+    "near",
+    "intersection",
+    "junction",
+    "crossing",
+    "corner",
+    "cross",
+    "where",
+    "is",
+    "please",
+    "find",
+    "china",
+    "pr",
+    "prc",
+    "p",
+    "r",
+    "people",
+    "peoples",
+    "s",
+    "republic",
+    "province",
+    "city",
+    "district",
+    "county",
+    "residents",
+    "residential",
+    "committee",
+    "neighborhood",
+    "neighbourhood",
+    "office",
+    "sub",
+    "in",
+    "to",
+    "how",
+    "go",
+    "get",
+    "sheng",
+    "shi",
+    "qu",
+}
 _TOKEN = re.compile(r"[a-z]+|\d+(?:-\d+)?|[^\sa-z\d.,，。;；:：'\"“”‘’()（）\[\]【】#＃!！?？/、&]+|[/、&]")
 
 
@@ -73,7 +219,7 @@ class Lexicon:
     """Every spelling of the district's units and of its province, city and district."""
 
     admin: list[str]  # province, city, district spellings (Chinese), longest first
-    district_short: str  # the district's name without 区/县/市 (官渡): peeled only before a known name
+    district_short: str  # the district's name without 区/县/市 (锦江): peeled only before a known name
     admin_latin: set[str]  # the same in pinyin / English, lower case, run together
     subdistricts: dict[str, list[Entry]]  # every written form -> units
     communities: dict[str, list[Entry]]
@@ -83,9 +229,10 @@ class Lexicon:
 
 def lexicon(g: Gazetteer) -> Lexicon:
     """The gazetteer's lexicon, built on first use and kept with it."""
-    if g.forms_lexicon is None:
+    if not isinstance(g.forms_lexicon, Lexicon):
         g.forms_lexicon = _build(g)
-    return g.forms_lexicon  # type: ignore[no-any-return]
+    assert isinstance(g.forms_lexicon, Lexicon)
+    return g.forms_lexicon
 
 
 def _base(name: str, generics: tuple[str, ...]) -> str:
@@ -233,7 +380,7 @@ def _crossing_pair(g: Gazetteer, first: list[str], second: list[str]) -> tuple[s
     for a in first:
         for b in second:
             ra, rb = g.roads.get(normalize(a)), g.roads.get(normalize(b))
-            if ra is not None and rb is not None and ra is not rb and ra.geom is not None and ra.geom.intersects(rb.geom):
+            if ra is not None and rb is not None and ra is not rb and shapely.intersects(ra.geom, rb.geom):
                 return a, b
     return None
 
@@ -251,10 +398,12 @@ def _starts_with_name(g: Gazetteer, text: str, longer_than: int) -> bool:
 
 
 def _starts_with_unit(g: Gazetteer, lex: Lexicon, text: str, longer_than: int) -> bool:
-    """Like ``_starts_with_name``, counting every written form of a unit (云南航天居委会 is not 云南 + …)."""
-    return _starts_with_name(g, text, longer_than) or _unit_prefix(lex.subdistricts, text) > longer_than or _unit_prefix(
-        lex.communities, text
-    ) > longer_than
+    """Like ``_starts_with_name``, counting every written form of a unit (四川航天居委会 is not 四川 + …)."""
+    return (
+        _starts_with_name(g, text, longer_than)
+        or _unit_prefix(lex.subdistricts, text) > longer_than
+        or _unit_prefix(lex.communities, text) > longer_than
+    )
 
 
 def _unit_prefix(forms: dict[str, list[Entry]], text: str) -> int:
