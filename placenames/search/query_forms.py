@@ -411,6 +411,10 @@ def _unit_prefix(forms: dict[str, list[Entry]], text: str) -> int:
     return next((k for k in range(min(len(text), 14), 1, -1) if text[:k] in forms), 0)
 
 
+# Where at a place or crossing: 东北角, 西南侧, 南面, 北边 (12345 texts place a problem this way).
+_SIDE = re.compile(r"(?:东北|西北|东南|西南|东|西|南|北)(?:角|侧|面|边|方向)$")
+
+
 def _peel_filler(g: Gazetteer, text: str, peeled: list[str]) -> str:
     changed = True
     while changed and text and not _known(g, text):
@@ -420,6 +424,11 @@ def _peel_filler(g: Gazetteer, text: str, peeled: list[str]) -> str:
                 peeled.append(word)
                 text, changed = text[len(word) :], True
                 break
+        side = _SIDE.search(text)
+        if side and side.start() >= 2 and not _known(g, text):
+            peeled.append(side.group(0))
+            text, changed = text[: side.start()], True
+            continue
         for word in TRAILING_FILLER:
             if text.endswith(word) and len(text) > len(word) and not _known(g, text):
                 peeled.append(word)
