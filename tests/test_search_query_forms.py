@@ -165,6 +165,9 @@ def test_same_sound_roads_take_the_one_with_the_number(g):
         "银杏路、松涛街十字路口",
         "Yinxing Road and Songtao Street",
         "Yinxing Rd & Songtao St",
+        "银杏路与松涛街十字路口东北角",  # a corner, as hotline texts place things
+        "银杏路与松涛街交口",
+        "intersection of Yinxing Road and Songtao Street",
     ],
 )
 def test_crossing_in_every_wording(g, query):
