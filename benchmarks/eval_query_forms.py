@@ -49,11 +49,17 @@ from placenames.search.gazetteer import build
 
 GENERIC_EN = {"路": "Road", "街": "Street", "巷": "Lane"}
 GENERIC_PY = {"路": "lu", "街": "jie", "巷": "xiang"}
+ABBREVIATED = {"路": "Rd.", "街": "St.", "巷": "Lane"}
 
 
 def spelled(name: str) -> str:
     """子君 -> Zijun: the specific part in toneless pinyin, one word, as on a sign."""
     return "".join(lazy_pinyin(name)).capitalize()
+
+
+def english(road: str) -> str:
+    """子君路 -> Zijun Road."""
+    return f"{spelled(road[:-1])} {GENERIC_EN[road[-1]]}"
 
 
 def community_base(name: str) -> str:
@@ -161,8 +167,7 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
                         f"No. {n} {spelled(specific)} {GENERIC_EN[generic]}",
                         f"No.{n}, {spelled(specific)} {GENERIC_EN[generic]}, {p.name.en}, {p.city.en}",
                         f"{n} {spelled(specific)} {'Rd' if generic == '路' else GENERIC_EN[generic]}, {city_en}",
-                        f"No.{n} {spelled(specific)} {'Rd.' if generic == '路' else 'St.' if generic == '街' else 'Lane'}, {district_en} Dist., "
-                        f"{city_en}, {province_en}, China",
+                        f"No.{n} {spelled(specific)} {ABBREVIATED[generic]}, {district_en} Dist., {city_en}, {province_en}, China",
                         f"{spelled(specific)} {GENERIC_EN[generic]} No. {n}",
                         f"{spelled(specific)} {GENERIC_PY[generic].capitalize()} {n}, {city_en}",
                     ]
@@ -195,8 +200,8 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
                         f"{a.name}和{b.name}交汇处附近",
                         f"{a.name}与{b.name}交叉口附近",
                         f"{a.name}/{b.name}",
-                        f"{spelled(a.name[:-1])} {GENERIC_EN[a.name[-1]]} and {spelled(b.name[:-1])} {GENERIC_EN[b.name[-1]]}",
-                        f"intersection of {spelled(a.name[:-1])} {GENERIC_EN[a.name[-1]]} and {spelled(b.name[:-1])} {GENERIC_EN[b.name[-1]]}",
+                        f"{english(a.name)} and {english(b.name)}",
+                        f"intersection of {english(a.name)} and {english(b.name)}",
                         f"{a.name}和{b.name}交界处西南侧",
                         f"在{a.name}跟{b.name}路口旁边",
                     ]
