@@ -110,6 +110,8 @@ CITY_SHORT, DISTRICT_SHORT = P.prefix_names[1][-1], P.name.zh[:-1]
         f"{CITY_SHORT} {DISTRICT_SHORT} 梨园社区",  # spaces
         "梨园",  # short community forms
         "梨园居委会",
+        "梨园社区服务站",
+        "梨园社区居委会办公地点",
     ],
 )
 def test_community_in_every_form(g, query):

@@ -30,66 +30,28 @@ from .normalize import normalize, simplify
 
 # Generic words of units, longest first; a unit may be written with any of them or none.
 SUBDISTRICT_GENERICS = ("街道办事处", "街道办", "街道", "办事处", "镇", "乡")
-COMMUNITY_GENERICS = ("社区居民委员会", "社区居委会", "社区服务中心", "村民委员会", "居民委员会", "社区", "居委会", "村委会", "村")
-# Words around an address that ask for it rather than name it.
-LEADING_FILLER = (
-    "请问一下",
-    "请问",
-    "请帮我查一下",
-    "帮我查一下",
-    "帮我找一下",
-    "帮我查",
-    "帮我找",
-    "查一下",
-    "查询",
-    "查找",
-    "搜索",
-    "我想去",
-    "我要去",
-    "我想找",
-    "怎么去",
-    "导航到",
-    "导航去",
-    "导航",
-    "前往",
-    "位于",
-    "地址是",
-    "地址",
-    "去",
-    "到",
-    "在",
+COMMUNITY_GENERICS = (
+    "社区居民委员会",
+    "社区居委会",
+    "社区服务中心",
+    "社区服务站",
+    "社区工作站",
+    "村民委员会",
+    "居民委员会",
+    "社区",
+    "居委会",
+    "村委会",
+    "村",
 )
-TRAILING_FILLER = (
-    "在什么地方",
-    "在什么位置",
-    "在哪个位置",
-    "在哪里啊",
-    "在哪里呀",
-    "在哪里",
-    "在哪儿",
-    "在哪",
-    "是哪里",
-    "怎么走",
-    "怎么去",
-    "的具体位置",
-    "的位置",
-    "的地址",
-    "具体位置",
-    "位置",
-    "地址",
-    "哪里",
-    "附近",
-    "周边",
-    "一带",
-    "旁边",
-    "对面",
-    "那边",
-    "这边",
-    "吗",
-    "呢",
-    "呀",
-    "啊",
-    "的",
+# Words around an address that ask for it rather than name it.
+LEADING_FILLER = tuple(
+    "请问一下 请问 请帮我查一下 帮我查一下 帮我找一下 帮我查 帮我找 查一下 查询 查找 搜索 "
+    "我想去 我要去 我想找 怎么去 导航到 导航去 导航 前往 位于 地址是 地址 去 到 在".split()
+)
+TRAILING_FILLER = tuple(
+    "在什么地方 在什么位置 在哪个位置 在哪里啊 在哪里呀 在哪里 在哪儿 在哪 是哪里 怎么走 怎么去 "
+    "的具体位置 的位置 的地址 具体位置 位置 地址 办公地点 办公地址 办公室 哪里 附近 周边 一带 旁边 对面 那边 这边 "
+    "吗 呢 呀 啊 的".split()
 )
 # Endings that mark a crossing; 路口 may have eaten the second road's 路 (民航路口).
 CROSSING_ENDINGS = (
@@ -158,49 +120,11 @@ _EN_SUBUNIT = {
 }
 _EN_NUMBER = {"no", "number", "num", "nr"}
 _EN_AND = {"and", "with"}
-_EN_DROP = {
-    "the",
-    "of",
-    "at",
-    "near",
-    "intersection",
-    "junction",
-    "crossing",
-    "corner",
-    "cross",
-    "where",
-    "is",
-    "please",
-    "find",
-    "china",
-    "pr",
-    "prc",
-    "p",
-    "r",
-    "people",
-    "peoples",
-    "s",
-    "republic",
-    "province",
-    "city",
-    "district",
-    "county",
-    "residents",
-    "residential",
-    "committee",
-    "neighborhood",
-    "neighbourhood",
-    "office",
-    "sub",
-    "in",
-    "to",
-    "how",
-    "go",
-    "get",
-    "sheng",
-    "shi",
-    "qu",
-}
+_EN_DROP = set(
+    "the of at near intersection junction crossing corner cross where is please find in to how go get "
+    "china pr prc p r people peoples s republic province prov city district dist county "
+    "residents residential committee neighborhood neighbourhood office sub sheng shi qu".split()
+)
 _TOKEN = re.compile(r"[a-z]+|\d+(?:-\d+)?|[^\sa-z\d.,，。;；:：'\"“”‘’()（）\[\]【】#＃!！?？/、&]+|[/、&]")
 
 
@@ -260,9 +184,12 @@ def _build(g: Gazetteer) -> Lexicon:
     for entry in g.entries:
         if entry.kind not in ("subdistrict", "community"):
             continue
-        generics = SUBDISTRICT_GENERICS if entry.kind == "subdistrict" else COMMUNITY_GENERICS
+        generics: tuple[str, ...] = SUBDISTRICT_GENERICS if entry.kind == "subdistrict" else COMMUNITY_GENERICS
         target = subdistricts if entry.kind == "subdistrict" else communities
         base = normalize(_base(entry.name, generics))
+        if entry.kind == "community":  # a 社区 is not written as a 村, nor a 村 as a 社区
+            village = entry.name.endswith(("村民委员会", "村委会", "村"))
+            generics = tuple(ending for ending in generics if ending.startswith("村") == village)
         forms = {normalize(entry.name), base, *(base + ending for ending in generics)}
         if len(base) >= 2 and base != normalize(entry.name):
             short_forms.add(base)
