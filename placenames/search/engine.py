@@ -19,7 +19,7 @@ import shapely
 
 from gis.errors import BadRequest
 
-from . import gazetteer, pinyin
+from . import gazetteer, pinyin, query_forms
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
@@ -60,13 +60,42 @@ class Scope:
         return True
 
 
-def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope()) -> list[Match]:
+def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope(), forms: bool = True) -> list[Match]:
+    """Ranked answers to a free-text query. With ``forms`` (the default) the way the query
+    was written (chain of units, question words, spaces, pinyin, English order, crossing
+    wordings) is taken off first by ``query_forms``; a query already in a bare form is
+    answered exactly as without it."""
     text = _checked(query)
-    matches = _pinyin(g, text) if is_latin(query) else _chinese(g, text)
+    latin = is_latin(query)
+    if not forms:
+        return _rank(_pinyin(g, text) if latin else _chinese(g, text), scope, limit)
+    matches = _understood(g, query, text, latin)
     if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
-        body = text if is_latin(query) else strip_prefix(text, g.profile)[0] or text
-        matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, is_latin(query), limit)]
+        body = text if latin else strip_prefix(text, g.profile)[0] or text
+        matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit)]
     return _rank(matches, scope, limit)
+
+
+def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
+    plain = _pinyin(g, text) if latin else None
+    if plain or (not latin and _exact(g, text)):  # a bare name, pinyin or initials: as before
+        return plain if plain is not None else _chinese(g, text)
+    form = query_forms.understand(g, query)
+    if not form.text and form.unit is not None:  # only units named: 关上, 双桥居委会, …关上街道双桥社区
+        return [Match(form.unit, "exact", 0.95)] + ([Match(form.also, "exact", 0.94)] if form.also is not None else [])
+    if form.text and form.text != text and not is_latin(form.text):
+        found = _chinese(g, form.text)
+        if found:
+            return found
+    found = plain if plain is not None else _chinese(g, text)
+    if not found and form.unit is not None:  # the rest is unknown: the unit is the best answer there is
+        found = [Match(form.unit, "partial", 0.6)]
+    return found
+
+
+def _exact(g: Gazetteer, text: str) -> bool:
+    body = strip_prefix(text, g.profile)[0]
+    return any(key in g.names or key in g.history for key in (text, body))
 
 
 def suggest(g: Gazetteer, query: str, *, limit: int = 5, scope: Scope = Scope()) -> list[Match]:
@@ -98,7 +127,12 @@ def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = S
 def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
     """Names beginning with ``body``, the whole name first, current names above former ones."""
     cap = max(100, limit * 10)
-    matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in g.prefixed(body, latin, cap)]
+    found = g.prefixed(body, latin, cap)
+    if not found and not latin:  # 关上街道双… / 请问子君…: the chain and the question off, then the prefix
+        peeled = query_forms.peel_prefix(g, body)
+        if peeled != body:
+            body, found = peeled, g.prefixed(peeled, latin, cap)
+    matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in found]
     for key, historic in g.prefixed_history(body, latin, cap):  # below every current name
         match = historic_match(historic)
         match.confidence *= 1.0 if key == body else 0.8

@@ -108,6 +108,7 @@ class Gazetteer:
     history_latin_keys: list[tuple[str, int]] = field(default_factory=list)
     built_at: float = 0.0
     profile: DistrictProfile = field(default_factory=current_profile)  # the district: labels, the address prefix
+    forms_lexicon: object = field(default=None, repr=False)  # query_forms.Lexicon, built on the first query
 
     # --- lookups ---------------------------------------------------------------------
 
