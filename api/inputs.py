@@ -11,6 +11,7 @@ numbers are finite, and unknown fields are ignored as before.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated
 
 from flask import current_app, request
@@ -124,6 +125,20 @@ def int_value(raw, name: str, default: int, *, minimum: int = 0, maximum: int | 
 def int_arg(name: str, default: int, *, minimum: int = 0, maximum: int | None = None) -> int:
     """``int_value`` of the query parameter ``name``."""
     return int_value(request.args.get(name), name, default, minimum=minimum, maximum=maximum)
+
+
+def number_list(raw: str, name: str, counts: tuple[int, ...]) -> list[float]:
+    """Comma-separated finite numbers (a bbox, a point), as many as one of ``counts``; else a 400 naming them."""
+    try:
+        values = [float(part) for part in raw.split(",")]
+    except ValueError:
+        values = []
+    if len(values) not in counts or not all(math.isfinite(v) for v in values):
+        wanted = " 或 ".join(map(str, counts)), " or ".join(map(str, counts))
+        raise BadRequest(
+            f"{name} 须为 {wanted[0]} 个逗号分隔的数字：“{raw}”", f"{name} must be {wanted[1]} comma-separated numbers: '{raw}'"
+        )
+    return values
 
 
 def flag(value) -> bool:

@@ -15,7 +15,7 @@ import threading
 from flask import Blueprint, Flask, current_app, jsonify, request
 
 from api import auth, ratelimit
-from api.inputs import int_arg
+from api.inputs import int_arg, number_list
 from api.web.health import STORE_KEY
 from gis.crs import BD09, CRS84, GCJ02, STORAGE_CRS, parse_crs, transform_coords
 from gis.errors import BadRequest, PayloadTooLarge
@@ -84,15 +84,7 @@ def _crs(value: str | None) -> str:
 
 def _numbers(name: str, count: int) -> list[float] | None:
     raw = request.args.get(name)
-    if raw is None:
-        return None
-    try:
-        values = [float(v) for v in raw.split(",")]
-    except ValueError:
-        values = []
-    if len(values) != count:
-        raise BadRequest(f"{name} 须为 {count} 个逗号分隔的数字", f"{name} must be {count} comma-separated numbers")
-    return values
+    return None if raw is None else number_list(raw, name, (count,))
 
 
 def _limit() -> int:

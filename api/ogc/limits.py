@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from flask import Flask, request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from api.inputs import int_value
+from api.inputs import int_value, number_list
 from gis.crs import CRS84, is_lat_first, parse_crs, transform_coords
 from gis.errors import BadRequest, CRSError, InvalidGeometry
 from gis.ogc import filters, temporal
@@ -120,12 +120,7 @@ def _check_offset(raw: str | None) -> None:
 
 
 def _check_bbox(raw: str, crs_text: str, max_km2: float, extent=None) -> None:
-    try:
-        numbers = [float(part) for part in raw.split(",")]
-    except ValueError:
-        raise BadRequest(f"bbox 必须是 4 或 6 个数字：“{raw}”", f"bbox must be 4 or 6 numbers: '{raw}'") from None
-    if len(numbers) not in (4, 6) or not all(math.isfinite(n) for n in numbers):
-        raise BadRequest(f"bbox 必须是 4 或 6 个数字：“{raw}”", f"bbox must be 4 or 6 numbers: '{raw}'")
+    numbers = number_list(raw, "bbox", (4, 6))
     try:
         filters.transform_bbox(numbers, crs_text, CRS84)  # off the globe (latitude 180): a bilingual 400
         area = bbox_area_km2(numbers, parse_crs(crs_text), extent)
