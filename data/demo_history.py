@@ -56,7 +56,9 @@ BLANK_IN = ("矣六街道", "小板桥街道", "大板桥街道")
 def add_history(store: Store, *, seed: int) -> dict[str, int]:
     """Write the 2015 state and the reorganisations; returns counts for the demo's summary."""
     rng = np.random.default_rng([seed, 2015])
-    with store.transaction(actor=ACTOR, reason="演示数据：合成的2015年社区状态及其调整 synthetic 2015 communities and their changes") as session:
+    with store.transaction(
+        actor=ACTOR, reason="演示数据：合成的2015年社区状态及其调整 synthetic 2015 communities and their changes"
+    ) as session:
         units = list(session.scalars(select(AdminUnit).where(AdminUnit.valid_to.is_(None))))
         subdistricts = {u.code: u for u in units if u.level == "subdistrict"}
         communities = sorted((u for u in units if u.level == "community"), key=lambda u: u.code)
@@ -100,7 +102,8 @@ def add_history(store: Store, *, seed: int) -> dict[str, int]:
         for unit in units:  # everything the history did not touch stood in 2015 already
             if unit.valid_from > LAST_CHANGE:
                 unit.valid_from = START
-        session.add_all(sorted(events, key=lambda e: e.effective))
+        events.sort(key=lambda e: e.effective)
+        session.add_all(events)
     return {
         "communities_2015": len(communities) - sum(len(e.added_codes) - len(e.closed_codes) for e in events),
         "oversized_2015": oversized,
@@ -147,7 +150,13 @@ def _day(rng) -> dt.date:
 
 def _change(kind: str, day: dt.date, closed: list[str], added: list[str], remarks: str) -> UnitChange:
     return UnitChange(
-        kind=kind, effective=day, closed_codes=closed, added_codes=added, document="合成演示数据 synthetic demo", remarks=remarks, source=SOURCE
+        kind=kind,
+        effective=day,
+        closed_codes=closed,
+        added_codes=added,
+        document="合成演示数据 synthetic demo",
+        remarks=remarks,
+        source=SOURCE,
     )
 
 

@@ -180,8 +180,9 @@ def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
 
     The request is checked against the stored blocks first, so a job that could not run is never queued."""
     params = check_request(parse_parameters(body), catalogue_of_store(store))
-    if as_of(params) is not None:
-        map_of(store, as_of(params))  # a date before every unit version is refused before a job exists
+    day = as_of(params)
+    if day is not None:
+        map_of(store, day)  # a date before every unit version is refused before a job exists
     with store.transaction(actor=actor, reason="submit redistricting job") as session:
         job = RedistrictingJob(
             status="queued", progress=0.0, parameters=params, cancel_requested=False, worker=None, created_by=actor, updated_by=actor
