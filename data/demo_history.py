@@ -49,8 +49,9 @@ PLAN_RANGES = {
     "大板桥街道": (2, 3),
 }
 HISTORY_INCREASE = {"太和街道": 4, "关上街道": 6, "金马街道": 6, "官渡街道": 3, "矣六街道": 5, "小板桥街道": 8, "大板桥街道": 2}
-#: Subdistricts where one of the added communities was a blank area in 2015.
-BLANK_IN = ("矣六街道", "小板桥街道", "大板桥街道")
+#: Subdistricts where one of the added communities was a blank area in 2015: an
+#: urbanising village (one of the smallest communities) or a new estate (the largest).
+BLANK_IN = {"矣六街道": "village", "小板桥街道": "estate", "大板桥街道": "village"}
 
 
 def add_history(store: Store, *, seed: int) -> dict[str, int]:
@@ -69,8 +70,7 @@ def add_history(store: Store, *, seed: int) -> dict[str, int]:
             mine = [c for c in communities if c.parent_code == code]
             if not wanted or len(mine) <= wanted:
                 continue
-            blanks = 1 if sub.name in BLANK_IN else 0
-            created, groups = _choose(mine, wanted, blanks, rng)
+            created, groups = _choose(mine, wanted, BLANK_IN.get(sub.name), rng)
             for unit in created:
                 day = _day(rng)
                 unit.valid_from = day
@@ -112,16 +112,20 @@ def add_history(store: Store, *, seed: int) -> dict[str, int]:
     }
 
 
-def _choose(mine: list[AdminUnit], wanted: int, blanks: int, rng) -> tuple[list[AdminUnit], dict[AdminUnit, list[AdminUnit]]]:
+def _choose(mine: list[AdminUnit], wanted: int, blank: str | None, rng) -> tuple[list[AdminUnit], dict[AdminUnit, list[AdminUnit]]]:
     """Which of ``mine`` were blank in 2015, and which merged into which neighbour.
 
-    A blank area is a community of few households (a village being built over, a new
-    estate). Merges go into a neighbour chosen with odds by its households, so large
+    A blank area is one of the smallest communities (a village being built over) or the
+    largest (a new estate), per ``BLANK_IN``. Merges go into a neighbour chosen with odds by its households, so large
     communities tend to grow larger: the oversized 2015 communities of the plan.
     """
     metric = {u.code: reproject(u.geom, STORAGE_CRS, measure_crs()) for u in mine}
     by_size = sorted(mine, key=lambda u: (u.households or 0, u.code))
-    created = [by_size[int(rng.integers(0, min(3, len(by_size))))]] if blanks else []
+    created = []
+    if blank == "village":
+        created = [by_size[int(rng.integers(0, min(3, len(by_size))))]]
+    elif blank == "estate":
+        created = [by_size[-1]]
     free = [u for u in mine if u not in created]
     groups: dict[AdminUnit, list[AdminUnit]] = {}
     taken: set[str] = set()
