@@ -37,6 +37,12 @@ import click
     help="adjust: keep today's communities unless a rule or target needs a change; redraw: divide afresh.",
 )
 @click.option("--merge-undersized", is_flag=True, help="adjust mode: merge communities below the minimum into a neighbour with room.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="Start from the stored communities in force on this date (e.g. 2015-06-30); default today's.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option(
     "--alternatives",
@@ -69,6 +75,7 @@ def redistrict(
     new,
     mode,
     merge_undersized,
+    as_of,
     seed,
     alternatives,
     locked_blocks,
@@ -98,17 +105,20 @@ def redistrict(
             "new": dict(rd.parse_target(text, least=0) for text in new),
             "mode": mode,
             "merge_undersized": merge_undersized,
+            "as_of": as_of.date() if as_of else None,
             "seed": seed,
             "alternatives": alternatives,
             "locked_blocks": list(locked_blocks),
             "locked_communities": list(locked_communities),
         }
     )
+    if blocks_path and as_of:
+        raise click.UsageError("--as-of reads the stored map of that date; it does not apply to --blocks files")
     if blocks_path:
         columns = rd.ColumnMap(id_column, subdistrict_column, households_column, dense_column, community_column)
         everything = rd.from_file(blocks_path, columns=columns, roads_path=roads_path, class_column=class_column)
     else:
-        everything = rd.from_store(obj.store)
+        everything = rd.from_store(obj.store, jobs.as_of(params))
     data, rules = jobs.select_blocks(everything, _names(obj, bool(subdistricts or targets or new), blocks_path), params)
     graph = rd.build_graph(data)
     all_valid = True

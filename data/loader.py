@@ -66,10 +66,12 @@ def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 
 def demo_steps():
     """The steps an officer would take on the stored demo units, in order; each is
-    ``step(store, seed=...) -> counts`` in its own module (boundaries first)."""
+    ``step(store, seed=...) -> counts`` in its own module (boundaries first, then the
+    communities' history: ``data/demo_history.py``)."""
     from data.demo_boundaries import add_boundaries
+    from data.demo_history import add_history
 
-    return (add_boundaries,)
+    return (add_boundaries, add_history)
 
 
 def load_demo(

@@ -88,7 +88,9 @@ def test_cli_demo_if_empty_builds_once(store, monkeypatch, frames):
     assert first.exit_code == 0, first.output
     assert "demo built" in first.output
     assert "district_lines 5, subdistrict_lines 23" in first.output and "signed_campaigns 1" in first.output  # the boundary step
+    assert "communities_2015 99" in first.output  # the history step
     second = CliRunner().invoke(main, ["--db", store.url, "demo", "--if-empty"])
     assert "already holds data" in second.output
     with store.read() as session:
-        assert count(session, AdminUnit, AdminUnit.level == "community") == 133
+        # built once: today's 133 communities in force (the closed versions are the 2015 history)
+        assert count(session, AdminUnit, AdminUnit.level == "community", AdminUnit.valid_to.is_(None)) == 133

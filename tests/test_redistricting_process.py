@@ -115,6 +115,7 @@ def test_the_description_is_public_execution_and_jobs_are_for_planners_only(clie
         "new",
         "mode",
         "merge_undersized",
+        "as_of",
         "seed",
         "alternatives",
         "locked_blocks",

@@ -91,7 +91,7 @@ def test_a_community_moved_far_outside_its_parent_is_refused(store):
     blocking = refused.value.details["blocking"]
     crossing = next(f for f in blocking if f["rule"] == "child-crosses-parent")
     assert crossing["units"] == [A2, A] and crossing["area_m2"] == pytest.approx(600_000, rel=0.01)
-    assert "children-not-covering-parent" in rules(blocking)  # and it leaves half of 甲街道 to no community
+    assert "blank-area" in rules(blocking)  # and it leaves half of 甲街道 to no community: a new blank area
     unchanged(store)
 
 

@@ -74,12 +74,20 @@ def test_invalid_ring_is_reported_at_the_self_intersection():
 
 
 def test_children_not_covering_and_crossing_their_parent():
-    units = [parent(box(0, 0, 2000, 1000)), unit("A", box(0, 0, 1000, 1000)), unit("B", box(1000, 0, 1900, 1050))]
-    report = run_checks(units, rules=["children-not-covering-parent", "child-crosses-parent"])
+    units = [parent(box(0, 0, 2000, 1000)), unit("A", box(0, 0, 1000, 1000)), unit("B", box(1000, 0, 1990, 1050))]
+    report = run_checks(units, rules=["children-not-covering-parent", "child-crosses-parent", "blank-area"])
     by_rule = {f.rule: f for f in report.findings}
-    assert by_rule["children-not-covering-parent"].area_m2 == pytest.approx(100 * 1000)
-    assert by_rule["child-crosses-parent"].area_m2 == pytest.approx(900 * 50)
+    assert by_rule["children-not-covering-parent"].area_m2 == pytest.approx(10 * 1000)  # a 10 m strip: a drawing fault
+    assert "blank-area" not in by_rule
+    assert by_rule["child-crosses-parent"].area_m2 == pytest.approx(990 * 50)
     assert by_rule["child-crosses-parent"].units == ["B", "P"]
+
+
+def test_wide_ground_of_a_subdistrict_no_community_serves_is_a_blank_area_warning():
+    units = [parent(box(0, 0, 2000, 1000)), unit("A", box(0, 0, 1000, 1000)), unit("B", box(1000, 0, 1900, 1000))]
+    report = run_checks(units)
+    assert [(f.rule, f.area_m2) for f in report.findings] == [("blank-area", pytest.approx(100 * 1000))]
+    assert report.errors == 0 and report.summary()[-1]["severity"] == "warning"
 
 
 def test_report_as_geojson_and_summary_in_lonlat():

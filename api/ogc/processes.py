@@ -124,6 +124,14 @@ PROCESS_METADATA = {
             ("adjust 方式下把低于下限的社区并入有余量的相邻社区", "In adjust mode, merge communities below the minimum into a neighbour"),
             {"type": "boolean", "default": False},
         ),
+        "as_of": _input(
+            ("起始日期", "As of"),
+            (
+                "以该日有效的社区区划为起点（如 2015-06-30，规划的起点）；默认今日",
+                "Start from the communities in force on this date (e.g. 2015-06-30, the plan's starting point); default today's",
+            ),
+            {"type": "string", "format": "date"},
+        ),
         "seed": _input(
             ("随机种子", "Seed"),
             ("同一输入与种子得到同一方案", "The same input and seed give the same plan"),

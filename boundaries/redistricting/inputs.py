@@ -6,6 +6,7 @@ Everything downstream works on one normalised frame, whatever the source was
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,8 +181,9 @@ def from_file(
     return RedistrictingInput(normalise_blocks(blocks.drop(columns=["_row"], errors="ignore"), columns), lines)
 
 
-def from_store(store) -> RedistrictingInput:
-    """Blocks, roads and waterways as stored in the database."""
+def from_store(store, as_of: dt.date | None = None) -> RedistrictingInput:
+    """Blocks, roads and waterways as stored in the database; with ``as_of``, each
+    block's community is the one of the map valid that day (see ``communities_at``)."""
     from sqlalchemy import select
 
     from gis.basemap import Block, Road, Waterway
@@ -205,9 +207,43 @@ def from_store(store) -> RedistrictingInput:
         geometry=[r[5] for r in blocks],
         crs="EPSG:4490",
     )
+    if as_of is not None:
+        frame["community"] = communities_at(store, frame, as_of)
     road_frame = gpd.GeoDataFrame({"class": [r[0] for r in roads]}, geometry=[r[1] for r in roads], crs="EPSG:4490")
     water_frame = gpd.GeoDataFrame(geometry=[r[0] for r in waters], crs="EPSG:4490")
     return from_frames(frame, road_frame, water_frame)
+
+
+def map_of(store, date: dt.date) -> list:
+    """The unit versions in force on ``date``; a date with none (before the earliest version) is refused."""
+    from boundaries.units import units_at
+
+    units = units_at(store, date)
+    if not units:
+        raise InvalidInput(
+            f"{date.isoformat()} 没有有效的区划单元（早于最早的版本）",
+            f"No administrative unit is in force on {date.isoformat()} (before the earliest version)",
+        )
+    return units
+
+
+def communities_at(store, blocks: gpd.GeoDataFrame, date: dt.date) -> list[str | None]:
+    """The community of each block on ``date``: the community version in force that day
+    whose outline holds the block's inner point (None: a blank area that day).
+
+    Blocks store only today's community; the unit versions carry the past, so the map
+    of any date is read from them rather than kept per block. A date before every
+    stored unit version has no map and is refused.
+    """
+    units = map_of(store, date)
+    communities = [u for u in units if u.level == "community" and u.geom is not None]
+    if not communities:
+        return [None] * len(blocks)
+    outlines = gpd.GeoDataFrame({"unit": [u.code for u in communities]}, geometry=[u.geom for u in communities], crs="EPSG:4490")
+    points = gpd.GeoDataFrame(geometry=blocks.geometry.representative_point().to_numpy(), crs="EPSG:4490")
+    joined = gpd.sjoin(points, outlines, how="left", predicate="within")
+    first = joined[~joined.index.duplicated()]["unit"].reindex(range(len(blocks)))
+    return _texts(first)
 
 
 def subdistrict_names(store) -> dict[str, str]:

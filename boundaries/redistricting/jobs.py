@@ -14,6 +14,7 @@ CPU, and a queued job outlives a restart: the next process to start takes it.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
@@ -26,7 +27,7 @@ from boundaries.redistricting.adjust import adjust
 from boundaries.redistricting.checks import catalogue_of_input, catalogue_of_store, check_request, totals
 from boundaries.redistricting.generate import Cancelled, propose
 from boundaries.redistricting.graph import build_graph
-from boundaries.redistricting.inputs import RedistrictingInput, from_store, subdistrict_names
+from boundaries.redistricting.inputs import RedistrictingInput, from_store, map_of, subdistrict_names
 from boundaries.redistricting.models import FINISHED_STATES, RedistrictingJob, RedistrictingPlan
 from boundaries.redistricting.proposals import save_proposal
 from boundaries.redistricting.rules import Rules
@@ -62,6 +63,7 @@ def parse_parameters(body: dict) -> dict:
         "name",
         "mode",
         "merge_undersized",
+        "as_of",
     }
     unknown = sorted(set(body) - known)
     if unknown:
@@ -81,6 +83,7 @@ def parse_parameters(body: dict) -> dict:
             "name": str(body.get("name") or "proposal"),
             "mode": str(body.get("mode") or "adjust"),
             "merge_undersized": _boolean(body.get("merge_undersized", False)),
+            "as_of": _date(body.get("as_of")),
         }
     except (TypeError, ValueError, IndexError, AttributeError) as exc:
         raise InvalidInput(f"参数格式错误：{exc}", f"Malformed parameters: {exc}") from exc
@@ -105,6 +108,20 @@ def _boolean(value) -> bool:
     if isinstance(value, bool):
         return value
     raise TypeError(f"merge_undersized must be true or false, not {value!r}")
+
+
+def _date(value) -> str | None:
+    """``as_of`` as an ISO date string (kept as text: the parameters are stored as JSON)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return dt.date.fromisoformat(str(value)).isoformat()
+
+
+def as_of(params: dict) -> dt.date | None:
+    """The date whose map the run starts from (None: today's)."""
+    return dt.date.fromisoformat(params["as_of"]) if params.get("as_of") else None
 
 
 def _counts(value) -> dict[str, list[int]]:
@@ -163,6 +180,9 @@ def submit(store: Store, body: dict, *, actor: str, start: bool = True) -> int:
 
     The request is checked against the stored blocks first, so a job that could not run is never queued."""
     params = check_request(parse_parameters(body), catalogue_of_store(store))
+    day = as_of(params)
+    if day is not None:
+        map_of(store, day)  # a date before every unit version is refused before a job exists
     with store.transaction(actor=actor, reason="submit redistricting job") as session:
         job = RedistrictingJob(
             status="queued", progress=0.0, parameters=params, cancel_requested=False, worker=None, created_by=actor, updated_by=actor
@@ -393,7 +413,7 @@ def run(store: Store, job_id: int, actor: str | None = None) -> None:
         return bool(state["cancel"])
 
     try:
-        data, rules = select_blocks(from_store(store), subdistrict_names(store), params)
+        data, rules = select_blocks(from_store(store, as_of(params)), subdistrict_names(store), params)
         if _update(store, job_id, actor, message=f"building the block graph ({len(data.blocks)} blocks)"):
             raise Cancelled()
         graph = build_graph(data)

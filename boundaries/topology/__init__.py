@@ -17,6 +17,7 @@ RULES = {
     slivers.RULE: slivers.check,
     coverage.NOT_COVERED: coverage.check_cover,
     coverage.CROSSING: coverage.check_crossing,
+    coverage.BLANK: coverage.check_blank,
 }
 
 __all__ = ["RULES", "CheckOptions", "CheckUnit", "Finding", "TopologyReport", "run_checks", "units_from_lonlat"]
@@ -43,4 +44,15 @@ def run_checks(units: list[CheckUnit], options: CheckOptions | None = None, rule
     valid = [u for u in units if u.geom is not None and not u.geom.is_empty]
     for name in chosen:
         report.findings.extend(RULES[name](units if name == rings.RULE else valid, options))
+    report.findings = _without_blank_gaps(report.findings, options)
     return report
+
+
+def _without_blank_gaps(findings: list[Finding], options: CheckOptions) -> list[Finding]:
+    """A blank area between communities is reported once, as a blank area (a warning),
+    not also as a gap between them (an error)."""
+    blank = [f.geom for f in findings if f.rule == coverage.BLANK]
+    if not blank:
+        return findings
+    area = shapely.union_all(blank).buffer(0.5)
+    return [f for f in findings if not (f.rule == gaps.RULE and f.geom.difference(area).area <= options.min_area_m2)]

@@ -7,7 +7,8 @@ closed units taken out and the new ones put in. A finding after the change is
 before (what is left over is at most the tolerance), or — for findings without area
 (an invalid or missing outline) — when the same rule named the same units before.
 Every other error finding is *new*: the reorganisation introduced it and saving is
-refused. Slivers stay warnings, as in ``boundaries check``.
+refused. Slivers stay warnings, as in ``boundaries check``; a new blank area (a
+warning there) is refused too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 import shapely
 
 from . import CheckOptions, CheckUnit, Finding, TopologyReport, run_checks
+from .coverage import BLANK
 from .findings import severity
 
 CHECKED_LEVELS = ("district", "subdistrict", "community")
@@ -33,8 +35,10 @@ class Comparison:
 
     @property
     def blocking(self) -> list[Finding]:
-        """New errors: what makes saving fail (new slivers are only warnings)."""
-        return [f for f in self.new if severity(f.rule) == "error"]
+        """New errors and new blank areas: what makes saving fail (new slivers are only
+        warnings). A blank area is a warning in a check, but a reorganisation must not
+        make one: the plan absorbs blank areas, it does not create them."""
+        return [f for f in self.new if severity(f.rule) == "error" or f.rule == BLANK]
 
     def to_dict(self) -> dict:
         def rows(findings):

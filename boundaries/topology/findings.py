@@ -16,8 +16,9 @@ from gis.findings import ERROR, WARNING
 from gis.findings import Finding as BaseFinding
 
 # A sliver can be a real narrow strip of territory (along a river, a road): it is worth
-# a look but does not by itself make the map wrong. Everything else is an error.
-WARNINGS = frozenset({"sliver"})
+# a look but does not by itself make the map wrong. So can a blank area: ground of a
+# subdistrict no community serves yet (see ``coverage``). Everything else is an error.
+WARNINGS = frozenset({"sliver", "blank-area"})
 
 
 def severity(rule: str) -> str:
