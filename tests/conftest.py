@@ -19,6 +19,8 @@ from gis.storage import Store, migrate
 
 PG_ADMIN_URL = os.environ.get("DIMING_TEST_PG_URL", "postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
 BACKENDS = ["sqlite", "postgresql"]
+# GDAL's HTTP reads (the OAPIF driver in the OGC client tests) give up instead of waiting forever.
+os.environ.setdefault("GDAL_HTTP_TIMEOUT", "60")
 
 
 def _pg_admin_engine():

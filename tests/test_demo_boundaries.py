@@ -214,36 +214,18 @@ def test_district_lines_need_a_stored_district(store):
 
 def test_gdal_and_owslib_read_the_demo_lines_and_markers(demo, tmp_path):
     """What the finding was about: GDAL's OAPIF driver and OWSLib read features there after the demo."""
-    import subprocess
     import sys
-    import time
-    import urllib.request
 
     import pyogrio
+    from live_server import free_port, serving
     from owslib.ogcapi.features import Features
     from test_ogc_clients import SERVER
-    from test_serve import free_port
 
     store, counts = demo
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    try:
-        base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=5).close()
-                break
-            except OSError:
-                assert process.poll() is None and time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+    with serving([sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")], port, tmp_path / "server.log") as base:
         lines = pyogrio.read_dataframe(f"OAPIF:{base}/ogc", layer="boundary-lines")
         assert len(lines) == 28 and DISTRICT_LINES <= set(lines["code"]) and lines.geometry.notna().all()
         assert (
             Features(f"{base}/ogc").collection_items("boundary-markers", resulttype="hits")["numberMatched"] == counts["boundary_markers"]
         )
-    finally:
-        process.terminate()
-        process.wait(timeout=30)

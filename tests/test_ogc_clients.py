@@ -9,20 +9,17 @@ straight from the database (the collection's table and fixed filter, shapely for
 
 from __future__ import annotations
 
-import subprocess
 import sys
-import time
-import urllib.request
 from collections import Counter
 
 import pyogrio
 import pyproj
 import pytest
+from live_server import free_port, serving
 from ogc_seed import GUANSHANG_POINT, seed
 from owslib.ogcapi.features import Features
 from shapely import Point, box
 from shapely.geometry import shape
-from test_serve import free_port
 
 from gis.ogc.extents import source_of
 from placenames.models import DoorPlate
@@ -62,28 +59,12 @@ def add_plates(store, road_id: int, count: int) -> None:
 
 @pytest.fixture
 def base_url(store, tmp_path):
-    """The app served over HTTP by another process: GDAL holds the GIL while it reads,
-    so a server thread in the test process would never answer."""
+    """The app served over HTTP by another process (``live_server``: GDAL holds the GIL while it reads)."""
     ids = seed(store)
     add_plates(store, ids["road_beijing"], EXTRA_PLATES)
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(base + "/healthz", timeout=5).close()
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail("server did not start: " + process.stdout.read().decode(errors="replace"))
-            time.sleep(0.2)
-    yield base + "/ogc"
-    process.terminate()
-    process.wait(timeout=30)
+    with serving([sys.executable, "-c", SERVER, store.url, str(port), str(tmp_path / "run")], port, tmp_path / "server.log") as base:
+        yield base + "/ogc"
 
 
 def test_gdal_and_owslib_read_every_collection(base_url):

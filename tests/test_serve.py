@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
+from live_server import free_port, serving
 from ogc_seed import seed
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str):
@@ -29,29 +22,9 @@ def get(url: str):
 def served(store, tmp_path):
     seed(store)
     port = free_port()
-    env_work = tmp_path / "run"
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from cli import main; main()", "--db", store.url, "serve", "--port", str(port), "--workers", "2"],
-        env={**os.environ, "DIMING_WORK_DIR": str(env_work)},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            get(base + "/healthz")
-            break
-        except OSError:
-            if process.poll() is not None:
-                pytest.fail(process.stdout.read().decode(errors="replace"))
-            time.sleep(0.3)
-    else:
-        process.kill()
-        pytest.fail("server did not start in 60 s: " + process.stdout.read().decode(errors="replace"))
-    yield base
-    process.terminate()
-    process.wait(timeout=30)
+    command = [sys.executable, "-c", "from cli import main; main()", "--db", store.url, "serve", "--port", str(port), "--workers", "2"]
+    with serving(command, port, tmp_path / "server.log", env={"DIMING_WORK_DIR": str(tmp_path / "run")}) as base:
+        yield base
 
 
 def test_serve_answers_health_and_ogc_items_under_gunicorn(served, store):
