@@ -18,7 +18,7 @@ from geopandas.testing import assert_geodataframe_equal
 from data.demo import build_demo
 from data.demo.layers import build_layers
 from data.demo.reference import REFERENCE_DIR, load_divisions, load_outline
-from data.demo.world import generate
+from data.demo.world import TOTAL_HOUSEHOLDS, generate
 from data.refresh_reference import refresh
 from gis.chinacoords import wgs84_to_gcj02
 
@@ -237,7 +237,7 @@ def test_a_unit_without_communities_simply_has_none(divisions):
     in_zone = blocks["subdistrict_code"] == zone
     assert in_zone.any() and blocks.loc[in_zone, "community_code"].isna().all()
     assert blocks.loc[~in_zone, "community_code"].notna().all()
-    assert layers["buildings"]["households"].sum() == round(600_000 * SMALL)
+    assert layers["buildings"]["households"].sum() == round(TOTAL_HOUSEHOLDS * SMALL)
 
 
 def test_unit_sizes_are_plausible(metric):
@@ -347,14 +347,14 @@ def test_households_add_up(demo):
     per_block = buildings.groupby("block_code")["households"].sum()
     block_households = blocks.set_index("code")["households"]
     assert (per_block.reindex(block_households.index, fill_value=0) == block_households).all()
-    assert buildings["households"].sum() == blocks["households"].sum() == round(600_000 * SMALL)
+    assert buildings["households"].sum() == blocks["households"].sum() == round(TOTAL_HOUSEHOLDS * SMALL)
     assert (buildings["households"] == 0).any()  # some non-residential buildings
     assert buildings["households"].dtype.kind == "i" and buildings["floors"].dtype.kind == "i"
 
 
 def test_households_scale_with_the_scale_argument(demo):
     half = build_demo(seed=SEED, scale=SMALL / 2)
-    assert half["buildings"]["households"].sum() == round(600_000 * SMALL / 2)
+    assert half["buildings"]["households"].sum() == round(TOTAL_HOUSEHOLDS * SMALL / 2)
     ratio = half["buildings"]["households"].sum() / demo["buildings"]["households"].sum()
     assert ratio == pytest.approx(0.5, rel=0.01)
     assert len(half["buildings"]) < len(demo["buildings"])
@@ -446,7 +446,7 @@ def test_full_scale_volumes():
     assert len(full["buildings"]) >= 40_000
     assert len(full["roads"]) >= 300 and full["roads"]["name"].is_unique
     households = full["buildings"]["households"].sum()
-    assert abs(households - 600_000) <= 0.03 * 600_000
+    assert abs(households - TOTAL_HOUSEHOLDS) <= 0.03 * TOTAL_HOUSEHOLDS
     assert full["blocks"]["households"].sum() == households
     assert not full["door_plates"].duplicated(["road_name", "number", "suffix"]).any()
     assert full["buildings"].geometry.is_valid.all() and full["blocks"].geometry.is_valid.all()

@@ -17,6 +17,7 @@ from conftest import BACKENDS, make_store
 from sqlalchemy import select
 
 from boundaries.line_models import UnitChange
+from boundaries.redistricting.checks import catalogue_of_input, totals
 from boundaries.redistricting.inputs import from_store
 from boundaries.topology import CheckUnit, run_checks
 from boundaries.topology.stored import check_stored
@@ -148,3 +149,17 @@ def test_a_date_before_every_unit_is_refused(demo, tmp_path):
     for body in ({"as_of": "2010-01-01"}, {"as_of": "not a date"}):
         response = client.post("/api/v1/redistricting/jobs", headers=planner, json=body)
         assert response.status_code == 400, response.get_json()
+
+
+def test_a_blank_area_is_not_counted_as_a_community(demo):
+    """``--new`` adds to the date's count: a block in a blank area has no community, not one more."""
+    store, _ = demo
+    data = from_store(store, PLAN_START)
+    blank = data.blocks.loc[data.blocks["community"].isna(), "subdistrict"].unique()
+    assert len(blank) > 0  # the premise: the 2015 map has blank areas
+    catalogue = catalogue_of_input(data, {})
+    for code, group in data.blocks.groupby("subdistrict"):
+        assert catalogue.current_communities(code) == group["community"].dropna().nunique(), code
+    code = blank[0]
+    count = data.blocks.loc[data.blocks["subdistrict"] == code, "community"].dropna().nunique()
+    assert totals({"targets": {}, "new": {code: [2, 3]}}, catalogue) == {code: [count + 2, count + 3]}

@@ -1,4 +1,4 @@
-"""The generator on the demo district (scale 0.02: 12,000 households), with bounds scaled to match."""
+"""The generator on the demo district (scale 0.02: 18,000 households), with bounds scaled to match."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from boundaries.redistricting import Rules, build_graph, current_plan, from_fram
 from boundaries.redistricting.compare import compare
 from boundaries.redistricting.constraints import contiguous, nested_in_subdistrict
 from data.demo import build_demo
+from data.demo.world import TOTAL_HOUSEHOLDS
 
 # 5,000-10,000 (dense 20,000) households at full scale → 100-200 (400) at 2 %; at that scale one
-# block alone holds 228 households, so the tests that want a valid plan allow 250.
-SCALED = Rules(100, 250, 400)
+# block alone holds 377 households, so the tests that want a valid plan allow 400 (dense 800).
+SCALED = Rules(100, 400, 800)
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,8 @@ def test_every_subdistrict_gets_a_valid_plan(demo_graph):
     assert proposal.valid, proposal.violations
     assert proposal.findings == []
     summary = proposal.metrics()
-    assert summary["households"] == 12000
-    assert 100 <= summary["households_min"] and summary["households_max"] <= 400
+    assert summary["households"] == round(TOTAL_HOUSEHOLDS * 0.02)
+    assert 100 <= summary["households_min"] and summary["households_max"] <= 800
     assert contiguous(proposal.plan, SCALED) == [] and nested_in_subdistrict(proposal.plan, SCALED) == []
 
 
@@ -41,7 +42,7 @@ def test_comparison_against_the_current_communities(demo_graph):
     result = compare(current_plan(demo_graph), proposal.plan)
     assert result["first"]["communities"] == 133
     assert result["second"]["communities"] == proposal.metrics()["communities"]
-    assert 0 < result["households_changing_community"] < 12000
+    assert 0 < result["households_changing_community"] < round(TOTAL_HOUSEHOLDS * 0.02)
 
 
 def test_a_block_above_the_maximum_is_named_and_only_its_community_is_flagged(demo_graph):

@@ -63,11 +63,15 @@ def catalogue_of_store(store) -> Catalogue:
 
 
 def catalogue_of_input(data: RedistrictingInput, names: dict[str, str]) -> Catalogue:
-    """The same, for blocks read from a file."""
+    """The same, for blocks read from a file (or mapped to a past date, where a block in a
+    blank area has no community: a missing value, which must not count as one)."""
     blocks = data.blocks
     return Catalogue(
         dict(zip(blocks["code"], blocks["subdistrict"], strict=True)),
-        dict(zip(blocks["code"], blocks["community"], strict=True)),
+        {
+            code: community if isinstance(community, str) and community else None
+            for code, community in zip(blocks["code"], blocks["community"], strict=True)
+        },
         names,
     )
 

@@ -30,7 +30,7 @@ from data.demo.roads import RoadSet, road_set, street_class
 from data.demo.streets import STYLES, community_streets, spacing_factor
 from data.demo.units import Territories, anchor_sites, subdistrict_territories, territories
 
-TOTAL_HOUSEHOLDS = 600_000
+TOTAL_HOUSEHOLDS = 900_000
 
 
 @dataclass(frozen=True)
