@@ -96,6 +96,28 @@ TEXTS: dict[str, tuple[str, str]] = {
     "metric_households_min": ("最少户数", "Fewest households"),
     "metric_households_max": ("最多户数", "Most households"),
     "metric_households_moved": ("改变社区的户数", "Households moved"),
+    "adopt_title": ("采纳方案", "Adopt the plan"),
+    "adopt_hint": (
+        "采纳后，方案成为一次有生效日期的区划调整：保留的社区不变，拆分、合并和新建的社区按方案的代码和拟用名称登记，"
+        "撤销的社区至生效日期止；门牌的社区、社区界线和地名查询随之更新。",
+        "Adopting makes the plan one dated reorganisation: kept communities stay as they are, split, merged and new ones are "
+        "registered with the plan's codes and proposed names, retired ones end on the date; door plates, community lines "
+        "and search follow.",
+    ),
+    "adopt_date": ("生效日期", "Effective date"),
+    "adopt_reason": ("理由（如批复文号）", "Reason (e.g. the approval's number)"),
+    "adopt_confirm": ("我已核对方案，确认采纳", "I have checked the plan and confirm its adoption"),
+    "adopt_button": ("采纳方案", "Adopt plan"),
+    "adopt_needs_confirm": ("请先勾选确认", "Tick the confirmation first"),
+    "adopt_invalid": ("方案违反规则，不能采纳", "The plan breaks a rule and cannot be adopted"),
+    "adopted_fmt": (
+        "已采纳：区划调整 {change}（生效日期 {date}），{by} 于 {at}",
+        "Adopted: reorganisation {change} (effective {date}), by {by} on {at}",
+    ),
+    "adopt_done_fmt": (
+        "已采纳：新建 {created} 个社区，调整 {changed} 个，撤销 {retired} 个；{plates} 块门牌改属新社区",
+        "Adopted: {created} new communities, {changed} changed, {retired} retired; {plates} door plates now in another community",
+    ),
     "map_label": (
         "地图：方案中的社区，按社区着色，标注户数；红色虚线为违规社区",
         "Map: the proposal's communities, coloured by community, labelled with households; red dashes mark violations",

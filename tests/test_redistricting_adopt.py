@@ -221,6 +221,7 @@ def test_a_stale_plan_is_refused_and_nothing_is_written(client, world):
         ({"date": "31/12/2026"}, 400, "'date'"),
         ({"reason": ""}, 400, "reason"),
         ({"names": {"530111001009": "某社区"}}, 400, "no such communities"),
+        ({"names": {W1: "子君社区"}}, 400, "naming procedure"),
     ],
 )
 def test_bad_input_is_refused_in_two_languages_and_nothing_is_written(client, world, body, status, says):
@@ -263,10 +264,12 @@ def test_the_command_adopts_and_refuses_a_second_time(world, tmp_path):
 
     plan_id = make_plan(world)
     args = ["--db", world.url, "redistrict", "adopt", str(plan_id), "--date", ON, "--reason", "区政府批复", "--actor", "cli:li"]
-    first = CliRunner().invoke(main, args)
+    first = CliRunner().invoke(main, [*args, "--name", "530111001003=子君社区"])
     assert first.exit_code == 0, first.output
     assert "adopted" in first.output and "door plates 门牌 8" in first.output
     second = CliRunner().invoke(main, args)
     assert second.exit_code == 2 and "adopted" in second.output
     with world.read() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(UnitChange)) == 1
+        named = session.scalars(sa.select(AdminUnit).where(AdminUnit.code == "530111001003")).one()
+        assert named.name == "子君社区居民委员会" and named.created_by == "cli:li"

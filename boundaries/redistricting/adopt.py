@@ -269,6 +269,13 @@ def _write(session, store, plan, proposed, blocks, effective, actor, reason, nam
         else:
             created[code] = names.get(code)
     retired = sorted(code for code in in_force if code in today_blocks and code not in by_code)
+    renamed = sorted(set(names) - set(created))
+    if renamed:
+        raise InvalidInput(
+            f"只有新社区在此命名；现有社区的更名须走命名程序：{'、'.join(renamed)}",
+            f"Only new communities are named here; renaming one of today's goes through the naming procedure: {', '.join(renamed)}",
+            details={"field": "names", "communities": renamed},
+        )
     unnamed = sorted(code for code, name in created.items() if not name)
     if unnamed:
         raise InvalidInput(

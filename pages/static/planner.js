@@ -259,10 +259,50 @@
       $("compare-moved").textContent = "";
       drawPlan(plan);
       fillTables(plan);
+      showAdoption(plan);
       offerExport(plan);
       loadOtherPlans(plan);
     }).catch(() => {});
   }
+
+  /** The adopt form on a valid plan not yet adopted; otherwise what happened, in words. */
+  function showAdoption(plan) {
+    const state = $("adopt-state");
+    const form = $("adopt-form");
+    if ($("adopt-result").dataset.plan !== String(plan.id)) $("adopt-result").textContent = "";
+    if (plan.adopted) {
+      const a = plan.adopted;
+      state.textContent = fmt(D.t.adopted_fmt, { change: a.change_id, date: a.effective, by: a.by, at: C.localTime(a.at) });
+      state.dataset.adopted = "true";
+      $("adopt-box").hidden = true;
+      return;
+    }
+    state.dataset.adopted = "false";
+    state.textContent = plan.valid ? "" : D.t.adopt_invalid;
+    $("adopt-box").hidden = !plan.valid;
+    form.reset();
+  }
+
+  $("adopt-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!currentPlan) return;
+    const form = event.target;
+    if (!form.confirm.checked) { C.showMessage(D.t.adopt_needs_confirm); return; }
+    const planId = currentPlan.id;
+    $("adopt-button").disabled = true;
+    C.sendJSON("POST", `/api/v1/redistricting/plans/${planId}/adopt`, { date: form.date.value, reason: form.reason.value })
+      .then((result) => {
+        $("adopt-button").disabled = false;
+        $("adopt-result").textContent = fmt(D.t.adopt_done_fmt, {
+          created: Object.keys(result.created).length, changed: result.changed.length,
+          retired: result.retired.length, plates: result.followed.plates.plates,
+        });
+        $("adopt-result").dataset.plan = String(planId);
+        $("adopt-result").dataset.change = result.change_id;
+        loadPlan(planId);
+      })
+      .catch(() => { $("adopt-button").disabled = false; });
+  });
 
   $("compare-form").addEventListener("submit", (event) => {
     event.preventDefault();
