@@ -273,3 +273,38 @@ def test_the_command_adopts_and_refuses_a_second_time(world, tmp_path):
         assert session.scalar(sa.select(sa.func.count()).select_from(UnitChange)) == 1
         named = session.scalars(sa.select(AdminUnit).where(AdminUnit.code == "530111001003")).one()
         assert named.name == "子君社区居民委员会" and named.created_by == "cli:li"
+
+
+def test_a_plan_from_a_dated_map_is_adopted_when_that_map_is_todays_and_refused_when_not(client, world):
+    planner = bearer(world, "li", ["planner"])
+    same = make_plan(world, as_of="2021-06-30")  # the units have not changed since 2020: the same map as today's
+    earlier = make_plan(world, as_of="2021-06-30")
+    assert adopt(client, planner, same).status_code == 201
+    response = adopt(client, planner, earlier)  # the map of 2021-06-30 is no longer today's
+    assert response.status_code == 409 and "stale" in response.get_json()["message"]["en"]
+
+
+def test_two_adoptions_at_once_write_one_reorganisation(world):
+    import threading
+
+    from api.redistricting_adoption import adopt as adopt_plan
+    from gis.errors import DimingError
+
+    plan_id = make_plan(world)
+    outcomes: list[str] = []
+
+    def go(actor):
+        try:
+            adopt_plan(world, plan_id, effective=dt.date(2026, 1, 1), actor=actor, reason="并发 at once")
+            outcomes.append("adopted")
+        except DimingError as exc:
+            outcomes.append(f"{exc.http_status}")
+
+    threads = [threading.Thread(target=go, args=(name,)) for name in ("li", "zhao")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert sorted(outcomes) == ["409", "adopted"], outcomes
+    with world.read() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(UnitChange)) == 1
