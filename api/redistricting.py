@@ -12,7 +12,7 @@ from flask import Blueprint, Response, jsonify, request, url_for
 
 from accounts.roles import PLANNER
 from api import auth
-from api.inputs import current_store
+from api.inputs import Body, Text, current_store, read_body, required_date, takes
 from api.web.health import STORE_KEY
 from gis.errors import BadRequest, UnsupportedFormat
 
@@ -100,7 +100,9 @@ def plan(plan_id: int):
     from boundaries.redistricting import proposals
 
     body = proposals.get_plan(current_store(), plan_id)
-    names = _proposed_names(plan_id, {f["id"]: f["properties"]["subdistrict"] for f in body["communities"]["features"]})
+    from api.redistricting_adoption import proposed_names
+
+    names = proposed_names(current_store(), plan_id, {f["id"]: f["properties"]["subdistrict"] for f in body["communities"]["features"]})
     for feature in body["communities"]["features"]:
         if feature["id"] in names:
             feature["properties"]["proposed_name"] = names[feature["id"]]["name"]
@@ -108,24 +110,38 @@ def plan(plan_id: int):
     return jsonify(body)
 
 
-def _proposed_names(plan_id: int, subdistrict_of: dict[str, str]) -> dict[str, dict]:
-    """Per new community: the road-derived candidates, each with the naming rules' findings, and the
-    first that passes without needing a justification (None when none does). All are proposals."""
-    from boundaries.redistricting import naming
-    from placenames.categories import COMMUNITY
-    from placenames.register import check_name
+class AdoptBody(Body):
+    """Adopt a stored plan: the effective date (YYYY-MM-DD), why, and optionally names of new communities."""
 
-    store = current_store()
-    out = {}
-    for code, names in naming.candidates(store, plan_id).items():
-        checked = []
-        for name in names:
-            report = check_name(store, name, COMMUNITY, subdistrict_of.get(code))
-            usable = not report.has_errors and not report.needs_justification
-            checked.append({"name": name, "usable": usable, "findings": [f.to_dict() for f in report.findings]})
-        chosen = next((c["name"] for c in checked if c["usable"]), None)
-        out[code] = {"name": chosen, "status": "proposal", "candidates": checked}
-    return out
+    date: Text
+    reason: Text
+    names: dict[str, Text] | None = None
+
+
+@blueprint.post("/redistricting/plans/<int:plan_id>/adopt")
+@auth.requires(PLANNER)
+@takes(AdoptBody)
+def adopt(plan_id: int):
+    """Write a finished plan as one dated reorganisation; door plates, community lines and search follow.
+
+    400 for a plan that breaks a rule, proposes an empty community or lacks a name, or a bad
+    date; 409 when the plan was adopted already or is stale."""
+    from api import search
+    from api.redistricting_adoption import adopt as adopt_plan
+
+    body = read_body(AdoptBody)
+    result = adopt_plan(
+        current_store(),
+        plan_id,
+        effective=required_date(body.date, "date"),
+        actor=auth.actor(),
+        reason=body.reason,
+        names=body.names,
+    )
+    search.forget()
+    response = jsonify(result)
+    response.status_code = 201
+    return response
 
 
 @blueprint.get("/redistricting/plans/<int:plan_id>/compare")

@@ -76,7 +76,9 @@ def reorganise(
     actor: str,
     reason: str,
     document: str | None = None,
+    remarks: str | None = None,
     tolerance_m2: float | None = None,
+    session=None,
 ) -> UnitChange:
     """Close the versions in force of ``close`` on ``effective`` and open ``add`` from that day.
 
@@ -86,30 +88,51 @@ def reorganise(
     ``tolerance_m2``, see ``topology.compare``), is refused and nothing is written.
     An added unit without an outline whose code is closed keeps the closed outline
     (a rename).
+
+    With ``session`` (a caller's open ``Store.transaction``) the change is written in
+    that transaction, so a caller can make it one step of a larger all-or-nothing write
+    (adopting a redistricting plan); ``actor`` and ``reason`` are then the caller's.
     """
     _check_request(kind, close, add)
-    with store.transaction(actor=actor, reason=reason) as session:
-        closing, add = _closable(session, effective, close, add)
-        _refuse_new_findings(_compare(session, effective, close, add, tolerance_m2))
-        for current in closing:
-            current.valid_to = effective
-        session.flush()
-        for unit in add:
-            session.add(
-                AdminUnit(
-                    code=unit.code,
-                    name=unit.name,
-                    level=_level(unit.level),
-                    parent_code=unit.parent_code,
-                    valid_from=effective,
-                    households=unit.households,
-                    population=unit.population,
-                    geom=_multipolygon(unit.geom),
-                    source="reorganisation",
-                )
+    if session is None:
+        with store.transaction(actor=actor, reason=reason) as own:
+            return reorganise(
+                store,
+                kind=kind,
+                effective=effective,
+                close=close,
+                add=add,
+                actor=actor,
+                reason=reason,
+                document=document,
+                remarks=remarks,
+                tolerance_m2=tolerance_m2,
+                session=own,
             )
-        change = UnitChange(kind=kind, effective=effective, closed_codes=list(close), added_codes=[u.code for u in add], document=document)
-        session.add(change)
+    closing, add = _closable(session, effective, close, add)
+    _refuse_new_findings(_compare(session, effective, close, add, tolerance_m2))
+    for current in closing:
+        current.valid_to = effective
+    session.flush()
+    for unit in add:
+        session.add(
+            AdminUnit(
+                code=unit.code,
+                name=unit.name,
+                level=_level(unit.level),
+                parent_code=unit.parent_code,
+                valid_from=effective,
+                households=unit.households,
+                population=unit.population,
+                geom=_multipolygon(unit.geom),
+                source="reorganisation",
+            )
+        )
+    change = UnitChange(
+        kind=kind, effective=effective, closed_codes=list(close), added_codes=[u.code for u in add], document=document, remarks=remarks
+    )
+    session.add(change)
+    session.flush()
     return change
 
 

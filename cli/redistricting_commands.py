@@ -1,4 +1,5 @@
-"""``diming redistrict``: propose communities within household bounds, from a file or the database."""
+"""``diming redistrict``: propose communities within household bounds, from a file or the database;
+``diming redistrict adopt``: write a stored plan as one dated reorganisation."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import sys
 import click
 
 
-@click.command("redistrict")
+@click.group("redistrict", invoke_without_command=True)
 @click.option(
     "--blocks",
     "blocks_path",
@@ -17,7 +18,7 @@ import click
     help="Blocks file (GeoPackage with layer 'blocks' and optional 'roads', Shapefile, GeoJSON); default: the database.",
 )
 @click.option("--roads", "roads_path", type=click.Path(exists=True, dir_okay=False), help="Roads/rivers file with a 'class' column.")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Output .gpkg, .geojson or .csv.")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Output .gpkg, .geojson or .csv (required without a subcommand).")
 @click.option("--subdistrict", "subdistricts", multiple=True, help="Subdistrict code or name (repeatable); default: all.")
 @click.option("--min", "min_households", type=int, default=5000, show_default=True)
 @click.option("--max", "max_households", type=int, default=10000, show_default=True)
@@ -61,9 +62,9 @@ import click
 @click.option("--class-column", default="class", show_default=True, help="Column of the roads layer holding the class.")
 @click.option("--save", is_flag=True, help="Also store the plan(s) in the database as proposals.")
 @click.option("--json", "as_json", is_flag=True, help="Print metrics, violations and findings as JSON.")
-@click.pass_obj
+@click.pass_context
 def redistrict(
-    obj,
+    ctx,
     blocks_path,
     roads_path,
     out_path,
@@ -89,7 +90,14 @@ def redistrict(
     save,
     as_json,
 ) -> None:
-    """Propose communities made of whole blocks; exits 3 when a plan breaks a rule (it is still written)."""
+    """Propose communities made of whole blocks; exits 3 when a plan breaks a rule (it is still written).
+
+    `diming redistrict adopt PLAN_ID --date YYYY-MM-DD --reason ...` adopts a stored plan."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not out_path:
+        raise click.UsageError("Missing option '--out'.", ctx)
+    obj = ctx.obj
     from boundaries import redistricting as rd
     from boundaries.redistricting import jobs
     from boundaries.redistricting.export import alternative_path, write_plan
@@ -198,3 +206,48 @@ def _echo(item: dict) -> None:
         click.echo(f"  why 原因: {finding['zh']} / {finding['en']}")
     for violation in item["violations"]:
         click.echo(f"  violation 违规: {violation['zh']} / {violation['en']}")
+
+
+@redistrict.command("adopt")
+@click.argument("plan_id", type=int)
+@click.option("--date", "effective", required=True, type=click.DateTime(formats=["%Y-%m-%d"]), help="Effective date YYYY-MM-DD.")
+@click.option("--reason", required=True, help="Why (recorded with the reorganisation and in the audit log).")
+@click.option("--name", "names", multiple=True, help="Name of a new community, CODE=NAME (repeatable); default: the plan's proposed name.")
+@click.option("--actor", help="Who (recorded in the audit log); default cli:<user>.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+@click.pass_obj
+def adopt(obj, plan_id, effective, reason, names, actor, as_json) -> None:
+    """Adopt stored plan PLAN_ID: one dated reorganisation of its communities; blocks, buildings,
+    door plates and stored community lines follow, all or nothing.
+
+    Refused (exit 2, nothing written) when the plan breaks a rule, proposes a community
+    without households, a new community has no name, the date is not after the versions it
+    closes, the plan was adopted already or is stale."""
+    from api.redistricting_adoption import adopt as adopt_plan
+    from gis.errors import InvalidInput
+
+    given = {}
+    for text in names:
+        code, sep, name = text.partition("=")
+        if not sep or not code.strip() or not name.strip():
+            raise InvalidInput(f"名称格式应为“代码=名称”：{text}", f"A name reads CODE=NAME, got: {text}")
+        given[code.strip()] = name.strip()
+    result = adopt_plan(
+        obj.store,
+        plan_id,
+        effective=effective.date(),
+        actor=actor or f"cli:{getpass.getuser()}",
+        reason=reason,
+        names=given or None,
+    )
+    obj.store.checkpoint()
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        return
+    created = "、".join(f"{code} {name}" for code, name in result["created"].items()) or "-"
+    click.echo(
+        f"plan {plan_id} adopted 已采纳: reorganisation {result['change_id']} ({result['kind']}, effective {result['effective']}); "
+        f"kept 保留 {len(result['kept'])}, changed 调整 {', '.join(result['changed']) or '-'}, new 新建 {created}, "
+        f"retired 撤销 {', '.join(result['retired']) or '-'}; blocks 街区 {result['blocks_moved']}, "
+        f"buildings 建筑 {result['buildings_moved']}, door plates 门牌 {result['followed']['plates']['plates']}"
+    )

@@ -46,13 +46,17 @@ def units_from_store(store: Store, level: str, date: dt.date | None = None) -> l
     if level not in UNIT_LEVELS:
         raise InvalidInput(f"未知的区划层级：{level}", f"Unknown unit level: {level}")
     with store.read() as session:
-        query = (
-            select(AdminUnit.code, AdminUnit.name, AdminUnit.geom)
-            .where(AdminUnit.level == level, in_force(date or dt.date.today()), AdminUnit.geom.is_not(None))
-            .order_by(AdminUnit.code)
-        )
-        rows = session.execute(query).all()
-    return [(code, name, geom) for code, name, geom in rows]
+        return units_in_session(session, level, date)
+
+
+def units_in_session(session, level: str, date: dt.date | None = None) -> list[tuple[str, str, object]]:
+    """``units_from_store`` read through an open session (a caller's transaction sees its own writes)."""
+    query = (
+        select(AdminUnit.code, AdminUnit.name, AdminUnit.geom)
+        .where(AdminUnit.level == level, in_force(date or dt.date.today()), AdminUnit.geom.is_not(None))
+        .order_by(AdminUnit.code)
+    )
+    return [(code, name, geom) for code, name, geom in session.execute(query).all()]
 
 
 def units_from_file(path, crs: str | None = None) -> list[tuple[str, str, object]]:
@@ -86,43 +90,47 @@ def lines_frame(lines: list[BuiltLine]) -> gpd.GeoDataFrame:
     )
 
 
-def save_lines(store: Store, built: list[BuiltLine], level: str, *, actor: str, reason: str) -> dict:
-    """Write a build into the register; returns counts of added, updated and retired lines."""
+def save_lines(store: Store, built: list[BuiltLine], level: str, *, actor: str, reason: str, session=None) -> dict:
+    """Write a build into the register; returns counts of added, updated and retired lines.
+
+    With ``session`` (a caller's open transaction) the lines are written in it."""
+    if session is None:
+        with store.transaction(actor=actor, reason=reason) as own:
+            return save_lines(store, built, level, actor=actor, reason=reason, session=own)
     counts = {"added": 0, "updated": 0, "retired": 0}
-    with store.transaction(actor=actor, reason=reason) as session:
-        existing = {line.code: line for line in session.scalars(select(BoundaryLine).where(BoundaryLine.level == level))}
-        seen = set()
-        for line in built:
-            code = line_code(line.left_code, line.right_code)
-            seen.add(code)
-            values = {
-                "left_code": line.left_code,
-                "left_name": line.left_name,
-                "right_code": line.right_code,
-                "right_name": line.right_name,
-                "length_m": line.length_m,
-                "parts": line.parts,
-                "disagreement": line.disagreement,
-                "geom": line.geom,
-                "status": "current",
-            }
-            record = existing.get(code)
-            if record is None:
-                record = BoundaryLine(
-                    code=code, number=line_number(line.left_code, line.right_code, level), level=level, description_edited=False, **values
-                )
-                session.add(record)
-                counts["added"] += 1
-            else:
-                for key, value in values.items():
-                    setattr(record, key, value)
-                counts["updated"] += 1
-            if not record.description_edited:
-                record.description = describe(line.geom, line.left_name, line.right_name)
-        for code, record in existing.items():
-            if code not in seen and record.status != "retired":
-                record.status = "retired"
-                counts["retired"] += 1
+    existing = {line.code: line for line in session.scalars(select(BoundaryLine).where(BoundaryLine.level == level))}
+    seen = set()
+    for line in built:
+        code = line_code(line.left_code, line.right_code)
+        seen.add(code)
+        values = {
+            "left_code": line.left_code,
+            "left_name": line.left_name,
+            "right_code": line.right_code,
+            "right_name": line.right_name,
+            "length_m": line.length_m,
+            "parts": line.parts,
+            "disagreement": line.disagreement,
+            "geom": line.geom,
+            "status": "current",
+        }
+        record = existing.get(code)
+        if record is None:
+            record = BoundaryLine(
+                code=code, number=line_number(line.left_code, line.right_code, level), level=level, description_edited=False, **values
+            )
+            session.add(record)
+            counts["added"] += 1
+        else:
+            for key, value in values.items():
+                setattr(record, key, value)
+            counts["updated"] += 1
+        if not record.description_edited:
+            record.description = describe(line.geom, line.left_name, line.right_name)
+    for code, record in existing.items():
+        if code not in seen and record.status != "retired":
+            record.status = "retired"
+            counts["retired"] += 1
     return counts
 
 

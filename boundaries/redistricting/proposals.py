@@ -74,7 +74,7 @@ def save_proposal(store: Store, proposal, *, name: str, actor: str, job_id: int 
     return plan.id
 
 
-def plan_summary(plan: RedistrictingPlan) -> dict:
+def plan_summary(plan: RedistrictingPlan, adopted: dict | None = None) -> dict:
     return {
         "id": plan.id,
         "name": plan.name,
@@ -87,6 +87,7 @@ def plan_summary(plan: RedistrictingPlan) -> dict:
         "metrics": plan.metrics,
         "violations": plan.violations,
         "findings": plan.findings,
+        "adopted": adopted,
     }
 
 
@@ -95,8 +96,11 @@ def list_plans(store: Store, *, job_id: int | None = None) -> list[dict]:
     query = select(RedistrictingPlan).order_by(RedistrictingPlan.id)
     if job_id is not None:
         query = query.where(RedistrictingPlan.job_id == job_id)
+    from boundaries.redistricting.adopt import adoptions
+
     with store.read() as session:
-        return [plan_summary(p) for p in session.scalars(query)]
+        adopted = adoptions(session)
+        return [plan_summary(p, adopted.get(p.id)) for p in session.scalars(query)]
 
 
 def get_plan(store: Store, plan_id: int) -> dict:
@@ -108,8 +112,10 @@ def get_plan(store: Store, plan_id: int) -> dict:
         communities = session.scalars(
             select(ProposedCommunity).where(ProposedCommunity.plan_id == plan_id).order_by(ProposedCommunity.community)
         ).all()
+        from boundaries.redistricting.adopt import adoption_of
+
         return {
-            **plan_summary(plan),
+            **plan_summary(plan, adoption_of(session, plan_id)),
             "rules": plan.rules,
             "violations": plan.violations,
             "findings": plan.findings,

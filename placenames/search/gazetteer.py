@@ -492,6 +492,12 @@ class GazetteerCache:
                 threading.Thread(target=self._rebuild, args=(store,), daemon=True).start()
         return current
 
+    def forget(self, store) -> None:
+        """Drop the copy of ``store`` (after a change search must show at once, such as an
+        adopted redistricting plan): the next request builds it again from the database."""
+        with self._lock:
+            self._by_url.pop(store.url, None)
+
     def settle(self, timeout: float = 30.0) -> None:
         """Wait until no rebuild is running (for shutdown and tests)."""
         deadline = time.monotonic() + timeout
