@@ -11,7 +11,7 @@
   const didYouMean = document.getElementById("did-you-mean");
   const searchError = document.getElementById("search-error");
   const mapBox = document.getElementById("map");
-  const map = baseMap("map");
+  const map = baseMap("map", { publicMap: true });
   const marker = L.layerGroup().addTo(map);
   let active = -1;
   let typingTimer = null;
