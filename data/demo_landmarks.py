@@ -33,11 +33,27 @@ from placenames import categories
 from placenames.layers import layers as placename_layers
 from placenames.models import PlaceName
 from placenames.registry_models import NameAlias
+from placenames.romanization import romanize
 
 ACTOR = "demo-builder"
 SOURCE = "synthetic-demo"
 NEAREST = 40  # landmarks of a subdistrict stand among the buildings nearest its centre
 OFFICE, INSTITUTION, PARK, SCENIC, AIRPORT = "27100", "27300", "25200", "25100", "23410"
+
+
+# How the generic words of institution names are spelled, word by word (the rules for
+# place names would glue 社区卫生服务中心 into one word or split 公园 as a generic).
+WORDS = {
+    "人民政府": "Renmin Zhengfu",
+    "人民医院": "Renmin Yiyuan",
+    "办事处": "Banshichu",
+    "管理委员会": "Guanli Weiyuanhui",
+    "社区卫生服务中心": "Shequ Weisheng Fuwu Zhongxin",
+    "小学": "Xiaoxue",
+    "公园": "Gongyuan",
+    "古镇": "Guzhen",
+    "国际机场": "Guoji Jichang",
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +62,12 @@ class Landmark:
     category_code: str
     subdistrict_code: str
     short_names: tuple[str, ...] = ()
+    words: tuple[str, ...] = ()  # the name cut into words for its spelling (joined: the name)
+
+    @property
+    def romanization(self) -> str:
+        """Word by word: 关上街道办事处 -> Guanshang Jiedao Banshichu (not Guanshangjiedao …)."""
+        return " ".join(WORDS.get(word) or romanize(word) for word in self.words)
 
 
 def add_landmarks(store: Store, *, seed: int) -> dict[str, int]:
@@ -72,6 +94,7 @@ def add_landmarks(store: Store, *, seed: int) -> dict[str, int]:
             "category_code": [m.category_code for m, _ in placed],
             "category_label": [categories.get(m.category_code).label_zh for m, _ in placed],
             "admin_code": [m.subdistrict_code for m, _ in placed],
+            "romanization": [m.romanization for m, _ in placed],
             "status": "current",
             "source": SOURCE,
         },
@@ -95,24 +118,24 @@ def landmarks(district_name: str, subdistricts: list[tuple[str, str]]) -> list[L
     """The landmarks of a district with these (code, name) subdistricts, in a fixed order."""
     first = subdistricts[0][0]
     out = [
-        Landmark(f"{district_name}人民政府", OFFICE, first, (f"{district_name}政府",)),
-        Landmark(f"{district_name}人民医院", INSTITUTION, first, (f"{district_name}医院",)),
+        Landmark(f"{district_name}人民政府", OFFICE, first, (f"{district_name}政府",), (district_name, "人民政府")),
+        Landmark(f"{district_name}人民医院", INSTITUTION, first, (f"{district_name}医院",), (district_name, "人民医院")),
     ]
     for code, name in subdistricts:
         short = name.removesuffix("街道")
         if short == name:  # a development zone: its managing committee, named in full
-            out.append(Landmark(f"{name}管理委员会", OFFICE, code, (f"{name}管委会",)))
+            out.append(Landmark(f"{name}管理委员会", OFFICE, code, (f"{name}管委会",), (name, "管理委员会")))
             continue
         out += [
-            Landmark(f"{name}办事处", OFFICE, code, (f"{name}办",)),
-            Landmark(f"{short}社区卫生服务中心", INSTITUTION, code),
-            Landmark(f"{short}小学", INSTITUTION, code),
-            Landmark(f"{short}公园", PARK, code),
+            Landmark(f"{name}办事处", OFFICE, code, (f"{name}办",), (name, "办事处")),
+            Landmark(f"{short}社区卫生服务中心", INSTITUTION, code, (), (short, "社区卫生服务中心")),
+            Landmark(f"{short}小学", INSTITUTION, code, (), (short, "小学")),
+            Landmark(f"{short}公园", PARK, code, (), (short, "公园")),
         ]
         if name == "官渡街道":
-            out.append(Landmark("官渡古镇", SCENIC, code))
+            out.append(Landmark("官渡古镇", SCENIC, code, (), ("官渡", "古镇")))
         if name == "长水街道":
-            out.append(Landmark("昆明长水国际机场", AIRPORT, code, ("长水机场", "长水国际机场")))
+            out.append(Landmark("昆明长水国际机场", AIRPORT, code, ("长水机场", "长水国际机场"), ("昆明", "长水", "国际机场")))
     return out
 
 

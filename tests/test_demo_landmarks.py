@@ -58,7 +58,7 @@ def test_each_subdistrict_gets_its_office_clinic_school_and_park_inside_it(demo)
         entry = stored[landmark.name]
         assert entry.category_code == landmark.category_code and entry.status == "current"
         assert entry.category_label == categories.get(landmark.category_code).label_zh
-        assert entry.romanization and entry.source == SOURCE
+        assert entry.romanization == landmark.romanization and entry.source == SOURCE  # word by word: Guanshang Jiedao Banshichu
         assert outline[landmark.subdistrict_code].buffer(1e-6).contains(shapely.Point(entry.geom.x, entry.geom.y))
         assert all(shorts[short] == entry.id for short in landmark.short_names)
     kinds = {m.category_code for m in wanted}

@@ -140,6 +140,8 @@
       say(fill(t.unregistered_fmt, { street: g.street || g.name, number: g.requested_number }));
     } else if (g.match_type === "fuzzy") {
       say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));
+    } else if (g.kind) {
+      say(fill(t.kind_fmt, { q, kind: g.kind }));
     } else if (g.match_type === "partial") {
       say(fill(t.begun_fmt, { q }));
     }

@@ -93,7 +93,8 @@ def _of_kind(g: Gazetteer, text: str) -> list[Match]:
             break
     if body not in categories.all_generics():
         return []
-    return [Match(e, "partial", KIND_ONLY, {}) for e in g.entries if e.kind == "place" and e.status == "current" and e.name.endswith(body)]
+    places = (e for e in g.entries if e.kind == "place" and e.status == "current")
+    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in places if e.name.endswith(body)]
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
