@@ -97,3 +97,4 @@ def test_district_and_unit_labels_at_a_low_zoom(site, offline):
     offline.get(server.url + "/?lang=en")
     assert offline.find_element(By.CSS_SELECTOR, "#map .map-approval").text == f"Map approval No. {APPROVAL}"
     wait(offline, lambda b: any(label.endswith("街道") for label in b.execute_script(PIXELS)["labels"]), timeout=30)
+    screenshot(offline, "streetmap-start-view")
