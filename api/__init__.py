@@ -21,6 +21,7 @@ BLUEPRINT_MODULES: tuple[str, ...] = (
     "api.boundaries",
     "api.search",
     "api.certificates",
+    "api.tiles",
 )
 
 

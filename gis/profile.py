@@ -84,6 +84,8 @@ class DistrictProfile:
     document_prefixes: tuple[str, str] = ("", "")
     # Other ways to send a comment on a notice (address, telephone), printed under the web address.
     notice_contact: Bilingual | None = None
+    # 审图号 of the public map (地图管理条例 Art.15), shown on every public map; empty until one is granted
+    map_approval_number: str | None = None
     source: str = field(default="", compare=False)  # the file it was read from
 
     @property
@@ -126,6 +128,7 @@ class DistrictProfile:
             "zoom": self.start_view.zoom,
             "time_zone": self.time_zone,
             "time_zone_label": dict(zip(("zh", "en"), zone_label(self.time_zone), strict=True)),
+            "map_approval_number": self.map_approval_number,
         }
 
 
@@ -288,6 +291,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         "naming_authority",
         "document_prefixes",
         "notice_contact",
+        "map_approval_number",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -321,6 +325,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         naming_authority=_bilingual(where, data, "naming_authority", bureau),
         document_prefixes=_prefixes(where, data, name),
         notice_contact=_bilingual(where, data, "notice_contact") if data.get("notice_contact") is not None else None,
+        map_approval_number=_text(where, data, "map_approval_number", required=False),
         source=where,
     )
 

@@ -18,6 +18,8 @@ COMMON: dict[str, tuple[str, str]] = {
     "switch_language": ("English", "中文"),
     "zoom_in": ("放大", "Zoom in"),
     "zoom_out": ("缩小", "Zoom out"),
+    "map_approval_fmt": ("审图号：{number}", "Map approval No. {number}"),
+    "map_not_reviewed": ("本图未经地图审核，仅供查询参考", "This map has not been through map review; for reference only"),
     "nav_notices": ("地名公示与公告", "Name notices"),
     "data_note": ("演示数据：建筑、门牌和户数为合成数据", "Demo data: buildings, door plates and households are synthetic"),
     "signin_title": ("登录", "Sign in"),

@@ -18,6 +18,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "not_found_fmt": ("没有找到“{q}”", "Nothing found for “{q}”"),
     "did_you_mean": ("您要找的是不是：", "Did you mean:"),
     "fuzzy_fmt": ("没有“{q}”，您要找的是不是“{name}”？", "No “{q}” — did you mean “{name}”?"),
+    "kind_fmt": ("“{q}”：以下是登记的{kind}：", "“{q}”: the registered places of this kind ({kind}):"),
     "begun_fmt": ("没有名为“{q}”的地名，以下地名以它开头：", "Nothing is called “{q}”; these names begin with it:"),
     "unregistered_fmt": (
         "{street}{number}号未登记（没有这块门牌）。最近的已登记门牌：",

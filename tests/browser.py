@@ -38,9 +38,13 @@ class LiveServer:
         self.server.shutdown()
 
 
-def chromium(width: int = 1280, height: int = 900, language: str = "zh-CN"):
+def chromium(width: int = 1280, height: int = 900, language: str = "zh-CN", offline: bool = False):
     """A headless Chromium, or a skip (a failure under CI) when none is installed. It asks for
-    ``language`` (Accept-Language), as the district's readers' browsers do: pages follow it."""
+    ``language`` (Accept-Language), as the district's readers' browsers do: pages follow it.
+
+    ``offline``: the browser reaches only the loopback address: every other host name resolves
+    to nothing and every other address goes to a closed proxy port, and each request the pages
+    make is recorded (``requested_urls``), so a test can show that nothing left the machine."""
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
@@ -66,13 +70,32 @@ def chromium(width: int = 1280, height: int = 900, language: str = "zh-CN"):
         f"--window-size={width},{height}",
     ):
         options.add_argument(flag)
+    if offline:
+        options.add_argument("--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1")
+        options.add_argument("--proxy-server=http://127.0.0.1:9")  # loopback bypasses it; anything else fails
     options.add_argument(f"--lang={language}")
     options.add_experimental_option("prefs", {"intl.accept_languages": f"{language},{language.split('-')[0]}"})
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})  # console messages: browser.get_log("browser")
+    logging = {"browser": "ALL"} | ({"performance": "ALL"} if offline else {})
+    options.set_capability("goog:loggingPrefs", logging)  # console messages: browser.get_log("browser"); requests: requested_urls
     browser = webdriver.Chrome(options=options, service=Service(driver))
     browser.set_page_load_timeout(30)
     browser.diming_profile = profile
+    browser.diming_requests = []
     return browser
+
+
+def requested_urls(browser) -> list[str]:
+    """Every network URL (http, https, ws, wss) the pages of an ``offline`` browser have asked
+    for so far (the DevTools Network.requestWillBeSent events of its performance log), in order;
+    the browser's own chrome:// pages and data:/blob: URLs never leave it, and are left out."""
+    import json
+
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        url = message.get("params", {}).get("request", {}).get("url", "")
+        if message.get("method") == "Network.requestWillBeSent" and url.split(":", 1)[0].lower() in ("http", "https", "ws", "wss"):
+            browser.diming_requests.append(url)
+    return list(browser.diming_requests)
 
 
 def close(browser) -> None:

@@ -53,7 +53,7 @@ def test_address_search_shows_admin_path(site, browser):
 def test_map_click_gives_nearest_address_and_community(site, browser):
     server, _ = site
     browser.get(server.url + "/")
-    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") > 0)
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map canvas.street-tile[data-drawn]"))  # the street map is drawn
     browser.execute_script("""
         const map = document.getElementById('map');
         const r = map.getBoundingClientRect();
@@ -198,7 +198,7 @@ def test_keyboard_map_lookup_and_chinese_zoom_titles(site, browser):
     browser.get(server.url + "/")
     assert browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").get_attribute("title") == "放大"
     assert browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-out").get_attribute("aria-label") == "缩小"
-    wait(browser, lambda b: b.execute_script("return document.querySelectorAll('#map path.leaflet-interactive').length") > 0)
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#map canvas.street-tile[data-drawn]"))  # the street map is drawn
     the_map = browser.find_element(By.ID, "map")
     assert "回车" in the_map.get_attribute("aria-label")
     browser.execute_script("arguments[0].focus()", the_map)

@@ -125,6 +125,7 @@ def test_the_example_profile_covers_its_district_outline():
         ("document_prefixes: {notice: 盘示, announcement: 盘示}", "prefixes must differ"),
         ("document_prefixes: {notice: 盘示, memo: 盘备}", "document_prefixes"),
         ("naming_authority: 盘龙区民政局", "naming_authority"),
+        ("map_approval_number: 12", "map_approval_number"),
     ],
 )
 def test_a_bad_field_is_named_in_both_languages(tmp_path, change, word):
@@ -150,6 +151,14 @@ def test_the_issuing_authority_and_document_prefixes(tmp_path):
     given = district_profile.from_file(write(tmp_path, MINIMAL.strip() + "\n" + extra))
     assert given.authority.zh == "某区地名办" and given.notice_contact.en == "phone 1"
     assert given.document_prefixes == ("某地示", plain.name.zh[0] + "民地告")
+
+
+def test_the_map_approval_number(tmp_path):
+    """The 审图号 printed on public maps: none until given, then handed to the pages' scripts."""
+    plain = district_profile.from_file(write(tmp_path, MINIMAL))
+    assert plain.map_approval_number is None and plain.public()["map_approval_number"] is None
+    given = district_profile.from_file(write(tmp_path, MINIMAL.strip() + "\nmap_approval_number: 昆S（2026）001号"))
+    assert given.map_approval_number == "昆S（2026）001号" and given.public()["map_approval_number"] == "昆S（2026）001号"
 
 
 @pytest.mark.parametrize("text", ["code: [", "- just\n- a list\n", ""])

@@ -13,7 +13,7 @@ def build_demo(seed: int = 530111, scale: float = 1.0) -> dict[str, gpd.GeoDataF
     """All demo layers (EPSG:4490), identical for the same seed and scale.
 
     ``scale`` in (0, 1] shrinks the synthetic volume: households are
-    ``round(600000 * scale)`` and the street grids widen, so blocks and buildings
+    ``round(900000 * scale)`` and the street grids widen, so blocks and buildings
     shrink with it; the real units (13 subdistricts, 133 communities) stay.
     """
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:

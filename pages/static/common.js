@@ -1,5 +1,5 @@
 /* Shared by every page: API calls that turn errors into words, and the base map
-   drawn from the district's own layers (no remote tiles). */
+   drawn from the district's own vector tiles (streetmap.js; no remote tiles). */
 (function () {
   "use strict";
   // The page's language and texts arrive as JSON data (no inline script, so the CSP needs none).
@@ -85,33 +85,25 @@
   /* A code's name from the text table (role_*, state_*, ...), or the code itself. */
   function label(kind, code) { return D.t[`${kind}_${code}`] || code; }
 
-  function baseMap(elementId) {
-    const map = L.map(elementId, { zoomControl: false, attributionControl: false }).setView([P.center[1], P.center[0]], P.zoom);
+  /* The base map of every page: the street map drawn from the district's own vector tiles
+     (streetmap.js; no remote tiles, no WebGL). A public map (publicMap: true) carries its
+     审图号 (the profile's map_approval_number) or says it has not been reviewed. */
+  const maps = [];  // the page's maps, for scripts that drive them (the browser tests)
+
+  function baseMap(elementId, options = {}) {
+    const map = L.map(elementId, { zoomControl: false, attributionControl: false, maxZoom: 20 }).setView([P.center[1], P.center[0]], P.zoom);
     L.control.zoom({ zoomInTitle: D.t.zoom_in, zoomOutTitle: D.t.zoom_out }).addTo(map);  // titles in the page's language
-    const units = L.layerGroup().addTo(map);
-    const roads = L.layerGroup().addTo(map);
-    getJSON("/ogc/collections/subdistricts/items?f=json&limit=100", { background: true }).then((fc) => {
-      L.geoJSON(fc, { style: { color: "#0b4f6c", weight: 2, fillColor: "#cfe3ea", fillOpacity: 0.35 } }).addTo(units);
-    }).catch(() => {});
-    getJSON("/ogc/collections/communities/items?f=json&limit=500", { background: true }).then((fc) => {
-      L.geoJSON(fc, { style: { color: "#5b8aa0", weight: 0.8, dashArray: "3 3", fill: false } }).addTo(units);
-    }).catch(() => {});
-    let pending = 0;
-    function loadRoads() {
-      roads.clearLayers();
-      if (map.getZoom() < 14) return;
-      const b = map.getBounds();
-      const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((v) => v.toFixed(5)).join(",");
-      const ticket = ++pending;
-      getJSON(`/ogc/collections/roads/items?f=json&limit=1000&bbox=${bbox}`, { background: true }).then((fc) => {
-        if (ticket !== pending) return;
-        L.geoJSON(fc, {
-          style: (f) => ({ color: "#7a6a58", weight: f.properties.road_class === "arterial" ? 4 : 2 }),
-          onEachFeature: (f, layer) => { if (f.properties.name) layer.bindTooltip(el("span", null, f.properties.name)); },
-        }).addTo(roads);
-      }).catch(() => {});
+    window.dimingStreetMap.layer().addTo(map);
+    if (options.publicMap) {
+      const Approval = L.Control.extend({
+        onAdd() {
+          const text = P.map_approval_number ? D.t.map_approval_fmt.replace("{number}", P.map_approval_number) : D.t.map_not_reviewed;
+          return el("div", { className: "map-approval" }, text);
+        },
+      });
+      new Approval({ position: "bottomleft" }).addTo(map);
     }
-    map.on("moveend", loadRoads);
+    maps.push(map);
     return map;
   }
 
@@ -149,5 +141,5 @@
     getJSON("/api/v1/session").then(show).catch(() => {});
   }
 
-  window.dimingCommon = { el, getJSON, showMessage, baseMap, sendJSON, signInBox, localTime, localDate, label };
+  window.dimingCommon = { el, getJSON, showMessage, baseMap, maps, sendJSON, signInBox, localTime, localDate, label };
 })();

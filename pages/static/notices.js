@@ -53,7 +53,7 @@
   }
 
   async function board() {
-    const map = baseMap("map");
+    const map = baseMap("map", { publicMap: true });
     const [open, announced] = await Promise.all([getJSON("/api/v1/notices"), getJSON("/api/v1/announcements")]);
     fill(document.getElementById("open-notices"), open.notices, t.no_open_notices, false);
     fill(document.getElementById("announcements"), announced.announcements, t.no_announcements, true);
@@ -138,7 +138,7 @@
 
   async function one(section) {
     const id = section.dataset.id;
-    const map = baseMap("map");
+    const map = baseMap("map", { publicMap: true });
     const running = await fetchJSON(`/api/v1/notices/${id}`);
     if (running.ok) {
       facts(running.body, false);

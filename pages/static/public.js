@@ -11,7 +11,7 @@
   const didYouMean = document.getElementById("did-you-mean");
   const searchError = document.getElementById("search-error");
   const mapBox = document.getElementById("map");
-  const map = baseMap("map");
+  const map = baseMap("map", { publicMap: true });
   const marker = L.layerGroup().addTo(map);
   let active = -1;
   let typingTimer = null;
@@ -140,6 +140,8 @@
       say(fill(t.unregistered_fmt, { street: g.street || g.name, number: g.requested_number }));
     } else if (g.match_type === "fuzzy") {
       say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));
+    } else if (g.kind) {
+      say(fill(t.kind_fmt, { q, kind: g.kind }));
     } else if (g.match_type === "partial") {
       say(fill(t.begun_fmt, { q }));
     }

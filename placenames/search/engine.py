@@ -19,6 +19,7 @@ import shapely
 
 from gis.errors import BadRequest
 
+from .. import categories
 from . import gazetteer, pinyin, query_forms
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
@@ -32,6 +33,10 @@ FORMER_CONFIDENCE = 0.7
 RETIRED_CONFIDENCE = 0.6
 # A search answered by names that begin with the query (nothing is called exactly that).
 BEGINS_WITH = 0.6
+# A query that names only a kind of place (机场, 区政府): every place of that kind, weakly.
+KIND_ONLY = 0.5
+# Words before a kind of place that only say "the one here": 区政府, 附近的公园, 最近的医院.
+KIND_QUALIFIERS = ("附近的", "最近的", "附近", "最近", "区", "市")
 
 
 @dataclass
@@ -73,7 +78,23 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope(),
     if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
         body = text if latin else strip_prefix(text, g.profile)[0] or text
         matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit)]
+    if not matches and not latin:
+        matches = _of_kind(g, text)
     return _rank(matches, scope, limit)
+
+
+def _of_kind(g: Gazetteer, text: str) -> list[Match]:
+    """机场 / 区政府 / 附近的公园: only a kind of place was asked for. The registered places
+    whose names end with that generic word (通名) answer, nearest the focus first when one is given."""
+    body = query_forms.peel_prefix(g, text)
+    for word in KIND_QUALIFIERS:
+        if body.startswith(word) and len(body) > len(word):
+            body = body[len(word) :]
+            break
+    if body not in categories.all_generics():
+        return []
+    places = (e for e in g.entries if e.kind == "place" and e.status == "current")
+    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in places if e.name.endswith(body)]
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:

@@ -224,6 +224,17 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             .where(NameAlias.kind == "former", PlaceName.status.in_(("current", "retired")), PlaceName.classification == "public")
             .order_by(NameAlias.id)
         ).all()
+        other_names = session.execute(
+            select(NameAlias.alias, PlaceName.id)
+            .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
+            .where(
+                NameAlias.kind.in_(("alias", "short")),
+                NameAlias.valid_to.is_(None),
+                PlaceName.status == "current",
+                PlaceName.classification == "public",
+            )
+            .order_by(NameAlias.id)
+        ).all()
         for unit in units:
             session.expunge(unit)
     g.units = {u.code: u for u in units}
@@ -284,6 +295,7 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
         else:
             _add(g, entry, [row.name])
     place_by_id: dict[int, Entry] = {}
+    place_index: dict[int, int] = {}
     for row in places:
         if row.geom is None or normalize(row.name) in g.roads:
             continue  # a road's register entry is found as the road
@@ -305,7 +317,10 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
         if any(e.kind in ("community", "subdistrict") for e in g.names.get(normalize(row.name), [])):
             continue  # the unit itself is already indexed with its polygon
         place_by_id[row.id] = entry
-        _add(g, entry, [row.name])
+        place_index[row.id] = _add(g, entry, [row.name])
+    for row in other_names:  # 别名 / 简称 (长水机场) find the place as its standard name does
+        if row.id in place_index:
+            _index_names(g, place_by_id[row.id], place_index[row.id], [row.alias])
     main_address = {row.building_id: row.address for row in plates if row.kind == "main" and row.building_id is not None}
     for row in plates:
         street = road_names.get(row.road_id)
@@ -351,9 +366,16 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
     return g
 
 
-def _add(g: Gazetteer, entry: Entry, names: list[str]) -> None:
+def _add(g: Gazetteer, entry: Entry, names: list[str]) -> int:
+    """Add ``entry`` found by ``names``; returns its position in ``g.entries``."""
     g.entries.append(entry)
     index = len(g.entries) - 1
+    _index_names(g, entry, index, names)
+    return index
+
+
+def _index_names(g: Gazetteer, entry: Entry, index: int, names: list[str]) -> None:
+    """Make the entry at ``index`` findable by each of ``names`` (exact, prefix, one typo, pinyin)."""
     for name in dict.fromkeys(names):
         key = normalize(name)
         g.names[key].append(entry)

@@ -365,8 +365,8 @@ def _peel_filler(g: Gazetteer, text: str, peeled: list[str]) -> str:
 
 
 def _peel_unit(g: Gazetteer, lex: Lexicon, text: str, forms: dict[str, list[Entry]], parent: Entry | None) -> tuple[str, Entry | None]:
-    if _known(g, text) and text not in forms:
-        return text, None
+    if _known(g, text) and (text not in forms or any(e.kind == "place" for e in g.names.get(text, []))):
+        return text, None  # a registered name, even one written like a unit (关上街道办事处 is the office)
     for length in range(min(len(text), 14), 1, -1):
         head = text[:length]
         units = forms.get(head)
