@@ -197,6 +197,7 @@ def _echo(item: dict) -> None:
         click.echo(
             f"  {change['subdistrict']}: kept 保留 {len(change['kept'])}, split 拆分 {len(change['split'])}"
             f"{f' ({splits})' if splits else ''}, merged 合并 {sum(map(len, change['merged'].values()))}, "
+            f"detached pieces moved 零星地块并入 {sum(map(len, change['fragments'].values()))}, "
             f"created 新建 {len(change['created'])}, below minimum kept 低于下限保留 {len(change['below_minimum_kept'])}, "
             f"households moved 迁移户数 {change['households_moved']}"
         )

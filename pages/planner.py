@@ -43,6 +43,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "merged_fmt": ("{into} 并入 {codes}", "{codes} merged into {into}"),
     "created_fmt": ("新建 {codes}", "new {codes}"),
     "absorbed_fmt": ("{code} 纳入空白街区 {n} 个", "{code} took in {n} blank blocks"),
+    "fragments_fmt": ("{into} 并入 {codes} 的零星地块", "{into} took in detached pieces of {codes}"),
     "below_min_fmt": ("低于下限但保留 {codes}", "below the minimum, kept: {codes}"),
     "communities_proposed": ("方案社区数", "Proposed"),
     "communities_added": ("增减", "Change"),

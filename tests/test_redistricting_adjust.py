@@ -90,6 +90,26 @@ def test_a_blank_area_big_enough_becomes_a_new_community_and_a_small_one_joins_a
     assert change["households_moved"] == 0  # households of blank blocks had no community to move from
 
 
+def test_a_detached_sliver_joins_the_neighbour_it_touches_most_instead_of_becoming_a_community():
+    # A's block r1c3 is cut off from the rest of A (a sliver across a road, no households):
+    # it must not become a 0-household community, nor make A be redrawn.
+    layout = [[A, A, B, B], [A, A, B, A], [C, C, C, C]]
+    households = [[50, 50, 50, 50], [50, 50, 50, 0], [50, 50, 50, 50]]
+    graph = grid_graph(households, communities=layout, subdistricts=[[S] * 4] * 3)
+    proposal = adjust(graph, rules(150, 250))
+    found = members(proposal)
+    assert set(found) == {A, B, C}  # nothing created
+    assert found[A] == cells(layout, A) - {"r1c3"} and found[B] == cells(layout, B) | {"r1c3"}  # B shares two sides
+    assert found[C] == cells(layout, C)
+    [change] = proposal.changes
+    assert change["fragments"] == {B: [A]} and not change["split"] and not change["created"]
+    assert change["households_moved"] == 0 and proposal.valid
+    # a detached piece big enough to stand alone is left to the rules (A is scattered: split)
+    households[1][3] = 200
+    big = adjust(grid_graph(households, communities=layout, subdistricts=[[S] * 4] * 3), rules(150, 400))
+    assert not big.changes[0]["fragments"] and A in big.changes[0]["split"]
+
+
 def test_the_plans_new_communities_split_the_smallest_community_that_can_hold_two():
     layout = [[A, A, A, A, B, B, B, B, B, B]] * 2  # A 400, B 600; bounds 200-600
     graph = world(layout)

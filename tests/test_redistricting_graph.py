@@ -30,6 +30,27 @@ def test_blocks_touching_at_a_corner_are_not_neighbours():
     assert graph.components(range(2)) == [[0], [1]]
 
 
+def test_a_sliver_touching_its_subdistrict_only_by_short_sides_is_joined_to_them():
+    """A 0.3 m² sliver left by the road network, touching its own subdistrict's blocks by
+    sides shorter than MIN_EDGE_M (and another subdistrict's by a longer one), is no island:
+    it was made a community of its own, of no households."""
+    big = shapely.box(0, 0, 100, 100)
+    sliver = shapely.box(100, 50, 101.2, 50.25)  # 1.2 m × 0.25 m against the big block's side
+    other = shapely.box(101.2, 0, 200, 100)  # the next subdistrict, along the sliver's far side
+    frame = gpd.GeoDataFrame(
+        {"code": ["big", "sliver", "other"], "subdistrict": ["S", "S", "T"], "households": [50, 0, 50]},
+        geometry=[big, sliver, other],
+        crs="EPSG:4543",
+    ).to_crs("EPSG:4490")
+    graph = build_graph(from_frames(frame))
+    assert ("big", "sliver") in edges(graph)
+    assert len(graph.components([0, 1])) == 1
+    corner = gpd.GeoDataFrame(
+        {"code": ["a", "b"], "subdistrict": ["S", "S"], "households": [1, 1]}, geometry=[cell(0, 0), cell(1, 1)], crs="EPSG:4490"
+    )
+    assert len(build_graph(from_frames(corner)).edge_u) == 0  # real blocks meeting at a corner stay apart
+
+
 def test_an_arterial_along_a_column_marks_the_edges_it_runs_along():
     graph = grid_graph([[1, 1, 1], [1, 1, 1]], roads=vertical_road(1, 2))
     arterial = LINE_CLASSES.index("arterial")

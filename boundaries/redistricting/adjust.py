@@ -45,6 +45,8 @@ class Change:
     split: dict[str, list[str]] = field(default_factory=dict)  # old code → its pieces (the first keeps the code)
     merged: dict[str, list[str]] = field(default_factory=dict)  # kept code → codes merged into it
     absorbed: dict[str, int] = field(default_factory=dict)  # community → blank blocks it took in
+    # community → today's communities whose detached piece (too small to stand alone) it took in
+    fragments: dict[str, list[str]] = field(default_factory=dict)
     created: list[str] = field(default_factory=list)  # new communities from blank areas
     below_minimum_kept: list[str] = field(default_factory=list)
     households_moved: int = 0
@@ -56,6 +58,7 @@ class Change:
             "split": self.split,
             "merged": self.merged,
             "absorbed": self.absorbed,
+            "fragments": self.fragments,
             "created": self.created,
             "below_minimum_kept": self.below_minimum_kept,
             "households_moved": self.households_moved,
@@ -112,6 +115,7 @@ class _Subdistrict:
             if graph.communities[b]:
                 self.groups.setdefault(graph.communities[b], []).append(b)
         blank = [b for b in blocks if not graph.communities[b]]
+        self._reattach_fragments()
         self.new_parts = self._place_blank_areas(blank)
         if merge_undersized:
             self._merge_undersized()
@@ -134,6 +138,32 @@ class _Subdistrict:
 
     def _owner(self) -> dict[int, str]:
         return {b: code for code, members in self.groups.items() for b in members}
+
+    def _reattach_fragments(self) -> None:
+        """A community's detached piece too small to be a community (a sliver block cut off
+        by a road, with few or no households) joins the neighbour it shares the longest
+        boundary with, as a small blank area would. Otherwise the piece made its community
+        "scattered", the whole community was redrawn and the piece became a community of its
+        own — one of 0 households in the demo. A piece with no neighbour stays where it is."""
+        for code in sorted(self.groups):
+            if code in self.rules.locked_communities:
+                continue
+            pieces = self.graph.components(self.groups[code])
+            if len(pieces) < 2:
+                continue
+            main = max(range(len(pieces)), key=lambda i: (self.households(pieces[i]), len(pieces[i]), -min(pieces[i])))
+            for i, piece in enumerate(pieces):
+                if i == main or self.households(piece) >= self.rules.min_households:
+                    continue
+                shared = {c: n for c, n in self._shared(piece).items() if c != code and c not in self.rules.locked_communities}
+                if not shared:
+                    continue
+                room = [c for c in shared if self.households(self.groups[c] + piece) <= self.ceiling(self.groups[c] + piece)]
+                into = max(room or list(shared), key=lambda c: (shared[c], c))
+                moving = set(piece)
+                self.groups[code] = [b for b in self.groups[code] if b not in moving]
+                self.groups[into] = sorted(self.groups[into] + list(piece))
+                self.change.fragments.setdefault(into, []).append(code)
 
     def _place_blank_areas(self, blank: list[int]) -> list[list[int]]:
         """Blank areas big enough for a community become new parts; smaller ones join the neighbour
@@ -203,7 +233,9 @@ class _Subdistrict:
         for code in kept:
             if self.households(self.groups[code]) < self.rules.min_households:
                 self.change.below_minimum_kept.append(code)
-        self.change.kept = [c for c in kept if c not in self.change.absorbed and c not in self.change.merged]
+        self.change.kept = [
+            c for c in kept if c not in self.change.absorbed and c not in self.change.merged and c not in self.change.fragments
+        ]
         out = [(code, np.array(self.groups[code])) for code in kept]
         new_pieces: list[tuple[str | None, np.ndarray]] = []
         for part, origin in parts:

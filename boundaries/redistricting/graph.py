@@ -19,6 +19,8 @@ from gis.crs import STORAGE_CRS, measure_crs, reproject
 TOUCH_M = 0.2
 #: A shared boundary shorter than this (metres) is a touch at a point, not an edge.
 MIN_EDGE_M = 2.0
+#: A block smaller than this (m²) is a sliver of the road network, not a place of its own.
+SLIVER_M2 = 100.0
 #: A line within this distance (metres) of a block edge runs along it.
 LINE_SNAP_M = 3.0
 #: Pieces of an edge near a line no longer than this are where the edge meets or crosses it, not runs along it.
@@ -71,7 +73,7 @@ def build_graph(data: RedistrictingInput) -> BlockGraph:
     blocks = data.blocks
     polygons = reproject(np.asarray(blocks.geometry.array), STORAGE_CRS, measure_crs())
     polygons = shapely.make_valid(polygons)
-    u, v, lengths, geoms = _shared_edges(polygons)
+    u, v, lengths, geoms = _shared_edges(polygons, blocks["subdistrict"].to_numpy(dtype=object))
     n = len(blocks)
     neighbours: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     for e, (a, b) in enumerate(zip(u.tolist(), v.tolist(), strict=False)):
@@ -97,7 +99,7 @@ def build_graph(data: RedistrictingInput) -> BlockGraph:
     )
 
 
-def _shared_edges(polygons: np.ndarray):
+def _shared_edges(polygons: np.ndarray, subdistricts: np.ndarray):
     """Shared sides: exact where the blocks are noded, else within ``TOUCH_M`` (sloppy files)."""
     tree = shapely.STRtree(polygons)
     left, right = tree.query(polygons, predicate="dwithin", distance=TOUCH_M)
@@ -114,7 +116,21 @@ def _shared_edges(polygons: np.ndarray):
         shared[loose] = approximate
         lengths[loose] = shapely.length(approximate)
     edge = lengths >= MIN_EDGE_M
+    edge |= _touches_of_islands(left, right, lengths, edge, subdistricts, shapely.area(polygons))
     return left[edge].astype(np.int64), right[edge].astype(np.int64), lengths[edge], shared[edge]
+
+
+def _touches_of_islands(left, right, lengths, edge, subdistricts: np.ndarray, area: np.ndarray) -> np.ndarray:
+    """For a sliver (below ``SLIVER_M2``, e.g. a fraction of a square metre left by the road
+    network) that touches no block of its own subdistrict by a side of ``MIN_EDGE_M`` or
+    more, all its shorter touches inside the subdistrict, so that it is no island there: an
+    island became a community of its own, of no households. Real blocks meeting at a
+    corner stay apart."""
+    same = subdistricts[left] == subdistricts[right]
+    has_edge = np.zeros(len(subdistricts), dtype=bool)
+    has_edge[left[edge & same]] = has_edge[right[edge & same]] = True
+    island = ~has_edge & (area < SLIVER_M2)
+    return same & (lengths > 0) & ~edge & (island[left] | island[right])
 
 
 def _lines_only(geoms: np.ndarray) -> np.ndarray:

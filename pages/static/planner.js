@@ -171,6 +171,7 @@
     Object.entries(c.split).forEach(([old, pieces]) => parts.push(fmt(D.t.split_fmt, { old, new: pieces.join("、") })));
     Object.entries(c.merged).forEach(([into, codes]) => parts.push(fmt(D.t.merged_fmt, { into, codes: codes.join("、") })));
     Object.entries(c.absorbed).forEach(([code, n]) => parts.push(fmt(D.t.absorbed_fmt, { code, n })));
+    Object.entries(c.fragments || {}).forEach(([into, codes]) => parts.push(fmt(D.t.fragments_fmt, { into, codes: codes.join("、") })));
     if (c.created.length) parts.push(fmt(D.t.created_fmt, { codes: c.created.join("、") }));
     if (c.below_minimum_kept.length) parts.push(fmt(D.t.below_min_fmt, { codes: c.below_minimum_kept.join("、") }));
     return parts.join("；");
