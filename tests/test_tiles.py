@@ -65,7 +65,10 @@ def test_a_tile_over_the_data_has_roads_with_names_units_and_labels(client):
     assert {f["properties"]["name"] for f in layers["communities"]["features"]} == {"关上社区"}  # the unit in force, not 旧社区
     assert {"关上社区"} <= {f["properties"]["name"] for f in layers["labels"]["features"]}
     assert all(f["geometry"]["type"] == "Point" for f in layers["labels"]["features"])
-    assert "buildings" not in layers or layers["buildings"]["features"]  # buildings only from zoom 15
+    assert "buildings" not in layers  # buildings only from zoom 15
+    near = decode(client.get(url(16, *tile_of(102.7225, 25.0125, 16))))
+    (building,) = near["buildings"]["features"]
+    assert building["geometry"]["type"] == "Polygon" and building["properties"] == {}
     low = decode(client.get(url(11, *tile_of(102.73, 25.02, 11))))
     assert "communities" not in low and "roads" in low and "subdistricts" in low
 
