@@ -39,6 +39,7 @@ STREET_MAP: tuple[TileLayer, ...] = (
         open_column="valid_to",
         points=True,
         min_zoom=10,
+        buffer=1024,  # a quarter tile: a name near an edge is written by both tiles
     ),
 )
 

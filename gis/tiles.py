@@ -41,7 +41,9 @@ class TileLayer:
     ``among`` keeps rows whose column has one of the values, ``open_column`` rows whose column is
     empty (the version of a unit in force has no end date). ``points`` puts a point inside
     each geometry instead of the geometry (where to write a name). A layer is in the
-    tiles of zooms ``min_zoom`` to ``max_zoom``.
+    tiles of zooms ``min_zoom`` to ``max_zoom``, with what lies up to ``buffer`` tile
+    coordinates beyond the tile's edges (a label's point wider than lines: a name near
+    the edge is then in both tiles, and each draws its part).
     """
 
     name: str
@@ -53,6 +55,7 @@ class TileLayer:
     points: bool = False
     min_zoom: int = MIN_ZOOM
     max_zoom: int = MAX_ZOOM
+    buffer: int = BUFFER
 
     def at(self, zoom: int) -> bool:
         return self.min_zoom <= zoom <= self.max_zoom
@@ -89,15 +92,16 @@ def check_zoom(text: str | int) -> int:
     return zoom
 
 
-def tile_bounds(zoom: int, row: int, col: int) -> TileBounds:
-    """The WebMercatorQuad tile ``zoom/row/col`` (row 0 at the north edge); 404 outside the matrix."""
+def tile_bounds(zoom: int, row: int, col: int, buffer: int = BUFFER) -> TileBounds:
+    """The WebMercatorQuad tile ``zoom/row/col`` (row 0 at the north edge); 404 outside the matrix.
+    Its longitude/latitude box reaches ``buffer`` tile coordinates beyond the edges."""
     count = 2**zoom
     if not (0 <= row < count and 0 <= col < count):
         raise NotFound(f"第 {zoom} 级没有第 {row} 行第 {col} 列的瓦片", f"tile matrix {zoom} has no tile at row {row}, column {col}")
     size = 2 * HALF_WORLD / count
     minx, maxy = -HALF_WORLD + col * size, HALF_WORLD - row * size
     mercator = (minx, maxy - size, minx + size, maxy)
-    pad = size * BUFFER / EXTENT
+    pad = size * buffer / EXTENT
     west, south = _lonlat(max(-HALF_WORLD, mercator[0] - pad), max(-HALF_WORLD, mercator[1] - pad))
     east, north = _lonlat(min(HALF_WORLD, mercator[2] + pad), min(HALF_WORLD, mercator[3] + pad))
     return TileBounds(zoom, row, col, mercator, (west, south, east, north))
@@ -124,7 +128,8 @@ class VectorTiles:
         return backend.data_version(self.store)
 
     def tile(self, zoom: int, row: int, col: int) -> Tile:
-        bounds = tile_bounds(zoom, row, col)
+        layers = [layer for layer in self.layers if layer.at(zoom)]
+        bounds = tile_bounds(zoom, row, col, max((layer.buffer for layer in layers), default=BUFFER))
         version = self.version()
         key = (zoom, row, col)
         with self._lock:
@@ -132,8 +137,7 @@ class VectorTiles:
             if cached is not None and cached.version == version:
                 self._cache.move_to_end(key)
                 return cached
-        layers = [layer for layer in self.layers if layer.at(zoom)]
-        content = backend.encode(self.store, layers, bounds, extent=EXTENT, buffer=BUFFER)
+        content = backend.encode(self.store, layers, bounds, extent=EXTENT)
         etag = hashlib.sha256(content).hexdigest()[:32]
         made = Tile(content, version, etag)
         with self._lock:

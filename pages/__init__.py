@@ -4,7 +4,8 @@ that any other client uses. Chinese by default, English with ``?lang=en``.
 Each area (public look-up, officer workspace, ...) is its own module with its own
 blueprint and text table; ``register`` mounts the areas listed in ``AREAS``.
 No page loads anything from the internet: Leaflet comes from the vendored copy
-under /ogc/assets, and the map draws the district's own layers, not remote tiles.
+under /ogc/assets, and the maps draw the district's own vector tiles (/api/v1/tiles,
+static/streetmap.js), not remote tiles.
 """
 
 from __future__ import annotations

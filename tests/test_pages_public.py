@@ -77,6 +77,8 @@ def test_english_and_offline_assets(site, browser):
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text.startswith("Name or address")
     sources = browser.execute_script("return [...document.querySelectorAll('script[src], link[href], img[src]')].map(e => e.src || e.href)")
     assert sources and all(s.startswith(server.url) for s in sources)
+    # The default profile has no 审图号 yet: the public map says it has not been reviewed.
+    assert browser.find_element(By.CSS_SELECTOR, "#map .map-approval").text.startswith("This map has not been through map review")
 
 
 def test_phone_width_has_no_horizontal_scroll(site):

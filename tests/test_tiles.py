@@ -3,6 +3,7 @@ made by ST_AsMVT on PostgreSQL and by mapbox-vector-tile on SQLite, the same lay
 
 from __future__ import annotations
 
+import gzip
 import math
 
 import mapbox_vector_tile
@@ -65,7 +66,10 @@ def test_a_tile_over_the_data_has_roads_with_names_units_and_labels(client):
     assert {f["properties"]["name"] for f in layers["communities"]["features"]} == {"关上社区"}  # the unit in force, not 旧社区
     assert {"关上社区"} <= {f["properties"]["name"] for f in layers["labels"]["features"]}
     assert all(f["geometry"]["type"] == "Point" for f in layers["labels"]["features"])
-    assert "buildings" not in layers or layers["buildings"]["features"]  # buildings only from zoom 15
+    assert "buildings" not in layers  # buildings only from zoom 15
+    near = decode(client.get(url(16, *tile_of(102.7225, 25.0125, 16))))
+    (building,) = near["buildings"]["features"]
+    assert building["geometry"]["type"] == "Polygon" and building["properties"] == {}
     low = decode(client.get(url(11, *tile_of(102.73, 25.02, 11))))
     assert "communities" not in low and "roads" in low and "subdistricts" in low
 
@@ -94,6 +98,25 @@ def test_etag_and_cache_invalidation_after_a_rename(client, store):
     assert renamed.headers["ETag"] != tag
     names = {f["properties"]["name"] for f in decode(renamed)["roads"]["features"]}
     assert "春城东路" in names and "春城路" not in names
+
+
+def test_tiles_travel_compressed_and_still_revalidate(client, store):
+    from shapely import LineString, MultiLineString
+
+    with store.transaction(actor="test", reason="more roads") as session:
+        for i in range(40):
+            y = 25.001 + i * 0.0007
+            session.add(
+                Road(name=f"测试{i}路", road_class="local", geom=MultiLineString([LineString([(102.721, y), (102.748, y + 0.0003)])]))
+            )
+    target = url(14, *tile_of(102.73, 25.02, 14))
+    plain = client.get(target)
+    packed = client.get(target, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip" and len(packed.get_data()) < len(plain.get_data())
+    layers = mapbox_vector_tile.decode(gzip.decompress(packed.get_data()))
+    assert len({f"测试{i}路" for i in range(40)} & {f["properties"]["name"] for f in layers["roads"]["features"]}) >= 10
+    again = client.get(target, headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
 
 
 def test_tileset_metadata(client):

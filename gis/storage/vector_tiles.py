@@ -38,12 +38,12 @@ def data_version(store: Store) -> int:
         return int(session.execute(text(f"SELECT max(id) FROM {AUDIT_TABLE}")).scalar() or 0)
 
 
-def encode(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, *, extent: int, buffer: int) -> bytes:
+def encode(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, *, extent: int) -> bytes:
     if not layers:
         return b""
     if store.dialect == "postgresql":
-        return _encode_postgis(store, layers, bounds, extent, buffer)
-    return _encode_python(store, layers, bounds, extent, buffer)
+        return _encode_postgis(store, layers, bounds, extent)
+    return _encode_python(store, layers, bounds, extent)
 
 
 def _filters(quote, layer: TileLayer, params: dict[str, Any], prefix: str) -> list[str]:
@@ -57,7 +57,7 @@ def _filters(quote, layer: TileLayer, params: dict[str, Any], prefix: str) -> li
     return where
 
 
-def _encode_postgis(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, extent: int, buffer: int) -> bytes:
+def _encode_postgis(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, extent: int) -> bytes:
     quote = store.engine.dialect.identifier_preparer.quote
     minx, miny, maxx, maxy = bounds.mercator
     west, south, east, north = bounds.lonlat
@@ -71,7 +71,8 @@ def _encode_postgis(store: Store, layers: Sequence[TileLayer], bounds: TileBound
         params[f"name{n}"] = layer.name
         parts.append(
             f"(SELECT ST_AsMVT(q, :name{n}, {extent}, 'mvt_geom') FROM ("
-            f"SELECT ST_AsMVTGeom(ST_Transform({shape}, 3857), ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 3857), {extent}, {buffer}, true)"
+            f"SELECT ST_AsMVTGeom(ST_Transform({shape}, 3857), ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 3857),"
+            f" {int(extent)}, {int(layer.buffer)}, true)"
             f" AS mvt_geom{columns} FROM {quote(layer.table)} WHERE {' AND '.join(where)}) q WHERE q.mvt_geom IS NOT NULL)"
         )
     with store.read(public=True) as session:
@@ -98,11 +99,11 @@ def _rows(store: Store, layer: TileLayer, bounds: TileBounds) -> list:
         return list(session.execute(text(f"SELECT {columns} FROM {quote(layer.table)} WHERE {' AND '.join(where)}"), params))
 
 
-def _encode_python(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, extent: int, buffer: int) -> bytes:
+def _encode_python(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, extent: int) -> bytes:
     minx, miny, maxx, maxy = bounds.mercator
-    pad = (maxx - minx) * buffer / extent
     encoded = []
     for layer in layers:
+        pad = (maxx - minx) * layer.buffer / extent
         rows = [row for row in _rows(store, layer, bounds) if row[0] is not None]
         if not rows:
             continue
