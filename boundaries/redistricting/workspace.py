@@ -130,7 +130,8 @@ class Workspace:
 
     def excess(self, community: int) -> int:
         """Households outside [min, ceiling] for one community (0 when within)."""
-        return self.rules.excess(self.households[community], self.ceiling(community))
+        size = self.size[community]
+        return self.rules.excess(self.households[community], self.rules.ceiling(size > 0 and self.dense_blocks[community] == size))
 
     def total_excess(self) -> int:
         return sum(self.excess(c) for c in range(self.k))
