@@ -270,8 +270,10 @@ def _follow_major_lines(ws: Workspace, rng, weight: float, should_stop, tuning: 
 
 
 def _inner_cut(ws: Workspace) -> np.ndarray:
-    a, b = ws.assignment[ws.graph.edge_u], ws.assignment[ws.graph.edge_v]
-    return np.flatnonzero((a >= 0) & (b >= 0) & (a != b))
+    """The part's edges between two of its communities (graph edge ids, ascending)."""
+    g, edges = ws.graph, ws.own_edges
+    a, b = ws.assignment[g.edge_u[edges]], ws.assignment[g.edge_v[edges]]
+    return edges[(a >= 0) & (b >= 0) & (a != b)]
 
 
 def _major_share(ws: Workspace) -> float:

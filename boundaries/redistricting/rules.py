@@ -47,8 +47,9 @@ class Rules:
         return (households >= self.min_households) & (households <= ceiling)
 
     def excess(self, households: int, ceiling: int) -> int:
-        """Households outside [min, ceiling]: 0 when within."""
-        return max(0, self.min_households - households) + max(0, households - ceiling)
+        """Households outside [min, ceiling]: 0 when within (comparisons, not max(): the search asks this per move)."""
+        low = self.min_households - households if households < self.min_households else 0
+        return low + (households - ceiling if households > ceiling else 0)
 
     def may_hold(self, households: int, communities: int) -> bool:
         """Could ``communities`` communities share these households at all (dense ceilings, the loosest)?"""

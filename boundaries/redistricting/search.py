@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from boundaries.redistricting.trees import minimum_spanning_trees
 from boundaries.redistricting.workspace import Workspace
 
 #: Improvement smaller than this is noise.
@@ -26,9 +27,9 @@ def repair(ws: Workspace, rng: np.random.Generator, max_rounds: int = 200) -> in
             return 0
         best = None
         for block in _shuffled(ws.boundary_blocks(), rng):
-            source = int(ws.assignment[block])
+            source = ws.community_of[block]
             for target in ws.neighbour_communities(block):
-                gain = _excess_gain(ws, block, source, target)
+                gain = ws.excess_gain(block, source, target)
                 if gain <= 0:
                     continue
                 key = (gain, -ws.move_delta(block, target))
@@ -42,18 +43,6 @@ def repair(ws: Workspace, rng: np.random.Generator, max_rounds: int = 200) -> in
     return ws.total_excess()
 
 
-def _excess_gain(ws: Workspace, block: int, source: int, target: int) -> int:
-    h = int(ws.graph.households[block])
-    dense = int(ws.graph.dense[block])
-    rules = ws.rules
-    before = ws.excess(source) + ws.excess(target)
-    hs, ht = int(ws.households[source]) - h, int(ws.households[target]) + h
-    cs = ws.ceiling(source, -dense, -1)
-    ct = ws.ceiling(target, dense, 1)
-    after = rules.excess(hs, cs) + rules.excess(ht, ct)
-    return before - after
-
-
 def improve(ws: Workspace, rng: np.random.Generator, max_passes: int = 30, should_stop: Callable[[], bool] | None = None) -> int:
     """Hill-climb on the objective; a move never adds households outside the bounds. Returns the moves made."""
     moves = 0
@@ -62,12 +51,12 @@ def improve(ws: Workspace, rng: np.random.Generator, max_passes: int = 30, shoul
             break
         improved = 0
         for block in _shuffled(ws.boundary_blocks(), rng):
-            source = int(ws.assignment[block])
+            source = ws.community_of[block]
             if ws.pinned[block] or ws.size[source] <= 1:
                 continue
             best_delta, best_target = -EPSILON, -1
             for target in ws.neighbour_communities(block):
-                if _excess_gain(ws, block, source, target) < 0:
+                if ws.excess_gain(block, source, target) < 0:
                     continue
                 delta = ws.move_delta(block, target)
                 if delta < best_delta:
@@ -107,12 +96,12 @@ def anneal(
                 break
         temperature = start_temperature * (0.01 ** (step / max(steps - 1, 1)))
         block = boundary[int(rng.integers(len(boundary)))]
-        source = int(ws.assignment[block])
+        source = ws.community_of[block]
         targets = ws.neighbour_communities(block)
         if not targets or ws.pinned[block] or ws.size[source] <= 1:
             continue
         target = targets[int(rng.integers(len(targets)))]
-        if _excess_gain(ws, block, source, target) < 0:
+        if ws.excess_gain(block, source, target) < 0:
             continue
         delta = ws.move_delta(block, target)
         if delta > 0 and rng.random() >= np.exp(-delta / temperature):
@@ -129,12 +118,13 @@ def anneal(
 
 def restore(ws: Workspace, assignment: np.ndarray) -> None:
     """Put ``ws`` back into a saved assignment (sums rebuilt block by block)."""
-    for block in ws.members.tolist():
-        if ws.assignment[block] >= 0:
+    members = ws.members.tolist()
+    for block in members:
+        if ws.community_of[block] >= 0:
             ws.remove(block)
-    for block in ws.members.tolist():
-        if assignment[block] >= 0:
-            ws.add(block, int(assignment[block]))
+    for block, community in zip(members, assignment[ws.members].tolist(), strict=True):
+        if community >= 0:
+            ws.add(block, community)
 
 
 def recombine(
@@ -166,26 +156,28 @@ def recombine(
 
 
 def _neighbouring_pairs(ws: Workspace) -> list[tuple[int, int]]:
-    g = ws.graph
-    a, b = ws.assignment[g.edge_u], ws.assignment[g.edge_v]
-    cut = (a >= 0) & (b >= 0) & (a != b) & ws.inside[g.edge_u] & ws.inside[g.edge_v]
+    g, edges = ws.graph, ws.own_edges
+    a, b = ws.assignment[g.edge_u[edges]], ws.assignment[g.edge_v[edges]]
+    cut = (a >= 0) & (b >= 0) & (a != b)
     return sorted({(int(min(x, y)), int(max(x, y))) for x, y in zip(a[cut].tolist(), b[cut].tolist(), strict=False)})
 
 
 def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int) -> bool:
     """Try ``trees`` spanning trees of communities ``a`` + ``b``; apply the best improving split."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import depth_first_order, minimum_spanning_tree
-
     g = ws.graph
-    nodes = np.flatnonzero((ws.assignment == a) | (ws.assignment == b))
+    members = ws.members
+    in_pair = ws.assignment[members]
+    in_pair = (in_pair == a) | (in_pair == b)
+    nodes = members[in_pair]
     if len(nodes) < 2 or ws.pinned[nodes].any():
         return False
-    local = np.full(g.size, -1, dtype=np.int64)
-    local[nodes] = np.arange(len(nodes))
-    inner = (local[g.edge_u] >= 0) & (local[g.edge_v] >= 0)
-    eu, ev = local[g.edge_u[inner]], local[g.edge_v[inner]]
-    cost, length = ws.costs[inner], g.edge_length[inner]
+    # The pair's edges, taken from the part's own (in the graph's order), numbered within the pair.
+    local = np.full(len(members), -1, dtype=np.int64)
+    local[in_pair] = np.arange(len(nodes))
+    lu, lv = local[ws.local_u], local[ws.local_v]
+    inner = (lu >= 0) & (lv >= 0)
+    eu, ev, edges = lu[inner], lv[inner], ws.own_edges[inner]
+    cost, length = ws.costs[edges], g.edge_length[edges]
     households, dense = g.households[nodes], g.dense[nodes].astype(np.int64)
     perimeter, area = g.perimeter[nodes], g.area[nodes]
     total_h, total_dense, n = int(households.sum()), int(dense.sum()), len(nodes)
@@ -197,31 +189,29 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
     best_side = None
     price = cost / np.maximum(length, 1e-9)
     price -= min(0.0, float(price.min(initial=0.0)))  # the last phase prices major lines below zero
-    for _ in range(trees):
-        weight = rng.uniform(0.5, 1.5, len(eu)) / (price + 0.05)  # cheap edges weigh most: left out of the tree
-        tree = minimum_spanning_tree(coo_matrix((weight, (eu, ev)), shape=(n, n)))
-        order, parent = depth_first_order(tree, 0, directed=False)
-        if len(order) < n:
-            return False  # not connected (cannot happen for two contiguous communities)
-        sub_h = households.astype(np.int64).copy()
-        sub_d, sub_n = dense.copy(), np.ones(n, dtype=np.int64)
-        for v in order[:0:-1]:  # children before parents
-            p = parent[v]
-            sub_h[p] += sub_h[v]
-            sub_d[p] += sub_d[v]
-            sub_n[p] += sub_n[v]
-        rest_h = total_h - sub_h
-        ceiling_in = rules.ceilings(sub_d == sub_n)
-        ceiling_out = rules.ceilings(total_dense - sub_d == n - sub_n)
-        ok = rules.fits(sub_h, ceiling_in) & rules.fits(rest_h, ceiling_out)
-        ok[order[0]] = False
-        candidates = np.flatnonzero(ok)
+    # Earlier re-splits of the round may have moved a and b apart. One tree at a time, that was
+    # found after drawing the first tree's weights: draw them too, so the random stream stays the same.
+    if not (current_side[eu] != current_side[ev]).any():
+        rng.uniform(0.5, 1.5, len(eu))
+        return False
+    state = rng.bit_generator.state
+    weight = rng.uniform(0.5, 1.5, (trees, len(eu))) / (price + 0.05)  # cheap edges weigh most: left out of the tree
+    forest = minimum_spanning_trees(n, eu, ev, weight)
+    if forest is None:  # a community in pieces (no move makes one): as above
+        rng.bit_generator.state = state
+        rng.uniform(0.5, 1.5, len(eu))
+        return False
+    # Cutting the edge above node v splits its subtree from the rest; node 0 is the root.
+    sub_h, sub_d, sub_n = forest.subtree_sums(households), forest.subtree_sums(dense), forest.size
+    ceiling_in = rules.ceilings(sub_d == sub_n)
+    ceiling_out = rules.ceilings(total_dense - sub_d == n - sub_n)
+    ok = rules.fits(sub_h, ceiling_in) & rules.fits(total_h - sub_h, ceiling_out)
+    ok[:, 0] = False
+    for tree in range(trees):
+        candidates = np.flatnonzero(ok[tree])
         if not len(candidates):
             continue
-        position = np.empty(n, dtype=np.int64)
-        position[order] = np.arange(n)
-        start = position[candidates]
-        sides = (position[None, :] >= start[:, None]) & (position[None, :] < (start + sub_n[candidates])[:, None])
+        sides = forest.subtree_mask(tree, candidates)
         values = _split_value(ws, sides, eu, ev, cost, length, perimeter, area)
         pick = int(np.argmin(values))
         if values[pick] < best_value - EPSILON:
@@ -230,7 +220,7 @@ def _resplit(ws: Workspace, a: int, b: int, rng: np.random.Generator, trees: int
         return False
     for block, side in zip(nodes.tolist(), best_side.tolist(), strict=False):
         target = a if side else b
-        if ws.assignment[block] != target:
+        if ws.community_of[block] != target:
             ws.move(block, target)
     return True
 
