@@ -14,12 +14,15 @@ from gis import tiles
 from gis.basemap import AdminUnit, Building, Road, Waterway
 from gis.profile import PROFILE_KEY
 from gis.tiles import TileLayer
+from placenames.models import PlaceName
 
 blueprint = Blueprint("tiles", __name__)
 
 TILES_KEY = "diming.tiles"
 MAX_AGE = 60
 _UNITS = AdminUnit.__tablename__
+# Register categories drawn as places: offices, schools and hospitals, parks, sights, stations, the airport.
+PLACE_CATEGORIES = ("27100", "27300", "25200", "25100", "25900", "23220", "23410", "26100")
 
 # The street map: what each layer holds, from which zoom. Units are the versions in force.
 STREET_MAP: tuple[TileLayer, ...] = (
@@ -31,6 +34,15 @@ STREET_MAP: tuple[TileLayer, ...] = (
         "subdistricts", _UNITS, attributes=("name", "code"), among=(("level", ("subdistrict",)),), open_column="valid_to", min_zoom=8
     ),
     TileLayer("communities", _UNITS, attributes=("name", "code"), among=(("level", ("community",)),), open_column="valid_to", min_zoom=12),
+    TileLayer(
+        "places",  # landmarks and public buildings of the register, by name (a dot and the name)
+        PlaceName.__tablename__,
+        attributes=("name", "category_code"),
+        among=(("status", ("current",)), ("classification", ("public",)), ("category_code", PLACE_CATEGORIES)),
+        points=True,
+        min_zoom=13,
+        buffer=1024,
+    ),
     TileLayer(
         "labels",
         _UNITS,

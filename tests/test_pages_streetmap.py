@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from browser import LiveServer, chromium, close, demo_store, requested_urls, screenshot, wait
 from selenium.webdriver.common.by import By
 
+from data.demo_landmarks import add_landmarks
 from gis.basemap import Road
 from gis.profile import DEFAULT_PROFILE
 
@@ -38,7 +39,7 @@ return out;
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("streetmap")
-    store = demo_store(root)
+    store = demo_store(root, steps=(add_landmarks,))
     profile = root / "profile.yaml"
     text = Path(DEFAULT_PROFILE).read_text(encoding="utf-8")
     divisions = (Path(DEFAULT_PROFILE).parent / "../reference/guandu_divisions_2023.csv").resolve()
@@ -98,3 +99,19 @@ def test_district_and_unit_labels_at_a_low_zoom(site, offline):
     assert offline.find_element(By.CSS_SELECTOR, "#map .map-approval").text == f"Map approval No. {APPROVAL}"
     wait(offline, lambda b: any(label.endswith("街道") for label in b.execute_script(PIXELS)["labels"]), timeout=30)
     screenshot(offline, "streetmap-start-view")
+
+
+def test_a_landmark_found_by_search_is_named_on_the_map(site, offline):
+    """A resident searching 关上公园 is taken to the park, and the places around it are named on the street map."""
+    server, _ = site
+    offline.get(server.url + "/")
+    box = offline.find_element(By.ID, "q")
+    box.send_keys("关上公园")
+    offline.find_element(By.CSS_SELECTOR, "#search-form button[type=submit]").click()
+    wait(offline, lambda b: "关上公园" in b.find_element(By.ID, "results").text, timeout=30)
+    assert offline.execute_script("return window.dimingCommon.maps[0].getZoom()") >= 15
+    # the park and its neighbours (the subdistrict's office, school, clinic) are named on the map
+    # where their names fit beside their dots
+    landmarks = {"关上公园", "关上街道办事处", "关上小学", "关上社区卫生服务中心", "官渡区人民政府", "官渡区人民医院"}
+    wait(offline, lambda b: len(landmarks & set(b.execute_script(PIXELS)["labels"])) >= 2, timeout=30)
+    screenshot(offline, "streetmap-landmark")

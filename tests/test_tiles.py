@@ -158,3 +158,37 @@ def _layers():
     from api.tiles import STREET_MAP
 
     return STREET_MAP
+
+
+def test_places_layer_holds_current_public_landmarks_only(client, store):
+    from shapely.geometry import Point
+
+    from placenames.models import PlaceName
+
+    def landmark(name, code, status="current", classification="public"):
+        return PlaceName(
+            name=name,
+            romanization="X",
+            category_code=code,
+            category_label="-",
+            status=status,
+            classification=classification,
+            geom=Point(102.7226, 25.0126),
+        )
+
+    with store.transaction(actor="test", reason="landmarks") as session:
+        session.add_all(
+            [
+                landmark("关上公园", "25200"),
+                landmark("关上小学", "27300"),
+                landmark("旧公园", "25200", status="retired"),
+                landmark("内部单位", "27100", classification="internal"),
+                landmark("关上小区", "22100"),  # an estate is not drawn as a place
+            ]
+        )
+    layers = decode(client.get(url(16, *tile_of(102.7226, 25.0126, 16))))
+    places = {f["properties"]["name"]: f for f in layers["places"]["features"]}
+    assert set(places) == {"关上公园", "关上小学"}
+    assert all(f["geometry"]["type"] == "Point" for f in places.values())
+    assert places["关上公园"]["properties"]["category_code"] == "25200"
+    assert "places" not in decode(client.get(url(12, *tile_of(102.7226, 25.0126, 12))))  # from zoom 13

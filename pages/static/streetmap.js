@@ -268,6 +268,29 @@
         drawn.push(f.properties.name);
       });
     }
+    if (layers.places && zoom >= 15) {  // landmarks: a dot and the name beside it
+      const s = scale("places");
+      ctx.font = `12px ${FONT}`;
+      ctx.textAlign = "left";
+      layers.places.features.forEach((f) => {
+        if (!f.properties.name || !f.parts.length) return;
+        const [x, y] = f.parts[0][0];
+        ctx.beginPath();
+        ctx.arc(x * s, y * s, 3.5, 0, 2 * Math.PI);
+        ctx.fillStyle = "#b03a2e";
+        ctx.fill();
+        const w = ctx.measureText(f.properties.name).width;
+        const px = x * s, py = y * s;
+        // the name right of the dot, else left of it; never cut by the tile's edge (then the dot only)
+        const sides = [[px + 7, [px - 4, py - 8, px + 8 + w, py + 8]], [px - 7 - w, [px - 8 - w, py - 8, px + 4, py + 8]]];
+        const side = sides.find(([, b]) => b[0] >= 1 && b[1] >= 1 && b[2] <= 255 && b[3] <= 255 && placed.take(b));
+        if (!side) return;
+        ctx.fillStyle = "#7b241c";
+        haloText(ctx, f.properties.name, side[0], py);
+        drawn.push(f.properties.name);
+      });
+      ctx.textAlign = "center";
+    }
     if (layers.roads && zoom >= 14) {
       ctx.font = `12px ${FONT}`;
       ctx.fillStyle = "#3d3326";
