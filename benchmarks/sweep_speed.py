@@ -31,6 +31,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # the benchmark modules beside this script
+sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # and the checkout it belongs to, not another installed copy
 
 from bench_redistricting import _community_counts, gerrychain_plan, quality  # noqa: E402
 from synthetic_district import synthetic_district  # noqa: E402
