@@ -147,3 +147,31 @@ def test_buildings_added_later_take_the_next_number(store, site):
     assert labels["K6"] == "6" and labels["K2"] == "1"
     assert [c["name"] for c in compounds.list_compounds(store)] == ["春城花园"]
     assert compounds.list_compounds(store, road="春城路")[0]["numbered"] == 6
+
+
+def test_the_command_line(store, site):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import main
+
+    runner = CliRunner()
+    gate = metric_point(*GATE)
+    db = ["--db", store.url, "numbers", "compound"]
+    added = runner.invoke(
+        main, [*db, "add", "春城花园", "--road", "春城路", "--entrance", f"{gate.x},{gate.y}", "--around", "K1,K2,K3,K4,K5", "--json"]
+    )
+    assert added.exit_code == 0, added.output
+    view = json.loads(added.output)
+    assert view["number"] == "62" and len(view["buildings"]) == 5
+    listed = runner.invoke(main, [*db, "list"])
+    assert "春城花园" in listed.output and "5/5 幢" in listed.output
+    address = runner.invoke(main, [*db, "address", "春城花园", "--building", "3栋", "--unit", "2", "--room", "501"])
+    assert address.exit_code == 0 and address.output.strip() == f"{PREFIX}春城路62号3幢2单元501室"
+    numbered = runner.invoke(main, [*db, "number-buildings", str(view["id"]), "--order", "s_order"])
+    assert numbered.exit_code == 0 and "1幢\tK2" in numbered.output  # numbers given stay
+    bad = runner.invoke(main, [*db, "add", "另一个", "--road", "春城路", "--entrance", "east", "--wkt", "POLYGON((0 0,1 0,1 1,0 0))"])
+    assert bad.exit_code == 2 and "lon,lat" in bad.output
+    missing = runner.invoke(main, [*db, "address", "春城花园", "--building", "9"])
+    assert missing.exit_code != 0 and "9幢" in missing.output
