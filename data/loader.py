@@ -67,11 +67,13 @@ def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 def demo_steps():
     """The steps an officer would take on the stored demo units, in order; each is
     ``step(store, seed=...) -> counts`` in its own module (boundaries first, then the
-    communities' history: ``data/demo_history.py``)."""
+    communities' history: ``data/demo_history.py``, then compounds with their 楼栋号:
+    ``data/demo_compounds.py``)."""
     from data.demo_boundaries import add_boundaries
+    from data.demo_compounds import add_compounds
     from data.demo_history import add_history
 
-    return (add_boundaries, add_history)
+    return (add_boundaries, add_history, add_compounds)
 
 
 def load_demo(

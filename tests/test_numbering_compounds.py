@@ -175,3 +175,29 @@ def test_the_command_line(store, site):
     assert bad.exit_code == 2 and "lon,lat" in bad.output
     missing = runner.invoke(main, [*db, "address", "春城花园", "--building", "9"])
     assert missing.exit_code != 0 and "9幢" in missing.output
+
+
+def test_search_finds_the_building_in_its_compound(store, site, tmp_path):
+    from apitools import make_client
+
+    register(store)
+    service.commit(store, None, actor="wang")
+    client = make_client(store, tmp_path)
+    with store.read() as session:
+        from gis.basemap import Building
+
+        k4 = session.get(Building, site["K4"]).geom.representative_point()
+    for query, label in (
+        ("春城路62号3栋", "官渡区关上街道春城路62号3幢"),
+        ("春城路62号3幢", "官渡区关上街道春城路62号3幢"),
+        ("关上街道春城路62号3栋2单元501室", "官渡区关上街道春城路62号3幢2单元501室"),
+        ("春城路六十二号三栋二单元五零一室", "官渡区关上街道春城路62号3幢2单元501室"),
+    ):
+        feature = client.get("/api/v1/search", query_string={"q": query, "crs": "EPSG:4490"}).json["features"][0]
+        g = feature["properties"]["geocoding"]
+        assert g["label"] == g["standard_address"] == label, query
+        assert g["compound"] == "春城花园" and g["building_id"] == site["K4"] and g["secondary"] is False
+        assert feature["geometry"]["coordinates"] == pytest.approx([k4.x, k4.y])
+    # no 9幢 in the compound: the compound's address, not an invented building
+    g = client.get("/api/v1/search", query_string={"q": "春城路62号9栋"}).json["features"][0]["properties"]["geocoding"]
+    assert g["label"] == "官渡区关上街道春城路62号" and g["requested_building"] == "9" and g["match_type"] == "partial"

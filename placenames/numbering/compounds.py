@@ -246,8 +246,9 @@ def _road_line(session, road_id: int):
 
 
 def _compound(session, key: int | str) -> Compound:
-    column = Compound.id if isinstance(key, int) or (isinstance(key, str) and key.isdigit()) else Compound.name
-    value = int(key) if column is Compound.id else key
+    by_id = isinstance(key, int) or (key.isdigit() and len(key) <= 9)  # a longer number is no id the database holds
+    column = Compound.id if by_id else Compound.name
+    value = int(key) if by_id else key
     row = session.scalars(select(Compound).where(column == value)).first()
     if row is None:
         raise NotFound(f"小区不存在：{key}", f"No such compound: {key}", details={"compound": key})
