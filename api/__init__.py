@@ -14,6 +14,7 @@ from api import auth, openapi, proxies, session
 
 BLUEPRINT_MODULES: tuple[str, ...] = (
     "api.numbers",
+    "api.compounds",
     "api.signs",
     "api.names",
     "api.notice_documents",

@@ -141,6 +141,122 @@ def entrance(obj, building, lon, lat, description, clear, actor, reason) -> None
     click.echo(f"entrance of {row['code']} at {row['lon']:.7f}, {row['lat']:.7f}")
 
 
+@numbers.group("compound")
+def compound() -> None:
+    """Compounds (小区/大院): one door number for the area, 楼栋号 for its buildings."""
+
+
+def _lonlat(value: str, option: str):
+    import shapely
+
+    try:
+        lon, lat = (float(part) for part in value.split(","))
+    except ValueError:
+        raise InvalidInput(f"{option} 应为“经度,纬度”：{value}", f"{option} must be 'lon,lat': {value}") from None
+    return shapely.Point(lon, lat)
+
+
+def _print_compound(view: dict) -> None:
+    click.echo(f"{view['id']}\t{view['name']}\t{view['address']}")
+    for building in view.get("buildings", []):
+        click.echo(f"  {building['text'] or '（未编号 unnumbered）'}\t{building['code']}")
+
+
+@compound.command("add")
+@click.argument("name")
+@click.option("--road", required=True, help="The road its main gate opens onto, e.g. 子君路.")
+@click.option("--entrance", required=True, help="Main gate as lon,lat (CGCS2000).")
+@click.option("--side-entrance", "side_entrances", multiple=True, help="Another gate as lon,lat (repeat).")
+@click.option("--wkt", help="Outline as a WKT polygon (CGCS2000 lon/lat).")
+@click.option("--around", help="Or: the outline around these buildings (codes, comma-separated).")
+@click.option("--order", type=click.Choice(["entrance", "s_order"]), default="entrance", show_default=True, help="楼栋号 order.")
+@click.option("--no-numbers", is_flag=True, help="Register only; number the buildings later.")
+@click.option("--retire-street-numbers", is_flag=True, help="Retire the street numbers the buildings inside already have.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def compound_add(obj, name, road, entrance, side_entrances, wkt, around, order, no_numbers, retire_street_numbers, as_json, actor, reason):
+    """Register compound NAME: it gets one door number on --road, its buildings their 楼栋号."""
+    from placenames.numbering import compounds
+
+    if bool(wkt) == bool(around):
+        raise InvalidInput("请给出 --wkt 或 --around（二者之一）", "Give --wkt or --around (one of them)")
+    polygon = wkt if wkt else compounds.outline_around(obj.store, [c.strip() for c in around.split(",") if c.strip()])
+    view = compounds.register(
+        obj.store,
+        name=name,
+        polygon=polygon,
+        road=road,
+        entrance=_lonlat(entrance, "--entrance"),
+        side_entrances=[(_lonlat(v, "--side-entrance"), None) for v in side_entrances],
+        order=order,
+        number=not no_numbers,
+        retire_street_numbers=retire_street_numbers,
+        actor=_actor(actor),
+        reason=reason,
+    )
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=1))
+        return
+    _print_compound(view)
+    for row in view["street_numbered"]:
+        click.echo(f"still numbered on the street (retire with --retire-street-numbers): {row['address']}", err=True)
+
+
+@compound.command("list")
+@click.option("--road", help="Only this road's compounds.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def compound_list(obj, road, as_json) -> None:
+    """Every compound with its address and how many of its buildings are numbered."""
+    from placenames.numbering import compounds
+
+    rows = compounds.list_compounds(obj.store, road=road)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}\t{row['name']}\t{row['address']}\t{row['numbered']}/{row['buildings']} 幢")
+
+
+@compound.command("number-buildings")
+@click.argument("compound_key")
+@click.option("--order", type=click.Choice(["entrance", "s_order"]), help="楼栋号 order (default: the compound's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--actor")
+@click.option("--reason")
+@click.pass_obj
+def compound_number(obj, compound_key, order, as_json, actor, reason) -> None:
+    """Give the unnumbered buildings of COMPOUND (id or name) their 楼栋号; numbers given stay."""
+    from placenames.numbering import compounds
+
+    view = compounds.number(obj.store, compound_key, order=order, actor=_actor(actor), reason=reason)
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=1))
+        return
+    _print_compound(view)
+
+
+@compound.command("address")
+@click.argument("compound_key")
+@click.option("--building", help="楼栋号, e.g. 3 (3幢 and 3栋 are read the same).")
+@click.option("--unit", help="单元, e.g. 2.")
+@click.option("--room", help="室, e.g. 501.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def compound_address(obj, compound_key, building, unit, room, as_json) -> None:
+    """The full standard address in COMPOUND (id or name), down to 幢/单元/室."""
+    from placenames.numbering import compounds, lookup
+
+    plate = compounds.describe(obj.store, compound_key)["door_plate"]
+    view = lookup.describe(obj.store, plate, building=building, unit=unit, room=room)
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=1))
+        return
+    click.echo(view["full_text"])
+
+
 @click.group()
 def signs() -> None:
     """Road signs and door plates: inventory and inspections (检查验收)."""

@@ -67,13 +67,14 @@ def place_names(frames: dict[str, gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
 def demo_steps():
     """The steps an officer would take on the stored demo units, in order; each is
     ``step(store, seed=...) -> counts`` in its own module (boundaries first, then the
-    communities' history: ``data/demo_history.py``, then landmarks in the register:
-    ``data/demo_landmarks.py``)."""
+    communities' history: ``data/demo_history.py``, compounds with their 楼栋号:
+    ``data/demo_compounds.py``, then landmarks in the register: ``data/demo_landmarks.py``)."""
     from data.demo_boundaries import add_boundaries
+    from data.demo_compounds import add_compounds
     from data.demo_history import add_history
     from data.demo_landmarks import add_landmarks
 
-    return (add_boundaries, add_history, add_landmarks)
+    return (add_boundaries, add_history, add_compounds, add_landmarks)
 
 
 def load_demo(

@@ -199,6 +199,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     "preview_failed_fmt": ("预览未成功：{message}", "Preview failed: {message}"),
     "commit_failed_fmt": ("写入未成功：{message}", "Commit failed: {message}"),
     "road_failed_fmt": ("道路未能载入：{message}", "Road could not be loaded: {message}"),
+    # numbering: compounds (小区/大院) and their 楼栋号
+    "compounds_title": ("小区/大院门牌与楼栋号", "Compounds: door numbers and building numbers"),
+    "col_compound": ("小区", "Compound"),
+    "col_compound_address": ("门牌地址", "Address"),
+    "col_compound_buildings": ("已编楼栋/楼栋", "Buildings numbered"),
+    "compound_building": ("楼栋号（幢）", "Building (幢)"),
+    "compound_unit": ("单元", "Unit"),
+    "compound_room": ("室", "Room"),
+    "compound_address_button": ("查询完整地址", "Full address"),
+    "no_compounds": ("尚未登记小区", "No compounds registered"),
+    "compound_failed_fmt": ("查询未成功：{message}", "Not found: {message}"),
     # The names of the procedure's codes, each from its one table in placenames.procedure.
     **{f"state_{state}": label for state, label in LABELS.items()},
     **{f"action_{action}": label for action, label in ACTION_LABELS.items()},

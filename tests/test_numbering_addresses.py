@@ -92,11 +92,11 @@ def test_search_label_keeps_building_unit_room_and_marks_secondary(store, number
     response = client.get("/api/v1/search", query_string={"q": f"春城路{number}号3幢2单元501室"})
     g = response.json["features"][0]["properties"]["geocoding"]
     assert g["label"] == g["standard_address"] == f"官渡区关上街道春城路{number}号3幢2单元501室"
-    assert g["address_kind"] == "main"
+    assert g["address_kind"] == "main" and g["secondary"] is False
     _, secondary_number, *_ = by[(ids["C1"], "关上路")]
     _, main_number, *_ = by[(ids["C1"], "春城路")]
     g = client.get("/api/v1/search", query_string={"q": f"关上路{secondary_number}号"}).json["features"][0]["properties"]["geocoding"]
-    assert g["address_kind"] == "secondary" and g["label"].endswith("（次要地址）")
+    assert g["address_kind"] == "secondary" and g["secondary"] is True and g["label"].endswith("（次要地址）")
     assert g["main_address"] == f"官渡区关上街道春城路{main_number}号"
 
 
@@ -119,7 +119,8 @@ def test_reverse_geocoding_marks_a_secondary_address(store, tmp_path):
     g = client.get("/api/v1/reverse", query_string={"lon": lon, "lat": lat, "crs": "EPSG:4490"}).json["features"][0]
     g = g["properties"]["geocoding"]
     assert g["housenumber"] == secondary_number and g["street"] == "关上路"
-    assert g["address_kind"] == "secondary" and g["label"] == f"官渡区关上街道关上路{secondary_number}号（次要地址）"
+    assert g["address_kind"] == "secondary" and g["secondary"] is True
+    assert g["label"] == f"官渡区关上街道关上路{secondary_number}号（次要地址）"
     assert g["main_address"] == f"官渡区关上街道春城路{main_number}号"
     n1, lon, lat = by[(ids["N1"], "春城路")]
     g = client.get("/api/v1/reverse", query_string={"lon": lon, "lat": lat, "crs": "EPSG:4490"}).json["features"][0]

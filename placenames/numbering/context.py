@@ -6,7 +6,7 @@ by row or projecting them one at a time would dominate the run time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
@@ -18,7 +18,7 @@ from gis.storage import bbox_match
 from placenames.models import DoorPlate, PlaceName
 
 from . import geometry
-from .models import BuildingEntrance, NumberingDefaults, RoadNumbering
+from .models import BuildingEntrance, CompoundBuilding, NumberingDefaults, RoadNumbering
 from .settings import NumberingSettings
 
 DEGREES_PER_METRE = 1 / 90_000  # generous at 25°N, only used to widen a search box
@@ -44,6 +44,7 @@ class Loaded:
     plates: list  # DoorPlate rows of the wanted roads
     main_numbered: set[int]  # buildings that already have a current main plate somewhere
     district: NumberingSettings
+    in_compound: set[int] = field(default_factory=set)  # buildings inside a compound: numbered by it, not by roads
 
 
 def district_settings(session) -> NumberingSettings:
@@ -108,8 +109,19 @@ def load(session, road_ids: list[int] | None) -> Loaded:
     )
     building_ids = np.array([b[0] for b in found], dtype=np.int64)
     entrances = _entrances(session, building_ids)
+    in_compound = set(session.scalars(select(CompoundBuilding.building_id))) if wanted else set()
     return Loaded(
-        roads, wanted, unregistered, building_ids, admin, np.asarray(polygons, dtype=object), entrances, plates, main_numbered, district
+        roads,
+        wanted,
+        unregistered,
+        building_ids,
+        admin,
+        np.asarray(polygons, dtype=object),
+        entrances,
+        plates,
+        main_numbered,
+        district,
+        in_compound,
     )
 
 

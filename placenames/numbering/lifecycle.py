@@ -53,23 +53,28 @@ def retire(
             raise NotFound(f"门牌不存在：{missing}", f"No such door plate(s): {missing}", details={"plates": missing})
         if not plates:
             raise NotFound("该建筑没有现行门牌", "The building has no current door plate")
-        already = [p.number_text for p in plates if p.status == "retired"]
-        if already:
-            raise Conflict(f"门牌号已注销：{'、'.join(already)}", f"Already retired: {', '.join(already)}", details={"numbers": already})
-        for plate in plates:
-            plate.status = "retired"
-            session.add(
-                NumberChange(
-                    door_plate_id=plate.id,
-                    road_id=plate.road_id,
-                    change="retire",
-                    old_text=plate.number_text,
-                    old_address=plate.address,
-                    note=reason,
-                )
+        return retire_plates(session, plates, reason)
+
+
+def retire_plates(session, plates: list[DoorPlate], reason: str) -> list[dict]:
+    """Retire ``plates`` inside the caller's transaction, each with its old -> (none) record."""
+    already = [p.number_text for p in plates if p.status == "retired"]
+    if already:
+        raise Conflict(f"门牌号已注销：{'、'.join(already)}", f"Already retired: {', '.join(already)}", details={"numbers": already})
+    for plate in plates:
+        plate.status = "retired"
+        session.add(
+            NumberChange(
+                door_plate_id=plate.id,
+                road_id=plate.road_id,
+                change="retire",
+                old_text=plate.number_text,
+                old_address=plate.address,
+                note=reason,
             )
-        session.flush()
-        return [{"id": p.id, "road_id": p.road_id, "number": p.number_text, "address": p.address, "status": p.status} for p in plates]
+        )
+    session.flush()
+    return [{"id": p.id, "road_id": p.road_id, "number": p.number_text, "address": p.address, "status": p.status} for p in plates]
 
 
 def renumber(store, road_name: str, *, actor: str, reason: str) -> list[dict]:

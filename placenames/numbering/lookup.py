@@ -117,6 +117,7 @@ def full_address(session, plate_id: int, *, building: str | None = None, unit: s
             .where(DoorPlate.building_id == plate.building_id, DoorPlate.kind == "main", DoorPlate.status == "current")
         ).first()
     zh, en = KIND_LABELS.get(plate.kind, (plate.kind, plate.kind))
+    compound, at = _compound_building(session, plate, finer)
     return {
         "id": plate.id,
         "road": road,
@@ -132,9 +133,72 @@ def full_address(session, plate_id: int, *, building: str | None = None, unit: s
         "full_text": parts.text(full=True),
         "main_address": None if main is None else names.parts(main[0].admin_code, main[1], main[0].number_text).text(full=True),
         "main_address_id": None if main is None else main[0].id,
-        "lon": plate.geom.x,
-        "lat": plate.geom.y,
+        "compound": compound,
+        "lon": at.x,
+        "lat": at.y,
     }
+
+
+def _compound_building(session, plate: DoorPlate, finer: dict[str, str | None]):
+    """For a compound's plate: the compound, and the building a 楼栋号 names (its position is the
+    address's); an unknown 楼栋号 is a 404 and a 单元 beyond the building's count a 400."""
+    from gis.basemap import Building
+
+    from .models import Compound, CompoundBuilding
+
+    row = session.scalars(select(Compound).where(Compound.door_plate_id == plate.id)).first()
+    if row is None:
+        return None, plate.geom
+    compound = {"id": row.id, "name": row.name}
+    label = finer.get("building")
+    if label is None:
+        return compound, plate.geom
+    found = session.execute(
+        select(CompoundBuilding, Building.code, Building.geom)
+        .join(Building, Building.id == CompoundBuilding.building_id)
+        .where(CompoundBuilding.compound_id == row.id, CompoundBuilding.label == label)
+    ).first()
+    if found is None:
+        raise NotFound(
+            f"{row.name}没有{label}幢（{plate.address}）",
+            f"Compound {row.name} has no building {label} ({plate.address})",
+            details={"field": "building", "compound": row.id},
+        )
+    member, code, outline = found
+    unit = finer.get("unit")
+    if unit is not None and member.units is not None and (not unit.isdigit() or not 1 <= int(unit) <= member.units):
+        raise InvalidInput(
+            f"{label}幢只有 {member.units} 个单元：{unit}单元",
+            f"Building {label} has {member.units} units: unit {unit}",
+            details={"field": "unit", "units": member.units},
+        )
+    compound.update(building_id=member.building_id, building_code=code)
+    return compound, outline.representative_point()
+
+
+def building_address(store, building_id: int, *, unit: str | None = None, room: str | None = None) -> dict:
+    """A building's full address: inside a compound its compound's number and 楼栋号
+    (子君路88号3幢), else its own main door plate; down to 单元/室."""
+    from .models import Compound, CompoundBuilding
+
+    with store.read() as session:
+        member = session.execute(
+            select(CompoundBuilding.label, Compound.door_plate_id)
+            .join(Compound, Compound.id == CompoundBuilding.compound_id)
+            .where(CompoundBuilding.building_id == building_id)
+        ).first()
+        if member is not None and member.label is not None and member.door_plate_id is not None:
+            return full_address(session, member.door_plate_id, building=member.label, unit=unit, room=room)
+        plate_id = session.scalar(
+            select(DoorPlate.id).where(DoorPlate.building_id == building_id, DoorPlate.kind == "main", DoorPlate.status == "current")
+        )
+        if plate_id is None:
+            raise NotFound(
+                f"建筑 {building_id} 没有现行门牌，也未编入小区楼栋",
+                f"Building {building_id} has no current door plate and no compound building number",
+                details={"building": building_id},
+            )
+        return full_address(session, plate_id, unit=unit, room=room)
 
 
 def describe(store, plate_id: int, **finer: str | None) -> dict:

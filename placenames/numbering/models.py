@@ -7,7 +7,9 @@ road's own choices (an empty column inherits the default). ``NumberChange`` keep
 old -> new for every renumbered, retired or reused address, for public notices.
 ``BuildingEntrance`` is a building's surveyed main entrance, which numbering uses
 instead of guessing the door from the outline. ``AddressCertificate`` is one printed
-门牌证 or 地址证明 with its certificate number (``certificates``).
+门牌证 or 地址证明 with its certificate number (``certificates``). A ``Compound``
+(小区/大院) takes one door number on its road; its ``CompoundEntrance`` rows are its gates
+and its ``CompoundBuilding`` rows the buildings inside, each with its 楼栋号 (``compounds``).
 """
 
 from __future__ import annotations
@@ -90,3 +92,45 @@ class AddressCertificate(Registered, Base):
     serial: Mapped[int] = mapped_column(Integer, nullable=False)
     address_text: Mapped[str] = mapped_column(String(300), nullable=False)
     issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+
+
+class Compound(Registered, Base):
+    """A compound (小区/大院): an area with one door number on its road (``door_plate_id``).
+
+    The buildings inside take that number with their 楼栋号 (子君路88号3幢) instead of
+    street numbers of their own; road numbering skips them."""
+
+    __tablename__ = "compounds"
+
+    name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
+    road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
+    door_plate_id: Mapped[int | None] = mapped_column(ForeignKey("door_plates.id"), unique=True)
+    admin_code: Mapped[str | None] = mapped_column(String(20))
+    building_order: Mapped[str] = mapped_column(String(16), nullable=False, default="entrance", server_default="entrance")
+    geom = mapped_column(Geometry("POLYGON"), nullable=False)
+
+
+class CompoundEntrance(Registered, Base):
+    """A gate of a compound: ``main`` (one per compound, it places the door number) or ``side``."""
+
+    __tablename__ = "compound_entrances"
+
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(8), nullable=False)
+    description: Mapped[str | None] = mapped_column(String(100))
+    geom = mapped_column(Geometry("POINT"), nullable=False)
+
+
+class CompoundBuilding(Registered, Base):
+    """A building inside a compound (one compound per building) and its 楼栋号 ``label``
+    (NULL until the compound's buildings are numbered); ``units`` is how many 单元 it has,
+    when known (a 单元 beyond it is refused in an address)."""
+
+    __tablename__ = "compound_buildings"
+    __table_args__ = (UniqueConstraint("compound_id", "label"),)
+
+    compound_id: Mapped[int] = mapped_column(ForeignKey("compounds.id"), nullable=False, index=True)
+    building_id: Mapped[int] = mapped_column(ForeignKey("buildings.id"), nullable=False, unique=True)
+    label: Mapped[str | None] = mapped_column(String(16))
+    ordinal: Mapped[int | None] = mapped_column(Integer)
+    units: Mapped[int | None] = mapped_column(Integer)

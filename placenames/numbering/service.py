@@ -123,6 +123,7 @@ def _plan(session, roads: list[str] | None, *, allow_retired: bool, road_ids: li
             j
             for j in np.flatnonzero(mask)
             if loaded.building_ids[front.building[j]] not in have
+            and loaded.building_ids[front.building[j]] not in loaded.in_compound  # numbered by its compound (88号3幢)
             and not (front.kind[j] == "main" and loaded.building_ids[front.building[j]] in loaded.main_numbered)
         ]
         plans.append(_plan_road(road, on_road, loaded, front, members, allow_retired))

@@ -12,6 +12,7 @@ point breaks ties by distance.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -284,12 +285,30 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     plates = g.plates.get(normalize(road.name), {})
     plate = plates.get(number_text)
     if plate is not None:
-        return [Match(plate, match_type, confidence, extra)]
+        return [_in_compound(g, Match(plate, match_type, confidence, extra))]
     neighbours = sorted(plates.values(), key=lambda e: (_plate_number(e) % 2 != number % 2, abs(_plate_number(e) - number), e.number_text))[
         :2
     ]
     requested = {**extra, "requested_number": parsed.number_text, "registered": False}
     return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
+
+
+def _in_compound(g: Gazetteer, match: Match) -> Match:
+    """A compound's plate asked with a 楼栋号 (子君路88号3栋): the building itself, placed where it
+    stands, with the compound's name; a 楼栋号 the compound does not have is not invented - the
+    answer is the compound's address, saying which building was asked for."""
+    compound = g.compounds.get(match.entry.id)
+    label = match.extra.get("building")
+    if compound is None or label is None:
+        return match
+    found = compound.buildings.get(label)
+    if found is None:
+        extra = {k: v for k, v in match.extra.items() if k not in ("building", "unit", "floor", "room")}
+        extra.update(compound=compound.name, requested_building=label)
+        return Match(match.entry, "partial", match.confidence * 0.5, extra)
+    building_id, point = found
+    entry = dataclasses.replace(match.entry, point=point)
+    return Match(entry, match.match_type, match.confidence, {**match.extra, "compound": compound.name, "building_id": building_id})
 
 
 def _plate_number(e: Entry) -> int:

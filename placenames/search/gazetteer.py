@@ -26,10 +26,11 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from gis.basemap import AdminUnit, Road
+from gis.basemap import AdminUnit, Building, Road
 from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.profile import DistrictProfile, current_profile
 from placenames.models import DoorPlate, PlaceName
+from placenames.numbering.models import Compound, CompoundBuilding
 from placenames.registry_models import NameAlias
 
 from . import pinyin
@@ -79,6 +80,14 @@ class HistoricName:
     until: dt.date | None = None
 
 
+@dataclass(frozen=True)
+class CompoundBuildings:
+    """A compound (小区/大院) behind a door plate: its name and where each 楼栋号 stands."""
+
+    name: str
+    buildings: dict[str, tuple[int, shapely.Point]]
+
+
 @dataclass
 class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
@@ -97,6 +106,8 @@ class Gazetteer:
     plate_tree: shapely.STRtree | None = None
     road_list: list[Entry] = field(default_factory=list)
     road_tree: shapely.STRtree | None = None
+    # a compound's door plate id -> its name and its buildings by 楼栋号 (label -> building id, point)
+    compounds: dict[int, CompoundBuildings] = field(default_factory=dict)
     plate_road: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # index in road_list, or -1
     plate_side: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # 1 left, -1 right, 0 unknown
     # former and retired names, kept apart from current names so they never outrank them
@@ -237,6 +248,15 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
         ).all()
         for unit in units:
             session.expunge(unit)
+        compound_rows = session.execute(
+            select(Compound.door_plate_id, Compound.name, CompoundBuilding.label, Building.id, Building.geom)
+            .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)
+            .join(Building, Building.id == CompoundBuilding.building_id)
+            .where(Compound.door_plate_id.is_not(None), CompoundBuilding.label.is_not(None))
+        ).all()
+    for plate_id, compound_name, label, building_id, outline in compound_rows:
+        known = g.compounds.setdefault(plate_id, CompoundBuildings(compound_name, {}))
+        known.buildings[label] = (building_id, outline.representative_point())
     g.units = {u.code: u for u in units}
     g.community_list = [u for u in units if u.level == "community" and u.geom is not None]
     g.community_tree = shapely.STRtree([u.geom for u in g.community_list]) if g.community_list else None

@@ -58,7 +58,7 @@ def _address_kind(e) -> dict[str, Any]:
     """A plate's kind; a secondary one with its building's main address."""
     if e.kind != "address" or e.address_kind is None:
         return {}
-    out: dict[str, Any] = {"address_kind": e.address_kind}
+    out: dict[str, Any] = {"address_kind": e.address_kind, "secondary": e.address_kind == "secondary"}
     if e.address_kind == "secondary":
         out["main_address"] = e.main_label
     return out
