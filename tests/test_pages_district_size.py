@@ -152,6 +152,28 @@ def test_numbering_picks_a_road_beyond_the_first_thousand_and_draws_its_numbers(
     assert browser.execute_script("return document.querySelectorAll('#map path[stroke=\"#c0392b\"]').length") == 0
     assert browser.find_element(By.ID, "road-info").text == ""
 
+    # Commit the one new number on 春城路 and print its 门牌证 from the row's link.
+    road.clear()
+    road.send_keys("春城路")
+    browser.find_element(By.ID, "preview-button").click()
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, ".number-label")) == 1)
+    assert browser.find_element(By.CSS_SELECTOR, "#numbers tbody tr td:last-child").text == "—"  # nothing to print before committing
+    browser.find_element(By.ID, "commit-reason").send_keys("新建建筑编号")
+    browser.find_element(By.ID, "commit-button").click()
+    wait(browser, EC.text_to_be_present_in_element((By.ID, "preview-summary"), "已写入 1 个门牌"))
+    link = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#numbers a.certificate-link")))
+    wait(browser, lambda b: len(b.find_elements(By.CSS_SELECTOR, ".existing-label")) == len(existing) + 1)
+    with store.read() as session:
+        plate = session.scalars(select(DoorPlate).join(Road).where(Road.name == "春城路", DoorPlate.number_text.not_in(existing))).one()
+        new_number = plate.number_text
+    assert link.text == "门牌证" and link.get_attribute("href").endswith(f"/officer/addresses/{plate.id}/certificate?kind=plate&lang=zh")
+    new_number_cell = browser.find_element(By.CSS_SELECTOR, "#numbers tbody tr td:first-child").text
+    assert new_number_cell == new_number
+    browser.get(link.get_attribute("href"))  # the officer's session opens the printable page
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "门牌证" in page and "-MP-" in page and "道路（街路巷） 春城路" in page and f"门牌号 {new_number}" in page
+    screenshot(browser, "officer_numbering_certificate")
+
 
 def test_signs_page_shows_page_one_then_pages_and_filters(site, browser):
     server, store = site

@@ -86,13 +86,30 @@
     }).catch(() => {});
   }
 
-  function showPlan(body) {
+  /* Links to the printable 门牌证 and 地址证明 of a committed plate (none for a preview row). */
+  function certificateLinks(plateId) {
+    if (plateId === undefined) return "—";
+    const span = el("span");
+    [["plate", t.certificate_plate], ["proof", t.certificate_proof]].forEach(([kind, text], i) => {
+      const a = el("a", text, "certificate-link");
+      a.href = `/officer/addresses/${plateId}/certificate?kind=${kind}&lang=${lang}`;
+      a.target = "_blank";
+      a.rel = "noopener";
+      if (i) span.append(" · ");
+      span.append(a);
+    });
+    return span;
+  }
+
+  /* ``plates``: building id -> plate id, once the numbers are committed. */
+  function showPlan(body, plates) {
     numberLayer.clearLayers();
     body.items.forEach((row) => {
       L.marker([row.lat, row.lon], { icon: label(row.number, "number-label"), keyboard: false, title: `${row.road} ${row.number}` })
         .bindTooltip(el("span", row.reason[lang] || row.reason.zh)).addTo(numberLayer);
     });
-    fillRows(tbody, body.items, (r) => [r.number, r.building, r.side, r.chainage, r.reason[lang] || r.reason.zh], t.nothing_to_number);
+    const links = (r) => certificateLinks(plates ? plates.get(r.building) : undefined);
+    fillRows(tbody, body.items, (r) => [r.number, r.building, r.side, r.chainage, r.reason[lang] || r.reason.zh, links(r)], t.nothing_to_number);
   }
 
   async function preview() {
@@ -108,7 +125,7 @@
       step = t.preview_failed_fmt;
       const body = await getJSON(`/api/v1/numbers/preview?road=${encodeURIComponent(view.name)}`);
       if (mine !== ticket) return;
-      previewed = view.name;
+      previewed = { name: view.name, id: view.id };
       showPlan(body);
       summary.textContent = body.items.length ? fmt(t.preview_summary_fmt, body.summary) : t.nothing_to_number;
       commitForm.hidden = body.items.length === 0;
@@ -128,10 +145,18 @@
     event.preventDefault();
     commitError.textContent = "";
     const reason = document.getElementById("commit-reason").value.trim() || undefined;
-    sendJSON("POST", "/api/v1/numbers/assign", { roads: [previewed], reason }).then((body) => {
+    const mine = ticket;
+    sendJSON("POST", "/api/v1/numbers/assign", { roads: [previewed.name], reason }).then(async (body) => {
       commitForm.hidden = true;
-      showPlan(body);
       summary.textContent = fmt(t.committed_fmt, body.summary);
+      showPlan(body);
+      // The road as stored now: every number on it, and the new plates' ids for their certificates.
+      const view = await getJSON(`/api/v1/roads/${previewed.id}`);
+      if (mine !== ticket) return;
+      existingLayer.clearLayers();
+      roadLayer.clearLayers();
+      drawRoad(view);
+      showPlan(body, new Map(view.numbers.map((n) => [n.building, n.id])));
     }).catch((err) => { commitError.textContent = fmt(t.commit_failed_fmt, { message: err.message }); });
   });
 
