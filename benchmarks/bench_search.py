@@ -112,8 +112,9 @@ def former_name_cases(g, rng: random.Random, renamed: dict[str, str], size: int)
 
 def evaluation_set(g, rng: random.Random, size: int) -> list[tuple[str, str, object]]:
     """(class, query, expected entry) generated from the register."""
-    plates = [p for p in g.plate_list if "-" not in p.number_text]
-    suffixed = [p for p in g.plate_list if "-" in p.number_text]
+    every_plate = g.plate_index.every_current()
+    plates = [p for p in every_plate if "-" not in p.number_text]
+    suffixed = [p for p in every_plate if "-" in p.number_text]
     roads = [e for e in g.road_list if len(e.name) >= 3]
     communities = [e for e in g.entries if e.kind == "community"]
     homophones = defaultdict(list)
@@ -168,7 +169,7 @@ def run(store: Store, label: str, scale: float, size: int) -> None:
     g = build(store)
     print(
         f"[{label}] gazetteer built in {time.perf_counter() - started:.2f} s: "
-        f"{len(g.plate_list)} plates, {len(g.road_list)} roads, {len(g.entries)} entries, "
+        f"{len(g.plate_index.every_current())} plates, {len(g.road_list)} roads, {len(g.entries)} entries, "
         f"{len(g.history_list)} former/retired names ({len(renamed)} roads renamed)"
     )
     rng = random.Random(5)

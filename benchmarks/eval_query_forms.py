@@ -94,7 +94,7 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
     sub_shorts = {e.name.removesuffix("街道") for e in g.entries if e.kind == "subdistrict"}
     communities = [e for e in g.entries if e.kind == "community" and e.subdistrict is not None and e.name.endswith("社区居民委员会")]
     subdistricts = [e for e in g.entries if e.kind == "subdistrict" and e.name.endswith("街道")]
-    plates = [e for e in g.plate_list if "-" not in e.number_text and e.street and e.street[-1] in GENERIC_EN]
+    plates = [e for e in g.plate_index.every_current() if "-" not in e.number_text and e.street and e.street[-1] in GENERIC_EN]
     out = []
     for c in rng.sample(communities, min(per_class, len(communities))):
         base, sub = community_base(c.name), c.subdistrict.name
@@ -218,7 +218,7 @@ def held_out(g, rng: random.Random, per_class: int) -> list[tuple[str, str, obje
     province, city, district = p.province.zh, p.city.zh, p.name.zh
     sub_shorts = {e.name.removesuffix("街道") for e in g.entries if e.kind == "subdistrict"}
     communities = [e for e in g.entries if e.kind == "community" and e.subdistrict is not None and e.name.endswith("社区居民委员会")]
-    plates = [e for e in g.plate_list if "-" not in e.number_text and e.street and e.street[-1] in GENERIC_EN]
+    plates = [e for e in g.plate_index.every_current() if "-" not in e.number_text and e.street and e.street[-1] in GENERIC_EN]
     out: list[tuple[str, str, object]] = []
     for c in rng.sample(communities, min(per_class, len(communities))):
         base, sub = community_base(c.name), c.subdistrict.name
@@ -279,7 +279,9 @@ def main() -> None:
         new, old, total = evaluate(g, queries)
         elapsed = time.perf_counter() - started
         per_query = elapsed / len(queries) / 2 * 1000
-        print(f"{len(queries)} queries on {len(g.road_list)} roads, {len(g.plate_list)} plates ({per_query:.2f} ms a query)")
+        print(
+            f"{len(queries)} queries on {len(g.road_list)} roads, {len(g.plate_index.every_current())} plates ({per_query:.2f} ms a query)"
+        )
         print(f"{'class':20s} {'new':>7s} {'old':>7s}  n")
         for kind in sorted(total):
             print(f"{kind:20s} {new[kind] / total[kind]:7.1%} {old[kind] / total[kind]:7.1%}  {total[kind]}")

@@ -246,26 +246,6 @@ def test_reverse_from_gcj02_and_in_batches(client):
     assert client.get("/api/v1/reverse", query_string={"lon": 102.7, "lat": 25, "radius": 5000}).status_code == 400
 
 
-def test_gazetteer_cache_refreshes_in_the_background(store):
-    import time
-
-    from placenames.search.gazetteer import GazetteerCache
-
-    seed(store)
-    cache = GazetteerCache(max_age=0.0)
-    first = cache.get(store)
-    assert "子君路" in first.roads
-    with store.transaction(actor="test", reason="new road") as s:
-        s.add(Road(name="新建路", road_class="local", geom=MultiLineString([LineString([(102.72, 25.01), (102.73, 25.01)])])))
-    assert cache.get(store) is first  # served at once, stale, while a rebuild starts
-    deadline = time.monotonic() + 20
-    while "新建路" not in cache.get(store).roads:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    cache.max_age = 3600.0
-    cache.settle()
-
-
 def test_reverse_outside_the_district_is_an_empty_collection(client):
     response = client.get("/api/v1/reverse", query_string={"lon": 116.39, "lat": 39.9})
     assert response.status_code == 200

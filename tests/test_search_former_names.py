@@ -23,6 +23,7 @@ from placenames.models import DoorPlate, PlaceName
 from placenames.search import engine, geocodejson
 from placenames.search.gazetteer import build
 from placenames.search.reverse import reverse
+from server import create_app
 
 
 def registered_road(store, name, line, numbers=()):
@@ -165,3 +166,74 @@ def test_search_api_answers_former_and_cancelled_names(world, tmp_path):
         ("安和路", "retired"),
         ("安和路8号", "retired"),
     }
+
+
+# --- freshness: a committed change is searchable by the next query ----------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def live(request, tmp_path):
+    """A road with plates 1, 3, 5 and two apps on the same database, as two workers of one service."""
+    store = make_store(request, request.param, tmp_path)
+    add_units(store)
+    jinxi = registered_road(store, "锦西路", LineString([(102.73, 25.01), (102.73, 25.03)]), numbers=(1, 3, 5))
+    apps = [create_app(Settings(database_url=store.url, work_dir=str(tmp_path / f"run{i}"))).test_client() for i in (1, 2)]
+    return SimpleNamespace(store=store, jinxi=jinxi, workers=apps)
+
+
+def _first(worker, q):
+    response = worker.get("/api/v1/search", query_string={"q": q})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    features = response.get_json()["features"]
+    return features[0]["properties"] if features else None
+
+
+def test_a_renamed_road_is_found_by_the_next_query_on_every_worker(live, monkeypatch):
+    for worker in live.workers:  # both have read the names before the rename
+        assert _first(worker, "锦西路3号")["geocoding"]["name"] == "锦西路3号"
+    clock = [utcnow()]
+    monkeypatch.setattr(procedure, "now", lambda: clock[0])
+    take_through(
+        live.store, clock, {"kind": "rename", "place_name_id": live.jinxi, "proposed_name": "锦华路", "admin_code": "530111001000"}
+    )
+    for worker in live.workers:  # no waiting, no time-based refresh
+        found = _first(worker, "锦华路3号")["geocoding"]
+        assert found["name"] == "锦华路3号" and found["match_type"] == "exact"
+        assert _first(worker, "锦西路")["geocoding"]["match_type"] == "former_name"
+
+
+def test_a_numbered_plate_is_found_at_once_and_a_retired_one_is_gone_without_rereading_names(live):
+    from placenames.numbering import lifecycle
+    from placenames.search.gazetteer import GazetteerCache
+
+    cache = GazetteerCache(max_age=3600.0)
+    names = cache.get(live.store)
+    assert engine.search(names, "锦西路7号")[0].extra.get("registered") is False  # 7 is not there yet
+    with live.store.transaction(actor="wang", reason="新建建筑编号") as s:
+        road = s.query(Road).filter_by(name="锦西路").one()
+        plate = DoorPlate(
+            road_id=road.id,
+            number=7,
+            suffix="",
+            number_text="7",
+            side="left",
+            address="官渡区关上街道锦西路7号",
+            geom=Point(102.7301, 25.0172),
+        )
+        s.add(plate)
+    g = cache.get(live.store)
+    assert g is names  # a door plate does not make the names be read again
+    top = engine.search(g, "锦西路7号")[0]
+    assert (top.entry.kind, top.entry.id, top.match_type) == ("address", plate.id, "exact")
+    assert [m.entry.name for m in engine.autocomplete(g, "锦西路7")] == ["锦西路7号"]
+    assert reverse(g, [102.7301], [25.0172], radius_m=20)[0].address.id == plate.id
+    for worker in live.workers:
+        assert _first(worker, "锦西路7号")["geocoding"]["housenumber"] == "7"
+    lifecycle.retire(live.store, actor="wang", reason="建筑拆除", plate_ids=[plate.id])
+    assert cache.get(live.store) is names
+    after = engine.search(names, "锦西路7号")
+    assert all(m.entry.id != plate.id for m in after) and after[0].extra.get("registered") is False
+    assert all(m.entry.id != plate.id for m in engine.autocomplete(names, "锦西路7"))
+    assert reverse(names, [102.7301], [25.0172], radius_m=20)[0].address is None
+    for worker in live.workers:
+        assert _first(worker, "锦西路7号")["geocoding"]["housenumber"] != "7"

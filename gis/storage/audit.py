@@ -18,7 +18,7 @@ import hashlib
 from typing import Any
 
 import shapely
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, insert, inspect
+from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text, event, func, insert, inspect, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .coltypes import UTCDateTime
@@ -30,7 +30,10 @@ AUDIT_TABLE = "audit_log"
 
 class AuditEntry(Base):
     __tablename__ = AUDIT_TABLE
-    __table_args__ = (Index("ix_audit_log_record", "table_name", "record_id"),)
+    __table_args__ = (
+        Index("ix_audit_log_record", "table_name", "record_id"),
+        Index("ix_audit_log_table_newest", "table_name", "id"),  # newest_change: one index probe per table
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     occurred_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
@@ -42,6 +45,14 @@ class AuditEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
+
+
+def newest_change(session: Session, tables: tuple[str, ...]) -> int:
+    """The id of the newest audit entry of any of ``tables`` (0 when none): a version of
+    those tables' contents that moves in the very transaction that changes them, so a
+    reader that keeps a copy knows, with one index probe per table, when to reread it."""
+    newest = [select(func.max(AuditEntry.id)).where(AuditEntry.table_name == table).scalar_subquery() for table in tables]
+    return max((int(value or 0) for value in session.execute(select(*newest)).one()), default=0)
 
 
 #: ``mapped_column(..., info=SECRET)`` declares a column whose values the audit log never holds.

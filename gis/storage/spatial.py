@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 import shapely
-from sqlalchemy import Table, bindparam
+from sqlalchemy import Float, Table, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import NullType
@@ -106,3 +106,54 @@ def bbox_match(column, minx: float, miny: float, maxx: float, maxy: float) -> sp
     else:
         window = shapely.box(minx, miny, maxx, maxy)
     return spatial_match(column, window, "intersects")
+
+
+class index_match(ColumnElement):
+    """Features whose spatial-index box meets a longitude/latitude box, with no exact test:
+    a superset at the index's precision (SQLite's R*Tree holds float32 boxes), for callers
+    that measure every candidate themselves anyway, such as a nearest-point search over a
+    padded box, where the exact test would cost more than the search."""
+
+    type = NullType()
+    inherit_cache = False
+
+    def __init__(self, column, minx: float, miny: float, maxx: float, maxy: float):
+        self.column = column
+        self.box = (float(minx), float(miny), float(maxx), float(maxy))
+
+
+@compiles(index_match, "postgresql")
+def _index_match_pg(element, compiler, **kw):
+    minx, miny, maxx, maxy = element.box
+    column = compiler.process(element.column, **kw)
+    return f"({column} && ST_MakeEnvelope({minx!r}, {miny!r}, {maxx!r}, {maxy!r}, ST_SRID({column})))"
+
+
+@compiles(index_match)
+def _index_match_sqlite(element, compiler, **kw):
+    minx, miny, maxx, maxy = element.box
+    pk, rtree = _indexed(element.column)
+    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
+    return f"({compiler.process(pk, **kw)} IN ({window}))"
+
+
+class point_coordinate(ColumnElement):
+    """The x (``axis`` 0) or y (1) of a point column, read in the database: ST_X/ST_Y on
+    PostGIS, the GeoPackage blob's envelope on SQLite; no geometry is decoded in Python."""
+
+    type = Float()
+    inherit_cache = False
+
+    def __init__(self, column, axis: int):
+        self.column = column
+        self.axis = axis
+
+
+@compiles(point_coordinate, "postgresql")
+def _point_coordinate_pg(element, compiler, **kw):
+    return f"ST_{'XY'[element.axis]}({compiler.process(element.column, **kw)})"
+
+
+@compiles(point_coordinate)
+def _point_coordinate_sqlite(element, compiler, **kw):
+    return f"ST_Min{'XY'[element.axis]}({compiler.process(element.column, **kw)})"

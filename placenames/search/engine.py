@@ -205,11 +205,12 @@ def _pinyin(g: Gazetteer, text: str) -> list[Match]:
     matches += [Match(e, "fuzzy", 0.75) for e in g.pinyin_initials.get(letters, [])]
     matches += [historic_match(h) for h in g.history_pinyin.get(letters, [])]
     if digits:  # zijunlu 12: the plate on the road found by pinyin
-        plates = [
-            Match(g.plates[normalize(m.entry.name)][digits], m.match_type, m.confidence, m.extra)
-            for m in matches
-            if m.entry.kind == "road" and digits in g.plates.get(normalize(m.entry.name), {})
-        ]
+        plates = []
+        for m in matches:
+            on_road = g.plates.get(normalize(m.entry.name)) if m.entry.kind == "road" else None
+            plate = on_road.get(digits) if on_road is not None else None
+            if plate is not None:
+                plates.append(Match(plate, m.match_type, m.confidence, m.extra))
         if plates:  # the number was found: the road alone is now a weaker answer
             matches = plates + [Match(m.entry, "partial", m.confidence * 0.7, m.extra) for m in matches]
     return matches
@@ -282,13 +283,11 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     number, number_text = parsed.number, parsed.number_text
     if number is None or number_text is None:  # (both or neither)
         return [Match(road, match_type, confidence * (0.9 if extra else 1.0), extra)]
-    plates = g.plates.get(normalize(road.name), {})
-    plate = plates.get(number_text)
+    plates = g.plates.get(normalize(road.name))
+    plate = plates.get(number_text) if plates is not None else None
     if plate is not None:
         return [_in_compound(g, Match(plate, match_type, confidence, extra))]
-    neighbours = sorted(plates.values(), key=lambda e: (_plate_number(e) % 2 != number % 2, abs(_plate_number(e) - number), e.number_text))[
-        :2
-    ]
+    neighbours = plates.nearest_numbers(number, 2) if plates is not None else []
     requested = {**extra, "requested_number": parsed.number_text, "registered": False}
     return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
 
@@ -309,11 +308,6 @@ def _in_compound(g: Gazetteer, match: Match) -> Match:
     building_id, point = found
     entry = dataclasses.replace(match.entry, point=point)
     return Match(entry, match.match_type, match.confidence, {**match.extra, "compound": compound.name, "building_id": building_id})
-
-
-def _plate_number(e: Entry) -> int:
-    assert e.number is not None  # every door plate has its number
-    return e.number
 
 
 def historic_match(historic: HistoricName) -> Match:

@@ -1,15 +1,19 @@
-"""The register in memory, with the keys every kind of query is looked up by.
+"""The names of the register in memory, with the keys every kind of query is looked up by.
 
-Search must answer in milliseconds, so the public part of the register (current
-roads, door plates, public place names, communities, subdistricts) is read once
-into plain objects with lookup tables: exact names, one-edit variants (typos),
-pinyin and initials, sorted keys for prefixes, and spatial trees for reverse
-lookup (in the measuring zone's metres). Names that are no longer current stay findable,
-apart: a former name (曾用名, kept by a rename) leads to the road or place that now
-bears the current name, a cancelled (retired, 已撤销) name to the retired record
-itself; the engine ranks both below current names and labels them. ``GazetteerCache`` rebuilds it in the background
-when it is older than ``max_age`` seconds, so edits show within about a minute,
-like the OGC API cache.
+Search must answer in milliseconds, so the names of the public register (current roads,
+public place names, communities, subdistricts, their aliases, former and cancelled names) are
+read into plain objects with lookup tables: exact names, one-edit variants (typos), pinyin
+and initials, sorted keys for prefixes, and spatial trees of units and roads (in the
+measuring zone's metres). Names that are no longer current stay findable, apart: a former
+name (曾用名, kept by a rename) leads to the road or place that now bears the current name, a
+cancelled (retired, 已撤销) name to the retired record itself; the engine ranks both below
+current names and labels them.
+
+Door plates are not copied: ``plates.PlateIndex`` reads them from the database at each
+query, so the part of the register that grows with a city costs no worker memory and a plate
+is found as soon as it is committed. The names are versioned by the audit log
+(``NAME_TABLES``): ``GazetteerCache`` compares the newest change of those tables on every
+query and rereads the names when they changed, so a rename is found at once too.
 """
 
 from __future__ import annotations
@@ -29,15 +33,19 @@ from sqlalchemy import select
 from gis.basemap import AdminUnit, Building, Road
 from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.profile import DistrictProfile, current_profile
-from placenames.models import DoorPlate, PlaceName
+from gis.storage.audit import newest_change
+from placenames.models import PlaceName
 from placenames.numbering.models import Compound, CompoundBuilding
 from placenames.registry_models import NameAlias
 
 from . import pinyin
 from .normalize import normalize
+from .plates import PlateIndex, RoadPlatesByName
 
 LOGGER = logging.getLogger(__name__)
 COMMUNITY_FORMAL_ENDINGS = ("居民委员会", "居委会", "村民委员会", "村委会")
+# The tables whose changes the names in memory follow (door plates are read at each query).
+NAME_TABLES = ("roads", "place_names", "place_name_aliases", "admin_units", "compounds", "compound_buildings", "buildings")
 
 
 @dataclass(eq=False)
@@ -93,7 +101,9 @@ class Gazetteer:
     entries: list[Entry] = field(default_factory=list)
     names: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     roads: dict[str, Entry] = field(default_factory=dict)
-    plates: dict[str, dict[str, Entry]] = field(default_factory=lambda: defaultdict(dict))
+    road_ids: dict[str, tuple[int, ...]] = field(default_factory=dict)  # normalized road name -> the ids of its roads
+    road_by_id: dict[int, Entry] = field(default_factory=dict)
+    road_keys: list[str] = field(default_factory=list)  # sorted, for roads by the beginning of their names
     one_edit: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     pinyin_full: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     pinyin_initials: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
@@ -102,14 +112,12 @@ class Gazetteer:
     units: dict[str, AdminUnit] = field(default_factory=dict)
     community_tree: shapely.STRtree | None = None
     community_list: list[AdminUnit] = field(default_factory=list)
-    plate_list: list[Entry] = field(default_factory=list)
-    plate_tree: shapely.STRtree | None = None
     road_list: list[Entry] = field(default_factory=list)
     road_tree: shapely.STRtree | None = None
+    road_index: dict[str, int] = field(default_factory=dict)  # road name -> its position in road_list
+    plate_index: PlateIndex | None = None  # the door plates, read from the database at each query
     # a compound's door plate id -> its name and its buildings by 楼栋号 (label -> building id, point)
     compounds: dict[int, CompoundBuildings] = field(default_factory=dict)
-    plate_road: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # index in road_list, or -1
-    plate_side: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # 1 left, -1 right, 0 unknown
     # former and retired names, kept apart from current names so they never outrank them
     history: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
     history_pinyin: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
@@ -118,6 +126,8 @@ class Gazetteer:
     history_prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     history_latin_keys: list[tuple[str, int]] = field(default_factory=list)
     built_at: float = 0.0
+    version: int = 0  # the newest change of NAME_TABLES this copy was read after
+    _road_position_lookup: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int), repr=False)
     profile: DistrictProfile = field(default_factory=current_profile)  # the district: labels, the address prefix
     forms_lexicon: object = field(default=None, repr=False)  # query_forms.Lexicon, built on the first query
 
@@ -133,9 +143,36 @@ class Gazetteer:
         found.discard(key)
         return {name for name in found if one_edit_apart(name, key)}
 
+    @property
+    def plates(self) -> RoadPlatesByName:
+        """``normalized road name -> {number text: address entry}``, read from the database."""
+        assert self.plate_index is not None  # a built gazetteer has its store
+        return RoadPlatesByName(self.plate_index)
+
     def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
-        """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order."""
-        return _prefixed(self.latin_keys if latin else self.prefix_keys, self.entries, prefix, cap)
+        """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order:
+        names, and (for characters) addresses such as 子君路12号."""
+        names = _prefixed(self.latin_keys if latin else self.prefix_keys, self.entries, prefix, cap)
+        if latin or self.plate_index is None:
+            return names
+        return sorted(names + self.plate_index.prefixed(prefix, cap), key=lambda pair: pair[0])[:cap]
+
+    def road_positions(self, road_ids: np.ndarray) -> np.ndarray:
+        """For each road id, the position in ``road_list`` of the road bearing its name
+        (reverse geocoding compares plates' roads by name), or -2 for a road not read."""
+        lookup = self._road_position_lookup
+        inside = (road_ids >= 0) & (road_ids < len(lookup))
+        return np.where(inside, lookup[np.clip(road_ids, 0, max(0, len(lookup) - 1))] if len(lookup) else -2, -2)
+
+    def road_keys_beginning(self, prefix: str, cap: int) -> list[str]:
+        """Up to ``cap`` normalized road names that begin with ``prefix``, in order."""
+        start = bisect.bisect_left(self.road_keys, prefix)
+        out = []
+        for key in self.road_keys[start : start + cap]:
+            if not key.startswith(prefix):
+                break
+            out.append(key)
+        return out
 
     def prefixed_history(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, HistoricName]]:
         """Like ``prefixed``, over former and retired names."""
@@ -194,25 +231,14 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
     """Read the public register from ``store`` and index it, for the district of
     ``profile`` (the process's deployment profile when not given)."""
     g = Gazetteer(profile=profile or current_profile())
+    g.plate_index = PlateIndex(store, g)
     district = g.profile.name.zh
     with store.read(public=True) as session:
+        g.version = newest_change(session, NAME_TABLES)  # read first: a change made meanwhile is seen next time
         units = session.scalars(
             select(AdminUnit).where(AdminUnit.valid_to.is_(None), AdminUnit.level.in_(("subdistrict", "community")))
         ).all()
         roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
-        plates = session.execute(
-            select(
-                DoorPlate.id,
-                DoorPlate.road_id,
-                DoorPlate.number,
-                DoorPlate.number_text,
-                DoorPlate.address,
-                DoorPlate.side,
-                DoorPlate.geom,
-                DoorPlate.kind,
-                DoorPlate.building_id,
-            ).where(DoorPlate.status == "current")
-        ).all()
         places = session.execute(
             select(
                 PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code, PlaceName.geom
@@ -289,7 +315,6 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
     # a road whose name was cancelled (and is not current again) keeps its centreline but not a current name
     retired_roads = {normalize(row.name) for row in retired} - current_names
     retired_on = {normalize(row.name): row.retired_on for row in retired}
-    road_names, road_status = {}, {}
     for row in roads:
         point = shapely.line_interpolate_point(row.geom, 0.5, normalized=True)
         community, subdistrict = admin_of(point)
@@ -307,11 +332,11 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             admin_code=row.admin_code,
         )
         g.roads[key] = entry
-        road_names[row.id] = row.name
+        g.road_ids[key] = (*g.road_ids.get(key, ()), row.id)
+        g.road_by_id[row.id] = entry
         g.road_list.append(entry)
         if key in retired_roads:
             entry.status, entry.retired_on = "retired", retired_on[key]
-            road_status[row.id] = entry
         else:
             _add(g, entry, [row.name])
     place_by_id: dict[int, Entry] = {}
@@ -341,34 +366,6 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
     for row in other_names:  # 别名 / 简称 (长水机场) find the place as its standard name does
         if row.id in place_index:
             _index_names(g, place_by_id[row.id], place_index[row.id], [row.alias])
-    main_address = {row.building_id: row.address for row in plates if row.kind == "main" and row.building_id is not None}
-    for row in plates:
-        street = road_names.get(row.road_id)
-        if street is None:
-            continue
-        community, subdistrict = admin_of(row.geom)
-        entry = Entry(
-            "address",
-            row.id,
-            f"{street}{row.number_text}号",
-            row.address,
-            row.geom,
-            street=street,
-            number=row.number,
-            number_text=row.number_text,
-            side=row.side,
-            category="门牌",
-            community=community,
-            subdistrict=subdistrict,
-            address_kind=row.kind,
-            main_label=main_address.get(row.building_id) if row.kind == "secondary" else None,
-        )
-        if row.road_id in road_status:  # the plate stands, but its road's name was cancelled
-            entry.status, entry.retired_on = "retired", road_status[row.road_id].retired_on
-        g.plates[normalize(street)][row.number_text.removesuffix("号")] = entry
-        g.plate_list.append(entry)
-        g.entries.append(entry)
-        g.prefix_keys.append((normalize(entry.name), len(g.entries) - 1))
     retired_by_id = _index_retired(g, retired, admin_of)
     for row in former:
         target = retired_by_id.get(row.id) if row.status == "retired" else _current_entry(g, place_by_id, row.id, row.name)
@@ -382,6 +379,7 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
     g.latin_keys.sort()
     g.history_prefix_keys.sort()
     g.history_latin_keys.sort()
+    g.road_keys = sorted(g.road_ids)
     g.built_at = time.monotonic()
     return g
 
@@ -469,41 +467,47 @@ def _add_history(g: Gazetteer, historic: HistoricName) -> None:
 
 
 def _spatial_indexes(g: Gazetteer) -> None:
-    if g.plate_list:
-        xy = shapely.get_coordinates([e.point for e in g.plate_list])  # every plate stands somewhere
-        x, y = to_metres(xy[:, 0], xy[:, 1])
-        g.plate_tree = shapely.STRtree(shapely.points(x, y))
     if g.road_list:
         g.road_tree = shapely.STRtree([_metric(e.geom) for e in g.road_list])
-    road_index: dict[str | None, int] = {e.name: i for i, e in enumerate(g.road_list)}
-    g.plate_road = np.array([road_index.get(e.street, -1) for e in g.plate_list], dtype=int)
-    g.plate_side = np.array([{"left": 1, "right": -1}.get(e.side or "", 0) for e in g.plate_list], dtype=int)
+    g.road_index = {e.name: i for i, e in enumerate(g.road_list)}
+    lookup = np.full(max(g.road_by_id, default=-1) + 1, -2, dtype=int)
+    for road_id, entry in g.road_by_id.items():
+        lookup[road_id] = g.road_index[entry.name]
+    g._road_position_lookup = lookup
 
 
 def _metric(geom):
     return shapely.transform(geom, lambda xy: np.column_stack(to_metres(xy[:, 0], xy[:, 1])))
 
 
-class GazetteerCache:
-    """One gazetteer per store. The first request builds it; afterwards, when it is
-    older than ``max_age`` seconds, one background thread rebuilds it while requests
-    keep using the previous one (a full build of the demo district takes seconds)."""
+def names_version(store) -> int:
+    """The newest change of the tables the names in memory are read from."""
+    with store.read(public=True) as session:
+        return newest_change(session, NAME_TABLES)
 
-    def __init__(self, profile: DistrictProfile | None = None, max_age: float = 60.0):
+
+class GazetteerCache:
+    """One gazetteer per store, reread as soon as its names change.
+
+    Every query compares the newest change of ``NAME_TABLES`` (one index probe per table)
+    with the copy's; when a name, road, unit or compound changed, the first query after the
+    commit rereads the names (door plates are not in the copy, so this is quick) while other
+    threads go on with the previous copy. ``max_age`` is only a safety net: after that many
+    seconds a copy is reread in the background even if no change was seen (on PostgreSQL two
+    transactions can commit their audit ids out of order)."""
+
+    def __init__(self, profile: DistrictProfile | None = None, max_age: float = 300.0):
         self.profile = profile
         self.max_age = max_age
         self._lock = threading.Lock()
+        self._building = threading.Lock()
         self._by_url: dict[str, Gazetteer] = {}
         self._rebuilding: set[str] = set()
 
     def get(self, store) -> Gazetteer:
         current = self._by_url.get(store.url)
-        if current is None:
-            with self._lock:
-                current = self._by_url.get(store.url)
-                if current is None:
-                    current = self._by_url[store.url] = build(store, self.profile)
-            return current
+        if current is None or names_version(store) != current.version:
+            return self._reread(store, current)
         if time.monotonic() - current.built_at >= self.max_age:
             with self._lock:
                 start = store.url not in self._rebuilding
@@ -512,9 +516,24 @@ class GazetteerCache:
                 threading.Thread(target=self._rebuild, args=(store,), daemon=True).start()
         return current
 
+    def _reread(self, store, current: Gazetteer | None) -> Gazetteer:
+        """The names as committed now: one thread reads them; the others keep the previous copy
+        meanwhile (or wait for the first one there is)."""
+        if current is not None and not self._building.acquire(blocking=False):
+            return current
+        if current is None:
+            self._building.acquire()
+        try:
+            latest = self._by_url.get(store.url)
+            if latest is not None and latest is not current and names_version(store) == latest.version:
+                return latest  # another thread read them meanwhile
+            latest = self._by_url[store.url] = build(store, self.profile)
+            return latest
+        finally:
+            self._building.release()
+
     def forget(self, store) -> None:
-        """Drop the copy of ``store`` (after a change search must show at once, such as an
-        adopted redistricting plan): the next request builds it again from the database."""
+        """Drop the copy of ``store``: the next request builds it again from the database."""
         with self._lock:
             self._by_url.pop(store.url, None)
 

@@ -217,6 +217,11 @@ def _latin_words_to_key(words: list[str]) -> str | None:
     return "".join(parts)
 
 
+def _has_any_number(g: Gazetteer, road: str, numbers: set[str]) -> bool:
+    plates = g.plates.get(normalize(road))
+    return plates is not None and any(number in plates for number in numbers)
+
+
 def _name_from_latin(g: Gazetteer, lex: Lexicon, words: list[str], numbers: set[str]) -> tuple[str, str] | None:
     """(kind, Chinese name) of a run of Latin words, or None: admin, unit, road, place."""
     key = _latin_words_to_key(words)
@@ -225,7 +230,7 @@ def _name_from_latin(g: Gazetteer, lex: Lexicon, words: list[str], numbers: set[
     if key in lex.admin_latin or "".join(words) in lex.admin_latin:
         return ("admin", "")
     entries = g.pinyin_full.get(key, [])
-    roads = sorted((e for e in entries if e.kind == "road"), key=lambda e: not numbers & set(g.plates.get(normalize(e.name), {})))
+    roads = sorted((e for e in entries if e.kind == "road"), key=lambda e: not _has_any_number(g, e.name, numbers))
     if roads:  # same sound, several roads (新禾街, 新河街): the one that has the number asked for
         return ("road", "|".join(dict.fromkeys(e.name for e in roads)))
     units = lex.latin_units.get(key, [])

@@ -1,8 +1,10 @@
 """Points to the nearest registered address and the community and subdistrict around them.
 
-Vectorised over a batch: points are projected to EPSG:4543 once, the nearest plate
-within the radius comes from one STRtree query, the containing community from
-another. Side of the road: door plates record their side (left/right of the
+Vectorised over a batch: points are projected to EPSG:4543 once; the plates of the
+batch's area are read from the database (its spatial index) into one STRtree, so the
+nearest plate within the radius is one query however many points there are, and the
+answer is as fresh as the last commit; the containing community comes from the
+gazetteer's tree of units. Side of the road: door plates record their side (left/right of the
 road's numbering direction); when the point lies clearly on one side of its
 nearest road and the nearest plate is on the other side, the nearest plate of the
 same road on the point's side within the radius is preferred. Of plates equally near
@@ -20,6 +22,7 @@ import shapely
 from gis.crs import STORAGE_CRS, transform_coords
 
 from .gazetteer import Entry, Gazetteer, to_metres
+from .plates import NearbyPlates
 
 if TYPE_CHECKING:
     from gis.basemap import AdminUnit
@@ -45,14 +48,18 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
     metric = shapely.points(x, y)
     nearest = np.full(len(lon), -1)
     distance = np.full(len(lon), np.nan)
-    if g.plate_tree is not None:
-        (inputs, plates), dists = g.plate_tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=True)
+    assert g.plate_index is not None  # a built gazetteer has its store
+    near = g.plate_index.near(lon, lat, radius_m)
+    if near.tree is not None:
+        (inputs, plates), dists = near.tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=True)
         # Equally near plates (a corner building's main and secondary address at one point): the main one.
-        secondary = np.array([g.plate_list[p].address_kind == "secondary" for p in plates], dtype=bool)
-        order = np.lexsort((secondary, inputs))
+        order = np.lexsort((near.secondary[plates], inputs))
         first = order[np.r_[True, inputs[order][1:] != inputs[order][:-1]]] if len(order) else order
         nearest[inputs[first]], distance[inputs[first]] = plates[first], dists[first]
-        _prefer_same_side(g, metric, nearest, distance, radius_m)
+        _prefer_same_side(g, near, metric, nearest, distance, radius_m)
+    chosen = sorted({int(i) for i in nearest if i >= 0})
+    found = {e.id: e for e in g.plate_index.by_ids([near.ids[i] for i in chosen])}
+    entries = {i: found[near.ids[i]] for i in chosen if near.ids[i] in found}
     communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
         inputs, units = g.community_tree.query(shapely.points(lon, lat), predicate="within")
@@ -65,7 +72,7 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
             ReverseResult(
                 float(lon[i]),
                 float(lat[i]),
-                g.plate_list[nearest[i]] if nearest[i] >= 0 else None,
+                entries.get(int(nearest[i])),
                 None if np.isnan(distance[i]) else float(distance[i]),
                 community,
                 g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None,
@@ -74,8 +81,8 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
     return results
 
 
-def _prefer_same_side(g: Gazetteer, points, nearest, distance, radius_m: float) -> None:
-    if g.road_tree is None or g.plate_tree is None:  # (the caller has a plate tree)
+def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, nearest, distance, radius_m: float) -> None:
+    if g.road_tree is None or near.tree is None:  # (the caller has a plate tree)
         return
     found = np.flatnonzero(nearest >= 0)
     if not len(found):
@@ -94,16 +101,16 @@ def _prefer_same_side(g: Gazetteer, points, nearest, distance, radius_m: float) 
     point_side = np.where(cross > 0, 1, -1)
     clear = shapely.distance(pts, here) >= SIDE_TOLERANCE_M
     road_of = np.asarray(roads)
-    wrong = clear & (g.plate_road[nearest[which]] == road_of) & (g.plate_side[nearest[which]] == -point_side)
+    wrong = clear & (near.road[nearest[which]] == road_of) & (near.side[nearest[which]] == -point_side)
     if not wrong.any():
         return
     targets, target_roads, target_sides = which[wrong], road_of[wrong], point_side[wrong]
-    pairs_in, pairs_plate = g.plate_tree.query(points[targets], predicate="dwithin", distance=radius_m)
-    keep = (g.plate_road[pairs_plate] == target_roads[pairs_in]) & (g.plate_side[pairs_plate] == target_sides[pairs_in])
+    pairs_in, pairs_plate = near.tree.query(points[targets], predicate="dwithin", distance=radius_m)
+    keep = (near.road[pairs_plate] == target_roads[pairs_in]) & (near.side[pairs_plate] == target_sides[pairs_in])
     pairs_in, pairs_plate = pairs_in[keep], pairs_plate[keep]
     if not len(pairs_in):
         return
-    dists = shapely.distance(points[targets][pairs_in], g.plate_tree.geometries[pairs_plate])
+    dists = shapely.distance(points[targets][pairs_in], near.tree.geometries[pairs_plate])
     order = np.lexsort((dists, pairs_in))  # by point, nearest first
     first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
     nearest[targets[pairs_in[first]]] = pairs_plate[first]
