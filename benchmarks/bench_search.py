@@ -180,7 +180,7 @@ def run(store: Store, label: str, scale: float, size: int) -> None:
         results = engine.search(g, query, limit=5)
         latencies.append(time.perf_counter() - t)
         totals[kind] += 1
-        hits[kind] += bool(results) and results[0].entry is expected
+        hits[kind] += bool(results) and (results[0].entry.kind, results[0].entry.id) == (expected.kind, expected.id)
     overall = sum(hits.values()) / sum(totals.values())
     print(f"[{label}] top-1 accuracy {overall:.1%} over {sum(totals.values())} queries")
     for kind in sorted(totals):

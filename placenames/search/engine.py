@@ -167,15 +167,18 @@ def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
     a whole name one edit away: the same sound typed with the wrong character first, then one
     character changed, added or left out. Only current names, marked ``fuzzy``."""
     cap = max(100, limit * 10)
-    found: dict[int, Match] = {}
+    found: dict[tuple[str, int], Match] = {}
     sounds = sorted(pinyin.keys(body)[0]) if not latin else []
     for sound in sounds:  # the pinyin input method's slip: same sound, wrong character
         for _, e in g.prefixed(sound, True, cap):
-            found.setdefault(id(e), Match(e, "fuzzy", 0.7))
+            found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.7))
     if len(body) >= 2 and len(found) < limit:
-        for key, e in g.prefixed(body[:1], latin, cap * 20):
+        for key, e in g.prefixed(body[:1], latin, cap * 20, addresses=False):
             if any(_one_edit(key[: len(body) + d], body) for d in (-1, 0, 1)):
-                found.setdefault(id(e), Match(e, "fuzzy", 0.6))
+                found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.6))
+            elif e.kind == "road" and len(body) > len(key) and _one_edit(key, body[: len(key)]):
+                for _, plate in g.prefixed(key + body[len(key) :], latin, limit):  # 子均路1: 子君路1号, 子君路10号 …
+                    found.setdefault((plate.kind, plate.id), Match(plate, "fuzzy", 0.6))
     return sorted(found.values(), key=_suggestion_order)
 
 

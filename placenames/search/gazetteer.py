@@ -149,13 +149,15 @@ class Gazetteer:
         assert self.plate_index is not None  # a built gazetteer has its store
         return RoadPlatesByName(self.plate_index)
 
-    def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
+    def prefixed(self, prefix: str, latin: bool, cap: int, *, addresses: bool = True) -> list[tuple[str, Entry]]:
         """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order:
-        names, and (for characters) addresses such as 子君路12号."""
+        names, and (for characters, unless ``addresses`` is false) addresses such as
+        子君路12号 - at most a quarter of ``cap``, lowest numbers first: suggestions rank
+        addresses after names, so more of them could not be shown."""
         names = _prefixed(self.latin_keys if latin else self.prefix_keys, self.entries, prefix, cap)
-        if latin or self.plate_index is None:
+        if latin or not addresses or self.plate_index is None:
             return names
-        return sorted(names + self.plate_index.prefixed(prefix, cap), key=lambda pair: pair[0])[:cap]
+        return sorted(names + self.plate_index.prefixed(prefix, max(1, cap // 4)), key=lambda pair: pair[0])[:cap]
 
     def road_positions(self, road_ids: np.ndarray) -> np.ndarray:
         """For each road id, the position in ``road_list`` of the road bearing its name

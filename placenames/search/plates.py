@@ -198,7 +198,7 @@ class PlateIndex:
         if digits:
             escaped = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(DoorPlate.number_text.like(escaped + "%", escape="\\"))
-        found = self.entries(query.order_by(DoorPlate.number, DoorPlate.number_text).limit(cap * 4))
+        found = self.entries(query.order_by(DoorPlate.number, DoorPlate.number_text).limit(cap))
         pairs = [(normalize(e.name), e) for e in found]
         return sorted((pair for pair in pairs if pair[0].startswith(prefix)), key=lambda pair: pair[0])[:cap]
 
