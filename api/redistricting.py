@@ -126,7 +126,6 @@ def adopt(plan_id: int):
 
     400 for a plan that breaks a rule, proposes an empty community or lacks a name, or a bad
     date; 409 when the plan was adopted already or is stale."""
-    from api import search
     from api.redistricting_adoption import adopt as adopt_plan
 
     body = read_body(AdoptBody)
@@ -138,7 +137,6 @@ def adopt(plan_id: int):
         reason=body.reason,
         names=body.names,
     )
-    search.forget()
     response = jsonify(result)
     response.status_code = 201
     return response

@@ -42,15 +42,6 @@ def _gazetteer():
     return cache.get(current_app.extensions[STORE_KEY])
 
 
-def forget() -> None:
-    """After a change the public search must show at once (an adopted plan's communities):
-    this process's gazetteer is built again on the next search; other worker processes
-    rebuild theirs within the cache's age."""
-    cache = current_app.extensions.get(CACHE_KEY)
-    if cache is not None:
-        cache.forget(current_app.extensions[STORE_KEY])
-
-
 def warm(app: Flask) -> threading.Thread:
     """Build the app's gazetteer in the background now, so the first search after a worker
     starts does not wait seconds for it (``diming serve`` calls this in each worker)."""

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from shapely import GeometryCollection, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, box
 
 from gis.storage import Geometry, bbox_match, ddl, spatial_match
-from gis.storage.spatial import PREDICATES
+from gis.storage.spatial import PREDICATES, index_match, point_coordinate
 
 X0, Y0 = 102.70, 25.00
 WINDOW = box(X0, Y0, 102.72, 25.02)  # the main query window; many catalogue shapes touch its edges and corners
@@ -305,3 +305,23 @@ def test_random_grid_shapes_match_shapely_on_both_backends(catalogued, stored, q
     if got != expected:
         wrong.append(f"bbox {query.bounds}: got {sorted(got)}, shapely {sorted(expected)}")
     assert not wrong, f"{catalogued.dialect}, query {query.wkt}, stored {[g.wkt for g in stored]}:\n" + "\n".join(wrong)
+
+
+def test_index_match_is_a_superset_of_bbox_match_bounded_by_envelopes(catalogued):
+    """The index-only window (for callers that measure every candidate themselves) misses
+    nothing the exact box finds, and adds only what the box meets with its envelope."""
+    for bounds in (WINDOW.bounds, (102.705, 25.005, 102.745, 25.015), (X0 - 1, Y0 - 1, X0 + 1, Y0 + 1)):
+        exact = ids_from(catalogued, shapes, bbox_match(shapes.c.geom, *bounds))
+        loose = ids_from(catalogued, shapes, index_match(shapes.c.geom, *bounds))
+        assert exact <= loose, (bounds, named(exact - loose))
+        widened = box(*bounds).buffer(1e-4)  # the R*Tree's float32 boxes are exact to about 1e-5 degree here
+        envelopes = {i: g.envelope for i, g in CATALOGUE_BY_ID.items() if g is not None and not g.is_empty}
+        assert loose <= shapely_ids(envelopes, "intersects", widened), (bounds, named(loose - exact))
+
+
+def test_point_coordinate_reads_x_and_y_in_the_database(catalogued):
+    points = {i: g for i, g in CATALOGUE_BY_ID.items() if isinstance(g, Point) and not g.is_empty}
+    query = sa.select(shapes.c.id, point_coordinate(shapes.c.geom, 0), point_coordinate(shapes.c.geom, 1)).where(shapes.c.id.in_(points))
+    with catalogued.engine.connect() as connection:
+        read = {i: (x, y) for i, x, y in connection.execute(query)}
+    assert read == {i: (p.x, p.y) for i, p in points.items()}

@@ -16,7 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 from sqlalchemy.types import NullType
 
-from .geometry import Geometry
+from .geometry import STORAGE_SRID, Geometry
 
 PREDICATES = {
     "intersects": "ST_Intersects",
@@ -126,7 +126,7 @@ class index_match(ColumnElement):
 def _index_match_pg(element, compiler, **kw):
     minx, miny, maxx, maxy = element.box
     column = compiler.process(element.column, **kw)
-    return f"({column} && ST_MakeEnvelope({minx!r}, {miny!r}, {maxx!r}, {maxy!r}, ST_SRID({column})))"
+    return f"({column} && ST_MakeEnvelope({minx!r}, {miny!r}, {maxx!r}, {maxy!r}, {STORAGE_SRID}))"
 
 
 @compiles(index_match)

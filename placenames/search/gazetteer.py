@@ -180,6 +180,15 @@ class Gazetteer:
         """Like ``prefixed``, over former and retired names."""
         return _prefixed(self.history_latin_keys if latin else self.history_prefix_keys, self.history_list, prefix, cap)
 
+    def communities_of(self, points) -> list[AdminUnit | None]:
+        """The community each point (storage CRS) lies in, or None: one tree query for all."""
+        found: list[AdminUnit | None] = [None] * len(points)
+        if self.community_tree is not None and len(points):
+            inputs, units = self.community_tree.query(points, predicate="within")
+            for i, u in zip(inputs, units, strict=True):
+                found[int(i)] = self.community_list[int(u)]
+        return found
+
     def community_of(self, lon: float, lat: float) -> AdminUnit | None:
         if self.community_tree is None:
             return None
@@ -533,11 +542,6 @@ class GazetteerCache:
             return latest
         finally:
             self._building.release()
-
-    def forget(self, store) -> None:
-        """Drop the copy of ``store``: the next request builds it again from the database."""
-        with self._lock:
-            self._by_url.pop(store.url, None)
 
     def settle(self, timeout: float = 30.0) -> None:
         """Wait until no rebuild is running (for shutdown and tests)."""

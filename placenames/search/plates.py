@@ -147,16 +147,16 @@ class PlateIndex:
                 DoorPlate.building_id.in_(secondary), DoorPlate.kind == "main", DoorPlate.status == "current"
             )
             main = dict(self.rows(query))
-        return [e for e in (self._entry(row, main) for row in rows) if e is not None]
+        communities = self.gazetteer.communities_of(np.array([row.geom for row in rows], dtype=object))
+        return [e for e in (self._entry(row, community, main) for row, community in zip(rows, communities, strict=True)) if e is not None]
 
-    def _entry(self, row, main_address: dict) -> Entry | None:
+    def _entry(self, row, community, main_address: dict) -> Entry | None:
         from .gazetteer import Entry
 
         g = self.gazetteer
         road = g.road_by_id.get(row.road_id)
         if road is None:
             return None  # a road made after the gazetteer was read: found once the names are reread
-        community = g.community_of(row.geom.x, row.geom.y)
         subdistrict = g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None
         entry = Entry(
             "address",
