@@ -44,6 +44,7 @@ def service_metadata(profile: DistrictProfile) -> dict:
             "stateorprovince": profile.province.as_dict(),
             "country": {"zh": "中国", "en": "China"},
         },
+        "diming": {"map_approval_number": profile.map_approval_number},  # 审图号 on the OGC pages' maps
     }
 
 
