@@ -9,6 +9,8 @@ inside ``api.ogc.mount``.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Flask
 from flask_cors import CORS
 
@@ -42,6 +44,7 @@ def service_metadata(profile: DistrictProfile) -> dict:
             "stateorprovince": profile.province.as_dict(),
             "country": {"zh": "中国", "en": "China"},
         },
+        "diming": {"map_approval_number": profile.map_approval_number},  # 审图号 on the OGC pages' maps
     }
 
 
@@ -66,7 +69,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions[district_profile.PROFILE_KEY] = profile
     input_guard.install(app)
 
-    collections = public_collections()
+    # sensitive positions (boundary markers) on the profile's public grid, in items and extents alike
+    collections = [replace(c, public_grid_deg=profile.public_marker_precision_deg) if c.coarse else c for c in public_collections()]
     extents = ExtentCache(store, collections, profile.extent)
     config = ogc_config.build_config(
         collections,

@@ -4,7 +4,8 @@ Subdistricts and communities are the versions in force (``valid_to`` empty) of o
 level of ``admin_units``; ``admin-unit-versions`` holds every version, past ones too,
 with its validity dates, for drawing the map of a past date. Boundary lines and
 markers show only what a public map needs: no disagreement reports, no 方位物, no
-photos, no inspection records.
+photos, no inspection records; markers' positions are snapped to the profile's
+``public_marker_precision_deg`` grid (``gis.precision``), not published as surveyed.
 """
 
 from __future__ import annotations
@@ -89,5 +90,6 @@ def collections() -> list[Collection]:
             title_field="code",
             keywords=["界桩", "boundary markers"],
             models=MODELS,
+            coarse=True,  # positions on the profile's public grid (public_marker_precision_deg), never as surveyed
         ),
     ]

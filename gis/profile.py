@@ -86,6 +86,9 @@ class DistrictProfile:
     notice_contact: Bilingual | None = None
     # 审图号 of the public map (地图管理条例 Art.15), shown on every public map; empty until one is granted
     map_approval_number: str | None = None
+    # Grid (degrees of CGCS2000 lon/lat) the public gets boundary-marker positions on (gis.precision);
+    # 0.001° ≈ 100 m. Signed-in boundary officers read the surveyed positions. See docs/boundaries.md.
+    public_marker_precision_deg: float = 0.001
     source: str = field(default="", compare=False)  # the file it was read from
 
     @property
@@ -273,6 +276,18 @@ def _prefixes(where: str, data: dict, name: Bilingual) -> tuple[str, str]:
     return notice, announcement
 
 
+def _grid(where: str, data: dict) -> float:
+    value = data.get("public_marker_precision_deg", 0.001)
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value) and 0.00001 <= value <= 0.1
+    if not ok:
+        raise _bad(
+            where,
+            "public_marker_precision_deg 须为 0.00001 至 0.1 之间的度数（默认 0.001，约 100 米）",
+            "public_marker_precision_deg must be a number of degrees from 0.00001 to 0.1 (default 0.001, about 100 m)",
+        )
+    return float(value)
+
+
 def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profile>") -> DistrictProfile:
     """Check a profile given as a mapping; relative file paths are resolved against ``base``."""
     known = {
@@ -292,6 +307,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         "document_prefixes",
         "notice_contact",
         "map_approval_number",
+        "public_marker_precision_deg",
     }
     unknown = sorted(set(data) - known)
     if unknown:
@@ -326,6 +342,7 @@ def from_mapping(data: dict, *, base: Path = PROFILES_DIR, where: str = "<profil
         document_prefixes=_prefixes(where, data, name),
         notice_contact=_bilingual(where, data, "notice_contact") if data.get("notice_contact") is not None else None,
         map_approval_number=_text(where, data, "map_approval_number", required=False),
+        public_marker_precision_deg=_grid(where, data),
         source=where,
     )
 

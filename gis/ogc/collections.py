@@ -26,7 +26,10 @@ class Collection:
     ``models`` names the modules declaring the tables, so a provider loaded in any
     process finds them. ``geometry_types`` (e.g. ``("Point", "MultiPoint")``) keeps
     only features of those geometry types, so a client that needs one geometry type
-    per layer (GDAL, QGIS, shapefiles) gets one.
+    per layer (GDAL, QGIS, shapefiles) gets one. ``coarse`` marks a layer whose positions are
+    sensitive (boundary markers): the service sets ``public_grid_deg`` from the profile, and every
+    coordinate it serves is snapped to that grid (``gis.precision``), its bbox queries answer by
+    grid cell and spatial filters are refused.
     """
 
     id: str
@@ -45,6 +48,8 @@ class Collection:
     id_field: str = "id"
     geom_field: str = "geom"
     geometry_types: tuple[str, ...] = ()
+    coarse: bool = False
+    public_grid_deg: float | None = None
 
     def provider_options(self) -> dict[str, Any]:
         """The ``options`` block of this collection's provider definition."""
@@ -56,4 +61,5 @@ class Collection:
             "where": dict(self.where),
             "models": list(self.models),
             "geometry_types": list(self.geometry_types),
+            "public_grid_deg": self.public_grid_deg,
         }

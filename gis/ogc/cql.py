@@ -62,7 +62,8 @@ def _unsupported(what: str) -> ProviderInvalidQueryError:
 
 
 class _Translator:
-    def __init__(self, source: Source, geometry_names: set[str]):
+    def __init__(self, source: Source, geometry_names: set[str], *, spatial: bool = True):
+        self.spatial = spatial
         self.source = source
         self.geometry_names = geometry_names
         self.public_names = {id(column): name for name, column in source.columns.items()}
@@ -94,6 +95,11 @@ class _Translator:
         if isinstance(node, ast.IsNull):
             column = self.scalar(node.lhs)
             return column.is_not(None) if node.not_ else column.is_(None)
+        if (type(node) in _SPATIAL or isinstance(node, ast.BBox)) and not self.spatial:
+            raise ProviderInvalidQueryError(
+                user_msg="该集合的位置按降低的精度发布，不支持空间过滤条件，请改用 bbox 参数"
+                " / this collection's positions are published at reduced precision: no spatial filters, use the bbox parameter"
+            )
         if type(node) in _SPATIAL:
             return self._spatial(node)
         if isinstance(node, ast.BBox):
@@ -225,6 +231,8 @@ def _finite(points: list[list[float]]) -> None:
             raise ProviderInvalidQueryError(user_msg=f"{zh} / {en}")
 
 
-def to_sql(tree, source: Source, geometry_names: set[str]) -> ColumnElement:
-    """The SQL condition a CQL2 filter tree means on ``source``; 400 for what it can't."""
-    return _Translator(source, geometry_names).condition(tree)
+def to_sql(tree, source: Source, geometry_names: set[str], *, spatial: bool = True) -> ColumnElement:
+    """The SQL condition a CQL2 filter tree means on ``source``; 400 for what it can't.
+    ``spatial=False`` (a layer published at reduced precision) refuses spatial predicates: an
+    arbitrary shape would locate a feature more precisely than the grid it is published on."""
+    return _Translator(source, geometry_names, spatial=spatial).condition(tree)

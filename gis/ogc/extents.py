@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import column, func, select, table
 from sqlalchemy.exc import SQLAlchemyError
 
+from gis import precision
 from gis.errors import DimingError
 from gis.storage import Store
 from gis.storage.spatial import rtree_name
@@ -78,6 +79,7 @@ class ExtentCache:
         self.sources = {c.id: source_of(c) for c in collections}
         self.fixed: dict[str, BBox] = {c.id: (c.bbox[0], c.bbox[1], c.bbox[2], c.bbox[3]) for c in collections if c.bbox is not None}
         self.fallback: BBox = (fallback[0], fallback[1], fallback[2], fallback[3])
+        self.grids = {c.id: c.public_grid_deg for c in collections if c.public_grid_deg}  # extents by whole cells
         self.ttl = ttl
         self.clock = clock
         self._extents: dict[str, BBox] = {}
@@ -95,7 +97,10 @@ class ExtentCache:
         for collection_id, source in self.sources.items():
             known = self._extents.get(collection_id, self.fallback)
             try:  # after one failure, don't wait for the database once per collection
-                extents[collection_id] = self.fixed.get(collection_id) or (reachable and data_extent(self.store, source)) or known
+                found = reachable and data_extent(self.store, source)
+                if found and collection_id in self.grids:  # the outermost markers' cells, not their positions
+                    found = precision.cell_bbox(*found, self.grids[collection_id])
+                extents[collection_id] = self.fixed.get(collection_id) or found or known
             except (DimingError, SQLAlchemyError):
                 extents[collection_id], reachable = known, False
         with self._lock:

@@ -18,6 +18,7 @@ from typing import Any
 import shapely
 from shapely.geometry import mapping
 
+from gis import precision
 from gis.crs import STORAGE_CRS, is_lat_first, parse_crs, reproject, swap_axes
 
 Transform = Callable[[shapely.Geometry], shapely.Geometry]
@@ -49,11 +50,13 @@ def output_transform(crs_transform_spec) -> Transform | None:
     return transform
 
 
-def feature(row: Mapping[Any, Any], names: Iterable[str], transform: Transform | None) -> dict[str, Any]:
-    """One GeoJSON feature from a row selected by ``Source.select``."""
+def feature(row: Mapping[Any, Any], names: Iterable[str], transform: Transform | None, *, grid: float | None = None) -> dict[str, Any]:
+    """One GeoJSON feature from a row selected by ``Source.select``; with ``grid``, its stored
+    lon/lat snapped to that grid (``gis.precision.coarsen``) before any transform."""
     geom = row.get("__geom")
     if geom is not None and geom.is_empty:
         geom = None
+    geom = precision.coarsen(geom, grid)
     if geom is not None and transform is not None:
         geom = transform(geom)
     return {

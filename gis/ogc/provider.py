@@ -39,6 +39,7 @@ from typing import Any
 from pygeoapi.provider.base import BaseProvider, ProviderInvalidQueryError, ProviderItemNotFoundError
 from sqlalchemy import ColumnElement, func, or_, select
 
+from gis import precision
 from gis.storage import bbox_match
 
 from . import cql, geojson, stores, values
@@ -58,6 +59,8 @@ class StoreProvider(BaseProvider):
         self.id_field: str = self.id_field or "id"
         self.geom_field = provider_def.get("geom_field", "geom")
         self.source = Source.from_options(options, id_field=self.id_field, geom_field=self.geom_field)
+        grid = options.get("public_grid_deg")
+        self.grid: float | None = float(grid) if grid else None  # sensitive positions: published on this grid
         self.properties = list(self.source.columns)
         self._fields = self.get_fields()
         if self.title_field is not None and self.title_field not in self.source.columns:
@@ -111,7 +114,7 @@ class StoreProvider(BaseProvider):
         transform = geojson.output_transform(crs_transform_spec)
         result: dict[str, Any] = {
             "type": "FeatureCollection",
-            "features": [geojson.feature(row, names, transform) for row in rows],
+            "features": [geojson.feature(row, names, transform, grid=self.grid) for row in rows],
             "numberReturned": len(rows),
         }
         if matched is not None:
@@ -128,12 +131,14 @@ class StoreProvider(BaseProvider):
             row = session.execute(statement).mappings().first()
         if row is None:
             raise ProviderItemNotFoundError(user_msg=f"未找到要素 {identifier} / feature {identifier} not found")
-        return geojson.feature(row, self.properties, geojson.output_transform(crs_transform_spec))
+        return geojson.feature(row, self.properties, geojson.output_transform(crs_transform_spec), grid=self.grid)
 
     def _conditions(self, bbox: list, properties: list, q: str | None, filterq) -> list[ColumnElement]:
         conditions: list[ColumnElement] = []
         if bbox:
             minx, miny, maxx, maxy = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 else bbox
+            # on a coarse layer the box is widened to whole grid cells: it cannot locate a point within its cell
+            minx, miny, maxx, maxy = precision.cell_bbox(float(minx), float(miny), float(maxx), float(maxy), self.grid)
             conditions.append(bbox_match(self.source.geom_column, minx, miny, maxx, maxy))
         for name, value in properties:
             column = self.source.column(name)
@@ -141,7 +146,7 @@ class StoreProvider(BaseProvider):
         if q and q.strip(", "):
             conditions.append(self._text_search(q))
         if filterq is not None:
-            conditions.append(cql.to_sql(filterq, self.source, {self.geom_field, "geometry"}))
+            conditions.append(cql.to_sql(filterq, self.source, {self.geom_field, "geometry"}, spatial=self.grid is None))
         return conditions
 
     def _text_search(self, q: str) -> ColumnElement:

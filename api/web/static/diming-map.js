@@ -7,7 +7,9 @@
    box (debounced, the previous request aborted), at most data-limit of each collection; when the
    box holds more, a note on the map says how many are drawn and asks to zoom in. The first view
    is the page's own features, else the collection's extent (data-extent, from the server).
-   Popups and the note are text nodes, never HTML. */
+   Popups and the note are text nodes, never HTML. Underneath, the district's street map is drawn
+   from our own vector tiles by the web pages' renderer (pages/static/streetmap.js, loaded first),
+   and the map carries its 审图号 (data-approval) like every public map. */
 (function () {
   "use strict";
 
@@ -109,12 +111,29 @@
     });
   }
 
+  /* The map's 审图号 (地图管理条例 Art.15), or that it has not been reviewed; a text node. */
+  function approval(map, number) {
+    const words = number
+      ? (english() ? `Map approval No. ${number}` : `审图号：${number}`)
+      : (english() ? "This map has not been through map review; for reference only" : "本图未经地图审核，仅供查询参考");
+    const Approval = L.Control.extend({
+      onAdd: () => {
+        const box = L.DomUtil.create("div", "map-approval");
+        box.appendChild(text(words));
+        return box;
+      },
+    });
+    new Approval({ position: "bottomright" }).addTo(map);
+  }
+
   function dimingMap(data) {
     const element = document.getElementById(data.dataset.map);
     const features = JSON.parse(data.textContent);
     const extent = data.dataset.extent ? JSON.parse(data.dataset.extent) : null;
     const limit = Math.max(1, parseInt(data.dataset.limit, 10) || 500);
-    const map = L.map(element, { preferCanvas: true, attributionControl: false });
+    const map = L.map(element, { preferCanvas: true, attributionControl: false, maxZoom: 20 });
+    if (window.dimingStreetMap) window.dimingStreetMap.layer().addTo(map);  // the street map from our own tiles
+    approval(map, data.dataset.approval);
     baseMap(map, element, data.dataset.base, limit);  // before the first view: its moveend loads the base map
     const items = L.geoJSON(features, {
       pointToLayer: (f, latlng) => L.circleMarker(latlng, { radius: 5, color: "#0d6efd" }),
