@@ -88,7 +88,14 @@ def export_command(obj, layer, path, crs, encoding, on) -> None:
 
 @click.command("demo")
 @click.option("--seed", type=int, help="Random seed of the synthetic data (default: the demo's own, see docs/demo-data.md).")
-@click.option("--scale", default=1.0, show_default=True, type=float, help="Share of the full synthetic volume (1.0 = ~900,000 households).")
+@click.option(
+    "--scale",
+    default=1.0,
+    show_default=True,
+    type=float,
+    help="Share of the full synthetic volume (1.0 = ~900,000 households); above 1 (up to 200): "
+    "the full district with SCALE times its door plates.",
+)
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds data.")
 @click.pass_obj
 def demo(obj, seed: int, scale: float, if_empty: bool) -> None:

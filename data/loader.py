@@ -117,4 +117,9 @@ def load_demo(
     # transaction, as an officer's would be; they run on the stored units.
     for step in demo_steps() if steps is None else steps:
         counts.update(step(store, seed=seed))
+    if scale > 1:  # the district stays that of scale 1; its address stock grows (docs/demo-data.md)
+        from data.demo_dense import add_dense_plates
+
+        extra = round((scale - 1) * counts["door_plates"])
+        counts.update(add_dense_plates(store, seed=seed, count=extra, reason=f"demo dense address stock, seed {seed}, scale {scale}"))
     return counts

@@ -16,11 +16,14 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from data.demo import build_demo
+from data.demo.build import MAX_SCALE
+from data.demo.dense import OFFSET_M, allocate, dense_plates
 from data.demo.layers import build_layers
 from data.demo.reference import REFERENCE_DIR, load_divisions, load_outline
 from data.demo.world import TOTAL_HOUSEHOLDS, generate
 from data.refresh_reference import refresh
 from gis.chinacoords import wgs84_to_gcj02
+from placenames.numbering import geometry as numbering_geometry
 
 SMALL = 0.02
 SEED = 530111
@@ -122,9 +125,73 @@ def test_arguments_are_checked():
     with pytest.raises(ValueError):
         build_demo(scale=0)
     with pytest.raises(ValueError):
-        build_demo(scale=1.5)
+        build_demo(scale=MAX_SCALE + 1)
     with pytest.raises(ValueError):
         build_demo(seed=-1)
+
+
+def test_scale_above_one_keeps_the_full_district(monkeypatch):
+    """Above 1 the layers are those of scale 1 (the address stock grows when stored: data.demo_dense)."""
+    import data.demo.build as build
+
+    seen = []
+    monkeypatch.setattr(build, "generate", lambda seed, scale, divisions, outline: seen.append(scale) or None)
+    monkeypatch.setattr(build, "build_layers", lambda world, divisions: {})
+    build_demo(seed=SEED, scale=1.02)
+    build_demo(seed=SEED, scale=MAX_SCALE)
+    build_demo(seed=SEED, scale=0.5)
+    assert seen == [1.0, 1.0, 0.5]
+
+
+def _dense_on_a_few_roads(seed: int, taken: dict, count: int = 3000):
+    lines = np.array(
+        [
+            shapely.LineString([(0, 0), (400, 0)]),  # west to east
+            shapely.LineString([(1000, 0), (1000, 250), (1200, 400)]),  # bends
+            shapely.LineString([(0, 500), (0, 500.5)]),  # too short to take any
+        ],
+        dtype=object,
+    )
+    per_road = allocate(shapely.length(lines), np.array([40, 0, 0]), count, seed)
+    rng = np.random.default_rng(seed)
+    return lines, per_road, dense_plates(lines, np.array([True, False, True]), np.array([10.0, 4.0, 4.0]), per_road, taken, rng)
+
+
+def test_dense_plates_follow_the_numbering_rule_on_a_few_roads():
+    taken = {(0, 1): 0, (0, 3): 2, (1, 2): 5}  # plain 1, 3 up to 3-2 and 2 up to 2-5 are held
+    lines, per_road, plates = _dense_on_a_few_roads(SEED, taken)
+    assert per_road.sum() == 3000 and per_road[2] == 0 and per_road[0] > per_road[1] > 0  # busy roads get more
+    assert len(plates.road) == 3000 and np.bincount(plates.road, minlength=3).tolist() == per_road.tolist()
+    # (road, number, ordinal) is unique and never one already held
+    keys = set(zip(plates.road.tolist(), plates.number.tolist(), plates.ordinal.tolist(), strict=True))
+    assert len(keys) == 3000
+    assert not keys & {(0, 1, 0), (0, 3, 0), (0, 3, 1), (0, 3, 2), (1, 2, 0), *((1, 2, k) for k in range(1, 6))}
+    # a number held takes ordinals after the highest one; a free number starts plain
+    assert min(o for r, n, o in keys if (r, n) == (0, 3)) == 3 and min(o for r, n, o in keys if (r, n) == (1, 2)) == 6
+    assert {o for r, n, o in keys if (r, n) == (0, 5)} == set(range(len([1 for r, n, _ in keys if (r, n) == (0, 5)])))
+    # the number is the slot of the chainage, odd on the road's odd side (left on road 0, right on road 1)
+    spacing = np.where(plates.road == 0, 10.0, 4.0)
+    slot = np.floor(plates.chainage / spacing)
+    odd = (plates.side == "L") == (plates.road == 0)
+    assert (plates.number == 2 * slot + np.where(odd, 1, 2)).all()
+    # infill ordinals grow with chainage within a number
+    frame = pd.DataFrame({"r": plates.road, "n": plates.number, "o": plates.ordinal, "c": plates.chainage})
+    for (r, n), group in frame.groupby(["r", "n"]):
+        assert group.sort_values("c")["o"].is_monotonic_increasing, (r, n)
+    # each point stands beside its road, on the side it is numbered for
+    distance = shapely.distance(plates.point, lines[plates.road])
+    assert (distance >= OFFSET_M[0] - 1.0).all() and (distance <= OFFSET_M[1] + 0.01).all()
+    for k in (0, 1):
+        mine = plates.road == k
+        assert (numbering_geometry.sides(lines[k], plates.chainage[mine], plates.point[mine]) == plates.side[mine]).all()
+
+
+def test_dense_plates_are_the_same_for_the_same_seed():
+    _, _, one = _dense_on_a_few_roads(7, {})
+    _, _, two = _dense_on_a_few_roads(7, {})
+    _, _, other = _dense_on_a_few_roads(8, {})
+    assert (one.number == two.number).all() and (one.ordinal == two.ordinal).all() and shapely.equals(one.point, two.point).all()
+    assert len(one.number) != len(other.number) or not (one.number == other.number).all()
 
 
 # --- frame, columns, validity -----------------------------------------------------------

@@ -94,3 +94,52 @@ def test_cli_demo_if_empty_builds_once(store, monkeypatch, frames):
     with store.read() as session:
         # built once: today's 133 communities in force (the closed versions are the 2015 history)
         assert count(session, AdminUnit, AdminUnit.level == "community", AdminUnit.valid_to.is_(None)) == 133
+
+
+def test_scale_above_one_adds_a_dense_address_stock_search_finds(store, frames):
+    """--scale above 1: the district as built, then (scale - 1) times its plates more, written in bulk
+    (COPY on PostgreSQL), each a current, unique, searchable plate beside its road, in its unit."""
+    import numpy as np
+    import shapely
+
+    from data.demo_dense import SOURCE
+    from placenames.numbering import geometry
+    from placenames.search import engine
+    from placenames.search.gazetteer import build
+    from placenames.search.reverse import reverse
+
+    counts = load_demo(store, registry(), seed=SEED, scale=1.5, frames=frames, steps=())
+    assert counts["dense_plates"] == round(0.5 * counts["door_plates"]) > 100
+    with store.read() as session:
+        dense = session.execute(
+            sa.select(DoorPlate, Road.name, Road.geom, AdminUnit.geom.label("unit"))
+            .join(Road, Road.id == DoorPlate.road_id)
+            .join(AdminUnit, (AdminUnit.code == DoorPlate.admin_code) & AdminUnit.valid_to.is_(None))
+            .where(DoorPlate.source == SOURCE)
+        ).all()
+        assert len(dense) == counts["dense_plates"] == count(session, DoorPlate, DoorPlate.source == SOURCE)
+        total = count(session, DoorPlate)
+        keys = session.execute(sa.select(DoorPlate.road_id, DoorPlate.number, DoorPlate.suffix)).all()
+        bulk = session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "bulk_insert")).all()
+    assert total == counts["door_plates"] + counts["dense_plates"] and len(set(keys)) == total
+    assert [b.after["count"] for b in bulk] == [counts["dense_plates"]] and bulk[0].actor == "demo-builder"
+    for plate, road, _, _ in dense:
+        assert plate.status == "current" and plate.side in ("L", "R") and plate.kind == "main"
+        assert plate.number_text == (f"{plate.number}-{plate.suffix}" if plate.suffix else str(plate.number))
+        assert (
+            plate.address.startswith("官渡区")
+            and plate.address.endswith(f"街道{road}{plate.number_text}号")
+            or plate.address.endswith(f"{road}{plate.number_text}号")
+        )
+    points = geometry.to_metric(np.array([p.geom for p, *_ in dense], dtype=object))
+    lines = geometry.to_metric(np.array([g for _, _, g, _ in dense], dtype=object))
+    assert (shapely.distance(points, lines) < 50).all()  # beside its road
+    units = np.array([u for *_, u in dense], dtype=object)
+    assert shapely.intersects(shapely.buffer(units, 1e-3), np.array([p.geom for p, *_ in dense], dtype=object)).mean() > 0.99
+    # found by the search and by reverse geocoding, as any plate
+    g = build(store)
+    plate, road, _, _ = dense[len(dense) // 2]
+    found = engine.search(g, f"{road}{plate.number_text.replace('-', '附')}号", limit=5)
+    assert found and found[0].entry.id == plate.id
+    nearest = reverse(g, np.array([plate.geom.x]), np.array([plate.geom.y]), radius_m=30)
+    assert nearest[0].address is not None and nearest[0].address.id == plate.id
