@@ -14,6 +14,7 @@ from .models import DoorPlate, PlaceName
 from .numbering.entrances import MAX_OFFSET_M, offsets_m
 from .numbering.models import BuildingEntrance
 from .register import fill_spelling
+from .sides import side_code
 from .signs.layers import layers as signs_layers
 
 LINES = ("LineString", "MultiLineString")
@@ -39,7 +40,28 @@ def _resolve_door_plates(session, frame: pd.DataFrame) -> pd.DataFrame:
     frame["suffix"] = frame["suffix"].fillna("")
     if "status" not in frame.columns:
         frame["status"] = "current"
+    if "side" in frame.columns:
+        frame["side"] = _side_codes(frame)
     return frame
+
+
+def _side_codes(frame: pd.DataFrame) -> list[str | None]:
+    """The side column as stored codes (L/R); a value that is no side refuses the import, naming its rows."""
+    rows = frame["_row"].tolist() if "_row" in frame.columns else list(range(1, len(frame) + 1))
+    codes, bad = [], []
+    for row, value in zip(rows, frame["side"], strict=True):
+        try:
+            codes.append(side_code(value))
+        except ValueError:
+            codes.append(None)
+            bad.append(row)
+    if bad:
+        raise InvalidInput(
+            f"门牌的 side 只能是 L/R、left/right 或 左/右（第 {bad[:10]} 行）",
+            f"A door plate's side must be L/R, left/right or 左/右 (rows {bad[:10]})",
+            details={"rows": bad},
+        )
+    return codes
 
 
 def _resolve_entrances(session, frame: pd.DataFrame) -> pd.DataFrame:

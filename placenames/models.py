@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Computed, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 import gis.basemap  # noqa: F401  (door plates refer to its roads and buildings)
 from gis.storage import Base, Geometry, Registered
 
 from . import categories
+from .sides import side_code
 
 NAME_STATUSES = ("proposed", "in_procedure", "current", "retired", "rejected", "withdrawn")
 NAME_STATUS_LABELS = {
@@ -137,3 +138,8 @@ class DoorPlate(Registered, Base):
     chainage_m: Mapped[float | None] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="main", server_default="main")
     admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
+
+    @validates("side")
+    def _one_side_code(self, _key, value):
+        """Every write stores the one code (L/R), whatever spelling the writer used."""
+        return side_code(value)

@@ -449,9 +449,9 @@ def test_door_plates_are_unique_and_odd_left_even_right(demo):
     assert len(plates) > 0
     assert not plates.duplicated(["road_name", "number", "suffix"]).any()
     assert plates["building_code"].is_unique
-    assert set(plates["side"]) == {"left", "right"}
+    assert set(plates["side"]) == {"L", "R"}  # placenames.sides codes
     odd = plates["number"] % 2 == 1
-    assert (odd == (plates["side"] == "left")).all()
+    assert (odd == (plates["side"] == "L")).all()
     assert (plates["number"] >= 1).all()
     assert (plates["number_text"] == plates["number"].astype(str) + plates["suffix"]).all()
     assert set(plates["road_name"]) <= set(demo["roads"]["name"])
@@ -490,7 +490,7 @@ def test_door_numbers_grow_along_the_road_on_the_recorded_side(metric):
     b = shapely.get_coordinates(shapely.line_interpolate_point(roads, np.clip(chainage + 1, 0, length)))
     p = shapely.get_coordinates(centres)
     cross = (b[:, 0] - a[:, 0]) * (p[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (p[:, 0] - a[:, 0])
-    assert ((cross > 0) == (plates["side"] == "left").to_numpy()).all()
+    assert ((cross > 0) == (plates["side"] == "L").to_numpy()).all()
     plates["chainage"] = np.round(chainage, 3)  # buildings one behind another share a chainage
     plates["suffix_no"] = plates["suffix"].str.lstrip("-").replace("", "0").astype(int)
     checked = 0

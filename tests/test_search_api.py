@@ -14,11 +14,11 @@ from gis.settings import Settings
 from placenames.models import DoorPlate, PlaceName
 from server import create_app
 
-PLATES = {  # number text -> (side of 子君路, which runs west to east, lon, lat)
+PLATES = {  # number text -> (side of 子君路, which runs west to east, as an import or the numbering engine spells it; lon, lat)
     "12": ("left", 102.7250, 25.0202),
-    "12-1": ("left", 102.7251, 25.0203),
+    "12-1": ("L", 102.7251, 25.0203),
     "14": ("left", 102.7270, 25.0202),
-    "13": ("right", 102.7255, 25.0198),
+    "13": ("R", 102.7255, 25.0198),
 }
 
 

@@ -22,6 +22,7 @@ import numpy as np
 import shapely
 
 from data.demo.randomness import stream
+from placenames.sides import LEFT, RIGHT
 
 OFFSET_M = (8.0, 45.0)  # a plate stands this far from the centreline, on its side
 BASE_PER_M = 0.01  # weight of a road by its length (one plate per 100 m) besides its plates
@@ -65,7 +66,7 @@ def dense_plates(
     road = np.repeat(np.arange(len(lines)), per_road)
     chainage = rng.uniform(0.0, 1.0, len(road)) * lengths[road]
     left = rng.random(len(road)) < 0.5
-    side = np.where(left, "L", "R").astype(object)
+    side = np.where(left, LEFT, RIGHT).astype(object)
     spacing = np.asarray(spacing_m, dtype=float)[road]
     slot = np.floor(chainage / spacing).astype(np.int64)
     odd = left == np.asarray(odd_left, dtype=bool)[road]

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 import shapely
 
+from placenames.sides import LEFT, RIGHT
+
 PLATE_REACH_M = 60.0
 NUMBER_PITCH_M = 10.0
 SAME_SPOT_M = 4.0
-LEFT, RIGHT = "left", "right"
 
 
 @dataclass(frozen=True)

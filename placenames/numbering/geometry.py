@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from gis.crs import STORAGE_CRS, measure_crs, reproject
+from placenames.sides import LEFT, RIGHT
 
 TANGENT_STEP_M = 1.0
 
@@ -77,13 +78,13 @@ def chainage(line: shapely.LineString, points) -> np.ndarray:
 
 
 def sides(line: shapely.LineString, at: np.ndarray, points) -> np.ndarray:
-    """'L' or 'R' of the line's direction at chainage ``at``, for each point."""
+    """LEFT or RIGHT (placenames.sides) of the line's direction at chainage ``at``, for each point."""
     length = line.length
     behind = shapely.line_interpolate_point(line, np.clip(at - TANGENT_STEP_M, 0, length))
     ahead = shapely.line_interpolate_point(line, np.clip(at + TANGENT_STEP_M, 0, length))
     a, b, p = shapely.get_coordinates(behind), shapely.get_coordinates(ahead), shapely.get_coordinates(points)
     cross = (b[:, 0] - a[:, 0]) * (p[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (p[:, 0] - a[:, 0])
-    return np.where(cross > 0, "L", "R")
+    return np.where(cross > 0, LEFT, RIGHT)
 
 
 def entrances(buildings, line) -> np.ndarray:

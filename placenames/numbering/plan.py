@@ -17,6 +17,8 @@ import bisect
 import math
 from dataclasses import dataclass, field
 
+from placenames.sides import LEFT, RIGHT
+
 from .settings import NumberingSettings, slot_of_number, suffix_ordinal
 
 
@@ -87,7 +89,7 @@ def assign(
     settings: NumberingSettings, existing: list[Existing], candidates: list[Candidate], *, allow_retired: bool = False
 ) -> list[Assignment]:
     """Numbers for ``candidates`` that fit between ``existing`` plates; neighbours keep theirs."""
-    sides = {"L": _Side(), "R": _Side()}
+    sides = {LEFT: _Side(), RIGHT: _Side()}
     for plate in existing:
         # a retired number blocks the side its parity belongs to (the side it stood on may differ
         # after the road's odd side changed)
@@ -174,8 +176,8 @@ def renumber(settings: NumberingSettings, retired: list[Existing], candidates: l
     previous number with a suffix. Retired numbers (``retired``, by their parity) are never
     handed out again and are not neighbours: they shift nothing.
     """
-    blocked: dict[str, set[int]] = {"L": set(), "R": set()}
-    suffixes: dict[str, dict[int, int]] = {"L": {}, "R": {}}
+    blocked: dict[str, set[int]] = {LEFT: set(), RIGHT: set()}
+    suffixes: dict[str, dict[int, int]] = {LEFT: {}, RIGHT: {}}
     for plate in retired:
         side = settings.side_of_number(plate.number)
         ordinal = suffix_ordinal(plate.suffix)
@@ -184,7 +186,7 @@ def renumber(settings: NumberingSettings, retired: list[Existing], candidates: l
         else:
             blocked[side].add(slot_of_number(plate.number))
     out = []
-    for side in ("L", "R"):
+    for side in (LEFT, RIGHT):
         row = sorted((c for c in candidates if c.side == side), key=lambda c: (c.chainage, c.depth, c.building_id))
         desired = [int(math.floor(c.chainage / settings.spacing_m)) for c in row]
         last_slot, last_number = -1, None

@@ -14,6 +14,7 @@ import numpy as np
 import shapely
 
 from placenames.models import DoorPlate
+from placenames.sides import side_code
 
 from . import context, geometry
 from .address import AdminNames
@@ -183,7 +184,9 @@ def existing_plate(plate: DoorPlate, line) -> Existing:
     chainage = plate.chainage_m
     if chainage is None:
         chainage = float(geometry.chainage(line, geometry.to_metric(plate.geom)))
-    side = plate.side if plate.side in ("L", "R") else ("L" if (plate.side or "").lower().startswith("l") else "R")
+    side = side_code(plate.side) or str(
+        geometry.sides(line, np.array([chainage]), [geometry.to_metric(plate.geom)])[0]
+    )  # unknown: by where it stands
     return Existing(plate.id, plate.number, plate.suffix or "", side, chainage, plate.status, plate.building_id)
 
 

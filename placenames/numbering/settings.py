@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, fields, replace
 
 from gis.errors import InvalidInput
+from placenames.sides import LEFT, RIGHT
 
 # forward/reverse: relative to the stored geometry; the from_* values pick the end
 # by the road's orientation (mostly east-west -> first word, else second word).
@@ -23,14 +24,14 @@ DIRECTIONS = (
     "from_west_or_south",
     "from_west_or_north",
 )
-SIDES = ("L", "R")
+SIDES = (LEFT, RIGHT)
 SUFFIX_STYLES = {"-": "{n}-{k}", "附": "{n}附{k}", "之": "{n}之{k}"}
 
 
 @dataclass(frozen=True)
 class NumberingSettings:
     direction: str = "from_east_or_south"
-    odd_side: str = "L"
+    odd_side: str = LEFT
     spacing_m: float = 4.0
     suffix_style: str = "-"
     reach_m: float = 60.0
@@ -54,7 +55,7 @@ class NumberingSettings:
 
     def side_of_number(self, number: int) -> str:
         """L or R: the side an odd/even number belongs to under these settings."""
-        even_side = "R" if self.odd_side == "L" else "L"
+        even_side = RIGHT if self.odd_side == LEFT else LEFT
         return self.odd_side if number % 2 else even_side
 
     def number_for_slot(self, slot: int, side: str) -> int:

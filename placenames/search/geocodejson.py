@@ -23,6 +23,7 @@ from shapely.geometry import Point, mapping
 from gis.crs import STORAGE_CRS, parse_crs, reproject
 from gis.profile import DistrictProfile, current_profile
 from placenames.numbering.address import sub_address
+from placenames.sides import side_word
 
 from .engine import Match
 from .reverse import ReverseResult
@@ -202,7 +203,7 @@ def reverse_feature(
                 "street": e.street,
                 "housenumber": e.number_text,
                 "standard_address": e.label,
-                "side": e.side,
+                "side": side_word(e.side),
                 "address_id": e.id,
                 "name_status": e.status,
                 **_address_kind(e),

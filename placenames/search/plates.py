@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
+from placenames.sides import LEFT, RIGHT
 
 from .normalize import normalize
 
@@ -227,7 +228,7 @@ class PlateIndex:
         road = g.road_positions(road_ids.astype(int))
         known = road > -2  # a road made after the names were read: found once they are reread
         mx, my = to_metres(xs[known].astype(float), ys[known].astype(float))
-        side = np.where(sides[known] == "left", 1, np.where(sides[known] == "right", -1, 0))
+        side = np.where(sides[known] == LEFT, 1, np.where(sides[known] == RIGHT, -1, 0))
         secondary = kinds[known] == "secondary"
         return NearbyPlates(ids[known].astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road[known], side, secondary)
 
