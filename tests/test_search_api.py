@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pytest
 from conftest import BACKENDS, make_store
 from shapely import LineString, MultiLineString, MultiPolygon, Point, box
 
+from api.web import health
 from gis.basemap import AdminUnit, Road
 from gis.chinacoords import wgs84_to_bd09, wgs84_to_gcj02
 from gis.settings import Settings
+from gis.storage.nearest import nearest_each
 from placenames.models import DoorPlate, PlaceName
 from server import create_app
 
@@ -327,3 +330,25 @@ def test_warm_up_builds_the_gazetteer_before_the_first_search(client, tmp_path):
     built_at = cache.get(store).built_at
     assert geo(top(app.test_client(), q="子君路12号"))["housenumber"] == "12"
     assert cache.get(store).built_at == built_at  # the search used the warm copy
+
+
+def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(client, monkeypatch):
+    """Where the batch's box holds many plates per point, PostGIS is asked for each point's
+    nearest plates instead of the box being read; the answers (same side included) do not change."""
+    from placenames.search import plates
+
+    lons, lats = np.meshgrid(np.linspace(102.7245, 102.7280, 15), np.linspace(25.0195, 25.0206, 12))
+    body = {"points": np.column_stack([lons.ravel(), lats.ravel()]).tolist(), "radius": 50}
+
+    def answers():
+        found = client.post("/api/v1/reverse", json=body).get_json()["features"]
+        return {f["properties"]["query_index"]: (geo(f).get("housenumber"), geo(f).get("distance_m")) for f in found}
+
+    by_box = answers()
+    asked = []
+    monkeypatch.setattr(plates, "NEAREST_SWITCH_ROWS_PER_POINT", -1)  # every box counts as dense
+    monkeypatch.setattr(plates, "nearest_each", lambda *a, **k: asked.append(1) or nearest_each(*a, **k))
+    by_nearest = answers()
+    assert by_nearest == by_box
+    assert {number for number, _ in by_box.values()} == set(PLATES)  # every plate, both sides, is somebody's answer
+    assert len(asked) == (1 if client.application.extensions[health.STORE_KEY].dialect == "postgresql" else 0)

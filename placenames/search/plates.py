@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
+from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
 from placenames.sides import LEFT, RIGHT
@@ -31,6 +32,13 @@ from .normalize import normalize
 
 if TYPE_CHECKING:
     from .gazetteer import Entry, Gazetteer
+
+# Reverse lookup: while the batch's box holds fewer plates per point than this (the
+# planner's estimate), they are read at once and measured here; beyond, each point's
+# NEAREST_CANDIDATES nearest plates are asked of the spatial index (gis.storage.nearest).
+# Enough candidates that the nearest plate of the same road on the point's side is among them.
+NEAREST_SWITCH_ROWS_PER_POINT = 32
+NEAREST_CANDIDATES = 16
 
 PLATE_COLUMNS = (
     DoorPlate.id,
@@ -194,12 +202,18 @@ class PlateIndex:
             ids = [i for key in g.road_keys_beginning(prefix, cap) for i in g.road_ids[key]]
         if not ids:
             return []
-        query = select(*PLATE_COLUMNS).where(DoorPlate.road_id.in_(ids), DoorPlate.status == "current")
         digits = numbers.removesuffix("号")
-        if digits:
-            escaped = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(DoorPlate.number_text.like(escaped + "%", escape="\\"))
-        found = self.entries(query.order_by(DoorPlate.number, DoorPlate.number_text).limit(cap))
+        escaped = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+        def lowest_of(road_id: int):  # one road's lowest numbers, read in the order of its unique index
+            query = select(*PLATE_COLUMNS).where(DoorPlate.road_id == road_id, DoorPlate.status == "current")
+            if digits:
+                query = query.where(DoorPlate.number_text.like(escaped + "%", escape="\\"))
+            return query.order_by(DoorPlate.number, DoorPlate.suffix).limit(cap)
+
+        # Each road on its own, so a road of thousands of plates stops at ``cap`` of them.
+        parts = [lowest_of(road_id).subquery().select() for road_id in ids[:cap]]
+        found = self.entries(parts[0] if len(parts) == 1 else union_all(*parts))
         pairs = [(normalize(e.name), e) for e in found]
         return sorted((pair for pair in pairs if pair[0].startswith(prefix)), key=lambda pair: pair[0])[:cap]
 
@@ -220,8 +234,19 @@ class PlateIndex:
             float(np.nanmax(lat)) + pad_lat,
         )
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
-        light = select(DoorPlate.id, DoorPlate.road_id, DoorPlate.side, DoorPlate.kind, x, y)
-        rows = self.rows(light.where(DoorPlate.status == "current", index_match(DoorPlate.geom, *box)).order_by(DoorPlate.id))
+        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.side, DoorPlate.kind, x, y)
+        current = DoorPlate.status == "current"
+        in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
+        with self.store.read(public=True) as session:
+            given = ~(np.isnan(lon) | np.isnan(lat))
+            estimate = estimated_rows(session, in_box) if has_nearest_search(session) else None
+            if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
+                asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
+                found = session.execute(asked).all()
+                unique = {row[1]: row[1:] for row in found}  # a plate near several points, once
+                rows = [unique[i] for i in sorted(unique)]
+            else:
+                rows = session.execute(in_box.order_by(DoorPlate.id)).all()
         if not rows:
             return NOTHING_NEAR
         ids, road_ids, sides, kinds, xs, ys = (np.array(column) for column in zip(*rows, strict=True))

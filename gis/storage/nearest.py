@@ -1,0 +1,63 @@
+"""The few nearest rows of a point table to each of many points, asked of the database's
+spatial index, for batches where reading every row of their area would cost more.
+
+A reverse lookup of a batch reads the rows of the batch's box once and measures them in
+Python; that is the fastest way while the box holds a few rows per point, and on SQLite
+(whose R*Tree has no nearest-neighbour search) the only one. When the box holds many
+rows per point (a city's worth of door plates under a batch of a few thousand points)
+PostGIS walks its GiST index to each point's nearest rows (``ORDER BY geom <-> point
+LIMIT k``, one lateral probe per point) and only those come back. ``estimated_rows``
+tells the caller which side of that line a query is on, from the planner's statistics,
+without running it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import Float, bindparam, func, select, text, true
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from .geometry import STORAGE_SRID
+
+
+def has_nearest_search(session: Session) -> bool:
+    """Whether the database finds nearest rows by its index (PostGIS; SQLite's R*Tree cannot)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def estimated_rows(session: Session, query) -> float | None:
+    """The planner's estimate of the rows ``query`` returns (PostgreSQL, from its spatial
+    and column statistics, in about a millisecond), or None where there is no planner to ask."""
+    if not has_nearest_search(session):
+        return None
+    compiled = query.compile(dialect=session.get_bind().dialect, compile_kwargs={"literal_binds": True})
+    plan = session.execute(text(f"EXPLAIN (FORMAT JSON) {compiled}")).scalar_one()
+    plan = json.loads(plan) if isinstance(plan, str) else plan
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def nearest_each(geom_column, columns, where, xs, ys, *, k: int, reach_deg: float):
+    """A query of, for each point (``xs``/``ys`` in the storage CRS), its ``k`` nearest rows
+    within ``reach_deg`` (a box around the point, in degrees): the point's 1-based position
+    ``point``, then ``columns``. Order is by planar distance in degrees, so callers measure
+    the candidates in metres themselves and should ask for a few more than they need.
+    PostgreSQL only (``has_nearest_search``)."""
+    points = (
+        func.unnest(
+            bindparam("nearest_xs", list(map(float, xs)), type_=ARRAY(Float)),
+            bindparam("nearest_ys", list(map(float, ys)), type_=ARRAY(Float)),
+        )
+        .table_valued("x", "y", with_ordinality="point")
+        .render_derived(name="points")
+    )
+    here = func.ST_SetSRID(func.ST_MakePoint(points.c.x, points.c.y), STORAGE_SRID)
+    near = (
+        select(*columns)
+        .where(*where, geom_column.op("&&")(func.ST_Expand(here, reach_deg)))
+        .order_by(geom_column.op("<->")(here))
+        .limit(k)
+        .lateral("near")
+    )
+    return select(points.c.point, *near.c).select_from(points).join(near, true())

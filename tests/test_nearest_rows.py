@@ -1,0 +1,72 @@
+"""Nearest rows asked of the spatial index (gis.storage.nearest): each point's k nearest rows
+are those shapely finds, the planner's estimate is of the right size, and SQLite says it
+cannot (callers then read the batch's box)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import shapely
+import sqlalchemy as sa
+from conftest import BACKENDS, make_store
+
+from gis.storage import Geometry, ddl
+from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
+from gis.storage.spatial import index_match, point_coordinate
+
+points_table = sa.Table(
+    "nearest_points", sa.MetaData(), sa.Column("id", sa.Integer, primary_key=True), sa.Column("geom", Geometry("POINT"))
+)
+ROWS = 3_000
+X0, Y0, SPAN = 102.70, 25.00, 0.05
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def stored(request, tmp_path_factory):
+    """A store holding ROWS random points in a 0.05° square (seeded), and those points."""
+    store = make_store(request, request.param, tmp_path_factory.mktemp("nearest"))
+    with store.engine.begin() as connection:
+        points_table.create(connection)
+        ddl.register_spatial_table(connection, points_table.name, "geom", "POINT")
+    rng = np.random.default_rng(4490)
+    xy = np.column_stack([X0 + rng.uniform(0, SPAN, ROWS), Y0 + rng.uniform(0, SPAN, ROWS)])
+    with store.engine.begin() as connection:
+        connection.execute(points_table.insert(), [{"id": i + 1, "geom": shapely.Point(x, y)} for i, (x, y) in enumerate(xy)])
+        if store.dialect == "postgresql":
+            connection.exec_driver_sql("ANALYZE nearest_points")
+    return store, xy
+
+
+def test_each_points_nearest_rows_are_shapelys(stored):
+    store, xy = stored
+    with store.read() as session:
+        if not has_nearest_search(session):
+            assert store.dialect == "sqlite"
+            pytest.skip("SQLite's R*Tree has no nearest-neighbour search; callers read the box instead")
+        rng = np.random.default_rng(7)
+        qx, qy = X0 + rng.uniform(-0.01, SPAN + 0.01, 200), Y0 + rng.uniform(-0.01, SPAN + 0.01, 200)
+        qx[0], qy[0] = 103.5, 26.0  # far from every row: nothing within reach
+        columns = (points_table.c.id,)
+        rows = session.execute(nearest_each(points_table.c.geom, columns, (), qx, qy, k=5, reach_deg=0.004)).all()
+    got: dict[int, list[int]] = {}
+    for point, row_id in rows:
+        got.setdefault(point - 1, []).append(row_id)
+    for i in range(len(qx)):
+        d = np.hypot(xy[:, 0] - qx[i], xy[:, 1] - qy[i])
+        inside = (np.abs(xy[:, 0] - qx[i]) <= 0.004) & (np.abs(xy[:, 1] - qy[i]) <= 0.004)
+        expected = [int(j) + 1 for j in np.argsort(d) if inside[j]][:5]
+        assert got.get(i, []) == expected, i
+
+
+def test_the_planners_estimate_is_of_the_right_size(stored):
+    store, xy = stored
+    x, y = point_coordinate(points_table.c.geom, 0), point_coordinate(points_table.c.geom, 1)
+    for bounds in ((X0, Y0, X0 + SPAN, Y0 + SPAN), (X0, Y0, X0 + SPAN / 4, Y0 + SPAN / 4)):
+        query = sa.select(points_table.c.id, x, y).where(index_match(points_table.c.geom, *bounds))
+        with store.read() as session:
+            estimate = estimated_rows(session, query)
+            actual = len(session.execute(query).all())
+        if store.dialect == "sqlite":
+            assert estimate is None
+        else:
+            assert actual / 3 <= estimate <= actual * 3, (bounds, estimate, actual)
