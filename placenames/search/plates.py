@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 NEAREST_SWITCH_ROWS_PER_POINT = 32
 NEAREST_CANDIDATES = 16
 
+# Autocomplete reads the addresses of this many roads per query, until it has enough.
+ROADS_PER_QUERY = 4
+
 PLATE_COLUMNS = (
     DoorPlate.id,
     DoorPlate.road_id,
@@ -205,15 +208,24 @@ class PlateIndex:
         digits = numbers.removesuffix("号")
         escaped = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
-        def lowest_of(road_id: int):  # one road's lowest numbers, read in the order of its unique index
+        def lowest_of(road_id: int, wanted: int):  # one road's lowest numbers, in the order of its unique index
             query = select(*PLATE_COLUMNS).where(DoorPlate.road_id == road_id, DoorPlate.status == "current")
             if digits:
                 query = query.where(DoorPlate.number_text.like(escaped + "%", escape="\\"))
-            return query.order_by(DoorPlate.number, DoorPlate.suffix).limit(cap)
+            return query.order_by(DoorPlate.number, DoorPlate.suffix).limit(wanted)
 
-        # Each road on its own, so a road of thousands of plates stops at ``cap`` of them.
-        parts = [lowest_of(road_id).subquery().select() for road_id in ids[:cap]]
-        found = self.entries(parts[0] if len(parts) == 1 else union_all(*parts))
+        # Road by road in name order (a few per query), each stopping at what is still wanted,
+        # so neither a road of thousands of plates nor a prefix of many roads reads more than ``cap``.
+        kept: list = []
+        for start in range(0, len(ids), ROADS_PER_QUERY):
+            chunk, wanted = ids[start : start + ROADS_PER_QUERY], cap - len(kept)
+            parts = [lowest_of(road_id, wanted).subquery().select() for road_id in chunk]
+            rows = self.rows(parts[0] if len(parts) == 1 else union_all(*parts))
+            place = {road_id: i for i, road_id in enumerate(chunk)}
+            kept += sorted(rows, key=lambda row: (place[row.road_id], row.number, row.number_text))[:wanted]
+            if len(kept) >= cap:
+                break
+        found = self.from_rows(kept)
         pairs = [(normalize(e.name), e) for e in found]
         return sorted((pair for pair in pairs if pair[0].startswith(prefix)), key=lambda pair: pair[0])[:cap]
 
@@ -242,14 +254,17 @@ class PlateIndex:
             estimate = estimated_rows(session, in_box) if has_nearest_search(session) else None
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
                 asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
-                found = session.execute(asked).all()
-                unique = {row[1]: row[1:] for row in found}  # a plate near several points, once
-                rows = [unique[i] for i in sorted(unique)]
+                rows = session.connection().execute(asked).all()  # Core rows: no ORM processing of 10^5 rows
+                columns = [np.array(column) for column in zip(*rows, strict=True)][1:] if rows else []
+                if columns:  # a plate near several points, once, in id order
+                    _, first = np.unique(columns[0].astype(np.int64), return_index=True)
+                    columns = [column[first] for column in columns]
             else:
-                rows = session.execute(in_box.order_by(DoorPlate.id)).all()
-        if not rows:
+                rows = session.connection().execute(in_box.order_by(DoorPlate.id)).all()
+                columns = [np.array(column) for column in zip(*rows, strict=True)] if rows else []
+        if not columns:
             return NOTHING_NEAR
-        ids, road_ids, sides, kinds, xs, ys = (np.array(column) for column in zip(*rows, strict=True))
+        ids, road_ids, sides, kinds, xs, ys = columns
         road = g.road_positions(road_ids.astype(int))
         known = road > -2  # a road made after the names were read: found once they are reread
         mx, my = to_metres(xs[known].astype(float), ys[known].astype(float))
