@@ -26,7 +26,6 @@ from sqlalchemy import func, select, union_all
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
-from placenames.sides import LEFT, RIGHT
 
 from .normalize import normalize
 
@@ -122,17 +121,16 @@ class RoadPlatesByName(Mapping):
 class NearbyPlates:
     """The current plates of an area, for reverse geocoding: their ids and, parallel, their
     points in metres (an STRtree), the index of their road in ``Gazetteer.road_list`` (-1 none),
-    their side (1 left, -1 right, 0 unknown) and whether they are secondary addresses. Entries
+    and whether they are secondary addresses (the side of the road is measured from the points). Entries
     are made only for the plates an answer uses (``PlateIndex.by_ids``)."""
 
     ids: list[int]
     tree: shapely.STRtree | None
     road: np.ndarray
-    side: np.ndarray
     secondary: np.ndarray
 
 
-NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0, dtype=bool))
+NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=int), np.zeros(0, dtype=bool))
 
 
 class PlateIndex:
@@ -246,7 +244,7 @@ class PlateIndex:
             float(np.nanmax(lat)) + pad_lat,
         )
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
-        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.side, DoorPlate.kind, x, y)
+        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind, x, y)
         current = DoorPlate.status == "current"
         in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
         with self.store.read(public=True) as session:
@@ -264,13 +262,12 @@ class PlateIndex:
                 columns = [np.array(column) for column in zip(*rows, strict=True)] if rows else []
         if not columns:
             return NOTHING_NEAR
-        ids, road_ids, sides, kinds, xs, ys = columns
+        ids, road_ids, kinds, xs, ys = columns
         road = g.road_positions(road_ids.astype(int))
         known = road > -2  # a road made after the names were read: found once they are reread
         mx, my = to_metres(xs[known].astype(float), ys[known].astype(float))
-        side = np.where(sides[known] == LEFT, 1, np.where(sides[known] == RIGHT, -1, 0))
         secondary = kinds[known] == "secondary"
-        return NearbyPlates(ids[known].astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road[known], side, secondary)
+        return NearbyPlates(ids[known].astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road[known], secondary)
 
     def every_current(self) -> list[Entry]:
         """Every current plate as an entry (evaluation scripts building queries from the register)."""

@@ -4,10 +4,10 @@ Vectorised over a batch: points are projected to EPSG:4543 once; the plates of t
 batch's area are read from the database (its spatial index) into one STRtree, so the
 nearest plate within the radius is one query however many points there are, and the
 answer is as fresh as the last commit; the containing community comes from the
-gazetteer's tree of units. Side of the road: door plates record their side (left/right of the
-road's numbering direction); when the point lies clearly on one side of its
-nearest road and the nearest plate is on the other side, the nearest plate of the
-same road on the point's side within the radius is preferred. Of plates equally near
+gazetteer's tree of units. Side of the road: when the point lies clearly on one side of its
+nearest road and the nearest plate stands on the other side of that same line, the nearest
+plate of the same road on the point's side within the radius is preferred (both sides
+measured against the one line, whatever direction the road is numbered in). Of plates equally near
 (a corner building's main and secondary address drawn at one point), the main one.
 """
 
@@ -90,24 +90,18 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, nearest, distanc
     (inputs, roads), _ = g.road_tree.query_nearest(points[found], return_distance=True, all_matches=False)
     which = found[inputs]  # the points, in the order of their nearest road
     road_geoms = g.road_tree.geometries[roads]
-    pts = points[which]
-    along = shapely.line_locate_point(road_geoms, pts)
-    here = shapely.line_interpolate_point(road_geoms, along)
-    ahead = shapely.line_interpolate_point(road_geoms, along + 1.0)
-    behind = shapely.line_interpolate_point(road_geoms, np.maximum(along - 1.0, 0))
-    dx = shapely.get_x(ahead) - shapely.get_x(behind)
-    dy = shapely.get_y(ahead) - shapely.get_y(behind)
-    cross = dx * (shapely.get_y(pts) - shapely.get_y(here)) - dy * (shapely.get_x(pts) - shapely.get_x(here))
-    point_side = np.where(cross > 0, 1, -1)
-    clear = shapely.distance(pts, here) >= SIDE_TOLERANCE_M
+    point_side = _side_of(road_geoms, points[which])
+    plate_side = _side_of(road_geoms, near.tree.geometries[nearest[which]])
     road_of = np.asarray(roads)
-    wrong = clear & (near.road[nearest[which]] == road_of) & (near.side[nearest[which]] == -point_side)
+    wrong = (point_side != 0) & (near.road[nearest[which]] == road_of) & (plate_side == -point_side)
     if not wrong.any():
         return
-    targets, target_roads, target_sides = which[wrong], road_of[wrong], point_side[wrong]
+    targets, target_roads, target_sides, target_geoms = which[wrong], road_of[wrong], point_side[wrong], road_geoms[wrong]
     pairs_in, pairs_plate = near.tree.query(points[targets], predicate="dwithin", distance=radius_m)
-    keep = (near.road[pairs_plate] == target_roads[pairs_in]) & (near.side[pairs_plate] == target_sides[pairs_in])
-    pairs_in, pairs_plate = pairs_in[keep], pairs_plate[keep]
+    same_road = near.road[pairs_plate] == target_roads[pairs_in]
+    pairs_in, pairs_plate = pairs_in[same_road], pairs_plate[same_road]
+    same_side = _side_of(target_geoms[pairs_in], near.tree.geometries[pairs_plate]) == target_sides[pairs_in]
+    pairs_in, pairs_plate = pairs_in[same_side], pairs_plate[same_side]
     if not len(pairs_in):
         return
     dists = shapely.distance(points[targets][pairs_in], near.tree.geometries[pairs_plate])
@@ -115,3 +109,19 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, nearest, distanc
     first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
     nearest[targets[pairs_in[first]]] = pairs_plate[first]
     distance[targets[pairs_in[first]]] = dists[first]
+
+
+def _side_of(road_geoms, pts) -> np.ndarray:
+    """1 left, -1 right of each road line's own direction where it passes each point, 0 when
+    closer to the centreline than SIDE_TOLERANCE_M. Points and plates are measured against
+    the same line, so its direction (and the numbering direction a plate's stored side
+    refers to) does not matter."""
+    along = shapely.line_locate_point(road_geoms, pts)
+    here = shapely.line_interpolate_point(road_geoms, along)
+    ahead = shapely.line_interpolate_point(road_geoms, along + 1.0)
+    behind = shapely.line_interpolate_point(road_geoms, np.maximum(along - 1.0, 0))
+    dx = shapely.get_x(ahead) - shapely.get_x(behind)
+    dy = shapely.get_y(ahead) - shapely.get_y(behind)
+    cross = dx * (shapely.get_y(pts) - shapely.get_y(here)) - dy * (shapely.get_x(pts) - shapely.get_x(here))
+    clear = shapely.distance(pts, here) >= SIDE_TOLERANCE_M
+    return np.where(clear, np.where(cross > 0, 1, -1), 0)
