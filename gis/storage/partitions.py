@@ -24,6 +24,8 @@ from typing import Any
 
 from sqlalchemy.engine import Connection
 
+from gis.errors import InvalidInput
+
 from .district_key import KEY, checked
 
 DEFAULT = "DEFAULT"
@@ -199,3 +201,29 @@ def _drop_references(conn: Connection, tables: Iterable[str]) -> list[tuple[str,
     for relation, name, _definition in rows:
         conn.exec_driver_sql(f"ALTER TABLE {relation} DROP CONSTRAINT {name}")
     return [(r, n, d) for r, n, d in rows]
+
+
+# --- for the command line: a store in, plain data out --------------------------------------
+
+
+def store_partitions(store) -> list[dict[str, Any]]:
+    """``describe`` of a store's database; empty on SQLite, which has no partitions."""
+    if store.dialect != "postgresql":
+        return []
+    with store.engine.connect() as conn:
+        return describe(conn)
+
+
+def add_store_district(store, code: str) -> list[str]:
+    """``add_district`` in one transaction of a store's database (refused on SQLite)."""
+    if store.dialect != "postgresql":
+        raise InvalidInput(
+            "SQLite 数据库不分区：所有区县的门牌和地名都在同一张表中",
+            "An SQLite database has no partitions: door plates and names of every district share one table",
+        )
+    try:
+        checked(code)
+    except ValueError as exc:
+        raise InvalidInput(*str(exc).split(" / ", 1), details={"district": code}) from None
+    with store.engine.begin() as conn:
+        return add_district(conn, code)
