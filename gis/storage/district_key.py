@@ -16,7 +16,9 @@ Where a row's key comes from, so no caller has to set it:
 - any other row (a road, a place name) takes the deployment profile's district.
 
 The default is computed in Python when a row is inserted, through the ORM or a Core
-``insert`` (``Store.bulk_insert``); a raw ``COPY`` must name the column itself.
+``insert`` (``Store.bulk_insert``). Hand-written SQL and ``COPY`` that leave the column
+out get the column's database default, the district the database was migrated for
+(migration 0017): rows of another district must name theirs.
 """
 
 from __future__ import annotations

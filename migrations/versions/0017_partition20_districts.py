@@ -104,12 +104,13 @@ def _shape(bind, table: str, key: str) -> None:
 def upgrade() -> None:
     bind = op.get_bind()
     code = deployment_district()
-    for table in KEYED:  # every existing row is the deployment's
+    # Every existing row is the deployment's. The column's default stays, on both backends,
+    # for hand-written SQL that leaves it out; the application names the district itself
+    # (district_key), so a later profile is not bound by it.
+    for table in KEYED:
         op.add_column(table, sa.Column(KEY, sa.String(6), nullable=False, server_default=code))
     if bind.dialect.name != "postgresql":
-        return  # SQLite keeps the default: it cannot drop one in place
-    for table in KEYED:  # from now on the writer names the district (district_key's defaults do)
-        bind.exec_driver_sql(f"ALTER TABLE {table} ALTER COLUMN {KEY} DROP DEFAULT")
+        return
     bind.exec_driver_sql(f"ALTER TABLE roads ADD CONSTRAINT {ROADS_KEY} UNIQUE (id, {KEY})")
     _drop_references(bind)
     for table in PARTITIONED:
