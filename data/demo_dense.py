@@ -7,6 +7,7 @@ dense stock is generated in bulk (``data.demo.dense``) by the same rule and writ
 
 What it records: every plate is an ordinary current ``door_plates`` row (road, number,
 suffix, number_text, side L/R, standard address text, point, chainage, community code,
+its road's district (the partition key, named here since COPY fills no default),
 ``source = synthetic-demo-dense``) with its created_by/updated_by. The audit log gets
 **one row per written batch**, not one per plate (action ``bulk_insert``, record_id 0,
 ``after`` = the batch's first and last id, count, seed and reason): the per-record audit
@@ -89,11 +90,11 @@ def _chunks(per_road: np.ndarray, size: int) -> list[tuple[int, int]]:
 def _roads(session) -> dict[str, np.ndarray]:
     district = district_settings(session)
     overrides = {row.road_id: row for row in session.scalars(select(RoadNumbering))}
-    rows = session.execute(select(Road.id, Road.name, Road.geom).order_by(Road.id)).all()
+    rows = session.execute(select(Road.id, Road.name, Road.geom, Road.district_code).order_by(Road.id)).all()
     counts = dict(session.execute(select(DoorPlate.road_id, func.count()).group_by(DoorPlate.road_id)).all())
-    metric = geometry.to_metric(np.array([g for *_, g in rows], dtype=object)) if rows else []
+    metric = geometry.to_metric(np.array([r[2] for r in rows], dtype=object)) if rows else []
     lines, odd_left, spacing, styles = [], [], [], []
-    for (road_id, _, _), line in zip(rows, metric, strict=True):
+    for (road_id, *_), line in zip(rows, metric, strict=True):
         settings = road_settings(district, overrides.get(road_id))
         lines.append(geometry.orient(geometry.merge_centreline(line), settings.direction))
         odd_left.append(settings.odd_side == "L")
@@ -102,6 +103,7 @@ def _roads(session) -> dict[str, np.ndarray]:
     return {
         "ids": np.array([r[0] for r in rows], dtype=np.int64),
         "names": np.array([r[1] for r in rows], dtype=object),
+        "districts": np.array([r[3] for r in rows], dtype=object),
         "lines": np.array(lines, dtype=object),
         "odd_left": np.array(odd_left, dtype=bool),
         "spacing": np.array(spacing, dtype=float),
@@ -172,6 +174,7 @@ def _rows(plates, start: int, roads, units: shapely.STRtree, unit_codes: np.ndar
             "chainage_m": np.round(plates.chainage, 2),
             "kind": "main",
             "admin_code": admin,
+            "district_code": roads["districts"][road],
         }
     )
 

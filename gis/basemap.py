@@ -14,19 +14,26 @@ from sqlalchemy import Boolean, Date, Float, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
+from gis.storage.district_key import district_column
 
 UNIT_LEVELS = ("district", "subdistrict", "community", "group", "building")
 
 
 class Road(Registered, Base):
-    """A named road, street or lane: one centreline, unique name in the district."""
+    """A named road, street or lane: one centreline, unique name in the district.
+
+    ``district_code`` is the district the road lies in; its door plates take it on
+    (PostgreSQL partitions them by it, gis.storage.district_key), so (id, district_code)
+    is unique too: the key their foreign key refers to."""
 
     __tablename__ = "roads"
+    __table_args__ = (UniqueConstraint("id", "district_code"),)
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     road_class: Mapped[str] = mapped_column(String(16), nullable=False)
     admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
     geom = mapped_column(Geometry("MULTILINESTRING"), nullable=False)
+    district_code: Mapped[str] = district_column()
 
 
 class Waterway(Registered, Base):

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, validates
 
 import gis.basemap  # noqa: F401  (door plates refer to its roads and buildings)
 from gis.storage import Base, Geometry, Registered
+from gis.storage.district_key import district_column, inherited_district_column, reference
 
 from . import categories
 from .sides import side_code
@@ -31,23 +32,30 @@ class PlaceName(Registered, Base):
     ``status`` follows the naming procedure: proposed -> in_procedure -> current ->
     retired (or rejected, or withdrawn by the applicant). Only current names are public. Aliases, short and former
     names live in ``place_name_aliases`` (registry_models).
+
+    On PostgreSQL the table is partitioned by ``district_code`` (migration
+    0017_partition20_districts): its primary key there is (id, district_code), and each
+    unique rule below ends with the district, which is what the statute says anyway.
     """
 
     __tablename__ = "place_names"
     # 条例 Art.9 in the database itself: among current names, a 街路巷 name occurs once,
     # and an important estate/building name occurs once. The checks explain a clash
     # before a write; this index makes sure that even two officers announcing the same
-    # name at the same moment cannot both succeed (migration 0007_names_unique).
+    # name at the same moment cannot both succeed (migration 0007_names_unique). In the
+    # district: the partition key ends it (0017_partition20_districts).
     __table_args__ = (
         Index(
             "uq_place_names_current_unique_name",
             "unique_class",
             "name",
+            "district_code",
             unique=True,
             postgresql_where=text(categories.UNIQUE_INDEX_WHERE),
             sqlite_where=text(categories.UNIQUE_INDEX_WHERE),
         ),
-        Index("uq_place_names_name_code", "name_code", unique=True),  # 地名代码: one name each (placenames.name_codes)
+        # 地名代码: one name each in the district (placenames.name_codes); its first six digits are the county's code
+        Index("uq_place_names_name_code", "name_code", "district_code", unique=True),
     )
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
@@ -105,6 +113,7 @@ class PlaceName(Registered, Base):
     # The category's uniqueness class (categories.csv), computed by the database from
     # category_code so no writer — import, procedure or hand-made SQL — can leave it out.
     unique_class: Mapped[str | None] = mapped_column(String(16), Computed(categories.unique_class_sql(), persisted=True))
+    district_code: Mapped[str] = district_column()
 
 
 class NameCodeSerial(Registered, Base):
@@ -118,12 +127,21 @@ class NameCodeSerial(Registered, Base):
 
 
 class DoorPlate(Registered, Base):
-    """A door number on a road. The database guarantees (road, number, suffix) is unique."""
+    """A door number on a road. The database guarantees (road, number, suffix) is unique.
+
+    On PostgreSQL the table is partitioned by ``district_code``, the district of the
+    plate's road (the foreign key to the road holds both, so a plate cannot be in another
+    district than its road): the rule reads (road, number, suffix, district) there and
+    means the same. The primary key there is (id, district_code); ids still come from
+    the table's one sequence."""
 
     __tablename__ = "door_plates"
-    __table_args__ = (UniqueConstraint("road_id", "number", "suffix"),)
+    __table_args__ = (
+        UniqueConstraint("road_id", "number", "suffix", "district_code", name="uq_door_plates_road_id_number_suffix"),
+        reference("road_id", "roads"),
+    )
 
-    road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
+    road_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     suffix: Mapped[str] = mapped_column(String(16), nullable=False, default="")
     number_text: Mapped[str] = mapped_column(String(32), nullable=False)
@@ -138,6 +156,7 @@ class DoorPlate(Registered, Base):
     chainage_m: Mapped[float | None] = mapped_column(Float)
     kind: Mapped[str] = mapped_column(String(16), nullable=False, default="main", server_default="main")
     admin_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    district_code: Mapped[str] = inherited_district_column("roads", "road_id")
 
     @validates("side")
     def _one_side_code(self, _key, value):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from gis.storage import Base, Geometry, Registered
 from gis.storage.coltypes import UTCDateTime
+from gis.storage.district_key import inherited_district_column, reference
 
 ALIAS_KINDS = ("alias", "short", "former")
 # Reports an application carries (条例 Art.11, 实施办法 Art.5), plus anything else filed.
@@ -26,23 +27,26 @@ class NameAlias(Registered, Base):
     """别名 / 简称 / 曾用名 of a place name; a former name carries its dates."""
 
     __tablename__ = "place_name_aliases"
+    __table_args__ = (reference("place_name_id", "place_names"),)
 
-    place_name_id: Mapped[int] = mapped_column(ForeignKey("place_names.id"), nullable=False, index=True)
+    place_name_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     alias: Mapped[str] = mapped_column(String(100), nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     valid_from: Mapped[dt.date | None] = mapped_column(Date)
     valid_to: Mapped[dt.date | None] = mapped_column(Date)
     note: Mapped[str | None] = mapped_column(Text)
+    district_code: Mapped[str] = inherited_district_column("place_names", "place_name_id")  # its name's
 
 
 class NamingApplication(Registered, Base):
     """One application to name, rename or cancel, and where it stands in the procedure."""
 
     __tablename__ = "naming_applications"
+    __table_args__ = (reference("place_name_id", "place_names"),)
 
     kind: Mapped[str] = mapped_column(String(16), nullable=False)
     state: Mapped[str] = mapped_column(String(16), nullable=False, index=True)
-    place_name_id: Mapped[int] = mapped_column(ForeignKey("place_names.id"), nullable=False, index=True)
+    place_name_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     proposed_name: Mapped[str | None] = mapped_column(String(100))
     proposed_specific: Mapped[str | None] = mapped_column(String(100))
     proposed_generic: Mapped[str | None] = mapped_column(String(50))
@@ -77,6 +81,7 @@ class NamingApplication(Registered, Base):
     # migration 0012_notices_numbers). Unique: two documents never share a number.
     notice_number: Mapped[str | None] = mapped_column(String(60), index=True, unique=True)
     announcement_number: Mapped[str | None] = mapped_column(String(60), index=True, unique=True)
+    district_code: Mapped[str] = inherited_district_column("place_names", "place_name_id")  # its name's
 
 
 class NamingTransition(Registered, Base):

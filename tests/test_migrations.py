@@ -21,7 +21,8 @@ import placenames.numbering.models  # noqa: F401
 import placenames.registry_models  # noqa: F401
 import placenames.signs.models  # noqa: F401
 from gis.basemap import Road
-from gis.storage import Base, migrate
+from gis.storage import Base, migrate, partitions
+from gis.storage.district_key import KEY
 
 DOMAIN_TABLES = {
     "users",
@@ -58,14 +59,67 @@ def test_upgrade_from_empty_then_down_to_base_and_up_again(empty_store):
 
 def test_models_match_the_migrated_schema(store):
     with store.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": False})
+        partitions_of = _partitions(connection)
+
+        def not_a_partition(obj, name, type_, reflected, _compare_to) -> bool:
+            """A partition, its indexes and the foreign keys PostgreSQL keeps per partition are the table's own."""
+            if type_ == "table":
+                return name not in partitions_of
+            if type_ == "foreign_key_constraint" and reflected:
+                return obj.referred_table.name not in partitions_of
+            return True
+
+        context = MigrationContext.configure(connection, opts={"compare_type": False, "include_object": not_a_partition})
         differences = compare_metadata(context, Base.metadata)
     ignorable = {"spatial_ref_sys", "alembic_version"}
     real = [
         d for d in differences if not (d[0] == "remove_table" and (d[1].name in ignorable or d[1].name.startswith(("gpkg_", "rtree_"))))
     ]
     real = [d for d in real if not (d[0] == "remove_index" and d[1].name.endswith("_gist"))]
+    if store.dialect == "sqlite":
+        real = _beyond_the_partition_key(real)
     assert real == []
+
+
+def _partitions(connection) -> set[str]:
+    if connection.dialect.name != "postgresql":
+        return set()
+    return {name for table in partitions.partitioned_tables(connection) for name in partitions.partitions(connection, table).values()}
+
+
+def _beyond_the_partition_key(differences: list) -> list:
+    """The differences that remain when the partition key is left out of every rule.
+
+    SQLite has no partitions: migration 0017 gives it the column only, and its rules stay
+    without the key, as strict as the models' (a foreign key on the id alone, (road,
+    number, suffix) alone). What the models add for PostgreSQL — the key at the end of a
+    unique rule or foreign key, and (id, key) as a second key beside the id — is not a
+    difference there."""
+
+    def rule(difference):
+        kind, item = difference[0], difference[1]
+        if kind in ("add_fk", "remove_fk"):
+            referred = tuple(e.target_fullname.rsplit(".", 1)[1] for e in item.elements)
+            return ("fk", item.parent.name, _keyless(item.column_keys), item.referred_table.name, _keyless(referred))
+        if kind in ("add_index", "remove_index", "add_constraint", "remove_constraint") and getattr(item, "unique", True):
+            return ("unique", item.table.name, _keyless(c.name for c in item.columns))
+        return None
+
+    added = {rule(d) for d in differences if d[0].startswith("add_")}
+    removed = {rule(d) for d in differences if d[0].startswith("remove_")}
+    restated = added & removed
+
+    def explained(difference) -> bool:
+        found = rule(difference)
+        return found is not None and (
+            found in restated or (difference[0].startswith("add_") and found[0] == "unique" and found[2] == ("id",))
+        )
+
+    return [d for d in differences if not explained(d)]
+
+
+def _keyless(columns) -> tuple[str, ...]:
+    return tuple(c for c in columns if c != KEY)
 
 
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)

@@ -3,8 +3,7 @@ address point, and the way down removes the new table and column again (both bac
 
 from __future__ import annotations
 
-import datetime as dt
-
+import old_rows
 import pytest
 import shapely
 import sqlalchemy as sa
@@ -13,7 +12,6 @@ from sqlalchemy import select
 from gis.basemap import Road
 from gis.errors import Conflict
 from gis.storage import migrate
-from gis.storage.coltypes import UTCDateTime
 from placenames.models import DoorPlate
 from placenames.signs.models import PlateItem
 
@@ -21,23 +19,9 @@ from placenames.signs.models import PlateItem
 def test_existing_plates_take_their_address_point(empty_store):
     store = empty_store
     migrate.upgrade(store, "0005_numbering")
-    with store.transaction(actor="seed") as session:
-        road = Road(name="春城路", road_class="secondary", geom=shapely.MultiLineString([[(102.70, 25.0), (102.72, 25.0)]]))
-        session.add(road)
-        session.flush()
-        plate = DoorPlate(road_id=road.id, number=1, suffix="", number_text="1", address="春城路1号", geom=shapely.Point(102.705, 25.0002))
-        session.add(plate)
-        session.flush()
-        plate_id = plate.id
-    now = dt.datetime.now(dt.UTC)
-    with store.engine.begin() as connection:  # the 0005 table has no geometry column yet: plain SQL
-        connection.execute(
-            sa.text(
-                "INSERT INTO plate_items (door_plate_id, level, text, status, version, created_at, created_by, updated_at, updated_by) "
-                "VALUES (:plate, '门牌', '春城路1号', 'in_service', 1, :now, 'seed', :now, 'seed')"
-            ).bindparams(sa.bindparam("now", now, type_=UTCDateTime())),
-            {"plate": plate_id},
-        )
+    with store.engine.begin() as connection:  # the 0005 tables (plate_items without a geometry column yet)
+        plate_id = _old_plate(connection)
+        old_rows.insert(connection, "plate_items", door_plate_id=plate_id, level="门牌", text="春城路1号", status="in_service")
     migrate.upgrade(store)
     with store.read() as session:
         item = session.scalars(select(PlateItem)).one()
@@ -50,6 +34,30 @@ def test_existing_plates_take_their_address_point(empty_store):
     migrate.upgrade(store)
     with store.read() as session:
         assert session.scalars(select(PlateItem)).one().geom is not None
+
+
+def _old_plate(connection) -> int:
+    """A road and a plate on it, written to the tables of an earlier revision."""
+    road = old_rows.insert(
+        connection,
+        "roads",
+        geometry="MULTILINESTRING",
+        name="春城路",
+        road_class="secondary",
+        geom=shapely.MultiLineString([[(102.70, 25.0), (102.72, 25.0)]]),
+    )
+    return old_rows.insert(
+        connection,
+        "door_plates",
+        geometry="POINT",
+        road_id=road,
+        number=1,
+        suffix="",
+        number_text="1",
+        address="春城路1号",
+        status="current",
+        geom=shapely.Point(102.705, 25.0002),
+    )
 
 
 def _plate_and_items(store, levels: list[str]) -> int:
@@ -68,14 +76,21 @@ def _plate_and_items(store, levels: list[str]) -> int:
 def test_one_main_plate_index_refuses_to_build_over_repeated_main_plates_and_lists_them(empty_store):
     store = empty_store
     migrate.upgrade(store, "0009_entrances")
-    _plate_and_items(store, ["门牌", "门牌", "楼牌"])
+    with store.engine.begin() as connection:
+        plate_id = _old_plate(connection)
+        for level in ["门牌", "门牌", "楼牌"]:
+            old_rows.insert(
+                connection, "plate_items", geometry="POINT", door_plate_id=plate_id, level=level, text="春城路1号", status="in_service"
+            )
     with pytest.raises(Conflict) as refused:
         migrate.upgrade(store)
     assert "春城路1号" in refused.value.zh and "春城路1号 (2)" in refused.value.en
     assert refused.value.details["repeats"][0]["count"] == 2
     assert "uq_plate_items_one_main_plate" not in {i["name"] for i in sa.inspect(store.engine).get_indexes("plate_items")}
-    with store.transaction(actor="t") as session:  # resolved: the extra plate is marked removed
-        session.scalars(select(PlateItem).where(PlateItem.level == "门牌")).first().status = "removed"
+    with store.engine.begin() as connection:  # resolved: the extra plate is marked removed
+        connection.execute(
+            sa.text("UPDATE plate_items SET status = 'removed' WHERE id = (SELECT min(id) FROM plate_items WHERE level = '门牌')")
+        )
     migrate.upgrade(store)
     assert "uq_plate_items_one_main_plate" in {i["name"] for i in sa.inspect(store.engine).get_indexes("plate_items")}
     migrate.downgrade(store, "0009_entrances")

@@ -8,9 +8,11 @@ never see a half-written file.
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -70,6 +72,34 @@ def backup(store: Store, path: str | Path) -> Path:
     return path
 
 
+_ATTACHED = re.compile(r"^\d+; \d+ \d+ TABLE ATTACH \S+ (\S+) ")
+_KEY = re.compile(r"^\d+; \d+ \d+ CONSTRAINT \S+ (\S+) ")
+
+
+def partitions_dropped_whole(listing: str) -> str:
+    """The archive's table of contents (``pg_restore --list``) in an order ``--clean`` can drop.
+
+    ``--clean`` drops in the reverse order of the list. pg_dump lists a partitioned
+    table's primary key and unique constraints before those of its partitions, so the
+    partitions' come first in the drop, and PostgreSQL refuses to drop a constraint a
+    partition inherits: the restore of a database with partitioned door plates and
+    names failed. Listed before the others, the partitions' constraints are dropped
+    last, after their table's took them along (``IF EXISTS`` then passes them), and are
+    made first, on the partitions alone, before their table's constraint adopts them.
+    """
+    lines = listing.splitlines()
+    partitions = {m.group(1) for line in lines if (m := _ATTACHED.match(line))}
+
+    def of_partition(line: str) -> bool:
+        found = _KEY.match(line)
+        return found is not None and found.group(1) in partitions
+
+    moved = [line for line in lines if of_partition(line)]
+    rest = [line for line in lines if not of_partition(line)]
+    first = next((k for k, line in enumerate(rest) if _KEY.match(line)), len(rest))
+    return "\n".join(rest[:first] + moved + rest[first:]) + "\n"
+
+
 def restore(store: Store, path: str | Path) -> None:
     """Replace the database's contents with the backup at ``path``."""
     path = Path(path)
@@ -84,7 +114,11 @@ def restore(store: Store, path: str | Path) -> None:
             raise BadRequest(f"{path} 不是 pg_dump 备份", f"{path} is not a pg_dump backup")
         args, env = _pg_args(store)
         database = _database(store)
-        _run([_tool("pg_restore"), *args, "--clean", "--if-exists", "--single-transaction", "--no-owner", "-d", database, str(path)], env)
+        with tempfile.TemporaryDirectory() as work:
+            order = Path(work) / "restore.list"
+            order.write_text(partitions_dropped_whole(listing.stdout), encoding="utf-8")
+            restore_args = ["--clean", "--if-exists", "--single-transaction", "--no-owner", "--use-list", str(order)]
+            _run([_tool("pg_restore"), *args, *restore_args, "-d", database, str(path)], env)
         return
     source = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:

@@ -20,6 +20,7 @@ from sqlalchemy import Date, Float, ForeignKey, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
+from gis.storage.district_key import inherited_district_column, reference
 
 
 class NumberingDefaults(Registered, Base):
@@ -54,8 +55,9 @@ class NumberChange(Registered, Base):
     """One address changed by a renumbering, a retirement or the reuse of a retired number."""
 
     __tablename__ = "door_number_changes"
+    __table_args__ = (reference("door_plate_id", "door_plates"),)
 
-    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    door_plate_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
     change: Mapped[str] = mapped_column(String(16), nullable=False)
     old_text: Mapped[str | None] = mapped_column(String(32))
@@ -63,6 +65,7 @@ class NumberChange(Registered, Base):
     old_address: Mapped[str | None] = mapped_column(String(200))
     new_address: Mapped[str | None] = mapped_column(String(200))
     note: Mapped[str | None] = mapped_column(Text)
+    district_code: Mapped[str] = inherited_district_column("door_plates", "door_plate_id")  # its address's
 
 
 class BuildingEntrance(Registered, Base):
@@ -83,15 +86,16 @@ class AddressCertificate(Registered, Base):
     keeps its number and a changed address gets a new certificate."""
 
     __tablename__ = "address_certificates"
-    __table_args__ = (UniqueConstraint("kind", "year", "serial"),)
+    __table_args__ = (UniqueConstraint("kind", "year", "serial"), reference("door_plate_id", "door_plates"))
 
-    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    door_plate_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     kind: Mapped[str] = mapped_column(String(8), nullable=False)
     number: Mapped[str] = mapped_column(String(40), nullable=False, unique=True)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     serial: Mapped[int] = mapped_column(Integer, nullable=False)
     address_text: Mapped[str] = mapped_column(String(300), nullable=False)
     issued_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    district_code: Mapped[str] = inherited_district_column("door_plates", "door_plate_id")  # its address's
 
 
 class Compound(Registered, Base):
@@ -101,13 +105,15 @@ class Compound(Registered, Base):
     street numbers of their own; road numbering skips them."""
 
     __tablename__ = "compounds"
+    __table_args__ = (reference("door_plate_id", "door_plates"),)
 
     name: Mapped[str] = mapped_column(String(100), nullable=False, unique=True)
     road_id: Mapped[int] = mapped_column(ForeignKey("roads.id"), nullable=False, index=True)
-    door_plate_id: Mapped[int | None] = mapped_column(ForeignKey("door_plates.id"), unique=True)
+    door_plate_id: Mapped[int | None] = mapped_column(Integer, unique=True)
     admin_code: Mapped[str | None] = mapped_column(String(20))
     building_order: Mapped[str] = mapped_column(String(16), nullable=False, default="entrance", server_default="entrance")
     geom = mapped_column(Geometry("POLYGON"), nullable=False)
+    district_code: Mapped[str] = inherited_district_column("door_plates", "door_plate_id")  # its number's (none yet: the deployment's)
 
 
 class CompoundEntrance(Registered, Base):

@@ -13,6 +13,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gis.storage import Base, Geometry, Registered
+from gis.storage.district_key import inherited_district_column, reference
 
 ROAD_SIGN, PLATE = "road_sign", "plate"
 PLATE_LEVELS = ("门牌", "楼牌", "单元牌", "户牌")
@@ -59,15 +60,17 @@ class PlateItem(Registered, Base):
             postgresql_where=text(MAIN_PLATE_WHERE),
             sqlite_where=text(MAIN_PLATE_WHERE),
         ),
+        reference("door_plate_id", "door_plates"),
     )
 
-    door_plate_id: Mapped[int] = mapped_column(ForeignKey("door_plates.id"), nullable=False, index=True)
+    door_plate_id: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     level: Mapped[str] = mapped_column(String(8), nullable=False)
     text: Mapped[str] = mapped_column(String(200), nullable=False)
     plate_type: Mapped[str | None] = mapped_column(String(32))
     installed_on: Mapped[dt.date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), nullable=False, default="in_service")
     geom = mapped_column(Geometry("POINT"))  # where the plate hangs (its address point unless surveyed)
+    district_code: Mapped[str] = inherited_district_column("door_plates", "door_plate_id")  # its address's
 
 
 class InspectionRound(Registered, Base):
