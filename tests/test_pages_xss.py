@@ -96,7 +96,8 @@ def click_map_centre(browser, element_id: str) -> None:
         """const map = document.getElementById(arguments[0]);
         const r = map.getBoundingClientRect();
         const at = {bubbles: true, clientX: r.left + r.width / 2, clientY: r.top + r.height / 2};
-        const target = map.querySelector("canvas") || map;  // a canvas renderer hit-tests its own clicks
+        // a canvas renderer hit-tests its own clicks; the street map's tiles are canvases too, below it
+        const target = map.querySelector(".leaflet-overlay-pane canvas") || map;
         ['mousedown', 'mouseup', 'click'].forEach((type) => target.dispatchEvent(new MouseEvent(type, at)));""",
         element_id,
     )

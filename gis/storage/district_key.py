@@ -3,7 +3,7 @@
 Why a column of its own: PostgreSQL's declarative partitioning wants the partition key
 in the primary key and in every unique index, and a foreign key to a partitioned table
 must name it too. The key is the 6-digit county-level division code (GB/T 2260,
-530111 for 官渡区), the unit the rules of the register are made for: a road lies in
+e.g. the deployment profile's district code), the unit the rules of the register are made for: a road lies in
 one district, a current 街路巷 name is unique in its district, an address's plates
 hang in its district. So every rule that takes the key on stays the rule it was
 (docs/operations.md, "Partitions").

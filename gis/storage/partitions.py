@@ -6,9 +6,9 @@ that takes the rows of any other district, so an insert never fails for want of 
 partition. ``add_district`` gives such a district a partition of its own, moving its
 rows out of DEFAULT. SQLite has no partitions: there the key is a plain column.
 
-Names: a partition is ``<table>_<code>`` (``door_plates_530111``, ``door_plates_default``),
+Names: a partition is ``<table>_<code>`` (``door_plates_<code>``, ``door_plates_default``),
 and each index of a partition is named after the index of the table it belongs to
-(``uq_door_plates_road_id_number_suffix_530111``). PostgreSQL reports a duplicate by the
+(``uq_door_plates_road_id_number_suffix_<code>``). PostgreSQL reports a duplicate by the
 partition's index, so a caller that recognises a rule by its index name in the error
 (the main-plate and unique-name checks do) still recognises it.
 
@@ -34,7 +34,7 @@ _BOUND = re.compile(r"'(\d{6})'")
 
 
 def partition_name(table: str, code: str | None = None) -> str:
-    """``door_plates_530111``, or ``door_plates_default`` for the DEFAULT partition."""
+    """``door_plates_<code>``, or ``door_plates_default`` for the DEFAULT partition."""
     return f"{table}_{checked(code) if code else 'default'}"
 
 
@@ -95,7 +95,7 @@ def rebuild(conn: Connection, table: str, *, districts: Sequence[str] | None) ->
 
 def name_partition_indexes(conn: Connection, table: str) -> None:
     """Name every partition's index after the table's index it belongs to, plus the
-    partition's district (``pk_door_plates_530111``)."""
+    partition's district (``pk_door_plates_<code>``)."""
     rows = conn.exec_driver_sql(
         "SELECT child.relname, parent.relname, part.relname FROM pg_inherits ii "
         "JOIN pg_class child ON child.oid = ii.inhrelid JOIN pg_class parent ON parent.oid = ii.inhparent "
