@@ -9,8 +9,8 @@ scale-1 door plates) and, at each size, runs every measurement in fresh worker p
 with this checkout's code and once with the previous in-memory index (a checkout of commit
 24de1da at ``--old``, same virtualenv; only up to ``--old-max-scale``, "—" beyond):
 
-  load      seconds for a worker to read its index (``gazetteer.build``: names only today,
-            names and every plate before);
+  load      seconds for a worker to read what it holds (``gazetteer.build``: the units only
+            today, names and units at commit bca832f, names, units and every plate before);
   RSS       resident memory of that worker after loading (VmRSS, MB);
   search    p95 over the same queries for both (an address with and without the district's
             prefix, with 附 for an infill suffix, a road, a community);
@@ -242,6 +242,7 @@ def main() -> None:
     parser.add_argument("--scales", default="1,5,20,100")
     parser.add_argument("--old", default="/work/wt-old", help="checkout of the in-memory index (commit 24de1da)")
     parser.add_argument("--old-max-scale", type=float, default=5.0)
+    parser.add_argument("--old-label", default="memory (before)", help="what the --old checkout is called in the table")
     parser.add_argument("--demo-scale", type=float, default=1.0, help="size of the district the scales multiply (1; less for a quick try)")
     parser.add_argument("--pg", default="postgresql+psycopg2://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--worker", choices=("measure", "fresh"))
@@ -292,7 +293,7 @@ def main() -> None:
                 total = session.scalar(sa.select(sa.func.count()).select_from(DoorPlate).where(DoorPlate.status == "current"))
             queries_path = str(Path(tmp) / f"queries-{k}.json")
             Path(queries_path).write_text(json.dumps(make_queries(store, QUERIES, SEED + k), ensure_ascii=False))
-            for label, code, max_age in (("db (now)", NEW, 300.0), ("memory (before)", old, 60.0)):
+            for label, code, max_age in (("db (now)", NEW, 300.0), (args.old_label, old, 60.0)):
                 if code == old and scale > args.old_max_scale:
                     rows.append((scale, total, label, None, {}))
                     continue

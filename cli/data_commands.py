@@ -102,8 +102,10 @@ def demo(obj, seed: int, scale: float, if_empty: bool) -> None:
     """Build the demo dataset (synthetic data on a real district outline) into the database."""
     from data.loader import database_is_empty, load_demo
     from gis.storage import migrate
+    from placenames.search import index_upkeep
 
     migrate.upgrade(obj.store)
+    index_upkeep.ensure_current(obj.store)
     if if_empty and not database_is_empty(obj.store):
         click.echo("database already holds data; demo not rebuilt")
         return

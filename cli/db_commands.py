@@ -19,9 +19,20 @@ def db() -> None:
 @click.argument("revision", default="heads")
 @click.pass_obj
 def upgrade(obj, revision: str) -> None:
-    """Migrate the database up to REVISION (default: every head)."""
+    """Migrate the database up to REVISION (default: every head); then rebuild the search keys
+    of names if the rules that make them changed."""
     migrate.upgrade(obj.store, revision)
     click.echo(f"database at revision {migrate.current(obj.store)}")
+    _search_keys_current(obj.store)
+
+
+def _search_keys_current(store) -> None:
+    from placenames.search import index_upkeep
+
+    if index_upkeep.has_keys_table(store):
+        rebuilt = index_upkeep.ensure_current(store)
+        if rebuilt is not None:
+            click.echo("search keys rebuilt: " + ", ".join(f"{name} {count}" for name, count in rebuilt.items()))
 
 
 @db.command()

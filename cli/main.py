@@ -103,6 +103,10 @@ def register_commands() -> None:
 
     for command in profile_commands.COMMANDS:
         main.add_command(command)
+    from cli import search_commands
+
+    for command in search_commands.COMMANDS:
+        main.add_command(command)
 
 
 register_commands()

@@ -40,8 +40,10 @@ def serve(obj, host: str, port: int, workers: int, threads: int) -> None:
             return app
 
     from gis.storage import migrate
+    from placenames.search import index_upkeep
 
     migrate.require_current(obj.store)
+    index_upkeep.require_current(obj.store)
     obj.store.dispose()  # workers open their own connections after the fork
     click.echo(f"diming serving {settings.database_url} on http://{host}:{port}/")
     Application().run()

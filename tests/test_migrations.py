@@ -19,6 +19,7 @@ import gis.basemap  # noqa: F401
 import placenames.models  # noqa: F401
 import placenames.numbering.models  # noqa: F401
 import placenames.registry_models  # noqa: F401
+import placenames.search.key_table  # noqa: F401
 import placenames.signs.models  # noqa: F401
 from gis.basemap import Road
 from gis.storage import Base, migrate, partitions

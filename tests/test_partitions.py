@@ -461,7 +461,7 @@ def test_the_downgrade_refuses_a_database_of_several_districts(store):
     with pytest.raises(Conflict) as refused:
         migrate.downgrade(store, BEFORE[0])
     assert refused.value.details["districts"] == [OTHER, HOME]
-    assert "0017_partition20_districts" in migrate.current(store)
+    assert migrate.current(store) == ",".join(migrate.heads())  # nothing was taken down (0018_search_keys stands on 0017)
 
 
 def test_the_command_lists_the_partitions_and_adds_a_district(store):

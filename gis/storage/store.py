@@ -21,7 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from gis.errors import Conflict, DuplicateName, InvalidInput, Unavailable, VersionConflict
 
-from . import audit, ddl
+from . import audit, changes, ddl
 from .engine import make_engine, normalise_url
 from .model import Registered, table_of, utcnow
 
@@ -35,12 +35,19 @@ class Store:
         self.engine: Engine = make_engine(self.url, pool_size=pool_size)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         audit.install(self._sessions)
+        changes.install(self._sessions)
         self.replicas: list[Engine] = [make_engine(u, pool_size=pool_size) for u in read_urls]
         self._next_replica = itertools.count()
 
     @property
     def dialect(self) -> str:
         return self.engine.dialect.name
+
+    def analyze(self, table: str) -> None:
+        """Refresh the planner's figures of a table after it was rewritten in bulk, so its
+        indexes are used as its new size warrants (autovacuum would, a while later)."""
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.quote(table)}")
 
     def checkpoint(self) -> None:
         """On SQLite, fold the write-ahead log into the file, so tools that read the
@@ -103,7 +110,8 @@ class Store:
         """Insert many records of one model fast, each still with its own audit row.
 
         Used by imports and the demo builder, where ORM objects one by one would be
-        too slow. Must run inside ``transaction`` (the caller's session).
+        too slow. Must run inside ``transaction`` (the caller's session). Tables derived
+        from this one (``changes``) are rewritten before the transaction commits.
         """
         actor = session.info["actor"]
         reason = session.info.get("reason")
@@ -116,6 +124,7 @@ class Store:
                 for row in rows[start : start + batch]
             ]
             ids = session.execute(insert(table).returning(table.c.id), chunk).scalars().all()
+            changes.note(session, table.name, ids)
             session.execute(
                 insert(table_of(audit.AuditEntry)),
                 [

@@ -21,7 +21,7 @@ import shapely
 from gis.errors import BadRequest
 
 from .. import categories
-from . import gazetteer, pinyin, query_forms
+from . import keys, pinyin, query_forms
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
@@ -73,6 +73,13 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope(),
     answered exactly as without it."""
     text = _checked(query)
     latin = is_latin(query)
+    with g.reading():
+        if not latin:
+            g.prime(_substrings(text))
+        return _search(g, query, text, latin, limit, scope, forms)
+
+
+def _search(g: Gazetteer, query: str, text: str, latin: bool, limit: int, scope: Scope, forms: bool) -> list[Match]:
     if not forms:
         return _rank(_pinyin(g, text) if latin else _chinese(g, text), scope, limit)
     matches = _understood(g, query, text, latin)
@@ -82,6 +89,12 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope(),
     if not matches and not latin:
         matches = _of_kind(g, text)
     return _rank(matches, scope, limit)
+
+
+def _substrings(text: str, longest: int = 24) -> list[str]:
+    """Every part of the query a name could be (two characters and more, up to ``longest``):
+    the engine and the query forms look many of them up one by one, so they are read at once."""
+    return [text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + longest) + 1)]
 
 
 def _of_kind(g: Gazetteer, text: str) -> list[Match]:
@@ -94,8 +107,7 @@ def _of_kind(g: Gazetteer, text: str) -> list[Match]:
             break
     if body not in categories.all_generics():
         return []
-    places = (e for e in g.entries if e.kind == "place" and e.status == "current")
-    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in places if e.name.endswith(body)]
+    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in g.places_ending_with(body)]
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
@@ -135,15 +147,17 @@ def structured(
     text = "".join(normalize(part) for part in (subdistrict, community, road)) + number
     if not text:
         raise BadRequest("请给出 q 或 road/community/subdistrict", "give q or road/community/subdistrict")
-    return _rank(_chinese(g, text), scope, limit)
+    with g.reading():
+        return _rank(_chinese(g, text), scope, limit)
 
 
 def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = Scope()) -> list[Match]:
     text = _checked(prefix)
     latin = is_latin(prefix)
     body = text if latin else strip_prefix(text, g.profile)[0] or text
-    matches = _begins_with(g, body, latin, limit) or _slipped(g, body, latin, limit)
-    return _rank(matches, scope, limit, keep_order=True)
+    with g.reading():
+        matches = _begins_with(g, body, latin, limit) or _slipped(g, body, latin, limit)
+        return _rank(matches, scope, limit, keep_order=True)
 
 
 def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
@@ -169,11 +183,12 @@ def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
     cap = max(100, limit * 10)
     found: dict[tuple[str, int], Match] = {}
     sounds = sorted(pinyin.keys(body)[0]) if not latin else []
+    g.prefetch(sounds, latin=True)
     for sound in sounds:  # the pinyin input method's slip: same sound, wrong character
         for _, e in g.prefixed(sound, True, cap):
             found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.7))
     if len(body) >= 2 and len(found) < limit:
-        for key, e in g.prefixed(body[:1], latin, cap * 20, addresses=False):
+        for key, e in g.prefixed(body[:1], latin, cap * 20, addresses=False, keep=lambda key: _may_slip(key, body)):
             if any(_one_edit(key[: len(body) + d], body) for d in (-1, 0, 1)):
                 found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.6))
             elif e.kind == "road" and len(body) > len(key) and _one_edit(key, body[: len(key)]):
@@ -182,8 +197,13 @@ def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
     return sorted(found.values(), key=_suggestion_order)
 
 
+def _may_slip(key: str, body: str) -> bool:
+    """Whether a name's key could be what ``body`` slipped from (``_slipped`` checks its kind after)."""
+    return any(_one_edit(key[: len(body) + d], body) for d in (-1, 0, 1)) or (len(body) > len(key) and _one_edit(key, body[: len(key)]))
+
+
 def _one_edit(a: str, b: str) -> bool:
-    return a != b and gazetteer.one_edit_apart(a, b)
+    return a != b and keys.one_edit_apart(a, b)
 
 
 def _suggestion_order(m: Match) -> tuple:
@@ -299,8 +319,8 @@ def _in_compound(g: Gazetteer, match: Match) -> Match:
     """A compound's plate asked with a 楼栋号 (子君路88号3栋): the building itself, placed where it
     stands, with the compound's name; a 楼栋号 the compound does not have is not invented - the
     answer is the compound's address, saying which building was asked for."""
-    compound = g.compounds.get(match.entry.id)
     label = match.extra.get("building")
+    compound = g.compound(match.entry.id) if label is not None else None
     if compound is None or label is None:
         return match
     found = compound.buildings.get(label)
@@ -341,7 +361,7 @@ def historic_extra(historic: HistoricName) -> dict:
 def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
     assert parsed.intersection is not None  # the caller checked
     (a, how_a, _), (b, how_b, _) = (_resolve_road(g, name) for name in parsed.intersection)
-    if a is None or b is None or a is b:
+    if a is None or b is None or (a.kind, a.id) == (b.kind, b.id):
         return []
     crossing = shapely.intersection(a.geom, b.geom)
     if crossing.is_empty:

@@ -1,51 +1,48 @@
-"""The names of the register in memory, with the keys every kind of query is looked up by.
+"""What a worker holds for search: the district's units, and the way to the names in the database.
 
-Search must answer in milliseconds, so the names of the public register (current roads,
-public place names, communities, subdistricts, their aliases, former and cancelled names) are
-read into plain objects with lookup tables: exact names, one-edit variants (typos), pinyin
-and initials, sorted keys for prefixes, and spatial trees of units and roads (in the
-measuring zone's metres). Names that are no longer current stay findable, apart: a former
-name (曾用名, kept by a rename) leads to the road or place that now bears the current name, a
-cancelled (retired, 已撤销) name to the retired record itself; the engine ranks both below
-current names and labels them.
+Search must answer in milliseconds. The part of the register that grows - roads, place names,
+their aliases, former and cancelled names (``names``, through ``search_keys``) and door plates
+(``plates``) - is read from the database at each query, by its indexes: a worker's memory does
+not grow with it, and a write is found as soon as it is committed. What stays here is what
+every answer needs and what grows only with the district's communities: the units in force
+(subdistricts, communities) with their polygons (which community a point lies in, for labels and
+reverse geocoding) and their names with the same keys the database holds for the other names
+(exact, one-edit variants, pinyin and initials, sorted keys for prefixes).
 
-Door plates are not copied: ``plates.PlateIndex`` reads them from the database at each
-query, so the part of the register that grows with a city costs no worker memory and a plate
-is found as soon as it is committed. The names are versioned by the audit log
-(``NAME_TABLES``): ``GazetteerCache`` compares the newest change of those tables on every
-query and rereads the names when they changed, so a rename is found at once too.
+The units are versioned by the audit log: ``GazetteerCache`` compares the newest change of
+``UNIT_TABLES`` on every query and rereads the units (a few hundred polygons) when they changed.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 import shapely
 from sqlalchemy import select
 
-from gis.basemap import AdminUnit, Building, Road
+from gis.basemap import AdminUnit
 from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.profile import DistrictProfile, current_profile
 from gis.storage.audit import newest_change
-from placenames.models import PlaceName
-from placenames.numbering.models import Compound, CompoundBuilding
-from placenames.registry_models import NameAlias
 
-from . import pinyin
+from . import keys, pinyin
+from .names import NameIndex, NameReading, Street
 from .normalize import normalize
 from .plates import PlateIndex, RoadPlatesByName
 
 LOGGER = logging.getLogger(__name__)
 COMMUNITY_FORMAL_ENDINGS = ("居民委员会", "居委会", "村民委员会", "村委会")
-# The tables whose changes the names in memory follow (door plates are read at each query).
-NAME_TABLES = ("roads", "place_names", "place_name_aliases", "admin_units", "compounds", "compound_buildings", "buildings")
+# The tables the units in memory are read from (names and door plates are read at each query).
+UNIT_TABLES = ("admin_units",)
 
 
 @dataclass(eq=False)
@@ -88,6 +85,10 @@ class HistoricName:
     until: dt.date | None = None
 
 
+# Where a named thing stands: its point, and the community and subdistrict around it.
+type Where = tuple[shapely.Point | None, AdminUnit | None, AdminUnit | None]
+
+
 @dataclass(frozen=True)
 class CompoundBuildings:
     """A compound (小区/大院) behind a door plate: its name and where each 楼栋号 stands."""
@@ -96,52 +97,156 @@ class CompoundBuildings:
     buildings: dict[str, tuple[int, shapely.Point]]
 
 
+class Lookup[T]:
+    """``key in lookup``, ``lookup[key]`` and ``lookup.get(key)`` answered by ``find(key)`` (a
+    falsy answer is "not there"). The names are in the database, so a lookup cannot be listed."""
+
+    def __init__(self, find: Callable[[str], T | None]):
+        self._find = find
+
+    def get(self, key: str, default=None):
+        found = self._find(key)
+        return found if found else default
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and bool(self._find(key))
+
+    def __getitem__(self, key: str) -> T:
+        found = self._find(key)
+        if not found:
+            raise KeyError(key)
+        return found
+
+
 @dataclass
-class Gazetteer:
+class UnitNames:
+    """The units' names with their lookup keys, in memory: the keys ``search_keys`` holds for the
+    other names (``keys``), here for the few hundred subdistricts and communities."""
+
     entries: list[Entry] = field(default_factory=list)
     names: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
-    roads: dict[str, Entry] = field(default_factory=dict)
-    road_ids: dict[str, tuple[int, ...]] = field(default_factory=dict)  # normalized road name -> the ids of its roads
-    road_by_id: dict[int, Entry] = field(default_factory=dict)
-    road_keys: list[str] = field(default_factory=list)  # sorted, for roads by the beginning of their names
     one_edit: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     pinyin_full: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     pinyin_initials: dict[str, list[Entry]] = field(default_factory=lambda: defaultdict(list))
     prefix_keys: list[tuple[str, int]] = field(default_factory=list)
     latin_keys: list[tuple[str, int]] = field(default_factory=list)
-    units: dict[str, AdminUnit] = field(default_factory=dict)
-    community_tree: shapely.STRtree | None = None
-    community_list: list[AdminUnit] = field(default_factory=list)
-    road_list: list[Entry] = field(default_factory=list)
-    road_tree: shapely.STRtree | None = None
-    road_index: dict[str, int] = field(default_factory=dict)  # road name -> its position in road_list
-    plate_index: PlateIndex | None = None  # the door plates, read from the database at each query
-    # a compound's door plate id -> its name and its buildings by 楼栋号 (label -> building id, point)
-    compounds: dict[int, CompoundBuildings] = field(default_factory=dict)
-    # former and retired names, kept apart from current names so they never outrank them
-    history: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
-    history_pinyin: dict[str, list[HistoricName]] = field(default_factory=lambda: defaultdict(list))
-    history_roads: dict[str, HistoricName] = field(default_factory=dict)  # former road name -> current road
-    history_list: list[HistoricName] = field(default_factory=list)
-    history_prefix_keys: list[tuple[str, int]] = field(default_factory=list)
-    history_latin_keys: list[tuple[str, int]] = field(default_factory=list)
-    built_at: float = 0.0
-    version: int = 0  # the newest change of NAME_TABLES this copy was read after
-    _road_position_lookup: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int), repr=False)
-    profile: DistrictProfile = field(default_factory=current_profile)  # the district: labels, the address prefix
-    forms_lexicon: object = field(default=None, repr=False)  # query_forms.Lexicon, built on the first query
 
-    # --- lookups ---------------------------------------------------------------------
+    def add(self, entry: Entry, names: Iterable[str]) -> None:
+        """Make ``entry`` findable by each of ``names`` (exact, prefix, one typo, pinyin)."""
+        self.entries.append(entry)
+        index = len(self.entries) - 1
+        for name in dict.fromkeys(names):
+            key = normalize(name)
+            self.names[key].append(entry)
+            self.prefix_keys.append((key, index))
+            for variant in keys.deletions(key):
+                self.one_edit[variant].add(key)
+            full, initials = pinyin.keys(key)
+            for k in full:
+                self.pinyin_full[k].append(entry)
+                self.latin_keys.append((k, index))
+            for k in initials:
+                self.pinyin_initials[k].append(entry)
+                self.latin_keys.append((k, index))
 
-    def similar_names(self, key: str) -> set[str]:
-        """Registered names one edit (insert, delete, substitute) away from ``key``."""
+    def sort(self) -> None:
+        self.prefix_keys.sort()
+        self.latin_keys.sort()
+
+    def similar(self, key: str) -> set[str]:
+        """Unit names that may be one edit from ``key`` (``NameReading.similar_names`` checks)."""
         found = set(self.one_edit.get(key, ()))
-        for variant in _deletions(key):
+        for variant in keys.deletions(key):
             found |= self.one_edit.get(variant, set())
             if variant in self.names:
                 found.add(variant)
-        found.discard(key)
-        return {name for name in found if one_edit_apart(name, key)}
+        return found
+
+    def prefixed(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, Entry]]:
+        """Up to ``cap`` (key, unit) pairs whose key begins with ``prefix``, in key order, each unit once."""
+        listed = self.latin_keys if latin else self.prefix_keys
+        out: list[tuple[str, Entry]] = []
+        seen = set()
+        for key, index in listed[bisect.bisect_left(listed, (prefix, -1)) :]:
+            if not key.startswith(prefix) or len(out) >= cap:
+                break
+            if index not in seen:
+                seen.add(index)
+                out.append((key, self.entries[index]))
+        return out
+
+
+@dataclass
+class Gazetteer:
+    """Search's view of one store: the units in memory, every other name and plate in the database."""
+
+    profile: DistrictProfile = field(default_factory=current_profile)  # the district: labels, the address prefix
+    units: dict[str, AdminUnit] = field(default_factory=dict)
+    unit_index: UnitNames = field(default_factory=UnitNames)
+    community_tree: shapely.STRtree | None = None
+    community_list: list[AdminUnit] = field(default_factory=list)
+    index: NameIndex | None = None  # roads, places, aliases, former and cancelled names, read at each query
+    plate_index: PlateIndex | None = None  # the door plates, read at each query
+    built_at: float = 0.0
+    version: int = 0  # the newest change of UNIT_TABLES this copy was read after
+    forms_lexicon: object = field(default=None, repr=False)  # query_forms.Lexicon, built on the first query
+
+    # --- one query, one reading ------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[NameReading]:
+        """The names as one query reads them: one session, each key asked once (``names``)."""
+        assert self.index is not None  # a built gazetteer has its store
+        with self.index.reading() as reading:
+            yield reading
+
+    def _ask[R](self, lookup: Callable[..., R], *args) -> R:
+        with self.reading() as reading:
+            return lookup(reading, *args)
+
+    # --- lookups ---------------------------------------------------------------------------
+
+    @property
+    def unit_entries(self) -> list[Entry]:
+        """The subdistricts and communities in force, as search entries."""
+        return self.unit_index.entries
+
+    @property
+    def names(self) -> Lookup[list[Entry]]:
+        """normalized name -> what bears it now (units, roads, places, places by an alias)."""
+        return Lookup(lambda key: self._ask(NameReading.current, key))
+
+    @property
+    def history(self) -> Lookup[list[HistoricName]]:
+        """normalized name -> the former and cancelled names written so."""
+        return Lookup(lambda key: self._ask(NameReading.history, key))
+
+    @property
+    def roads(self) -> Lookup[Entry]:
+        """normalized road name -> the road (current or cancelled)."""
+        return Lookup(lambda key: self._ask(NameReading.road, key))
+
+    @property
+    def road_ids(self) -> Lookup[tuple[int, ...]]:
+        """normalized road name -> the ids of the roads bearing it."""
+        return Lookup(lambda key: self._ask(NameReading.road_ids, key))
+
+    @property
+    def history_roads(self) -> Lookup[HistoricName]:
+        """former road name -> the road that bears the current name."""
+        return Lookup(lambda key: self._ask(NameReading.former_road, key))
+
+    @property
+    def pinyin_full(self) -> Lookup[list[Entry]]:
+        return Lookup(lambda key: self._ask(NameReading.by_sound, key, keys.PINYIN))
+
+    @property
+    def pinyin_initials(self) -> Lookup[list[Entry]]:
+        return Lookup(lambda key: self._ask(NameReading.by_sound, key, keys.INITIALS))
+
+    @property
+    def history_pinyin(self) -> Lookup[list[HistoricName]]:
+        return Lookup(lambda key: self._ask(NameReading.history_by_sound, key))
 
     @property
     def plates(self) -> RoadPlatesByName:
@@ -149,36 +254,59 @@ class Gazetteer:
         assert self.plate_index is not None  # a built gazetteer has its store
         return RoadPlatesByName(self.plate_index)
 
-    def prefixed(self, prefix: str, latin: bool, cap: int, *, addresses: bool = True) -> list[tuple[str, Entry]]:
+    def prime(self, names: Iterable[str]) -> None:
+        """Read the keys of these names at once, before a query asks them one by one."""
+        self._ask(NameReading.prime, names)
+
+    def prefetch(self, prefixes: Iterable[str], latin: bool) -> None:
+        """Read the names beginning with these prefixes at once, before a query asks them one by one."""
+        self._ask(NameReading.prefetch, prefixes, latin)
+
+    def similar_names(self, key: str) -> set[str]:
+        """Registered names one edit (insert, delete, substitute) away from ``key``."""
+        return self._ask(NameReading.similar_names, key)
+
+    def prefixed(
+        self, prefix: str, latin: bool, cap: int, *, addresses: bool = True, keep: Callable[[str], bool] | None = None
+    ) -> list[tuple[str, Entry]]:
         """Up to ``cap`` (key, entry) pairs whose key starts with ``prefix``, in key order:
         names, and (for characters, unless ``addresses`` is false) addresses such as
         子君路12号 - at most a quarter of ``cap``, lowest numbers first: suggestions rank
-        addresses after names, so more of them could not be shown."""
-        names = _prefixed(self.latin_keys if latin else self.prefix_keys, self.entries, prefix, cap)
+        addresses after names, so more of them could not be shown. ``keep`` skips names
+        whose key it refuses before they are read."""
+        names = self._ask(NameReading.prefixed, prefix, latin, cap, keep)
         if latin or not addresses or self.plate_index is None:
             return names
         return sorted(names + self.plate_index.prefixed(prefix, max(1, cap // 4)), key=lambda pair: pair[0])[:cap]
 
-    def road_positions(self, road_ids: np.ndarray) -> np.ndarray:
-        """For each road id, the position in ``road_list`` of the road bearing its name
-        (reverse geocoding compares plates' roads by name), or -2 for a road not read."""
-        lookup = self._road_position_lookup
-        inside = (road_ids >= 0) & (road_ids < len(lookup))
-        return np.where(inside, lookup[np.clip(road_ids, 0, max(0, len(lookup) - 1))] if len(lookup) else -2, -2)
+    def prefixed_history(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, HistoricName]]:
+        """Like ``prefixed``, over former and retired names."""
+        return self._ask(NameReading.prefixed_history, prefix, latin, cap)
 
     def road_keys_beginning(self, prefix: str, cap: int) -> list[str]:
         """Up to ``cap`` normalized road names that begin with ``prefix``, in order."""
-        start = bisect.bisect_left(self.road_keys, prefix)
-        out = []
-        for key in self.road_keys[start : start + cap]:
-            if not key.startswith(prefix):
-                break
-            out.append(key)
-        return out
+        return self._ask(NameReading.road_keys_beginning, prefix, cap)
 
-    def prefixed_history(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, HistoricName]]:
-        """Like ``prefixed``, over former and retired names."""
-        return _prefixed(self.history_latin_keys if latin else self.history_prefix_keys, self.history_list, prefix, cap)
+    def roads_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
+        return self._ask(NameReading.roads_by_id, ids)
+
+    def streets(self, ids: Iterable[int]) -> dict[int, Street]:
+        """road id -> its name and whether (and when) that name was cancelled: what a plate shows of its road."""
+        return self._ask(NameReading.streets, ids)
+
+    def places_ending_with(self, word: str) -> list[Entry]:
+        """Current places whose names end with ``word`` (a generic word: 机场, 公园)."""
+        return self._ask(NameReading.places_ending_with, word)
+
+    def compound(self, plate_id: int) -> CompoundBuildings | None:
+        """The compound behind a door plate and its buildings by 楼栋号, or None."""
+        return self._ask(NameReading.compound, plate_id)
+
+    def every_road(self) -> list[Entry]:
+        """Every road as an entry (evaluation scripts drawing queries from the register)."""
+        return self._ask(NameReading.every_road)
+
+    # --- units -----------------------------------------------------------------------------
 
     def communities_of(self, points) -> list[AdminUnit | None]:
         """The community each point (storage CRS) lies in, or None: one tree query for all."""
@@ -195,33 +323,67 @@ class Gazetteer:
         hits = self.community_tree.query(shapely.Point(lon, lat), predicate="within")
         return self.community_list[int(hits[0])] if len(hits) else None
 
+    # --- entries of database rows --------------------------------------------------------
 
-def _prefixed(keys: list[tuple[str, int]], items: list, prefix: str, cap: int) -> list:
-    start = bisect.bisect_left(keys, (prefix, -1))
-    out: list = []
-    seen = set()
-    for position in range(start, len(keys)):
-        key, index = keys[position]
-        if not key.startswith(prefix) or len(out) >= cap:
-            break
-        if index not in seen:
-            seen.add(index)
-            out.append((key, items[index]))
-    return out
+    def located(self, kind: str, rows) -> dict[int, Where]:
+        """Where each road or place row stands (a road at its middle, a place at its point or a
+        point inside it) and the units around it: all rows at once, one query of the units' tree."""
+        rows = [row for row in rows if row.geom is not None]
+        if not rows:
+            return {}
+        geoms = np.array([row.geom for row in rows], dtype=object)
+        if kind == "road":
+            points = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
+        else:
+            points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+        communities: list[AdminUnit | None] = [None] * len(rows)
+        if self.community_tree is not None:
+            inputs, units = self.community_tree.query(points, predicate="within")
+            for i, u in zip(inputs[::-1], units[::-1], strict=True):  # reversed: each point keeps its first unit
+                communities[int(i)] = self.community_list[int(u)]
+        return {
+            row.id: (point, community, self.units.get(community.parent_code) if community is not None and community.parent_code else None)
+            for row, point, community in zip(rows, points, communities, strict=True)
+        }
 
+    def road_entry(self, row, retired_on: dt.date | None, where: Where | None = None) -> Entry:
+        """The entry of a road row (id, name, admin_code, geom); cancelled when ``retired_on`` is given."""
+        point, community, subdistrict = where or self.located("road", [row])[row.id]
+        entry = Entry(
+            "road",
+            row.id,
+            row.name,
+            f"{self.profile.name.zh}{row.name}",
+            point,
+            row.geom,
+            category="道路",
+            community=community,
+            subdistrict=subdistrict,
+            admin_code=row.admin_code,
+        )
+        if retired_on is not None:
+            entry.status, entry.retired_on = "retired", retired_on
+        return entry
 
-def _deletions(key: str) -> set[str]:
-    return {key[:i] + key[i + 1 :] for i in range(len(key))} if len(key) > 1 else set()
-
-
-def one_edit_apart(a: str, b: str) -> bool:
-    """One insert, delete or substitution turns ``a`` into ``b``."""
-    if abs(len(a) - len(b)) > 1:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b, strict=False)) == 1
-    short, long_ = sorted((a, b), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+    def place_entry(self, row, where: Where | None = None) -> Entry:
+        """The entry of a place-name row (current, or cancelled when its status says so)."""
+        point, community, subdistrict = where or self.located("place", [row]).get(row.id, (None, None, None))
+        entry = Entry(
+            "place",
+            row.id,
+            row.name,
+            row.name,
+            point,
+            row.geom,
+            category=row.category_label,
+            romanization=row.romanization,
+            community=community,
+            subdistrict=subdistrict,
+            admin_code=row.admin_code,
+        )
+        if row.status == "retired":
+            entry.status, entry.retired_on = "retired", row.retired_on
+        return entry
 
 
 def short_community_names(name: str) -> list[str]:
@@ -239,73 +401,25 @@ def to_metres(lon, lat):
 
 
 def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
-    """Read the public register from ``store`` and index it, for the district of
+    """Read the units in force of ``store`` and open its names and plates, for the district of
     ``profile`` (the process's deployment profile when not given)."""
     g = Gazetteer(profile=profile or current_profile())
+    g.index = NameIndex(store, g)
     g.plate_index = PlateIndex(store, g)
     district = g.profile.name.zh
     with store.read(public=True) as session:
-        g.version = newest_change(session, NAME_TABLES)  # read first: a change made meanwhile is seen next time
+        g.version = newest_change(session, UNIT_TABLES)  # read first: a change made meanwhile is seen next time
         units = session.scalars(
-            select(AdminUnit).where(AdminUnit.valid_to.is_(None), AdminUnit.level.in_(("subdistrict", "community")))
-        ).all()
-        roads = session.execute(select(Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)).all()
-        places = session.execute(
-            select(
-                PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.admin_code, PlaceName.geom
-            ).where(PlaceName.status == "current", PlaceName.classification == "public")
-        ).all()
-        retired = session.execute(
-            select(
-                PlaceName.id,
-                PlaceName.name,
-                PlaceName.romanization,
-                PlaceName.category_label,
-                PlaceName.admin_code,
-                PlaceName.geom,
-                PlaceName.retired_on,
-            ).where(PlaceName.status == "retired", PlaceName.classification == "public")
-        ).all()
-        former = session.execute(
-            select(NameAlias.alias, NameAlias.valid_to, PlaceName.id, PlaceName.name, PlaceName.status)
-            .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
-            .where(NameAlias.kind == "former", PlaceName.status.in_(("current", "retired")), PlaceName.classification == "public")
-            .order_by(NameAlias.id)
-        ).all()
-        other_names = session.execute(
-            select(NameAlias.alias, PlaceName.id)
-            .join(PlaceName, PlaceName.id == NameAlias.place_name_id)
-            .where(
-                NameAlias.kind.in_(("alias", "short")),
-                NameAlias.valid_to.is_(None),
-                PlaceName.status == "current",
-                PlaceName.classification == "public",
-            )
-            .order_by(NameAlias.id)
+            select(AdminUnit).where(AdminUnit.valid_to.is_(None), AdminUnit.level.in_(("subdistrict", "community"))).order_by(AdminUnit.id)
         ).all()
         for unit in units:
             session.expunge(unit)
-        compound_rows = session.execute(
-            select(Compound.door_plate_id, Compound.name, CompoundBuilding.label, Building.id, Building.geom)
-            .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)
-            .join(Building, Building.id == CompoundBuilding.building_id)
-            .where(Compound.door_plate_id.is_not(None), CompoundBuilding.label.is_not(None))
-        ).all()
-    for plate_id, compound_name, label, building_id, outline in compound_rows:
-        known = g.compounds.setdefault(plate_id, CompoundBuildings(compound_name, {}))
-        known.buildings[label] = (building_id, outline.representative_point())
     g.units = {u.code: u for u in units}
     g.community_list = [u for u in units if u.level == "community" and u.geom is not None]
     g.community_tree = shapely.STRtree([u.geom for u in g.community_list]) if g.community_list else None
-
-    def admin_of(point: shapely.Point) -> tuple[AdminUnit | None, AdminUnit | None]:
-        community = g.community_of(point.x, point.y)
-        return community, g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None
-
     for unit in units:
         if unit.geom is None:
             continue
-        point = unit.geom.representative_point()
         community = unit if unit.level == "community" else None
         subdistrict = unit if unit.level == "subdistrict" else g.units.get(unit.parent_code)
         entry = Entry(
@@ -313,199 +427,34 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             unit.id,
             unit.name,
             f"{district}{subdistrict.name if community and subdistrict else ''}{unit.name}",
-            point,
+            unit.geom.representative_point(),
             unit.geom,
             category={"community": "社区", "subdistrict": "街道"}[unit.level],
             community=community,
             subdistrict=subdistrict,
             admin_code=unit.code,
         )
-        aliases = short_community_names(unit.name) if community else [unit.name, unit.name.removesuffix("办事处")]
-        _add(g, entry, aliases)
-    current_names = {normalize(row.name) for row in places}
-    # a road whose name was cancelled (and is not current again) keeps its centreline but not a current name
-    retired_roads = {normalize(row.name) for row in retired} - current_names
-    retired_on = {normalize(row.name): row.retired_on for row in retired}
-    for row in roads:
-        point = shapely.line_interpolate_point(row.geom, 0.5, normalized=True)
-        community, subdistrict = admin_of(point)
-        key = normalize(row.name)
-        entry = Entry(
-            "road",
-            row.id,
-            row.name,
-            f"{district}{row.name}",
-            point,
-            row.geom,
-            category="道路",
-            community=community,
-            subdistrict=subdistrict,
-            admin_code=row.admin_code,
-        )
-        g.roads[key] = entry
-        g.road_ids[key] = (*g.road_ids.get(key, ()), row.id)
-        g.road_by_id[row.id] = entry
-        g.road_list.append(entry)
-        if key in retired_roads:
-            entry.status, entry.retired_on = "retired", retired_on[key]
-        else:
-            _add(g, entry, [row.name])
-    place_by_id: dict[int, Entry] = {}
-    place_index: dict[int, int] = {}
-    for row in places:
-        if row.geom is None or normalize(row.name) in g.roads:
-            continue  # a road's register entry is found as the road
-        point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
-        community, subdistrict = admin_of(point)
-        entry = Entry(
-            "place",
-            row.id,
-            row.name,
-            row.name,
-            point,
-            row.geom,
-            category=row.category_label,
-            romanization=row.romanization,
-            community=community,
-            subdistrict=subdistrict,
-            admin_code=row.admin_code,
-        )
-        if any(e.kind in ("community", "subdistrict") for e in g.names.get(normalize(row.name), [])):
-            continue  # the unit itself is already indexed with its polygon
-        place_by_id[row.id] = entry
-        place_index[row.id] = _add(g, entry, [row.name])
-    for row in other_names:  # 别名 / 简称 (长水机场) find the place as its standard name does
-        if row.id in place_index:
-            _index_names(g, place_by_id[row.id], place_index[row.id], [row.alias])
-    retired_by_id = _index_retired(g, retired, admin_of)
-    for row in former:
-        target = retired_by_id.get(row.id) if row.status == "retired" else _current_entry(g, place_by_id, row.id, row.name)
-        if target is not None:
-            historic = HistoricName(row.alias, "former", target, row.valid_to)
-            _add_history(g, historic)
-            if target.kind == "road":
-                g.history_roads.setdefault(normalize(row.alias), historic)
-    _spatial_indexes(g)
-    g.prefix_keys.sort()
-    g.latin_keys.sort()
-    g.history_prefix_keys.sort()
-    g.history_latin_keys.sort()
-    g.road_keys = sorted(g.road_ids)
+        g.unit_index.add(entry, short_community_names(unit.name) if community else [unit.name, unit.name.removesuffix("办事处")])
+    g.unit_index.sort()
     g.built_at = time.monotonic()
     return g
 
 
-def _add(g: Gazetteer, entry: Entry, names: list[str]) -> int:
-    """Add ``entry`` found by ``names``; returns its position in ``g.entries``."""
-    g.entries.append(entry)
-    index = len(g.entries) - 1
-    _index_names(g, entry, index, names)
-    return index
-
-
-def _index_names(g: Gazetteer, entry: Entry, index: int, names: list[str]) -> None:
-    """Make the entry at ``index`` findable by each of ``names`` (exact, prefix, one typo, pinyin)."""
-    for name in dict.fromkeys(names):
-        key = normalize(name)
-        g.names[key].append(entry)
-        g.prefix_keys.append((key, index))
-        for variant in _deletions(key):
-            g.one_edit[variant].add(key)
-        full, initials = pinyin.keys(key)
-        for k in full:
-            g.pinyin_full[k].append(entry)
-            g.latin_keys.append((k, index))
-        for k in initials:
-            g.pinyin_initials[k].append(entry)
-            g.latin_keys.append((k, index))
-
-
-def _current_entry(g: Gazetteer, place_by_id: dict[int, Entry], name_id: int, name: str) -> Entry | None:
-    """What a current register name is found as: its place, else the road or unit of that name."""
-    key = normalize(name)
-    if name_id in place_by_id:
-        return place_by_id[name_id]
-    if key in g.roads:
-        return g.roads[key]
-    units = [e for e in g.names.get(key, []) if e.kind in ("community", "subdistrict")]
-    return units[0] if units else None
-
-
-def _index_retired(g: Gazetteer, rows, admin_of) -> dict[int, Entry]:
-    """Index cancelled names: a road keeps its centreline, anything else its registered
-    location (or none). Returns the entry of each retired register id."""
-    by_id = {}
-    for row in rows:
-        key = normalize(row.name)
-        road = g.roads.get(key)
-        if road is not None and road.status == "retired":
-            entry = road
-        else:
-            point = None
-            community = subdistrict = None
-            if row.geom is not None:
-                point = row.geom if row.geom.geom_type == "Point" else row.geom.representative_point()
-                community, subdistrict = admin_of(point)
-            entry = Entry(
-                "place",
-                row.id,
-                row.name,
-                row.name,
-                point,
-                row.geom,
-                category=row.category_label,
-                romanization=row.romanization,
-                community=community,
-                subdistrict=subdistrict,
-                admin_code=row.admin_code,
-                status="retired",
-                retired_on=row.retired_on,
-            )
-        by_id[row.id] = entry
-        _add_history(g, HistoricName(row.name, "retired", entry, row.retired_on))
-    return by_id
-
-
-def _add_history(g: Gazetteer, historic: HistoricName) -> None:
-    g.history_list.append(historic)
-    index = len(g.history_list) - 1
-    key = normalize(historic.name)
-    g.history[key].append(historic)
-    g.history_prefix_keys.append((key, index))
-    for k in pinyin.keys(key)[0]:
-        g.history_pinyin[k].append(historic)
-        g.history_latin_keys.append((k, index))
-
-
-def _spatial_indexes(g: Gazetteer) -> None:
-    if g.road_list:
-        g.road_tree = shapely.STRtree([_metric(e.geom) for e in g.road_list])
-    g.road_index = {e.name: i for i, e in enumerate(g.road_list)}
-    lookup = np.full(max(g.road_by_id, default=-1) + 1, -2, dtype=int)
-    for road_id, entry in g.road_by_id.items():
-        lookup[road_id] = g.road_index[entry.name]
-    g._road_position_lookup = lookup
-
-
-def _metric(geom):
-    return shapely.transform(geom, lambda xy: np.column_stack(to_metres(xy[:, 0], xy[:, 1])))
-
-
-def names_version(store) -> int:
-    """The newest change of the tables the names in memory are read from."""
+def units_version(store) -> int:
+    """The newest change of the tables the units in memory are read from."""
     with store.read(public=True) as session:
-        return newest_change(session, NAME_TABLES)
+        return newest_change(session, UNIT_TABLES)
 
 
 class GazetteerCache:
-    """One gazetteer per store, reread as soon as its names change.
+    """One gazetteer per store, its units reread as soon as they change.
 
-    Every query compares the newest change of ``NAME_TABLES`` (one index probe per table)
-    with the copy's; when a name, road, unit or compound changed, the first query after the
-    commit rereads the names (door plates are not in the copy, so this is quick) while other
-    threads go on with the previous copy. ``max_age`` is only a safety net: after that many
-    seconds a copy is reread in the background even if no change was seen (on PostgreSQL two
-    transactions can commit their audit ids out of order)."""
+    Every query compares the newest change of ``UNIT_TABLES`` (one index probe) with the copy's;
+    when a unit changed, the first query after the commit rereads the units while other threads
+    go on with the previous copy. Names and door plates are read from the database at each query,
+    so their changes need nothing here. ``max_age`` is only a safety net: after that many seconds
+    a copy is reread in the background even if no change was seen (on PostgreSQL two transactions
+    can commit their audit ids out of order)."""
 
     def __init__(self, profile: DistrictProfile | None = None, max_age: float = 300.0):
         self.profile = profile
@@ -517,7 +466,7 @@ class GazetteerCache:
 
     def get(self, store) -> Gazetteer:
         current = self._by_url.get(store.url)
-        if current is None or names_version(store) != current.version:
+        if current is None or units_version(store) != current.version:
             return self._reread(store, current)
         if time.monotonic() - current.built_at >= self.max_age:
             with self._lock:
@@ -528,7 +477,7 @@ class GazetteerCache:
         return current
 
     def _reread(self, store, current: Gazetteer | None) -> Gazetteer:
-        """The names as committed now: one thread reads them; the others keep the previous copy
+        """The units as committed now: one thread reads them; the others keep the previous copy
         meanwhile (or wait for the first one there is)."""
         if current is not None and not self._building.acquire(blocking=False):
             return current
@@ -536,7 +485,7 @@ class GazetteerCache:
             self._building.acquire()
         try:
             latest = self._by_url.get(store.url)
-            if latest is not None and latest is not current and names_version(store) == latest.version:
+            if latest is not None and latest is not current and units_version(store) == latest.version:
                 return latest  # another thread read them meanwhile
             latest = self._by_url[store.url] = build(store, self.profile)
             return latest

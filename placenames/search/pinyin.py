@@ -11,14 +11,16 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import product
 
-from pypinyin import Style, pinyin
-
 MAX_VARIANTS = 8
 
 
 @lru_cache(maxsize=50_000)
 def keys(name: str) -> tuple[frozenset[str], frozenset[str]]:
     """(full pinyin keys, initials keys) of a Chinese name; Latin letters and digits kept as they are."""
+    # Imported here: pypinyin loads its phrase dictionary (about half a second) on import, and
+    # importing ``placenames`` registers the search keys' upkeep, which needs it only at a write.
+    from pypinyin import Style, pinyin
+
     readings = pinyin(name, style=Style.NORMAL, heteronym=True, errors=lambda chars: [[c.lower()] for c in chars])  # type: ignore[arg-type, return-value]  # pypinyin takes a list from errors= (documented), its annotation says str
     options = [sorted({r.lower() for r in group if r})[:2] or [""] for group in readings]
     full, initials = set(), set()

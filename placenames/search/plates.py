@@ -5,8 +5,8 @@ district, millions in a province) and changes every working day, so no worker ke
 ``door_plates`` with its indexes (road and number, and the spatial index of its points) *is*
 the search index for addresses. A plate numbered, retired or renumbered is found (or no
 longer found) as soon as its transaction commits, on every worker, and a worker's memory does
-not grow with the number of plates. Names, roads and units - thousands, changing rarely - stay
-in the in-memory ``Gazetteer``, which knows when to reread them (``Gazetteer.version``).
+not grow with the number of plates. Roads are read the same way (``names``; for reverse
+geocoding, those near the points, by the spatial index); only the units stay in the worker.
 
 ``RoadPlates`` answers the questions the engine asks of one road (is 12 there? which numbers
 are near 12?) with one small query each; ``PlateIndex`` finds plates by the beginning of an
@@ -21,16 +21,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
-from sqlalchemy import func, select, union_all
+from sqlalchemy import bindparam, func, select
 
+from gis.basemap import Road
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
 
-from .normalize import normalize
+from .names import name_key
 
 if TYPE_CHECKING:
     from .gazetteer import Entry, Gazetteer
+    from .names import Street
 
 # Reverse lookup: while the batch's box holds fewer plates per point than this (the
 # planner's estimate), they are read at once and measured here; beyond, each point's
@@ -38,9 +40,6 @@ if TYPE_CHECKING:
 # Enough candidates that the nearest plate of the same road on the point's side is among them.
 NEAREST_SWITCH_ROWS_PER_POINT = 32
 NEAREST_CANDIDATES = 16
-
-# Autocomplete reads the addresses of this many roads per query, until it has enough.
-ROADS_PER_QUERY = 4
 
 PLATE_COLUMNS = (
     DoorPlate.id,
@@ -52,6 +51,28 @@ PLATE_COLUMNS = (
     DoorPlate.geom,
     DoorPlate.kind,
     DoorPlate.building_id,
+)
+
+
+# The statements a query runs, built once (building one costs more than the database's answer).
+_CURRENT_OF_ROADS = (DoorPlate.road_id.in_(bindparam("road_ids", expanding=True)), DoorPlate.status == "current")
+_OF_ROADS = select(*PLATE_COLUMNS).where(*_CURRENT_OF_ROADS)
+_NUMBERED = _OF_ROADS.where(DoorPlate.number_text.in_(bindparam("number_texts", expanding=True))).limit(1)
+_COUNT = select(func.count()).select_from(DoorPlate).where(*_CURRENT_OF_ROADS)
+_NEAREST_NUMBERS = _OF_ROADS.order_by(
+    func.abs(DoorPlate.number % 2 - bindparam("parity")), func.abs(DoorPlate.number - bindparam("number")), DoorPlate.number_text
+).limit(bindparam("count"))
+# One road's lowest numbers beginning with some digits, in the order of its unique index (road, number, suffix).
+_LOWEST = (
+    select(*PLATE_COLUMNS)
+    .where(DoorPlate.road_id == bindparam("road_id"), DoorPlate.status == "current")
+    .where(DoorPlate.number_text.like(bindparam("begins"), escape="\\"))
+    .order_by(DoorPlate.number, DoorPlate.suffix)
+    .limit(bindparam("cap"))
+)
+_ROAD_NAMES = select(Road.id, Road.name).where(Road.id.in_(bindparam("ids", expanding=True)))
+_MAIN_ADDRESS = select(DoorPlate.building_id, DoorPlate.address).where(
+    DoorPlate.building_id.in_(bindparam("building_ids", expanding=True)), DoorPlate.kind == "main", DoorPlate.status == "current"
 )
 
 
@@ -68,11 +89,8 @@ class RoadPlates(Mapping):
         self._index = index
         self._road_ids = road_ids
 
-    def _select(self):
-        return select(*PLATE_COLUMNS).where(DoorPlate.road_id.in_(self._road_ids), DoorPlate.status == "current")
-
     def __getitem__(self, number_text: str) -> Entry:
-        found = self._index.entries(self._select().where(DoorPlate.number_text.in_((number_text, number_text + "号"))).limit(1))
+        found = self._index.entries(_NUMBERED, road_ids=list(self._road_ids), number_texts=[number_text, number_text + "号"])
         if not found:
             raise KeyError(number_text)
         return found[0]
@@ -81,48 +99,45 @@ class RoadPlates(Mapping):
         return isinstance(number_text, str) and self.get(number_text) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(_bare(e.number_text or "") for e in self._index.entries(self._select()))
+        return iter(_bare(e.number_text or "") for e in self.values())
 
     def __len__(self) -> int:
-        query = select(func.count()).select_from(DoorPlate).where(DoorPlate.road_id.in_(self._road_ids), DoorPlate.status == "current")
-        with self._index.store.read(public=True) as session:
-            return int(session.execute(query).scalar() or 0)
+        return int(self._index.rows(_COUNT, road_ids=list(self._road_ids))[0][0] or 0)
 
     def values(self):  # one query, not one per key
-        return self._index.entries(self._select())
+        return self._index.entries(_OF_ROADS, road_ids=list(self._road_ids))
 
     def nearest_numbers(self, number: int, count: int) -> list[Entry]:
         """The ``count`` plates whose numbers are nearest ``number``, on its side (parity) first."""
-        other_side = func.abs(DoorPlate.number % 2 - number % 2)
-        near = self._select().order_by(other_side, func.abs(DoorPlate.number - number), DoorPlate.number_text).limit(count)
-        return self._index.entries(near)
+        return self._index.entries(_NEAREST_NUMBERS, road_ids=list(self._road_ids), parity=number % 2, number=number, count=count)
 
 
-class RoadPlatesByName(Mapping):
-    """``normalized road name -> RoadPlates``, for the roads the gazetteer knows."""
+class RoadPlatesByName:
+    """``normalized road name -> RoadPlates``, for the roads of that name (``in``, ``[]``, ``get``)."""
 
     def __init__(self, index: PlateIndex):
         self._index = index
 
-    def __getitem__(self, road_key: str) -> RoadPlates:
+    def get(self, road_key: str, default=None):
         ids = self._index.gazetteer.road_ids.get(road_key)
-        if not ids:
+        return RoadPlates(self._index, ids) if ids else default
+
+    def __getitem__(self, road_key: str) -> RoadPlates:
+        found = self.get(road_key)
+        if found is None:
             raise KeyError(road_key)
-        return RoadPlates(self._index, ids)
+        return found
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._index.gazetteer.road_ids)
-
-    def __len__(self) -> int:
-        return len(self._index.gazetteer.road_ids)
+    def __contains__(self, road_key: object) -> bool:
+        return isinstance(road_key, str) and self.get(road_key) is not None
 
 
 @dataclass
 class NearbyPlates:
     """The current plates of an area, for reverse geocoding: their ids and, parallel, their
-    points in metres (an STRtree), the index of their road in ``Gazetteer.road_list`` (-1 none),
-    and whether they are secondary addresses (the side of the road is measured from the points). Entries
-    are made only for the plates an answer uses (``PlateIndex.by_ids``)."""
+    points in metres (an STRtree), the name of their road, and whether they are secondary
+    addresses (the side of the road is measured from the points). Entries are made only for the
+    plates an answer uses (``PlateIndex.by_ids``)."""
 
     ids: list[int]
     tree: shapely.STRtree | None
@@ -130,7 +145,28 @@ class NearbyPlates:
     secondary: np.ndarray
 
 
-NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=int), np.zeros(0, dtype=bool))
+NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=object), np.zeros(0, dtype=bool))
+
+
+@dataclass
+class NearbyRoads:
+    """The roads of an area, for reverse geocoding's side of the road: their centrelines in
+    metres (an STRtree) and, parallel, their names."""
+
+    tree: shapely.STRtree | None
+    name: np.ndarray
+
+
+def _box(lon: np.ndarray, lat: np.ndarray, pad_m: float) -> tuple[float, float, float, float]:
+    """The box around the points (storage CRS), ``pad_m`` metres wider on each side (about)."""
+    pad_lat = pad_m / 110_000.0
+    pad_lon = pad_lat / max(0.1, float(np.cos(np.radians(np.nanmean(lat)))))
+    return (
+        float(np.nanmin(lon)) - pad_lon,
+        float(np.nanmin(lat)) - pad_lat,
+        float(np.nanmax(lon)) + pad_lon,
+        float(np.nanmax(lat)) + pad_lat,
+    )
 
 
 class PlateIndex:
@@ -141,32 +177,36 @@ class PlateIndex:
         self.store = store
         self.gazetteer = gazetteer
 
-    def rows(self, query) -> list:
-        with self.store.read(public=True) as session:
-            return session.execute(query).all()
+    def rows(self, query, **params) -> list:
+        """The rows of a query, on the connection of the query under way."""
+        with self.session() as session:
+            return session.connection().execute(query, params).all()
 
-    def entries(self, query) -> list[Entry]:
-        return self.from_rows(self.rows(query))
+    def session(self):
+        """The session of the query under way (``names``): one connection for all its reads."""
+        assert self.gazetteer.index is not None  # a built gazetteer has its store
+        return self.gazetteer.index.session()
+
+    def entries(self, query, **params) -> list[Entry]:
+        return self.from_rows(self.rows(query, **params))
 
     def from_rows(self, rows) -> list[Entry]:
         """Search entries of plate rows (a secondary plate with its building's main address)."""
         secondary = {row.building_id for row in rows if row.kind == "secondary" and row.building_id is not None}
         main = {}
         if secondary:
-            query = select(DoorPlate.building_id, DoorPlate.address).where(
-                DoorPlate.building_id.in_(secondary), DoorPlate.kind == "main", DoorPlate.status == "current"
-            )
-            main = dict(self.rows(query))
+            main = {row.building_id: row.address for row in self.rows(_MAIN_ADDRESS, building_ids=sorted(secondary))}
         communities = self.gazetteer.communities_of(np.array([row.geom for row in rows], dtype=object))
-        return [e for e in (self._entry(row, community, main) for row, community in zip(rows, communities, strict=True)) if e is not None]
+        roads = self.gazetteer.streets({row.road_id for row in rows})
+        entries = (self._entry(row, roads.get(row.road_id), community, main) for row, community in zip(rows, communities, strict=True))
+        return [e for e in entries if e is not None]
 
-    def _entry(self, row, community, main_address: dict) -> Entry | None:
+    def _entry(self, row, road: Street | None, community, main_address: dict) -> Entry | None:
         from .gazetteer import Entry
 
         g = self.gazetteer
-        road = g.road_by_id.get(row.road_id)
         if road is None:
-            return None  # a road made after the gazetteer was read: found once the names are reread
+            return None  # (a plate's road always exists: a foreign key)
         subdistrict = g.units.get(community.parent_code) if community is not None and community.parent_code is not None else None
         entry = Entry(
             "address",
@@ -184,7 +224,7 @@ class PlateIndex:
             address_kind=row.kind,
             main_label=main_address.get(row.building_id) if row.kind == "secondary" else None,
         )
-        if road.status == "retired":  # the plate stands, but its road's name was cancelled
+        if road.retired:  # the plate stands, but its road's name was cancelled
             entry.status, entry.retired_on = "retired", road.retired_on
         return entry
 
@@ -193,38 +233,30 @@ class PlateIndex:
         ``prefix``: the plates of the road the prefix names and goes on from (子君路1), or of
         the roads whose names begin with it (子君), lowest numbers first."""
         g = self.gazetteer
-        ids: list[int] = []
+        roads: list[tuple[int, ...]] = []  # the ids of each road name asked, in name order
         numbers = ""
+        g.prime(prefix[:length] for length in range(len(prefix), 0, -1))
         for length in range(len(prefix), 0, -1):
             if prefix[:length] in g.road_ids:
-                ids, numbers = list(g.road_ids[prefix[:length]]), prefix[length:]
+                roads, numbers = [g.road_ids[prefix[:length]]], prefix[length:]
                 break
-        if not ids:
-            ids = [i for key in g.road_keys_beginning(prefix, cap) for i in g.road_ids[key]]
-        if not ids:
-            return []
+        if not roads:
+            road_keys = g.road_keys_beginning(prefix, cap)
+            g.prime(road_keys)
+            roads = [g.road_ids[key] for key in road_keys]
         digits = numbers.removesuffix("号")
-        escaped = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-        def lowest_of(road_id: int, wanted: int):  # one road's lowest numbers, in the order of its unique index
-            query = select(*PLATE_COLUMNS).where(DoorPlate.road_id == road_id, DoorPlate.status == "current")
-            if digits:
-                query = query.where(DoorPlate.number_text.like(escaped + "%", escape="\\"))
-            return query.order_by(DoorPlate.number, DoorPlate.suffix).limit(wanted)
-
-        # Road by road in name order (a few per query), each stopping at what is still wanted,
-        # so neither a road of thousands of plates nor a prefix of many roads reads more than ``cap``.
-        kept: list = []
-        for start in range(0, len(ids), ROADS_PER_QUERY):
-            chunk, wanted = ids[start : start + ROADS_PER_QUERY], cap - len(kept)
-            parts = [lowest_of(road_id, wanted).subquery().select() for road_id in chunk]
-            rows = self.rows(parts[0] if len(parts) == 1 else union_all(*parts))
-            place = {road_id: i for i, road_id in enumerate(chunk)}
-            kept += sorted(rows, key=lambda row: (place[row.road_id], row.number, row.number_text))[:wanted]
-            if len(kept) >= cap:
-                break
-        found = self.from_rows(kept)
-        pairs = [(normalize(e.name), e) for e in found]
+        begins = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        rows: list = []
+        asked = 0
+        for ids in roads:
+            # Each road on its own, so a road of thousands of plates stops at ``cap`` of them.
+            for road_id in ids[: cap - asked]:
+                rows += self.rows(_LOWEST, road_id=road_id, begins=begins, cap=cap)
+            asked += len(ids)
+            if len(rows) >= cap or asked >= cap:
+                break  # a road's addresses sort before the next road name's (names end in no digit): the first ``cap`` are read
+        found = self.from_rows(rows)
+        pairs = [(name_key(e.name), e) for e in found]
         return sorted((pair for pair in pairs if pair[0].startswith(prefix)), key=lambda pair: pair[0])[:cap]
 
     def near(self, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> NearbyPlates:
@@ -232,22 +264,15 @@ class PlateIndex:
         storage CRS), which are all a reverse lookup of those points can answer with."""
         from .gazetteer import to_metres
 
-        g = self.gazetteer
         if not len(lon) or np.isnan(lon).all():
             return NOTHING_NEAR
-        pad_lat = radius_m / 110_000.0 * 1.5
-        pad_lon = pad_lat / max(0.1, float(np.cos(np.radians(np.nanmean(lat)))))
-        box = (
-            float(np.nanmin(lon)) - pad_lon,
-            float(np.nanmin(lat)) - pad_lat,
-            float(np.nanmax(lon)) + pad_lon,
-            float(np.nanmax(lat)) + pad_lat,
-        )
+        box = _box(lon, lat, radius_m * 1.5)
+        pad_lon = float(np.nanmin(lon)) - box[0]
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
         light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind, x, y)
         current = DoorPlate.status == "current"
         in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
-        with self.store.read(public=True) as session:
+        with self.session() as session:
             given = ~(np.isnan(lon) | np.isnan(lat))
             estimate = estimated_rows(session, in_box) if has_nearest_search(session) else None
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
@@ -260,14 +285,33 @@ class PlateIndex:
             else:
                 rows = session.connection().execute(in_box.order_by(DoorPlate.id)).all()
                 columns = [np.array(column) for column in zip(*rows, strict=True)] if rows else []
+            road_ids = sorted({int(i) for i in columns[1]}) if columns else []
+            named = session.connection().execute(_ROAD_NAMES, {"ids": road_ids}).all() if road_ids else []
+            road_names = {row.id: row.name for row in named}
         if not columns:
             return NOTHING_NEAR
-        ids, road_ids, kinds, xs, ys = columns
-        road = g.road_positions(road_ids.astype(int))
-        known = road > -2  # a road made after the names were read: found once they are reread
-        mx, my = to_metres(xs[known].astype(float), ys[known].astype(float))
-        secondary = kinds[known] == "secondary"
-        return NearbyPlates(ids[known].astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road[known], secondary)
+        ids, plate_roads, kinds, xs, ys = columns
+        road = np.array([road_names.get(int(i)) for i in plate_roads], dtype=object)
+        mx, my = to_metres(xs.astype(float), ys.astype(float))
+        secondary = kinds == "secondary"
+        return NearbyPlates(ids.astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary)
+
+    def roads_near(self, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> NearbyRoads:
+        """The roads within about ``reach_m`` of the box around the points (storage CRS), by the
+        spatial index: the nearest road of each point is among them whenever it is that near."""
+        from .gazetteer import to_metres
+
+        if not len(lon):
+            return NearbyRoads(None, np.zeros(0, dtype=object))
+        with self.session() as session:
+            rows = session.execute(
+                select(Road.name, Road.geom).where(index_match(Road.geom, *_box(lon, lat, reach_m))).order_by(Road.id)
+            ).all()
+        if not rows:
+            return NearbyRoads(None, np.zeros(0, dtype=object))
+        lines = np.array([geom for _, geom in rows], dtype=object)
+        metric = shapely.transform(lines, lambda xy: np.column_stack(to_metres(xy[:, 0], xy[:, 1])))  # all at once
+        return NearbyRoads(shapely.STRtree(metric), np.array([name for name, _ in rows], dtype=object))
 
     def every_current(self) -> list[Entry]:
         """Every current plate as an entry (evaluation scripts building queries from the register)."""

@@ -181,9 +181,7 @@ def _build(g: Gazetteer) -> Lexicon:
     communities: dict[str, list[Entry]] = {}
     short_forms: set[str] = set()
     latin_units: dict[str, list[Entry]] = {}
-    for entry in g.entries:
-        if entry.kind not in ("subdistrict", "community"):
-            continue
+    for entry in g.unit_entries:
         generics: tuple[str, ...] = SUBDISTRICT_GENERICS if entry.kind == "subdistrict" else COMMUNITY_GENERICS
         target = subdistricts if entry.kind == "subdistrict" else communities
         base = normalize(_base(entry.name, generics))

@@ -5,9 +5,10 @@ batch's area are read from the database (its spatial index) into one STRtree, so
 nearest plate within the radius is one query however many points there are, and the
 answer is as fresh as the last commit; the containing community comes from the
 gazetteer's tree of units. Side of the road: when the point lies clearly on one side of its
-nearest road and the nearest plate stands on the other side of that same line, the nearest
-plate of the same road on the point's side within the radius is preferred (both sides
-measured against the one line, whatever direction the road is numbered in). Of plates equally near
+nearest road (read, with the other roads near the points, by the spatial index) and the
+nearest plate stands on the other side of that same line, the nearest plate of a road of that
+name on the point's side within the radius is preferred (both sides measured against the one
+line, whatever direction the road is numbered in). Of plates equally near
 (a corner building's main and secondary address drawn at one point), the main one.
 """
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from gis.basemap import AdminUnit
 
 SIDE_TOLERANCE_M = 1.0  # closer to the centreline than this, the side cannot be told
+ROAD_REACH_M = 250.0  # a door plate stands at most this far from its road (front gate on a long drive)
 
 
 @dataclass
@@ -42,6 +44,11 @@ class ReverseResult:
 
 def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0) -> list[ReverseResult]:
     """One result per input point (coordinates x = lon, in ``crs``)."""
+    with g.reading():  # one session for the plates, roads and entries read
+        return _reverse(g, lons, lats, crs, radius_m)
+
+
+def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[ReverseResult]:
     lon, lat = transform_coords(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), crs, STORAGE_CRS)
     lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
     x, y = to_metres(lon, lat)
@@ -56,7 +63,7 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
         order = np.lexsort((near.secondary[plates], inputs))
         first = order[np.r_[True, inputs[order][1:] != inputs[order][:-1]]] if len(order) else order
         nearest[inputs[first]], distance[inputs[first]] = plates[first], dists[first]
-        _prefer_same_side(g, near, metric, nearest, distance, radius_m)
+        _prefer_same_side(g, near, metric, lon, lat, nearest, distance, radius_m)
     chosen = sorted({int(i) for i in nearest if i >= 0})
     found = {e.id: e for e in g.plate_index.by_ids([near.ids[i] for i in chosen])}
     entries = {i: found[near.ids[i]] for i in chosen if near.ids[i] in found}
@@ -81,18 +88,21 @@ def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float
     return results
 
 
-def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, nearest, distance, radius_m: float) -> None:
-    if g.road_tree is None or near.tree is None:  # (the caller has a plate tree)
-        return
+def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, lon, lat, nearest, distance, radius_m: float) -> None:
     found = np.flatnonzero(nearest >= 0)
-    if not len(found):
+    if near.tree is None or not len(found) or g.plate_index is None:  # (the caller has a plate tree)
         return
-    (inputs, roads), _ = g.road_tree.query_nearest(points[found], return_distance=True, all_matches=False)
+    # A plate stands within the radius of its point and within ROAD_REACH_M of its road, so when the
+    # nearest road of a point is the road of its nearest plate, it is among the roads this near.
+    nearby = g.plate_index.roads_near(lon[found], lat[found], radius_m + ROAD_REACH_M)
+    if nearby.tree is None:
+        return
+    (inputs, roads), _ = nearby.tree.query_nearest(points[found], return_distance=True, all_matches=False)
     which = found[inputs]  # the points, in the order of their nearest road
-    road_geoms = g.road_tree.geometries[roads]
+    road_geoms = nearby.tree.geometries[roads]
     point_side = _side_of(road_geoms, points[which])
     plate_side = _side_of(road_geoms, near.tree.geometries[nearest[which]])
-    road_of = np.asarray(roads)
+    road_of = nearby.name[roads]
     wrong = (point_side != 0) & (near.road[nearest[which]] == road_of) & (plate_side == -point_side)
     if not wrong.any():
         return

@@ -1,0 +1,142 @@
+"""The search index of names in the database, on both backends: its keys commit and roll back
+with the write that changes a name, however the write is made; a worker finds a committed name
+at its next query without rereading anything; a rebuild makes the same keys the writes made."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+from shapely import LineString, MultiLineString, Point
+
+from cli import main
+from gis.basemap import Road
+from gis.storage import migrate
+from placenames import register
+from placenames.models import PlaceName
+from placenames.registry_models import NameAlias
+from placenames.search import engine, index_upkeep, keys
+from placenames.search.gazetteer import GazetteerCache, build
+from placenames.search.key_table import SearchIndexState, SearchKey
+
+
+def road(name: str, x: float = 102.72) -> Road:
+    return Road(name=name, road_class="local", admin_code="530111001", geom=MultiLineString([LineString([(x, 25.02), (x + 0.01, 25.02)])]))
+
+
+def place(name: str, category: str = "25100", **fields) -> PlaceName:
+    return PlaceName(**register.spelling(name, category), status="current", admin_code="530111001", geom=Point(102.73, 25.01), **fields)
+
+
+def stored_keys(store) -> Counter:
+    """Every stored key row, without its id, counted."""
+    columns = [c for c in SearchKey.__table__.columns if c.name != "id"]
+    with store.read() as session:
+        return Counter(tuple(row) for row in session.execute(sa.select(*columns)))
+
+
+def names_of(results) -> list[str]:
+    return [m.entry.name for m in results]
+
+
+def test_a_name_is_found_by_the_next_query_without_rereading_the_worker(store):
+    cache = GazetteerCache(max_age=3600.0)
+    before = cache.get(store)
+    assert engine.search(before, "子君路") == []
+    with store.transaction(actor="wang", reason="新路") as session:
+        session.add(road("子君路"))
+        entry = place("官渡古镇")
+        session.add(entry)
+        session.flush()
+        session.add(NameAlias(place_name_id=entry.id, alias="古镇", kind="short"))
+    g = cache.get(store)
+    assert g is before  # nothing held by the worker changed
+    assert names_of(engine.search(g, "子君路")) == ["子君路"]
+    assert names_of(engine.search(g, "子均路"))[0] == "子君路"  # one typo away
+    assert names_of(engine.search(g, "zijunlu")) == ["子君路"]
+    assert names_of(engine.search(g, "古镇")) == ["官渡古镇"]  # by its short name
+    assert "子君路" in names_of(engine.autocomplete(g, "子君"))
+    with store.transaction(actor="wang", reason="更名") as session:
+        session.scalars(sa.select(Road).where(Road.name == "子君路")).one().name = "子俊路"
+    assert engine.search(g, "子君路")[0].entry.name == "子俊路"  # one edit from the new name now
+    assert names_of(engine.search(g, "子俊路")) == ["子俊路"]
+
+
+def test_the_keys_roll_back_with_the_write(store):
+    with store.transaction(actor="wang", reason="新路") as session:
+        session.add(road("锦西路"))
+    kept = stored_keys(store)
+    with pytest.raises(RuntimeError), store.transaction(actor="wang", reason="改了又撤回") as session:
+        session.scalars(sa.select(Road)).one().name = "锦华路"
+        session.add(place("锦华公园"))
+        session.flush()
+        raise RuntimeError("the officer cancels")
+    assert stored_keys(store) == kept
+    assert names_of(engine.search(build(store), "锦西路")) == ["锦西路"]
+
+
+def test_bulk_writes_make_keys_too(store):
+    rows = [
+        {"name": f"新{i}路", "road_class": "local", "admin_code": "530111001", "geom": road("x", 102.7 + i / 1000).geom} for i in range(30)
+    ]
+    with store.transaction(actor="import", reason="批量导入") as session:
+        store.bulk_insert(session, Road, rows)
+    g = build(store)
+    assert names_of(engine.search(g, "新17路")) == ["新17路"]
+    assert {e.name for _, e in g.prefixed("新1", False, 50)} == {"新1路", *(f"新1{i}路" for i in range(10))}
+
+
+def test_a_rebuild_makes_the_keys_the_writes_made(store):
+    with store.transaction(actor="wang", reason="登记") as session:
+        session.add_all([road("锦西路"), road("安和路", 102.74)])
+        park, school = place("金马公园"), place("关上小学", "27300")
+        session.add_all([park, school, place("安和路", "23510")])
+        session.flush()
+        session.add(NameAlias(place_name_id=park.id, alias="金马园", kind="alias"))
+        session.add(NameAlias(place_name_id=school.id, alias="关上一小", kind="former", valid_to=dt.date(2020, 1, 1)))
+        session.add(NameAlias(place_name_id=school.id, alias="旧名已停用", kind="alias", valid_to=dt.date(2021, 1, 1)))
+    with store.transaction(actor="wang", reason="销名") as session:
+        cancelled = session.scalars(sa.select(PlaceName).where(PlaceName.name == "安和路")).one()
+        cancelled.status, cancelled.retired_on = "retired", dt.date(2024, 5, 1)
+    written = stored_keys(store)
+    assert index_upkeep.reindex(store)["road_keys"] > 0
+    assert stored_keys(store) == written
+    g = build(store)
+    top = engine.search(g, "安和路")[0]
+    assert (top.entry.kind, top.match_type) == ("road", "retired_name")  # its name was cancelled; the road stays
+    assert engine.search(g, "关上一小")[0].match_type == "former_name"
+    assert engine.search(g, "旧名已停用") == []  # an alias no longer in use finds nothing
+
+
+def test_upgrade_over_a_register_with_names_rebuilds_the_keys(empty_store):
+    from old_rows import insert
+
+    migrate.upgrade(empty_store, "0017_partition20_districts")  # the revision before the search keys
+    with empty_store.engine.begin() as connection:  # a register written before the keys existed
+        insert(connection, "roads", geometry="MULTILINESTRING", name="春城路", road_class="arterial", geom=road("x").geom)
+    result = CliRunner().invoke(main, ["--db", empty_store.url, "db", "upgrade"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "search keys rebuilt" in result.output
+    assert index_upkeep.is_current(empty_store)
+    assert names_of(engine.search(build(empty_store), "春城路")) == ["春城路"]
+
+
+def test_an_empty_register_needs_no_rebuild_and_reindex_says_what_it_made(store):
+    with store.read() as session:
+        assert session.scalar(sa.select(SearchIndexState.keys_version)) == keys.KEYS_VERSION
+    with store.transaction(actor="wang", reason="新路") as session:
+        session.add(road("子君路"))
+    result = CliRunner().invoke(main, ["--db", store.url, "search", "reindex"], catch_exceptions=False)
+    assert result.exit_code == 0 and "roads 1" in result.output, result.output
+
+
+def test_the_worker_holds_the_units_only(store):
+    with store.transaction(actor="import", reason="很多路") as session:
+        for i in range(200):
+            session.add(road(f"第{i}路", 102.7 + i / 10000))
+    g = build(store)
+    assert g.unit_entries == []  # no units in this register: nothing else is held
+    assert len(g.every_road()) == 200  # the roads are read from the database when asked
