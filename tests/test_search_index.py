@@ -5,6 +5,7 @@ at its next query without rereading anything; a rebuild makes the same keys the 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 
 import pytest
@@ -140,3 +141,50 @@ def test_the_worker_holds_the_units_only(store):
     g = build(store)
     assert g.unit_entries == []  # no units in this register: nothing else is held
     assert len(g.every_road()) == 200  # the roads are read from the database when asked
+
+
+def test_a_slip_is_found_however_many_names_share_its_first_character(store):
+    """子群路 (one character changed, not a homophone) finds 子君路 behind 2,500 names that begin
+    with 子 and sort before it: slips are looked up by their deletion keys, not by reading every
+    name that begins like the query."""
+    rows = [
+        {"name": f"子一{i:04d}路", "road_class": "local", "admin_code": "530111001", "geom": road("x", 102.7 + i / 100000).geom}
+        for i in range(2500)
+    ]
+    with store.transaction(actor="import", reason="批量导入") as session:
+        store.bulk_insert(session, Road, rows)
+        session.add(road("子君路", 102.75))
+    g = build(store)
+    assert names_of(engine.autocomplete(g, "子群路"))[0] == "子君路"  # one changed
+    assert names_of(engine.autocomplete(g, "子君君路"))[0] == "子君路"  # one too many
+    assert names_of(engine.autocomplete(g, "子路"))[0] == "子君路"  # one left out, and the shortest name so
+    assert names_of(engine.autocomplete(g, "子君璐"))[0] == "子君路"
+
+
+def test_a_kind_of_place_alone_answers_the_nearest_of_many(store):
+    """公园 with a focus: the nearest of 400 parks first, as measured independently; without
+    one, the first registered; a box keeps only the parks inside it."""
+    points = [(102.70 + (i % 20) * 0.005, 24.98 + (i // 20) * 0.004) for i in range(400)]
+    rows = [
+        {
+            **register.spelling(f"第{i}号公园", "25100"),
+            "status": "current",
+            "classification": "public",
+            "admin_code": "530111001",
+            "geom": Point(*p),
+        }
+        for i, p in enumerate(points)
+    ]
+    with store.transaction(actor="import", reason="批量导入") as session:
+        store.bulk_insert(session, PlaceName, rows)
+    g = build(store)
+    focus = (102.7612, 25.0167)
+    scale = math.cos(math.radians(focus[1]))
+    expected = sorted(range(400), key=lambda i: math.hypot((points[i][0] - focus[0]) * scale, points[i][1] - focus[1]))
+    near = engine.search(g, "附近的公园", limit=5, scope=engine.Scope(focus=focus))
+    assert names_of(near) == [f"第{i}号公园" for i in expected[:5]]
+    assert names_of(engine.search(g, "公园", limit=3)) == ["第0号公园", "第1号公园", "第2号公园"]
+    box = (102.745, 25.0, 102.755, 25.01)
+    inside = engine.search(g, "公园", limit=50, scope=engine.Scope(bbox=box))
+    assert inside and all(box[0] <= m.entry.point.x <= box[2] and box[1] <= m.entry.point.y <= box[3] for m in inside)
+    assert len(inside) == sum(1 for x, y in points if box[0] <= x <= box[2] and box[1] <= y <= box[3])

@@ -13,6 +13,7 @@ point breaks ties by distance.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -87,7 +88,7 @@ def _search(g: Gazetteer, query: str, text: str, latin: bool, limit: int, scope:
         body = text if latin else strip_prefix(text, g.profile)[0] or text
         matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit)]
     if not matches and not latin:
-        matches = _of_kind(g, text)
+        matches = _of_kind(g, text, scope, limit)
     return _rank(matches, scope, limit)
 
 
@@ -97,7 +98,7 @@ def _substrings(text: str, longest: int = 24) -> list[str]:
     return [text[i:j] for i in range(len(text)) for j in range(i + 2, min(len(text), i + longest) + 1)]
 
 
-def _of_kind(g: Gazetteer, text: str) -> list[Match]:
+def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     """机场 / 区政府 / 附近的公园: only a kind of place was asked for. The registered places
     whose names end with that generic word (通名) answer, nearest the focus first when one is given."""
     body = query_forms.peel_prefix(g, text)
@@ -107,7 +108,8 @@ def _of_kind(g: Gazetteer, text: str) -> list[Match]:
             break
     if body not in categories.all_generics():
         return []
-    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in g.places_ending_with(body)]
+    places = g.places_ending_with(body, wanted=limit, focus=scope.focus, admits=scope.admits)
+    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in places]
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
@@ -188,7 +190,9 @@ def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
         for _, e in g.prefixed(sound, True, cap):
             found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.7))
     if len(body) >= 2 and len(found) < limit:
-        for key, e in g.prefixed(body[:1], latin, cap * 20, addresses=False, keep=lambda key: _may_slip(key, body)):
+        keep = functools.partial(_may_slip, body=body)
+        near = g.prefixed(body[:1], latin, cap * 20, addresses=False, keep=keep) if latin else g.slipped_beginnings(body, cap * 20, keep)
+        for key, e in near:
             if any(_one_edit(key[: len(body) + d], body) for d in (-1, 0, 1)):
                 found.setdefault((e.kind, e.id), Match(e, "fuzzy", 0.6))
             elif e.kind == "road" and len(body) > len(key) and _one_edit(key, body[: len(key)]):

@@ -200,9 +200,9 @@ class Gazetteer:
         with self.index.reading() as reading:
             yield reading
 
-    def _ask[R](self, lookup: Callable[..., R], *args) -> R:
+    def _ask[R](self, lookup: Callable[..., R], *args, **kwargs) -> R:
         with self.reading() as reading:
-            return lookup(reading, *args)
+            return lookup(reading, *args, **kwargs)
 
     # --- lookups ---------------------------------------------------------------------------
 
@@ -279,6 +279,10 @@ class Gazetteer:
             return names
         return sorted(names + self.plate_index.prefixed(prefix, max(1, cap // 4)), key=lambda pair: pair[0])[:cap]
 
+    def slipped_beginnings(self, body: str, cap: int, keep: Callable[[str], bool]) -> list[tuple[str, Entry]]:
+        """Current names whose beginning may be one typing slip from ``body`` (``keep`` decides), by index probes."""
+        return self._ask(NameReading.slipped_beginnings, body, cap, keep)
+
     def prefixed_history(self, prefix: str, latin: bool, cap: int) -> list[tuple[str, HistoricName]]:
         """Like ``prefixed``, over former and retired names."""
         return self._ask(NameReading.prefixed_history, prefix, latin, cap)
@@ -294,9 +298,17 @@ class Gazetteer:
         """road id -> its name and whether (and when) that name was cancelled: what a plate shows of its road."""
         return self._ask(NameReading.streets, ids)
 
-    def places_ending_with(self, word: str) -> list[Entry]:
-        """Current places whose names end with ``word`` (a generic word: 机场, 公园)."""
-        return self._ask(NameReading.places_ending_with, word)
+    def places_ending_with(
+        self,
+        word: str,
+        *,
+        wanted: int | None = None,
+        focus: tuple[float, float] | None = None,
+        admits: Callable[[Entry], bool] | None = None,
+    ) -> list[Entry]:
+        """Current places whose names end with ``word`` (a generic word: 机场, 公园), by id or
+        nearest ``focus`` first; with ``wanted``, at least that many ``admits`` accepts, when there are."""
+        return self._ask(NameReading.places_ending_with, word, wanted=wanted, focus=focus, admits=admits)
 
     def compound(self, plate_id: int) -> CompoundBuildings | None:
         """The compound behind a door plate and its buildings by 楼栋号, or None."""

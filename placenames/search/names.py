@@ -34,11 +34,14 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import shapely
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
@@ -111,6 +114,7 @@ _BY_IDS = {
     columns[0]: select(*columns).where(columns[0].in_(bindparam("ids", expanding=True)))
     for columns in (PLACE_COLUMNS, ROAD_COLUMNS, (NameAlias.id, NameAlias.alias, NameAlias.valid_to))
 }
+_PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
 _ROAD_NAMES = select(Road.id, Road.name).where(Road.id.in_(bindparam("ids", expanding=True)))
 _COMPOUND = (
     select(Compound.name, CompoundBuilding.label, Building.id, Building.geom)
@@ -301,6 +305,46 @@ class NameReading:
                 break
         return _first_of_each(sorted(pairs, key=lambda p: (p[0], p[2])), cap)
 
+    def slipped_beginnings(self, body: str, cap: int, keep: Callable[[str], bool]) -> list[tuple[str, Entry]]:
+        """(key, entry) pairs of current names that begin with ``body``'s first character and
+        whose beginning may be one typing slip from ``body`` (``keep`` decides), in key order,
+        each entry once. Found by index probes of the stored deletion keys (``keys``), so the
+        cost follows the query, not how many names share its first character:
+
+        - one character of ``body`` changed: a name less that character begins with ``body``
+          less it (a deletion key);
+        - one character too many in ``body``: the name begins with ``body`` less it (a name key);
+        - one character left out of ``body``: a deletion of the name begins with ``body``;
+        - a road name one character changed before a number (子均路1): the name less that
+          character is a prefix of ``body`` less it (deletion keys looked up exactly).
+
+        Each range reads at most ``cap`` rows."""
+        first = body[:1]
+        units = [(k, e, (-1, i)) for i, (k, e) in enumerate(self.g.unit_index.prefixed(first, False, cap)) if keep(k)]
+        less_one = sorted({body[:i] + body[i + 1 :] for i in range(1, len(body))})
+        rows: list[KeyRow] = []
+        for prefix in less_one:  # a single character: every name beginning with it is one slip away already
+            rows += self._range((keys.NAME,) if len(prefix) == 1 else (keys.NAME, keys.DELETION), prefix, cap)
+        rows += self._range((keys.DELETION,), body, cap)
+        shorter = {part[:i] + part[i + 1 :] for length in range(2, len(body)) for part in (body[:length],) for i in range(1, length)}
+        rows += [r for found in self._exact(keys.DELETION, shorter).values() for r in found]
+        wanted: dict[tuple[str, int], KeyRow] = {}
+        for r in sorted(rows, key=lambda r: (r.name_key, r.listed)):
+            if r.via == BY_FORMER or (r.via == BY_NAME and r.state != CURRENT) or not r.name_key.startswith(first):
+                continue
+            if (r.target, r.target_id) not in wanted and keep(r.name_key):
+                wanted[(r.target, r.target_id)] = r
+        chosen = list(wanted.values())
+        self._prepare(chosen)
+        pairs = units + [(r.name_key, entry, r.listed) for r in chosen if (entry := self._current_of(r)) is not None]
+        return _first_of_each(sorted(pairs, key=lambda p: (p[0], p[2])), len(pairs))
+
+    def _range(self, kinds: tuple[str, ...], prefix: str, size: int) -> list[KeyRow]:
+        """Up to ``size`` rows of ``kinds`` whose key begins with ``prefix``, in key order (one read, not kept)."""
+        low, high = keys.beginning_bounds(prefix)
+        params = {"kinds": list(kinds), "low": low, "high": high, "size": size, "skip": 0}
+        return [KeyRow(*row) for row in self._connection.execute(_BEGINNING_WITH, params).all()]
+
     def prefetch(self, prefixes: Iterable[str], latin: bool) -> None:
         """Read at once the keys beginning with these prefixes (the sounds of one query, which
         differ only where a character has several readings): one range for each run of them
@@ -360,12 +404,51 @@ class NameReading:
             out[i] = Street(name, retired, retired_on if retired else None)
         return out
 
-    def places_ending_with(self, word: str) -> list[Entry]:
-        """Current places whose names end with ``word`` (机场), in the order they are listed."""
+    def places_ending_with(
+        self,
+        word: str,
+        *,
+        wanted: int | None = None,
+        focus: tuple[float, float] | None = None,
+        admits: Callable[[Entry], bool] | None = None,
+    ) -> list[Entry]:
+        """Current places whose names end with ``word`` (机场), by id, or nearest ``focus`` first
+        (the distance search ranks by). With ``wanted``, entries are made only until that many
+        are found that ``admits`` accepts: a kind of place may have thousands (公园), and the
+        key rows and points that order them cost far less than their entries."""
         rows = [r for page in self._pages((keys.REVERSED,), keys.ending(word), 10_000) for r in page]
-        self._prepare(rows)
-        places = (self._place_entry(r.target_id) for r in sorted(rows, key=lambda r: r.target_id))
-        return [e for e in places if e is not None and e.name.endswith(word)]
+        by_place: dict[int, list[KeyRow]] = {}
+        for r in rows:
+            by_place.setdefault(r.target_id, []).append(r)
+        ids = sorted(by_place) if focus is None else self._nearest_first(sorted(by_place), focus)
+        found: list[Entry] = []
+        step = len(ids) if wanted is None else max(4 * wanted, 40)
+        for start in range(0, len(ids), step):
+            chunk = ids[start : start + step]
+            self._prepare(r for i in chunk for r in by_place[i])
+            places = (self._place_entry(i) for i in chunk)
+            found += [e for e in places if e is not None and e.name.endswith(word) and (admits is None or admits(e))]
+            if wanted is not None and len(found) >= wanted:
+                break
+        return found
+
+    def _nearest_first(self, ids: list[int], focus: tuple[float, float]) -> list[int]:
+        """These place ids, nearest ``focus`` first (those without a location last), measured from
+        the point an entry stands at (``Gazetteer.located``) as search's ranking measures it."""
+        rows = [
+            row
+            for start in range(0, len(ids), IN_CHUNK)
+            for row in self._connection.execute(_PLACE_GEOMS, {"ids": ids[start : start + IN_CHUNK]})
+        ]
+        located = [row for row in rows if row.geom is not None]
+        if not located:
+            return ids
+        geoms = np.array([row.geom for row in located], dtype=object)
+        points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
+        fx, fy = focus
+        distance = np.hypot((shapely.get_x(points) - fx) * math.cos(math.radians(fy)), shapely.get_y(points) - fy)
+        nearest = [located[i].id for i in np.argsort(distance, kind="stable")]
+        return nearest + sorted(set(ids) - set(nearest))
 
     def every_road(self) -> list[Entry]:
         """Every road, current or cancelled, by id (for evaluation scripts that draw queries from the register)."""
