@@ -22,6 +22,9 @@ from placenames import register
 from placenames.models import DoorPlate, PlaceName
 from placenames.numbering.models import AddressCertificate, Compound, NumberChange
 from placenames.registry_models import NameAlias, NamingApplication
+from placenames.search import engine
+from placenames.search.gazetteer import build
+from placenames.search.reverse import reverse
 from placenames.signs.models import PlateItem
 
 HOME, OTHER = "530111", "530102"  # the default profile's 官渡区, and 五华区 next door
@@ -479,3 +482,42 @@ def test_the_command_lists_the_partitions_and_adds_a_district(store):
     assert "door_plates_530102" in added.output and "1 rows" in added.output
     refused = CliRunner().invoke(main, ["--db", store.url, "db", "partitions", "--add", "5301"])
     assert refused.exit_code == 2 and "6 digits" in refused.output
+
+
+def test_search_reads_a_roads_plates_from_its_districts_partition_only(store):
+    """A province's register: search, autocomplete and reverse read the plates of a road (and
+    the plates an answer shows) from that road's district's partition, not from every one."""
+    needs_partitions(store)
+    with store.engine.begin() as connection:
+        partitions.add_district(connection, OTHER)
+    road = add_road(store, "人民西路", OTHER)
+    for number in (1, 2, 3):
+        add_plate(store, road, number)
+    add_plate(store, add_road(store, "子君路"), 40)
+    g = build(store)
+    asked: list[str] = []
+
+    def seen(connection, cursor, statement, parameters, context, executemany):
+        if "door_plates" in statement:
+            asked.append(cursor.mogrify(statement, parameters).decode())
+
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        assert engine.search(g, "人民西路2号")[0].entry.name == "人民西路2号"
+        assert engine.search(g, "人民西路9号")[0].entry.name == "人民西路3号"  # not registered: the nearest number
+        assert [m.entry.number for m in engine.autocomplete(g, "人民西路") if m.entry.kind == "address"] == [1, 2, 3]
+        assert reverse(g, [102.70502], [25.0002])[0].address.number == 2
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", seen)
+    by_road_or_id = [s for s in asked if "&&" not in s]  # the box read of reverse is spatial: every district's index
+    raw = store.engine.raw_connection()
+    try:
+        plans = []
+        for statement in by_road_or_id:
+            cursor = raw.cursor()
+            cursor.execute("EXPLAIN (COSTS OFF) " + statement)
+            plans.append("\n".join(row[0] for row in cursor.fetchall()))
+    finally:
+        raw.close()
+    assert len(plans) >= 4
+    assert all("door_plates_530102" in plan and "door_plates_530111" not in plan and "door_plates_default" not in plan for plan in plans)

@@ -294,6 +294,10 @@ class Gazetteer:
     def roads_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
         return self._ask(NameReading.roads_by_id, ids)
 
+    def road_districts(self, ids: Iterable[int]) -> dict[int, str]:
+        """road id -> its district: where its door plates are (partitions on PostgreSQL)."""
+        return self._ask(NameReading.road_districts, ids)
+
     def streets(self, ids: Iterable[int]) -> dict[int, Street]:
         """road id -> its name and whether (and when) that name was cancelled: what a plate shows of its road."""
         return self._ask(NameReading.streets, ids)

@@ -115,7 +115,7 @@ _BY_IDS = {
     for columns in (PLACE_COLUMNS, ROAD_COLUMNS, (NameAlias.id, NameAlias.alias, NameAlias.valid_to))
 }
 _PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
-_ROAD_NAMES = select(Road.id, Road.name).where(Road.id.in_(bindparam("ids", expanding=True)))
+_ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
 _COMPOUND = (
     select(Compound.name, CompoundBuilding.label, Building.id, Building.geom)
     .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)
@@ -216,6 +216,7 @@ class NameReading:
         self._roads: dict[int, Any] = {}  # id -> row of ROAD_COLUMNS, or None
         self._aliases: dict[int, Any] = {}
         self._road_names: dict[int, str] = {}
+        self._road_district: dict[int, str] = {}
         self._entries: dict[tuple[str, int], Entry | None] = {}
         self._where: dict[tuple[str, int], Where] = {}  # where each road and place read stands
         self._historic: dict[tuple[str, int], HistoricName | None] = {}
@@ -392,10 +393,8 @@ class NameReading:
     def streets(self, ids: Iterable[int]) -> dict[int, Street]:
         """What a door plate's entry needs of its road, for these road ids: its name, and whether
         (and when) that name was cancelled. No road entry is made (no geometry read)."""
-        missing = sorted(i for i in set(ids) if i not in self._road_names)
-        for start in range(0, len(missing), IN_CHUNK):
-            rows = self._connection.execute(_ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
-            self._road_names.update((row.id, row.name) for row in rows)
+        ids = set(ids)
+        self._load_road_names(ids)
         wanted = {i: self._road_names[i] for i in ids if i in self._road_names}
         self.prime({name_key(name) for name in wanted.values()})
         out = {}
@@ -403,6 +402,20 @@ class NameReading:
             retired, retired_on = self._road_retired(name_key(name))
             out[i] = Street(name, retired, retired_on if retired else None)
         return out
+
+    def road_districts(self, ids: Iterable[int]) -> dict[int, str]:
+        """road id -> its district (its door plates' partition on PostgreSQL), for those that
+        exist: plates read by their road name the district too, so that only its partition is searched."""
+        ids = set(ids)
+        self._load_road_names(ids)
+        return {i: self._road_district[i] for i in ids if i in self._road_district}
+
+    def _load_road_names(self, ids: set[int]) -> None:
+        missing = sorted(i for i in ids if i not in self._road_names)
+        for start in range(0, len(missing), IN_CHUNK):
+            rows = self._connection.execute(_ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
+            self._road_names.update((row.id, row.name) for row in rows)
+            self._road_district.update((row.id, row.district_code) for row in rows)
 
     def places_ending_with(
         self,

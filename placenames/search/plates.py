@@ -15,7 +15,7 @@ address and near points (reverse geocoding), reading only the plates of the area
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,11 @@ PLATE_COLUMNS = (
 
 
 # The statements a query runs, built once (building one costs more than the database's answer).
-_CURRENT_OF_ROADS = (DoorPlate.road_id.in_(bindparam("road_ids", expanding=True)), DoorPlate.status == "current")
+# Plates are read by road together with the roads' districts: on PostgreSQL door_plates is
+# partitioned by district (gis.storage.district_key), and naming it keeps a lookup to the
+# partitions that can hold the plates instead of probing every district's index.
+_IN_DISTRICTS = DoorPlate.district_code.in_(bindparam("districts", expanding=True))
+_CURRENT_OF_ROADS = (DoorPlate.road_id.in_(bindparam("road_ids", expanding=True)), _IN_DISTRICTS, DoorPlate.status == "current")
 _OF_ROADS = select(*PLATE_COLUMNS).where(*_CURRENT_OF_ROADS)
 _NUMBERED = _OF_ROADS.where(DoorPlate.number_text.in_(bindparam("number_texts", expanding=True))).limit(1)
 _COUNT = select(func.count()).select_from(DoorPlate).where(*_CURRENT_OF_ROADS)
@@ -65,7 +69,7 @@ _NEAREST_NUMBERS = _OF_ROADS.order_by(
 # One road's lowest numbers beginning with some digits, in the order of its unique index (road, number, suffix).
 _LOWEST = (
     select(*PLATE_COLUMNS)
-    .where(DoorPlate.road_id == bindparam("road_id"), DoorPlate.status == "current")
+    .where(DoorPlate.road_id == bindparam("road_id"), DoorPlate.district_code == bindparam("district"), DoorPlate.status == "current")
     .where(DoorPlate.number_text.like(bindparam("begins"), escape="\\"))
     .order_by(DoorPlate.number, DoorPlate.suffix)
     .limit(bindparam("cap"))
@@ -88,9 +92,16 @@ class RoadPlates(Mapping):
     def __init__(self, index: PlateIndex, road_ids: tuple[int, ...]):
         self._index = index
         self._road_ids = road_ids
+        self._districts: list[str] | None = None
+
+    def _of_roads(self) -> dict:
+        """The parameters naming these roads (and their districts) in a query."""
+        if self._districts is None:
+            self._districts = sorted(set(self._index.gazetteer.road_districts(self._road_ids).values()))
+        return {"road_ids": list(self._road_ids), "districts": self._districts}
 
     def __getitem__(self, number_text: str) -> Entry:
-        found = self._index.entries(_NUMBERED, road_ids=list(self._road_ids), number_texts=[number_text, number_text + "号"])
+        found = self._index.entries(_NUMBERED, **self._of_roads(), number_texts=[number_text, number_text + "号"])
         if not found:
             raise KeyError(number_text)
         return found[0]
@@ -102,14 +113,14 @@ class RoadPlates(Mapping):
         return iter(_bare(e.number_text or "") for e in self.values())
 
     def __len__(self) -> int:
-        return int(self._index.rows(_COUNT, road_ids=list(self._road_ids))[0][0] or 0)
+        return int(self._index.rows(_COUNT, **self._of_roads())[0][0] or 0)
 
     def values(self):  # one query, not one per key
-        return self._index.entries(_OF_ROADS, road_ids=list(self._road_ids))
+        return self._index.entries(_OF_ROADS, **self._of_roads())
 
     def nearest_numbers(self, number: int, count: int) -> list[Entry]:
         """The ``count`` plates whose numbers are nearest ``number``, on its side (parity) first."""
-        return self._index.entries(_NEAREST_NUMBERS, road_ids=list(self._road_ids), parity=number % 2, number=number, count=count)
+        return self._index.entries(_NEAREST_NUMBERS, **self._of_roads(), parity=number % 2, number=number, count=count)
 
 
 class RoadPlatesByName:
@@ -143,9 +154,10 @@ class NearbyPlates:
     tree: shapely.STRtree | None
     road: np.ndarray
     secondary: np.ndarray
+    district: np.ndarray  # each plate's district (its partition on PostgreSQL)
 
 
-NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=object), np.zeros(0, dtype=bool))
+NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0, dtype=object))
 
 
 @dataclass
@@ -248,10 +260,12 @@ class PlateIndex:
         begins = digits.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         rows: list = []
         asked = 0
+        district = g.road_districts(i for ids in roads for i in ids[:cap])
         for ids in roads:
             # Each road on its own, so a road of thousands of plates stops at ``cap`` of them.
             for road_id in ids[: cap - asked]:
-                rows += self.rows(_LOWEST, road_id=road_id, begins=begins, cap=cap)
+                if road_id in district:
+                    rows += self.rows(_LOWEST, road_id=road_id, district=district[road_id], begins=begins, cap=cap)
             asked += len(ids)
             if len(rows) >= cap or asked >= cap:
                 break  # a road's addresses sort before the next road name's (names end in no digit): the first ``cap`` are read
@@ -269,7 +283,7 @@ class PlateIndex:
         box = _box(lon, lat, radius_m * 1.5)
         pad_lon = float(np.nanmin(lon)) - box[0]
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
-        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind, x, y)
+        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind, x, y, DoorPlate.district_code)
         current = DoorPlate.status == "current"
         in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
         with self.session() as session:
@@ -290,11 +304,11 @@ class PlateIndex:
             road_names = {row.id: row.name for row in named}
         if not columns:
             return NOTHING_NEAR
-        ids, plate_roads, kinds, xs, ys = columns
+        ids, plate_roads, kinds, xs, ys, districts = columns
         road = np.array([road_names.get(int(i)) for i in plate_roads], dtype=object)
         mx, my = to_metres(xs.astype(float), ys.astype(float))
         secondary = kinds == "secondary"
-        return NearbyPlates(ids.astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary)
+        return NearbyPlates(ids.astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary, districts)
 
     def roads_near(self, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> NearbyRoads:
         """The roads within about ``reach_m`` of the box around the points (storage CRS), by the
@@ -317,9 +331,11 @@ class PlateIndex:
         """Every current plate as an entry (evaluation scripts building queries from the register)."""
         return self.entries(select(*PLATE_COLUMNS).where(DoorPlate.status == "current").order_by(DoorPlate.id))
 
-    def by_ids(self, ids: list[int]) -> list[Entry]:
-        """The entries of these plates, in this order (a plate no longer current is left out)."""
+    def by_ids(self, ids: list[int], districts: Iterable[str]) -> list[Entry]:
+        """The entries of these plates, in this order (a plate no longer current is left out);
+        ``districts`` holds theirs (the partitions to read on PostgreSQL)."""
         if not ids:
             return []
-        found = {e.id: e for e in self.entries(select(*PLATE_COLUMNS).where(DoorPlate.id.in_(ids), DoorPlate.status == "current"))}
+        asked = select(*PLATE_COLUMNS).where(DoorPlate.id.in_(ids), DoorPlate.district_code.in_(sorted(set(districts))))
+        found = {e.id: e for e in self.entries(asked.where(DoorPlate.status == "current"))}
         return [found[i] for i in ids if i in found]

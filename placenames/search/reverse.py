@@ -65,7 +65,7 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
         nearest[inputs[first]], distance[inputs[first]] = plates[first], dists[first]
         _prefer_same_side(g, near, metric, lon, lat, nearest, distance, radius_m)
     chosen = sorted({int(i) for i in nearest if i >= 0})
-    found = {e.id: e for e in g.plate_index.by_ids([near.ids[i] for i in chosen])}
+    found = {e.id: e for e in g.plate_index.by_ids([near.ids[i] for i in chosen], near.district[chosen])}
     entries = {i: found[near.ids[i]] for i in chosen if near.ids[i] in found}
     communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
