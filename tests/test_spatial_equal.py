@@ -325,3 +325,8 @@ def test_point_coordinate_reads_x_and_y_in_the_database(catalogued):
     with catalogued.engine.connect() as connection:
         read = {i: (x, y) for i, x, y in connection.execute(query)}
     assert read == {i: (p.x, p.y) for i, p in points.items()}
+    # compiled statements are cached by column and axis: x alone then y alone read each its own
+    for axis in (0, 1, 0):
+        alone = sa.select(shapes.c.id, point_coordinate(shapes.c.geom, axis)).where(shapes.c.id.in_(points))
+        with catalogued.engine.connect() as connection:
+            assert dict(connection.execute(alone).all()) == {i: p.coords[0][axis] for i, p in points.items()}

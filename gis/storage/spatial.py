@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import Float, Table, bindparam
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import NullType
 
 from .geometry import STORAGE_SRID, Geometry
@@ -142,7 +143,9 @@ class point_coordinate(ColumnElement):
     PostGIS, the GeoPackage blob's envelope on SQLite; no geometry is decoded in Python."""
 
     type = Float()
-    inherit_cache = False
+    # Cacheable: the compiled statement is kept, keyed by the column and the axis.
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("axis", InternalTraversal.dp_plain_obj)]
 
     def __init__(self, column, axis: int):
         self.column = column

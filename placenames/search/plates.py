@@ -48,7 +48,10 @@ PLATE_COLUMNS = (
     DoorPlate.number_text,
     DoorPlate.address,
     DoorPlate.side,
-    DoorPlate.geom,
+    # The point as two numbers read in the database: the points of many rows are then made
+    # at once (shapely.points) instead of decoding one geometry per row.
+    point_coordinate(DoorPlate.geom, 0).label("x"),
+    point_coordinate(DoorPlate.geom, 1).label("y"),
     DoorPlate.kind,
     DoorPlate.building_id,
 )
@@ -208,12 +211,16 @@ class PlateIndex:
         main = {}
         if secondary:
             main = {row.building_id: row.address for row in self.rows(_MAIN_ADDRESS, building_ids=sorted(secondary))}
-        communities = self.gazetteer.communities_of(np.array([row.geom for row in rows], dtype=object))
+        points = shapely.points(np.array([(row.x, row.y) for row in rows], dtype=float).reshape(-1, 2))
+        communities = self.gazetteer.communities_of(points)
         roads = self.gazetteer.streets({row.road_id for row in rows})
-        entries = (self._entry(row, roads.get(row.road_id), community, main) for row, community in zip(rows, communities, strict=True))
+        entries = (
+            self._entry(row, point, roads.get(row.road_id), community, main)
+            for row, point, community in zip(rows, points, communities, strict=True)
+        )
         return [e for e in entries if e is not None]
 
-    def _entry(self, row, road: Street | None, community, main_address: dict) -> Entry | None:
+    def _entry(self, row, point: shapely.Point, road: Street | None, community, main_address: dict) -> Entry | None:
         from .gazetteer import Entry
 
         g = self.gazetteer
@@ -225,7 +232,7 @@ class PlateIndex:
             row.id,
             f"{road.name}{row.number_text}号",
             row.address,
-            row.geom,
+            point,
             street=road.name,
             number=row.number,
             number_text=row.number_text,
