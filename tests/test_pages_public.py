@@ -219,3 +219,29 @@ def test_search_errors_are_shown_beside_the_box(site, browser):
     assert error.text.startswith("出错了") and "100" in error.text
     assert error.find_element(By.XPATH, "..").get_attribute("id") == "search-form"
     assert browser.find_element(By.ID, "message").is_displayed() is False
+
+
+def test_a_kind_of_place_alone_lists_the_nearest_to_the_map_first(site, browser):
+    """`公园` on the page: the park nearest the map's centre first (the page sends the centre
+    as the focus), not the first registered."""
+    server, store = site
+    from shapely.geometry import Point
+
+    from placenames import register
+    from placenames.models import PlaceName
+
+    parks = {"东头公园": Point(102.80, 25.05), "西头公园": Point(102.70, 24.98)}  # 西头 registered last
+    with store.transaction(actor="test", reason="两个公园") as session:
+        for name, point in parks.items():
+            session.add(PlaceName(**register.spelling(name, "25100"), status="current", admin_code="530111001", geom=point))
+    browser.get(server.url + "/")
+    box = browser.find_element(By.ID, "q")
+    for here in reversed(parks):
+        box.clear()
+        box.send_keys(here, Keys.ENTER)  # the map goes to that park
+        wait(browser, lambda b: here in b.find_element(By.CSS_SELECTOR, "#results li").text)
+        box.clear()
+        box.send_keys("公园", Keys.ENTER)
+        wait(browser, lambda b: "以下是登记的公园" in b.find_element(By.ID, "results-status").text)
+        names = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")]
+        assert here in names[0] and any(other in text for other in parks if other != here for text in names[1:])

@@ -152,7 +152,11 @@
     clearAnswer();
     let fc;
     try {
-      fc = await getJSON(`/api/v1/search?limit=10&q=${encodeURIComponent(q)}`, { background: true });
+      // the map's centre as the focus: among equally good answers (a kind of place alone,
+      // 公园) the ones nearest what the reader is looking at come first
+      const c = map.getCenter();
+      const focus = `${c.lng.toFixed(5)},${c.lat.toFixed(5)}`;
+      fc = await getJSON(`/api/v1/search?limit=10&focus=${focus}&q=${encodeURIComponent(q)}`, { background: true });
     } catch (err) {
       if (mine === ticket) showError(err);
       return;
