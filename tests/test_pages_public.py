@@ -239,7 +239,7 @@ def test_a_kind_of_place_alone_lists_the_nearest_to_the_map_first(site, browser)
     for here in reversed(parks):
         box.clear()
         box.send_keys(here, Keys.ENTER)  # the map goes to that park
-        wait(browser, lambda b: here in b.find_element(By.CSS_SELECTOR, "#results li").text)
+        wait(browser, lambda b, here=here: here in b.find_element(By.CSS_SELECTOR, "#results li").text)
         box.clear()
         box.send_keys("公园", Keys.ENTER)
         wait(browser, lambda b: "以下是登记的公园" in b.find_element(By.ID, "results-status").text)
