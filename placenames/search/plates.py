@@ -304,15 +304,19 @@ class PlateIndex:
                     _, first = np.unique(columns[0].astype(np.int64), return_index=True)
                     columns = [column[first] for column in columns]
             else:
-                rows = session.connection().execute(in_box.order_by(DoorPlate.id)).all()
+                rows = session.connection().execute(in_box).all()
                 columns = [np.array(column) for column in zip(*rows, strict=True)] if rows else []
-            road_ids = sorted({int(i) for i in columns[1]}) if columns else []
-            named = session.connection().execute(_ROAD_NAMES, {"ids": road_ids}).all() if road_ids else []
-            road_names = {row.id: row.name for row in named}
+                if columns:  # in id order, sorted here (the database would sort on disk beyond work_mem)
+                    order = np.argsort(columns[0].astype(np.int64), kind="stable")
+                    columns = [column[order] for column in columns]
+            road_ids = np.unique(columns[1].astype(np.int64)) if columns else np.zeros(0, dtype=np.int64)
+            named = session.connection().execute(_ROAD_NAMES, {"ids": road_ids.tolist()}).all() if len(road_ids) else []
+            road_names = dict(named)
         if not columns:
             return NOTHING_NEAR
         ids, plate_roads, kinds, xs, ys, districts = columns
-        road = np.array([road_names.get(int(i)) for i in plate_roads], dtype=object)
+        names_of_roads = np.array([road_names.get(int(i)) for i in road_ids], dtype=object)  # one per road, not per plate
+        road = names_of_roads[np.searchsorted(road_ids, plate_roads.astype(np.int64))]
         mx, my = to_metres(xs.astype(float), ys.astype(float))
         secondary = kinds == "secondary"
         return NearbyPlates(ids.astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary, districts)
