@@ -188,3 +188,38 @@ def test_a_kind_of_place_alone_answers_the_nearest_of_many(store):
     inside = engine.search(g, "公园", limit=50, scope=engine.Scope(bbox=box))
     assert inside and all(box[0] <= m.entry.point.x <= box[2] and box[1] <= m.entry.point.y <= box[3] for m in inside)
     assert len(inside) == sum(1 for x, y in points if box[0] <= x <= box[2] and box[1] <= y <= box[3])
+
+
+def test_a_first_character_is_answered_by_names_alone_unless_addresses_could_show(store):
+    """Addresses rank below every current name, so a prefix that ten names in scope begin with
+    reads no door plate; a scope leaving fewer names, or a focus (which ranks by distance),
+    reads them — and the answers are those of reading everything."""
+    from placenames.models import DoorPlate
+
+    with store.transaction(actor="wang", reason="十二条路") as session:
+        roads = [road(f"星{c}路", x=102.70 + i * 0.01) for i, c in enumerate("一二三四五六七八九十百千")]
+        session.add_all(roads)
+        session.flush()
+        session.add(DoorPlate(road_id=roads[0].id, number=1, number_text="1", address="星一路1号", geom=Point(102.7001, 25.0201)))
+    g = build(store)
+    statements: list[str] = []
+
+    def seen(connection, cursor, statement, *rest):
+        statements.append(statement)
+
+    sa.event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        names = [m.entry.name for m in engine.autocomplete(g, "星", limit=10)]
+        plates_read = any("door_plates" in s for s in statements)
+        statements.clear()
+        west = engine.Scope(bbox=(102.69, 25.0, 102.715, 25.05))  # 星一路 and 星二路 only
+        scoped = [m.entry.name for m in engine.autocomplete(g, "星", limit=10, scope=west)]
+        scoped_read = any("door_plates" in s for s in statements)
+        statements.clear()
+        near = [m.entry.name for m in engine.autocomplete(g, "星", limit=3, scope=engine.Scope(focus=(102.7001, 25.0201)))]
+        focus_read = any("door_plates" in s for s in statements)
+    finally:
+        sa.event.remove(store.engine, "before_cursor_execute", seen)
+    assert len(names) == 10 and "星一路1号" not in names and not plates_read
+    assert scoped == ["星一路", "星二路", "星一路1号"] and scoped_read
+    assert near[:2] == ["星一路1号", "星一路"] and focus_read  # the plate stands at the focus

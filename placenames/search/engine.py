@@ -86,7 +86,7 @@ def _search(g: Gazetteer, query: str, text: str, latin: bool, limit: int, scope:
     matches = _understood(g, query, text, latin)
     if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
         body = text if latin else strip_prefix(text, g.profile)[0] or text
-        matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit)]
+        matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit, scope)]
     if not matches and not latin:
         matches = _of_kind(g, text, scope, limit)
     return _rank(matches, scope, limit)
@@ -158,24 +158,41 @@ def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = S
     latin = is_latin(prefix)
     body = text if latin else strip_prefix(text, g.profile)[0] or text
     with g.reading():
-        matches = _begins_with(g, body, latin, limit) or _slipped(g, body, latin, limit)
+        matches = _begins_with(g, body, latin, limit, scope) or _slipped(g, body, latin, limit)
         return _rank(matches, scope, limit, keep_order=True)
 
 
-def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
-    """Names beginning with ``body``, the whole name first, current names above former ones."""
+def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int, scope: Scope) -> list[Match]:
+    """Names beginning with ``body``, the whole name first, current names above former ones.
+    Addresses and former names rank below every current name, so they are read only when the
+    current names leave room for them (``_room_below``): a first character typed (星) is
+    answered by names alone."""
     cap = max(100, limit * 10)
-    found = g.prefixed(body, latin, cap)
+    found = g.prefixed(body, latin, cap, addresses=False)
+    room = _room_below(found, scope, limit, cap)
+    if room:
+        found = g.prefixed(body, latin, cap)  # the names again (read once per query), with addresses
     if not found and not latin:  # 关上街道双… / 请问子君…: the chain and the question off, then the prefix
         peeled = query_forms.peel_prefix(g, body)
         if peeled != body:
             body, found = peeled, g.prefixed(peeled, latin, cap)
     matches = [Match(e, "exact" if key == body else "partial", 1.0 if key == body else 0.8) for key, e in found]
-    for key, historic in g.prefixed_history(body, latin, cap):  # below every current name
+    for key, historic in g.prefixed_history(body, latin, cap) if room else ():  # below every current name
         match = historic_match(historic)
         match.confidence *= 1.0 if key == body else 0.8
         matches.append(match)
     return sorted(matches, key=_suggestion_order)
+
+
+def _room_below(names: list[tuple[str, Entry]], scope: Scope, limit: int, cap: int) -> bool:
+    """Whether addresses or former names could be among the first ``limit`` answers beside
+    these current names: unless at least ``limit`` of them are in scope (every one ranks above
+    an address of the same confidence by kind, above a former name by confidence). A focus
+    ranks by distance instead, and a list long enough for addresses to crowd names out of the
+    first ``cap`` (``Gazetteer.prefixed``) must be read as it always was."""
+    if scope.focus is not None or len(names) > cap - max(1, cap // 4):
+        return True
+    return len({(e.kind, e.id) for _, e in names if scope.admits(e)}) < limit
 
 
 def _slipped(g: Gazetteer, body: str, latin: bool, limit: int) -> list[Match]:
