@@ -14,6 +14,7 @@ masks the same columns in older entries whenever the log is read or exported.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from typing import Any
 
@@ -51,8 +52,13 @@ def newest_change(session: Session, tables: tuple[str, ...]) -> int:
     """The id of the newest audit entry of any of ``tables`` (0 when none): a version of
     those tables' contents that moves in the very transaction that changes them, so a
     reader that keeps a copy knows, with one index probe per table, when to reread it."""
-    newest = [select(func.max(AuditEntry.id)).where(AuditEntry.table_name == table).scalar_subquery() for table in tables]
-    return max((int(value or 0) for value in session.execute(select(*newest)).one()), default=0)
+    return max((int(value or 0) for value in session.execute(_newest_of(tables)).one()), default=0)
+
+
+@functools.lru_cache(maxsize=64)
+def _newest_of(tables: tuple[str, ...]):
+    """The statement of ``newest_change``, built once per set of tables (it runs on every query)."""
+    return select(*(select(func.max(AuditEntry.id)).where(AuditEntry.table_name == table).scalar_subquery() for table in tables))
 
 
 #: ``mapped_column(..., info=SECRET)`` declares a column whose values the audit log never holds.

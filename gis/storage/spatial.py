@@ -44,7 +44,15 @@ class spatial_match(ColumnElement):
     # WHERE clause as "(...) = 1", which hides the R*Tree lookup from the planner
     # and turns every query into a full scan.
     type = NullType()
-    inherit_cache = False
+    # Cacheable: the statement is compiled once for a column and predicate, the geometry and
+    # its bounds (the SQLite R*Tree window) are bound parameters.
+    inherit_cache = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("predicate", InternalTraversal.dp_string),
+        ("param", InternalTraversal.dp_clauseelement),
+        ("window", InternalTraversal.dp_clauseelement_tuple),
+    ]
 
     def __init__(self, column, geom: shapely.Geometry, predicate: str = "intersects"):
         if predicate not in PREDICATES:
@@ -57,6 +65,20 @@ class spatial_match(ColumnElement):
         self.geom = geom
         self.predicate = predicate
         self.param = bindparam(None, value=geom, type_=Geometry(), unique=True)
+        self.window = _window_params(geom.bounds)
+
+
+def _window_params(bounds) -> tuple:
+    """(minx, miny, maxx, maxy) as bound parameters: what the SQLite R*Tree window compares."""
+    return tuple(bindparam(None, value=float(v), type_=Float(), unique=True) for v in bounds)
+
+
+def _rtree_window(element, compiler, **kw) -> str:
+    """``pk IN (ids of the R*Tree boxes meeting the element's window)``, SQLite."""
+    pk, rtree = _indexed(element.column)
+    minx, miny, maxx, maxy = (compiler.process(p, **kw) for p in element.window)
+    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx} AND maxx >= {minx} AND miny <= {maxy} AND maxy >= {miny}"
+    return f"{compiler.process(pk, **kw)} IN ({window})"
 
 
 def _exact(element, compiler, **kw) -> str:
@@ -84,11 +106,7 @@ def _compile_pg(element, compiler, **kw):
 def _compile_sqlite(element, compiler, **kw):
     if element.predicate == "disjoint":  # the R*Tree can only narrow positive predicates
         return f"({_exact(element, compiler, **kw)} = 1)"
-    pk, rtree = _indexed(element.column)
-    minx, miny, maxx, maxy = element.geom.bounds
-    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
-    pk_sql = compiler.process(pk, **kw)
-    return f"({pk_sql} IN ({window}) AND {_exact(element, compiler, **kw)} = 1)"
+    return f"({_rtree_window(element, compiler, **kw)} AND {_exact(element, compiler, **kw)} = 1)"
 
 
 def bbox_match(column, minx: float, miny: float, maxx: float, maxy: float) -> spatial_match:
@@ -116,26 +134,24 @@ class index_match(ColumnElement):
     padded box, where the exact test would cost more than the search."""
 
     type = NullType()
-    inherit_cache = False
+    inherit_cache = True  # compiled once per column: the box is four bound parameters
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement), ("window", InternalTraversal.dp_clauseelement_tuple)]
 
     def __init__(self, column, minx: float, miny: float, maxx: float, maxy: float):
         self.column = column
-        self.box = (float(minx), float(miny), float(maxx), float(maxy))
+        self.window = _window_params((minx, miny, maxx, maxy))
 
 
 @compiles(index_match, "postgresql")
 def _index_match_pg(element, compiler, **kw):
-    minx, miny, maxx, maxy = element.box
+    minx, miny, maxx, maxy = (compiler.process(p, **kw) for p in element.window)
     column = compiler.process(element.column, **kw)
-    return f"({column} && ST_MakeEnvelope({minx!r}, {miny!r}, {maxx!r}, {maxy!r}, {STORAGE_SRID}))"
+    return f"({column} && ST_MakeEnvelope({minx}, {miny}, {maxx}, {maxy}, {STORAGE_SRID}))"
 
 
 @compiles(index_match)
 def _index_match_sqlite(element, compiler, **kw):
-    minx, miny, maxx, maxy = element.box
-    pk, rtree = _indexed(element.column)
-    window = f"SELECT id FROM {rtree} WHERE minx <= {maxx!r} AND maxx >= {minx!r} AND miny <= {maxy!r} AND maxy >= {miny!r}"
-    return f"({compiler.process(pk, **kw)} IN ({window}))"
+    return f"({_rtree_window(element, compiler, **kw)})"
 
 
 class point_coordinate(ColumnElement):

@@ -78,6 +78,7 @@ _LOWEST = (
     .limit(bindparam("cap"))
 )
 _ROAD_NAMES = select(Road.id, Road.name).where(Road.id.in_(bindparam("ids", expanding=True)))
+_BY_IDS = select(*PLATE_COLUMNS).where(DoorPlate.id.in_(bindparam("ids", expanding=True)), _IN_DISTRICTS, DoorPlate.status == "current")
 _MAIN_ADDRESS = select(DoorPlate.building_id, DoorPlate.address).where(
     DoorPlate.building_id.in_(bindparam("building_ids", expanding=True)), DoorPlate.kind == "main", DoorPlate.status == "current"
 )
@@ -347,6 +348,5 @@ class PlateIndex:
         ``districts`` holds theirs (the partitions to read on PostgreSQL)."""
         if not ids:
             return []
-        asked = select(*PLATE_COLUMNS).where(DoorPlate.id.in_(ids), DoorPlate.district_code.in_(sorted(set(districts))))
-        found = {e.id: e for e in self.entries(asked.where(DoorPlate.status == "current"))}
+        found = {e.id: e for e in self.entries(_BY_IDS, ids=list(ids), districts=sorted(set(districts)))}
         return [found[i] for i in ids if i in found]
