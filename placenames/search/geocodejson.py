@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 from shapely.geometry import Point, mapping
 
 from gis.crs import STORAGE_CRS, parse_crs, reproject
@@ -90,7 +91,24 @@ def attribution(profile: DistrictProfile) -> str:
     return f"{profile.bureau.zh} / {profile.bureau.en}"
 
 
-def feature(match: Match, crs: str, profile: DistrictProfile | None = None) -> dict[str, Any]:
+# ``geometry`` not given: the feature reprojects its own point (answers of many features
+# reproject all their points in one call, ``point_geometries``).
+_OWN_POINT: Any = object()
+
+
+def point_geometries(points: list[Point | None], crs: str) -> list[dict[str, Any] | None]:
+    """GeoJSON geometries of these points (storage CRS) in ``crs``, reprojected in one call:
+    per point, the transformation's set-up would cost more than the answer's other work."""
+    given = [i for i, p in enumerate(points) if p is not None]
+    out: list[dict[str, Any] | None] = [None] * len(points)
+    if given:
+        moved = reproject(np.array([points[i] for i in given], dtype=object), STORAGE_CRS, crs)
+        for i, geom in zip(given, moved, strict=True):
+            out[i] = mapping(geom)
+    return out
+
+
+def feature(match: Match, crs: str, profile: DistrictProfile | None = None, *, geometry: Any = _OWN_POINT) -> dict[str, Any]:
     e = match.entry
     profile = profile or current_profile()
     geocoding: dict[str, Any] = {
@@ -123,7 +141,7 @@ def feature(match: Match, crs: str, profile: DistrictProfile | None = None) -> d
     return {
         "type": "Feature",
         "id": f"{e.kind}.{e.id}",
-        "geometry": None if e.point is None else mapping(reproject(e.point, STORAGE_CRS, crs)),
+        "geometry": point_geometries([e.point], crs)[0] if geometry is _OWN_POINT else geometry,
         "properties": {"geocoding": geocoding},
     }
 
@@ -133,7 +151,10 @@ def collection(matches: list[Match], query: dict[str, Any], crs: str, profile: D
     return {
         "type": "FeatureCollection",
         "geocoding": {"version": VERSION, "attribution": attribution(profile), "query": query, "crs": crs},
-        "features": [feature(m, crs, profile) for m in matches],
+        "features": [
+            feature(m, crs, profile, geometry=g)
+            for m, g in zip(matches, point_geometries([m.entry.point for m in matches], crs), strict=True)
+        ],
     }
 
 
@@ -166,11 +187,12 @@ def reverse_collection(
     index is listed under ``unmatched``. Each feature says which point it answers (``query_index``)."""
     profile = profile or current_profile()
     features, unmatched = [], []
-    for index, (result, point) in enumerate(zip(results, query_points, strict=True)):
+    found_at = point_geometries([r.address.point if r.address is not None else None for r in results], crs)
+    for index, (result, point, geometry) in enumerate(zip(results, query_points, found_at, strict=True)):
         if result.address is None and result.community is None:
             unmatched.append(index)
             continue
-        feature = reverse_feature(result, crs, profile, query_point=point)
+        feature = reverse_feature(result, crs, profile, query_point=point, geometry=geometry)
         feature["properties"]["query_index"] = index
         features.append(feature)
     query = {"radius_m": radius_m, "points": len(query_points), "unmatched": unmatched}
@@ -182,7 +204,12 @@ def reverse_collection(
 
 
 def reverse_feature(
-    result: ReverseResult, crs: str, profile: DistrictProfile | None = None, *, query_point: tuple[float, float] | None = None
+    result: ReverseResult,
+    crs: str,
+    profile: DistrictProfile | None = None,
+    *,
+    query_point: tuple[float, float] | None = None,
+    geometry: Any = _OWN_POINT,
 ) -> dict[str, Any]:
     """One point's answer. ``query_point`` is the point as the caller sent it (in ``crs``); a result
     with a community but no address within the radius is placed at that point."""
@@ -221,8 +248,8 @@ def reverse_feature(
             )
     if query_point is None:
         query_point = tuple(reproject(Point(result.lon, result.lat), STORAGE_CRS, crs).coords[0])[:2]
-    if e is not None and e.point is not None:
-        geometry = mapping(reproject(e.point, STORAGE_CRS, crs))
-    else:
+    if geometry is _OWN_POINT:
+        geometry = point_geometries([e.point if e is not None else None], crs)[0]
+    if geometry is None:
         geometry = {"type": "Point", "coordinates": list(query_point)}
     return {"type": "Feature", "geometry": geometry, "properties": {"geocoding": geocoding, "query_point": list(query_point)}}
