@@ -24,11 +24,12 @@ import shapely
 from sqlalchemy import bindparam, func, select
 
 from gis.basemap import Road
+from gis.storage.columns import read_columns
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
 
-from .names import name_key
+from .names import ROAD_NAMES, name_key
 
 if TYPE_CHECKING:
     from .gazetteer import Entry, Gazetteer
@@ -77,7 +78,6 @@ _LOWEST = (
     .order_by(DoorPlate.number, DoorPlate.suffix)
     .limit(bindparam("cap"))
 )
-_ROAD_NAMES = select(Road.id, Road.name).where(Road.id.in_(bindparam("ids", expanding=True)))
 _BY_IDS = select(*PLATE_COLUMNS).where(DoorPlate.id.in_(bindparam("ids", expanding=True)), _IN_DISTRICTS, DoorPlate.status == "current")
 _MAIN_ADDRESS = select(DoorPlate.building_id, DoorPlate.address).where(
     DoorPlate.building_id.in_(bindparam("building_ids", expanding=True)), DoorPlate.kind == "main", DoorPlate.status == "current"
@@ -291,7 +291,8 @@ class PlateIndex:
         box = _box(lon, lat, radius_m * 1.5)
         pad_lon = float(np.nanmin(lon)) - box[0]
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
-        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind, x, y, DoorPlate.district_code)
+        light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind == "secondary", x, y)
+        kinds = (np.int64, np.int64, np.bool_, np.float64, np.float64)
         current = DoorPlate.status == "current"
         in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
         with self.session() as session:
@@ -299,28 +300,24 @@ class PlateIndex:
             estimate = estimated_rows(session, in_box) if has_nearest_search(session) else None
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
                 asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
-                rows = session.connection().execute(asked).all()  # Core rows: no ORM processing of 10^5 rows
-                columns = [np.array(column) for column in zip(*rows, strict=True)][1:] if rows else []
-                if columns:  # a plate near several points, once, in id order
-                    _, first = np.unique(columns[0].astype(np.int64), return_index=True)
-                    columns = [column[first] for column in columns]
+                columns = read_columns(session.connection(), asked, (np.int64, *kinds))[1:]
+                _, first = np.unique(columns[0], return_index=True)  # a plate near several points, once, in id order
             else:
-                rows = session.connection().execute(in_box).all()
-                columns = [np.array(column) for column in zip(*rows, strict=True)] if rows else []
-                if columns:  # in id order, sorted here (the database would sort on disk beyond work_mem)
-                    order = np.argsort(columns[0].astype(np.int64), kind="stable")
-                    columns = [column[order] for column in columns]
-            road_ids = np.unique(columns[1].astype(np.int64)) if columns else np.zeros(0, dtype=np.int64)
-            named = session.connection().execute(_ROAD_NAMES, {"ids": road_ids.tolist()}).all() if len(road_ids) else []
-            road_names = dict(named)
-        if not columns:
+                columns = read_columns(session.connection(), in_box, kinds)
+                first = np.argsort(columns[0], kind="stable")  # in id order, sorted here (the database would sort on disk beyond work_mem)
+            columns = [column[first] for column in columns]
+            road_ids = np.unique(columns[1])
+            named = session.connection().execute(ROAD_NAMES, {"ids": road_ids.tolist()}).all() if len(road_ids) else []
+        if not len(columns[0]):
             return NOTHING_NEAR
-        ids, plate_roads, kinds, xs, ys, districts = columns
-        names_of_roads = np.array([road_names.get(int(i)) for i in road_ids], dtype=object)  # one per road, not per plate
-        road = names_of_roads[np.searchsorted(road_ids, plate_roads.astype(np.int64))]
-        mx, my = to_metres(xs.astype(float), ys.astype(float))
-        secondary = kinds == "secondary"
-        return NearbyPlates(ids.astype(int).tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary, districts)
+        ids, plate_roads, secondary, xs, ys = columns
+        # Names and districts (a plate's is its road's) one per road, not per plate.
+        of_road = {row.id: row for row in named}
+        at = np.searchsorted(road_ids, plate_roads)
+        road = np.array([of_road[int(i)].name if int(i) in of_road else None for i in road_ids], dtype=object)[at]
+        districts = np.array([of_road[int(i)].district_code if int(i) in of_road else None for i in road_ids], dtype=object)[at]
+        mx, my = to_metres(xs, ys)
+        return NearbyPlates(ids.tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary, districts)
 
     def roads_near(self, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> NearbyRoads:
         """The roads within about ``reach_m`` of the box around the points (storage CRS), by the

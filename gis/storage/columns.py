@@ -1,0 +1,87 @@
+"""The columns of a large query read straight into numpy arrays.
+
+A row read the usual way becomes a driver tuple, then a SQLAlchemy row, then items of numpy
+arrays: about 2 µs a row, which is most of the cost of a reverse batch that reads half a
+million door plates. On PostgreSQL (psycopg2) the query runs as ``COPY (…) TO STDOUT WITH
+(FORMAT binary)`` instead: every column is cast to the fixed-width type its numpy kind names,
+so each row has the same layout and numpy reads all of them in one step (about 4× faster on
+500,000 rows). Other databases (SQLite) read the rows and make the arrays from them.
+
+Only fixed-width kinds (integers, floats, booleans) and no NULLs: a NULL would change a row's
+length, so it is refused with a message naming the column; coalesce in the query instead.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import BigInteger, Boolean, Float, Integer, SmallInteger, cast
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql import Select
+from sqlalchemy.types import TypeEngine
+
+# numpy kind -> the SQL type whose binary COPY form is that kind, big-endian.
+_SQL_TYPES: dict[np.dtype, TypeEngine] = {
+    np.dtype(np.int16): SmallInteger(),
+    np.dtype(np.int32): Integer(),
+    np.dtype(np.int64): BigInteger(),
+    np.dtype(np.float64): Float(precision=53),
+    np.dtype(np.bool_): Boolean(),
+}
+_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+
+
+def read_columns(connection: Connection, query: Select, kinds: Sequence) -> list[np.ndarray]:
+    """One array per selected column of ``query`` (its parameters bound in it), of the given
+    numpy kinds (int16/int32/int64, float64, bool), rows in the order the database returns them."""
+    kinds = [np.dtype(k) for k in kinds]
+    unknown = [str(k) for k in kinds if k not in _SQL_TYPES]
+    if unknown or len(kinds) != len(query.selected_columns):
+        raise ValueError(f"one fixed-width kind per column ({', '.join(map(str, _SQL_TYPES))}); got {unknown or len(kinds)}")
+    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg2":
+        return _copied(connection, query, kinds)
+    rows = connection.execute(query).all()
+    if any(value is None for row in rows for value in row):
+        raise ValueError("a NULL in a column read as numbers")
+    if not rows:
+        return [np.zeros(0, kind) for kind in kinds]
+    return [np.array(column, dtype=kind) for column, kind in zip(zip(*rows, strict=True), kinds, strict=True)]
+
+
+def _copied(connection: Connection, query: Select, kinds: list[np.dtype]) -> list[np.ndarray]:
+    pairs = enumerate(zip(query.selected_columns, kinds, strict=True))
+    typed: Select = query.with_only_columns(
+        *(cast(col, _SQL_TYPES[kind]).label(f"c{i}") for i, (col, kind) in pairs), maintain_column_froms=True
+    )
+    compiled = typed.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
+    cursor = connection.connection.cursor()  # the connection's own: same transaction, same snapshot
+    try:
+        statement = cursor.mogrify(str(compiled), compiled.params).decode()
+        buffer = io.BytesIO()
+        cursor.copy_expert(f"COPY ({statement}) TO STDOUT WITH (FORMAT binary)", buffer)
+    finally:
+        cursor.close()
+    return _parsed(buffer.getvalue(), kinds)
+
+
+def _parsed(data: bytes, kinds: list[np.dtype]) -> list[np.ndarray]:
+    """The columns of PostgreSQL's binary COPY output whose every field has its kind's width."""
+    if not data.startswith(_SIGNATURE):
+        raise ValueError("not PostgreSQL binary COPY output")
+    extension = int.from_bytes(data[15:19], "big")
+    body = data[19 + extension : -2]  # then rows, then a 2-byte trailer (-1)
+    layout: list[tuple[str, str | np.dtype]] = [("fields", ">i2")]
+    for i, kind in enumerate(kinds):
+        layout += [(f"length{i}", ">i4"), (f"value{i}", kind.newbyteorder(">"))]
+    row = np.dtype(layout)
+    if len(body) % row.itemsize:
+        raise ValueError("a NULL in a column read as numbers (rows of unequal length)")
+    rows = np.frombuffer(body, dtype=row)
+    for i, kind in enumerate(kinds):
+        if len(rows) and (rows[f"length{i}"] != kind.itemsize).any():
+            raise ValueError(f"column {i}: a NULL or a value of another width than {kind}")
+    if len(rows) and (rows["fields"] != len(kinds)).any():
+        raise ValueError("rows of another number of columns")
+    return [rows[f"value{i}"].astype(kind) for i, kind in enumerate(kinds)]
