@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 from sqlalchemy import bindparam, func, select
 
 from gis.basemap import Road
@@ -150,18 +151,21 @@ class RoadPlatesByName:
 @dataclass
 class NearbyPlates:
     """The current plates of an area, for reverse geocoding: their ids and, parallel, their
-    points in metres (an STRtree), the name of their road, and whether they are secondary
-    addresses (the side of the road is measured from the points). Entries are made only for the
-    plates an answer uses (``PlateIndex.by_ids``)."""
+    points in metres with a k-d tree over them (no geometry object per plate: an area can hold
+    half a million), the name of their road, whether they are secondary addresses and their
+    district. Entries are made only for the plates an answer uses (``PlateIndex.by_ids``)."""
 
-    ids: list[int]
-    tree: shapely.STRtree | None
+    ids: np.ndarray  # int64, in no particular order
+    xy: np.ndarray  # (n, 2), EPSG:4543 metres
+    tree: cKDTree | None
     road: np.ndarray
     secondary: np.ndarray
     district: np.ndarray  # each plate's district (its partition on PostgreSQL)
 
 
-NOTHING_NEAR = NearbyPlates([], None, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0, dtype=object))
+NOTHING_NEAR = NearbyPlates(
+    np.zeros(0, dtype=np.int64), np.zeros((0, 2)), None, np.zeros(0, dtype=object), np.zeros(0, dtype=bool), np.zeros(0, dtype=object)
+)
 
 
 @dataclass
@@ -301,11 +305,10 @@ class PlateIndex:
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
                 asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
                 columns = read_columns(session.connection(), asked, (np.int64, *kinds))[1:]
-                _, first = np.unique(columns[0], return_index=True)  # a plate near several points, once, in id order
+                _, first = np.unique(columns[0], return_index=True)  # a plate near several points, once
+                columns = [column[first] for column in columns]
             else:
                 columns = read_columns(session.connection(), in_box, kinds)
-                first = np.argsort(columns[0], kind="stable")  # in id order, sorted here (the database would sort on disk beyond work_mem)
-            columns = [column[first] for column in columns]
             road_ids = np.unique(columns[1])
             named = session.connection().execute(ROAD_NAMES, {"ids": road_ids.tolist()}).all() if len(road_ids) else []
         if not len(columns[0]):
@@ -316,8 +319,9 @@ class PlateIndex:
         at = np.searchsorted(road_ids, plate_roads)
         road = np.array([of_road[int(i)].name if int(i) in of_road else None for i in road_ids], dtype=object)[at]
         districts = np.array([of_road[int(i)].district_code if int(i) in of_road else None for i in road_ids], dtype=object)[at]
-        mx, my = to_metres(xs, ys)
-        return NearbyPlates(ids.tolist(), shapely.STRtree(shapely.points(mx, my)), road, secondary, districts)
+        xy = np.column_stack(to_metres(xs, ys))
+        # Built unbalanced and uncompacted: half the build time, the same answers, queries a little slower.
+        return NearbyPlates(ids, xy, cKDTree(xy, balanced_tree=False, compact_nodes=False), road, secondary, districts)
 
     def roads_near(self, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> NearbyRoads:
         """The roads within about ``reach_m`` of the box around the points (storage CRS), by the

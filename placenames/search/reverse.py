@@ -1,8 +1,9 @@
 """Points to the nearest registered address and the community and subdistrict around them.
 
 Vectorised over a batch: points are projected to EPSG:4543 once; the plates of the
-batch's area are read from the database (its spatial index) into one STRtree, so the
-nearest plate within the radius is one query however many points there are, and the
+batch's area are read from the database (its spatial index) as columns of numbers into one
+k-d tree, so the nearest plate within the radius is one query however many points there are
+(no geometry object per plate: a batch over a dense city reads half a million), and the
 answer is as fresh as the last commit; the containing community comes from the
 gazetteer's tree of units. Side of the road: when the point lies clearly on one side of its
 nearest road (read, with the other roads near the points, by the spatial index) and the
@@ -14,6 +15,7 @@ line, whatever direction the road is numbered in). Of plates equally near
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,21 +54,18 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
     lon, lat = transform_coords(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float), crs, STORAGE_CRS)
     lon, lat = np.atleast_1d(lon), np.atleast_1d(lat)
     x, y = to_metres(lon, lat)
-    metric = shapely.points(x, y)
+    xy = np.column_stack([x, y])
     nearest = np.full(len(lon), -1)
     distance = np.full(len(lon), np.nan)
     assert g.plate_index is not None  # a built gazetteer has its store
     near = g.plate_index.near(lon, lat, radius_m)
     if near.tree is not None:
-        (inputs, plates), dists = near.tree.query_nearest(metric, max_distance=radius_m, return_distance=True, all_matches=True)
-        # Equally near plates (a corner building's main and secondary address at one point): the main one.
-        order = np.lexsort((near.secondary[plates], inputs))
-        first = order[np.r_[True, inputs[order][1:] != inputs[order][:-1]]] if len(order) else order
-        nearest[inputs[first]], distance[inputs[first]] = plates[first], dists[first]
-        _prefer_same_side(g, near, metric, lon, lat, nearest, distance, radius_m)
+        _nearest_plates(near, xy, radius_m, nearest, distance)
+        _prefer_same_side(g, near, xy, lon, lat, nearest, distance, radius_m)
     chosen = sorted({int(i) for i in nearest if i >= 0})
-    found = {e.id: e for e in g.plate_index.by_ids([near.ids[i] for i in chosen], near.district[chosen])}
-    entries = {i: found[near.ids[i]] for i in chosen if near.ids[i] in found}
+    chosen_ids = near.ids[chosen].tolist()
+    found = {e.id: e for e in g.plate_index.by_ids(chosen_ids, near.district[chosen])}
+    entries = {i: found[plate] for i, plate in zip(chosen, chosen_ids, strict=True) if plate in found}
     communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
         inputs, units = g.community_tree.query(shapely.points(lon, lat), predicate="within")
@@ -88,7 +87,24 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
     return results
 
 
-def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, lon, lat, nearest, distance, radius_m: float) -> None:
+def _nearest_plates(near: NearbyPlates, xy: np.ndarray, radius_m: float, nearest, distance) -> None:
+    """Each point's nearest plate within the radius (the radius included). Of plates equally
+    near (a corner building's main and secondary address drawn at one point), the main one,
+    then the lowest id."""
+    assert near.tree is not None  # (the caller has plates)
+    asked = np.flatnonzero(np.isfinite(xy).all(axis=1))
+    dists, plates = near.tree.query(xy[asked], k=2, distance_upper_bound=np.nextafter(radius_m, np.inf))
+    found = np.isfinite(dists[:, 0])
+    asked, first, dists = asked[found], plates[found, 0], dists[found]
+    for t in np.flatnonzero(dists[:, 1] == dists[:, 0]):  # a tie (rare): every plate that near, not only two
+        near_ones = np.array(near.tree.query_ball_point(xy[asked[t]], r=np.nextafter(dists[t, 0], np.inf)), dtype=int)
+        gaps = np.hypot(*(near.xy[near_ones] - xy[asked[t]]).T)
+        equal = near_ones[gaps <= gaps.min()]
+        first[t] = equal[np.lexsort((near.ids[equal], near.secondary[equal]))[0]]
+    nearest[asked], distance[asked] = first, dists[:, 0]
+
+
+def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat, nearest, distance, radius_m: float) -> None:
     found = np.flatnonzero(nearest >= 0)
     if near.tree is None or not len(found) or g.plate_index is None:  # (the caller has a plate tree)
         return
@@ -97,25 +113,28 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, points, lon, lat, neares
     nearby = g.plate_index.roads_near(lon[found], lat[found], radius_m + ROAD_REACH_M)
     if nearby.tree is None:
         return
-    (inputs, roads), _ = nearby.tree.query_nearest(points[found], return_distance=True, all_matches=False)
+    (inputs, roads), _ = nearby.tree.query_nearest(shapely.points(xy[found]), return_distance=True, all_matches=False)
     which = found[inputs]  # the points, in the order of their nearest road
     road_geoms = nearby.tree.geometries[roads]
-    point_side = _side_of(road_geoms, points[which])
-    plate_side = _side_of(road_geoms, near.tree.geometries[nearest[which]])
+    point_side = _side_of(road_geoms, shapely.points(xy[which]))
+    plate_side = _side_of(road_geoms, shapely.points(near.xy[nearest[which]]))
     road_of = nearby.name[roads]
     wrong = (point_side != 0) & (near.road[nearest[which]] == road_of) & (plate_side == -point_side)
     if not wrong.any():
         return
     targets, target_roads, target_sides, target_geoms = which[wrong], road_of[wrong], point_side[wrong], road_geoms[wrong]
-    pairs_in, pairs_plate = near.tree.query(points[targets], predicate="dwithin", distance=radius_m)
+    within = near.tree.query_ball_point(xy[targets], r=np.nextafter(radius_m, np.inf))
+    counts = np.fromiter(map(len, within), dtype=int, count=len(within))
+    pairs_in = np.repeat(np.arange(len(targets)), counts)
+    pairs_plate = np.fromiter(itertools.chain.from_iterable(within), dtype=int, count=int(counts.sum()))
     same_road = near.road[pairs_plate] == target_roads[pairs_in]
     pairs_in, pairs_plate = pairs_in[same_road], pairs_plate[same_road]
-    same_side = _side_of(target_geoms[pairs_in], near.tree.geometries[pairs_plate]) == target_sides[pairs_in]
+    same_side = _side_of(target_geoms[pairs_in], shapely.points(near.xy[pairs_plate])) == target_sides[pairs_in]
     pairs_in, pairs_plate = pairs_in[same_side], pairs_plate[same_side]
     if not len(pairs_in):
         return
-    dists = shapely.distance(points[targets][pairs_in], near.tree.geometries[pairs_plate])
-    order = np.lexsort((dists, pairs_in))  # by point, nearest first
+    dists = np.hypot(*(near.xy[pairs_plate] - xy[targets][pairs_in]).T)
+    order = np.lexsort((near.ids[pairs_plate], near.secondary[pairs_plate], dists, pairs_in))  # by point, nearest (then main) first
     first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
     nearest[targets[pairs_in[first]]] = pairs_plate[first]
     distance[targets[pairs_in[first]]] = dists[first]
