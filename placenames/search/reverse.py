@@ -25,7 +25,7 @@ import shapely
 from gis.crs import STORAGE_CRS, transform_coords
 
 from .gazetteer import Entry, Gazetteer, to_metres
-from .plates import NearbyPlates
+from .plates import NearbyPlates, NearbyRoads
 
 if TYPE_CHECKING:
     from gis.basemap import AdminUnit
@@ -113,8 +113,11 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat
     nearby = g.plate_index.roads_near(lon[found], lat[found], radius_m + ROAD_REACH_M)
     if nearby.tree is None:
         return
-    (inputs, roads), _ = nearby.tree.query_nearest(shapely.points(xy[found]), return_distance=True, all_matches=False)
-    which = found[inputs]  # the points, in the order of their nearest road
+    suspects = _maybe_across(nearby, near, xy, found, nearest)
+    if not len(suspects):
+        return
+    (inputs, roads), _ = nearby.tree.query_nearest(shapely.points(xy[suspects]), return_distance=True, all_matches=False)
+    which = suspects[inputs]  # the points, in the order of their nearest road
     road_geoms = nearby.tree.geometries[roads]
     point_side = _side_of(road_geoms, shapely.points(xy[which]))
     plate_side = _side_of(road_geoms, shapely.points(near.xy[nearest[which]]))
@@ -138,6 +141,24 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat
     first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
     nearest[targets[pairs_in[first]]] = pairs_plate[first]
     distance[targets[pairs_in[first]]] = dists[first]
+
+
+def _maybe_across(nearby: NearbyRoads, near: NearbyPlates, xy: np.ndarray, found: np.ndarray, nearest: np.ndarray) -> np.ndarray:
+    """The points (of ``found``) that may stand across the road from their nearest plate: a
+    screen, so that only they are matched with their nearest road (a tree search among road
+    lines, the costly part). A point whose plate's road is one line near it is across only if
+    the two lie on opposite sides of that line; a point whose plate's road is several lines here
+    (or none) is kept, to be decided by its nearest road as before."""
+    assert nearby.tree is not None  # (the caller has roads)
+    names, first, counts = np.unique(nearby.name.astype(str), return_index=True, return_counts=True)
+    line_of = {name: int(line) for name, line, count in zip(names.tolist(), first, counts, strict=True) if count == 1}
+    lines = np.array([line_of.get(name, -1) for name in near.road[nearest[found]].tolist()], dtype=int)
+    single = lines >= 0
+    geoms = nearby.tree.geometries[lines[single]]
+    point_side = _side_of(geoms, shapely.points(xy[found[single]]))
+    plate_side = _side_of(geoms, shapely.points(near.xy[nearest[found[single]]]))
+    across = (point_side != 0) & (plate_side == -point_side)
+    return np.sort(np.concatenate([found[single][across], found[~single]]))
 
 
 def _side_of(road_geoms, pts) -> np.ndarray:
