@@ -245,3 +245,40 @@ def test_a_kind_of_place_alone_lists_the_nearest_to_the_map_first(site, browser)
         wait(browser, lambda b: "以下是登记的公园" in b.find_element(By.ID, "results-status").text)
         names = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")]
         assert here in names[0] and any(other in text for other in parks if other != here for text in names[1:])
+
+
+def test_a_search_is_in_the_address_and_back_goes_to_the_one_before(site, browser):
+    """A search can be shared (`/?q=…` opens with it done), each search made is in the address,
+    Back and Forward go through them, and the language switch keeps the search."""
+    from urllib.parse import parse_qs, quote, urlsplit
+
+    server, _ = site
+
+    def first_result(text):
+        wait(
+            browser,
+            lambda b: b.find_elements(By.CSS_SELECTOR, "#results li") and text in b.find_element(By.CSS_SELECTOR, "#results li").text,
+        )
+
+    def query_in_address():
+        return parse_qs(urlsplit(browser.current_url).query).get("q")
+
+    browser.get(server.url + "/?q=" + quote("双桥"))  # a shared link
+    first_result("双桥社区")
+    box = browser.find_element(By.ID, "q")
+    assert box.get_attribute("value") == "双桥"
+    box.clear()
+    box.send_keys("子君路", Keys.ENTER)
+    first_result("子君路")
+    assert query_in_address() == ["子君路"]
+    switch = browser.find_element(By.CSS_SELECTOR, ".lang-switch").get_attribute("href")
+    assert parse_qs(urlsplit(switch).query) == {"q": ["子君路"], "lang": ["en"]}
+    browser.back()
+    first_result("双桥社区")
+    assert browser.find_element(By.ID, "q").get_attribute("value") == "双桥" and query_in_address() == ["双桥"]
+    browser.forward()
+    first_result("子君路")
+    assert browser.find_element(By.ID, "q").get_attribute("value") == "子君路"
+    browser.get(switch)  # the other language, the same search
+    first_result("子君路")
+    assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text.startswith("Name or address")

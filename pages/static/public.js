@@ -61,6 +61,35 @@
     closeSuggestions();
     clearAnswer();
     showResults([feature]);
+    remember(input.value);
+  }
+
+  /* The query in the address (?q=…): a search can be shared or bookmarked, and Back and
+     Forward go through the searches made on the page. Other parameters (lang) are kept. */
+  function remember(q) {
+    const url = new URL(window.location.href);
+    if (url.searchParams.get("q") === q) return;
+    url.searchParams.set("q", q);
+    window.history.pushState({ q }, "", url);
+    languageSwitchKeepsQuery();
+  }
+
+  /* The language switch links to this page in the other language with the same search. */
+  function languageSwitchKeepsQuery() {
+    const link = document.querySelector(".lang-switch");
+    if (!link) return;
+    const url = new URL(window.location.href);
+    url.searchParams.set("lang", link.hreflang);
+    link.href = url.href;
+  }
+
+  function searchFromAddress() {
+    const q = (new URL(window.location.href).searchParams.get("q") || "").trim();
+    languageSwitchKeepsQuery();
+    ticket++;
+    input.value = q;
+    closeSuggestions();
+    if (q) runSearch(q); else clearAnswer();
   }
 
   async function suggest() {
@@ -129,7 +158,7 @@
       (fc.suggestions || []).forEach((s) => {
         const button = make("button", { type: "button", className: "link" }, s.label);
         if (s.romanization) button.appendChild(el("span", s.romanization, "roman"));
-        button.addEventListener("click", () => { input.value = s.text; runSearch(s.text); });
+        button.addEventListener("click", () => { input.value = s.text; runSearch(s.text); remember(s.text); });
         didYouMean.appendChild(make("li", null, button));
       });
       if (didYouMean.children.length) { didYouMean.prepend(el("li", t.did_you_mean, "lead")); didYouMean.hidden = false; }
@@ -184,8 +213,9 @@
     clearTimeout(typingTimer);
     closeSuggestions();
     const q = input.value.trim();
-    if (q) runSearch(q);
+    if (q) { runSearch(q); remember(q); }
   });
+  window.addEventListener("popstate", searchFromAddress);
 
   /* The nearest address and the community at a point: by a click, or Enter on the focused map (its centre). */
   async function lookupAt(latlng) {
@@ -213,4 +243,6 @@
   mapBox.addEventListener("keydown", (ev) => {
     if (ev.target === mapBox && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); lookupAt(map.getCenter()); }
   });
+
+  if (new URL(window.location.href).searchParams.get("q")) searchFromAddress();  // a shared or bookmarked search
 })();
