@@ -345,6 +345,11 @@ def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(c
         return {f["properties"]["query_index"]: (geo(f).get("housenumber"), geo(f).get("distance_m")) for f in found}
 
     by_box = answers()
+    few = {"points": body["points"][:10], "radius": 50}  # a few points: read as plain rows, no planner asked
+    found = client.post("/api/v1/reverse", json=few).get_json()["features"]
+    assert {f["properties"]["query_index"]: (geo(f).get("housenumber"), geo(f).get("distance_m")) for f in found} == {
+        i: answer for i, answer in by_box.items() if i < 10
+    }
     asked = []
     monkeypatch.setattr(plates, "NEAREST_SWITCH_ROWS_PER_POINT", -1)  # every box counts as dense
     monkeypatch.setattr(plates, "nearest_each", lambda *a, **k: asked.append(1) or nearest_each(*a, **k))

@@ -33,14 +33,16 @@ _SQL_TYPES: dict[np.dtype, TypeEngine] = {
 _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
-def read_columns(connection: Connection, query: Select, kinds: Sequence) -> list[np.ndarray]:
+def read_columns(connection: Connection, query: Select, kinds: Sequence, *, bulk: bool = True) -> list[np.ndarray]:
     """One array per selected column of ``query`` (its parameters bound in it), of the given
-    numpy kinds (int16/int32/int64, float64, bool), rows in the order the database returns them."""
+    numpy kinds (int16/int32/int64, float64, bool), rows in the order the database returns them.
+    ``bulk=False`` for a read of a few rows: the rows are read as usual (a statement SQLAlchemy
+    compiles once, where a COPY is compiled at each call, about a millisecond)."""
     kinds = [np.dtype(k) for k in kinds]
     unknown = [str(k) for k in kinds if k not in _SQL_TYPES]
     if unknown or len(kinds) != len(query.selected_columns):
         raise ValueError(f"one fixed-width kind per column ({', '.join(map(str, _SQL_TYPES))}); got {unknown or len(kinds)}")
-    if connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg2":
+    if bulk and connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg2":
         return _copied(connection, query, kinds)
     rows = connection.execute(query).all()
     if any(value is None for row in rows for value in row):

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 # Enough candidates that the nearest plate of the same road on the point's side is among them.
 NEAREST_SWITCH_ROWS_PER_POINT = 32
 NEAREST_CANDIDATES = 16
+# Fewer points than this (a single lookup, a short track) are read the plain way: their box
+# holds at most a few thousand plates even in a dense city, read in a millisecond or two,
+# where asking the planner and a COPY cost about as much again.
+FEW_POINTS = 64
 
 PLATE_COLUMNS = (
     DoorPlate.id,
@@ -301,14 +305,16 @@ class PlateIndex:
         in_box = select(*light).where(current, index_match(DoorPlate.geom, *box))
         with self.session() as session:
             given = ~(np.isnan(lon) | np.isnan(lat))
-            estimate = estimated_rows(session, in_box) if has_nearest_search(session) else None
+            # A few points have a small box: read it as rows, without asking the planner first.
+            few = given.sum() < FEW_POINTS
+            estimate = estimated_rows(session, in_box) if has_nearest_search(session) and not few else None
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
                 asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
                 columns = read_columns(session.connection(), asked, (np.int64, *kinds))[1:]
                 _, first = np.unique(columns[0], return_index=True)  # a plate near several points, once
                 columns = [column[first] for column in columns]
             else:
-                columns = read_columns(session.connection(), in_box, kinds)
+                columns = read_columns(session.connection(), in_box, kinds, bulk=not few)
             road_ids = np.unique(columns[1])
             named = session.connection().execute(ROAD_NAMES, {"ids": road_ids.tolist()}).all() if len(road_ids) else []
         if not len(columns[0]):
