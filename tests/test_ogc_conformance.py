@@ -234,3 +234,14 @@ def test_collection_extent_is_the_data_extent(client):
     assert extent == pytest.approx([102.71, 25.02, 102.74, 25.08], abs=2e-5)
     fallback = client.get("/ogc/collections/boundary-lines", query_string={"f": "json"}).get_json()["extent"]["spatial"]["bbox"][0]
     assert fallback == list(current_profile().extent)  # no rows: the district
+
+
+def test_items_without_offset_log_no_warning(client, caplog):
+    """pygeoapi warns of an absent offset at every items request; only that noise is dropped."""
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="pygeoapi"):
+        assert client.get("/ogc/collections/roads/items?f=json&limit=2").status_code == 200
+        logging.getLogger("pygeoapi.api.itemtypes").warning("another warning")
+    warnings = [r.getMessage() for r in caplog.records if r.name.startswith("pygeoapi") and r.levelno >= logging.WARNING]
+    assert warnings == ["another warning"]

@@ -30,6 +30,9 @@
   JSON reader decodes back and no HTML parser reads as markup. HTML pages escape on
   their own (Jinja autoescape; their data blocks use ``tojson``); pygeoapi's own
   template filter keeps its escaping.
+* Log noise: pygeoapi logs a warning (``int()`` of None) for every items request that
+  gives no ``offset``, most of an OGC server's log under load; that one message is dropped,
+  every other warning of the module is kept.
 * The OpenAPI document: the API objects built afterwards are handed the self-contained
   version (``gis.ogc.openapi.self_contained_openapi``: remote ``$ref`` replaced by local
   components).
@@ -38,6 +41,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from typing import Any
 
 from gis.ogc.openapi import self_contained_openapi
@@ -141,6 +145,7 @@ def apply() -> None:
 
     api_module.render_j2_template = render_in_request_language
     _describe_properties(api_module, itemtypes)
+    logging.getLogger(itemtypes.__name__).addFilter(_no_missing_offset_warning)
     _geojson_media_type(itemtypes)
     _json_text_as_is()
 
@@ -264,6 +269,11 @@ def _json_text_as_is() -> None:
         module = importlib.import_module(name)
         if getattr(module, "to_json", None) is util.to_json:
             module.to_json = json_text  # type: ignore[attr-defined]  # pygeoapi's modules are untyped
+
+
+def _no_missing_offset_warning(record: logging.LogRecord) -> bool:
+    """False for pygeoapi's warning about an absent ``offset`` (it logs the TypeError of int(None))."""
+    return not (record.levelno == logging.WARNING and isinstance(record.msg, TypeError) and "NoneType" in str(record.msg))
 
 
 def _offset(api_request) -> int:
