@@ -396,7 +396,7 @@ class NameReading:
         ids = set(ids)
         self._load_road_names(ids)
         wanted = {i: self._road_names[i] for i in ids if i in self._road_names}
-        self.prime({name_key(name) for name in wanted.values()})
+        self._exact(keys.NAME, {name_key(name) for name in wanted.values()})  # the names' rows, all a road's state needs
         out = {}
         for i, name in wanted.items():
             retired, retired_on = self._road_retired(name_key(name))
