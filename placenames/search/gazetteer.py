@@ -294,6 +294,10 @@ class Gazetteer:
     def roads_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
         return self._ask(NameReading.roads_by_id, ids)
 
+    def road_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """road id -> its name (current or cancelled)."""
+        return self._ask(NameReading.road_names, ids)
+
     def road_districts(self, ids: Iterable[int]) -> dict[int, str]:
         """road id -> its district: where its door plates are (partitions on PostgreSQL)."""
         return self._ask(NameReading.road_districts, ids)

@@ -115,7 +115,7 @@ _BY_IDS = {
     for columns in (PLACE_COLUMNS, ROAD_COLUMNS, (NameAlias.id, NameAlias.alias, NameAlias.valid_to))
 }
 _PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
-ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
+_ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
 _COMPOUND = (
     select(Compound.name, CompoundBuilding.label, Building.id, Building.geom)
     .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)
@@ -403,6 +403,12 @@ class NameReading:
             out[i] = Street(name, retired, retired_on if retired else None)
         return out
 
+    def road_names(self, ids: Iterable[int]) -> dict[int, str]:
+        """road id -> its name, for those that exist (read once per query, with the districts)."""
+        ids = set(ids)
+        self._load_road_names(ids)
+        return {i: self._road_names[i] for i in ids if i in self._road_names}
+
     def road_districts(self, ids: Iterable[int]) -> dict[int, str]:
         """road id -> its district (its door plates' partition on PostgreSQL), for those that
         exist: plates read by their road name the district too, so that only its partition is searched."""
@@ -413,7 +419,7 @@ class NameReading:
     def _load_road_names(self, ids: set[int]) -> None:
         missing = sorted(i for i in ids if i not in self._road_names)
         for start in range(0, len(missing), IN_CHUNK):
-            rows = self._connection.execute(ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
+            rows = self._connection.execute(_ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
             self._road_names.update((row.id, row.name) for row in rows)
             self._road_district.update((row.id, row.district_code) for row in rows)
 
