@@ -20,6 +20,7 @@ from api import input_guard, ogc_read_only, security_headers
 from api.ogc import compat, language, limits, mount, processes
 from api.web import assets, caching, compression, errors, health
 from boundaries import publish as boundaries_publish
+from gis import crs
 from gis import profile as district_profile
 from gis.ogc import config as ogc_config
 from gis.ogc import stores
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     # sensitive positions (boundary markers) on the profile's public grid, in items and extents alike
     collections = [replace(c, public_grid_deg=profile.public_marker_precision_deg) if c.coarse else c for c in public_collections()]
+    crs.prepare_transformations("OGC:CRS84", profile.measure_crs)  # what nearly every request uses
     extents = ExtentCache(store, collections, profile.extent)
     config = ogc_config.build_config(
         collections,

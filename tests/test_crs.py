@@ -256,3 +256,15 @@ def test_vectorised_measures():
     assert crs.areas_m2(in_measure).iloc[0] == pytest.approx(crs.area_m2(cells.iloc[0]), rel=1e-9)
     arr = crs.length_m(np.array([LineString([(102.0, 25.0), (102.0, 25.1)])]))
     assert isinstance(arr, np.ndarray) and arr.shape == (1,)
+
+
+def test_prepared_transformations_are_ready_before_the_first_request():
+    """A service prepares storage <-> CRS84 and its measuring CRS at start (PROJ takes about
+    0.3 s to choose CGCS2000 <-> WGS84); a request then makes none of them."""
+    crs._transformer.cache_clear()
+    crs.prepare_transformations("OGC:CRS84", "EPSG:4543", "GCJ-02", crs.STORAGE_CRS)
+    made = crs._transformer.cache_info().misses
+    assert made == 4  # both ways for CRS84 and 4543; GCJ-02 and storage itself need none of their own
+    for src, dst in (("OGC:CRS84", crs.STORAGE_CRS), (crs.STORAGE_CRS, "OGC:CRS84"), (crs.STORAGE_CRS, "EPSG:4543")):
+        crs.transform_coords(np.array([102.72]), np.array([25.02]), src, dst)
+    assert crs._transformer.cache_info().misses == made

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import shapely
 from shapely.geometry import Point, mapping
 
 from gis.crs import STORAGE_CRS, parse_crs, reproject
@@ -103,8 +104,13 @@ def point_geometries(points: list[Point | None], crs: str) -> list[dict[str, Any
     out: list[dict[str, Any] | None] = [None] * len(points)
     if given:
         moved = reproject(np.array([points[i] for i in given], dtype=object), STORAGE_CRS, crs)
-        for i, geom in zip(given, moved, strict=True):
-            out[i] = mapping(geom)
+        xy = shapely.get_coordinates(moved)  # all at once: mapping() makes a coordinate sequence per point
+        if len(xy) == len(given) and not shapely.has_z(moved).any():
+            for i, (x, y) in zip(given, xy.tolist(), strict=True):
+                out[i] = {"type": "Point", "coordinates": (x, y)}
+        else:  # (an empty or 3-D point: each as shapely writes it)
+            for i, geom in zip(given, moved, strict=True):
+                out[i] = mapping(geom)
     return out
 
 
