@@ -393,9 +393,7 @@ class NameReading:
     def streets(self, ids: Iterable[int]) -> dict[int, Street]:
         """What a door plate's entry needs of its road, for these road ids: its name, and whether
         (and when) that name was cancelled. No road entry is made (no geometry read)."""
-        ids = set(ids)
-        self._load_road_names(ids)
-        wanted = {i: self._road_names[i] for i in ids if i in self._road_names}
+        wanted = self.road_names(ids)
         self._exact(keys.NAME, {name_key(name) for name in wanted.values()})  # the names' rows, all a road's state needs
         out = {}
         for i, name in wanted.items():
