@@ -93,3 +93,26 @@ def test_a_null_or_a_kind_without_fixed_width_is_refused(filled):
             read_columns(connection, sa.select(things.c.label), (object,))
         with pytest.raises(ValueError, match="fixed-width"):
             read_columns(connection, sa.select(things.c.id, things.c.big), (np.int64,))
+
+
+def test_a_parallel_read_gives_the_same_columns(filled):
+    query = sa.select(things.c.id, things.c.ratio).where(things.c.ratio.is_not(None)).order_by(things.c.id)
+    with filled.engine.connect() as connection:
+        plain = read_columns(connection, query, (np.int64, np.float64))
+        shared = read_columns(connection, query, (np.int64, np.float64), parallel=True)
+    assert [c.tolist() for c in shared] == [c.tolist() for c in plain] and plain[0].tolist() == [1, 2, 3]
+
+
+def test_a_parallel_read_tells_the_planner_for_its_own_statement_only(filled):
+    """On PostgreSQL the planner is told that handing rows from parallel workers costs little
+    while the read's statement runs (the setting is read inside it), and as before after it."""
+    if filled.dialect != "postgresql":
+        pytest.skip("PostgreSQL's planner (SQLite has no parallel scans)")
+    told = sa.cast(sa.func.current_setting("parallel_tuple_cost"), sa.Float)
+    query = sa.select(things.c.id, told).order_by(things.c.id)
+    with filled.engine.connect() as connection:
+        before = connection.execute(sa.select(told)).scalar_one()
+        during = read_columns(connection, query, (np.int64, np.float64), parallel=True)[1]
+        plain = read_columns(connection, query, (np.int64, np.float64))[1]
+        after = connection.execute(sa.select(told)).scalar_one()
+    assert set(during.tolist()) == {0.001} and set(plain.tolist()) == {before} and after == before == 0.1

@@ -92,3 +92,20 @@ def test_requests_gunicorn_refuses_itself_get_the_apps_bilingual_json(served):
     assert status == 414 and refusal["code"] == "uri-too-long" and refusal["message"]["zh"]
     status, _, body = raw_request(served, b"/api/v1/search?q=%E5%AD%90%E5%90%9B%E8%B7%AF")
     assert status == 200  # the same query percent-encoded is answered by the app
+
+
+def test_a_worker_keeps_what_it_built_at_start_out_of_the_garbage_collectors_walks(store, tmp_path):
+    import gc
+
+    from cli.serve_command import worker_app
+    from gis.settings import Settings
+
+    seed(store)
+    gc.unfreeze()
+    try:
+        app = worker_app(Settings(database_url=store.url, work_dir=str(tmp_path / "run")))
+        frozen = gc.get_freeze_count()
+        assert app.test_client().get("/healthz").status_code == 200
+    finally:
+        gc.unfreeze()
+    assert frozen > 10_000  # the modules, the app and its configuration, not a handful of objects

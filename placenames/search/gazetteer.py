@@ -45,7 +45,7 @@ COMMUNITY_FORMAL_ENDINGS = ("居民委员会", "居委会", "村民委员会", "
 UNIT_TABLES = ("admin_units",)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Entry:
     """One thing a query can find."""
 
