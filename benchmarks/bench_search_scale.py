@@ -64,7 +64,8 @@ def worker_measure(url: str, queries_path: str) -> None:
     from placenames.search.reverse import reverse
 
     store = Store(url)
-    gc.freeze()  # as a served worker does once it has started (cli.serve_command.worker_app)
+    gc.collect()  # as a served worker does once it has started (cli.serve_command.worker_app)
+    gc.freeze()
     started = time.perf_counter()
     g = build(store)
     load = time.perf_counter() - started

@@ -56,6 +56,7 @@ def worker_app(settings):
     from server import create_app
 
     app = create_app(settings)
+    gc.collect()  # what start-up left over goes first: only what lives is frozen
     gc.freeze()
     search.warm(app)  # the first search is not kept waiting for the gazetteer
     return app

@@ -50,3 +50,13 @@ def test_points_without_a_plate_are_not_asked_about():
     near = plates(("东路", 50, -10))
     kept = _maybe_across(roads(("东路", EAST)), near, np.array([(50, 8.0), (900, 900)]), np.array([0]), np.array([0, -1]))
     assert kept.tolist() == [0]
+
+
+def test_the_roads_of_a_box_s_plates_are_told_apart_by_id_however_large_the_ids():
+    from placenames.search.plates import _distinct
+
+    for ids in (np.array([7, 3, 7, 9, 3, 3]), np.array([7, 3, 7, 2**40, 3])):  # a sequence; ids far apart (sorted instead)
+        at, distinct = _distinct(ids)
+        assert distinct.tolist() == sorted(set(ids.tolist())) and (distinct[at] == ids).all()
+    at, distinct = _distinct(np.zeros(0, dtype=np.int64))
+    assert len(at) == len(distinct) == 0
