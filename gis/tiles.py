@@ -125,7 +125,8 @@ class VectorTiles:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def version(self) -> int:
-        return backend.data_version(self.store)
+        """The version of what the tiles draw (cached tiles of another version are made again)."""
+        return backend.data_version(self.store, tuple(sorted({layer.table for layer in self.layers})))
 
     def tile(self, zoom: int, row: int, col: int) -> Tile:
         layers = [layer for layer in self.layers if layer.at(zoom)]

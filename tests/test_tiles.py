@@ -84,6 +84,26 @@ def test_empty_tile_outside_the_data_and_errors(client):
         assert response.status_code == 400 and response.get_json()["message"]["zh"]
 
 
+def test_cached_tiles_outlive_writes_of_what_the_map_does_not_draw(client, store):
+    from shapely import Point
+
+    from api.tiles import vector_tiles
+    from placenames.models import DoorPlate
+
+    target = url(14, *tile_of(102.73, 25.02, 14))
+    client.get(target)
+    with client.application.app_context():
+        made = vector_tiles()
+        drawn = made.version()
+        with store.transaction(actor="test", reason="a new door plate") as session:
+            road = session.query(Road).filter_by(name="春城路").one()
+            session.add(DoorPlate(road_id=road.id, number=5, number_text="5号", address="官渡区春城路5号", geom=Point(102.726, 25.0205)))
+        assert made.version() == drawn  # the plate is not on the map: its tiles stay cached
+        with store.transaction(actor="test", reason="a new road") as session:
+            session.add(Road(name="新路", road_class="branch", geom=road.geom))
+        assert made.version() > drawn
+
+
 def test_etag_and_cache_invalidation_after_a_rename(client, store):
     target = url(14, *tile_of(102.73, 25.02, 14))
     first = client.get(target)

@@ -22,7 +22,7 @@ from mapbox_vector_tile.encoder import on_invalid_geometry_make_valid
 from sqlalchemy import text
 
 from . import gpkg
-from .audit import AUDIT_TABLE
+from .audit import newest_change
 from .geometry import STORAGE_SRID
 from .spatial import rtree_name
 
@@ -32,10 +32,11 @@ if TYPE_CHECKING:
     from .store import Store
 
 
-def data_version(store: Store) -> int:
-    """The newest audit-log entry: it changes with every write of a registered record."""
+def data_version(store: Store, tables: tuple[str, ...]) -> int:
+    """The newest audit-log entry of the tiles' tables: it changes with every write of a record
+    drawn on them, and not with writes of anything else (an application, a door plate)."""
     with store.read(public=True) as session:
-        return int(session.execute(text(f"SELECT max(id) FROM {AUDIT_TABLE}")).scalar() or 0)
+        return newest_change(session, tables)
 
 
 def encode(store: Store, layers: Sequence[TileLayer], bounds: TileBounds, *, extent: int) -> bytes:
