@@ -20,13 +20,17 @@ demo's generator:
   District": https://topic.alibabacloud.com/a/posting-practical-font-colorredenglishfont-address-writing-font-colorredformatfont_8_8_32156514.html;
   pinyin generics in postal use ("63 RENMIN LU, QINGDAO SHI"):
   http://bitboost.com/ref/international-address-formats/prc-china;
-- questions and short unit names as residents say them (…社区居委会在哪里, 关上, 双桥居委会).
+- questions and short unit names as residents say them (…社区居委会在哪里, 关上, 双桥居委会);
+- the postal code written with the address: first, as typed from an envelope's code boxes,
+  after a label on forms (邮编：…), or after the province in English ("…, Yunnan 650200,
+  China"): http://bitboost.com/ref/international-address-formats/prc-china.
 
 Classes: chain_community (省市区+街道+社区), short_subdistrict (关上双桥社区), question
 (双桥社区居委会在哪里 and kin), spaced (市 区 社区 with spaces), unit_short (关上 / 双桥 /
 双桥居委会 / 关上街道双桥社区), mixed_pinyin (kunming 官渡区 zijun lu 12), english
 (No. 12 Zijun Road, Kunming), crossing_kou (子君路民航路口), crossing_near
-(子君路和民航路交汇处附近), plus the bare forms (road+number, community) that must not move.
+(子君路和民航路交汇处附近), postcode (650200 昆明市官渡区子君路12号), plus the bare forms
+(road+number, community) that must not move.
 """
 
 from __future__ import annotations
@@ -175,6 +179,22 @@ def cases(g, rng: random.Random, per_class: int) -> list[tuple[str, str, object]
                 e,
             )
         )
+        code = f"{rng.randint(100000, 899999)}"
+        out.append(
+            (
+                "postcode",
+                rng.choice(
+                    [
+                        f"{code} {city}{district}{road}{n}号",
+                        f"{code}{province}{city}{district}{road}{n}号",
+                        f"{district}{road}{n}号（邮编：{code}）",
+                        f"{city}{district}{road}{n}号，邮政编码{code}",
+                        f"No. {n} {spelled(specific)} {GENERIC_EN[generic]}, {p.name.en}, {p.city.en}, {province_en} {code}, China",
+                    ]
+                ),
+                e,
+            )
+        )
         out.append(("bare_address", f"{road}{n}号", e))
     for a, b in crossings(g, rng, per_class):
         out.append(
@@ -233,6 +253,7 @@ def held_out(g, rng: random.Random, per_class: int) -> list[tuple[str, str, obje
         specific, generic, n = e.street[:-1], e.street[-1], e.number_text
         out.append(("mixed_pinyin", f"{district} {' '.join(lazy_pinyin(specific))} {GENERIC_PY[generic]} {n} hao", e))
         out.append(("english", f"#{n} {spelled(specific)} {GENERIC_EN[generic]}, {p.name.en}", e))
+        out.append(("postcode", f"{city}{district}{e.street}{n}号 邮编 {rng.randint(100000, 899999)}", e))
     for a, b in crossings(g, rng, per_class):
         out.append(("crossing_kou", f"{a.name}与{b.name}交口", (a, b)))
         out.append(("crossing_near", f"{a.name}{b.name}交汇处", (a, b)))

@@ -139,6 +139,12 @@ def test_subdistrict_short_name_and_the_community_that_shares_it(g):
         "12 Yinxing Road",
         f"{P.name.zh}青石街道梨园社区银杏路12号",  # the chain before a road and number
         "银杏路12号在哪里",
+        f"650200 {P.city.zh}{P.name.zh}银杏路12号",  # with the postal code, where letters and forms put it
+        f"650200{P.name.zh}银杏路12号",
+        "银杏路12号（邮编：650200）",
+        f"{P.name.zh}银杏路12号，邮政编码650200",
+        "银杏路12号650200",
+        f"No. 12 Yinxing Road, {P.name.en}, {P.city.en}, {P.province.en} 650200, China",
     ],
 )
 def test_plate_in_every_form(g, query):

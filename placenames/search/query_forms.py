@@ -5,7 +5,8 @@ Real queries carry more than the address: the whole administrative chain before 
 双桥居委会 for 双桥社区居民委员会), a question around it (…在哪里, 请问…), spaces
 between words, pinyin mixed with characters (chengdu 锦江区 zijun lu 12), English word
 order and generic words (No. 12 Zijun Road), and road crossings in several wordings
-(子君路民航路口, 子君路和民航路交汇处附近, Zijun Rd & Minhang Rd). ``understand`` peels all
+(子君路民航路口, 子君路和民航路交汇处附近, Zijun Rd & Minhang Rd), and often the postal code
+(650200 昆明市…, …12号（邮编650200）). ``understand`` peels all
 of that off and returns the core the engine already matches (``子君路12号``,
 ``子君路与民航路交叉口``) plus the smallest administrative unit named, which is the answer
 when nothing else is left.
@@ -427,10 +428,29 @@ def _crossing(g: Gazetteer, text: str) -> str | None:
     return None
 
 
+# A postal code (邮政编码, six digits) written with the address: after its label, in brackets, or
+# standing alone at the start or end of the address or of one of its comma-separated parts
+# (…, Kunming, Yunnan 650200, China). No house number stands alone with six digits.
+_POSTCODE = re.compile(
+    r"(?:邮政编码|邮编|post\s*code|zip\s*code|zip)\s*[:：]?\s*\d{6}(?!\d)"
+    r"|[(（]\s*\d{6}\s*[)）]"
+    r"|(?:^|(?<=[\s,，;；]))\d{6}(?=$|[\s,，;；])"
+    r"|^\d{6}(?=[^\d\s号\-])"
+    r"|(?<=号)\d{6}$"
+)
+
+
+def _peel_postcode(raw: str, peeled: list[str]) -> str:
+    for found in _POSTCODE.findall(raw):
+        peeled.append(found.strip())
+    return _POSTCODE.sub(" ", raw).strip()
+
+
 def understand(g: Gazetteer, query: str) -> Understood:
     """The core of a query and the unit it names, whatever way it was written."""
     lex = lexicon(g)
-    raw = simplify(unicodedata.normalize("NFKC", query)).lower()
+    peeled: list[str] = []
+    raw = _peel_postcode(simplify(unicodedata.normalize("NFKC", query)).lower(), peeled)
     if re.search(r"[a-z]", raw):
         raw = _from_latin(g, lex, raw)
     else:  # words set apart by spaces: a token that is the district's short name is the district
@@ -438,7 +458,6 @@ def understand(g: Gazetteer, query: str) -> Understood:
             raw = re.sub(r"\s*[/&、]\s*", "与", raw)
         raw = " ".join(t for t in raw.split() if normalize(t) != lex.district_short) if len(raw.split()) > 1 else raw
     text = normalize(raw)
-    peeled: list[str] = []
     text = _peel_filler(g, text, peeled)
     text = _peel_admin(g, lex, text, peeled)
     text = _peel_filler(g, text, peeled)
