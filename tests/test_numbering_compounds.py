@@ -201,3 +201,33 @@ def test_search_finds_the_building_in_its_compound(store, site, tmp_path):
     # no 9幢 in the compound: the compound's address, not an invented building
     g = client.get("/api/v1/search", query_string={"q": "春城路62号9栋"}).json["features"][0]["properties"]["geocoding"]
     assert g["label"] == "官渡区关上街道春城路62号" and g["requested_building"] == "9" and g["match_type"] == "partial"
+
+
+def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store, site, tmp_path):
+    from apitools import make_client
+
+    client = make_client(store, tmp_path)
+
+    def search(q, **more):
+        return client.get("/api/v1/search", query_string={"q": q, "crs": "EPSG:4490", **more}).json["features"]
+
+    assert not [f for f in search("春城花园") if f["properties"]["geocoding"]["type"] == "poi"]  # not yet registered
+    register(store)  # no reindex, no restart: its keys are written with it
+    with store.read() as session:
+        gate = session.scalar(select(DoorPlate.geom).join(Compound, Compound.door_plate_id == DoorPlate.id))
+    for query in (
+        "春城花园",
+        "春城花园在哪里",
+        "chunchenghuayuan",
+        "春城花圆",
+        f"{PREFIX[:9]}春城花园",
+    ):  # typed, asked, pinyin, a typo, the chain
+        feature = search(query)[0]
+        g = feature["properties"]["geocoding"]
+        assert (g["name"], g["type"], g["label"]) == ("春城花园", "poi", "官渡区关上街道春城路62号（春城花园）"), query
+        assert feature["id"].startswith("compound.") and feature["geometry"]["coordinates"] == pytest.approx([gate.x, gate.y])
+    suggested = client.get("/api/v1/autocomplete", query_string={"q": "春城花"}).json["features"]
+    assert "春城花园" in [f["properties"]["geocoding"]["name"] for f in suggested]
+    # a building of the compound by the compound's name: its address down to the room
+    g = search("春城花园3栋2单元501室")[0]["properties"]["geocoding"]
+    assert g["label"] == "官渡区关上街道春城路62号3幢2单元501室" and g["building_id"] == site["K4"]

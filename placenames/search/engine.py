@@ -27,7 +27,7 @@ from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
 
-KIND_ORDER = {"subdistrict": 0, "community": 1, "road": 2, "place": 3, "address": 4, "intersection": 5}
+KIND_ORDER = {"subdistrict": 0, "community": 1, "road": 2, "place": 3, "compound": 3, "address": 4, "intersection": 5}
 MAX_QUERY_CHARS = 100
 # Confidence of a query that names a former / a cancelled name exactly: below every
 # exact current match, so a name in use today always comes first.

@@ -40,6 +40,7 @@ from .normalize import normalize
 from .plates import PlateIndex, RoadPlatesByName
 
 LOGGER = logging.getLogger(__name__)
+COMPOUND_CATEGORY = "小区、大院"
 COMMUNITY_FORMAL_ENDINGS = ("居民委员会", "居委会", "村民委员会", "村委会")
 # The tables the units in memory are read from (names and door plates are read at each query).
 UNIT_TABLES = ("admin_units",)
@@ -49,7 +50,7 @@ UNIT_TABLES = ("admin_units",)
 class Entry:
     """One thing a query can find."""
 
-    kind: str  # address | road | place | community | subdistrict
+    kind: str  # address | road | place | compound | community | subdistrict
     id: int
     name: str
     label: str
@@ -404,6 +405,26 @@ class Gazetteer:
         if row.status == "retired":
             entry.status, entry.retired_on = "retired", row.retired_on
         return entry
+
+    def compound_entry(self, row) -> Entry:
+        """The entry of a compound (小区/大院): at its door plate, labelled with its address
+        (官渡区…街218号（宏松花园）); inside its outline, labelled with its name, before it is numbered."""
+        point = row.plate_geom if row.plate_geom is not None else row.geom.representative_point()
+        (community,) = self.communities_of([point])
+        return Entry(
+            "compound",
+            row.id,
+            row.name,
+            f"{row.address}（{row.name}）" if row.address else row.name,
+            point,
+            row.geom,
+            category=COMPOUND_CATEGORY,
+            street=row.road_name if row.address else None,
+            number=row.number,
+            number_text=row.number_text,
+            community=community,
+            subdistrict=self.units.get(community.parent_code) if community is not None and community.parent_code else None,
+        )
 
 
 def short_community_names(name: str) -> list[str]:

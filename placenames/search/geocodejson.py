@@ -35,6 +35,7 @@ GEOCODING_TYPE = {
     "address": "house",
     "road": "street",
     "place": "poi",
+    "compound": "poi",  # a 小区/大院, with its address
     "community": "locality",
     "subdistrict": "district",
     "intersection": "intersection",

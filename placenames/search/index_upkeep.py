@@ -1,6 +1,6 @@
 """The search keys kept in step with the register: rewritten in the transaction of every write.
 
-Every write that changes a road, a place name or an alias (别名, 简称, 曾用名) - an officer's
+Every write that changes a road, a place name, an alias (别名, 简称, 曾用名) or a compound - an officer's
 edit, an announced rename or cancellation, an import, the demo builder's bulk load - is noted
 by the store, and before it commits ``keep`` deletes the keys of the records it changed and
 makes them again from the records as they now are (``gis.storage.changes``). The keys commit
@@ -15,7 +15,8 @@ The rows a record makes depend on that record alone (see ``key_table``):
   classification has none;
 - an alias or short name still in use: the keys of that name, leading to its place;
 - a former name: its normalized form and pinyin (no typo or initials keys: former names are
-  matched as typed or in pinyin), leading to its place, with the day it ended.
+  matched as typed or in pinyin), leading to its place, with the day it ended;
+- a compound (小区/大院): its name's keys, state current (residents ask for their compound by name).
 
 ``reindex`` makes every key again from the register (``diming search reindex``; ``diming db
 upgrade`` runs it when the stored keys were made by other rules, ``keys.KEYS_VERSION``).
@@ -34,10 +35,10 @@ from gis.storage import changes, utcnow
 from gis.storage.model import table_of
 
 from . import keys
-from .key_table import ALIAS, BY_ALIAS, BY_FORMER, BY_NAME, CURRENT, PLACE, RETIRED, ROAD, SearchIndexState, SearchKey
+from .key_table import ALIAS, BY_ALIAS, BY_FORMER, BY_NAME, COMPOUND, CURRENT, PLACE, RETIRED, ROAD, SearchIndexState, SearchKey
 
 # The register tables the keys are made from, and the source each stands for.
-FOLLOWED = {"roads": ROAD, "place_names": PLACE, "place_name_aliases": ALIAS}
+FOLLOWED = {"roads": ROAD, "place_names": PLACE, "place_name_aliases": ALIAS, "compounds": COMPOUND}
 KEYS = table_of(SearchKey)
 CHUNK = 500
 
@@ -60,9 +61,9 @@ def reindex(store) -> dict[str, int]:
     """Make every key again from the register, in one transaction; counts of records and keys."""
     counts = {}
     with store.transaction(actor="search-index", reason="search keys rebuilt from the register") as session:
-        for source in FOLLOWED.values():
+        for table, source in FOLLOWED.items():
             records = _records(session, source, None)
-            counts[f"{source}s"] = len(records)
+            counts[table.removeprefix("place_name_")] = len(records)  # roads, place_names, aliases, compounds
             counts[f"{source}_keys"] = changes.rewrite(session, KEYS, SearchKey.source == source, _rows_of(source, records))
         changes.rewrite(session, table_of(SearchIndexState), None, [{"id": 1, "keys_version": keys.KEYS_VERSION, "rebuilt_at": utcnow()}])
     store.analyze(KEYS.name)  # the planner's figures of a table just made: a prefix is an index range, not a sort of it
@@ -103,10 +104,12 @@ def require_current(store) -> None:
 def _records(session: Session, source: str, ids: list[int] | None) -> list:
     """The columns the keys of ``source`` records are made from (all records when ``ids`` is None)."""
     from placenames.models import PlaceName
+    from placenames.numbering.models import Compound
     from placenames.registry_models import NameAlias
 
     columns = {
         ROAD: (Road.id, Road.name),
+        COMPOUND: (Compound.id, Compound.name),
         PLACE: (PlaceName.id, PlaceName.name, PlaceName.status, PlaceName.classification, PlaceName.retired_on),
         ALIAS: (NameAlias.id, NameAlias.place_name_id, NameAlias.alias, NameAlias.kind, NameAlias.valid_to),
     }[source]
@@ -118,9 +121,15 @@ def _records(session: Session, source: str, ids: list[int] | None) -> list:
 
 def _rows_of(source: str, records: Iterable) -> Iterator[dict]:
     for record in records:
-        if source == ROAD:
+        if source in (ROAD, COMPOUND):
             yield from _keyed(
-                keys.of_name(record.name), via=BY_NAME, target=ROAD, target_id=record.id, source=ROAD, source_id=record.id, state=CURRENT
+                keys.of_name(record.name),
+                via=BY_NAME,
+                target=source,
+                target_id=record.id,
+                source=source,
+                source_id=record.id,
+                state=CURRENT,
             )
         elif source == PLACE:
             yield from _place_rows(record)

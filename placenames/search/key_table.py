@@ -1,6 +1,6 @@
 """The search index of names, in the database: one row per lookup key of a name.
 
-Made from the register (roads, place names, their aliases and former names) and rewritten in
+Made from the register (roads, place names, their aliases and former names, compounds) and rewritten in
 the transaction of every write to those tables (``index_upkeep``), so it is never behind what
 is committed. Each row comes from one register record (``source``, ``source_id``) and only from
 it, so a write rewrites only the rows of the records it changed; how names of different records
@@ -25,7 +25,7 @@ from gis.storage.changes import DERIVED
 from gis.storage.coltypes import UTCDateTime
 
 # What a key row leads to and how.
-ROAD, PLACE, ALIAS = "road", "place", "alias"  # target / source tables
+ROAD, PLACE, ALIAS, COMPOUND = "road", "place", "alias", "compound"  # target / source tables
 BY_NAME, BY_ALIAS, BY_FORMER = "name", "alias", "former"  # via: the record's own name, an alias or short name, a former name
 CURRENT, RETIRED = "current", "retired"  # state of a name row: a current name, a cancelled one
 # The rows of former and cancelled names: a few among the current ones, with their own index.
@@ -47,9 +47,9 @@ class SearchKey(Base):
     kind: Mapped[str] = mapped_column(String(8), nullable=False)  # keys.NAME, DELETION, PINYIN, INITIALS, REVERSED
     name_key: Mapped[str] = mapped_column(Text, nullable=False)  # the normalized name the key is made from
     via: Mapped[str] = mapped_column(String(8), nullable=False)  # BY_NAME, BY_ALIAS, BY_FORMER
-    target: Mapped[str] = mapped_column(String(8), nullable=False)  # ROAD or PLACE: what the key finds
+    target: Mapped[str] = mapped_column(String(8), nullable=False)  # ROAD, PLACE or COMPOUND: what the key finds
     target_id: Mapped[int] = mapped_column(Integer, nullable=False)
-    source: Mapped[str] = mapped_column(String(8), nullable=False)  # ROAD, PLACE or ALIAS: the record the key is made from
+    source: Mapped[str] = mapped_column(String(8), nullable=False)  # ROAD, PLACE, ALIAS or COMPOUND: the record the key is made from
     source_id: Mapped[int] = mapped_column(Integer, nullable=False)
     state: Mapped[str | None] = mapped_column(String(8))  # a road's or place's own name: CURRENT or RETIRED
     until: Mapped[dt.date | None] = mapped_column(Date)  # the day a former name ended / a name was cancelled

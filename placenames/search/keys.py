@@ -23,7 +23,7 @@ from __future__ import annotations
 from . import pinyin
 from .normalize import normalize
 
-KEYS_VERSION = 1
+KEYS_VERSION = 2  # 2: compounds (小区/大院) are found by their names
 
 NAME, DELETION, PINYIN, INITIALS, REVERSED = "name", "del", "pinyin", "initials", "rev"
 

@@ -18,7 +18,9 @@ here, when they are read, by the rules the in-memory index applied when it was b
 - a cancelled public name is found as cancelled: the road, if it is the road's name, else the
   cancelled record itself;
 - a former name finds what bears the current name (the place, else the road or unit of that
-  name), or the cancelled record when the name was cancelled since.
+  name), or the cancelled record when the name was cancelled since;
+- a compound (小区/大院) is found by its name, at its door plate (its address), or inside its
+  outline before it is numbered.
 
 Which of several equal answers comes first follows the order the in-memory index listed them
 in: units, then roads, then places, each by id, then aliases by id.
@@ -46,12 +48,12 @@ from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from gis.basemap import Building, Road
-from placenames.models import PlaceName
+from placenames.models import DoorPlate, PlaceName
 from placenames.numbering.models import Compound, CompoundBuilding
 from placenames.registry_models import NameAlias
 
 from . import keys
-from .key_table import BY_FORMER, BY_NAME, CURRENT, HISTORIC, PLACE, RETIRED, ROAD, SearchKey
+from .key_table import BY_FORMER, BY_NAME, COMPOUND, CURRENT, HISTORIC, PLACE, RETIRED, ROAD, SearchKey
 from .normalize import normalize
 
 if TYPE_CHECKING:
@@ -114,6 +116,22 @@ _BY_IDS = {
     columns[0]: select(*columns).where(columns[0].in_(bindparam("ids", expanding=True)))
     for columns in (PLACE_COLUMNS, ROAD_COLUMNS, (NameAlias.id, NameAlias.alias, NameAlias.valid_to))
 }
+# A compound with the door plate that gives its address (none before it is numbered).
+_COMPOUNDS = (
+    select(
+        Compound.id,
+        Compound.name,
+        Compound.geom,
+        Road.name.label("road_name"),
+        DoorPlate.number,
+        DoorPlate.number_text,
+        DoorPlate.address,
+        DoorPlate.geom.label("plate_geom"),
+    )
+    .join(Road, Road.id == Compound.road_id)
+    .outerjoin(DoorPlate, (DoorPlate.id == Compound.door_plate_id) & (DoorPlate.status == CURRENT))
+    .where(Compound.id.in_(bindparam("ids", expanding=True)))
+)
 _PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
 _ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
 _COMPOUND = (
@@ -166,10 +184,10 @@ class KeyRow:
 
     @property
     def listed(self) -> tuple[int, int]:
-        """Where the in-memory index listed what this row finds: roads, places, then aliases, by id."""
+        """Where the in-memory index listed what this row finds: roads, places, (compounds,) then aliases, by id."""
         if self.via == BY_NAME:
-            return (0 if self.target == ROAD else 1, self.target_id)
-        return (2, self.source_id)
+            return ({ROAD: 0, PLACE: 1}.get(self.target, 2), self.target_id)  # compounds after places
+        return (3, self.source_id)
 
 
 class NameIndex:
@@ -215,6 +233,7 @@ class NameReading:
         self._places: dict[int, Any] = {}  # id -> row of PLACE_COLUMNS, or None
         self._roads: dict[int, Any] = {}  # id -> row of ROAD_COLUMNS, or None
         self._aliases: dict[int, Any] = {}
+        self._compounds: dict[int, Any] = {}  # id -> row of _COMPOUNDS, or None
         self._road_names: dict[int, str] = {}
         self._road_district: dict[int, str] = {}
         self._entries: dict[tuple[str, int], Entry | None] = {}
@@ -546,6 +565,7 @@ class NameReading:
         self._load_places({r.target_id for r in rows if r.target == PLACE})
         self._load_roads({r.target_id for r in rows if r.target == ROAD})
         self._load_aliases({r.source_id for r in rows if r.via == BY_FORMER})
+        self._load(self._compounds, {r.target_id for r in rows if r.target == COMPOUND}, _COMPOUNDS)
         names = {r.name_key for r in rows if r.via == BY_NAME}
         names |= {name_key(place.name) for r in rows if r.target == PLACE and (place := self._places.get(r.target_id)) is not None}
         same_names = self._exact(keys.NAME, names)
@@ -580,6 +600,8 @@ class NameReading:
         """The current entry a row finds, or None (a cancelled name, a name another record bears)."""
         if r.via == BY_FORMER:
             return None
+        if r.target == COMPOUND:
+            return self._compound_entry(r.target_id)
         if r.target == ROAD:
             entry = self._road_entry(r.target_id)
             return entry if entry is not None and entry.status == CURRENT else None
@@ -660,6 +682,14 @@ class NameReading:
             return None
         own = name_key(place.name)
         return self._place_entry(place_id) or self.road(own) or self._unit_named(own)
+
+    def _compound_entry(self, compound_id: int) -> Entry | None:
+        memo = (COMPOUND, compound_id)
+        if memo not in self._entries:
+            self._load(self._compounds, {compound_id}, _COMPOUNDS)
+            row = self._compounds.get(compound_id)
+            self._entries[memo] = None if row is None else self.g.compound_entry(row)
+        return self._entries[memo]
 
     def _road_entry(self, road_id: int) -> Entry | None:
         memo = (ROAD, road_id)

@@ -475,7 +475,21 @@ def understand(g: Gazetteer, query: str) -> Understood:
     crossing = _crossing(g, text)
     if crossing is not None:
         text = crossing
+    text = _compound_address(g, text, peeled)
     return Understood(text, community or subdistrict, peeled, also)
+
+
+def _compound_address(g: Gazetteer, text: str, peeled: list[str]) -> str:
+    """宏松花园3栋2单元501室 -> 宏松街218号3栋2单元501室: a compound's name before a building
+    (楼栋号) stands for the compound's address, whose buildings the engine knows."""
+    for cut in range(len(text) - 1, 1, -1):
+        if not text[cut].isdigit() or text[cut - 1].isdigit():
+            continue
+        numbered = [e for e in g.names.get(text[:cut], []) if e.kind == "compound" and e.street and e.number_text]
+        if numbered:
+            peeled.append(text[:cut])
+            return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{text[cut:]}"
+    return text
 
 
 def peel_prefix(g: Gazetteer, text: str) -> str:
