@@ -228,6 +228,8 @@ def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store,
         assert feature["id"].startswith("compound.") and feature["geometry"]["coordinates"] == pytest.approx([gate.x, gate.y])
     suggested = client.get("/api/v1/autocomplete", query_string={"q": "春城花"}).json["features"]
     assert "春城花园" in [f["properties"]["geocoding"]["name"] for f in suggested]
-    # a building of the compound by the compound's name: its address down to the room
-    g = search("春城花园3栋2单元501室")[0]["properties"]["geocoding"]
-    assert g["label"] == "官渡区关上街道春城路62号3幢2单元501室" and g["building_id"] == site["K4"]
+    # a building of the compound by the compound's name (with 小区 after it or not; 3栋, 3号楼, 3-2-501): its address down to the room
+    for query in ("春城花园3栋2单元501室", "春城花园小区3号楼2单元501室", "春城花园3-2-501"):
+        g = search(query)[0]["properties"]["geocoding"]
+        assert g["label"] == "官渡区关上街道春城路62号3幢2单元501室" and g["building_id"] == site["K4"], query
+    assert search("春城花园小区")[0]["id"].startswith("compound.")

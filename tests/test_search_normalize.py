@@ -74,6 +74,9 @@ def test_admin_parts_and_sub_building():
     assert parse("子君路25栋").building == "25" and parse("子君路25栋").number is None
     assert parse("子君路12号502号").room == "502"
     assert parse("子君路12号3楼").floor == "3"
+    shortened = [parse(normalize(text)) for text in ("子君路12号3号楼2单元501室", "子君路12号3-2-501", "子君路12号3-2-501室")]
+    assert {(p.number, p.building, p.unit, p.room, p.floor, p.rest) for p in shortened} == {(12, "3", "2", "501", None, "")}
+    assert parse(normalize("子君路12-1号")).suffix == "1" and parse(normalize("子君路12-1号")).building is None
 
 
 @pytest.mark.parametrize("text", ["子君路与锦西路交叉口", "子君路和锦西路交汇处", "子君路与锦西路"])

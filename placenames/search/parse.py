@@ -2,7 +2,8 @@
 
 Works on ``normalize``d text. The grammar is this district's (省 市 区 from the
 deployment profile, e.g. 四川省 成都市 锦江区):
-``[中国][省][市][区][X街道][Y社区] road [number[附|之|-suffix]号] [N幢|栋|座][N单元][N层|楼][N室|号]``,
+``[中国][省][市][区][X街道][Y社区] road [number[附|之|-suffix]号] [N幢|栋|座|号楼][N单元][N层|楼][N室|号]``
+(or the building, unit and room as ``N-N-N``),
 or an intersection ``X路与Y路交叉口``. Only the full district name (…区) is
 an administrative prefix, so a landmark that starts with the district's short name keeps its name.
 """
@@ -22,8 +23,10 @@ _INTERSECTION = re.compile(
     r"^(?P<a>[^\d]+?(?:路|街|巷|道))(?:与|和|同|跟|&|/)(?P<b>[^\d]+?(?:路|街|巷|道))(?:的)?(?:交叉口|交叉路口|交汇处|交界处|路口|口)?$"
 )
 _SUBUNIT = re.compile(
-    r"(?:(?P<building>\d+)(?:幢|栋|座))?(?:(?P<unit>\d+)单元)?(?:(?P<floor>\d+)(?:层|楼))?(?:(?P<room>\d+)(?:室|号|户)?)?$"
+    r"(?:(?P<building>\d+)(?:幢|栋|座|号楼))?(?:(?P<unit>\d+)单元)?(?:(?P<floor>\d+)(?:层|楼))?(?:(?P<room>\d+)(?:室|号|户)?)?$"
 )
+# Building, unit and room written short: 3-2-501 for 3栋2单元501室.
+_DASHED_SUBUNIT = re.compile(r"(?P<building>\d+)-(?P<unit>\d+)-(?P<room>\d+)(?:室|号|户)?")
 _NUMBER = re.compile(r"^(?P<number>\d+)(?:号)?(?:(?:附|之|-)(?P<suffix>\d+)(?:号)?)?")
 
 
@@ -84,7 +87,7 @@ def parse(text: str, profile: DistrictProfile | None = None) -> ParsedAddress:
         return parsed
     parsed.road = body[: digit.start()] or None
     tail = body[digit.start() :]
-    if re.match(r"^\d+(?:幢|栋|座|单元|层|楼|室)", tail):  # 子君路25栋: a building, no door number
+    if re.match(r"^\d+(?:幢|栋|座|号楼|单元|层|楼|室)", tail):  # 子君路25栋: a building, no door number
         _subunits(parsed, tail)
         return parsed
     number = _NUMBER.match(tail)
@@ -101,5 +104,7 @@ def _subunits(parsed: ParsedAddress, tail: str) -> None:
     sub = _SUBUNIT.fullmatch(tail)
     if sub and any(sub.groupdict().values()):
         parsed.building, parsed.unit, parsed.floor, parsed.room = sub["building"], sub["unit"], sub["floor"], sub["room"]
+    elif dashed := _DASHED_SUBUNIT.fullmatch(tail):
+        parsed.building, parsed.unit, parsed.room = dashed["building"], dashed["unit"], dashed["room"]
     else:
         parsed.rest = tail

@@ -72,6 +72,7 @@ CROSSING_ENDINGS = (
 )
 CONNECTORS = ("与", "和", "同", "跟", "及", "交", "至", "&", "/", "、", "")
 ROAD_ENDINGS = ("路", "街", "巷", "道", "大道", "弄", "里")
+COMPOUND_GENERIC = "小区"  # written after a compound's name that does not end with it (宏松花园小区)
 
 # English and pinyin words of an address typed on a Latin keyboard.
 _EN_GENERIC = {
@@ -481,14 +482,20 @@ def understand(g: Gazetteer, query: str) -> Understood:
 
 def _compound_address(g: Gazetteer, text: str, peeled: list[str]) -> str:
     """宏松花园3栋2单元501室 -> 宏松街218号3栋2单元501室: a compound's name before a building
-    (楼栋号) stands for the compound's address, whose buildings the engine knows."""
-    for cut in range(len(text) - 1, 1, -1):
-        if not text[cut].isdigit() or text[cut - 1].isdigit():
-            continue
-        numbered = [e for e in g.names.get(text[:cut], []) if e.kind == "compound" and e.street and e.number_text]
-        if numbered:
-            peeled.append(text[:cut])
-            return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{text[cut:]}"
+    (楼栋号) stands for the compound's address, whose buildings the engine knows. A compound
+    may be written with 小区 after its name (宏松花园小区 -> 宏松花园)."""
+    cuts = [cut for cut in range(len(text) - 1, 1, -1) if text[cut].isdigit() and not text[cut - 1].isdigit()]
+    for cut in [len(text), *cuts]:
+        head, tail = text[:cut], text[cut:]
+        names = [head, head.removesuffix(COMPOUND_GENERIC)] if head.endswith(COMPOUND_GENERIC) and len(head) > 3 else [head]
+        for name in names:
+            compounds = [e for e in g.names.get(name, []) if e.kind == "compound"]
+            if compounds and not tail:
+                return name
+            numbered = [e for e in compounds if e.street and e.number_text]
+            if numbered and tail:
+                peeled.append(head)
+                return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{tail}"
     return text
 
 
