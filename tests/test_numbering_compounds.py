@@ -203,6 +203,29 @@ def test_search_finds_the_building_in_its_compound(store, site, tmp_path):
     assert g["label"] == "官渡区关上街道春城路62号" and g["requested_building"] == "9" and g["match_type"] == "partial"
 
 
+def test_reverse_inside_a_compound_answers_its_address_and_the_building(store, site, tmp_path):
+    from apitools import make_client
+
+    register(store)
+    client = make_client(store, tmp_path)
+    with store.read() as session:
+        from gis.basemap import Building
+
+        k4 = session.get(Building, site["K4"]).geom.representative_point()  # 楼栋号 3
+    between = metric_point(330, 100)  # inside the outline, in no building, further from the gate than from other plates' road
+    outside = metric_point(278, -30)  # south of 春城路: not in the compound
+    points = [[p.x, p.y] for p in (k4, between, outside)]
+    features = client.post("/api/v1/reverse", json={"points": points, "crs": "EPSG:4490", "radius": 1000}).json["features"]
+    building, yard, street = (f["properties"]["geocoding"] for f in features)
+    assert (building["label"], building["compound"], building["building"]) == ("官渡区关上街道春城路62号3幢", "春城花园", "3")
+    assert building["standard_address"] == building["label"] and building["address_id"] == yard["address_id"]
+    assert (yard["label"], yard["compound"], "building" in yard) == ("官渡区关上街道春城路62号", "春城花园", False)
+    assert yard["distance_m"] > building["distance_m"] > 0  # measured to the gate, however far
+    assert "compound" not in street and "building" not in street  # outside: the nearest plate, as everywhere
+    single = client.get("/api/v1/reverse", query_string={"lon": k4.x, "lat": k4.y, "crs": "EPSG:4490"}).json["features"][0]
+    assert single["properties"]["geocoding"]["label"] == "官渡区关上街道春城路62号3幢"
+
+
 def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store, site, tmp_path):
     from apitools import make_client
 

@@ -243,6 +243,11 @@ def reverse_feature(
                 **_address_kind(e),
             }
         )
+        if result.compound is not None:  # inside a compound: its address, down to the building the point is in
+            geocoding["compound"] = result.compound
+            geocoding["label"] = geocoding["standard_address"] = sub_address(e.label, result.building)
+            if result.building is not None:
+                geocoding["building"] = result.building
         if e.address_kind == "secondary":  # a corner building's address on its other road, not its address
             geocoding["label"] = f"{e.label}{SECONDARY_MARK}"
         if e.status == "retired":  # the plate stands on a road whose name was cancelled

@@ -10,7 +10,9 @@ nearest road (read, with the other roads near the points, by the spatial index) 
 nearest plate stands on the other side of that same line, the nearest plate of a road of that
 name on the point's side within the radius is preferred (both sides measured against the one
 line, whatever direction the road is numbered in). Of plates equally near
-(a corner building's main and secondary address drawn at one point), the main one.
+(a corner building's main and secondary address drawn at one point), the main one. A point
+inside a compound (小区/大院) is at the compound's address, and at its building when it lies
+in one (``inside_compounds``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import shapely
 from gis.crs import STORAGE_CRS, transform_coords
 
 from .gazetteer import Entry, Gazetteer, to_metres
+from .inside_compounds import compounds_at
 from .plates import NearbyPlates, NearbyRoads
 
 if TYPE_CHECKING:
@@ -43,6 +46,8 @@ class ReverseResult:
     distance_m: float | None
     community: AdminUnit | None
     subdistrict: AdminUnit | None
+    compound: str | None = None  # the compound (小区/大院) the point lies in: ``address`` is then its door plate
+    building: str | None = None  # the 楼栋号 of the compound's building the point lies in
 
 
 def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0) -> list[ReverseResult]:
@@ -65,7 +70,10 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
         _prefer_same_side(g, near, xy, lon, lat, nearest, distance, radius_m)
     chosen = np.unique(nearest[nearest >= 0])
     chosen_ids = near.ids[chosen].tolist()
-    found = {e.id: e for e in g.plate_index.by_ids(chosen_ids, near.district[chosen])}
+    with g.plate_index.session() as session:
+        inside = compounds_at(session, lon, lat)
+    gates = {c.plate_id: c.district for c in inside.values() if c.plate_id not in set(chosen_ids)}
+    found = {e.id: e for e in g.plate_index.by_ids(chosen_ids + list(gates), [*near.district[chosen], *gates.values()])}
     entries = {i: found[plate] for i, plate in zip(chosen.tolist(), chosen_ids, strict=True) if plate in found}
     communities: list[AdminUnit | None] = [None] * len(lon)
     if g.community_tree is not None:
@@ -74,10 +82,25 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
             communities[i] = g.community_list[int(u)]
     # Python numbers taken out of the arrays at once: item by item costs more than the rest of a large batch.
     points = zip(lon.tolist(), lat.tolist(), nearest.tolist(), distance.tolist(), communities, strict=True)
-    return [
+    results = [
         ReverseResult(x, y, entries.get(plate), None if math.isnan(gap) else gap, community, _subdistrict(g, community))
         for x, y, plate, gap, community in points
     ]
+    _at_compound_gates(results, inside, found, xy)
+    return results
+
+
+def _at_compound_gates(results: list[ReverseResult], inside: dict, found: dict, xy: np.ndarray) -> None:
+    """A point inside a compound is at the compound's address (its door plate, however far the
+    gate), and at its building when it lies in one (see ``inside_compounds``)."""
+    at = [(i, c, found[c.plate_id]) for i, c in inside.items() if c.plate_id in found]
+    if not at:
+        return
+    gate_x, gate_y = to_metres(np.array([e.point.x for _, _, e in at]), np.array([e.point.y for _, _, e in at]))
+    gaps = np.hypot(gate_x - xy[[i for i, _, _ in at], 0], gate_y - xy[[i for i, _, _ in at], 1])
+    for (i, compound, gate), gap in zip(at, gaps.tolist(), strict=True):
+        result = results[i]
+        result.address, result.distance_m, result.compound, result.building = gate, gap, compound.name, compound.building
 
 
 def _subdistrict(g: Gazetteer, community: AdminUnit | None) -> AdminUnit | None:
