@@ -72,7 +72,8 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
     chosen_ids = near.ids[chosen].tolist()
     with g.plate_index.session() as session:
         inside = compounds_at(session, lon, lat)
-    gates = {c.plate_id: c.district for c in inside.values() if c.plate_id not in set(chosen_ids)}
+    have = set(chosen_ids)
+    gates = {c.plate_id: c.district for c in inside.values() if c.plate_id not in have}
     found = {e.id: e for e in g.plate_index.by_ids(chosen_ids + list(gates), [*near.district[chosen], *gates.values()])}
     entries = {i: found[plate] for i, plate in zip(chosen.tolist(), chosen_ids, strict=True) if plate in found}
     communities: list[AdminUnit | None] = [None] * len(lon)
