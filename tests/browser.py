@@ -107,9 +107,12 @@ SCREENSHOTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "va
 
 
 def wait(browser, condition, timeout: float = 20):
+    """Wait for ``condition``; an element that a page redraws while it is being checked (stale)
+    is looked for again, as one not there yet is."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(browser, timeout).until(condition)
+    return WebDriverWait(browser, timeout, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def screenshot(browser, name: str) -> None:

@@ -408,7 +408,7 @@ class Gazetteer:
 
     def compound_entry(self, row) -> Entry:
         """The entry of a compound (小区/大院): at its door plate, labelled with its address
-        (官渡区…街218号（宏松花园）); inside its outline, labelled with its name, before it is numbered."""
+        (…街218号（宏松花园）); inside its outline, labelled with its name, before it is numbered."""
         point = row.plate_geom if row.plate_geom is not None else row.geom.representative_point()
         (community,) = self.communities_of([point])
         return Entry(

@@ -6,7 +6,7 @@ Real queries carry more than the address: the whole administrative chain before 
 between words, pinyin mixed with characters (chengdu 锦江区 zijun lu 12), English word
 order and generic words (No. 12 Zijun Road), and road crossings in several wordings
 (子君路民航路口, 子君路和民航路交汇处附近, Zijun Rd & Minhang Rd), and often the postal code
-(650200 昆明市…, …12号（邮编650200）). ``understand`` peels all
+(610000 成都市…, …12号（邮编610000）). ``understand`` peels all
 of that off and returns the core the engine already matches (``子君路12号``,
 ``子君路与民航路交叉口``) plus the smallest administrative unit named, which is the answer
 when nothing else is left.
@@ -431,7 +431,7 @@ def _crossing(g: Gazetteer, text: str) -> str | None:
 
 # A postal code (邮政编码, six digits) written with the address: after its label, in brackets, or
 # standing alone at the start or end of the address or of one of its comma-separated parts
-# (…, Kunming, Yunnan 650200, China). No house number stands alone with six digits.
+# (…, Chengdu, Sichuan 610000, China). No house number stands alone with six digits.
 _POSTCODE = re.compile(
     r"(?:邮政编码|邮编|post\s*code|zip\s*code|zip)\s*[:：]?\s*\d{6}(?!\d)"
     r"|[(（]\s*\d{6}\s*[)）]"
