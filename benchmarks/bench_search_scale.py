@@ -58,14 +58,14 @@ def worker_measure(url: str, queries_path: str) -> None:
 
     import numpy as np
 
+    from cli.serve_command import freeze_start_up_heap
     from gis.storage import Store
     from placenames.search import engine
     from placenames.search.gazetteer import build
     from placenames.search.reverse import reverse
 
     store = Store(url)
-    gc.collect()  # as a served worker does once it has started (cli.serve_command.worker_app)
-    gc.freeze()
+    freeze_start_up_heap()  # as a served worker does once it has started (cli.serve_command.worker_app)
     started = time.perf_counter()
     g = build(store)
     load = time.perf_counter() - started

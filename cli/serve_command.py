@@ -50,13 +50,19 @@ def worker_app(settings):
     sight (``gc.freeze``): a request that makes many objects (a reverse batch of 20,000 points
     makes about 60,000) sets off full collections, which then no longer walk all of it; the
     batch runs about 15 % faster."""
-    import gc
-
     from api import search
     from server import create_app
 
     app = create_app(settings)
-    gc.collect()  # what start-up left over goes first: only what lives is frozen
-    gc.freeze()
+    freeze_start_up_heap()
     search.warm(app)  # the first search is not kept waiting for the gazetteer
     return app
+
+
+def freeze_start_up_heap() -> None:
+    """Move what the process has built so far out of the garbage collector's walks (see
+    ``worker_app``); what start-up left over is collected first, so only what lives is frozen."""
+    import gc
+
+    gc.collect()
+    gc.freeze()

@@ -44,111 +44,21 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from gis.basemap import Building, Road
-from placenames.models import DoorPlate, PlaceName
-from placenames.numbering.models import Compound, CompoundBuilding
+from gis.basemap import Road
+from placenames.models import PlaceName
 from placenames.registry_models import NameAlias
 
 from . import keys
-from .key_table import BY_FORMER, BY_NAME, COMPOUND, CURRENT, HISTORIC, PLACE, RETIRED, ROAD, SearchKey
+from . import name_statements as sql
+from .key_table import BY_FORMER, BY_NAME, COMPOUND, CURRENT, PLACE, RETIRED, ROAD
+from .name_statements import IN_CHUNK, LATIN_KINDS, PREFETCH_ROWS
 from .normalize import normalize
 
 if TYPE_CHECKING:
     from .gazetteer import CompoundBuildings, Entry, Gazetteer, HistoricName, Where
-
-KEY_COLUMNS = (
-    SearchKey.key,
-    SearchKey.kind,
-    SearchKey.name_key,
-    SearchKey.via,
-    SearchKey.target,
-    SearchKey.target_id,
-    SearchKey.source_id,
-    SearchKey.state,
-    SearchKey.until,
-)
-PLACE_COLUMNS = (
-    PlaceName.id,
-    PlaceName.name,
-    PlaceName.romanization,
-    PlaceName.category_label,
-    PlaceName.admin_code,
-    PlaceName.geom,
-    PlaceName.status,
-    PlaceName.classification,
-    PlaceName.retired_on,
-)
-ROAD_COLUMNS = (Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)
-LATIN_KINDS = (keys.PINYIN, keys.INITIALS)
-IN_CHUNK = 900  # keys in one IN list (SQLite allows many more; a bound keeps plans simple)
-PREFETCH_ROWS = 500  # a range read ahead is kept when it holds no more than about twice this many rows
-
-# The statements a query runs, built once: a lookup runs dozens of them, and building and
-# compiling a statement each time cost more than the database's answer.
-_KINDS = SearchKey.kind.in_(bindparam("kinds", expanding=True))
-_BY_KEYS = select(*KEY_COLUMNS).where(_KINDS, SearchKey.key.in_(bindparam("keys", expanding=True)))
-
-
-_BEGINNING_WITH = (
-    select(*KEY_COLUMNS)
-    .where(_KINDS, SearchKey.key >= bindparam("low"), SearchKey.key < bindparam("high"))
-    .order_by(SearchKey.key, SearchKey.target.desc(), SearchKey.target_id, SearchKey.source_id)  # roads ('road' > 'place') first
-    .limit(bindparam("size"))
-    .offset(bindparam("skip"))
-)
-_ROAD_KEYS_BEGINNING = (
-    select(SearchKey.key)
-    .where(
-        SearchKey.kind == keys.NAME,
-        SearchKey.via == BY_NAME,
-        SearchKey.target == ROAD,
-        SearchKey.key >= bindparam("low"),
-        SearchKey.key < bindparam("high"),
-    )
-    .distinct()
-    .order_by(SearchKey.key)
-    .limit(bindparam("size"))
-)
-_BY_IDS = {
-    columns[0]: select(*columns).where(columns[0].in_(bindparam("ids", expanding=True)))
-    for columns in (PLACE_COLUMNS, ROAD_COLUMNS, (NameAlias.id, NameAlias.alias, NameAlias.valid_to))
-}
-# A compound with the door plate that gives its address (none before it is numbered).
-_COMPOUNDS = (
-    select(
-        Compound.id,
-        Compound.name,
-        Compound.geom,
-        Road.name.label("road_name"),
-        DoorPlate.number,
-        DoorPlate.number_text,
-        DoorPlate.address,
-        DoorPlate.geom.label("plate_geom"),
-    )
-    .join(Road, Road.id == Compound.road_id)
-    .outerjoin(DoorPlate, (DoorPlate.id == Compound.door_plate_id) & (DoorPlate.status == CURRENT))
-    .where(Compound.id.in_(bindparam("ids", expanding=True)))
-)
-_PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
-_ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
-_COMPOUND = (
-    select(Compound.name, CompoundBuilding.label, Building.id, Building.geom)
-    .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)
-    .join(Building, Building.id == CompoundBuilding.building_id)
-    .where(Compound.door_plate_id == bindparam("plate_id"), CompoundBuilding.label.is_not(None))
-    .order_by(CompoundBuilding.id)
-)
-
-_HISTORIC_BEGINNING_WITH = (
-    select(*KEY_COLUMNS)
-    .where(_KINDS, SearchKey.key >= bindparam("low"), SearchKey.key < bindparam("high"))
-    .where(text(HISTORIC))
-    .order_by(SearchKey.key, SearchKey.source_id)
-    .limit(bindparam("size"))
-)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -233,7 +143,7 @@ class NameReading:
         self._places: dict[int, Any] = {}  # id -> row of PLACE_COLUMNS, or None
         self._roads: dict[int, Any] = {}  # id -> row of ROAD_COLUMNS, or None
         self._aliases: dict[int, Any] = {}
-        self._compounds: dict[int, Any] = {}  # id -> row of _COMPOUNDS, or None
+        self._compounds: dict[int, Any] = {}  # id -> row of sql.COMPOUNDS_BY_IDS, or None
         self._road_names: dict[int, str] = {}
         self._road_district: dict[int, str] = {}
         self._entries: dict[tuple[str, int], Entry | None] = {}
@@ -363,7 +273,7 @@ class NameReading:
         """Up to ``size`` rows of ``kinds`` whose key begins with ``prefix``, in key order (one read, not kept)."""
         low, high = keys.beginning_bounds(prefix)
         params = {"kinds": list(kinds), "low": low, "high": high, "size": size, "skip": 0}
-        return [KeyRow(*row) for row in self._connection.execute(_BEGINNING_WITH, params).all()]
+        return [KeyRow(*row) for row in self._connection.execute(sql.BEGINNING_WITH, params).all()]
 
     def prefetch(self, prefixes: Iterable[str], latin: bool) -> None:
         """Read at once the keys beginning with these prefixes (the sounds of one query, which
@@ -391,16 +301,7 @@ class NameReading:
     def road_keys_beginning(self, prefix: str, cap: int) -> list[str]:
         """Up to ``cap`` normalized road names that begin with ``prefix``, in order."""
         low, high = keys.beginning_bounds(prefix)
-        query = (
-            select(SearchKey.key)
-            .where(
-                SearchKey.kind == keys.NAME, SearchKey.via == BY_NAME, SearchKey.target == ROAD, SearchKey.key >= low, SearchKey.key < high
-            )
-            .distinct()
-            .order_by(SearchKey.key)
-            .limit(cap)
-        )
-        return list(self.session.scalars(query))
+        return list(self._connection.execute(sql.ROAD_KEYS_BEGINNING, {"low": low, "high": high, "size": cap}).scalars())
 
     def roads_by_id(self, ids: Iterable[int]) -> dict[int, Entry]:
         """The road entries of these road ids (current or cancelled), those that exist."""
@@ -436,7 +337,7 @@ class NameReading:
     def _load_road_names(self, ids: set[int]) -> None:
         missing = sorted(i for i in ids if i not in self._road_names)
         for start in range(0, len(missing), IN_CHUNK):
-            rows = self._connection.execute(_ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
+            rows = self._connection.execute(sql.ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
             self._road_names.update((row.id, row.name) for row in rows)
             self._road_district.update((row.id, row.district_code) for row in rows)
 
@@ -474,7 +375,7 @@ class NameReading:
         rows = [
             row
             for start in range(0, len(ids), IN_CHUNK)
-            for row in self._connection.execute(_PLACE_GEOMS, {"ids": ids[start : start + IN_CHUNK]})
+            for row in self._connection.execute(sql.PLACE_GEOMS, {"ids": ids[start : start + IN_CHUNK]})
         ]
         located = [row for row in rows if row.geom is not None]
         if not located:
@@ -496,7 +397,7 @@ class NameReading:
         """The compound (小区/大院) behind a door plate, with where each of its 楼栋号 stands."""
         from .gazetteer import CompoundBuildings
 
-        rows = self._connection.execute(_COMPOUND, {"plate_id": plate_id}).all()
+        rows = self._connection.execute(sql.COMPOUND_BUILDINGS, {"plate_id": plate_id}).all()
         if not rows:
             return None
         return CompoundBuildings(rows[0].name, {row.label: (row.id, row.geom.representative_point()) for row in rows})
@@ -517,7 +418,7 @@ class NameReading:
                 self._rows[(group, k)] += [r for r in _beginning(rows, k) if r.key == k]
             missing = [k for k in missing if k not in within]
         for start in range(0, len(missing), IN_CHUNK):
-            for row in self._connection.execute(_BY_KEYS, {"kinds": list(kinds), "keys": missing[start : start + IN_CHUNK]}).all():
+            for row in self._connection.execute(sql.BY_KEYS, {"kinds": list(kinds), "keys": missing[start : start + IN_CHUNK]}).all():
                 self._rows[(group, row.key)].append(KeyRow(*row))
         return {k: self._rows[(group, k)] for k in wanted}
 
@@ -533,7 +434,7 @@ class NameReading:
         size, read = 4 * cap + 20, list[KeyRow]()
         while True:
             params = {"kinds": list(kinds), "low": low, "high": high, "size": size, "skip": len(read)}
-            page = [KeyRow(*row) for row in self._connection.execute(_BEGINNING_WITH, params).all()]
+            page = [KeyRow(*row) for row in self._connection.execute(sql.BEGINNING_WITH, params).all()]
             read += page
             if len(page) < size:
                 self._ranges[(kinds, prefix)] = read
@@ -550,7 +451,7 @@ class NameReading:
             return
         low, high = keys.beginning_bounds(prefix)
         params = {"kinds": list(kinds), "low": low, "high": high, "size": 2 * cap + 20}
-        yield [KeyRow(*row) for row in self._connection.execute(_HISTORIC_BEGINNING_WITH, params).all()]
+        yield [KeyRow(*row) for row in self._connection.execute(sql.HISTORIC_BEGINNING_WITH, params).all()]
 
     def _own_names(self, name_key: str) -> list[KeyRow]:
         """The rows of the roads and places whose own name is ``name_key``."""
@@ -565,22 +466,22 @@ class NameReading:
         self._load_places({r.target_id for r in rows if r.target == PLACE})
         self._load_roads({r.target_id for r in rows if r.target == ROAD})
         self._load_aliases({r.source_id for r in rows if r.via == BY_FORMER})
-        self._load(self._compounds, {r.target_id for r in rows if r.target == COMPOUND}, _COMPOUNDS)
+        self._load(self._compounds, {r.target_id for r in rows if r.target == COMPOUND}, sql.COMPOUNDS_BY_IDS)
         names = {r.name_key for r in rows if r.via == BY_NAME}
         names |= {name_key(place.name) for r in rows if r.target == PLACE and (place := self._places.get(r.target_id)) is not None}
         same_names = self._exact(keys.NAME, names)
         self._load_roads({r.target_id for rows_ in same_names.values() for r in rows_ if r.via == BY_NAME and r.target == ROAD})
 
     def _load_places(self, ids: set[int]) -> None:
-        new = self._load(self._places, ids, _BY_IDS[PlaceName.id])
+        new = self._load(self._places, ids, sql.BY_IDS[PlaceName.id])
         self._where.update(((PLACE, i), where) for i, where in self.g.located(PLACE, new).items())
 
     def _load_roads(self, ids: set[int]) -> None:
-        new = self._load(self._roads, ids, _BY_IDS[Road.id])
+        new = self._load(self._roads, ids, sql.BY_IDS[Road.id])
         self._where.update(((ROAD, i), where) for i, where in self.g.located(ROAD, new).items())
 
     def _load_aliases(self, ids: set[int]) -> None:
-        self._load(self._aliases, ids, _BY_IDS[NameAlias.id])
+        self._load(self._aliases, ids, sql.BY_IDS[NameAlias.id])
 
     def _load(self, known: dict, ids: set[int], query) -> list:
         """Read the rows of these ids not read yet into ``known`` (None for those that do not exist); the new rows."""
@@ -686,7 +587,7 @@ class NameReading:
     def _compound_entry(self, compound_id: int) -> Entry | None:
         memo = (COMPOUND, compound_id)
         if memo not in self._entries:
-            self._load(self._compounds, {compound_id}, _COMPOUNDS)
+            self._load(self._compounds, {compound_id}, sql.COMPOUNDS_BY_IDS)
             row = self._compounds.get(compound_id)
             self._entries[memo] = None if row is None else self.g.compound_entry(row)
         return self._entries[memo]

@@ -98,7 +98,8 @@ def _at_compound_gates(results: list[ReverseResult], inside: dict, found: dict, 
     if not at:
         return
     gate_x, gate_y = to_metres(np.array([e.point.x for _, _, e in at]), np.array([e.point.y for _, _, e in at]))
-    gaps = np.hypot(gate_x - xy[[i for i, _, _ in at], 0], gate_y - xy[[i for i, _, _ in at], 1])
+    here = xy[[i for i, _, _ in at]]
+    gaps = np.hypot(gate_x - here[:, 0], gate_y - here[:, 1])
     for (i, compound, gate), gap in zip(at, gaps.tolist(), strict=True):
         result = results[i]
         result.address, result.distance_m, result.compound, result.building = gate, gap, compound.name, compound.building
