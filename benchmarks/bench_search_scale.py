@@ -58,14 +58,16 @@ def worker_measure(url: str, queries_path: str) -> None:
 
     import numpy as np
 
-    from cli.serve_command import freeze_start_up_heap
     from gis.storage import Store
     from placenames.search import engine
     from placenames.search.gazetteer import build
     from placenames.search.reverse import reverse
 
     store = Store(url)
-    freeze_start_up_heap()  # as a served worker does once it has started (cli.serve_command.worker_app)
+    # As a served worker does once it has started (cli.serve_command.freeze_start_up_heap), written
+    # out here: this worker also runs an older checkout's code, which may not have that function.
+    gc.collect()
+    gc.freeze()
     started = time.perf_counter()
     g = build(store)
     load = time.perf_counter() - started
