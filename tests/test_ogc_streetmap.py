@@ -62,7 +62,8 @@ def offline():
 def test_items_and_item_pages_draw_our_street_map_offline(site, offline):
     server, _ = site
     offline.get(server.url + "/ogc/collections/subdistricts/items?f=html&lang=zh")
-    wait(offline, lambda b: b.execute_script(PAINTED, "items-map")["painted"] > 0, timeout=30)
+    # Tiles arrive and draw one by one: wait for the whole picture, not the first stroke.
+    wait(offline, lambda b: b.execute_script(PAINTED, "items-map")["painted"] > 1000, timeout=30)
     drawn = offline.execute_script(PAINTED, "items-map")
     live.screenshot(offline, "ogc-items-street-map")
     assert drawn["tiles"] >= 1 and drawn["painted"] > 1000, drawn

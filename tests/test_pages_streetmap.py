@@ -61,6 +61,11 @@ def offline():
     close(browser)
 
 
+def _whole(drawn) -> bool:
+    """Four tiles or more drawn, with road casing, a fair share of painted pixels and labels."""
+    return drawn["tiles"] >= 4 and drawn["casing"] > 200 and drawn["painted"] > drawn["tiles"] * 256 * 256 * 0.02 and bool(drawn["labels"])
+
+
 def test_the_public_map_draws_roads_and_labels_offline(site, offline):
     server, store = site
     with store.read() as session:
@@ -71,7 +76,7 @@ def test_the_public_map_draws_roads_and_labels_offline(site, offline):
     offline.get(server.url + "/")
     assert offline.find_element(By.CSS_SELECTOR, "#map .map-approval").text == f"审图号：{APPROVAL}"
     offline.execute_script("window.dimingCommon.maps[0].setView([arguments[0], arguments[1]], 16, {animate: false})", middle.y, middle.x)
-    wait(offline, lambda b: b.execute_script(PIXELS)["tiles"] >= 4 and b.execute_script(PIXELS)["labels"], timeout=30)
+    wait(offline, lambda b: _whole(b.execute_script(PIXELS)), timeout=30)  # tiles draw one by one
     drawn = offline.execute_script(PIXELS)
     screenshot(offline, "streetmap-public")
     assert drawn["casing"] > 200, drawn  # roads are drawn
