@@ -256,3 +256,11 @@ def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store,
         g = search(query)[0]["properties"]["geocoding"]
         assert g["label"] == "官渡区关上街道春城路62号3幢2单元501室" and g["building_id"] == site["K4"], query
     assert search("春城花园小区")[0]["id"].startswith("compound.")
+    # as residents call it: 小区 after the beginning of its name (春城小区), in search and in
+    # autocomplete, and a building of it; a beginning no compound's name has is no compound
+    for query in ("春城小区", "春城花园小区"):
+        assert search(query)[0]["id"].startswith("compound."), query
+        offered = client.get("/api/v1/autocomplete", query_string={"q": query}).json["features"]
+        assert offered and offered[0]["properties"]["geocoding"]["name"] == "春城花园", query
+    assert search("春城小区3栋")[0]["properties"]["geocoding"]["label"] == "官渡区关上街道春城路62号3幢"
+    assert not [f for f in search("春山小区") if f["properties"]["geocoding"]["type"] == "poi"]

@@ -144,3 +144,11 @@ def test_ordinal_does_not_cut_a_place_word():
 )
 def test_one_word_villages_and_specialised_generics(name, category, expected):
     assert romanize(name, category=category) == expected
+
+
+def test_the_numeral_zero_written_as_a_circle_is_one_syllable():
+    # 〇 (U+3007) is filed among Unicode's symbols, not its ideographs; read as a letter it
+    # shifted every syllable after it (the register once said "Silin Gsan Changshe Qujumin").
+    assert romanize("四〇三厂社区居民委员会", category=categories.COMMUNITY) == "Silingsanchang Shequ Jumin Weiyuanhui"
+    assert romanize("二〇二路", category=categories.ROAD, sign=True) == "ERLING'ER LU"
+    assert pinyin_key("四〇三厂") == pinyin_key("四零三厂")

@@ -36,7 +36,9 @@ def dictionary() -> dict[str, tuple[str, ...]]:
 
 
 def is_hanzi(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f"
+    """A character read as one syllable: the CJK ideographs, and 〇 (líng), which Unicode
+    files among the symbols (U+3007) though names use it as a numeral (四〇三厂)."""
+    return "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or char == "\u3007"
 
 
 def readings(text: str, extra: dict[str, tuple[str, ...]] | None = None) -> list[str]:

@@ -73,6 +73,7 @@ CROSSING_ENDINGS = (
 CONNECTORS = ("与", "和", "同", "跟", "及", "交", "至", "&", "/", "、", "")
 ROAD_ENDINGS = ("路", "街", "巷", "道", "大道", "弄", "里")
 COMPOUND_GENERIC = "小区"  # written after a compound's name that does not end with it (宏松花园小区)
+COMPOUND_STEM_CAP = 50  # names read to find the one compound that 小区 after a name's beginning means
 
 # English and pinyin words of an address typed on a Latin keyboard.
 _EN_GENERIC = {
@@ -482,21 +483,40 @@ def understand(g: Gazetteer, query: str) -> Understood:
 
 def _compound_address(g: Gazetteer, text: str, peeled: list[str]) -> str:
     """宏松花园3栋2单元501室 -> 宏松街218号3栋2单元501室: a compound's name before a building
-    (楼栋号) stands for the compound's address, whose buildings the engine knows. A compound
-    may be written with 小区 after its name (宏松花园小区 -> 宏松花园)."""
+    (楼栋号) stands for the compound's address, whose buildings the engine knows. The compound
+    may be named as residents call it (``compounds_called``)."""
     cuts = [cut for cut in range(len(text) - 1, 1, -1) if text[cut].isdigit() and not text[cut - 1].isdigit()]
     for cut in [len(text), *cuts]:
         head, tail = text[:cut], text[cut:]
-        names = [head, head.removesuffix(COMPOUND_GENERIC)] if head.endswith(COMPOUND_GENERIC) and len(head) > 3 else [head]
-        for name in names:
-            compounds = [e for e in g.names.get(name, []) if e.kind == "compound"]
-            if compounds and not tail:
-                return name
-            numbered = [e for e in compounds if e.street and e.number_text]
-            if numbered and tail:
-                peeled.append(head)
-                return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{tail}"
+        name, compounds = compounds_called(g, head)
+        if compounds and not tail:
+            return name
+        numbered = [e for e in compounds if e.street and e.number_text]
+        if numbered and tail:
+            peeled.append(head)
+            return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{tail}"
     return text
+
+
+def compounds_called(g: Gazetteer, head: str) -> tuple[str, list[Entry]]:
+    """(name, compounds) of the compound (小区/大院) ``head`` (normalized) names, as residents
+    call it: its name (宏松花园), its name with 小区 after it (宏松花园小区), or 小区 after the
+    beginning of its name (宏松小区 for 宏松花园) when exactly one compound's name begins so.
+    Nothing found: (head, [])."""
+    if not head.endswith(COMPOUND_GENERIC) or len(head) <= len(COMPOUND_GENERIC) + 1:
+        names = [head]
+    else:
+        names = [head, head.removesuffix(COMPOUND_GENERIC)]
+    for name in names:
+        compounds = [e for e in g.names.get(name, []) if e.kind == "compound"]
+        if compounds:
+            return name, compounds
+    if len(names) == 2:  # 小区 after the beginning of one compound's name
+        beginning = {e.id: e for _, e in g.prefixed(names[1], False, COMPOUND_STEM_CAP, addresses=False) if e.kind == "compound"}
+        if len(beginning) == 1:
+            (only,) = beginning.values()
+            return normalize(only.name), [only]
+    return head, []
 
 
 def peel_prefix(g: Gazetteer, text: str) -> str:
@@ -507,4 +527,5 @@ def peel_prefix(g: Gazetteer, text: str) -> str:
     text = _peel_admin(g, lex, text, peeled)
     rest, _ = _peel_unit(g, lex, text, lex.subdistricts, None)
     rest, _ = _peel_unit(g, lex, rest, lex.communities, None)
-    return rest or text
+    rest = rest or text
+    return compounds_called(g, rest)[0] if rest.endswith(COMPOUND_GENERIC) else rest  # 宏松小区: the compound's name
