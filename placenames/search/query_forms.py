@@ -494,7 +494,7 @@ def _compound_address(g: Gazetteer, text: str, peeled: list[str]) -> str:
         numbered = [e for e in compounds if e.street and e.number_text]
         if numbered and tail:
             peeled.append(head)
-            return f"{normalize(numbered[0].street)}{numbered[0].number_text}号{tail}"
+            return f"{normalize(numbered[0].street or '')}{numbered[0].number_text}号{tail}"
     return text
 
 
