@@ -249,6 +249,7 @@ def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store,
         g = feature["properties"]["geocoding"]
         assert (g["name"], g["type"], g["label"]) == ("春城花园", "poi", "官渡区关上街道春城路62号（春城花园）"), query
         assert feature["id"].startswith("compound.") and feature["geometry"]["coordinates"] == pytest.approx([gate.x, gate.y])
+        assert g["romanization"] == "Chuncheng Huayuan"  # spelled as a 城镇居民点 (住宅区、小区) name
     suggested = client.get("/api/v1/autocomplete", query_string={"q": "春城花"}).json["features"]
     assert "春城花园" in [f["properties"]["geocoding"]["name"] for f in suggested]
     # a building of the compound by the compound's name (with 小区 after it or not; 3栋, 3号楼, 3-2-501): its address down to the room

@@ -22,6 +22,11 @@ def site(tmp_path_factory):
     store.dispose()
 
 
+def label_of(browser, item) -> str:
+    """A listed answer's label: the item's own text, before its spelling, note and path."""
+    return browser.execute_script("return arguments[0].firstChild.textContent", item)
+
+
 def test_autocomplete_then_result_on_the_map(site, browser):
     server, _ = site
     browser.get(server.url + "/")
@@ -174,7 +179,7 @@ def test_the_highlighted_suggestion_is_what_enter_and_space_pick(site, browser, 
     box.send_keys("子君")
     wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#suggestions li")))
     box.send_keys(Keys.ARROW_DOWN, Keys.ARROW_DOWN)
-    highlighted = browser.find_element(By.CSS_SELECTOR, "#suggestions li[aria-selected=true]").text.splitlines()[0]
+    highlighted = label_of(browser, browser.find_element(By.CSS_SELECTOR, "#suggestions li[aria-selected=true]"))
     box.send_keys(key)
     wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#results li")))
     assert box.get_attribute("value") == highlighted
@@ -192,7 +197,7 @@ def test_results_are_a_live_region_and_space_picks_a_result(site, browser):
     browser.execute_script("window.__map_moves = 0; document.querySelector('.leaflet-marker-icon').remove();")
     items[-1].send_keys(Keys.SPACE)
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, ".leaflet-popup-content"))
-    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text == items[-1].text.splitlines()[0]
+    assert browser.find_element(By.CSS_SELECTOR, ".leaflet-popup-content").text == label_of(browser, items[-1])
 
 
 def test_keyboard_map_lookup_and_chinese_zoom_titles(site, browser):
@@ -282,3 +287,30 @@ def test_a_search_is_in_the_address_and_back_goes_to_the_one_before(site, browse
     browser.get(switch)  # the other language, the same search
     first_result("子君路")
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text.startswith("Name or address")
+
+
+def test_the_english_page_spells_answers_beside_the_chinese(site, browser):
+    """A door plate found, and the nearest address of a map click, show their spelling (number
+    first, the street as the register spells it) beside the Chinese."""
+    server, store = site
+    from placenames.models import PlaceName
+
+    with store.read() as session:
+        road, number, spelling = session.execute(
+            sa.select(Road.name, DoorPlate.number_text, PlaceName.romanization)
+            .join(DoorPlate, DoorPlate.road_id == Road.id)
+            .join(PlaceName, (PlaceName.name == Road.name) & (PlaceName.category_code == "23510") & (PlaceName.status == "current"))
+            .where(DoorPlate.status == "current", DoorPlate.kind == "main")
+            .order_by(DoorPlate.id)
+            .limit(1)
+        ).one()
+    browser.get(server.url + "/?lang=en")
+    browser.find_element(By.ID, "q").send_keys(f"{road}{number}号", Keys.ENTER)
+    first = wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#results li")))
+    assert first.find_element(By.CSS_SELECTOR, ".roman").text == f"No. {number} {spelling}"
+    the_map = browser.find_element(By.ID, "map")
+    browser.execute_script("arguments[0].focus()", the_map)
+    the_map.send_keys(Keys.ENTER)  # the map is centred on the plate found: its nearest address is that plate
+    wait(browser, EC.visibility_of_element_located((By.ID, "reverse")))
+    wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#reverse-address .roman"))
+    assert browser.find_element(By.CSS_SELECTOR, "#reverse-address .roman").text == f"No. {number} {spelling}"

@@ -301,7 +301,7 @@ def test_a_name_begun_is_found_and_a_slip_is_suggested(client):
     assert geo(begun["features"][0])["name"] == "子君路" and geo(begun["features"][0])["match_type"] in ("partial", "fuzzy")
     slipped = client.get("/api/v1/search", query_string={"q": "子均"}).get_json()
     assert slipped["features"] == []
-    assert slipped["suggestions"][0] == {"text": "子君路", "label": "官渡区子君路", "type": "street"}
+    assert slipped["suggestions"][0] == {"text": "子君路", "label": "官渡区子君路", "type": "street", "romanization": "Zijun Lu"}
     assert geo(top(client, q=slipped["suggestions"][0]["text"]))["name"] == "子君路"  # the suggestion, searched, is found
     nothing = client.get("/api/v1/search", query_string={"q": "无此地名"}).get_json()
     assert nothing["features"] == [] and nothing["suggestions"] == []

@@ -232,8 +232,10 @@
       return;
     }
     const g = geo(fc.features[0]);
-    document.getElementById("reverse-address").textContent = g.standard_address
+    const address = document.getElementById("reverse-address");
+    address.textContent = g.standard_address
       ? g.standard_address + t.distance_fmt.replace("{m}", Math.round(g.distance_m)) : t.none_nearby;
+    if (g.standard_address && g.romanization) address.appendChild(el("span", g.romanization, "roman"));  // No. 12 Zijun Lu
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";
     document.getElementById("reverse-subdistrict").textContent = g.subdistrict ? g.subdistrict.name : "—";
     L.popup().setLatLng(latlng).setContent(el("span", g.standard_address || (g.community ? g.community.name : t.none_nearby), "popup-label")).openOn(map);

@@ -22,7 +22,7 @@ import shapely
 from gis.errors import BadRequest
 
 from .. import categories
-from . import keys, pinyin, query_forms
+from . import keys, pinyin, query_forms, spellings
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
@@ -395,6 +395,7 @@ def _intersection(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
         f"{g.profile.name.zh}{a.name}与{b.name}交叉口",
         point,
         category="道路交叉口",
+        romanization=spellings.of_crossing(a.romanization, b.romanization),
         street=a.name,
         community=a.community,
         subdistrict=a.subdistrict,

@@ -34,7 +34,7 @@ from gis.crs import STORAGE_CRS, measure_crs, transform_coords
 from gis.profile import DistrictProfile, current_profile
 from gis.storage.audit import newest_change
 
-from . import keys, pinyin
+from . import keys, pinyin, spellings
 from .names import NameIndex, NameReading, Street
 from .normalize import normalize
 from .plates import PlateIndex, RoadPlatesByName
@@ -378,6 +378,7 @@ class Gazetteer:
             point,
             row.geom,
             category="道路",
+            romanization=spellings.of_road(row.name, row.registered_spelling),
             community=community,
             subdistrict=subdistrict,
             admin_code=row.admin_code,
@@ -419,6 +420,7 @@ class Gazetteer:
             point,
             row.geom,
             category=COMPOUND_CATEGORY,
+            romanization=spellings.of_compound(row.name, row.registered_spelling),
             street=row.road_name if row.address else None,
             number=row.number,
             number_text=row.number_text,
@@ -471,6 +473,7 @@ def build(store, profile: DistrictProfile | None = None) -> Gazetteer:
             unit.geom.representative_point(),
             unit.geom,
             category={"community": "社区", "subdistrict": "街道"}[unit.level],
+            romanization=spellings.of_unit(unit.name, unit.level),
             community=community,
             subdistrict=subdistrict,
             admin_code=unit.code,

@@ -27,6 +27,7 @@ from gis.profile import DistrictProfile, current_profile
 from placenames.numbering.address import sub_address
 from placenames.sides import side_word
 
+from . import spellings
 from .engine import Match
 from .reverse import ReverseResult
 
@@ -230,6 +231,9 @@ def reverse_feature(
         "distance_m": None if result.distance_m is None else round(result.distance_m, 2),
         "match_type": "exact" if e else "partial",
     }
+    spelled = e.romanization if e else (spellings.of_unit(result.community.name, "community") if result.community else None)
+    if spelled:
+        geocoding["romanization"] = spelled
     if e:
         geocoding.update(
             {

@@ -9,11 +9,12 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select, text
 
 from gis.basemap import Building, Road
+from placenames import categories
 from placenames.models import DoorPlate, PlaceName
 from placenames.numbering.models import Compound, CompoundBuilding
 from placenames.registry_models import NameAlias
 
-from . import keys
+from . import keys, spellings
 from .key_table import BY_NAME, CURRENT, HISTORIC, ROAD, SearchKey
 
 KEY_COLUMNS = (
@@ -38,7 +39,23 @@ PLACE_COLUMNS = (
     PlaceName.classification,
     PlaceName.retired_on,
 )
-ROAD_COLUMNS = (Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom)
+
+
+def _registered_spelling(name, district, category: str):
+    """The spelling the register holds for a current name of ``category`` in ``district``
+    (one at most: a district has one current 街路巷 name of each name), as a column."""
+    return (
+        select(PlaceName.romanization)
+        .where(
+            PlaceName.name == name, PlaceName.district_code == district, PlaceName.category_code == category, PlaceName.status == CURRENT
+        )
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+ROAD_SPELLING = _registered_spelling(Road.name, Road.district_code, categories.ROAD).label("registered_spelling")
+ROAD_COLUMNS = (Road.id, Road.name, Road.road_class, Road.admin_code, Road.geom, ROAD_SPELLING)
 LATIN_KINDS = (keys.PINYIN, keys.INITIALS)
 IN_CHUNK = 900  # keys in one IN list (SQLite allows many more; a bound keeps plans simple)
 PREFETCH_ROWS = 500  # a range read ahead is kept when it holds no more than about twice this many rows
@@ -82,13 +99,14 @@ COMPOUNDS_BY_IDS = (
         DoorPlate.number_text,
         DoorPlate.address,
         DoorPlate.geom.label("plate_geom"),
+        _registered_spelling(Compound.name, Road.district_code, spellings.COMPOUND).label("registered_spelling"),
     )
     .join(Road, Road.id == Compound.road_id)
     .outerjoin(DoorPlate, (DoorPlate.id == Compound.door_plate_id) & (DoorPlate.status == CURRENT))
     .where(Compound.id.in_(bindparam("ids", expanding=True)))
 )
 PLACE_GEOMS = select(PlaceName.id, PlaceName.geom).where(PlaceName.id.in_(bindparam("ids", expanding=True)))
-ROAD_NAMES = select(Road.id, Road.name, Road.district_code).where(Road.id.in_(bindparam("ids", expanding=True)))
+ROAD_NAMES = select(Road.id, Road.name, Road.district_code, ROAD_SPELLING).where(Road.id.in_(bindparam("ids", expanding=True)))
 COMPOUND_BUILDINGS = (
     select(Compound.name, CompoundBuilding.label, Building.id, Building.geom)
     .join(CompoundBuilding, CompoundBuilding.compound_id == Compound.id)

@@ -51,7 +51,7 @@ from gis.basemap import Road
 from placenames.models import PlaceName
 from placenames.registry_models import NameAlias
 
-from . import keys
+from . import keys, spellings
 from . import name_statements as sql
 from .key_table import BY_FORMER, BY_NAME, COMPOUND, CURRENT, PLACE, RETIRED, ROAD
 from .name_statements import IN_CHUNK, LATIN_KINDS, PREFETCH_ROWS
@@ -78,6 +78,7 @@ class Street:
     name: str
     retired: bool
     retired_on: dt.date | None
+    spelling: str  # in Latin letters (``spellings.of_road``)
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,7 @@ class NameReading:
         self._compounds: dict[int, Any] = {}  # id -> row of sql.COMPOUNDS_BY_IDS, or None
         self._road_names: dict[int, str] = {}
         self._road_district: dict[int, str] = {}
+        self._road_spelling: dict[int, str] = {}
         self._entries: dict[tuple[str, int], Entry | None] = {}
         self._where: dict[tuple[str, int], Where] = {}  # where each road and place read stands
         self._historic: dict[tuple[str, int], HistoricName | None] = {}
@@ -318,7 +320,7 @@ class NameReading:
         out = {}
         for i, name in wanted.items():
             retired, retired_on = self._road_retired(name_key(name))
-            out[i] = Street(name, retired, retired_on if retired else None)
+            out[i] = Street(name, retired, retired_on if retired else None, self._road_spelling[i])
         return out
 
     def road_names(self, ids: Iterable[int]) -> dict[int, str]:
@@ -340,6 +342,7 @@ class NameReading:
             rows = self._connection.execute(sql.ROAD_NAMES, {"ids": missing[start : start + IN_CHUNK]}).all()
             self._road_names.update((row.id, row.name) for row in rows)
             self._road_district.update((row.id, row.district_code) for row in rows)
+            self._road_spelling.update((row.id, spellings.of_road(row.name, row.registered_spelling)) for row in rows)
 
     def places_ending_with(
         self,

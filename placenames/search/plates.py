@@ -30,6 +30,7 @@ from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
 
+from . import spellings
 from .names import name_key
 
 if TYPE_CHECKING:
@@ -262,6 +263,7 @@ class PlateIndex:
             number_text=row.number_text,
             side=row.side,
             category="门牌",
+            romanization=spellings.of_address(road.spelling, row.number_text),
             community=community,
             subdistrict=subdistrict,
             address_kind=row.kind,
