@@ -24,6 +24,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{street}{number}号未登记（没有这块门牌）。最近的已登记门牌：",
         "No. {number}, {street} is not a registered door number. The nearest registered ones:",
     ),
+    "former_fmt": ("{note}。现在的地址：", "{note}. The address now:"),
+    "retired_fmt": ("{note}。最近的已登记门牌：", "{note}. The nearest registered door numbers:"),
     "map_label": (
         "地图：点击地图（或选中地图后按回车键查询地图中心）可查询最近的地址和所在社区",
         "Map: click it (or focus it and press Enter for its centre) to find the nearest address and the community",

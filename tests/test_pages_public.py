@@ -314,3 +314,20 @@ def test_the_english_page_spells_answers_beside_the_chinese(site, browser):
     wait(browser, EC.visibility_of_element_located((By.ID, "reverse")))
     wait(browser, lambda b: b.find_elements(By.CSS_SELECTOR, "#reverse-address .roman"))
     assert browser.find_element(By.CSS_SELECTOR, "#reverse-address .roman").text == f"No. {number} {spelling}"
+
+
+def test_a_retired_number_is_said_once_with_its_day_and_reason(site, browser):
+    """An old certificate's address whose plate was retired: the page says when and why, once,
+    above the nearest registered numbers."""
+    server, store = site
+    from placenames.numbering import lifecycle
+
+    with store.read() as session:  # the last plate: the other tests read the first ones
+        plate_id = session.scalar(sa.select(sa.func.max(DoorPlate.id)).where(DoorPlate.status == "current", DoorPlate.kind == "main"))
+    [gone] = lifecycle.retire(store, plate_ids=[plate_id], actor="wang", reason="拆除")
+    status = search_for(browser, server, gone["address"])
+    wait(browser, EC.visibility_of_element_located((By.CSS_SELECTOR, "#results li")))
+    assert status.text.startswith(f"{gone['address']}已于") and status.text.endswith("注销（拆除）。最近的已登记门牌：")
+    items = browser.find_elements(By.CSS_SELECTOR, "#results li")
+    assert items and not browser.find_elements(By.CSS_SELECTOR, "#results li .note")  # said once, above
+    assert all(gone["address"] not in label_of(browser, item) for item in items)

@@ -139,7 +139,7 @@
       const item = el("li", g.label);
       item.tabIndex = 0;
       if (g.romanization) item.appendChild(el("span", g.romanization, "roman"));  // the registered spelling
-      if (g.note) item.appendChild(el("span", g.note[window.DIMING.lang] || g.note.zh, "note"));
+      if (g.note && !(g.match_type === "partial" && g.retired_on)) item.appendChild(el("span", noteOf(g), "note"));  // a retired number is said once, above
       item.appendChild(el("span", adminPath(g), "path"));
       item.addEventListener("click", () => focusFeature(f));
       item.addEventListener("keydown", (ev) => {
@@ -150,7 +150,9 @@
     if (features.length) focusFeature(features[0]);
   }
 
-  /* What the answer is, said first: an unregistered number, a name only begun, a typing slip. */
+  function noteOf(g) { return g.note[window.DIMING.lang] || g.note.zh; }
+
+  /* What the answer is, said first: a number changed or never given, a name only begun, a typing slip. */
   function explain(q, fc) {
     const first = fc.features[0];
     if (!first) {
@@ -165,7 +167,11 @@
       return;
     }
     const g = geo(first);
-    if (g.registered === false && g.requested_number) {
+    if (g.match_type === "former_address") {  // a number renumbered or retired: what it is now
+      say(fill(t.former_fmt, { note: noteOf(g) }));
+    } else if (g.registered === false && g.retired_on) {
+      say(fill(t.retired_fmt, { note: noteOf(g) }));
+    } else if (g.registered === false && g.requested_number) {
       say(fill(t.unregistered_fmt, { street: g.street || g.name, number: g.requested_number }));
     } else if (g.match_type === "fuzzy") {
       say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));

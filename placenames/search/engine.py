@@ -13,6 +13,7 @@ point breaks ties by distance.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import math
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ MAX_QUERY_CHARS = 100
 # exact current match, so a name in use today always comes first.
 FORMER_CONFIDENCE = 0.7
 RETIRED_CONFIDENCE = 0.6
+MAX_RENUMBERINGS = 4  # a number followed through at most this many renumberings
 # A search answered by names that begin with the query (nothing is called exactly that).
 BEGINS_WITH = 0.6
 # A query that names only a kind of place (机场, 区政府): every place of that kind, weakly.
@@ -333,7 +335,45 @@ def _address(g: Gazetteer, parsed: ParsedAddress) -> list[Match]:
         return [_in_compound(g, Match(plate, match_type, confidence, extra))]
     neighbours = plates.nearest_numbers(number, 2) if plates is not None else []
     requested = {**extra, "requested_number": parsed.number_text, "registered": False}
-    return [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
+    now = _changed_number(g, plates, number_text, confidence, requested) if plates is not None else []
+    return now + [Match(e, "partial", 0.5 * confidence, requested) for e in neighbours] + [Match(road, "partial", 0.4, requested)]
+
+
+def _changed_number(g: Gazetteer, plates, number_text: str, confidence: float, requested: dict) -> list[Match]:
+    """A number the road once carried (子君路134号 on an old certificate): renumbered, the plate
+    under its number now comes first; retired, ``requested`` says when and why, and the
+    compound the plate went into (its outline holds where the plate stood) comes first, as its
+    address replaced the plate's. Nothing when the number never was on the road."""
+    change = plates.last_change(number_text)
+    for _ in range(MAX_RENUMBERINGS):  # renumbered, perhaps more than once
+        if change is None or change.change == "retire" or not change.new_text:
+            break
+        now = plates.get(change.new_text)
+        if now is not None:
+            day = _local_day(g, change.at)
+            note = {"zh": f"{change.old_address}已于{day}改为{now.label}", "en": f"{change.old_address} became {now.label} on {day}"}
+            former = {**requested, "former_address": change.old_address, "changed_on": day, "note": note}
+            return [Match(now, "former_address", FORMER_CONFIDENCE * confidence, former)]
+        change = plates.last_change(change.new_text)
+    if change is None or change.change != "retire":
+        return []
+    day = _local_day(g, change.at)
+    why = f"（{change.note}）" if change.note else ""
+    note = {
+        "zh": f"{change.old_address}已于{day}注销{why}",
+        "en": f"{change.old_address} was retired on {day}" + (f" ({change.note})" if change.note else ""),
+    }
+    requested.update(retired_on=day, note=note)
+    compound = g.compound_holding(change.point)
+    if compound is None:
+        return []
+    return [Match(compound, "former_address", FORMER_CONFIDENCE * confidence, {**requested, "former_address": change.old_address})]
+
+
+def _local_day(g: Gazetteer, moment) -> str:
+    """The day of a stored UTC time in the district's time zone (Beijing time in China)."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(g.profile.zone).date().isoformat()
 
 
 def _in_compound(g: Gazetteer, match: Match) -> Match:

@@ -323,6 +323,17 @@ class Gazetteer:
         """The compound behind a door plate and its buildings by 楼栋号, or None."""
         return self._ask(NameReading.compound, plate_id)
 
+    def compound_holding(self, point: shapely.Point) -> Entry | None:
+        """The numbered compound (小区/大院) whose outline holds ``point`` (storage CRS), or None."""
+        from .inside_compounds import compounds_at
+
+        assert self.plate_index is not None  # a built gazetteer has its store
+        with self.plate_index.session() as session:
+            found = compounds_at(session, np.array([point.x]), np.array([point.y])).get(0)
+        if found is None:
+            return None
+        return next((e for e in self.names.get(normalize(found.name), []) if e.kind == "compound"), None)
+
     def every_road(self) -> list[Entry]:
         """Every road as an entry (evaluation scripts drawing queries from the register)."""
         return self._ask(NameReading.every_road)

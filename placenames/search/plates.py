@@ -15,6 +15,7 @@ address and near points (reverse geocoding), reading only the plates of the area
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from gis.storage.columns import read_columns
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
+from placenames.numbering.models import NumberChange
 
 from . import spellings
 from .names import name_key
@@ -87,6 +89,23 @@ _LOWEST = (
     .order_by(DoorPlate.number, DoorPlate.suffix)
     .limit(bindparam("cap"))
 )
+# The newest change of a number on these roads (retired, renumbered, reused), with where its plate stood.
+_NUMBER_CHANGED = (
+    select(
+        NumberChange.change,
+        NumberChange.old_address,
+        NumberChange.new_text,
+        NumberChange.note,
+        NumberChange.created_at,
+        point_coordinate(DoorPlate.geom, 0).label("x"),
+        point_coordinate(DoorPlate.geom, 1).label("y"),
+    )
+    .join(DoorPlate, DoorPlate.id == NumberChange.door_plate_id)
+    .where(NumberChange.road_id.in_(bindparam("road_ids", expanding=True)), _IN_DISTRICTS)
+    .where(NumberChange.old_text.in_(bindparam("number_texts", expanding=True)))
+    .order_by(NumberChange.created_at.desc(), NumberChange.id.desc())
+    .limit(1)
+)
 _BY_IDS = select(*PLATE_COLUMNS).where(DoorPlate.id.in_(bindparam("ids", expanding=True)), _IN_DISTRICTS, DoorPlate.status == "current")
 _MAIN_ADDRESS = select(DoorPlate.building_id, DoorPlate.address).where(
     DoorPlate.building_id.in_(bindparam("building_ids", expanding=True)), DoorPlate.kind == "main", DoorPlate.status == "current"
@@ -96,6 +115,20 @@ _MAIN_ADDRESS = select(DoorPlate.building_id, DoorPlate.address).where(
 def _bare(number_text: str) -> str:
     """The number as queries carry it: 12, 12附1 (a stored 号 taken off)."""
     return number_text.removesuffix("号")
+
+
+@dataclass(frozen=True)
+class NumberChanged:
+    """The last change of a door number: ``retire`` (the number went with its plate), or
+    ``renumber`` / ``reuse`` (the plate now carries ``new_text``), when and why, and where the
+    plate stood (storage CRS)."""
+
+    change: str
+    old_address: str | None
+    new_text: str | None
+    note: str | None
+    at: dt.datetime  # UTC
+    point: shapely.Point
 
 
 class RoadPlates(Mapping):
@@ -130,6 +163,15 @@ class RoadPlates(Mapping):
 
     def values(self):  # one query, not one per key
         return self._index.entries(_OF_ROADS, **self._of_roads())
+
+    def last_change(self, number_text: str) -> NumberChanged | None:
+        """What last became of a number these roads no longer carry (``door_number_changes``):
+        retired, or renumbered to another; None when it never was a number here."""
+        rows = self._index.rows(_NUMBER_CHANGED, **self._of_roads(), number_texts=[number_text, number_text + "号"])
+        if not rows:
+            return None
+        row = rows[0]
+        return NumberChanged(row.change, row.old_address, row.new_text, row.note, row.created_at, shapely.Point(row.x, row.y))
 
     def nearest_numbers(self, number: int, count: int) -> list[Entry]:
         """The ``count`` plates whose numbers are nearest ``number``, on its side (parity) first."""
