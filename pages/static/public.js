@@ -139,7 +139,8 @@
       const item = el("li", g.label);
       item.tabIndex = 0;
       if (g.romanization) item.appendChild(el("span", g.romanization, "roman"));  // the registered spelling
-      if (g.note && !(g.match_type === "partial" && g.retired_on)) item.appendChild(el("span", noteOf(g), "note"));  // a retired number is said once, above
+      const saidAbove = g.match_type === "former_address" || (g.match_type === "partial" && g.retired_on);  // explain() said it
+      if (g.note && !saidAbove) item.appendChild(el("span", noteOf(g), "note"));
       item.appendChild(el("span", adminPath(g), "path"));
       item.addEventListener("click", () => focusFeature(f));
       item.addEventListener("keydown", (ev) => {
