@@ -264,4 +264,8 @@ def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store,
         offered = client.get("/api/v1/autocomplete", query_string={"q": query}).json["features"]
         assert offered and offered[0]["properties"]["geocoding"]["name"] == "春城花园", query
     assert search("春城小区3栋")[0]["properties"]["geocoding"]["label"] == "官渡区关上街道春城路62号3幢"
+    # typed whole before anything was offered, a building's address is offered as search finds it
+    for query in ("春城花园3栋2单元501室", "春城小区3栋2单元501室"):
+        offered = client.get("/api/v1/autocomplete", query_string={"q": query}).json["features"]
+        assert [f["properties"]["geocoding"]["label"] for f in offered] == ["官渡区关上街道春城路62号3幢2单元501室"], query
     assert not [f for f in search("春山小区") if f["properties"]["geocoding"]["type"] == "poi"]

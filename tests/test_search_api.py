@@ -307,6 +307,13 @@ def test_a_name_begun_is_found_and_a_slip_is_suggested(client):
     assert nothing["features"] == [] and nothing["suggestions"] == []
 
 
+def test_autocomplete_offers_a_whole_address_typed_with_its_unit_and_room(client):
+    offered = [geo(f) for f in client.get("/api/v1/autocomplete", query_string={"q": "子君路14号2单元502室"}).get_json()["features"]]
+    assert [(g["label"], g["match_type"]) for g in offered] == [("官渡区关上街道子君路14号2单元502室", "exact")]
+    nothing = client.get("/api/v1/autocomplete", query_string={"q": "子君路16号2单元"}).get_json()["features"]  # no plate 16
+    assert all(geo(f)["match_type"] != "exact" for f in nothing)
+
+
 @pytest.mark.parametrize("prefix", ["子均", "子军路1", "紫君"])
 def test_autocomplete_forgives_a_typing_slip(client, prefix):
     g = geo(top(client, "/api/v1/autocomplete", q=prefix))

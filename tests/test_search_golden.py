@@ -31,12 +31,21 @@ _COMPOUNDS_FOUND = (
     "compounds (小区/大院) are found by their names since the keys' rules version 2: a compound whose name "
     "begins with what was typed is suggested after the roads, before their door plates (recorded before compounds had keys)"
 )
+_WHOLE_ADDRESS_OFFERED = (
+    "a whole address typed with its building (幢) before anything was offered: autocomplete offered nothing "
+    "(no name begins with it) and now offers the door plate search finds for it exactly"
+)
 ALLOWED: dict[tuple[str, str], str] = {
     **{("postgresql", q): _PLACES_BY_ID for q in ("附近的公园", "最近的小学", "公园", "小学")},
     **{
         (backend, q): _COMPOUNDS_FOUND
         for backend in BACKENDS
         for q in ("官渡區安李", "官渡區豐杏", "fengx", "昆明市 yunchen", "官渡区 feng xin", "官渡区 chang yin")
+    },
+    **{
+        (backend, q): _WHOLE_ADDRESS_OFFERED
+        for backend in BACKENDS
+        for q in ("霞坝路54号2幢", "长桃路62号8幢", "星湾路35号3幢", "景阁路98号7幢")
     },
 }
 

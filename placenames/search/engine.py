@@ -34,6 +34,9 @@ MAX_QUERY_CHARS = 100
 # exact current match, so a name in use today always comes first.
 FORMER_CONFIDENCE = 0.7
 RETIRED_CONFIDENCE = 0.6
+# Words of a building, unit, floor or room after a door plate (3栋2单元501室): a query holding one
+# is a whole address, which autocomplete offers as search finds it.
+SUB_ADDRESS_WORDS = ("栋", "幢", "单元", "室", "楼", "层")
 MAX_RENUMBERINGS = 4  # a number followed through at most this many renumberings
 # A search answered by names that begin with the query (nothing is called exactly that).
 BEGINS_WITH = 0.6
@@ -160,8 +163,18 @@ def autocomplete(g: Gazetteer, prefix: str, *, limit: int = 10, scope: Scope = S
     latin = is_latin(prefix)
     body = text if latin else strip_prefix(text, g.profile)[0] or text
     with g.reading():
-        matches = _begins_with(g, body, latin, limit, scope) or _slipped(g, body, latin, limit)
+        matches = _begins_with(g, body, latin, limit, scope) or _whole_address(g, prefix, text, latin) or _slipped(g, body, latin, limit)
         return _rank(matches, scope, limit, keep_order=True)
+
+
+def _whole_address(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
+    """A whole address typed before anything was offered (子君路12号3栋2单元, 宏松花园3栋):
+    no name begins with it, as a building, unit or room follows the plate; what search finds
+    for it exactly is the suggestion."""
+    if latin or not any(word in text for word in SUB_ADDRESS_WORDS):
+        return []
+    g.prime(_substrings(text))
+    return [m for m in _understood(g, query, text, latin) if m.match_type == "exact" and m.entry.kind in ("address", "compound")]
 
 
 def _begins_with(g: Gazetteer, body: str, latin: bool, limit: int, scope: Scope) -> list[Match]:
