@@ -193,5 +193,5 @@ def reverse_lookup():
         radius = -1.0
     if not 0 < radius <= MAX_RADIUS_M:
         raise BadRequest(f"radius 须在 0 到 {MAX_RADIUS_M:.0f} 米之间", f"radius must be between 0 and {MAX_RADIUS_M:.0f} m")
-    results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius)
+    results = reverse(_gazetteer(), lons, lats, crs=crs, radius_m=radius, places=not batch)  # one point: the places around it too
     return jsonify(geocodejson.reverse_collection(results, list(zip(lons, lats, strict=True)), crs, radius, _profile()))

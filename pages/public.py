@@ -36,6 +36,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "subdistrict": ("所在街道", "Subdistrict"),
     "distance_fmt": ("（距离 {m} 米）", " ({m} m away)"),
     "none_nearby": ("附近没有登记的门牌", "No registered address nearby"),
+    "places_nearby": ("附近地名", "Places nearby"),
+    "place_distance_fmt": ("{name}（{m} 米）", "{name} ({m} m)"),
 }
 
 

@@ -331,3 +331,34 @@ def test_a_retired_number_is_said_once_with_its_day_and_reason(site, browser):
     items = browser.find_elements(By.CSS_SELECTOR, "#results li")
     assert items and not browser.find_elements(By.CSS_SELECTOR, "#results li .note")  # said once, above
     assert all(gone["address"] not in label_of(browser, item) for item in items)
+
+
+def test_a_map_lookup_names_the_registered_places_around_it(site, browser):
+    """Enter on the map centred on a plate found: the panel lists a registered building 30 m off."""
+    server, store = site
+    from shapely.geometry import Point
+
+    from placenames import register
+    from placenames.models import PlaceName
+
+    with store.read() as session:
+        address, at = session.execute(
+            sa.select(DoorPlate.address, DoorPlate.geom)
+            .where(DoorPlate.status == "current", DoorPlate.kind == "main")
+            .order_by(DoorPlate.id.desc())
+            .limit(1)
+        ).one()
+    with store.transaction(actor="test", reason="一座大厦") as session:
+        session.add(
+            PlaceName(**register.spelling("星光大厦", "26100"), status="current", admin_code="530111001", geom=Point(at.x + 0.0003, at.y))
+        )
+    browser.get(server.url + "/")
+    browser.find_element(By.ID, "q").send_keys(address, Keys.ENTER)
+    wait(browser, lambda b: address in b.find_element(By.CSS_SELECTOR, "#results li").text)
+    the_map = browser.find_element(By.ID, "map")
+    browser.execute_script("arguments[0].focus()", the_map)
+    the_map.send_keys(Keys.ENTER)
+    wait(browser, lambda b: "星光大厦" in b.find_element(By.ID, "reverse-places").text)
+    text = browser.find_element(By.ID, "reverse-places").text
+    metres = int(text.split("星光大厦（")[1].split(" 米")[0])
+    assert 25 <= metres <= 35, text  # 0.0003° of longitude at 25° N: about 30 m

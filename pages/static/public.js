@@ -235,6 +235,7 @@
       document.getElementById("reverse-address").textContent = t.none_nearby;
       document.getElementById("reverse-community").textContent = "—";
       document.getElementById("reverse-subdistrict").textContent = "—";
+      document.getElementById("reverse-places").textContent = "—";
       L.popup().setLatLng(latlng).setContent(el("span", t.none_nearby, "popup-label")).openOn(map);
       return;
     }
@@ -245,6 +246,14 @@
     if (g.standard_address && g.romanization) address.appendChild(el("span", g.romanization, "roman"));  // No. 12 Zijun Lu
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";
     document.getElementById("reverse-subdistrict").textContent = g.subdistrict ? g.subdistrict.name : "—";
+    const places = document.getElementById("reverse-places");  // 官渡古镇（120 米）: what the reader recognises
+    places.replaceChildren();
+    (g.places_nearby || []).forEach((p) => {
+      const item = el("span", fill(t.place_distance_fmt, { name: p.name, m: Math.round(p.distance_m) }), "nearby-place");
+      if (p.romanization) item.appendChild(el("span", p.romanization, "roman"));
+      places.appendChild(item);
+    });
+    if (!places.children.length) places.textContent = "—";
     L.popup().setLatLng(latlng).setContent(el("span", g.standard_address || (g.community ? g.community.name : t.none_nearby), "popup-label")).openOn(map);
   }
 

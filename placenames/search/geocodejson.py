@@ -234,6 +234,11 @@ def reverse_feature(
     spelled = e.romanization if e else (spellings.of_unit(result.community.name, "community") if result.community else None)
     if spelled:
         geocoding["romanization"] = spelled
+    if result.places is not None:  # a single lookup: the registered places around it, nearest first
+        geocoding["places_nearby"] = [
+            {"id": f"place.{p.id}", "name": p.name, "romanization": p.romanization, "category": p.category, "distance_m": p.distance_m}
+            for p in result.places
+        ]
     if e:
         geocoding.update(
             {

@@ -29,6 +29,7 @@ from gis.crs import STORAGE_CRS, transform_coords
 
 from .gazetteer import Entry, Gazetteer, to_metres
 from .inside_compounds import compounds_at
+from .places_near import NearPlace, places_near
 from .plates import NearbyPlates, NearbyRoads
 
 if TYPE_CHECKING:
@@ -48,12 +49,21 @@ class ReverseResult:
     subdistrict: AdminUnit | None
     compound: str | None = None  # the compound (小区/大院) the point lies in: ``address`` is then its door plate
     building: str | None = None  # the 楼栋号 of the compound's building the point lies in
+    places: list[NearPlace] | None = None  # registered places near the point (single lookups: ``places=True``)
 
 
-def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0) -> list[ReverseResult]:
-    """One result per input point (coordinates x = lon, in ``crs``)."""
+def reverse(g: Gazetteer, lons, lats, *, crs: str = "OGC:CRS84", radius_m: float = 100.0, places: bool = False) -> list[ReverseResult]:
+    """One result per input point (coordinates x = lon, in ``crs``); with ``places``, each
+    also lists the registered places within the radius (``places_near``: meant for one point)."""
     with g.reading():  # one session for the plates, roads and entries read
-        return _reverse(g, lons, lats, crs, radius_m)
+        results = _reverse(g, lons, lats, crs, radius_m)
+        if places:
+            assert g.index is not None  # a built gazetteer has its store
+            with g.index.session() as session:
+                for result in results:
+                    if math.isfinite(result.lon) and math.isfinite(result.lat):
+                        result.places = places_near(session, result.lon, result.lat, radius_m)
+        return results
 
 
 def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[ReverseResult]:
