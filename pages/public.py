@@ -19,6 +19,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "did_you_mean": ("您要找的是不是：", "Did you mean:"),
     "fuzzy_fmt": ("没有“{q}”，您要找的是不是“{name}”？", "No “{q}” — did you mean “{name}”?"),
     "kind_fmt": ("“{q}”：以下是登记的{kind}：", "“{q}”: the registered places of this kind ({kind}):"),
+    "near_kind_fmt": (
+        "“{q}”：以下是登记的{kind}，离{near}最近的在前：",
+        "“{q}”: the registered places of this kind ({kind}), nearest {near} first:",
+    ),
     "begun_fmt": ("没有名为“{q}”的地名，以下地名以它开头：", "Nothing is called “{q}”; these names begin with it:"),
     "unregistered_fmt": (
         "{street}{number}号未登记（没有这块门牌）。最近的已登记门牌：",

@@ -250,6 +250,10 @@ def test_a_kind_of_place_alone_lists_the_nearest_to_the_map_first(site, browser)
         wait(browser, lambda b: "以下是登记的公园" in b.find_element(By.ID, "results-status").text)
         names = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#results li")]
         assert here in names[0] and any(other in text for other in parks if other != here for text in names[1:])
+    box.clear()  # asked near one of them, from wherever the map looks: that one first
+    box.send_keys("西头公园附近的公园", Keys.ENTER)  # the map is at 东头公园
+    wait(browser, lambda b: "离西头公园最近的在前" in b.find_element(By.ID, "results-status").text)
+    assert "西头公园" in browser.find_element(By.CSS_SELECTOR, "#results li").text
 
 
 def test_a_search_is_in_the_address_and_back_goes_to_the_one_before(site, browser):

@@ -177,7 +177,7 @@
     } else if (g.match_type === "fuzzy") {
       say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));
     } else if (g.kind) {
-      say(fill(t.kind_fmt, { q, kind: g.kind }));
+      say(g.near ? fill(t.near_kind_fmt, { q, kind: g.kind, near: g.near }) : fill(t.kind_fmt, { q, kind: g.kind }));
     } else if (g.match_type === "partial") {
       say(fill(t.begun_fmt, { q }));
     }

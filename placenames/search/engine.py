@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 
 import shapely
@@ -44,6 +45,8 @@ BEGINS_WITH = 0.6
 KIND_ONLY = 0.5
 # Words before a kind of place that only say "the one here": 区政府, 附近的公园, 最近的医院.
 KIND_QUALIFIERS = ("附近的", "最近的", "附近", "最近", "区", "市")
+# A kind of place near a named one: 官渡古镇附近的小学, 子君路12号旁边的公园.
+_NEAR_KIND = re.compile(r"(?P<near>.{2,}?)(?:附近|周边|周围|旁边|一带)的?(?P<kind>.{1,8})")
 
 
 @dataclass
@@ -88,12 +91,16 @@ def search(g: Gazetteer, query: str, *, limit: int = 10, scope: Scope = Scope(),
 def _search(g: Gazetteer, query: str, text: str, latin: bool, limit: int, scope: Scope, forms: bool) -> list[Match]:
     if not forms:
         return _rank(_pinyin(g, text) if latin else _chinese(g, text), scope, limit)
+    if not latin and _NEAR_KIND.search(text) and not _exact(g, text):  # 子君路12号附近的医院: the hospitals, not the plate
+        near = _of_kind(g, text, scope, limit)
+        if near and "near" in near[0].extra:
+            return near
     matches = _understood(g, query, text, latin)
     if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
         body = text if latin else strip_prefix(text, g.profile)[0] or text
         matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit, scope)]
     if not matches and not latin:
-        matches = _of_kind(g, text, scope, limit)
+        return _of_kind(g, text, scope, limit)  # ranked from the place it was asked near, if any
     return _rank(matches, scope, limit)
 
 
@@ -105,16 +112,24 @@ def _substrings(text: str, longest: int = 24) -> list[str]:
 
 def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     """机场 / 区政府 / 附近的公园: only a kind of place was asked for. The registered places
-    whose names end with that generic word (通名) answer, nearest the focus first when one is given."""
+    whose names end with that generic word (通名) answer, nearest the focus first when one is
+    given - or nearest the place named before it (官渡古镇附近的小学), which is then the focus."""
     body = query_forms.peel_prefix(g, text)
+    focus, extra = scope.focus, {}
+    near = _NEAR_KIND.fullmatch(body)
+    if near is not None and near.group("kind") in categories.all_generics():  # 官渡古镇附近的小学
+        anchor = next((m.entry for m in _chinese(g, near.group("near")) if m.match_type == "exact" and m.entry.point is not None), None)
+        if anchor is not None and anchor.point is not None:
+            body, focus, extra = near.group("kind"), (anchor.point.x, anchor.point.y), {"near": anchor.name}
     for word in KIND_QUALIFIERS:
         if body.startswith(word) and len(body) > len(word):
             body = body[len(word) :]
             break
     if body not in categories.all_generics():
         return []
-    places = g.places_ending_with(body, wanted=limit, focus=scope.focus, admits=scope.admits)
-    return [Match(e, "partial", KIND_ONLY, {"kind": body}) for e in places]
+    places = g.places_ending_with(body, wanted=limit, focus=focus, admits=scope.admits)
+    matches = [Match(e, "partial", KIND_ONLY, {"kind": body, **extra}) for e in places]
+    return _rank(matches, dataclasses.replace(scope, focus=focus), limit)
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:

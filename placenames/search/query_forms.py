@@ -52,6 +52,7 @@ LEADING_FILLER = tuple(
 TRAILING_FILLER = tuple(
     "在什么地方 在什么位置 在哪个位置 在哪里啊 在哪里呀 在哪里 在哪儿 在哪 是哪里 怎么走 怎么去 "
     "的具体位置 的位置 的地址 具体位置 位置 地址 办公地点 办公地址 办公室 哪里 附近 周边 一带 旁边 对面 那边 这边 "
+    "大门口 正门口 门口 东门 西门 南门 北门 正门 大门 后门 侧门 出入口 入口 "
     "吗 呢 呀 啊 的".split()
 )
 # Endings that mark a crossing; 路口 may have eaten the second road's 路 (民航路口).
