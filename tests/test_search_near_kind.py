@@ -49,3 +49,11 @@ def test_a_gate_word_after_a_name_is_the_place_and_an_unknown_anchor_is_no_answe
     for q in ("官渡古镇南门", "官渡古镇大门口", "官渡古镇东门"):
         assert found(client, q)[0]["name"] == "官渡古镇", q
     assert found(client, "无此地附近的小学") == [] or all("near" not in a for a in found(client, "无此地附近的小学"))
+
+
+def test_a_word_for_several_kinds_asks_for_them_all(client, store):
+    with store.transaction(actor="test", reason="一所中学") as session:
+        session.add(PlaceName(**register.spelling("古镇中学", "27300"), status="current", admin_code="530111001", geom=Point(102.7151, 24.9901)))
+    answers = found(client, "官渡古镇附近的学校")
+    assert [a["name"] for a in answers][:2] == ["古镇中学", "古镇小学"] and {a["kind"] for a in answers} == {"学校"}
+    assert {a["name"] for a in answers} == {"古镇中学", *SCHOOLS}

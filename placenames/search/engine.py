@@ -45,6 +45,8 @@ BEGINS_WITH = 0.6
 KIND_ONLY = 0.5
 # Words before a kind of place that only say "the one here": 区政府, 附近的公园, 最近的医院.
 KIND_QUALIFIERS = ("附近的", "最近的", "附近", "最近", "区", "市")
+# A word for several generics, as residents ask: 学校 for 小学, 中学 …; 医院 for 卫生院 too.
+KIND_FAMILIES = {"学校": ("学校", "小学", "中学", "大学", "学院", "幼儿园"), "医院": ("医院", "卫生院")}
 # A kind of place near a named one: 官渡古镇附近的小学, 子君路12号旁边的公园.
 _NEAR_KIND = re.compile(r"(?P<near>.{2,}?)(?:附近|周边|周围|旁边|一带)的?(?P<kind>.{1,8})")
 
@@ -117,7 +119,7 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     body = query_forms.peel_prefix(g, text)
     focus, extra = scope.focus, {}
     near = _NEAR_KIND.fullmatch(body)
-    if near is not None and near.group("kind") in categories.all_generics():  # 官渡古镇附近的小学
+    if near is not None and _is_kind(near.group("kind")):  # 官渡古镇附近的小学
         anchor = next((m.entry for m in _chinese(g, near.group("near")) if m.match_type == "exact" and m.entry.point is not None), None)
         if anchor is not None and anchor.point is not None:
             body, focus, extra = near.group("kind"), (anchor.point.x, anchor.point.y), {"near": anchor.name}
@@ -125,11 +127,22 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
         if body.startswith(word) and len(body) > len(word):
             body = body[len(word) :]
             break
-    if body not in categories.all_generics():
+    if not _is_kind(body):
         return []
-    places = g.places_ending_with(body, wanted=limit, focus=focus, admits=scope.admits)
+    words = KIND_FAMILIES.get(body, (body,))
+    places = [
+        e
+        for word in words
+        if word in categories.all_generics()
+        for e in g.places_ending_with(word, wanted=limit, focus=focus, admits=scope.admits)
+    ]
     matches = [Match(e, "partial", KIND_ONLY, {"kind": body, **extra}) for e in places]
     return _rank(matches, dataclasses.replace(scope, focus=focus), limit)
+
+
+def _is_kind(word: str) -> bool:
+    """Whether ``word`` names a kind of place: a generic word (通名) of the category table, or a family of them (学校)."""
+    return word in KIND_FAMILIES or word in categories.all_generics()
 
 
 def _understood(g: Gazetteer, query: str, text: str, latin: bool) -> list[Match]:
