@@ -260,6 +260,84 @@ def held_out(g, rng: random.Random, per_class: int) -> list[tuple[str, str, obje
     return out
 
 
+def compounds_and_history(g, rng: random.Random, per_class: int, *, held: bool) -> list[tuple[str, str, object]]:
+    """Compounds as residents call them, old certificates' addresses, and a kind of place asked
+    near a landmark (session 31's forms; ``held`` gives the wordings never used while writing
+    the rules). The expected answer of ``near_kind`` is recomputed here on the ellipsoid (pyproj),
+    not with the engine's measure."""
+    from pyproj import Geod
+    from sqlalchemy import select
+
+    from placenames import categories
+    from placenames.numbering.models import Compound, CompoundBuilding, NumberChange
+
+    out: list[tuple[str, str, object]] = []
+    with g.reading():
+        session = g.index.session
+        with session() as s:
+            compounds = s.execute(
+                select(Compound.id, Compound.name, Compound.door_plate_id).where(Compound.door_plate_id.is_not(None))
+            ).all()
+            labels = {
+                row.compound_id: row.label
+                for row in s.execute(
+                    select(CompoundBuilding.compound_id, CompoundBuilding.label).where(CompoundBuilding.label.is_not(None))
+                )
+            }
+            retired = s.execute(
+                select(NumberChange.old_address, NumberChange.old_text, NumberChange.note, NumberChange.road_id).where(
+                    NumberChange.change == "retire"
+                )
+            ).all()
+        entries = {c.id: next((e for e in g.names.get(c.name, []) if e.kind == "compound"), None) for c in compounds}
+        plates = {e.id: e for e in g.plate_index.by_ids([c.door_plate_id for c in compounds], [g.profile.code] * len(compounds))}
+        names = [c.name for c in compounds]
+        for c in rng.sample(compounds, min(per_class, len(compounds))):
+            entry = entries.get(c.id)
+            if entry is None:
+                continue
+            generic = next(
+                (
+                    w
+                    for w in ("小区", "花园", "家园", "新村", "公寓", "雅苑", "景苑", "佳园", "嘉园", "新城", "名城", "大院")
+                    if c.name.endswith(w)
+                ),
+                "",
+            )
+            stem = c.name[: len(c.name) - len(generic)] if generic else c.name
+            unique_stem = len(stem) >= 2 and sum(n.startswith(stem) for n in names) == 1 and stem + "小区" != c.name
+            forms = [c.name] if held else [c.name, f"{c.name}小区" if not c.name.endswith("小区") else c.name]
+            if unique_stem:
+                forms.append(f"{stem}小区在哪" if held else f"{stem}小区")
+            out.append(("compound", rng.choice(forms), entry))
+            label = labels.get(c.id)
+            if label is not None and c.door_plate_id in plates:
+                building = rng.choice(
+                    [f"{c.name}{label}号楼2单元301室", f"{c.name}小区{label}栋"] if not held else [f"{c.name}{label}幢1单元"]
+                )
+                out.append(("compound", building, plates[c.door_plate_id]))
+        into = [r for r in retired if r.note and r.note.startswith("并入小区")]
+        for r in rng.sample(into, min(per_class, len(into))):
+            name = r.note.removeprefix("并入小区").split("，")[0]
+            entry = next((e for e in g.names.get(name, []) if e.kind == "compound"), None)
+            if entry is None:
+                continue
+            road = r.old_address.split("街道")[-1][: -len(r.old_text) - 1]
+            forms = [f"{road}{r.old_text}号"] if held else [r.old_address, f"{road}{r.old_text}号", f"原{road}{r.old_text}号"]
+            out.append(("old_address", rng.choice(forms), entry))
+        geod = Geod(ellps="GRS80")
+        kinds = ("小学", "公园", "医院", "卫生服务中心")
+        places = {kind: [e for e in g.places_ending_with(kind) if e.point is not None] for kind in kinds}
+        landmarks = [e for kind in ("古镇", "机场", "政府", "办事处") for e in g.places_ending_with(kind) if e.point is not None]
+        for anchor in rng.sample(landmarks, min(per_class, len(landmarks))):
+            kind = rng.choice([k for k in kinds if places[k]])
+            nearest = min(places[kind], key=lambda e: geod.inv(anchor.point.x, anchor.point.y, e.point.x, e.point.y)[2])
+            word = rng.choice(["附近的", "旁边的", "周边"] if not held else ["周围的", "一带的"])
+            out.append(("near_kind", f"{anchor.name}{word}{kind}", nearest))
+        assert categories.all_generics()  # (the kinds asked are generics of the category table)
+    return out
+
+
 def hit(results, expected) -> bool:
     if not results:
         return False
@@ -295,7 +373,9 @@ def main() -> None:
             migrate.upgrade(store)
             load_demo(store, registry(), scale=args.scale)
         g = build(store)
-        queries = (held_out if args.held_out else cases)(g, random.Random(args.seed), args.per_class)
+        rng = random.Random(args.seed)
+        queries = (held_out if args.held_out else cases)(g, rng, args.per_class)
+        queries += compounds_and_history(g, rng, args.per_class, held=args.held_out)
         started = time.perf_counter()
         new, old, total = evaluate(g, queries)
         elapsed = time.perf_counter() - started

@@ -118,11 +118,16 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     given - or nearest the place named before it (官渡古镇附近的小学), which is then the focus."""
     body = query_forms.peel_prefix(g, text)
     focus, extra = scope.focus, {}
-    near = _NEAR_KIND.fullmatch(body)
-    if near is not None and _is_kind(near.group("kind")):  # 官渡古镇附近的小学
-        anchor = next((m.entry for m in _chinese(g, near.group("near")) if m.match_type == "exact" and m.entry.point is not None), None)
+    # 官渡古镇附近的小学; the named place read before the chain is peeled (关上街道办事处附近的公园)
+    for asked in dict.fromkeys((strip_prefix(text, g.profile)[0] or text, body)):
+        near = _NEAR_KIND.fullmatch(asked)
+        if near is None or not _is_kind(near.group("kind")):
+            continue
+        found = _understood(g, near.group("near"), near.group("near"), False)[:1]  # exact, or an unregistered number's nearest
+        anchor = next((m.entry for m in found if m.match_type == "exact" or m.extra.get("registered") is False), None)
         if anchor is not None and anchor.point is not None:
             body, focus, extra = near.group("kind"), (anchor.point.x, anchor.point.y), {"near": anchor.name}
+            break
     for word in KIND_QUALIFIERS:
         if body.startswith(word) and len(body) > len(word):
             body = body[len(word) :]
