@@ -53,7 +53,22 @@ def test_a_gate_word_after_a_name_is_the_place_and_an_unknown_anchor_is_no_answe
 
 def test_a_word_for_several_kinds_asks_for_them_all(client, store):
     with store.transaction(actor="test", reason="一所中学") as session:
-        session.add(PlaceName(**register.spelling("古镇中学", "27300"), status="current", admin_code="530111001", geom=Point(102.7151, 24.9901)))
+        session.add(
+            PlaceName(**register.spelling("古镇中学", "27300"), status="current", admin_code="530111001", geom=Point(102.7151, 24.9901))
+        )
     answers = found(client, "官渡古镇附近的学校")
     assert [a["name"] for a in answers][:2] == ["古镇中学", "古镇小学"] and {a["kind"] for a in answers} == {"学校"}
     assert {a["name"] for a in answers} == {"古镇中学", *SCHOOLS}
+
+
+def test_a_named_place_written_like_a_unit_is_the_place_and_an_unregistered_number_is_its_neighbour(client, store):
+    with store.transaction(actor="test", reason="街道办事处") as session:
+        session.add(
+            PlaceName(
+                **register.spelling("关上街道办事处", "27100"), status="current", admin_code="530111001", geom=Point(102.7590, 25.0495)
+            )
+        )
+    answers = found(client, "关上街道办事处附近的小学")  # not the subdistrict 关上街道: the office, near 远郊小学
+    assert answers[0]["name"] == "远郊小学" and answers[0]["near"] == "关上街道办事处"
+    answers = found(client, "子君路16号附近的小学")  # no 16号: its registered neighbour stands for it
+    assert answers[0]["name"] == "子君小学" and answers[0]["near"].startswith("子君路")
