@@ -246,7 +246,7 @@
     if (g.standard_address && g.romanization) address.appendChild(el("span", g.romanization, "roman"));  // No. 12 Zijun Lu
     document.getElementById("reverse-community").textContent = g.community ? g.community.name : "—";
     document.getElementById("reverse-subdistrict").textContent = g.subdistrict ? g.subdistrict.name : "—";
-    const places = document.getElementById("reverse-places");  // 官渡古镇（120 米）: what the reader recognises
+    const places = document.getElementById("reverse-places");  // 锦里古街（120 米）: what the reader recognises
     places.replaceChildren();
     (g.places_nearby || []).forEach((p) => {
       const item = el("span", fill(t.place_distance_fmt, { name: p.name, m: Math.round(p.distance_m) }), "nearby-place");

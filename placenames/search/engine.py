@@ -47,7 +47,7 @@ KIND_ONLY = 0.5
 KIND_QUALIFIERS = ("附近的", "最近的", "附近", "最近", "区", "市")
 # A word for several generics, as residents ask: 学校 for 小学, 中学 …; 医院 for 卫生院 too.
 KIND_FAMILIES = {"学校": ("学校", "小学", "中学", "大学", "学院", "幼儿园"), "医院": ("医院", "卫生院")}
-# A kind of place near a named one: 官渡古镇附近的小学, 子君路12号旁边的公园.
+# A kind of place near a named one: 锦里古街附近的小学, 子君路12号旁边的公园.
 _NEAR_KIND = re.compile(r"(?P<near>.{2,}?)(?:附近|周边|周围|旁边|一带)的?(?P<kind>.{1,8})")
 
 
@@ -115,10 +115,10 @@ def _substrings(text: str, longest: int = 24) -> list[str]:
 def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     """机场 / 区政府 / 附近的公园: only a kind of place was asked for. The registered places
     whose names end with that generic word (通名) answer, nearest the focus first when one is
-    given - or nearest the place named before it (官渡古镇附近的小学), which is then the focus."""
+    given - or nearest the place named before it (锦里古街附近的小学), which is then the focus."""
     body = query_forms.peel_prefix(g, text)
     focus, extra = scope.focus, {}
-    # 官渡古镇附近的小学; the named place read before the chain is peeled (关上街道办事处附近的公园)
+    # 锦里古街附近的小学; the named place read before the chain is peeled (关上街道办事处附近的公园)
     for asked in dict.fromkeys((strip_prefix(text, g.profile)[0] or text, body)):
         near = _NEAR_KIND.fullmatch(asked)
         if near is None or not _is_kind(near.group("kind")):

@@ -1,6 +1,6 @@
 """The registered places near a point, for a single reverse lookup (a click on the map).
 
-A resident who clicks beside 官渡古镇 or a school learns the nearest door plate from the
+A resident who clicks beside 锦里古街 or a school learns the nearest door plate from the
 reverse answer, but the place itself is what they recognise. The current public names of
 the register whose location lies within the radius are listed, nearest first, measured in
 metres (EPSG:4543) to the point, line or outline: landmarks, offices, schools, parks, rivers
