@@ -12,7 +12,6 @@ callers use.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +22,8 @@ from gis.crs import STORAGE_CRS, measure_crs, reproject
 from gis.storage.spatial import index_match
 from placenames import categories
 from placenames.models import PlaceName
+
+from .plates import box_around
 
 MOST = 3  # places listed for one point
 # Category codes whose names the reverse answer already gives another way.
@@ -40,9 +41,7 @@ class NearPlace:
 
 def places_near(session, lon: float, lat: float, radius_m: float, most: int = MOST) -> list[NearPlace]:
     """Up to ``most`` current public places within ``radius_m`` of the point (storage CRS), nearest first."""
-    pad_lat = radius_m / 110_000.0
-    pad_lon = pad_lat / max(0.1, math.cos(math.radians(lat)))
-    box = (lon - pad_lon, lat - pad_lat, lon + pad_lon, lat + pad_lat)
+    box = box_around(np.array([lon]), np.array([lat]), radius_m)
     rows = session.execute(
         select(PlaceName.id, PlaceName.name, PlaceName.romanization, PlaceName.category_label, PlaceName.category_code, PlaceName.geom)
         .where(index_match(PlaceName.geom, *box), PlaceName.status == "current", PlaceName.classification == "public")

@@ -227,7 +227,7 @@ class NearbyRoads:
     name: np.ndarray
 
 
-def _box(lon: np.ndarray, lat: np.ndarray, pad_m: float) -> tuple[float, float, float, float]:
+def box_around(lon: np.ndarray, lat: np.ndarray, pad_m: float) -> tuple[float, float, float, float]:
     """The box around the points (storage CRS), ``pad_m`` metres wider on each side (about)."""
     pad_lat = pad_m / 110_000.0
     pad_lon = pad_lat / max(0.1, float(np.cos(np.radians(np.nanmean(lat)))))
@@ -355,7 +355,7 @@ class PlateIndex:
 
         if not len(lon) or np.isnan(lon).all():
             return NOTHING_NEAR
-        box = _box(lon, lat, radius_m * 1.5)
+        box = box_around(lon, lat, radius_m * 1.5)
         pad_lon = float(np.nanmin(lon)) - box[0]
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
         light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind == "secondary", x, y)
@@ -398,7 +398,7 @@ class PlateIndex:
             return NearbyRoads(None, np.zeros(0, dtype=object))
         with self.session() as session:
             rows = session.execute(
-                select(Road.name, Road.geom).where(index_match(Road.geom, *_box(lon, lat, reach_m))).order_by(Road.id)
+                select(Road.name, Road.geom).where(index_match(Road.geom, *box_around(lon, lat, reach_m))).order_by(Road.id)
             ).all()
         if not rows:
             return NearbyRoads(None, np.zeros(0, dtype=object))
