@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from shapely import Point
 
 from gis.storage import Geometry, ddl
-from gis.storage.columns import read_columns
+from gis.storage import columns as columns_module
+from gis.storage.columns import read_columns, read_columns_in_parts
 from gis.storage.spatial import index_match, point_coordinate
 
 metadata = sa.MetaData()
@@ -116,3 +117,34 @@ def test_a_parallel_read_tells_the_planner_for_its_own_statement_only(filled):
         plain = read_columns(connection, query, (np.int64, np.float64))[1]
         after = connection.execute(sa.select(told)).scalar_one()
     assert set(during.tolist()) == {0.001} and set(plain.tolist()) == {before} and after == before == 0.1
+
+
+def test_parts_read_at_once_are_the_parts_read_in_turn(filled):
+    """Parts come back concatenated in their order, whether split over connections or not."""
+    parts = [sa.select(things.c.id, things.c.ratio).where(things.c.id.in_(ids)).order_by(things.c.id) for ids in ([3, 1], [2], [], [1])]
+    with filled.engine.connect() as connection:
+        columns = read_columns_in_parts(connection, parts, (np.int64, np.float64))
+        expected = [row for part in parts for row in rows_of(connection, part)]
+        assert [c.tolist() for c in read_columns_in_parts(connection, [], (np.int64, np.float64))] == [[], []]
+    assert list(zip(*(column.tolist() for column in columns), strict=True)) == expected
+
+
+def test_the_second_part_runs_on_a_connection_of_its_own_read_only(filled):
+    """On PostgreSQL the second part is read by another backend at the same time (its own
+    process id), on a read-only transaction; while another read of the process is split, in
+    turn on the caller's connection; an error in the lent connection reaches the caller."""
+    if filled.dialect != "postgresql":
+        pytest.skip("SQLite reads the parts in turn on one connection")
+    backend = sa.select(sa.func.pg_backend_pid())
+    with filled.engine.connect() as connection:
+        own = connection.execute(backend).scalar_one()
+        first, second = read_columns_in_parts(connection, [backend, backend], (np.int32,))[0].tolist()
+        assert first == own and second != own
+        with columns_module._PART_CONNECTIONS:  # another split read under way
+            assert read_columns_in_parts(connection, [backend, backend], (np.int32,))[0].tolist() == [own, own]
+        writes = sa.select(sa.func.nextval("column_things_id_seq"))  # a write, refused in a read-only transaction
+        with pytest.raises(Exception, match="read-only"):
+            read_columns_in_parts(connection, [backend, writes], (np.int64,))
+    with filled.engine.connect() as connection:  # the lent connection went back, and the next split read lends it again
+        first, second = read_columns_in_parts(connection, [backend, backend], (np.int32,))[0].tolist()
+        assert first != second

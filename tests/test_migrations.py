@@ -22,7 +22,7 @@ import placenames.registry_models  # noqa: F401
 import placenames.search.key_table  # noqa: F401
 import placenames.signs.models  # noqa: F401
 from gis.basemap import Road
-from gis.storage import Base, migrate, partitions
+from gis.storage import Base, migrate, native_points, partitions
 from gis.storage.district_key import KEY
 
 DOMAIN_TABLES = {
@@ -68,6 +68,8 @@ def test_models_match_the_migrated_schema(store):
                 return name not in partitions_of
             if type_ == "foreign_key_constraint" and reflected:
                 return obj.referred_table.name not in partitions_of
+            if type_ == "column" and reflected and name == native_points.COLUMN:
+                return False  # PostgreSQL's own copy of a point for its index (0020), which no model reads or writes
             return True
 
         context = MigrationContext.configure(connection, opts={"compare_type": False, "include_object": not_a_partition})

@@ -1,6 +1,7 @@
 """Nearest rows asked of the spatial index (gis.storage.nearest): each point's k nearest rows
-are those shapely finds, the planner's estimate is of the right size, and SQLite says it
-cannot (callers then read the batch's box)."""
+are those shapely finds, read from the index of native points alone and following every
+write, the planner's estimate is of the right size, and SQLite says it cannot (callers then
+read the batch's box)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import shapely
 import sqlalchemy as sa
 from conftest import BACKENDS, make_store
 
-from gis.storage import Geometry, ddl
+from gis.storage import Geometry, ddl, native_points
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 
@@ -28,6 +29,8 @@ def stored(request, tmp_path_factory):
     with store.engine.begin() as connection:
         points_table.create(connection)
         ddl.register_spatial_table(connection, points_table.name, "geom", "POINT")
+        if store.dialect == "postgresql":
+            native_points.add(connection, points_table.name, include=("id",))
     rng = np.random.default_rng(4490)
     xy = np.column_stack([X0 + rng.uniform(0, SPAN, ROWS), Y0 + rng.uniform(0, SPAN, ROWS)])
     with store.engine.begin() as connection:
@@ -47,7 +50,7 @@ def test_each_points_nearest_rows_are_shapelys(stored):
         qx, qy = X0 + rng.uniform(-0.01, SPAN + 0.01, 200), Y0 + rng.uniform(-0.01, SPAN + 0.01, 200)
         qx[0], qy[0] = 103.5, 26.0  # far from every row: nothing within reach
         columns = (points_table.c.id,)
-        rows = session.execute(nearest_each(points_table.c.geom, columns, (), qx, qy, k=5, reach_deg=0.004)).all()
+        rows = session.execute(nearest_each(points_table.name, columns, (), qx, qy, k=5, reach_deg=0.004)).all()
     got: dict[int, list[int]] = {}
     for point, row_id in rows:
         got.setdefault(point - 1, []).append(row_id)
@@ -56,6 +59,34 @@ def test_each_points_nearest_rows_are_shapelys(stored):
         inside = (np.abs(xy[:, 0] - qx[i]) <= 0.004) & (np.abs(xy[:, 1] - qy[i]) <= 0.004)
         expected = [int(j) + 1 for j in np.argsort(d) if inside[j]][:5]
         assert got.get(i, []) == expected, i
+
+
+def test_the_search_reads_the_index_alone_and_follows_writes(stored):
+    """The probes are index-only scans of the native points (no row fetched from the table
+    once it is vacuumed), and a moved row is found at its new place in the same transaction."""
+    store, xy = stored
+    if store.dialect == "sqlite":
+        pytest.skip("no nearest search on SQLite")
+    with store.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE nearest_points")
+    query = nearest_each(points_table.name, (points_table.c.id,), (), xy[:50, 0], xy[:50, 1], k=3, reach_deg=0.004)
+    with store.engine.connect() as connection:  # rolled back at the end: the module's rows stay as they were
+        compiled = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+        plan = connection.exec_driver_sql(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}").scalar_one()
+        scans = [node for node in _nodes(plan[0]["Plan"]) if "Scan" in node["Node Type"] and node.get("Relation Name") == points_table.name]
+        assert scans and all(node["Node Type"] == "Index Only Scan" for node in scans), scans
+        assert sum(node["Heap Fetches"] for node in scans) == 0
+        far_x, far_y = X0 + SPAN + 0.5, Y0 + SPAN + 0.5
+        connection.execute(points_table.update().where(points_table.c.id == 1).values(geom=shapely.Point(far_x, far_y)))
+        moved = connection.execute(nearest_each(points_table.name, (points_table.c.id,), (), [far_x], [far_y], k=1, reach_deg=0.001)).all()
+        assert moved == [(1, 1)]
+        connection.rollback()
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", ()):
+        yield from _nodes(child)
 
 
 def test_the_planners_estimate_is_of_the_right_size(stored):

@@ -340,8 +340,9 @@ def test_warm_up_builds_the_gazetteer_before_the_first_search(client, tmp_path):
 
 
 def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(client, monkeypatch):
-    """Where the batch's box holds many plates per point, PostGIS is asked for each point's
-    nearest plates instead of the box being read; the answers (same side included) do not change."""
+    """Where the batch's box holds many plates per point, PostgreSQL is asked for each point's
+    nearest plates (in parts, on connections of their own) instead of the box being read; the
+    answers (same side included) do not change."""
     from placenames.search import plates
 
     lons, lats = np.meshgrid(np.linspace(102.7245, 102.7280, 15), np.linspace(25.0195, 25.0206, 12))
@@ -363,4 +364,4 @@ def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(c
     by_nearest = answers()
     assert by_nearest == by_box
     assert {number for number, _ in by_box.values()} - {None} == set(PLATES)  # every plate, both sides, is somebody's answer
-    assert len(asked) == (1 if client.application.extensions[health.STORE_KEY].dialect == "postgresql" else 0)
+    assert len(asked) == (plates.NEAREST_PARTS if client.application.extensions[health.STORE_KEY].dialect == "postgresql" else 0)

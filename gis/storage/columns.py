@@ -16,11 +16,19 @@ leader costs a tenth of reading one, which rules a parallel scan out for a query
 half a table; these rows are a few numbers each, so for this one statement the planner is told
 they cost little to hand over (a scan of 600,000 plates of 1.1 million: 0.52 s alone, 0.32 s
 with two workers).
+
+A read made of many small searches (``read_columns_in_parts``: each point's nearest rows of a
+large batch) may instead be cut into parts, each run as a statement of its own on a
+connection of its own at the same time, so that PostgreSQL works on them with as many
+backends, hence cores (a batch of 20,000 nearest searches over 5.5 million door plates on two
+cores: 0.57 s on one connection, 0.40 s on two). Each part sees what was committed when it
+started, as each statement of a READ COMMITTED session does.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -42,6 +50,9 @@ _SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 # What the planner is told for a parallel read: no cost to start the workers (the scan is
 # large, hundreds of milliseconds), little to hand a row of a few numbers to the leader.
 _PARALLEL_PLANNING = {"parallel_setup_cost": "0", "parallel_tuple_cost": "0.001"}
+# Connections a process lends to parts at once: one batch at a time is split (two parts),
+# so a worker's requests never wait on each other for the pool.
+_PART_CONNECTIONS = threading.BoundedSemaphore(1)
 
 
 def read_columns(connection: Connection, query: Select, kinds: Sequence, *, bulk: bool = True, parallel: bool = False) -> list[np.ndarray]:
@@ -65,13 +76,67 @@ def read_columns(connection: Connection, query: Select, kinds: Sequence, *, bulk
     return [np.array(column, dtype=kind) for column, kind in zip(zip(*rows, strict=True), kinds, strict=True)]
 
 
+def read_columns_in_parts(connection: Connection, parts: Sequence[Select], kinds: Sequence) -> list[np.ndarray]:
+    """The columns of ``parts`` (queries of the same columns), concatenated in order: the
+    first part on ``connection``, the second at the same time on another connection of its
+    engine's pool (PostgreSQL with psycopg2, while no other read of the process is split),
+    any further ones after them; otherwise one after another on ``connection``. For reads
+    whose parts are each many small searches, not scans (see the module's note)."""
+    kinds = [np.dtype(k) for k in kinds]
+    if not parts:
+        return [np.zeros(0, kind) for kind in kinds]
+    splittable = len(parts) > 1 and connection.dialect.name == "postgresql" and connection.dialect.driver == "psycopg2"
+    if not (splittable and _PART_CONNECTIONS.acquire(blocking=False)):
+        return _joined([read_columns(connection, part, kinds) for part in parts])
+    try:
+        lent: list[list[np.ndarray]] = []
+        failed: list[BaseException] = []
+        helper = threading.Thread(target=_read_lent, args=(connection, parts[1], kinds, lent, failed))
+        helper.start()
+        try:
+            first = read_columns(connection, parts[0], kinds)
+        finally:
+            helper.join()
+        if failed:
+            raise failed[0]
+    finally:
+        _PART_CONNECTIONS.release()
+    return _joined([first, *lent, *(read_columns(connection, part, kinds) for part in parts[2:])])
+
+
+def _read_lent(connection: Connection, query: Select, kinds: list[np.dtype], out: list, failed: list) -> None:
+    """Read ``query`` on a connection of ``connection``'s pool, read-only, and give it back."""
+    try:
+        lent = connection.engine.raw_connection()
+        try:
+            lent.rollback()  # a transaction of its own, whatever the pool's check left open
+            cursor = lent.cursor()
+            cursor.execute("SET TRANSACTION READ ONLY")
+            cursor.close()
+            out.append(_copied_on(lent, connection.dialect, query, kinds, parallel=False))
+        finally:
+            lent.rollback()
+            lent.close()
+    except BaseException as error:  # handed to the calling thread, which raises it
+        failed.append(error)
+
+
+def _joined(parts: list[list[np.ndarray]]) -> list[np.ndarray]:
+    return [np.concatenate(columns) for columns in zip(*parts, strict=True)]
+
+
 def _copied(connection: Connection, query: Select, kinds: list[np.dtype], parallel: bool) -> list[np.ndarray]:
+    # The connection's own cursor: same transaction, same snapshot.
+    return _copied_on(connection.connection, connection.dialect, query, kinds, parallel)
+
+
+def _copied_on(dbapi_connection, dialect, query: Select, kinds: list[np.dtype], parallel: bool) -> list[np.ndarray]:
     pairs = enumerate(zip(query.selected_columns, kinds, strict=True))
     typed: Select = query.with_only_columns(
         *(cast(col, _SQL_TYPES[kind]).label(f"c{i}") for i, (col, kind) in pairs), maintain_column_froms=True
     )
-    compiled = typed.compile(dialect=connection.dialect, compile_kwargs={"render_postcompile": True})
-    cursor = connection.connection.cursor()  # the connection's own: same transaction, same snapshot
+    compiled = typed.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
+    cursor = dbapi_connection.cursor()
     try:
         statement = cursor.mogrify(str(compiled), compiled.params).decode()
         buffer = io.BytesIO()

@@ -5,8 +5,10 @@ A reverse lookup of a batch reads the rows of the batch's box once and measures 
 Python; that is the fastest way while the box holds a few rows per point, and on SQLite
 (whose R*Tree has no nearest-neighbour search) the only one. When the box holds many
 rows per point (a city's worth of door plates under a batch of a few thousand points)
-PostGIS walks its GiST index to each point's nearest rows (``ORDER BY geom <-> point
-LIMIT k``, one lateral probe per point) and only those come back. ``estimated_rows``
+PostgreSQL walks a GiST index to each point's nearest rows (``ORDER BY point <-> here
+LIMIT k``, one lateral probe per point) and only those come back: the index of the table's
+native points (``native_points``), which carries the columns asked for, so the probes
+never read the table itself. ``estimated_rows``
 tells the caller which side of that line a query is on, from the planner's statistics,
 without running it.
 """
@@ -19,7 +21,7 @@ from sqlalchemy import Float, bindparam, func, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from .geometry import STORAGE_SRID
+from . import native_points
 
 
 def has_nearest_search(session: Session) -> bool:
@@ -38,11 +40,13 @@ def estimated_rows(session: Session, query) -> float | None:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def nearest_each(geom_column, columns, where, xs, ys, *, k: int, reach_deg: float):
+def nearest_each(table: str, columns, where, xs, ys, *, k: int, reach_deg: float):
     """A query of, for each point (``xs``/``ys`` in the storage CRS), its ``k`` nearest rows
-    within ``reach_deg`` (a box around the point, in degrees): the point's 1-based position
-    ``point``, then ``columns``. Order is by planar distance in degrees, so callers measure
-    the candidates in metres themselves and should ask for a few more than they need.
+    of ``table`` within ``reach_deg`` (a box around the point, in degrees): the point's
+    1-based position ``point``, then ``columns``. Order is by planar distance in degrees, so
+    callers measure the candidates in metres themselves and should ask for a few more than
+    they need. The search walks the table's native points (``native_points``): with
+    ``columns`` and ``where`` among what their index carries, it never reads the table.
     PostgreSQL only (``has_nearest_search``)."""
     points = (
         func.unnest(
@@ -52,12 +56,8 @@ def nearest_each(geom_column, columns, where, xs, ys, *, k: int, reach_deg: floa
         .table_valued("x", "y", with_ordinality="point")
         .render_derived(name="points")
     )
-    here = func.ST_SetSRID(func.ST_MakePoint(points.c.x, points.c.y), STORAGE_SRID)
-    near = (
-        select(*columns)
-        .where(*where, geom_column.op("&&")(func.ST_Expand(here, reach_deg)))
-        .order_by(geom_column.op("<->")(here))
-        .limit(k)
-        .lateral("near")
-    )
+    here = func.point(points.c.x, points.c.y)
+    box = func.box(func.point(points.c.x - reach_deg, points.c.y - reach_deg), func.point(points.c.x + reach_deg, points.c.y + reach_deg))
+    point = native_points.point_of(table)
+    near = select(*columns).where(*where, point.op("<@")(box)).order_by(point.op("<->")(here)).limit(k).lateral("near")
     return select(points.c.point, *near.c).select_from(points).join(near, true())

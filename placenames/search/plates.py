@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 from scipy.spatial import cKDTree
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal, select
 
 from gis.basemap import Road
-from gis.storage.columns import read_columns
+from gis.storage import native_points
+from gis.storage.columns import read_columns, read_columns_in_parts
 from gis.storage.nearest import estimated_rows, has_nearest_search, nearest_each
 from gis.storage.spatial import index_match, point_coordinate
 from placenames.models import DoorPlate
@@ -45,6 +46,9 @@ if TYPE_CHECKING:
 # Enough candidates that the nearest plate of the same road on the point's side is among them.
 NEAREST_SWITCH_ROWS_PER_POINT = 32
 NEAREST_CANDIDATES = 16
+# The points' searches are cut in this many parts, read at once on as many connections
+# (gis.storage.columns.read_columns_in_parts): the database works on them with two cores.
+NEAREST_PARTS = 2
 # Fewer points than this (a single lookup, a short track) are read the plain way: their box
 # holds at most a few thousand plates even in a dense city, read in a millisecond or two,
 # where asking the planner and a COPY cost about as much again.
@@ -52,6 +56,17 @@ FEW_POINTS = 64
 # A box holding more plates than this (the planner's estimate) is scanned by PostgreSQL's
 # parallel workers too (gis.storage.columns): a dense city's batch reads half a million.
 PARALLEL_READ_ROWS = 100_000
+
+# What the nearest search asks of each plate: all in the index of the plates' native points
+# (migration 0020), whose rows are the current plates, so the search reads no table page.
+_NEAREST_LIGHT = (
+    DoorPlate.id,
+    DoorPlate.road_id,
+    DoorPlate.kind == "secondary",
+    native_points.x_of(DoorPlate.__tablename__),
+    native_points.y_of(DoorPlate.__tablename__),
+)
+_NEAREST_CURRENT = (DoorPlate.status == literal("current", literal_execute=True),)  # as written in the index (no parameter)
 
 PLATE_COLUMNS = (
     DoorPlate.id,
@@ -368,8 +383,13 @@ class PlateIndex:
             few = given.sum() < FEW_POINTS
             estimate = estimated_rows(session, in_box) if has_nearest_search(session) and not few else None
             if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
-                asked = nearest_each(DoorPlate.geom, light, (current,), lon[given], lat[given], k=NEAREST_CANDIDATES, reach_deg=pad_lon)
-                columns = read_columns(session.connection(), asked, (np.int64, *kinds))[1:]
+                parts = [
+                    nearest_each(
+                        DoorPlate.__tablename__, _NEAREST_LIGHT, _NEAREST_CURRENT, lon[p], lat[p], k=NEAREST_CANDIDATES, reach_deg=pad_lon
+                    )
+                    for p in np.array_split(np.flatnonzero(given), NEAREST_PARTS)
+                ]
+                columns = read_columns_in_parts(session.connection(), parts, (np.int64, *kinds))[1:]
                 _, first = np.unique(columns[0], return_index=True)  # a plate near several points, once
                 columns = [column[first] for column in columns]
             else:
