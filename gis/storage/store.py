@@ -44,10 +44,13 @@ class Store:
         return self.engine.dialect.name
 
     def analyze(self, table: str) -> None:
-        """Refresh the planner's figures of a table after it was rewritten in bulk, so its
-        indexes are used as its new size warrants (autovacuum would, a while later)."""
-        with self.engine.begin() as connection:
-            connection.exec_driver_sql(f"ANALYZE {connection.dialect.identifier_preparer.quote(table)}")
+        """Refresh the planner's figures of a table after it was written in bulk, so its
+        indexes are used as its new size warrants; on PostgreSQL also vacuum it, which marks
+        its pages all-visible, so index-only scans need not visit the new rows (autovacuum
+        would do both, a while later)."""
+        with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            quoted = connection.dialect.identifier_preparer.quote(table)
+            connection.exec_driver_sql(f"VACUUM ANALYZE {quoted}" if self.dialect == "postgresql" else f"ANALYZE {quoted}")
 
     def checkpoint(self) -> None:
         """On SQLite, fold the write-ahead log into the file, so tools that read the
