@@ -61,6 +61,28 @@ def test_each_points_nearest_rows_are_shapelys(stored):
         assert got.get(i, []) == expected, i
 
 
+def test_every_row_within_reach_and_rows_matching_each_point(stored):
+    """``k=None`` gives every row within reach, nearest first; ``matching`` keeps to each point
+    the rows whose column holds the point's value."""
+    store, xy = stored
+    if store.dialect == "sqlite":
+        pytest.skip("no nearest search on SQLite")
+    qx, qy, reach = xy[:20, 0] + 0.0005, xy[:20, 1], 0.002
+    wanted = np.where(np.arange(20) % 2 == 0, np.arange(1, 21), np.arange(1, 21)[::-1])  # even: its own row; odd: row 20 - i
+    with store.read() as session:
+        every = session.execute(nearest_each(points_table.name, (points_table.c.id,), (), qx, qy, k=None, reach_deg=reach)).all()
+        matched = session.execute(
+            nearest_each(points_table.name, (points_table.c.id,), (), qx, qy, k=None, reach_deg=reach, matching=(points_table.c.id, wanted))
+        ).all()
+    for i in range(20):
+        inside = np.flatnonzero((np.abs(xy[:, 0] - qx[i]) <= reach) & (np.abs(xy[:, 1] - qy[i]) <= reach))
+        by_distance = inside[np.argsort(np.hypot(xy[inside, 0] - qx[i], xy[inside, 1] - qy[i]), kind="stable")] + 1
+        assert [row_id for point, row_id in every if point == i + 1] == by_distance.tolist()
+        expected = [int(wanted[i])] if wanted[i] - 1 in inside else []
+        assert [row_id for point, row_id in matched if point == i + 1] == expected
+    assert {point for point, _ in matched} >= set(range(1, 21, 2))  # every even point (1-based odd) found its own row
+
+
 def test_the_search_reads_the_index_alone_and_follows_writes(stored):
     """The probes are index-only scans of the native points (no row fetched from the table
     once it is vacuumed), and a moved row is found at its new place in the same transaction."""

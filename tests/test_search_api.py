@@ -339,6 +339,29 @@ def test_warm_up_builds_the_gazetteer_before_the_first_search(client, tmp_path):
     assert cache.get(store).built_at == built_at  # the search used the warm copy
 
 
+def test_a_plate_on_the_points_side_is_found_beyond_their_nearest_few(client, monkeypatch):
+    """Points just south of 子君路 whose nearest plate (14) stands across it take 13, the nearest
+    of the road on their side (about 110–190 m west), also when the index was asked for each
+    point's single nearest plate only (PostgreSQL): the same answers as reading the box."""
+    from placenames.search import plates
+
+    lons, lats = np.meshgrid(np.linspace(102.7266, 102.7274, 10), np.linspace(25.0196, 25.0199, 8))
+    body = {"points": np.column_stack([lons.ravel(), lats.ravel()]).tolist(), "radius": 200}
+
+    def answers():
+        found = client.post("/api/v1/reverse", json=body).get_json()["features"]
+        return [geo(f).get("housenumber") for f in found]
+
+    assert answers() == ["13"] * len(body["points"])
+    asked = []
+    monkeypatch.setattr(plates, "NEAREST_SWITCH_ROWS_PER_POINT", -1)  # every box counts as dense
+    monkeypatch.setattr(plates, "NEAREST_CANDIDATES", 1)  # 14 alone near each point
+    monkeypatch.setattr(plates, "nearest_each", lambda *a, **k: asked.append(k.get("matching") is not None) or nearest_each(*a, **k))
+    assert answers() == ["13"] * len(body["points"])
+    on_postgresql = client.application.extensions[health.STORE_KEY].dialect == "postgresql"
+    assert asked == ([False] * plates.NEAREST_PARTS + [True] if on_postgresql else [])  # the road's plates asked once, for all
+
+
 def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(client, monkeypatch):
     """Where the batch's box holds many plates per point, PostgreSQL is asked for each point's
     nearest plates (in parts, on connections of their own) instead of the box being read; the
@@ -360,8 +383,8 @@ def test_a_dense_batch_asks_the_index_for_nearest_plates_with_the_same_answers(c
     }
     asked = []
     monkeypatch.setattr(plates, "NEAREST_SWITCH_ROWS_PER_POINT", -1)  # every box counts as dense
-    monkeypatch.setattr(plates, "nearest_each", lambda *a, **k: asked.append(1) or nearest_each(*a, **k))
+    monkeypatch.setattr(plates, "nearest_each", lambda *a, **k: asked.append(k.get("matching") is None) or nearest_each(*a, **k))
     by_nearest = answers()
     assert by_nearest == by_box
     assert {number for number, _ in by_box.values()} - {None} == set(PLATES)  # every plate, both sides, is somebody's answer
-    assert len(asked) == (plates.NEAREST_PARTS if client.application.extensions[health.STORE_KEY].dialect == "postgresql" else 0)
+    assert asked.count(True) == (plates.NEAREST_PARTS if client.application.extensions[health.STORE_KEY].dialect == "postgresql" else 0)

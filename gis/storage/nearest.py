@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import Float, bindparam, func, select, text, true
+from sqlalchemy import BigInteger, Float, bindparam, func, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -40,24 +40,29 @@ def estimated_rows(session: Session, query) -> float | None:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
-def nearest_each(table: str, columns, where, xs, ys, *, k: int, reach_deg: float):
+def nearest_each(table: str, columns, where, xs, ys, *, k: int | None, reach_deg: float, matching=None):
     """A query of, for each point (``xs``/``ys`` in the storage CRS), its ``k`` nearest rows
-    of ``table`` within ``reach_deg`` (a box around the point, in degrees): the point's
+    (every one for None) of ``table`` within ``reach_deg`` (a box around the point, in degrees): the point's
     1-based position ``point``, then ``columns``. Order is by planar distance in degrees, so
     callers measure the candidates in metres themselves and should ask for a few more than
-    they need. The search walks the table's native points (``native_points``): with
-    ``columns`` and ``where`` among what their index carries, it never reads the table.
-    PostgreSQL only (``has_nearest_search``)."""
-    points = (
-        func.unnest(
-            bindparam("nearest_xs", list(map(float, xs)), type_=ARRAY(Float)),
-            bindparam("nearest_ys", list(map(float, ys)), type_=ARRAY(Float)),
-        )
-        .table_valued("x", "y", with_ordinality="point")
-        .render_derived(name="points")
-    )
+    they need. ``matching`` (a column and one integer per point) keeps to each point the rows
+    whose column holds its value. The search walks the table's native points
+    (``native_points``): with ``columns``, ``where`` and ``matching`` among what their index
+    carries, it never reads the table. PostgreSQL only (``has_nearest_search``)."""
+    arrays = [
+        bindparam("nearest_xs", list(map(float, xs)), type_=ARRAY(Float)),
+        bindparam("nearest_ys", list(map(float, ys)), type_=ARRAY(Float)),
+    ]
+    names = ["x", "y"]
+    if matching is not None:
+        column, values = matching
+        arrays.append(bindparam("nearest_match", list(map(int, values)), type_=ARRAY(BigInteger)))
+        names.append("match")
+    points = func.unnest(*arrays).table_valued(*names, with_ordinality="point").render_derived(name="points")
     here = func.point(points.c.x, points.c.y)
     box = func.box(func.point(points.c.x - reach_deg, points.c.y - reach_deg), func.point(points.c.x + reach_deg, points.c.y + reach_deg))
     point = native_points.point_of(table)
-    near = select(*columns).where(*where, point.op("<@")(box)).order_by(point.op("<->")(here)).limit(k).lateral("near")
+    kept = (*where, point.op("<@")(box), *(() if matching is None else (matching[0] == points.c.match,)))
+    ordered = select(*columns).where(*kept).order_by(point.op("<->")(here))
+    near = (ordered if k is None else ordered.limit(k)).lateral("near")
     return select(points.c.point, *near.c).select_from(points).join(near, true())

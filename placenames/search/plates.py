@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -226,6 +226,21 @@ class NearbyPlates:
     road: np.ndarray
     secondary: np.ndarray
     district: np.ndarray  # each plate's district (its partition on PostgreSQL)
+    # Every plate of the area (a box read), or only each point's nearest few (a batch spread thin
+    # over a dense city): then a plate of a given road further away may be missing (``near_on_roads``).
+    complete: bool = True
+
+    def extended(self, more: NearbyPlates) -> NearbyPlates:
+        """These plates, then ``more`` (the tree still over these only)."""
+        return NearbyPlates(
+            np.concatenate([self.ids, more.ids]),
+            np.concatenate([self.xy, more.xy]),
+            self.tree,
+            np.concatenate([self.road, more.road]),
+            np.concatenate([self.secondary, more.secondary]),
+            np.concatenate([self.district, more.district]),
+            self.complete,
+        )
 
 
 NOTHING_NEAR = NearbyPlates(
@@ -240,18 +255,25 @@ class NearbyRoads:
 
     tree: shapely.STRtree | None
     name: np.ndarray
+    ids: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # each line's road id
 
 
 def box_around(lon: np.ndarray, lat: np.ndarray, pad_m: float) -> tuple[float, float, float, float]:
     """The box around the points (storage CRS), ``pad_m`` metres wider on each side (about)."""
     pad_lat = pad_m / 110_000.0
-    pad_lon = pad_lat / max(0.1, float(np.cos(np.radians(np.nanmean(lat)))))
+    pad_lon = reach_deg(lat, pad_m)
     return (
         float(np.nanmin(lon)) - pad_lon,
         float(np.nanmin(lat)) - pad_lat,
         float(np.nanmax(lon)) + pad_lon,
         float(np.nanmax(lat)) + pad_lat,
     )
+
+
+def reach_deg(lat: np.ndarray, pad_m: float) -> float:
+    """``pad_m`` metres in degrees of longitude at the points' latitude (about; the wider of
+    the two directions, so a box this wide around a point holds every row that near)."""
+    return pad_m / 110_000.0 / max(0.1, float(np.cos(np.radians(np.nanmean(lat)))))
 
 
 def _distinct(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -365,13 +387,12 @@ class PlateIndex:
 
     def near(self, lon: np.ndarray, lat: np.ndarray, radius_m: float) -> NearbyPlates:
         """The plates within about ``radius_m`` of the box around the points (lon/lat in the
-        storage CRS), which are all a reverse lookup of those points can answer with."""
-        from .gazetteer import to_metres
-
+        storage CRS), which are all a reverse lookup of those points can answer with; or, for a
+        batch spread thin over many plates, only each point's nearest few (not ``complete``)."""
         if not len(lon) or np.isnan(lon).all():
             return NOTHING_NEAR
         box = box_around(lon, lat, radius_m * 1.5)
-        pad_lon = float(np.nanmin(lon)) - box[0]
+        pad_lon = reach_deg(lat, radius_m * 1.5)
         x, y = point_coordinate(DoorPlate.geom, 0), point_coordinate(DoorPlate.geom, 1)
         light = (DoorPlate.id, DoorPlate.road_id, DoorPlate.kind == "secondary", x, y)
         kinds = (np.int64, np.int64, np.bool_, np.float64, np.float64)
@@ -382,7 +403,8 @@ class PlateIndex:
             # A few points have a small box: read it as rows, without asking the planner first.
             few = given.sum() < FEW_POINTS
             estimate = estimated_rows(session, in_box) if has_nearest_search(session) and not few else None
-            if estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum():
+            each_nearest = estimate is not None and estimate > NEAREST_SWITCH_ROWS_PER_POINT * given.sum()
+            if each_nearest:
                 parts = [
                     nearest_each(
                         DoorPlate.__tablename__, _NEAREST_LIGHT, _NEAREST_CURRENT, lon[p], lat[p], k=NEAREST_CANDIDATES, reach_deg=pad_lon
@@ -397,6 +419,33 @@ class PlateIndex:
                 columns = read_columns(session.connection(), in_box, kinds, bulk=not few, parallel=large)
         if not len(columns[0]):
             return NOTHING_NEAR
+        return self._nearby(columns, tree=True, complete=not each_nearest)
+
+    def near_on_roads(self, lon: np.ndarray, lat: np.ndarray, road_ids: np.ndarray, radius_m: float) -> tuple[np.ndarray, NearbyPlates]:
+        """Every current plate of one road (``road_ids``, one per point) within about ``radius_m``
+        of each point: the point (0-based) each plate was found for, and those plates (no tree).
+        For the few points whose nearest plates ``near`` read (not ``complete``) held no plate
+        of their road on their side (one road's plates that near: tens, hundreds in the densest
+        streets)."""
+        kinds = (np.int64, np.int64, np.int64, np.bool_, np.float64, np.float64)
+        asked = nearest_each(
+            DoorPlate.__tablename__,
+            _NEAREST_LIGHT,
+            _NEAREST_CURRENT,
+            lon,
+            lat,
+            k=None,
+            reach_deg=reach_deg(lat, radius_m * 1.5),
+            matching=(DoorPlate.road_id, road_ids),
+        )
+        with self.session() as session:
+            point, *columns = read_columns(session.connection(), asked, kinds, bulk=len(lon) >= FEW_POINTS)
+        return point - 1, self._nearby(columns, tree=False, complete=False)
+
+    def _nearby(self, columns: list[np.ndarray], *, tree: bool, complete: bool) -> NearbyPlates:
+        """Plates read as columns (id, road id, secondary, x, y in the storage CRS) made ready to measure."""
+        from .gazetteer import to_metres
+
         ids, plate_roads, secondary, xs, ys = columns
         # Names and districts (a plate's is its road's) one per road, not per plate; read once
         # per query, so the entries made of the plates found later read them no more.
@@ -407,7 +456,8 @@ class PlateIndex:
         districts = np.array([districts_of.get(i) for i in road_ids.tolist()], dtype=object)[at]
         xy = np.column_stack(to_metres(xs, ys))
         # Built unbalanced and uncompacted: half the build time, the same answers, queries a little slower.
-        return NearbyPlates(ids, xy, cKDTree(xy, leafsize=32, balanced_tree=False, compact_nodes=False), road, secondary, districts)
+        kd = cKDTree(xy, leafsize=32, balanced_tree=False, compact_nodes=False) if tree and len(xy) else None
+        return NearbyPlates(ids, xy, kd, road, secondary, districts, complete)
 
     def roads_near(self, lon: np.ndarray, lat: np.ndarray, reach_m: float) -> NearbyRoads:
         """The roads within about ``reach_m`` of the box around the points (storage CRS), by the
@@ -418,13 +468,14 @@ class PlateIndex:
             return NearbyRoads(None, np.zeros(0, dtype=object))
         with self.session() as session:
             rows = session.execute(
-                select(Road.name, Road.geom).where(index_match(Road.geom, *box_around(lon, lat, reach_m))).order_by(Road.id)
+                select(Road.id, Road.name, Road.geom).where(index_match(Road.geom, *box_around(lon, lat, reach_m))).order_by(Road.id)
             ).all()
         if not rows:
             return NearbyRoads(None, np.zeros(0, dtype=object))
-        lines = np.array([geom for _, geom in rows], dtype=object)
+        lines = np.array([geom for *_, geom in rows], dtype=object)
         metric = shapely.transform(lines, lambda xy: np.column_stack(to_metres(xy[:, 0], xy[:, 1])))  # all at once
-        return NearbyRoads(shapely.STRtree(metric), np.array([name for name, _ in rows], dtype=object))
+        names = np.array([name for _, name, _ in rows], dtype=object)
+        return NearbyRoads(shapely.STRtree(metric), names, np.array([road_id for road_id, *_ in rows], dtype=np.int64))
 
     def every_current(self) -> list[Entry]:
         """Every current plate as an entry (evaluation scripts building queries from the register)."""

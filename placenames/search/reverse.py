@@ -77,7 +77,7 @@ def _reverse(g: Gazetteer, lons, lats, crs: str, radius_m: float) -> list[Revers
     near = g.plate_index.near(lon, lat, radius_m)
     if near.tree is not None:
         _nearest_plates(near, xy, radius_m, nearest, distance)
-        _prefer_same_side(g, near, xy, lon, lat, nearest, distance, radius_m)
+        near = _prefer_same_side(g, near, xy, lon, lat, nearest, distance, radius_m)
     chosen = np.unique(nearest[nearest >= 0])
     chosen_ids = near.ids[chosen].tolist()
     with g.plate_index.session() as session:
@@ -136,18 +136,21 @@ def _nearest_plates(near: NearbyPlates, xy: np.ndarray, radius_m: float, nearest
     nearest[asked], distance[asked] = first, dists[:, 0]
 
 
-def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat, nearest, distance, radius_m: float) -> None:
+def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat, nearest, distance, radius_m: float) -> NearbyPlates:
+    """Points whose nearest plate stands across their road from them take the nearest plate
+    of that road on their side within the radius, when there is one (see the module's note).
+    Returns ``near``, with the plates read for that if it held only each point's nearest few."""
     found = np.flatnonzero(nearest >= 0)
     if near.tree is None or not len(found) or g.plate_index is None:  # (the caller has a plate tree)
-        return
+        return near
     # A plate stands within the radius of its point and within ROAD_REACH_M of its road, so when the
     # nearest road of a point is the road of its nearest plate, it is among the roads this near.
     nearby = g.plate_index.roads_near(lon[found], lat[found], radius_m + ROAD_REACH_M)
     if nearby.tree is None:
-        return
+        return near
     suspects = _maybe_across(nearby, near, xy, found, nearest)
     if not len(suspects):
-        return
+        return near
     (inputs, roads), _ = nearby.tree.query_nearest(shapely.points(xy[suspects]), return_distance=True, all_matches=False)
     which = suspects[inputs]  # the points, in the order of their nearest road
     road_geoms = nearby.tree.geometries[roads]
@@ -156,23 +159,53 @@ def _prefer_same_side(g: Gazetteer, near: NearbyPlates, xy: np.ndarray, lon, lat
     road_of = nearby.name[roads]
     wrong = (point_side != 0) & (near.road[nearest[which]] == road_of) & (plate_side == -point_side)
     if not wrong.any():
-        return
+        return near
     targets, target_roads, target_sides, target_geoms = which[wrong], road_of[wrong], point_side[wrong], road_geoms[wrong]
     within = near.tree.query_ball_point(xy[targets], r=np.nextafter(radius_m, np.inf))
     counts = np.fromiter(map(len, within), dtype=int, count=len(within))
     pairs_in = np.repeat(np.arange(len(targets)), counts)
     pairs_plate = np.fromiter(itertools.chain.from_iterable(within), dtype=int, count=int(counts.sum()))
-    same_road = near.road[pairs_plate] == target_roads[pairs_in]
-    pairs_in, pairs_plate = pairs_in[same_road], pairs_plate[same_road]
-    same_side = _side_of(target_geoms[pairs_in], shapely.points(near.xy[pairs_plate])) == target_sides[pairs_in]
-    pairs_in, pairs_plate = pairs_in[same_side], pairs_plate[same_side]
+    pairs_in, pairs_plate = _on_the_side(near, xy[targets], target_roads, target_sides, target_geoms, pairs_in, pairs_plate, radius_m)
+    if not near.complete:  # the plates read were each point's nearest few: the one on its side may be further
+        missing = np.setdiff1d(np.arange(len(targets)), pairs_in)
+        if len(missing):
+            more_in, more = _same_road_further(g, nearby, lon[targets[missing]], lat[targets[missing]], target_roads[missing], radius_m)
+            more_plate = len(near.ids) + np.arange(len(more.ids))
+            near = near.extended(more)
+            more_in, more_plate = _on_the_side(
+                near, xy[targets], target_roads, target_sides, target_geoms, missing[more_in], more_plate, radius_m
+            )
+            pairs_in, pairs_plate = np.concatenate([pairs_in, more_in]), np.concatenate([pairs_plate, more_plate])
     if not len(pairs_in):
-        return
+        return near
     dists = np.hypot(*(near.xy[pairs_plate] - xy[targets][pairs_in]).T)
     order = np.lexsort((near.ids[pairs_plate], near.secondary[pairs_plate], dists, pairs_in))  # by point, nearest (then main) first
     first = order[np.r_[True, pairs_in[order][1:] != pairs_in[order][:-1]]]
     nearest[targets[pairs_in[first]]] = pairs_plate[first]
     distance[targets[pairs_in[first]]] = dists[first]
+    return near
+
+
+def _on_the_side(near: NearbyPlates, target_xy, target_roads, target_sides, target_geoms, pairs_in, pairs_plate, radius_m: float):
+    """The pairs (target, plate) whose plate is of the target's road, on its side, within the radius."""
+    same_road = near.road[pairs_plate] == target_roads[pairs_in]
+    pairs_in, pairs_plate = pairs_in[same_road], pairs_plate[same_road]
+    same_side = _side_of(target_geoms[pairs_in], shapely.points(near.xy[pairs_plate])) == target_sides[pairs_in]
+    pairs_in, pairs_plate = pairs_in[same_side], pairs_plate[same_side]
+    close = np.hypot(*(near.xy[pairs_plate] - target_xy[pairs_in]).T) <= np.nextafter(radius_m, np.inf)
+    return pairs_in[close], pairs_plate[close]
+
+
+def _same_road_further(g: Gazetteer, nearby: NearbyRoads, lon, lat, road_names, radius_m: float) -> tuple[np.ndarray, NearbyPlates]:
+    """The nearest plates of the named road near each point (every line of that name near the
+    points: a road can be several), read for points whose nearest few held none on their side:
+    for each plate, the point (index into ``lon``) it was read for, then the plates."""
+    assert g.plate_index is not None  # (the caller has plates)
+    lines = {name: nearby.ids[nearby.name == name] for name in set(road_names.tolist())}
+    asked = [(i, int(road_id)) for i, name in enumerate(road_names.tolist()) for road_id in lines[name]]
+    point = np.array([i for i, _ in asked], dtype=int)
+    found_for, plates = g.plate_index.near_on_roads(lon[point], lat[point], np.array([r for _, r in asked], dtype=np.int64), radius_m)
+    return point[found_for], plates
 
 
 def _maybe_across(nearby: NearbyRoads, near: NearbyPlates, xy: np.ndarray, found: np.ndarray, nearest: np.ndarray) -> np.ndarray:
