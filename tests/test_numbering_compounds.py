@@ -269,3 +269,21 @@ def test_a_compound_is_found_by_its_name_from_the_moment_it_is_registered(store,
         offered = client.get("/api/v1/autocomplete", query_string={"q": query}).json["features"]
         assert [f["properties"]["geocoding"]["label"] for f in offered] == ["官渡区关上街道春城路62号3幢2单元501室"], query
     assert not [f for f in search("春山小区") if f["properties"]["geocoding"]["type"] == "poi"]
+
+
+def test_the_beginning_of_a_compounds_name_finds_it_beside_the_road(store, site, tmp_path):
+    """春城 (the road's name without 路, and how the compound's name begins): the road, then the
+    compound; 春城花 (a slip from 春城路, and the beginning of 春城花园 only): the compound first.
+    A typo of the road that begins no name (春城璐) is answered by the road alone, as before."""
+    from apitools import make_client
+
+    client = make_client(store, tmp_path)
+    register(store)
+
+    def names(q):
+        found = client.get("/api/v1/search", query_string={"q": q}).json["features"]
+        return [(f["properties"]["geocoding"]["name"], f["properties"]["geocoding"]["match_type"]) for f in found]
+
+    assert names("春城")[:2] == [("春城路", "fuzzy"), ("春城花园", "partial")]
+    assert names("春城花")[:2] == [("春城花园", "partial"), ("春城路", "fuzzy")]
+    assert names("春城璐") == [("春城路", "fuzzy")]

@@ -41,6 +41,9 @@ SUB_ADDRESS_WORDS = ("栋", "幢", "单元", "室", "楼", "层")
 MAX_RENUMBERINGS = 4  # a number followed through at most this many renumberings
 # A search answered by names that begin with the query (nothing is called exactly that).
 BEGINS_WITH = 0.6
+# A query one slip from a name that is also the beginning of other names (光菊家: 光菊路 one
+# character off, 光菊家园 begun): the slip ranks below the names begun, which are likelier meant.
+SLIP_BESIDE_BEGINNINGS = 0.5
 # A query that names only a kind of place (机场, 区政府): every place of that kind, weakly.
 KIND_ONLY = 0.5
 # Words before a kind of place that only say "the one here": 区政府, 附近的公园, 最近的医院.
@@ -98,12 +101,32 @@ def _search(g: Gazetteer, query: str, text: str, latin: bool, limit: int, scope:
         if near and "near" in near[0].extra:
             return near
     matches = _understood(g, query, text, latin)
+    body = text if latin else strip_prefix(text, g.profile)[0] or text
     if not matches:  # 双桥: nothing is called that, but names begin with it — the same answer autocomplete gives
-        body = text if latin else strip_prefix(text, g.profile)[0] or text
         matches = [Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra) for m in _begins_with(g, body, latin, limit, scope)]
+    elif not latin and all(m.match_type == "fuzzy" for m in matches):
+        matches = _beside_beginnings(g, matches, body, limit, scope)
     if not matches and not latin:
         return _of_kind(g, text, scope, limit)  # ranked from the place it was asked near, if any
     return _rank(matches, scope, limit)
+
+
+def _beside_beginnings(g: Gazetteer, fuzzy: list[Match], body: str, limit: int, scope: Scope) -> list[Match]:
+    """A query read only loosely (光菊: 光菊路 without its generic; 光菊家: 光菊路 one slip off)
+    that is also how other names begin (光菊家园, a compound autocomplete offers): those names
+    are answers too, after a name that begins with the query and before a slip."""
+    begun = [
+        Match(m.entry, "partial", m.confidence * BEGINS_WITH, m.extra)
+        for m in _begins_with(g, body, False, limit, scope)
+        if m.entry.kind not in ("address", "intersection") and m.match_type == "partial"
+    ]
+    if not begun:
+        return fuzzy
+    read = [
+        m if normalize(m.entry.name).startswith(body) else Match(m.entry, m.match_type, m.confidence * SLIP_BESIDE_BEGINNINGS, m.extra)
+        for m in fuzzy
+    ]
+    return read + begun
 
 
 def _substrings(text: str, longest: int = 24) -> list[str]:
