@@ -72,3 +72,14 @@ def test_a_named_place_written_like_a_unit_is_the_place_and_an_unregistered_numb
     assert answers[0]["name"] == "远郊小学" and answers[0]["near"] == "关上街道办事处"
     answers = found(client, "子君路16号附近的小学")  # no 16号: its registered neighbour stands for it
     assert answers[0]["name"] == "子君小学" and answers[0]["near"].startswith("子君路")
+
+
+def test_near_a_road_is_measured_from_the_road_not_its_middle(client, store):
+    """子君路 runs from 102.72 to 102.74 along 25.02: a school 30 m off its east end is nearer the
+    road than one 550 m north of its middle, though farther from the middle (about 950 m)."""
+    with store.transaction(actor="test", reason="两所小学") as session:
+        for name, point in (("路东头小学", Point(102.7395, 25.0203)), ("路中段北小学", Point(102.7300, 25.0250))):
+            session.add(PlaceName(**register.spelling(name, "27300"), status="current", admin_code="530111001", geom=point))
+    for q in ("子君路附近的小学", "子君路附近的学校"):  # one kind, and a family of kinds
+        names = [a["name"] for a in found(client, q)]
+        assert names[:2] == ["路东头小学", "子君小学"] and names.index("路东头小学") < names.index("路中段北小学"), (q, names)

@@ -19,12 +19,14 @@ import math
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import shapely
 
 from gis.errors import BadRequest
 
 from .. import categories
 from . import keys, pinyin, query_forms, spellings
+from .distances import planar_distance
 from .gazetteer import Entry, Gazetteer, HistoricName
 from .normalize import is_latin, normalize
 from .parse import ParsedAddress, parse, strip_prefix
@@ -141,6 +143,7 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
     given - or nearest the place named before it (锦里古街附近的小学), which is then the focus."""
     body = query_forms.peel_prefix(g, text)
     focus, extra = scope.focus, {}
+    reach = None  # the named place's line or outline (a road: 子君路附近的小学 measures from the road, not its middle)
     # 锦里古街附近的小学; the named place read before the chain is peeled (关上街道办事处附近的公园)
     for asked in dict.fromkeys((strip_prefix(text, g.profile)[0] or text, body)):
         near = _NEAR_KIND.fullmatch(asked)
@@ -150,6 +153,8 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
         anchor = next((m.entry for m in found if m.match_type == "exact" or m.extra.get("registered") is False), None)
         if anchor is not None and anchor.point is not None:
             body, focus, extra = near.group("kind"), (anchor.point.x, anchor.point.y), {"near": anchor.name}
+            if isinstance(anchor.geom, shapely.Geometry) and shapely.get_type_id(anchor.geom) not in (0, 4):  # not a point
+                reach = anchor.geom
             break
     for word in KIND_QUALIFIERS:
         if body.startswith(word) and len(body) > len(word):
@@ -162,9 +167,12 @@ def _of_kind(g: Gazetteer, text: str, scope: Scope, limit: int) -> list[Match]:
         e
         for word in words
         if word in categories.all_generics()
-        for e in g.places_ending_with(word, wanted=limit, focus=focus, admits=scope.admits)
+        for e in g.places_ending_with(word, wanted=limit, focus=reach if reach is not None else focus, admits=scope.admits)
     ]
     matches = [Match(e, "partial", KIND_ONLY, {"kind": body, **extra}) for e in places]
+    if reach is not None:  # nearest the line or outline first, not re-sorted from its middle
+        order = np.argsort(planar_distance(np.array([m.entry.point for m in matches], dtype=object), reach), kind="stable")
+        return _rank([matches[i] for i in order], dataclasses.replace(scope, focus=None), limit, keep_order=True)
     return _rank(matches, dataclasses.replace(scope, focus=focus), limit)
 
 

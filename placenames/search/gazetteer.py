@@ -312,11 +312,11 @@ class Gazetteer:
         word: str,
         *,
         wanted: int | None = None,
-        focus: tuple[float, float] | None = None,
+        focus: tuple[float, float] | shapely.Geometry | None = None,
         admits: Callable[[Entry], bool] | None = None,
     ) -> list[Entry]:
         """Current places whose names end with ``word`` (a generic word: 机场, 公园), by id or
-        nearest ``focus`` first; with ``wanted``, at least that many ``admits`` accepts, when there are."""
+        nearest ``focus`` (a point, or a line or outline) first; with ``wanted``, at least that many ``admits`` accepts, when there are."""
         return self._ask(NameReading.places_ending_with, word, wanted=wanted, focus=focus, admits=admits)
 
     def compound(self, plate_id: int) -> CompoundBuildings | None:

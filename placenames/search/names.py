@@ -36,7 +36,6 @@ import contextlib
 import contextvars
 import datetime as dt
 import functools
-import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -53,6 +52,7 @@ from placenames.registry_models import NameAlias
 
 from . import keys, spellings
 from . import name_statements as sql
+from .distances import planar_distance
 from .key_table import BY_FORMER, BY_NAME, COMPOUND, CURRENT, PLACE, RETIRED, ROAD
 from .name_statements import IN_CHUNK, LATIN_KINDS, PREFETCH_ROWS
 from .normalize import normalize
@@ -349,11 +349,11 @@ class NameReading:
         word: str,
         *,
         wanted: int | None = None,
-        focus: tuple[float, float] | None = None,
+        focus: tuple[float, float] | shapely.Geometry | None = None,
         admits: Callable[[Entry], bool] | None = None,
     ) -> list[Entry]:
         """Current places whose names end with ``word`` (机场), by id, or nearest ``focus`` first
-        (the distance search ranks by). With ``wanted``, entries are made only until that many
+        (the distance search ranks by; from a line or an outline, its nearest point). With ``wanted``, entries are made only until that many
         are found that ``admits`` accepts: a kind of place may have thousands (公园), and the
         key rows and points that order them cost far less than their entries."""
         rows = [r for page in self._pages((keys.REVERSED,), keys.ending(word), 10_000) for r in page]
@@ -372,7 +372,7 @@ class NameReading:
                 break
         return found
 
-    def _nearest_first(self, ids: list[int], focus: tuple[float, float]) -> list[int]:
+    def _nearest_first(self, ids: list[int], focus: tuple[float, float] | shapely.Geometry) -> list[int]:
         """These place ids, nearest ``focus`` first (those without a location last), measured from
         the point an entry stands at (``Gazetteer.located``) as search's ranking measures it."""
         rows = [
@@ -385,8 +385,7 @@ class NameReading:
             return ids
         geoms = np.array([row.geom for row in located], dtype=object)
         points = np.where(shapely.get_type_id(geoms) == 0, geoms, shapely.point_on_surface(geoms))
-        fx, fy = focus
-        distance = np.hypot((shapely.get_x(points) - fx) * math.cos(math.radians(fy)), shapely.get_y(points) - fy)
+        distance = planar_distance(points, focus)
         nearest = [located[i].id for i in np.argsort(distance, kind="stable")]
         return nearest + sorted(set(ids) - set(nearest))
 
