@@ -11,8 +11,9 @@ static/streetmap.js), not remote tiles.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
-from flask import Flask
+from flask import Flask, send_from_directory
 
 AREAS: tuple[str, ...] = (
     "pages.public",
@@ -24,6 +25,16 @@ AREAS: tuple[str, ...] = (
 )
 
 
+STATIC = Path(__file__).resolve().parent / "static"
+
+
 def register(app: Flask) -> None:
     for name in AREAS:
         app.register_blueprint(importlib.import_module(name).blueprint)
+    app.add_url_rule("/favicon.ico", "favicon", site_icon)
+
+
+def site_icon():
+    """The site's icon where browsers ask for it by default (the OGC pages and printed documents
+    link none), so no page logs a missing file; the pages' frame links the same picture."""
+    return send_from_directory(STATIC, "favicon.svg", mimetype="image/svg+xml", max_age=7 * 86400)

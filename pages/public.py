@@ -24,6 +24,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{q}”: the registered places of this kind ({kind}), nearest {near} first:",
     ),
     "begun_fmt": ("没有名为“{q}”的地名，以下地名以它开头：", "Nothing is called “{q}”; these names begin with it:"),
+    "begun_or_slip_fmt": (
+        "没有名为“{q}”的地名，以下地名以它开头或与它相近：",
+        "Nothing is called “{q}”; these names begin with it or are close to it:",
+    ),
     "unregistered_fmt": (
         "{street}{number}号未登记（没有这块门牌）。最近的已登记门牌：",
         "No. {number}, {street} is not a registered door number. The nearest registered ones:",

@@ -131,6 +131,32 @@ def test_a_name_begun_and_entered_is_found(site, browser):
     assert "双桥社区" in browser.find_element(By.CSS_SELECTOR, "#results li").text
 
 
+def test_a_name_begun_comes_before_the_road_one_slip_away(site, browser):
+    """A school's name typed to its third character (春城中 for 春城中学 beside 春城路): the school
+    first, then the road, and the page says the names begin with the query or are close to it."""
+    server, store = site
+    from placenames import register
+    from placenames.models import PlaceName
+
+    with store.read() as session:
+        roads = session.scalars(
+            sa.select(Road.name).where(Road.name.like("__路"), Road.id.in_(sa.select(DoorPlate.road_id))).order_by(Road.id)
+        ).all()
+        taken = sa.text(
+            "SELECT (SELECT count(*) FROM place_names WHERE name LIKE :s AND name != :road)"
+            " + (SELECT count(*) FROM admin_units WHERE name LIKE :s)"
+        )
+        road = next(r for r in roads if not session.scalar(taken, {"s": r[:2] + "%", "road": r}))  # no other name begins so
+    school = road[:2] + "中学"
+    with store.transaction(actor="test", reason="一所中学") as session:
+        point = session.scalar(sa.select(DoorPlate.geom).join(Road, Road.id == DoorPlate.road_id).where(Road.name == road).limit(1))
+        session.add(PlaceName(**register.spelling(school, "27300"), status="current", admin_code="530111001", geom=point))
+    status = search_for(browser, server, school[:3])
+    wait(browser, lambda b: "以它开头或与它相近" in b.find_element(By.ID, "results-status").text)
+    labels = [label_of(browser, item) for item in browser.find_elements(By.CSS_SELECTOR, "#results li")]
+    assert school in labels[0] and any(road in label for label in labels[1:]), (status.text, labels)
+
+
 def test_a_typo_says_did_you_mean(site, browser):
     server, _ = site
     status = search_for(browser, server, "子均路")  # one character slipped: found, and said so
@@ -366,3 +392,19 @@ def test_a_map_lookup_names_the_registered_places_around_it(site, browser):
     text = browser.find_element(By.ID, "reverse-places").text
     metres = int(text.split("星光大厦（")[1].split(" 米")[0])
     assert 25 <= metres <= 35, text  # 0.0003° of longitude at 25° N: about 30 m
+
+
+def test_pages_log_no_error_not_even_a_missing_icon(site, browser):
+    """The public page and the notice board load without one error in the console: every file
+    they ask for is there, the site icon included (linked by the pages; at /favicon.ico for the
+    pages that link none, such as the OGC pages and printed documents)."""
+    server, _ = site
+    browser.get_log("browser")  # this test's messages only
+    for path in ("/", "/notices"):
+        browser.get(server.url + path)
+        wait(browser, lambda b: b.execute_script("return document.readyState") == "complete")
+        wait(browser, lambda b: b.execute_script("return performance.getEntriesByType('resource').length") > 0)
+    icon = browser.execute_script("return fetch('/favicon.ico').then(r => [r.status, r.headers.get('content-type')])")
+    assert icon == [200, "image/svg+xml; charset=utf-8"] or icon == [200, "image/svg+xml"], icon
+    errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    assert errors == [], errors

@@ -178,8 +178,9 @@
       say(fill(t.fuzzy_fmt, { q, name: g.street || g.name }));
     } else if (g.kind) {
       say(g.near ? fill(t.near_kind_fmt, { q, kind: g.kind, near: g.near }) : fill(t.kind_fmt, { q, kind: g.kind }));
-    } else if (g.match_type === "partial") {
-      say(fill(t.begun_fmt, { q }));
+    } else if (g.match_type === "partial") {  // names begun; a typing slip may follow them (光菊家: 光菊家园, then 光菊路)
+      const slip = fc.features.some((f) => geo(f).match_type === "fuzzy");
+      say(fill(slip ? t.begun_or_slip_fmt : t.begun_fmt, { q }));
     }
   }
 
