@@ -121,3 +121,17 @@ def test_english_note_and_first_view_of_an_empty_page(site, browser):
     extent_centre = ((102.705 + 102.775) / 2, (24.985 + 25.08) / 2)  # the grid and the seeded roads
     assert west < extent_centre[0] < east and south < extent_centre[1] < north
     assert east - west < 1  # the roads' extent, not the world
+
+
+def test_a_collections_page_maps_its_extent(site, browser):
+    """The collection's own page has a map too: the street map and base map of its extent, the
+    extent outlined, its 审图号 line, in the page's language."""
+    server, _ = site
+    for lang, label in (("zh", "数据集范围图"), ("en", "Map of the collection’s extent")):
+        browser.get(server.url + f"/ogc/collections/roads?f=html&lang={lang}")
+        west, south, east, north = (float(v) for v in base_map_loaded(browser, "collection-map").split(","))
+        assert west < 102.74 < east and south < 25.03 < north and east - west < 1  # the roads' extent, not the world
+        element = browser.find_element(By.ID, "collection-map")
+        assert element.get_attribute("aria-label") == label
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#collection-map path.diming-extent")) == 1  # the extent, outlined
+        assert browser.find_element(By.CSS_SELECTOR, "#collection-map .map-approval").text

@@ -6,7 +6,8 @@
    The base map is read by bounding box: every move or zoom asks for the features in the visible
    box (debounced, the previous request aborted), at most data-limit of each collection; when the
    box holds more, a note on the map says how many are drawn and asks to zoom in. The first view
-   is the page's own features, else the collection's extent (data-extent, from the server).
+   is the page's own features, else the collection's extent (data-extent, from the server), drawn
+   as a dashed outline (a collection's page, an empty items page).
    Popups and the note are text nodes, never HTML. Underneath, the district's street map is drawn
    from our own vector tiles by the web pages' renderer (pages/static/streetmap.js, loaded first),
    and the map carries its 审图号 (data-approval) like every public map. */
@@ -144,8 +145,12 @@
     }).addTo(map);
     const bounds = items.getBounds();
     if (bounds.isValid()) map.fitBounds(bounds, { maxZoom: 17 });
-    else if (Array.isArray(extent) && extent.length === 4) map.fitBounds([[extent[1], extent[0]], [extent[3], extent[2]]]);
-    else map.fitWorld();
+    else if (Array.isArray(extent) && extent.length === 4) {  // no features here: the collection's extent, outlined
+      const corners = [[extent[1], extent[0]], [extent[3], extent[2]]];
+      const outline = { color: "#0d6efd", weight: 2, dashArray: "6 4", fill: false, interactive: false, className: "diming-extent" };
+      L.rectangle(corners, { ...outline, renderer: L.svg() }).addTo(map);  // SVG: one element, over the canvas
+      map.fitBounds(corners);
+    } else map.fitWorld();
     return map;
   }
 
